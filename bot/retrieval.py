@@ -1,0 +1,427 @@
+"""Hybrid retrieval: dense (FAISS) + keyword (bm25s over words, expansions and character bigrams).
+
+Each channel scores every unit (a whole point or one sentence). Unit scores are aggregated to work
+points by taking the best unit, the channels are fused by a weighted sum, and a calibrated logistic
+model on the top point's channel scores decides whether the question is answered by the plan at all.
+Weights and the refusal model come from ``bot/data/calibration.json``, fitted by
+``scripts/calibrate.py`` on labelled questions (see the README for the method).
+
+The maths lives in small functions that take numpy arrays, so it is testable with hand-built
+vectors; ``Retriever`` only wires the index, the encoder and the text processor to them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import bm25s
+import numpy as np
+from sentence_transformers import SentenceTransformer
+
+from bot.embedding import embed
+from bot.index import PolicyIndex
+from bot.text import TextProcessor, data_path
+
+logger = logging.getLogger(__name__)
+
+CHANNELS = ("dense", "words", "expansion", "chars", "pinyin")
+# Questions longer than this are cut before searching: a 5000-character paste says nothing more.
+MAX_QUERY_CHARS = 300
+# Units the dense channel looks at; the rest count as 0. All units when the corpus is small.
+DENSE_TOP_K = 256
+_NUMBER_QUESTION_RE = re.compile(
+    r"多少|几[个项所条年门类次名家期届支大十百千万]|第几|比例|比率|百分|占比|数量|数目|"
+    r"how many|how much|what percent|percentage|ratio|number of|proportion"
+)
+_DIGIT_RE = re.compile(r"\d|[一二三四五六七八九十百千万两]+[个项所门类期届支大]")
+_ENGLISH_WORD_RE = re.compile(r"[a-z][a-z'+-]*")
+
+
+# --------------------------------------------------------------------------------------------
+# records
+
+
+@dataclass(frozen=True)
+class Evidence:
+    sentence: int  # index into Point.sentences
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc_id: str
+    point: int
+    score: float
+    channels: dict[str, float]
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    normalized: str
+    words: tuple[str, ...]
+    expansion: tuple[str, ...]
+    chars: tuple[str, ...]
+    pinyin: tuple[str, ...]
+    asks_number: bool
+    coverage: float  # share of the question's content words the plan (or the expansion list) knows
+    out_of_scope_cues: int  # matches in the out-of-scope cue list
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.words or self.expansion or self.chars)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: Query
+    hits: tuple[Hit, ...]
+    in_scope: bool
+    confidence: float
+    reason: str = ""
+
+    @property
+    def top(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+
+@dataclass(frozen=True)
+class Params:
+    """Fusion weights and the refusal model; see scripts/calibrate.py."""
+
+    weights: dict[str, float] = field(
+        default_factory=lambda: {"dense": 1.0, "words": 1.0, "expansion": 0.5, "chars": 1.0}
+    )
+    refusal_features: tuple[str, ...] = ("dense", "words", "expansion", "chars")
+    refusal_coef: tuple[float, ...] = (4.0, 4.0, 2.0, 4.0)
+    refusal_intercept: float = -3.0
+    threshold: float = 0.5
+    number_bonus: float = 0.15
+    source: str = "built-in defaults"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str) -> Params:
+        refusal = data["refusal"]
+        return cls(
+            weights={name: float(data["weights"].get(name, 0.0)) for name in CHANNELS},
+            refusal_features=tuple(refusal["features"]),
+            refusal_coef=tuple(float(c) for c in refusal["coef"]),
+            refusal_intercept=float(refusal["intercept"]),
+            threshold=float(refusal["threshold"]),
+            number_bonus=float(data.get("number_bonus", 0.15)),
+            source=source,
+        )
+
+
+def load_params(model_name: str, path: Path | None = None) -> Params:
+    """Calibrated parameters for ``model_name``; an uncalibrated model gets the keyword-only fit."""
+    path = path or data_path("calibration.json")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        logger.warning("no calibration file at %s; using built-in defaults", path)
+        return Params()
+    models = data.get("models", {})
+    if model_name in models:
+        return Params.from_dict(models[model_name], f"{path.name}:{model_name}")
+    logger.warning(
+        "embedding model %r has no calibration; using the keyword-only calibration "
+        "(run scripts/calibrate.py to calibrate it)", model_name
+    )
+    return Params.from_dict(data["keyword_only"], f"{path.name}:keyword_only")
+
+
+# --------------------------------------------------------------------------------------------
+# pure maths
+
+
+def point_max(unit_scores: np.ndarray, unit_point: np.ndarray, n_points: int) -> np.ndarray:
+    """Per point, the best score of any of its units."""
+    out = np.zeros(n_points, dtype=np.float32)
+    np.maximum.at(out, unit_point, unit_scores.astype(np.float32, copy=False))
+    return out
+
+
+def fuse(channels: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+    """Weighted sum of per-point channel scores (each already on a 0–1 scale)."""
+    total = None
+    for name, scores in channels.items():
+        weight = weights.get(name, 0.0)
+        if weight:
+            total = scores * weight if total is None else total + scores * weight
+    if total is None:
+        return np.zeros_like(next(iter(channels.values())))
+    return total
+
+
+def logistic(features: Sequence[float], coef: Sequence[float], intercept: float) -> float:
+    z = intercept + sum(c * f for c, f in zip(coef, features, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def bm25_idf(model: bm25s.BM25) -> np.ndarray:
+    """Lucene IDF per vocabulary id, from the document frequencies stored in the CSC matrix."""
+    indptr = model.scores["indptr"]
+    df = np.diff(indptr).astype(np.float64)
+    n = float(model.scores["num_docs"])
+    return np.log1p((n - df + 0.5) / (df + 0.5))
+
+
+def bm25_normalized(model: bm25s.BM25, idf: np.ndarray, tokens: Sequence[str], n_units: int) -> np.ndarray:
+    """BM25 scores divided by the query's upper bound, so 1.0 means every query term matched at full weight.
+
+    The bound is Σ idf·(k1+1) over the query's terms; an unknown term counts with the highest IDF,
+    so a question full of words the plan never uses scores low everywhere.
+    """
+    if not tokens:
+        return np.zeros(n_units, dtype=np.float32)
+    vocab = model.vocab_dict
+    ids = [vocab[t] for t in tokens if t in vocab]
+    unknown = len(tokens) - len(ids)
+    n = float(model.scores["num_docs"])
+    max_idf = math.log1p((n + 0.5) / 0.5)
+    bound = (float(idf[ids].sum()) + unknown * max_idf) * (model.k1 + 1.0)
+    if not ids or bound <= 0:
+        return np.zeros(n_units, dtype=np.float32)
+    return (model.get_scores_from_ids(ids) / bound).astype(np.float32)
+
+
+# --------------------------------------------------------------------------------------------
+# query analysis
+
+
+class Expander:
+    """Colloquial / English wording → the plan's terms, from a data file (bot/data/expansions.tsv)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or data_path("expansions.tsv")
+        self._chinese: list[tuple[str, tuple[str, ...]]] = []
+        self._english: list[tuple[re.Pattern[str], tuple[str, ...]]] = []
+        for line_no, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            try:
+                triggers, terms = line.split("\t")
+            except ValueError as e:
+                raise ValueError(f"{self.path}:{line_no}: expected 'triggers<TAB>terms'") from e
+            plan_terms = tuple(terms.split())
+            for trigger in triggers.split("|"):
+                trigger = trigger.strip().lower()
+                if not trigger:
+                    continue
+                if trigger.isascii():
+                    self._english.append((re.compile(rf"(?<![a-z]){re.escape(trigger)}(?![a-z])"), plan_terms))
+                else:
+                    self._chinese.append((trigger, plan_terms))
+
+    def expand(self, normalized: str) -> tuple[list[str], list[str]]:
+        """(plan terms, matched triggers) for the (normalised) question, without repeats."""
+        terms: list[str] = []
+        triggers: list[str] = []
+        for trigger, plan_terms in self._chinese:
+            if trigger in normalized:
+                terms.extend(plan_terms)
+                triggers.append(trigger)
+        if re.search(r"[a-z]", normalized):
+            for pattern, plan_terms in self._english:
+                if m := pattern.search(normalized):
+                    terms.extend(plan_terms)
+                    triggers.append(m.group(0))
+        return list(dict.fromkeys(terms)), list(dict.fromkeys(triggers))
+
+
+class CueList:
+    """Out-of-scope cues (bot/data/out_of_scope.txt): substrings for Chinese, whole words for English."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or data_path("out_of_scope.txt")
+        cues = [line.strip().lower() for line in self.path.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith("#")]
+        self._chinese = [c for c in cues if not c.isascii()]
+        english = [re.escape(c) for c in cues if c.isascii()]
+        self._english = re.compile(rf"(?<![a-z])(?:{'|'.join(english)})(?![a-z])") if english else None
+
+    def count(self, normalized: str) -> int:
+        found = sum(1 for cue in self._chinese if cue in normalized)
+        if self._english is not None:
+            found += len(self._english.findall(normalized))
+        return found
+
+
+_YEAR_RE = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
+
+
+def asks_for_number(normalized: str) -> bool:
+    return bool(_NUMBER_QUESTION_RE.search(normalized))
+
+
+def has_number(sentence: str) -> bool:
+    return bool(_DIGIT_RE.search(sentence))
+
+
+# --------------------------------------------------------------------------------------------
+# the retriever
+
+
+class Retriever:
+    def __init__(
+        self,
+        index: PolicyIndex,
+        encoder: SentenceTransformer,
+        tp: TextProcessor,
+        expander: Expander,
+        params: Params,
+        cues: CueList | None = None,
+    ) -> None:
+        self.index = index
+        self.cues = cues or CueList()
+        self.encoder = encoder
+        self.tp = tp
+        self.expander = expander
+        self.params = params
+        self.point_keys: list[tuple[str, int]] = [(p.doc_id, p.number) for p in index.corpus.points]
+        self.points = {key: p for key, p in zip(self.point_keys, index.corpus.points)}
+        position = {key: i for i, key in enumerate(self.point_keys)}
+        self.unit_point = np.array([position[u.doc_id, u.point] for u in index.units], dtype=np.int64)
+        self.n_units = len(index.units)
+        self.idf = {name: bm25_idf(model) for name, model in index.keyword.items()}
+        # Years the plans talk about; a question about another year is about another plan.
+        self.known_years = {m.group(0) for p in index.corpus.points for m in _YEAR_RE.finditer(p.text)}
+        for doc in index.corpus.documents:
+            self.known_years.update(m.group(0) for m in _YEAR_RE.finditer(doc.title + (doc.date or "")))
+        # Sentence units per point, for picking evidence.
+        self.sentence_units: dict[tuple[str, int], list[int]] = {}
+        for unit in index.units:
+            if unit.kind == "sentence":
+                self.sentence_units.setdefault((unit.doc_id, unit.point), []).append(unit.uid)
+
+    # -- query ---------------------------------------------------------------------------------
+
+    def analyze(self, text: str) -> Query:
+        normalized = self.tp.normalize(text[:MAX_QUERY_CHARS])
+        words = self.tp.tokens(normalized)
+        expansion_terms, triggers = self.expander.expand(normalized)
+        expansion: list[str] = []
+        for term in expansion_terms:
+            expansion.extend(self.tp.tokens(self.tp.normalize(term)))
+        return Query(
+            text=text,
+            normalized=normalized,
+            words=tuple(words),
+            expansion=tuple(dict.fromkeys(expansion)),
+            chars=tuple(self.tp.char_ngrams(normalized)),
+            pinyin=tuple(self.tp.pinyin_ngrams(normalized)),
+            asks_number=asks_for_number(normalized),
+            coverage=self._coverage(self.tp.content_words(normalized), triggers),
+            out_of_scope_cues=self.cues.count(normalized) + self._other_years(normalized),
+        )
+
+    def _other_years(self, normalized: str) -> int:
+        return sum(1 for m in _YEAR_RE.finditer(normalized) if m.group(0) not in self.known_years)
+
+    def _coverage(self, content_words: list[str], triggers: list[str]) -> float:
+        """Share of content words that occur in the plan or are explained by an expansion trigger.
+
+        A question about something the plan never mentions ("信用卡", "分数线") has words nobody
+        indexed; that is the strongest single sign it is out of scope.
+        """
+        # Single characters are mostly verbs and particles (做, 办, 管) that say nothing about the topic.
+        content_words = [w for w in content_words if len(w) > 1 or w.isascii()]
+        if not content_words:
+            return 0.0
+        vocab = self.index.keyword["words"].vocab_dict
+        known = 0
+        for word in content_words:
+            if word in vocab or any(word in t or t in word for t in triggers):
+                known += 1
+        return known / len(content_words)
+
+    # -- channels ------------------------------------------------------------------------------
+
+    def unit_channels(self, query: Query) -> dict[str, np.ndarray]:
+        """Per-unit scores of every channel, each on a 0–1 scale."""
+        n = self.n_units
+        dense = np.zeros(n, dtype=np.float32)
+        if query.normalized and self.params.weights.get("dense", 0.0):
+            vector = embed(self.encoder, [query.normalized])
+            k = min(n, DENSE_TOP_K) if n > DENSE_TOP_K else n
+            scores, ids = self.index.dense.search(vector, k)
+            valid = ids[0] >= 0
+            # Cosine below 0 carries no evidence; clip so the channel stays on 0–1.
+            dense[ids[0][valid]] = np.clip(scores[0][valid], 0.0, 1.0)
+        keyword = self.index.keyword
+        return {
+            "dense": dense,
+            "words": bm25_normalized(keyword["words"], self.idf["words"], query.words, n),
+            "expansion": bm25_normalized(keyword["words"], self.idf["words"], query.expansion, n),
+            "chars": bm25_normalized(keyword["chars"], self.idf["chars"], query.chars, n),
+            "pinyin": bm25_normalized(keyword["pinyin"], self.idf["pinyin"], query.pinyin, n),
+        }
+
+    def point_channels(self, unit_channels: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        n_points = len(self.point_keys)
+        return {name: point_max(scores, self.unit_point, n_points) for name, scores in unit_channels.items()}
+
+    # -- search --------------------------------------------------------------------------------
+
+    def search(self, text: str, k: int = 3) -> SearchResult:
+        query = self.analyze(text)
+        if query.is_empty and not re.search(r"\w", query.normalized):
+            return SearchResult(query, (), False, 0.0, "empty")
+        units = self.unit_channels(query)
+        points = self.point_channels(units)
+        fused = fuse(points, self.params.weights)
+        order = np.argsort(-fused, kind="stable")[: max(k, 1)]
+        hits = tuple(self.make_hit(int(i), fused, points, units, query) for i in order)
+        top = hits[0]
+        features = [self.feature(name, top, query) for name in self.params.refusal_features]
+        confidence = logistic(features, self.params.refusal_coef, self.params.refusal_intercept)
+        in_scope = confidence >= self.params.threshold
+        return SearchResult(query, hits, in_scope, confidence, "" if in_scope else "low confidence")
+
+    @staticmethod
+    def feature(name: str, top: Hit, query: Query) -> float:
+        """Inputs of the refusal model; see scripts/calibrate.py for how they are weighed."""
+        if name == "coverage":
+            return query.coverage
+        if name == "cues":
+            return float(min(query.out_of_scope_cues, 2))
+        if name == "number_gap":
+            # Asked for a number, but the best point's evidence holds none: the plan cannot answer it.
+            return float(query.asks_number and not any(has_number(e.text) for e in top.evidence))
+        if name == "fused":
+            return top.score
+        return top.channels[name]
+
+    def make_hit(self, i: int, fused: np.ndarray, points: dict[str, np.ndarray],
+             units: dict[str, np.ndarray], query: Query) -> Hit:
+        key = self.point_keys[i]
+        channels = {name: float(scores[i]) for name, scores in points.items()}
+        channels["fused"] = float(fused[i])
+        return Hit(key[0], key[1], float(fused[i]), channels, self._evidence(key, units, query))
+
+    def _evidence(self, key: tuple[str, int], units: dict[str, np.ndarray], query: Query,
+                  limit: int = 2) -> tuple[Evidence, ...]:
+        """The point's sentences ranked by the same fused score, with a bonus for numbers when asked."""
+        uids = self.sentence_units.get(key, [])
+        if not uids:
+            return ()
+        idx = np.array(uids)
+        score = fuse({name: scores[idx] for name, scores in units.items()}, self.params.weights)
+        if query.asks_number:
+            score = score + np.array([self.params.number_bonus if has_number(self.index.units[u].text) else 0.0
+                                      for u in uids], dtype=np.float32)
+        order = np.argsort(-score, kind="stable")[:limit]
+        return tuple(
+            Evidence(self.index.units[uids[j]].sentence, self.index.units[uids[j]].text, float(score[j]))
+            for j in order
+        )

@@ -1,0 +1,59 @@
+"""Fit fusion weights and the refusal model on labelled questions; writes bot/data/calibration.json.
+
+Usage: .venv/bin/python scripts/calibrate.py [LABELLED.jsonl ...]
+Default sets: ../shared/eval/dev.jsonl (when present) and tests/data/questions.jsonl.
+tests/data/holdout.jsonl is never used here; it measures how the fit generalises.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.calibration import calibrate, collect  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.evaluation import load_labelled  # noqa: E402
+from bot.retrieval import Params, Retriever  # noqa: E402
+from bot.service import Resources  # noqa: E402
+from bot.text import data_path  # noqa: E402
+
+DEFAULT_SETS = [ROOT.parent / "shared" / "eval" / "dev.jsonl", ROOT / "tests" / "data" / "questions.jsonl"]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", type=Path)
+    args = parser.parse_args()
+    files = args.files or [f for f in DEFAULT_SETS if f.exists()]
+    questions = [q for f in files for q in load_labelled(f)]
+
+    settings = Settings()
+    resources = Resources.load(settings)
+    index = resources.load_index(build_if_needed=True, progress=True)
+    retriever = Retriever(index, resources.encoder, resources.tp, resources.expander, Params(), resources.cues)
+    samples = collect(retriever, questions)
+
+    path = data_path("calibration.json")
+    existing = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    models = existing.get("models", {})
+    models[settings.embedding_model] = calibrate(retriever, samples, use_dense=True)
+    output = {
+        "method": "scripts/calibrate.py — see bot/calibration.py docstring",
+        "trained_on": [str(f.relative_to(ROOT.parent)) if f.is_relative_to(ROOT.parent) else str(f) for f in files],
+        "models": models,
+        "keyword_only": calibrate(retriever, samples, use_dense=False),
+    }
+    path.write_text(json.dumps(output, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    for name, entry in [(settings.embedding_model, models[settings.embedding_model]), ("keyword_only", output["keyword_only"])]:
+        print(f"{name}: weights={entry['weights']} fit={json.dumps(entry['fit'], ensure_ascii=False)}")
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""Shared fixtures. The model, jieba and the real index are loaded once per session (they are slow)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_ROOT, Settings
+from bot.service import PolicyService, Resources
+
+REPO = PROJECT_ROOT
+CORPUS_FILE = REPO / "corpus" / "yingtan-education-2021-work-plan.txt"
+DATA = Path(__file__).parent / "data"
+SECOND_PLAN = DATA / "second_plan.txt"
+DEV_SET = REPO.parent / "shared" / "eval" / "dev.jsonl"
+POLICYBOT = Path(sys.executable).parent / "policybot"
+
+
+def make_settings(**overrides: object) -> Settings:
+    """Settings that ignore any developer .env file."""
+    return Settings(_env_file=None, **overrides)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("policybot")
+
+
+@pytest.fixture(scope="session")
+def resources(session_dir: Path) -> Resources:
+    settings = make_settings(index_dir=session_dir / "index", data_dir=session_dir / "data")
+    return Resources.load(settings)
+
+
+@pytest.fixture(scope="session")
+def index_dir(resources: Resources) -> Path:
+    """The real corpus, built once with the real model into a session folder."""
+    resources.build()
+    return resources.settings.index_dir
+
+
+@pytest.fixture(scope="session")
+def service(resources: Resources, index_dir: Path) -> PolicyService:
+    return PolicyService(resources, resources.load_index())
+
+
+@pytest.fixture
+def resources_for(resources: Resources) -> Callable[..., Resources]:
+    """The session's loaded model and text processor with other settings (folders, model name)."""
+
+    def make(**overrides: object) -> Resources:
+        settings = make_settings(**{**resources.settings.model_dump(), **overrides})
+        return dataclasses.replace(resources, settings=settings)
+
+    return make
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(CORPUS_FILE, folder / CORPUS_FILE.name)
+    return folder
+
+
+@pytest.fixture
+def run_cli(index_dir: Path, session_dir: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run the installed `policybot` console script against the session index."""
+
+    def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        full_env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYBOT_")}
+        full_env.update({
+            "POLICYBOT_INDEX_DIR": str(index_dir),
+            "POLICYBOT_DATA_DIR": str(session_dir / "cli-data"),
+            "POLICYBOT_LOG_LEVEL": "WARNING",
+        })
+        full_env.update(env or {})
+        return subprocess.run([str(POLICYBOT), *args], input=stdin, capture_output=True, text=True,
+                              env=full_env, timeout=timeout, cwd=session_dir)
+
+    return run

@@ -1,0 +1,106 @@
+"""The `policybot` console script, run as a real subprocess against the session index."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from tests.conftest import SECOND_PLAN
+
+CITATION_KEYS = {"doc", "doc_title", "point", "section", "title", "score", "sentences"}
+
+
+def _check_schema(obj: dict) -> None:
+    assert set(obj) == {"question", "found", "answer", "citations", "elapsed_ms"}
+    assert isinstance(obj["found"], bool) and isinstance(obj["answer"], str) and obj["answer"]
+    assert isinstance(obj["elapsed_ms"], float | int) and obj["elapsed_ms"] >= 0
+    for c in obj["citations"]:
+        assert set(c) == CITATION_KEYS
+        assert isinstance(c["point"], int) and isinstance(c["score"], float | int)
+        assert isinstance(c["sentences"], list) and all(isinstance(s, str) for s in c["sentences"])
+
+
+def test_ask_json_schema(run_cli) -> None:
+    proc = run_cli("ask", "--json", "职普比要求是多少？")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert len(lines) == 1
+    obj = json.loads(lines[0])
+    _check_schema(obj)
+    assert obj["found"] is True and obj["question"] == "职普比要求是多少？"
+    assert obj["citations"][0]["point"] == 10
+    assert obj["citations"][0]["doc"] == "yingtan-education-2021-work-plan"
+    assert "45:55" in obj["answer"] and "第10条" in obj["answer"]
+    assert any("45:55" in s for s in obj["citations"][0]["sentences"])
+    # Relevance order, at most three citations.
+    scores = [c["score"] for c in obj["citations"]]
+    assert scores == sorted(scores, reverse=True) and len(scores) <= 3
+
+
+def test_ask_batch_from_stdin_answers_each_line_in_order(run_cli) -> None:
+    questions = ["大班额比例", "今天星期几", "", "特崗計劃"]
+    proc = run_cli("ask", "--json", stdin="\n".join(questions) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.strip().splitlines()]
+    assert [r["question"] for r in rows] == ["大班额比例", "今天星期几", "特崗計劃"]
+    for r in rows:
+        _check_schema(r)
+    assert [r["found"] for r in rows] == [True, False, True]
+    assert rows[1]["citations"] == []
+    assert rows[0]["citations"][0]["point"] == 8 and rows[2]["citations"][0]["point"] == 18
+
+
+def test_ask_plain_text_for_people(run_cli) -> None:
+    proc = run_cli("ask", "大班额的比例上限是多少")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("第8条 推进城乡义务教育优质均衡发展")
+    assert "4%" in proc.stdout and "来源：《鹰潭市教育局2021年工作要点》" in proc.stdout
+
+
+def test_missing_index_is_one_line_and_non_zero(run_cli, tmp_path: Path) -> None:
+    proc = run_cli("ask", "大班额", env={"POLICYBOT_INDEX_DIR": str(tmp_path / "none")})
+    assert proc.returncode != 0
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "policybot build" in lines[0]
+    assert "Traceback" not in proc.stderr
+
+
+def test_bad_setting_and_bad_eval_file_are_one_line(run_cli, tmp_path: Path) -> None:
+    proc = run_cli("ask", "x", env={"POLICYBOT_CACHE_SIZE": "lots"})
+    assert proc.returncode == 2 and "POLICYBOT_CACHE_SIZE" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"q": "x"}\n', encoding="utf-8")
+    proc = run_cli("eval", str(bad))
+    assert proc.returncode == 1 and "bad.jsonl:1" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_eval_prints_the_figures(run_cli, tmp_path: Path) -> None:
+    labelled = tmp_path / "mini.jsonl"
+    rows = [
+        {"q": "大班额的比例上限是多少", "gold": [8], "must": ["4%"], "kind": "number"},
+        {"q": "今天星期几", "gold": [], "kind": "oos"},
+        {"q": "七一表彰", "gold": [2], "kind": "lexical"},
+    ]
+    labelled.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    proc = run_cli("eval", str(labelled))
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "R@1: 1.000" in out and "R@3: 1.000" in out and "MRR: 1.000" in out
+    assert "out-of-scope rejected: 1/1" in out and "in-scope falsely rejected: 0/2" in out
+    assert "must-facts: 1/1" in out and "misses: 0" in out
+    assert "number" in out and "oos" in out
+
+
+def test_build_command_reports_what_it_built(run_cli, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SECOND_PLAN, corpus / "second.txt")
+    env = {"POLICYBOT_CORPUS_DIR": str(corpus), "POLICYBOT_INDEX_DIR": str(tmp_path / "index")}
+    proc = run_cli("build", "--quiet", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 document(s), 6 points" in proc.stdout
+    proc = run_cli("build", "--if-needed", env=env)
+    assert proc.returncode == 0 and "up to date" in proc.stdout

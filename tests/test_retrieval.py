@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import bm25s
+import numpy as np
+import pytest
+
+from bot.retrieval import (
+    CueList,
+    Expander,
+    asks_for_number,
+    bm25_idf,
+    bm25_normalized,
+    fuse,
+    has_number,
+    logistic,
+    point_max,
+)
+
+# --- the maths, on hand-built arrays --------------------------------------------------------------
+
+
+def test_point_max_takes_the_best_unit_of_each_point() -> None:
+    scores = np.array([0.1, 0.9, 0.3, 0.2, 0.0], dtype=np.float32)
+    unit_point = np.array([0, 0, 1, 1, 2])
+    assert point_max(scores, unit_point, 3).tolist() == pytest.approx([0.9, 0.3, 0.0])
+
+
+def test_fuse_is_a_weighted_sum_and_ignores_zero_weights() -> None:
+    channels = {"a": np.array([1.0, 0.0]), "b": np.array([0.0, 1.0]), "c": np.array([5.0, 5.0])}
+    assert fuse(channels, {"a": 2.0, "b": 1.0, "c": 0.0}).tolist() == [2.0, 1.0]
+    assert fuse(channels, {}).tolist() == [0.0, 0.0]
+
+
+@pytest.mark.parametrize(("z", "expected"), [(0.0, 0.5), (100.0, 1.0), (-100.0, 0.0)])
+def test_logistic(z: float, expected: float) -> None:
+    assert logistic([1.0], [z], 0.0) == pytest.approx(expected, abs=1e-6)
+
+
+@pytest.fixture(scope="module")
+def toy_bm25() -> bm25s.BM25:
+    model = bm25s.BM25()
+    model.index([["大班额", "比例"], ["职普比", "招生"], ["教师", "培训", "教师"]], show_progress=False)
+    return model
+
+
+def test_bm25_normalized_is_on_a_zero_to_one_scale(toy_bm25: bm25s.BM25) -> None:
+    idf = bm25_idf(toy_bm25)
+    scores = bm25_normalized(toy_bm25, idf, ["大班额", "比例"], 3)
+    assert scores.argmax() == 0
+    assert 0.0 < scores[0] <= 1.0 and scores[1] == scores[2] == 0.0
+
+
+def test_unknown_terms_lower_the_normalized_score(toy_bm25: bm25s.BM25) -> None:
+    idf = bm25_idf(toy_bm25)
+    known = bm25_normalized(toy_bm25, idf, ["大班额"], 3)[0]
+    diluted = bm25_normalized(toy_bm25, idf, ["大班额", "信用卡"], 3)[0]
+    assert 0 < diluted < known
+    assert bm25_normalized(toy_bm25, idf, ["信用卡"], 3).tolist() == [0.0, 0.0, 0.0]
+    assert bm25_normalized(toy_bm25, idf, [], 3).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_expander_maps_colloquial_and_english_wording(tmp_path) -> None:
+    path = tmp_path / "exp.tsv"
+    path.write_text("# comment\n手艺|技校\t职业教育 中职\nclass size\t大班额\n", encoding="utf-8")
+    expander = Expander(path)
+    assert expander.expand("孩子想学门手艺") == (["职业教育", "中职"], ["手艺"])
+    assert expander.expand("what is the class size limit") == (["大班额"], ["class size"])
+    assert expander.expand("glass sizes") == ([], [])  # whole words only
+
+
+def test_expander_rejects_malformed_lines(tmp_path) -> None:
+    path = tmp_path / "bad.tsv"
+    path.write_text("no tab here\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.tsv:1"):
+        Expander(path)
+
+
+def test_cue_list_counts_out_of_scope_cues(tmp_path) -> None:
+    path = tmp_path / "cues.txt"
+    path.write_text("# c\n天气\n笑话\nweather\n", encoding="utf-8")
+    cues = CueList(path)
+    assert cues.count("今天天气怎么样") == 1
+    assert cues.count("what's the weather, tell a joke 笑话") == 2
+    assert cues.count("大班额比例") == 0
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [("大班额比例是多少", True), ("建成几个资源库", True), ("职普比", False), ("How many courses?", True),
+     ("县管校聘怎么推进", False)],
+)
+def test_asks_for_number(question: str, expected: bool) -> None:
+    assert asks_for_number(question.lower()) is expected
+
+
+@pytest.mark.parametrize(("sentence", "expected"), [("比例控制在4%以内", True), ("三个试点区", True), ("加强师德", False)])
+def test_has_number(sentence: str, expected: bool) -> None:
+    assert has_number(sentence) is expected
+
+
+# --- the real model and index ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "point", "fact"),
+    [
+        ("大班额比例", 8, "4%"),
+        ("大班额的比例上限是多少", 8, "4%"),
+        ("职普比", 10, "45:55"),
+        ("职普比要求是多少？", 10, "45:55"),
+        ("特崗計劃", 18, "特岗计划"),
+        ("县管校聘在哪些地方推进", 13, "县管校聘"),
+    ],
+)
+def test_real_questions_find_the_right_point(service, question: str, point: int, fact: str) -> None:
+    answer = service.ask(question)
+    assert answer.found
+    assert answer.citations[0].point == point
+    assert fact in answer.text
+    assert f"第{point}条" in answer.text
+
+
+@pytest.mark.parametrize("question", ["今天天气怎么样", "明天会下雨吗", "给我讲个笑话", "怎么申请信用卡"])
+def test_out_of_scope_questions_are_refused(service, question: str) -> None:
+    answer = service.ask(question)
+    assert not answer.found
+    assert answer.citations == ()
+    assert "没有找到" in answer.text
+    assert "第" not in answer.text  # no citation at all
+
+
+def test_evidence_is_the_sentence_holding_the_number(service) -> None:
+    result = service.search("要建成几个市级职业教育专业教学资源库")
+    assert result.top.point == 17
+    assert "建成1个市级职业教育专业教学资源库" in result.top.evidence[0].text
+
+
+def test_search_exposes_channel_scores_and_confidence(service) -> None:
+    result = service.search("七一表彰")
+    assert result.in_scope and 0.5 <= result.confidence <= 1.0
+    assert set(result.top.channels) >= {"dense", "words", "chars", "pinyin", "expansion", "fused"}
+    assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.text import TextProcessor
+
+
+@pytest.fixture(scope="module")
+def tp() -> TextProcessor:
+    return TextProcessor()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ＡＢＣ１２３％", "abc123%"),  # full-width → half-width, lower case
+        ("職普比４５：５５", "职普比45:55"),  # Traditional → Simplified
+        ("特崗計劃", "特岗计划"),
+        ("義務教育優質均衡", "义务教育优质均衡"),
+        ("大班额\u200b比例\x00\x07", "大班额 比例"),  # zero-width and control characters
+        ("  多个\t\n空白\u3000 ", "多个 空白"),
+        ("", ""),
+    ],
+)
+def test_normalize(tp: TextProcessor, raw: str, expected: str) -> None:
+    assert tp.normalize(raw) == expected
+
+
+def test_normalize_is_idempotent(tp: TextProcessor) -> None:
+    text = "這份文件是誰發的？ＯＫ"
+    once = tp.normalize(text)
+    assert tp.normalize(once) == once
+
+
+@pytest.mark.parametrize("term", ["大班额", "县管校聘", "职普比", "两后生", "课后延时服务", "控辍保学", "特岗计划"])
+def test_user_dictionary_keeps_domain_terms_whole(tp: TextProcessor, term: str) -> None:
+    assert term in tp.segment(tp.normalize(f"关于{term}的规定"))
+
+
+def test_tokens_drop_stopwords_and_punctuation(tp: TextProcessor) -> None:
+    tokens = tp.tokens(tp.normalize("大班额的比例上限是多少？"))
+    assert "大班额" in tokens and "比例" in tokens
+    assert not {"的", "是", "多少", "?", "？"} & set(tokens)
+
+
+def test_search_mode_adds_sub_words(tp: TextProcessor) -> None:
+    tokens = tp.tokens(tp.normalize("中华优秀传统文化研学基地"))
+    assert "传统" in tokens and "文化" in tokens
+
+
+def test_char_ngrams(tp: TextProcessor) -> None:
+    assert tp.char_ngrams("县官校聘") == ["县官", "官校", "校聘"]
+    assert tp.char_ngrams("职普比45:55") == ["职普", "普比", "45:55"]
+    assert tp.char_ngrams("teacher training") == ["teacher", "training"]
+
+
+def test_pinyin_ngrams_match_homophone_typos(tp: TextProcessor) -> None:
+    assert set(tp.pinyin_ngrams("县官校聘")) == set(tp.pinyin_ngrams("县管校聘"))
+    assert tp.pinyin_ngrams("近视") == ["jin_shi"]
+    assert tp.pinyin_ngrams("a") == []
