@@ -41,7 +41,7 @@ class Citation:
 
 @dataclass(frozen=True)
 class Block:
-    role: str  # heading | quote | related | source | note
+    role: str  # heading | info | quote | body | related | source | note
     text: str
 
 
@@ -118,6 +118,12 @@ class Composer:
         # Quote in the plan's own order.
         return tuple(ev.text for ev in sorted(chosen, key=lambda e: e.sentence))
 
+    @staticmethod
+    def document_info(doc: Document) -> str:
+        """Who issued the plan and when — facts parsed from the notice, for questions about the header."""
+        issued = "".join(x for x in (doc.issuer, f"于{doc.date}" if doc.date else None) if x)
+        return f"文件信息：《{doc.title}》" + (f"，{issued}印发。" if issued else "。")
+
     def source_line(self, doc_ids: list[str]) -> str:
         docs = [self._doc(d) for d in dict.fromkeys(doc_ids)]
         return "来源：" + "；".join(doc.source_line for doc in docs)
@@ -134,6 +140,8 @@ class Composer:
         assert point is not None
         sentences = self.quoted_sentences(top)
         blocks = [Block("heading", self.heading(point, doc))]
+        if point.is_header:
+            blocks.append(Block("info", self.document_info(doc)))
         blocks += [Block("quote", f"“{s}”") for s in sentences]
         citations = [self.citation(top, sentences)]
         related = [h for h in result.hits[1:] if h.score > 0][: self.max_related]
@@ -168,8 +176,7 @@ class Composer:
         point = doc.point(number) if doc else None
         if doc is None or point is None:
             return None
-        body = point.text if not point.is_header else point.text
-        blocks = (Block("heading", self.heading(point, doc)), Block("body", body),
+        blocks = (Block("heading", self.heading(point, doc)), Block("body", point.text),
                   Block("source", self.source_line([doc.doc_id])))
         citation = Citation(doc.doc_id, doc.title, point.number, point.section, point.title, 1.0, point.sentences)
         return Answer(f"第{number}条", True, blocks, (citation,), kind="point")

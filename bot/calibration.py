@@ -5,10 +5,11 @@ Method, recorded here and in the README:
 1. Every labelled question is run once through the retriever to get per-point channel scores.
 2. Fusion weights: grid search (words fixed at 1.0, the others over a small grid) maximising R@1,
    then MRR; the smallest weights win ties so an unneeded channel stays off.
-3. Refusal: for each question, the top point's features (fused score, each channel, query coverage,
-   out-of-scope cues, number gap) feed an L2-regularised logistic regression, in-scope vs.
-   out-of-scope, with classes weighted to equal total weight.
-4. Threshold: the probability cut that minimises 3 × (out-of-scope answered) + 1 × (in-scope
+3. Refusal: for each question, the top point's features (fused score, dense / word / expansion
+   channels, query coverage, out-of-scope cues, number gap) feed an L2-regularised logistic
+   regression, in-scope vs. out-of-scope, with classes weighted to equal total weight and each
+   weight's sign fixed in advance (see FEATURE_SIGNS).
+4. Threshold: the probability cut that minimises 2 × (out-of-scope answered) + 1 × (in-scope
    refused) — answering an off-topic question with a random clause is worse than refusing — placed
    in the middle of the widest gap between neighbouring probabilities among the best cuts, so it
    keeps a margin on unseen questions.
@@ -28,7 +29,13 @@ from scipy.optimize import minimize
 from bot.evaluation import LabelledQuestion
 from bot.retrieval import Params, Query, Retriever, fuse
 
-FEATURES = ("fused", "dense", "words", "expansion", "chars", "pinyin", "coverage", "cues", "number_gap")
+# Refusal features and the sign each weight must have: more match evidence can only raise the
+# probability of "in scope", an out-of-scope cue or a missing number can only lower it. The signs
+# keep the fit sensible on questions unlike the training set (an unconstrained fit learned, for
+# example, that a question with no evidence at all is in scope when no cue word is present).
+FEATURE_SIGNS = {"fused": 1, "dense": 1, "words": 1, "expansion": 1, "coverage": 1, "cues": -1, "number_gap": -1,
+                 "unknown_nouns": -1}
+FEATURES = tuple(FEATURE_SIGNS)
 KEYWORD_FEATURES = tuple(f for f in FEATURES if f != "dense")
 WEIGHT_GRID = {
     "dense": (0.0, 0.25, 0.5, 0.75, 1.0),
@@ -36,8 +43,8 @@ WEIGHT_GRID = {
     "chars": (0.0, 0.5, 1.0),
     "pinyin": (0.0, 0.25, 0.5, 1.0),
 }
-OOS_COST = 3.0
-L2 = 0.05
+OOS_COST = 2.0
+L2 = 0.01
 
 
 @dataclass
@@ -101,8 +108,12 @@ def feature_matrix(retriever: Retriever, samples: Sequence[Sample], features: Se
     return np.asarray(rows, dtype=np.float64)
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float]:
-    """Balanced, L2-regularised logistic regression; returns (coef, intercept) on the raw features."""
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2,
+                 signs: Sequence[int] | None = None) -> tuple[np.ndarray, float]:
+    """Balanced, L2-regularised logistic regression; returns (coef, intercept) on the raw features.
+
+    ``signs`` (+1 / -1 / 0 per feature) constrains each weight to be ≥ 0, ≤ 0 or free.
+    """
     mean = x.mean(axis=0)
     std = x.std(axis=0)
     std[std == 0] = 1.0
@@ -121,7 +132,9 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarr
         grad = np.concatenate([z.T @ grad_logits + 2 * l2 * w, [grad_logits.sum()]])
         return ll + l2 * float(w @ w), grad
 
-    result = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B")
+    signs = list(signs) if signs is not None else [0] * x.shape[1]
+    bounds = [(0.0, None) if sg > 0 else (None, 0.0) if sg < 0 else (None, None) for sg in signs]
+    result = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds + [(None, None)])
     w, b = result.x[:-1], result.x[-1]
     coef = w / std
     intercept = float(b - (w * mean / std).sum())
@@ -162,7 +175,7 @@ def calibrate(retriever: Retriever, samples: Sequence[Sample], use_dense: bool =
     finally:
         retriever.params = base
     y = np.array([1.0 if s.question.in_scope else 0.0 for s in samples])
-    coef, intercept = fit_logistic(x, y)
+    coef, intercept = fit_logistic(x, y, signs=[FEATURE_SIGNS[f] for f in features])
     prob = 1.0 / (1.0 + np.exp(-(x @ coef + intercept)))
     threshold, counts = choose_threshold(prob, y)
     return {

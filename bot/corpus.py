@@ -264,7 +264,12 @@ def parse_plan(raw: str, doc_id: str, source: str = "", sha256: str = "") -> Doc
 
     header_paras = notice_paras + preamble
     header_text = "\n".join(header_paras) if header_paras else title
-    header_sentences = tuple(s for p in header_paras for s in split_sentences(p)) or (title,)
+    # Evidence sentences of the header leave out the notice's title, issuer and date lines: answers
+    # about the header state those in their own "文件信息" line.
+    metadata_lines = {issuer, date} | ({notice_paras[0]} if notice_paras else set())
+    header_sentences = tuple(
+        s for p in header_paras if p not in metadata_lines for s in split_sentences(p)
+    ) or (title,)
     records = [Point(doc_id, 0, HEADER_TITLE, header_text, "", header_sentences)]
     for number, heading, body_paras in points:
         text = "\n".join(body_paras)

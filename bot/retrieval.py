@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import bm25s
+import jieba.posseg
 import numpy as np
 from sentence_transformers import SentenceTransformer
 
@@ -37,7 +38,7 @@ MAX_QUERY_CHARS = 300
 # Units the dense channel looks at; the rest count as 0. All units when the corpus is small.
 DENSE_TOP_K = 256
 _NUMBER_QUESTION_RE = re.compile(
-    r"多少|几[个项所条年门类次名家期届支大十百千万]|第几|比例|比率|百分|占比|数量|数目|"
+    r"多少|几(?!乎)|比例|比率|百分|占比|数量|数目|"
     r"how many|how much|what percent|percentage|ratio|number of|proportion"
 )
 _DIGIT_RE = re.compile(r"\d|[一二三四五六七八九十百千万两]+[个项所门类期届支大]")
@@ -62,6 +63,9 @@ class Hit:
     score: float
     channels: dict[str, float]
     evidence: tuple[Evidence, ...]
+    # For "how many" questions: how well the point's best sentence holding a number matches,
+    # relative to its best sentence overall (1.0 = the best sentence has the number; 0 = no number).
+    number_support: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,11 @@ class Query:
     chars: tuple[str, ...]
     pinyin: tuple[str, ...]
     asks_number: bool
-    coverage: float  # share of the question's content words the plan (or the expansion list) knows
+    # Share of the question's content words (two characters or more) that the plan or the
+    # expansion list knows. A question about something the plan never mentions ("信用卡",
+    # "分数线") has words nobody indexed.
+    coverage: float
+    unknown_nouns: int  # nouns the plan does not know: the thing asked about is not in it
     out_of_scope_cues: int  # matches in the out-of-scope cue list
 
     @property
@@ -204,7 +212,7 @@ class Expander:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or data_path("expansions.tsv")
-        self._chinese: list[tuple[str, tuple[str, ...]]] = []
+        self._chinese: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         self._english: list[tuple[re.Pattern[str], tuple[str, ...]]] = []
         for line_no, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip() or line.startswith("#"):
@@ -221,16 +229,16 @@ class Expander:
                 if trigger.isascii():
                     self._english.append((re.compile(rf"(?<![a-z]){re.escape(trigger)}(?![a-z])"), plan_terms))
                 else:
-                    self._chinese.append((trigger, plan_terms))
+                    self._chinese.append((tuple(trigger.split("&")), plan_terms))
 
     def expand(self, normalized: str) -> tuple[list[str], list[str]]:
         """(plan terms, matched triggers) for the (normalised) question, without repeats."""
         terms: list[str] = []
         triggers: list[str] = []
-        for trigger, plan_terms in self._chinese:
-            if trigger in normalized:
+        for parts, plan_terms in self._chinese:
+            if all(part in normalized for part in parts):
                 terms.extend(plan_terms)
-                triggers.append(trigger)
+                triggers.extend(parts)
         if re.search(r"[a-z]", normalized):
             for pattern, plan_terms in self._english:
                 if m := pattern.search(normalized):
@@ -246,6 +254,17 @@ class CueList:
         self.path = path or data_path("out_of_scope.txt")
         cues = [line.strip().lower() for line in self.path.read_text(encoding="utf-8").splitlines()
                 if line.strip() and not line.startswith("#")]
+        self._set(cues)
+
+    def without(self, text: str) -> CueList:
+        """A copy without the cues that occur in ``text`` (e.g. places the plans themselves name)."""
+        copy = object.__new__(CueList)
+        copy.path = self.path
+        copy._set([c for c in self._cues if c not in text.lower()])
+        return copy
+
+    def _set(self, cues: list[str]) -> None:
+        self._cues = cues
         self._chinese = [c for c in cues if not c.isascii()]
         english = [re.escape(c) for c in cues if c.isascii()]
         self._english = re.compile(rf"(?<![a-z])(?:{'|'.join(english)})(?![a-z])") if english else None
@@ -257,6 +276,9 @@ class CueList:
         return found
 
 
+# jieba noun tags (common, person, place, organisation, other proper, verbal noun).
+_NOUN_FLAGS = frozenset({"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "vn", "ng"})
+_WORDISH_RE = re.compile(r"[0-9a-z\u3400-\u9fff]")
 _YEAR_RE = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 
 
@@ -281,6 +303,7 @@ class Retriever:
         expander: Expander,
         params: Params,
         cues: CueList | None = None,
+        places: CueList | None = None,
     ) -> None:
         self.index = index
         self.cues = cues or CueList()
@@ -294,6 +317,11 @@ class Retriever:
         self.unit_point = np.array([position[u.doc_id, u.point] for u in index.units], dtype=np.int64)
         self.n_units = len(index.units)
         self.idf = {name: bm25_idf(model) for name, model in index.keyword.items()}
+        self._pos = jieba.posseg.POSTokenizer(tp.jieba)
+        corpus_text = "\n".join(p.text for p in index.corpus.points) + "".join(
+            d.title + (d.issuer or "") for d in index.corpus.documents)
+        # Places the plans name are the plans' own; any other place marks another city's question.
+        self.places = (places or CueList(data_path("places.txt"))).without(corpus_text)
         # Years the plans talk about; a question about another year is about another plan.
         self.known_years = {m.group(0) for p in index.corpus.points for m in _YEAR_RE.finditer(p.text)}
         for doc in index.corpus.documents:
@@ -313,6 +341,12 @@ class Retriever:
         expansion: list[str] = []
         for term in expansion_terms:
             expansion.extend(self.tp.tokens(self.tp.normalize(term)))
+        # One part-of-speech pass serves coverage and unknown nouns.
+        tagged = [(p.word, p.flag) for p in self._pos.lcut(normalized)
+                  if p.word not in self.tp.stopwords and _WORDISH_RE.search(p.word)]
+        unknown = [(w, f) for w, f in tagged
+                   if (len(w) > 1 or w.isascii()) and not w.isdigit() and not self._known(w, triggers)]
+        meaningful = [w for w, _ in tagged if (len(w) > 1 or w.isascii()) and not w.isdigit()]
         return Query(
             text=text,
             normalized=normalized,
@@ -321,29 +355,18 @@ class Retriever:
             chars=tuple(self.tp.char_ngrams(normalized)),
             pinyin=tuple(self.tp.pinyin_ngrams(normalized)),
             asks_number=asks_for_number(normalized),
-            coverage=self._coverage(self.tp.content_words(normalized), triggers),
-            out_of_scope_cues=self.cues.count(normalized) + self._other_years(normalized),
+            coverage=1.0 - len(unknown) / len(meaningful) if meaningful else 0.0,
+            unknown_nouns=sum(1 for w, f in unknown if f in _NOUN_FLAGS and len(w) > 1),
+            out_of_scope_cues=(self.cues.count(normalized) + self._other_years(normalized)
+                               + self.places.count(normalized)),
         )
+
+    def _known(self, word: str, triggers: list[str]) -> bool:
+        """In the plan's vocabulary, or explained by an expansion trigger."""
+        return word in self.index.keyword["words"].vocab_dict or any(word in t or t in word for t in triggers)
 
     def _other_years(self, normalized: str) -> int:
         return sum(1 for m in _YEAR_RE.finditer(normalized) if m.group(0) not in self.known_years)
-
-    def _coverage(self, content_words: list[str], triggers: list[str]) -> float:
-        """Share of content words that occur in the plan or are explained by an expansion trigger.
-
-        A question about something the plan never mentions ("信用卡", "分数线") has words nobody
-        indexed; that is the strongest single sign it is out of scope.
-        """
-        # Single characters are mostly verbs and particles (做, 办, 管) that say nothing about the topic.
-        content_words = [w for w in content_words if len(w) > 1 or w.isascii()]
-        if not content_words:
-            return 0.0
-        vocab = self.index.keyword["words"].vocab_dict
-        known = 0
-        for word in content_words:
-            if word in vocab or any(word in t or t in word for t in triggers):
-                known += 1
-        return known / len(content_words)
 
     # -- channels ------------------------------------------------------------------------------
 
@@ -393,35 +416,42 @@ class Retriever:
         """Inputs of the refusal model; see scripts/calibrate.py for how they are weighed."""
         if name == "coverage":
             return query.coverage
+        if name == "unknown_nouns":
+            return float(min(query.unknown_nouns, 3))
         if name == "cues":
             return float(min(query.out_of_scope_cues, 2))
         if name == "number_gap":
-            # Asked for a number, but the best point's evidence holds none: the plan cannot answer it.
-            return float(query.asks_number and not any(has_number(e.text) for e in top.evidence))
+            # Asked for a number, but no sentence of the best point that matches holds one.
+            return (1.0 - top.number_support) if query.asks_number else 0.0
         if name == "fused":
             return top.score
         return top.channels[name]
 
     def make_hit(self, i: int, fused: np.ndarray, points: dict[str, np.ndarray],
-             units: dict[str, np.ndarray], query: Query) -> Hit:
+                 units: dict[str, np.ndarray], query: Query) -> Hit:
         key = self.point_keys[i]
         channels = {name: float(scores[i]) for name, scores in points.items()}
         channels["fused"] = float(fused[i])
-        return Hit(key[0], key[1], float(fused[i]), channels, self._evidence(key, units, query))
+        evidence, support = self._evidence(key, units, query)
+        return Hit(key[0], key[1], float(fused[i]), channels, evidence, support)
 
     def _evidence(self, key: tuple[str, int], units: dict[str, np.ndarray], query: Query,
-                  limit: int = 2) -> tuple[Evidence, ...]:
+                  limit: int = 2) -> tuple[tuple[Evidence, ...], float]:
         """The point's sentences ranked by the same fused score, with a bonus for numbers when asked."""
         uids = self.sentence_units.get(key, [])
         if not uids:
-            return ()
+            return (), 0.0
         idx = np.array(uids)
         score = fuse({name: scores[idx] for name, scores in units.items()}, self.params.weights)
+        support = 1.0
         if query.asks_number:
-            score = score + np.array([self.params.number_bonus if has_number(self.index.units[u].text) else 0.0
-                                      for u in uids], dtype=np.float32)
+            numeric = np.array([has_number(self.index.units[u].text) for u in uids])
+            best = float(score.max())
+            support = float(score[numeric].max() / best) if numeric.any() and best > 0 else 0.0
+            score = score + numeric.astype(np.float32) * self.params.number_bonus
         order = np.argsort(-score, kind="stable")[:limit]
-        return tuple(
+        evidence = tuple(
             Evidence(self.index.units[uids[j]].sentence, self.index.units[uids[j]].text, float(score[j]))
             for j in order
         )
+        return evidence, support

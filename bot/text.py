@@ -51,6 +51,11 @@ class TextProcessor:
         self._jieba.load_userdict(str(self.userdict_path))
         self.stopwords = frozenset(_read_word_list(stopwords or data_path("stopwords.txt")))
 
+    @property
+    def jieba(self) -> jieba.Tokenizer:
+        """The private jieba tokenizer, with the user dictionary loaded (for POS tagging)."""
+        return self._jieba
+
     def normalize(self, text: str) -> str:
         """NFKC (full-width → half-width), Traditional → Simplified, no control characters, lower case."""
         text = unicodedata.normalize("NFKC", text)

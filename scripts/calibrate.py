@@ -1,8 +1,9 @@
 """Fit fusion weights and the refusal model on labelled questions; writes bot/data/calibration.json.
 
 Usage: .venv/bin/python scripts/calibrate.py [LABELLED.jsonl ...]
-Default sets: ../shared/eval/dev.jsonl (when present) and tests/data/questions.jsonl.
-tests/data/holdout.jsonl is never used here; it measures how the fit generalises.
+Default sets: ../shared/eval/dev.jsonl (when present), tests/data/questions.jsonl and
+tests/data/train_extra.jsonl (extra out-of-scope and hard-to-match questions).
+tests/data/holdout*.jsonl are never used here; they measure how the fit generalises.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from bot.retrieval import Params, Retriever  # noqa: E402
 from bot.service import Resources  # noqa: E402
 from bot.text import data_path  # noqa: E402
 
-DEFAULT_SETS = [ROOT.parent / "shared" / "eval" / "dev.jsonl", ROOT / "tests" / "data" / "questions.jsonl"]
+DEFAULT_SETS = [ROOT.parent / "shared" / "eval" / "dev.jsonl", ROOT / "tests" / "data" / "questions.jsonl",
+                ROOT / "tests" / "data" / "train_extra.jsonl"]
 
 
 def main() -> int:
