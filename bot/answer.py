@@ -7,6 +7,7 @@ channel can render identical words with HTML emphasis.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.corpus import Corpus, Document, Point
@@ -41,7 +42,7 @@ class Citation:
 
 @dataclass(frozen=True)
 class Block:
-    role: str  # heading | info | quote | body | related | source | note
+    role: str  # heading | info | quote | body | item | related | source | note
     text: str
 
 
@@ -157,6 +158,16 @@ class Composer:
         blocks.append(Block("source", self.source_line([c.doc_id for c in citations])))
         return Answer(question, True, tuple(blocks), tuple(citations), elapsed_ms)
 
+    def clause(self, hit: Hit) -> Answer:
+        """One cited clause on its own (inline mode): heading, the key sentence(s), source."""
+        doc = self._doc(hit.doc_id)
+        point = doc.point(hit.point)
+        assert point is not None
+        sentences = self.quoted_sentences(hit)
+        blocks = (Block("heading", self.heading(point, doc)), *(Block("quote", f"“{s}”") for s in sentences),
+                  Block("source", self.source_line([doc.doc_id])))
+        return Answer(point.title, True, blocks, (self.citation(hit, sentences),))
+
     def not_found(self, question: str, elapsed_ms: float = 0.0, browse_hint: str = "") -> Answer:
         titles = "、".join(f"《{d.title}》" for d in self.corpus.documents)
         hint = browse_hint or "可以换个说法再问，或浏览全部条目。"
@@ -169,6 +180,27 @@ class Composer:
     def empty(self, question: str, elapsed_ms: float = 0.0) -> Answer:
         blocks = (Block("note", "请输入想了解的问题，例如：“大班额比例要控制在多少？”"),)
         return Answer(question, False, blocks, (), elapsed_ms, kind="empty")
+
+    def mentions(self, question: str, term: str, normalize: Callable[[str], str]) -> Answer:
+        """Every point whose text contains ``term`` (compared after normalisation), in plan order."""
+        wanted = normalize(term)
+        found: list[tuple[Document, Point, str]] = []
+        for doc in self.corpus.documents:
+            for point in doc.points:
+                if wanted and wanted in normalize(point.text):
+                    sentence = next((s for s in point.sentences if wanted in normalize(s)), point.title)
+                    found.append((doc, point, sentence))
+        if not found:
+            blocks = (Block("note", f"没有条目提到“{term}”。"),
+                      Block("note", "可以换个说法，或直接提问。"))
+            return Answer(question, False, blocks, (), kind="not_found")
+        labels = "、".join(point_label(p, d, self.multi_doc) for d, p, _ in found)
+        blocks = [Block("heading", f"提到“{term}”的条目（{len(found)}条）：{labels}")]
+        for doc, point, sentence in found:
+            blocks.append(Block("item", f"{point_label(point, doc, self.multi_doc)} {point.title}：“{sentence}”"))
+        blocks.append(Block("source", self.source_line([d.doc_id for d, _, _ in found])))
+        citations = tuple(Citation(d.doc_id, d.title, p.number, p.section, p.title, 1.0, (s,)) for d, p, s in found)
+        return Answer(question, True, tuple(blocks), citations, kind="list")
 
     def full_point(self, doc_id: str, number: int) -> Answer | None:
         """The whole text of one point (for /point N, 全文 and deep links)."""

@@ -128,6 +128,9 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.telegram_app import serve
 
+    if settings.telegram_token is None:
+        raise UserError("POLICYBOT_TELEGRAM_TOKEN is not set; create a bot with @BotFather and put its token "
+                        "in .env or the environment (or use `policybot chat`)")
     return serve(settings, _service(settings, build_if_needed=args.build))
 
 
@@ -191,8 +194,9 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from bot.embedding import EmbeddingError
     from bot.evaluation import LabelledSetError
     from bot.index import PolicyIndexError
+    from bot.storage import StorageError
 
-    return (UserError, CorpusError, EmbeddingError, LabelledSetError, PolicyIndexError)
+    return (UserError, CorpusError, EmbeddingError, LabelledSetError, PolicyIndexError, StorageError)
 
 
 def _settings_error(e: ValidationError) -> str:

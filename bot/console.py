@@ -56,7 +56,7 @@ def reply(service: PolicyService, line: str) -> str | None:
         return list_points(service)
     if m := _POINT_RE.match(text):
         return point_text(service, m.group(1))
-    return service.ask(line, browse_hint=BROWSE_HINT).text
+    return service.ask(text, chat="console", browse_hint=BROWSE_HINT).text
 
 
 def run_console(service: PolicyService, stdin: TextIO, stdout: TextIO) -> int:

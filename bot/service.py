@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 from sentence_transformers import SentenceTransformer
 
-from bot.answer import Answer, Composer
+from bot.answer import Answer, Block, Composer
 from bot.config import Settings
+from bot.dialog import Conversations, Topic, follow_up_kind, mention_term
 from bot.embedding import load_encoder
 from bot.index import (
     IndexMissingError,
@@ -25,7 +26,7 @@ from bot.index import (
     load_index,
     text_fingerprint,
 )
-from bot.retrieval import CueList, Expander, Retriever, SearchResult, load_params
+from bot.retrieval import CueList, Expander, Hit, Retriever, SearchResult, load_params
 from bot.text import TextProcessor
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ class PolicyService:
         self.settings = resources.settings
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, SearchResult] = OrderedDict()
+        self.conversations = Conversations(ttl=self.settings.context_ttl_seconds)
         self._install(index)
 
     @classmethod
@@ -123,12 +125,57 @@ class PolicyService:
                     self._cache.popitem(last=False)
         return result
 
-    def ask(self, question: str, browse_hint: str = "") -> Answer:
+    def search_points(self, question: str, k: int = 10) -> list[Hit]:
+        """Up to ``k`` relevant points (for inline mode); none when the question is out of scope."""
+        result = self.retriever.search(question, k=k)
+        if not result.in_scope:
+            return []
+        return [hit for hit in result.hits if hit.score > 0]
+
+    def ask(self, question: str, chat: str | None = None, browse_hint: str = "") -> Answer:
+        """Answer one message. With ``chat`` (a per-chat key) follow-ups use the previous topic."""
         started = time.perf_counter()
-        result = self.search(question)
+        question = question.strip()
         composer = self.composer
+        normalized = self.retriever.tp.normalize(question)
+
+        term = mention_term(normalized)
+        if term:
+            answer = composer.mentions(question, term, self.retriever.tp.normalize)
+            return self._finish(answer, started, chat)
+
+        topic = self.conversations.get(chat) if chat else None
+        kind = follow_up_kind(normalized) if topic else None
+        if topic and kind == "elaborate":
+            full = composer.full_point(topic.doc_id, topic.point)
+            if full is not None:
+                note = Block("note", f"（接上文“{topic.question}”）")
+                answer = Answer(question, True, (note, *full.blocks), full.citations, kind="point",
+                                context_used=True)
+                return self._finish(answer, started, chat)
+        if topic and kind == "ellipsis":
+            # The new words twice, the old question once: the fragment picks the point, the
+            # previous question only breaks ties towards the running topic.
+            result = self.search(f"{question} {question} {topic.question}")
+            if result.in_scope:
+                answer = composer.compose(result, browse_hint=browse_hint)
+                note = Block("note", f"（接上文“{topic.question}”）")
+                answer = Answer(question, True, (note, *answer.blocks), answer.citations, context_used=True)
+                return self._finish(answer, started, chat)
+
+        result = self.search(question)
+        return self._finish(composer.compose(result, browse_hint=browse_hint), started, chat)
+
+    def _finish(self, answer: Answer, started: float, chat: str | None) -> Answer:
+        if chat and answer.found and answer.citations and answer.kind in ("answer", "point"):
+            top = answer.citations[0]
+            # The topic keeps the question that established it, not a bare "具体呢".
+            previous = self.conversations.get(chat)
+            question = previous.question if answer.context_used and previous else answer.question
+            self.conversations.set(chat, Topic(question, top.doc_id, top.point, time.monotonic()))
         elapsed = (time.perf_counter() - started) * 1000
-        return composer.compose(result, elapsed, browse_hint)
+        return Answer(answer.question, answer.found, answer.blocks, answer.citations, elapsed,
+                      answer.kind, answer.context_used)
 
     # -- maintenance ---------------------------------------------------------------------------
 

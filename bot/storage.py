@@ -1,0 +1,425 @@
+"""Query log and feedback, in SQLite (the embedded default). Everything storage-specific is here.
+
+- Every answered question: time, chat type, found / not found, cited points, latency.
+- Every 👍 / 👎, linked to the answer it rates.
+- Chat and user ids are stored only as salted hashes; rows older than the retention period are pruned.
+
+The bot must keep answering when the database misbehaves (locked, read-only, deleted): a failed
+write is kept in a bounded in-memory queue, the failure is logged once, and the queue is flushed
+as soon as a write succeeds again. A deleted database file is recreated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.answer import Answer
+    from bot.config import Settings
+
+logger = logging.getLogger(__name__)
+
+PENDING_LIMIT = 10_000  # rows kept in memory while the database is unavailable
+RETRY_SECONDS = 5.0  # how often a failing database is tried again
+PRUNE_SECONDS = 3600.0
+BUSY_TIMEOUT = 0.5  # seconds to wait for a lock: a log write must not hold up an answer
+
+# Each step brings the schema from version i to i+1. Never edit a released step; append one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE questions (
+        id INTEGER PRIMARY KEY,
+        answer_id TEXT NOT NULL UNIQUE,
+        asked_at REAL NOT NULL,
+        day TEXT NOT NULL,
+        chat_hash TEXT,
+        user_hash TEXT,
+        chat_type TEXT,
+        question TEXT NOT NULL,
+        found INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        points TEXT NOT NULL,
+        top_doc TEXT,
+        top_point INTEGER,
+        latency_ms REAL
+    );
+    CREATE INDEX questions_day ON questions(day);
+    CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY,
+        answer_id TEXT NOT NULL,
+        at REAL NOT NULL,
+        user_hash TEXT,
+        positive INTEGER NOT NULL,
+        UNIQUE(answer_id, user_hash)
+    );
+    CREATE INDEX feedback_answer ON feedback(answer_id);
+    """,
+)
+
+
+class StorageError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Stats:
+    today: int
+    today_not_found: int
+    week: int
+    week_not_found: int
+    thumbs_up: int
+    thumbs_down: int
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> str:
+        return f"{part / whole:.0%}" if whole else "–"
+
+    def as_text(self) -> str:
+        return (
+            f"今天：{self.today} 个问题，未找到 {self.today_not_found}（{self._rate(self.today_not_found, self.today)}）\n"
+            f"近7天：{self.week} 个问题，未找到 {self.week_not_found}（{self._rate(self.week_not_found, self.week)}）\n"
+            f"反馈（近7天）：👍 {self.thumbs_up} · 👎 {self.thumbs_down}"
+        )
+
+
+def sqlite_path(url: str) -> Path:
+    """``sqlite:///abs/path.db`` or ``sqlite:///relative.db`` or a bare path → Path."""
+    if url.startswith("sqlite:///"):
+        return Path(url[len("sqlite:///"):])
+    if "://" in url:
+        scheme = url.split("://", 1)[0]
+        raise StorageError(
+            f"POLICYBOT_DATABASE_URL uses {scheme!r}; only SQLite (sqlite:///path/to/file.db) is supported"
+        )
+    return Path(url)
+
+
+class QueryLog:
+    """Interface of the query log; ``NullQueryLog`` and ``SqliteQueryLog`` implement it."""
+
+    def record_answer(self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str,
+                      answer: Answer) -> None:
+        raise NotImplementedError
+
+    def record_feedback(self, answer_id: str, positive: bool, user_id: int | None) -> None:
+        raise NotImplementedError
+
+    def stats(self) -> str:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class NullQueryLog(QueryLog):
+    def record_answer(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def record_feedback(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def stats(self) -> str:
+        return "查询日志未启用。"
+
+
+class SqliteQueryLog(QueryLog):
+    def __init__(self, path: Path, salt: str, retention_days: int = 180) -> None:
+        self.path = path
+        self.salt = salt
+        self.retention_days = retention_days
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._inode: tuple[int, int] | None = None
+        self._pending: deque[tuple[str, tuple[Any, ...]]] = deque(maxlen=PENDING_LIMIT)
+        self._failing_since: float | None = None
+        self._last_try = 0.0
+        self._last_prune = 0.0
+        with self._lock:
+            self._connect()  # fail loudly at start: a bad path is a configuration error
+            self._prune()
+
+    # -- connection ---------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        self._migrate(conn)
+        st = os.stat(self.path)
+        self._conn, self._inode = conn, (st.st_dev, st.st_ino)
+        return conn
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for step in range(version, len(MIGRATIONS)):
+            conn.executescript(f"BEGIN; {MIGRATIONS[step]} PRAGMA user_version = {step + 1}; COMMIT;")
+            logger.info("query log schema migrated to version %d", step + 1)
+
+    def _connection(self) -> sqlite3.Connection:
+        """The open connection, reopened when the file was deleted or replaced underneath us."""
+        try:
+            st = os.stat(self.path)
+            current = (st.st_dev, st.st_ino)
+        except FileNotFoundError:
+            current = None
+        if self._conn is None or current != self._inode:
+            if self._conn is not None:
+                logger.warning("query log %s was removed or replaced; recreating it", self.path)
+                self._conn.close()
+                self._conn = None
+            return self._connect()
+        return self._conn
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def _hash(self, value: int | None) -> str | None:
+        if value is None:
+            return None
+        return hashlib.sha256(f"{self.salt}:{value}".encode()).hexdigest()[:16]
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+        """Queue a row and flush; on failure keep it queued, log once, retry later."""
+        with self._lock:
+            self._pending.append((sql, params))
+            self._flush_locked(force=False)
+
+    def _flush_locked(self, force: bool) -> None:
+        now = time.monotonic()
+        if not force and self._failing_since is not None and now - self._last_try < RETRY_SECONDS:
+            return  # failing: do not hammer the file on every answer
+        self._last_try = now
+        try:
+            conn = self._connection()
+            while self._pending:
+                conn.execute(*self._pending[0])
+                self._pending.popleft()
+            if self._failing_since is not None:
+                logger.warning("query log %s is writable again; queued rows written", self.path)
+                self._failing_since = None
+            if now - self._last_prune > PRUNE_SECONDS:
+                self._prune()
+        except (sqlite3.Error, OSError) as e:
+            if self._failing_since is None:
+                self._failing_since = now
+                logger.error("query log %s unavailable (%s); answers continue, rows are held in memory",
+                             self.path, e)
+            if self._conn is not None:
+                try:
+                    self._conn.close()
+                except sqlite3.Error:
+                    pass
+                self._conn = None
+
+    def record_answer(self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str,
+                      answer: Answer) -> None:
+        raise NotImplementedError
+
+    def record_feedback(self, answer_id: str, positive: bool, user_id: int | None) -> None:
+        raise NotImplementedError
+
+    def stats(self) -> str:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class NullQueryLog(QueryLog):
+    def record_answer(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def record_feedback(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def stats(self) -> str:
+        return "查询日志未启用。"
+
+
+class SqliteQueryLog(QueryLog):
+    def __init__(self, path: Path, salt: str, retention_days: int = 180) -> None:
+        self.path = path
+        self.salt = salt
+        self.retention_days = retention_days
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._inode: tuple[int, int] | None = None
+        self._pending: deque[tuple[str, tuple[Any, ...]]] = deque(maxlen=PENDING_LIMIT)
+        self._failing_since: float | None = None
+        self._last_try = 0.0
+        self._last_prune = 0.0
+        with self._lock:
+            self._connect()  # fail loudly at start: a bad path is a configuration error
+            self._prune()
+
+    # -- connection ---------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        self._migrate(conn)
+        st = os.stat(self.path)
+        self._conn, self._inode = conn, (st.st_dev, st.st_ino)
+        return conn
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection) -> None:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for step in range(version, len(MIGRATIONS)):
+            conn.executescript(f"BEGIN; {MIGRATIONS[step]} PRAGMA user_version = {step + 1}; COMMIT;")
+            logger.info("query log schema migrated to version %d", step + 1)
+
+    def _connection(self) -> sqlite3.Connection:
+        """The open connection, reopened when the file was deleted or replaced underneath us."""
+        try:
+            st = os.stat(self.path)
+            current = (st.st_dev, st.st_ino)
+        except FileNotFoundError:
+            current = None
+        if self._conn is None or current != self._inode:
+            if self._conn is not None:
+                logger.warning("query log %s was removed or replaced; recreating it", self.path)
+                self._conn.close()
+                self._conn = None
+            return self._connect()
+        return self._conn
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def _hash(self, value: int | None) -> str | None:
+        if value is None:
+            return None
+        return hashlib.sha256(f"{self.salt}:{value}".encode()).hexdigest()[:16]
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+        """Queue a row and flush; on failure keep it queued, log once, retry later."""
+        with self._lock:
+            self._pending.append((sql, params))
+            now = time.monotonic()
+            if self._failing_since is not None and now - self._last_try < RETRY_SECONDS:
+                return
+            self._last_try = now
+            try:
+                conn = self._connection()
+                while self._pending:
+                    conn.execute(*self._pending[0])
+                    self._pending.popleft()
+                if self._failing_since is not None:
+                    logger.warning("query log %s is writable again; %s", self.path, "caught up")
+                    self._failing_since = None
+                if now - self._last_prune > PRUNE_SECONDS:
+                    self._prune()
+            except (sqlite3.Error, OSError) as e:
+                if self._failing_since is None:
+                    self._failing_since = now
+                    logger.error("query log %s unavailable (%s); answers continue, %d row(s) held in memory",
+                                 self.path, e, len(self._pending))
+                if self._conn is not None:
+                    try:
+                        self._conn.close()
+                    except sqlite3.Error:
+                        pass
+                    self._conn = None
+
+    def record_answer(self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str,
+                      answer: Answer) -> None:
+        now = time.time()
+        points = [f"{c.doc_id}:{c.point}" for c in answer.citations]
+        top = answer.citations[0] if answer.citations else None
+        self._write(
+            "INSERT OR IGNORE INTO questions (answer_id, asked_at, day, chat_hash, user_hash, chat_type, question,"
+            " found, kind, points, top_doc, top_point, latency_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (answer_id, now, _day(now), self._hash(chat_id), self._hash(user_id), str(chat_type),
+             answer.question[:1000], int(answer.found), answer.kind, json.dumps(points),
+             top.doc_id if top else None, top.point if top else None, round(answer.elapsed_ms, 3)),
+        )
+
+    def record_feedback(self, answer_id: str, positive: bool, user_id: int | None) -> None:
+        # One vote per user and answer; pressing the other button changes the vote.
+        self._write(
+            "INSERT INTO feedback (answer_id, at, user_hash, positive) VALUES (?,?,?,?) "
+            "ON CONFLICT(answer_id, user_hash) DO UPDATE SET positive = excluded.positive, at = excluded.at",
+            (answer_id, time.time(), self._hash(user_id), int(positive)),
+        )
+
+    def _prune(self) -> None:
+        if self._conn is None:
+            return
+        cutoff = time.time() - self.retention_days * 86400
+        removed = self._conn.execute("DELETE FROM questions WHERE asked_at < ?", (cutoff,)).rowcount
+        self._conn.execute("DELETE FROM feedback WHERE at < ?", (cutoff,))
+        self._last_prune = time.monotonic()
+        if removed:
+            logger.info("pruned %d question(s) older than %d days", removed, self.retention_days)
+
+    def flush(self) -> int:
+        """Try to write queued rows now, ignoring the retry interval; returns how many still wait."""
+        with self._lock:
+            if self._pending:
+                self._flush_locked(force=True)
+            return len(self._pending)
+
+    @property
+    def pending(self) -> int:
+        return len(self._pending)
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            conn = self._connection()
+            conn.row_factory = sqlite3.Row
+            try:
+                return conn.execute(sql, params).fetchall()
+            finally:
+                conn.row_factory = None
+
+    def stats(self) -> str:
+        now = time.time()
+        today = _day(now)
+        week_start = _day(now - 6 * 86400)
+        rows = self.query(
+            "SELECT SUM(day = ?) AS today, SUM(day = ? AND found = 0) AS today_nf,"
+            " COUNT(*) AS week, SUM(found = 0) AS week_nf FROM questions WHERE day >= ?",
+            (today, today, week_start),
+        )[0]
+        fb = self.query(
+            "SELECT SUM(f.positive = 1) AS up, SUM(f.positive = 0) AS down FROM feedback f WHERE f.at >= ?",
+            (now - 7 * 86400,),
+        )[0]
+        stats = Stats(rows["today"] or 0, rows["today_nf"] or 0, rows["week"] or 0, rows["week_nf"] or 0,
+                      fb["up"] or 0, fb["down"] or 0)
+        return stats.as_text()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+def _day(ts: float) -> str:
+    return datetime.fromtimestamp(ts, tz=timezone.utc).astimezone().strftime("%Y-%m-%d")
+
+
+def open_query_log(settings: Settings) -> QueryLog:
+    path = sqlite_path(settings.resolved_database_url)
+    try:
+        return SqliteQueryLog(path, settings.hash_salt.get_secret_value(), settings.retention_days)
+    except (sqlite3.Error, OSError) as e:
+        raise StorageError(f"cannot open the query log at {path} ({e}); check POLICYBOT_DATABASE_URL") from e
+
