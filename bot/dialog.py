@@ -83,7 +83,7 @@ def follow_up_kind(normalized: str) -> FollowUp | None:
         return None
     if _ELABORATE_RE.match(text):
         return "elaborate"
-    if len(text) <= 16 and _ELLIPSIS_RE.match(text):
+    if len(text) <= (40 if text.isascii() else 16) and _ELLIPSIS_RE.match(text):
         return "ellipsis"
     return None
 

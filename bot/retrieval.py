@@ -35,13 +35,15 @@ logger = logging.getLogger(__name__)
 CHANNELS = ("dense", "words", "expansion", "chars", "pinyin")
 # Questions longer than this are cut before searching: a 5000-character paste says nothing more.
 MAX_QUERY_CHARS = 300
+# Weight of the previous question's scores when a follow-up fragment is searched in context.
+CONTEXT_WEIGHT = 0.3
 # Units the dense channel looks at; the rest count as 0. All units when the corpus is small.
 DENSE_TOP_K = 256
 _NUMBER_QUESTION_RE = re.compile(
     r"多少|几(?!乎)|比例|比率|百分|占比|数量|数目|"
     r"how many|how much|what percent|percentage|ratio|number of|proportion"
 )
-_DIGIT_RE = re.compile(r"\d|[一二三四五六七八九十百千万两]+[个项所门类期届支大]")
+_DIGIT_RE = re.compile(r"\d|[一二三四五六七八九十百千万两]+[个项所门类期届支大型种倍级批位名间次条]")
 _ENGLISH_WORD_RE = re.compile(r"[a-z][a-z'+-]*")
 
 
@@ -396,11 +398,17 @@ class Retriever:
 
     # -- search --------------------------------------------------------------------------------
 
-    def search(self, text: str, k: int = 3) -> SearchResult:
+    def search(self, text: str, k: int = 3, context: str | None = None) -> SearchResult:
+        """Rank points for ``text``. ``context`` (a previous question in the chat) adds its channel
+        scores at CONTEXT_WEIGHT, so a fragment like "那高中呢" picks the point and the earlier
+        question only breaks ties towards the running topic."""
         query = self.analyze(text)
         if query.is_empty and not re.search(r"\w", query.normalized):
             return SearchResult(query, (), False, 0.0, "empty")
         units = self.unit_channels(query)
+        if context:
+            previous = self.unit_channels(self.analyze(context))
+            units = {name: scores + CONTEXT_WEIGHT * previous[name] for name, scores in units.items()}
         points = self.point_channels(units)
         fused = fuse(points, self.params.weights)
         order = np.argsort(-fused, kind="stable")[: max(k, 1)]

@@ -154,9 +154,7 @@ class PolicyService:
                                 context_used=True)
                 return self._finish(answer, started, chat)
         if topic and kind == "ellipsis":
-            # The new words twice, the old question once: the fragment picks the point, the
-            # previous question only breaks ties towards the running topic.
-            result = self.search(f"{question} {question} {topic.question}")
+            result = self.retriever.search(question, k=1 + self.settings.max_related, context=topic.question)
             if result.in_scope:
                 answer = composer.compose(result, browse_hint=browse_hint)
                 note = Block("note", f"（接上文“{topic.question}”）")

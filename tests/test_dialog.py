@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.dialog import Conversations, Topic, follow_up_kind, mention_term
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("具体怎么做？", "elaborate"), ("详细说说", "elaborate"), ("还有呢", "elaborate"), ("全文", "elaborate"),
+        ("tell me more", "elaborate"),
+        ("那幼儿园呢？", "ellipsis"), ("那高中呢", "ellipsis"), ("what about kindergartens?", "ellipsis"),
+        ("大班额比例是多少", None), ("职普比", None), ("孩子想学门手艺，可以去哪", None), ("", None),
+    ],
+)
+def test_follow_up_kind(text: str, kind: str | None) -> None:
+    assert follow_up_kind(text) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [("哪几条提到了大班额", "大班额"), ("哪些条目涉及职普比？", "职普比"), ("大班额在哪几条", "大班额"),
+     ("which points mention 职普比", "职普比"), ("大班额比例是多少", None), ("哪些学校要改扩建", None)],
+)
+def test_mention_term(text: str, term: str | None) -> None:
+    assert mention_term(text) == term
+
+
+def test_conversations_expire_and_stay_bounded() -> None:
+    conv = Conversations(ttl=10, max_chats=2)
+    conv.set("a", Topic("q", "d", 8, at=100.0))
+    assert conv.get("a", now=105.0).point == 8
+    assert conv.get("a", now=111.0) is None  # expired and forgotten
+    for chat in ("x", "y", "z"):
+        conv.set(chat, Topic("q", "d", 1, at=0.0))
+    assert conv.get("x", now=1.0) is None and conv.get("z", now=1.0) is not None
+
+
+def test_elaboration_returns_the_whole_previous_point(service) -> None:
+    first = service.ask("县管校聘在哪些地方试点", chat="t1")
+    assert first.citations[0].point == 13
+    more = service.ask("具体怎么做？", chat="t1")
+    assert more.context_used and more.citations[0].point == 13
+    assert "接上文“县管校聘在哪些地方试点”" in more.text
+    assert "城乡教育联合体" in more.text  # a sentence the first answer did not quote
+
+
+def test_ellipsis_keeps_the_topic_but_follows_the_new_words(service) -> None:
+    service.ask("公办园收费标准怎么定", chat="t2")
+    follow = service.ask("那高中呢？", chat="t2")
+    assert follow.context_used and follow.citations[0].point == 9
+
+
+def test_follow_ups_are_per_chat_and_need_a_topic(service) -> None:
+    service.ask("县管校聘在哪些地方试点", chat="t3")
+    alone = service.ask("具体怎么做？", chat="t4")
+    assert not alone.context_used
+    assert not service.ask("具体怎么做？").context_used  # no chat key: no context
+
+
+def test_which_points_mention_lists_all_of_them(service) -> None:
+    answer = service.ask("哪几条提到了大班额")
+    assert answer.found and answer.kind == "list"
+    assert [c.point for c in answer.citations] == [8, 20]
+    assert "第8条" in answer.text and "第20条" in answer.text and "义务教育化解大班额" in answer.text
+    nothing = service.ask("哪几条提到了信用卡")
+    assert not nothing.found and "没有条目提到" in nothing.text
+
+
+def test_console_chat_session(service) -> None:
+    import io
+
+    from bot.console import run_console
+
+    stdin = io.StringIO("大班额比例是多少\n具体怎么做\n/point 99\n/point x\n/list\n\n/quit\n这行不会被读到\n")
+    stdout = io.StringIO()
+    assert run_console(service, stdin, stdout) == 0
+    out = stdout.getvalue()
+    assert "4%" in out and "接上文" in out and "没有第99条" in out and "用法：/point N" in out
+    assert "三、构建高质量体系" in out and "请输入想了解的问题" in out
+    assert "这行不会被读到" not in out
