@@ -209,13 +209,21 @@ def bm25_normalized(model: bm25s.BM25, idf: np.ndarray, tokens: Sequence[str], n
 # query analysis
 
 
+_ENGLISH_TOKEN_RE = re.compile(r"[a-z]+|\d+")  # hyphens and apostrophes separate words
+
+
 class Expander:
-    """Colloquial / English wording → the plan's terms, from a data file (bot/data/expansions.tsv)."""
+    """Colloquial / English wording → the plan's terms, from a data file (bot/data/expansions.tsv).
+
+    Triggers are indexed by their first character (Chinese) or first word (English), so a question
+    is matched against the few triggers that can start at each of its positions, not all of them.
+    """
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or data_path("expansions.tsv")
-        self._chinese: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
-        self._english: list[tuple[re.Pattern[str], tuple[str, ...]]] = []
+        self._by_char: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self._by_word: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        self._conjunctions: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         for line_no, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip() or line.startswith("#"):
                 continue
@@ -229,23 +237,33 @@ class Expander:
                 if not trigger:
                     continue
                 if trigger.isascii():
-                    self._english.append((re.compile(rf"(?<![a-z]){re.escape(trigger)}(?![a-z])"), plan_terms))
+                    words = tuple(_ENGLISH_TOKEN_RE.findall(trigger))
+                    if words:
+                        self._by_word.setdefault(words[0], []).append((words, plan_terms))
+                elif "&" in trigger:
+                    self._conjunctions.append((tuple(trigger.split("&")), plan_terms))
                 else:
-                    self._chinese.append((tuple(trigger.split("&")), plan_terms))
+                    self._by_char.setdefault(trigger[0], []).append((trigger, plan_terms))
 
     def expand(self, normalized: str) -> tuple[list[str], list[str]]:
         """(plan terms, matched triggers) for the (normalised) question, without repeats."""
         terms: list[str] = []
         triggers: list[str] = []
-        for parts, plan_terms in self._chinese:
+        for i, ch in enumerate(normalized):
+            for trigger, plan_terms in self._by_char.get(ch, ()):
+                if normalized.startswith(trigger, i):
+                    terms.extend(plan_terms)
+                    triggers.append(trigger)
+        for parts, plan_terms in self._conjunctions:
             if all(part in normalized for part in parts):
                 terms.extend(plan_terms)
                 triggers.extend(parts)
-        if re.search(r"[a-z]", normalized):
-            for pattern, plan_terms in self._english:
-                if m := pattern.search(normalized):
+        words = _ENGLISH_TOKEN_RE.findall(normalized)
+        for i, word in enumerate(words):
+            for phrase, plan_terms in self._by_word.get(word, ()):
+                if tuple(words[i : i + len(phrase)]) == phrase:
                     terms.extend(plan_terms)
-                    triggers.append(m.group(0))
+                    triggers.append(" ".join(phrase))
         return list(dict.fromkeys(terms)), list(dict.fromkeys(triggers))
 
 
