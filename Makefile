@@ -30,7 +30,7 @@ index: $(STAMP)
 	$(BIN)/python scripts/build_index.py --if-needed
 
 bench: $(STAMP) index
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --write-docs
 
 clean:
 	rm -rf $(VENV) index/current index/build-* index/.tmp-*

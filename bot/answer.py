@@ -8,7 +8,7 @@ channel can render identical words with HTML emphasis.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.corpus import Corpus, Document, Point
 from bot.retrieval import Hit, SearchResult
@@ -55,7 +55,6 @@ class Answer:
     elapsed_ms: float = 0.0
     kind: str = "answer"  # answer | not_found | empty | list | point
     context_used: bool = False
-    extra: dict[str, object] = field(default_factory=dict, compare=False)
 
     @property
     def text(self) -> str:

@@ -27,7 +27,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from bot.evaluation import LabelledQuestion
-from bot.retrieval import Params, Query, Retriever, fuse
+from bot.retrieval import Query, Retriever, fuse
 
 # Refusal features and the sign each weight must have: more match evidence can only raise the
 # probability of "in scope", an out-of-scope cue or a missing number can only lower it. The signs
@@ -36,7 +36,6 @@ from bot.retrieval import Params, Query, Retriever, fuse
 FEATURE_SIGNS = {"fused": 1, "dense": 1, "words": 1, "expansion": 1, "coverage": 1, "cues": -1, "number_gap": -1,
                  "unknown_nouns": -1}
 FEATURES = tuple(FEATURE_SIGNS)
-KEYWORD_FEATURES = tuple(f for f in FEATURES if f != "dense")
 WEIGHT_GRID = {
     "dense": (0.0, 0.25, 0.5, 0.75, 1.0),
     "expansion": (0.0, 0.25, 0.5, 0.75, 1.0),
@@ -82,10 +81,10 @@ def rank_metrics(samples: Sequence[Sample], weights: dict[str, float], point_num
     return (r1 / n, r3 / n, rr / n) if n else (0.0, 0.0, 0.0)
 
 
-def search_weights(samples: Sequence[Sample], point_numbers: Sequence[int], use_dense: bool = True) -> tuple[dict[str, float], tuple[float, float, float]]:
-    grid = dict(WEIGHT_GRID)
-    if not use_dense:
-        grid["dense"] = (0.0,)
+def search_weights(samples: Sequence[Sample], point_numbers: Sequence[int],
+                   without: frozenset[str] = frozenset()) -> tuple[dict[str, float], tuple[float, float, float]]:
+    """Best weights on the grid; channels in ``without`` are held at 0."""
+    grid = {name: ((0.0,) if name in without else values) for name, values in WEIGHT_GRID.items()}
     best: tuple[tuple[float, float], float, dict[str, float], tuple[float, float, float]] | None = None
     for values in itertools.product(*grid.values()):
         weights = {"words": 1.0, **dict(zip(grid.keys(), values))}
@@ -163,11 +162,16 @@ def choose_threshold(prob: np.ndarray, y: np.ndarray, oos_cost: float = OOS_COST
     return threshold, counts
 
 
-def calibrate(retriever: Retriever, samples: Sequence[Sample], use_dense: bool = True) -> dict[str, object]:
-    """Fit weights, refusal model and threshold; return the calibration.json entry."""
+def calibrate(retriever: Retriever, samples: Sequence[Sample], use_dense: bool = True,
+              without: frozenset[str] = frozenset()) -> dict[str, object]:
+    """Fit weights, refusal model and threshold; return the calibration.json entry.
+
+    ``without`` names channels and refusal features to leave out (scripts/ablation.py).
+    """
+    without = without | ({"dense"} if not use_dense else frozenset())
     point_numbers = [number for _, number in retriever.point_keys]
-    weights, metrics = search_weights(samples, point_numbers, use_dense)
-    features = FEATURES if use_dense else KEYWORD_FEATURES
+    weights, metrics = search_weights(samples, point_numbers, without)
+    features = tuple(f for f in FEATURES if f not in without)
     base = retriever.params
     retriever.params = replace(base, weights=weights)
     try:
@@ -197,6 +201,3 @@ def calibrate(retriever: Retriever, samples: Sequence[Sample], use_dense: bool =
         },
     }
 
-
-def params_from_entry(entry: dict[str, object], source: str) -> Params:
-    return Params.from_dict(entry, source)  # type: ignore[arg-type]

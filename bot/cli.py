@@ -29,16 +29,33 @@ class UserError(Exception):
     """A problem the user can fix; printed as one line."""
 
 
-def setup_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level, logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-        force=True,
-    )
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for log collectors: time, level, logger, message (+ exception)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(level: str, fmt: str = "text") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=getattr(logging, level, logging.INFO), handlers=[handler], force=True)
     # Libraries that log every HTTP request or model detail at INFO: keep them to warnings.
     for name in ("httpx", "httpcore", "sentence_transformers", "transformers", "jieba", "bm25s", "faiss"):
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
+    # PTB's DEBUG output includes whole updates (user ids, message text): never below INFO.
+    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -98,8 +115,10 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     from bot.console import run_console
+    from bot.storage import open_query_log
 
-    return run_console(_service(settings, build_if_needed=args.build), sys.stdin, sys.stdout)
+    return run_console(_service(settings, build_if_needed=args.build), sys.stdin, sys.stdout,
+                       open_query_log(settings))
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
@@ -125,6 +144,36 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.corpus import CorpusError, load_corpus
+    from bot.report import build_report, format_csv, format_json, format_text, plot
+    from bot.storage import SqliteQueryLog, sqlite_path
+
+    path = sqlite_path(settings.resolved_database_url)
+    if not path.exists():
+        raise UserError(f"no query log at {path} yet; it is created when the bot answers its first question "
+                        "(set POLICYBOT_DATABASE_URL to read another one)")
+    try:
+        corpus = load_corpus(settings.corpus_dir)
+    except CorpusError:
+        corpus = None  # titles are a convenience; the figures do not need them
+    log = SqliteQueryLog(path, settings.hash_salt.get_secret_value(), settings.retention_days)
+    try:
+        report = build_report(log, days=args.days, limit=args.limit, corpus=corpus)
+    finally:
+        log.close()
+    if args.json:
+        print(format_json(report))
+    elif args.csv:
+        sys.stdout.write(format_csv(report))
+    else:
+        print(format_text(report))
+    if args.plot:
+        plot(report, args.plot)
+        print(f"plot written to {args.plot}", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.telegram_app import serve
 
@@ -142,10 +191,11 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
         return serve(settings, service)
     from bot.console import run_console
+    from bot.storage import open_query_log
 
     print("POLICYBOT_TELEGRAM_TOKEN is not set: starting the console chat instead of the Telegram bot.",
           file=sys.stderr)
-    return run_console(service, sys.stdin, sys.stdout)
+    return run_console(service, sys.stdin, sys.stdout, open_query_log(settings))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -184,6 +234,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--build", action="store_true", help="build the index first when missing or stale")
     p.set_defaults(func=cmd_serve)
 
+    p = sub.add_parser("report", help="staff report from the query log")
+    p.add_argument("--days", type=int, default=30, help="period in days, ending today (default 30)")
+    p.add_argument("--limit", type=int, default=10, help="rows per list (default 10)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="JSON instead of text")
+    fmt.add_argument("--csv", action="store_true", help="CSV (one table with a section column)")
+    p.add_argument("--plot", type=Path, metavar="FILE.png", help="also draw questions per day and top points")
+    p.set_defaults(func=cmd_report)
+
     p = sub.add_parser("run", help="build if needed, then serve Telegram (token set) or chat")
     p.set_defaults(func=cmd_run)
     return parser
@@ -218,7 +277,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as e:
         print(f"policybot: {_settings_error(e)}", file=sys.stderr)
         return EXIT_USAGE
-    setup_logging("DEBUG" if args.debug else settings.log_level)
+    setup_logging("DEBUG" if args.debug else settings.log_level, settings.log_format)
     func: Callable[[Settings, argparse.Namespace], int] = args.func
     try:
         return func(settings, args)

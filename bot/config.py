@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_file_url: str | None = None
+    telegram_timeout: float = Field(default=15.0, gt=0, description="Seconds to wait for a Bot API reply.")
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0"
@@ -53,6 +54,7 @@ class Settings(BaseSettings):
 
     # --- operations -------------------------------------------------------------------------
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = Field(default="text", description="'json': one JSON object per line.")
     data_dir: Path = Field(default=PROJECT_ROOT / "data")
     database_url: str | None = None
     hash_salt: SecretStr = SecretStr("policybot-default-salt-change-me")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 from typing import TextIO
 
 from bot.service import PolicyService
+from bot.storage import NullQueryLog, QueryLog
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +47,7 @@ def point_text(service: PolicyService, arg: str) -> str:
     return f"没有第{number}条。条目编号是 0–{total}，输入 /list 查看全部。"
 
 
-def reply(service: PolicyService, line: str) -> str | None:
+def reply(service: PolicyService, line: str, log: QueryLog | None = None) -> str | None:
     """The console's reply to one input line; None means quit."""
     text = line.strip()
     if text in {"/quit", "/exit", "quit", "exit", ":q"}:
@@ -56,10 +58,12 @@ def reply(service: PolicyService, line: str) -> str | None:
         return list_points(service)
     if m := _POINT_RE.match(text):
         return point_text(service, m.group(1))
-    return service.ask(text, chat="console", browse_hint=BROWSE_HINT).text
+    answer = service.ask(text, chat="console", browse_hint=BROWSE_HINT)
+    (log or NullQueryLog()).record_answer(uuid.uuid4().hex[:12], None, None, "console", answer)
+    return answer.text
 
 
-def run_console(service: PolicyService, stdin: TextIO, stdout: TextIO) -> int:
+def run_console(service: PolicyService, stdin: TextIO, stdout: TextIO, log: QueryLog | None = None) -> int:
     interactive = stdin.isatty()
     titles = "、".join(f"《{d.title}》" for d in service.corpus.documents)
     print(f"政策问答：{titles}。输入问题，/help 查看帮助，/quit 退出。", file=stdout, flush=True)
@@ -74,7 +78,7 @@ def run_console(service: PolicyService, stdin: TextIO, stdout: TextIO) -> int:
         if not line:  # end of input
             return 0
         try:
-            answer = reply(service, line)
+            answer = reply(service, line, log)
         except KeyboardInterrupt:
             print("\n（已取消）", file=stdout, flush=True)
             continue

@@ -10,12 +10,13 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sentence_transformers import SentenceTransformer
 
 from bot.answer import Answer, Block, Composer
 from bot.config import Settings
+from bot.corpus import Corpus
 from bot.dialog import Conversations, Topic, follow_up_kind, mention_term
 from bot.embedding import load_encoder
 from bot.index import (
@@ -73,6 +74,15 @@ class Resources:
             return self.build(progress=progress)
 
 
+@dataclass(frozen=True)
+class Engine:
+    """One index with the retriever and composer built on it; replaced as a whole on reload."""
+
+    index: PolicyIndex
+    retriever: Retriever
+    composer: Composer
+
+
 class PolicyService:
     """Answers questions. Thread-safe: the Telegram channel calls ``ask`` from worker threads."""
 
@@ -91,44 +101,59 @@ class PolicyService:
 
     def _install(self, index: PolicyIndex) -> None:
         r = self.resources
-        params = load_params(self.settings.embedding_model)
-        retriever = Retriever(index, r.encoder, r.tp, r.expander, params, r.cues)
-        composer = Composer(index.corpus, self.settings.max_related)
-        # One assignment each, under the lock: a request sees either the old or the new index.
+        retriever = Retriever(index, r.encoder, r.tp, r.expander, load_params(self.settings.embedding_model), r.cues)
+        engine = Engine(index, retriever, Composer(index.corpus, self.settings.max_related))
+        # A request takes the engine once, so it sees the old or the new index, never a mix.
         with self._lock:
-            self.index = index
-            self.retriever = retriever
-            self.composer = composer
+            self._engine = engine
             self._cache.clear()
 
     @property
-    def corpus(self):  # noqa: ANN201 - convenience accessor
-        return self.index.corpus
+    def engine(self) -> Engine:
+        return self._engine
+
+    @property
+    def index(self) -> PolicyIndex:
+        return self._engine.index
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._engine.retriever
+
+    @property
+    def composer(self) -> Composer:
+        return self._engine.composer
+
+    @property
+    def corpus(self) -> Corpus:
+        return self._engine.index.corpus
 
     # -- answering -----------------------------------------------------------------------------
 
-    def search(self, question: str) -> SearchResult:
-        retriever = self.retriever
-        key = retriever.tp.normalize(question)
+    def search(self, question: str, engine: Engine | None = None) -> SearchResult:
+        """Ranked points for a question, from the answer cache when it was asked before."""
+        engine = engine or self._engine
+        key = engine.retriever.tp.normalize(question)
         size = self.settings.cache_size
         if size:
             with self._lock:
-                cached = self._cache.get(key)
+                cached = self._cache.get(key) if engine is self._engine else None
                 if cached is not None:
                     self._cache.move_to_end(key)
             if cached is not None:
                 return cached
-        result = retriever.search(question, k=1 + self.settings.max_related)
+        result = engine.retriever.search(question, k=1 + self.settings.max_related)
         if size:
             with self._lock:
-                self._cache[key] = result
-                while len(self._cache) > size:
-                    self._cache.popitem(last=False)
+                if engine is self._engine:  # a reload in between: do not cache the old index's result
+                    self._cache[key] = result
+                    while len(self._cache) > size:
+                        self._cache.popitem(last=False)
         return result
 
     def search_points(self, question: str, k: int = 10) -> list[Hit]:
         """Up to ``k`` relevant points (for inline mode); none when the question is out of scope."""
-        result = self.retriever.search(question, k=k)
+        result = self._engine.retriever.search(question, k=k)
         if not result.in_scope:
             return []
         return [hit for hit in result.hits if hit.score > 0]
@@ -136,34 +161,29 @@ class PolicyService:
     def ask(self, question: str, chat: str | None = None, browse_hint: str = "") -> Answer:
         """Answer one message. With ``chat`` (a per-chat key) follow-ups use the previous topic."""
         started = time.perf_counter()
+        engine = self._engine
         question = question.strip()
-        composer = self.composer
-        normalized = self.retriever.tp.normalize(question)
+        normalized = engine.retriever.tp.normalize(question)
 
         term = mention_term(normalized)
         if term:
-            answer = composer.mentions(question, term, self.retriever.tp.normalize)
+            answer = engine.composer.mentions(question, term, engine.retriever.tp.normalize)
             return self._finish(answer, started, chat)
 
         topic = self.conversations.get(chat) if chat else None
         kind = follow_up_kind(normalized) if topic else None
         if topic and kind == "elaborate":
-            full = composer.full_point(topic.doc_id, topic.point)
+            full = engine.composer.full_point(topic.doc_id, topic.point)
             if full is not None:
-                note = Block("note", f"（接上文“{topic.question}”）")
-                answer = Answer(question, True, (note, *full.blocks), full.citations, kind="point",
-                                context_used=True)
-                return self._finish(answer, started, chat)
+                return self._finish(_in_context(full, question, topic), started, chat)
         if topic and kind == "ellipsis":
-            result = self.retriever.search(question, k=1 + self.settings.max_related, context=topic.question)
+            result = engine.retriever.search(question, k=1 + self.settings.max_related, context=topic.question)
             if result.in_scope:
-                answer = composer.compose(result, browse_hint=browse_hint)
-                note = Block("note", f"（接上文“{topic.question}”）")
-                answer = Answer(question, True, (note, *answer.blocks), answer.citations, context_used=True)
-                return self._finish(answer, started, chat)
+                answer = engine.composer.compose(result, browse_hint=browse_hint)
+                return self._finish(_in_context(answer, question, topic), started, chat)
 
-        result = self.search(question)
-        return self._finish(composer.compose(result, browse_hint=browse_hint), started, chat)
+        result = self.search(question, engine)
+        return self._finish(engine.composer.compose(result, browse_hint=browse_hint), started, chat)
 
     def _finish(self, answer: Answer, started: float, chat: str | None) -> Answer:
         if chat and answer.found and answer.citations and answer.kind in ("answer", "point"):
@@ -172,9 +192,7 @@ class PolicyService:
             previous = self.conversations.get(chat)
             question = previous.question if answer.context_used and previous else answer.question
             self.conversations.set(chat, Topic(question, top.doc_id, top.point, time.monotonic()))
-        elapsed = (time.perf_counter() - started) * 1000
-        return Answer(answer.question, answer.found, answer.blocks, answer.citations, elapsed,
-                      answer.kind, answer.context_used)
+        return replace(answer, elapsed_ms=(time.perf_counter() - started) * 1000)
 
     # -- maintenance ---------------------------------------------------------------------------
 
@@ -183,3 +201,9 @@ class PolicyService:
         index = self.resources.build() if rebuild else self.resources.load_index()
         self._install(index)
         return index
+
+
+def _in_context(answer: Answer, question: str, topic: Topic) -> Answer:
+    """An answer that used the chat's previous topic says so in its first line."""
+    note = Block("note", f"（接上文“{topic.question}”）")
+    return replace(answer, question=question, blocks=(note, *answer.blocks), context_used=True)

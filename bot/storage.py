@@ -225,118 +225,6 @@ class SqliteQueryLog(QueryLog):
 
     def record_answer(self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str,
                       answer: Answer) -> None:
-        raise NotImplementedError
-
-    def record_feedback(self, answer_id: str, positive: bool, user_id: int | None) -> None:
-        raise NotImplementedError
-
-    def stats(self) -> str:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        pass
-
-
-class NullQueryLog(QueryLog):
-    def record_answer(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def record_feedback(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def stats(self) -> str:
-        return "查询日志未启用。"
-
-
-class SqliteQueryLog(QueryLog):
-    def __init__(self, path: Path, salt: str, retention_days: int = 180) -> None:
-        self.path = path
-        self.salt = salt
-        self.retention_days = retention_days
-        self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
-        self._inode: tuple[int, int] | None = None
-        self._pending: deque[tuple[str, tuple[Any, ...]]] = deque(maxlen=PENDING_LIMIT)
-        self._failing_since: float | None = None
-        self._last_try = 0.0
-        self._last_prune = 0.0
-        with self._lock:
-            self._connect()  # fail loudly at start: a bad path is a configuration error
-            self._prune()
-
-    # -- connection ---------------------------------------------------------------------------
-
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        self._migrate(conn)
-        st = os.stat(self.path)
-        self._conn, self._inode = conn, (st.st_dev, st.st_ino)
-        return conn
-
-    @staticmethod
-    def _migrate(conn: sqlite3.Connection) -> None:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        for step in range(version, len(MIGRATIONS)):
-            conn.executescript(f"BEGIN; {MIGRATIONS[step]} PRAGMA user_version = {step + 1}; COMMIT;")
-            logger.info("query log schema migrated to version %d", step + 1)
-
-    def _connection(self) -> sqlite3.Connection:
-        """The open connection, reopened when the file was deleted or replaced underneath us."""
-        try:
-            st = os.stat(self.path)
-            current = (st.st_dev, st.st_ino)
-        except FileNotFoundError:
-            current = None
-        if self._conn is None or current != self._inode:
-            if self._conn is not None:
-                logger.warning("query log %s was removed or replaced; recreating it", self.path)
-                self._conn.close()
-                self._conn = None
-            return self._connect()
-        return self._conn
-
-    # -- writes -------------------------------------------------------------------------------
-
-    def _hash(self, value: int | None) -> str | None:
-        if value is None:
-            return None
-        return hashlib.sha256(f"{self.salt}:{value}".encode()).hexdigest()[:16]
-
-    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
-        """Queue a row and flush; on failure keep it queued, log once, retry later."""
-        with self._lock:
-            self._pending.append((sql, params))
-            now = time.monotonic()
-            if self._failing_since is not None and now - self._last_try < RETRY_SECONDS:
-                return
-            self._last_try = now
-            try:
-                conn = self._connection()
-                while self._pending:
-                    conn.execute(*self._pending[0])
-                    self._pending.popleft()
-                if self._failing_since is not None:
-                    logger.warning("query log %s is writable again; %s", self.path, "caught up")
-                    self._failing_since = None
-                if now - self._last_prune > PRUNE_SECONDS:
-                    self._prune()
-            except (sqlite3.Error, OSError) as e:
-                if self._failing_since is None:
-                    self._failing_since = now
-                    logger.error("query log %s unavailable (%s); answers continue, %d row(s) held in memory",
-                                 self.path, e, len(self._pending))
-                if self._conn is not None:
-                    try:
-                        self._conn.close()
-                    except sqlite3.Error:
-                        pass
-                    self._conn = None
-
-    def record_answer(self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str,
-                      answer: Answer) -> None:
         now = time.time()
         points = [f"{c.doc_id}:{c.point}" for c in answer.citations]
         top = answer.citations[0] if answer.citations else None
@@ -410,6 +298,35 @@ class SqliteQueryLog(QueryLog):
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+    # -- report queries (bot/report.py formats them) --------------------------------------------
+
+    def daily(self, since_day: str) -> list[sqlite3.Row]:
+        return self.query(
+            "SELECT q.day, COUNT(*) AS questions, SUM(q.found = 0) AS not_found,"
+            " COALESCE(SUM(f.up), 0) AS thumbs_up, COALESCE(SUM(f.down), 0) AS thumbs_down"
+            " FROM questions q LEFT JOIN (SELECT answer_id, SUM(positive = 1) AS up, SUM(positive = 0) AS down"
+            " FROM feedback GROUP BY answer_id) f ON f.answer_id = q.answer_id"
+            " WHERE q.day >= ? GROUP BY q.day ORDER BY q.day", (since_day,))
+
+    def not_found(self, since_day: str, limit: int) -> list[sqlite3.Row]:
+        return self.query(
+            "SELECT lower(trim(question)) AS question, COUNT(*) AS times, MAX(day) AS last_day FROM questions"
+            " WHERE found = 0 AND kind != 'empty' AND day >= ? GROUP BY lower(trim(question))"
+            " ORDER BY times DESC, last_day DESC LIMIT ?", (since_day, limit))
+
+    def disliked(self, since_day: str, limit: int) -> list[sqlite3.Row]:
+        return self.query(
+            "SELECT q.question, q.top_doc, q.top_point, SUM(f.positive = 0) AS thumbs_down,"
+            " SUM(f.positive = 1) AS thumbs_up FROM feedback f JOIN questions q ON q.answer_id = f.answer_id"
+            " WHERE q.day >= ? GROUP BY q.answer_id HAVING thumbs_down > 0"
+            " ORDER BY thumbs_down DESC, thumbs_up ASC LIMIT ?", (since_day, limit))
+
+    def top_points(self, since_day: str, limit: int) -> list[sqlite3.Row]:
+        return self.query(
+            "SELECT top_doc, top_point, COUNT(*) AS times FROM questions WHERE found = 1 AND day >= ?"
+            " AND top_point IS NOT NULL GROUP BY top_doc, top_point ORDER BY times DESC, top_point LIMIT ?",
+            (since_day, limit))
 
 
 def _day(ts: float) -> str:

@@ -8,6 +8,7 @@ loop keeps serving other chats, and render the channel-neutral ``Answer`` as Tel
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
 import logging
 import re
@@ -109,10 +110,6 @@ def render_html(blocks: Sequence[Block], limit: int = MAX_MESSAGE) -> str:
         blocks[longest] = Block(blocks[longest].role, text[:keep] + TRUNCATED)
 
 
-def plain_text(blocks: Sequence[Block]) -> str:
-    return "\n".join(b.text for b in blocks)
-
-
 def _callback(data: str) -> str:
     if len(data.encode("utf-8")) > MAX_CALLBACK_DATA:  # a programming error, caught by the tests
         raise ValueError(f"callback_data over {MAX_CALLBACK_DATA} bytes: {data!r}")
@@ -183,6 +180,25 @@ def install_token_redaction(token: str) -> None:
 # ------------------------------------------------------------------------------------------------
 # handlers
 
+CommandHandlerMethod = Callable[["PolicyBot", Message, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+def command(handler: CommandHandlerMethod) -> Callable[..., Coroutine[Any, Any, None]]:
+    """Wrap a command handler: it gets the message, and chats outside POLICYBOT_ALLOWED_CHAT_IDS
+    get the polite refusal instead."""
+
+    @functools.wraps(handler)
+    async def wrapper(self: PolicyBot, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        if not self._allowed(update):
+            await self._refuse_chat(message)
+            return
+        await handler(self, message, context)
+
+    return wrapper
+
 
 class PolicyBot:
     """The handlers, bound to one core service and one query log."""
@@ -211,13 +227,11 @@ class PolicyBot:
         chat = update.effective_chat
         return not allowed or (chat is not None and chat.id in allowed)
 
-    def _is_admin(self, update: Update) -> bool:
-        user = update.effective_user
-        return user is not None and user.id in self.settings.admin_ids
+    def _is_admin(self, message: Message) -> bool:
+        return message.from_user is not None and message.from_user.id in self.settings.admin_ids
 
-    async def _refuse_chat(self, update: Update) -> None:
-        if update.effective_message:
-            await update.effective_message.reply_text("抱歉，这个机器人只在指定的群组和会话中提供服务。")
+    async def _refuse_chat(self, message: Message) -> None:
+        await message.reply_text("抱歉，这个机器人只在指定的群组和会话中提供服务。")
 
     def answer_keyboard(self, answer: Answer, answer_id: str) -> InlineKeyboardMarkup | None:
         if not answer.found or not answer.citations:
@@ -239,19 +253,15 @@ class PolicyBot:
 
     async def reply_answer(self, message: Message, answer: Answer, chat_type: str) -> None:
         answer_id = uuid.uuid4().hex[:12]
-        await self._run(self.log.record_answer, answer_id, message.chat_id, message.from_user.id if message.from_user else None,
-                        chat_type, answer)
+        user = message.from_user.id if message.from_user else None
+        await self._run(self.log.record_answer, answer_id, message.chat_id, user, chat_type, answer)
         await message.reply_html(render_html(answer.blocks), reply_markup=self.answer_keyboard(answer, answer_id),
                                  do_quote=chat_type != ChatType.PRIVATE)
 
     # -- commands -----------------------------------------------------------------------------
 
-    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        if message is None:
-            return
-        if not self._allowed(update):
-            return await self._refuse_chat(update)
+    @command
+    async def start(self, message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
         if context.args and (m := _PAYLOAD_RE.match(context.args[0])):
             doc = int(m.group(2) or 0)
             return await self.send_point(message, doc, int(m.group(1)))
@@ -266,11 +276,8 @@ class PolicyBot:
         buttons = [[InlineKeyboardButton(q, callback_data=_callback(f"ask:{i}"))] for i, q in enumerate(EXAMPLES)]
         await message.reply_html(text, reply_markup=InlineKeyboardMarkup(buttons))
 
-    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_message is None:
-            return
-        if not self._allowed(update):
-            return await self._refuse_chat(update)
+    @command
+    async def help(self, message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
         username = context.bot.username
         text = (
             "<b>怎么用</b>\n"
@@ -283,13 +290,10 @@ class PolicyBot:
             f"<b>在群里</b>\n@{html.escape(username or 'bot')} 加问题，或回复机器人的消息。\n"
             f"<b>在任意聊天中</b>\n输入 @{html.escape(username or 'bot')} 加关键词，选择条目直接发送。"
         )
-        await update.effective_message.reply_html(text)
+        await message.reply_html(text)
 
-    async def about(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_message is None:
-            return
-        if not self._allowed(update):
-            return await self._refuse_chat(update)
+    @command
+    async def about(self, message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
         lines = ["<b>关于</b>"]
         for doc in self.docs:
             issued = " · ".join(x for x in (doc.issuer, doc.date) if x)
@@ -299,14 +303,10 @@ class PolicyBot:
         lines.append(f"检索：关键词（jieba + BM25）与语义向量（{html.escape(str(meta.get('model')))}，"
                      f"{meta.get('dimension')} 维，FAISS）混合；索引构建于 {html.escape(str(meta.get('built_at')))}")
         lines.append("回答只引用原文并注明条目编号，找不到时直接说明。")
-        await update.effective_message.reply_html("\n".join(lines))
+        await message.reply_html("\n".join(lines))
 
-    async def point(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        if message is None:
-            return
-        if not self._allowed(update):
-            return await self._refuse_chat(update)
+    @command
+    async def point(self, message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
         args = context.args or []
         if len(args) != 1 or not args[0].isdigit():
             total = max(len(d.work_points) for d in self.docs)
@@ -365,33 +365,31 @@ class PolicyBot:
         rows.append([InlineKeyboardButton("« 返回目录", callback_data=_callback(f"list:{doc}"))])
         return f"<b>{html.escape(section.heading)}</b>", InlineKeyboardMarkup(rows)
 
-    async def list(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_message is None:
-            return
-        if not self._allowed(update):
-            return await self._refuse_chat(update)
+    @command
+    async def list(self, message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
         text, markup = self.documents_view() if len(self.docs) > 1 else self.sections_view(0)
-        await update.effective_message.reply_html(text, reply_markup=markup)
+        await message.reply_html(text, reply_markup=markup)
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        if message is None or not self._addressed(message, context):
-            return
-        await message.reply_text(UNKNOWN_COMMAND)
+        if update.effective_message is not None:
+            await self._unknown(update.effective_message, context)
 
-    # -- admin ----------------------------------------------------------------------------------
+    async def _unknown(self, message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if self._addressed(message, context):
+            await message.reply_text(UNKNOWN_COMMAND)
 
-    async def stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not self._is_admin(update):
-            return await self.unknown_command(update, context)
-        stats = await self._run(self.log.stats)
-        await update.effective_message.reply_html(stats)  # type: ignore[union-attr]
+    # -- admin (others get the same reply as for any unknown command) -------------------------
 
-    async def reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not self._is_admin(update):
-            return await self.unknown_command(update, context)
-        message = update.effective_message
-        assert message is not None
+    @command
+    async def stats(self, message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not self._is_admin(message):
+            return await self._unknown(message, context)
+        await message.reply_text(await self._run(self.log.stats))
+
+    @command
+    async def reload(self, message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not self._is_admin(message):
+            return await self._unknown(message, context)
         await message.reply_text("正在从 corpus/ 重建索引，期间照常回答问题……")
         started = time.perf_counter()
         try:
@@ -439,7 +437,7 @@ class PolicyBot:
         if not self._addressed(message, context):
             return  # group chatter not meant for the bot
         if not self._allowed(update):
-            return await self._refuse_chat(update)
+            return await self._refuse_chat(message)
         question = self._strip_mention(message.text, context)
         if not question:
             await message.reply_text("请直接发送您的问题，例如：“大班额比例要控制在多少？”")
@@ -576,10 +574,10 @@ def build_application(settings: Settings, service: PolicyService, log: QueryLog 
         .concurrent_updates(True)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .connect_timeout(10)
-        .read_timeout(15)
-        .write_timeout(15)
-        .pool_timeout(10)
+        .connect_timeout(settings.telegram_timeout)
+        .read_timeout(settings.telegram_timeout)
+        .write_timeout(settings.telegram_timeout)
+        .pool_timeout(settings.telegram_timeout)
         .connection_pool_size(64)
     )
     if settings.telegram_file_url:

@@ -140,3 +140,18 @@ def test_rebuild_switches_atomically_and_prunes_old_builds(small_build) -> None:
     assert builds == [second]
     meta = json.loads((second / "meta.json").read_text(encoding="utf-8"))
     assert meta["documents"][0]["title"] == "青松区教育体育局2022年工作要点"
+
+
+def test_large_corpora_switch_to_an_ivf_index(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(3000, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    small = index_module.build_dense(vectors[:500], approx_threshold=1000)
+    large = index_module.build_dense(vectors, approx_threshold=1000)
+    assert type(small).__name__ == "IndexFlatIP" and type(large).__name__ == "IndexIVFFlat"
+    _, ids = large.search(vectors[:50], 1)
+    assert (ids[:, 0] == np.arange(50)).mean() >= 0.98  # each vector finds itself
+    import faiss
+
+    faiss.write_index(large, str(tmp_path / "ivf.faiss"))
+    assert faiss.read_index(str(tmp_path / "ivf.faiss")).ntotal == 3000

@@ -14,17 +14,15 @@ from bot.retrieval import (
     has_number,
     logistic,
     point_max,
-    point_max_sorted,
 )
 
 # --- the maths, on hand-built arrays --------------------------------------------------------------
 
 
 def test_point_max_takes_the_best_unit_of_each_point() -> None:
-    scores = np.array([0.1, 0.9, 0.3, 0.2, 0.0], dtype=np.float32)
-    unit_point = np.array([0, 0, 1, 1, 2])
-    assert point_max(scores, unit_point, 3).tolist() == pytest.approx([0.9, 0.3, 0.0])
-    assert point_max_sorted(scores, np.array([0, 2, 4])).tolist() == pytest.approx([0.9, 0.3, 0.0])
+    scores = np.array([0.1, 0.9, 0.3, 0.2, 0.0, 0.5], dtype=np.float32)
+    starts = np.array([0, 2, 4])  # point 0 = units 0–1, point 1 = units 2–3, point 2 = units 4–5
+    assert point_max(scores, starts).tolist() == pytest.approx([0.9, 0.3, 0.5])
 
 
 def test_fuse_is_a_weighted_sum_and_ignores_zero_weights() -> None:

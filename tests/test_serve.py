@@ -12,6 +12,8 @@ import pytest
 from tests.conftest import POLICYBOT
 from tests.fake_bot_api import FakeBotApi
 
+USER = 7_357_735_773
+
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_serve_polls_and_stops_cleanly_on_signal(index_dir, session_dir, sig: signal.Signals) -> None:
@@ -30,7 +32,7 @@ def test_serve_polls_and_stops_cleanly_on_signal(index_dir, session_dir, sig: si
         try:
             fake.wait_for("getUpdates", timeout=60)
             startup = time.monotonic() - started
-            fake.push_message("职普比是多少", 9001, user_id=9001)
+            fake.push_message("职普比是多少", USER, user_id=USER)
             reply = fake.wait_for("sendMessage", timeout=30)[0]
             assert "45:55" in reply.params["text"]
             stopping = time.monotonic()
@@ -47,6 +49,7 @@ def test_serve_polls_and_stops_cleanly_on_signal(index_dir, session_dir, sig: si
     # DEBUG logging of every library is on, and still the token never appears.
     assert fake.token not in err and fake.token not in out
     assert fake.token.split(":")[1] not in err
+    assert str(USER) not in err  # raw user and chat ids never reach the log
     print(f"\nstartup (process start → first getUpdates): {startup:.2f}s; stop after signal: {stop_time:.2f}s")
 
 

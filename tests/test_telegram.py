@@ -349,3 +349,46 @@ def test_burst_of_100_chats_is_answered_without_head_of_line_blocking(bot, fake:
     answered = {str(c.params["chat_id"]) for c in calls}
     assert answered == wanted
     assert all("第" in c.params["text"] for c in calls)
+
+
+def _private_bot(api: FakeBotApi, service, log, tmp_path: Path, **overrides) -> RunningBot:  # noqa: ANN001, ANN003
+    settings = make_settings(telegram_token=api.token, telegram_api_url=api.base_url, data_dir=tmp_path,
+                             **overrides)
+    return RunningBot(build_application(settings, service, log)).start()
+
+
+def test_timeout_is_retried_and_the_reply_delivered(service, tmp_path: Path) -> None:
+    log = SqliteQueryLog(tmp_path / "log.sqlite3", salt="s")
+    with FakeBotApi(long_poll_cap=0.5) as api:
+        running = _private_bot(api, service, log, tmp_path, telegram_timeout=1.0)
+        try:
+            api.delay_next("sendMessage", 2.5)  # longer than the client waits
+            api.push_message("七一表彰", 31, user_id=31)
+            calls = api.wait_for("sendMessage", count=2, timeout=30)
+        finally:
+            running.stop()
+    # The slow first attempt timed out on our side and was sent again; nothing was lost.
+    assert all("第2条" in c.params["text"] for c in calls)
+
+
+def test_broken_query_log_does_not_stop_answers(service, tmp_path: Path, caplog) -> None:
+    db = tmp_path / "log.sqlite3"
+    log = SqliteQueryLog(db, salt="s")
+    with FakeBotApi(long_poll_cap=0.5) as api:
+        running = _private_bot(api, service, log, tmp_path)
+        try:
+            log.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
+            db.mkdir()  # the database path is now unusable
+            with caplog.at_level(logging.ERROR, logger="bot.storage"):
+                for i, q in enumerate(["大班额比例", "职普比是多少", "七一表彰"]):
+                    api.push_message(q, 40 + i, user_id=40 + i)
+                calls = api.wait_for("sendMessage", count=3, timeout=30)
+            assert [("第" in c.params["text"]) for c in calls] == [True, True, True]
+            assert len([r for r in caplog.records if r.name == "bot.storage" and r.levelno >= logging.ERROR]) == 1
+            db.rmdir()
+            assert log.flush() == 0  # the rows written while it was broken are not lost
+            assert len(log.query("SELECT * FROM questions")) == 3
+        finally:
+            running.stop()

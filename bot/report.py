@@ -1,0 +1,192 @@
+"""`policybot report`: what staff need from the query log — unanswered questions, disliked answers,
+most asked points, per day and per week. Plain text, JSON, CSV, and a PNG plot."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.corpus import Corpus
+from bot.storage import SqliteQueryLog
+
+
+@dataclass
+class Period:
+    start: str
+    questions: int = 0
+    not_found: int = 0
+    thumbs_up: int = 0
+    thumbs_down: int = 0
+
+    @property
+    def not_found_rate(self) -> float | None:
+        return self.not_found / self.questions if self.questions else None
+
+
+@dataclass
+class StaffReport:
+    since: str
+    until: str
+    days: list[Period] = field(default_factory=list)
+    weeks: list[Period] = field(default_factory=list)
+    not_found: list[dict[str, Any]] = field(default_factory=list)
+    disliked: list[dict[str, Any]] = field(default_factory=list)
+    top_points: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def total(self) -> Period:
+        t = Period(self.since)
+        for d in self.days:
+            t.questions += d.questions
+            t.not_found += d.not_found
+            t.thumbs_up += d.thumbs_up
+            t.thumbs_down += d.thumbs_down
+        return t
+
+    def as_json(self) -> dict[str, Any]:
+        total = self.total
+        return {
+            "since": self.since, "until": self.until,
+            "total": {**asdict(total), "not_found_rate": total.not_found_rate},
+            "days": [{**asdict(d), "not_found_rate": d.not_found_rate} for d in self.days],
+            "weeks": [{**asdict(w), "not_found_rate": w.not_found_rate} for w in self.weeks],
+            "not_found_questions": self.not_found,
+            "most_disliked_answers": self.disliked,
+            "most_asked_points": self.top_points,
+        }
+
+
+def _point_label(corpus: Corpus | None, doc_id: str | None, number: int | None) -> tuple[str, str]:
+    if number is None:
+        return "", ""
+    label = f"第{number}条" if number else "文件头"
+    if corpus is None:
+        return label, ""
+    point = corpus.point(doc_id or "", number)
+    title = point.title if point else "（当前 corpus/ 中已没有这一条）"
+    if len(corpus.documents) > 1 and (doc := corpus.document(doc_id or "")):
+        label = f"《{doc.title}》{label}"
+    return label, title
+
+
+def build_report(log: SqliteQueryLog, days: int = 30, limit: int = 10, corpus: Corpus | None = None,
+                 today: date | None = None) -> StaffReport:
+    today = today or datetime.now().astimezone().date()
+    since = today - timedelta(days=days - 1)
+    report = StaffReport(since.isoformat(), today.isoformat())
+    by_day = {r["day"]: r for r in log.daily(since.isoformat())}
+    weeks: dict[str, Period] = {}
+    for i in range(days):
+        day = since + timedelta(days=i)
+        r = by_day.get(day.isoformat())
+        period = Period(day.isoformat(), *(int(r[k] or 0) for k in ("questions", "not_found", "thumbs_up",
+                                                                      "thumbs_down"))) if r else Period(day.isoformat())
+        report.days.append(period)
+        monday = (day - timedelta(days=day.weekday())).isoformat()
+        week = weeks.setdefault(monday, Period(monday))
+        week.questions += period.questions
+        week.not_found += period.not_found
+        week.thumbs_up += period.thumbs_up
+        week.thumbs_down += period.thumbs_down
+    report.weeks = list(weeks.values())
+    report.not_found = [{"question": r["question"], "times": r["times"], "last_day": r["last_day"]}
+                        for r in log.not_found(since.isoformat(), limit)]
+    for r in log.disliked(since.isoformat(), limit):
+        label, title = _point_label(corpus, r["top_doc"], r["top_point"])
+        report.disliked.append({"question": r["question"], "point": r["top_point"], "label": label, "title": title,
+                                "thumbs_down": r["thumbs_down"], "thumbs_up": r["thumbs_up"]})
+    for r in log.top_points(since.isoformat(), limit):
+        label, title = _point_label(corpus, r["top_doc"], r["top_point"])
+        report.top_points.append({"doc": r["top_doc"], "point": r["top_point"], "label": label, "title": title,
+                                  "times": r["times"]})
+    return report
+
+
+def _rate(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def format_text(report: StaffReport) -> str:
+    t = report.total
+    lines = [
+        f"政策问答机器人使用报告  {report.since} – {report.until}",
+        f"问题 {t.questions} 个，未找到 {t.not_found} 个（{_rate(t.not_found_rate)}），"
+        f"反馈 👍 {t.thumbs_up} / 👎 {t.thumbs_down}",
+        "",
+        "按周（周一起）：",
+        f"  {'周':<12}{'问题':>6}{'未找到':>8}{'比例':>7}{'👍':>6}{'👎':>6}",
+    ]
+    lines += [f"  {w.start:<12}{w.questions:>6}{w.not_found:>8}{_rate(w.not_found_rate):>7}{w.thumbs_up:>6}"
+              f"{w.thumbs_down:>6}" for w in report.weeks if w.questions]
+    lines += ["", "按天（有提问的日子）：", f"  {'日期':<12}{'问题':>6}{'未找到':>8}{'比例':>7}{'👍':>6}{'👎':>6}"]
+    lines += [f"  {d.start:<12}{d.questions:>6}{d.not_found:>8}{_rate(d.not_found_rate):>7}{d.thumbs_up:>6}"
+              f"{d.thumbs_down:>6}" for d in report.days if d.questions]
+    lines += ["", "最常见的未找到问题（文件可能需要补充或说明）："]
+    lines += [f"  {r['times']:>4}×  {r['question']}" for r in report.not_found] or ["  （无）"]
+    lines += ["", "👎 最多的回答："]
+    lines += [f"  👎{r['thumbs_down']} 👍{r['thumbs_up']}  {r['label']} {r['title']}  ← “{r['question']}”"
+              for r in report.disliked] or ["  （无）"]
+    lines += ["", "被问得最多的条目："]
+    lines += [f"  {r['times']:>4}×  {r['label']} {r['title']}" for r in report.top_points] or ["  （无）"]
+    return "\n".join(lines)
+
+
+def format_csv(report: StaffReport) -> str:
+    """One table with a 'section' column, so one file opens in any spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["section", "key", "questions_or_times", "not_found", "thumbs_up", "thumbs_down", "detail"])
+    for d in report.days:
+        writer.writerow(["day", d.start, d.questions, d.not_found, d.thumbs_up, d.thumbs_down, ""])
+    for w in report.weeks:
+        writer.writerow(["week", w.start, w.questions, w.not_found, w.thumbs_up, w.thumbs_down, ""])
+    for r in report.not_found:
+        writer.writerow(["not_found", r["question"], r["times"], "", "", "", r["last_day"]])
+    for r in report.disliked:
+        writer.writerow(["disliked", r["label"], "", "", r["thumbs_up"], r["thumbs_down"], r["question"]])
+    for r in report.top_points:
+        writer.writerow(["top_point", r["label"], r["times"], "", "", "", r["title"]])
+    return buffer.getvalue()
+
+
+def format_json(report: StaffReport) -> str:
+    return json.dumps(report.as_json(), ensure_ascii=False, indent=1)
+
+
+def plot(report: StaffReport, path: Path) -> None:
+    """Questions per day (answered / not found) and the most asked points."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib import font_manager
+
+    # Chinese labels need a CJK font; fall back to point numbers when none is installed.
+    cjk = [f.name for f in font_manager.fontManager.ttflist
+           if any(k in f.name for k in ("Noto Sans CJK", "WenQuanYi", "SimHei", "Source Han", "Droid Sans Fallback"))]
+    if cjk:
+        plt.rcParams["font.sans-serif"] = [cjk[0], "DejaVu Sans"]
+    fig, (a, b) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [3, 2]})
+    days = [d.start[5:] for d in report.days]
+    answered = [d.questions - d.not_found for d in report.days]
+    missing = [d.not_found for d in report.days]
+    a.bar(days, answered, label="answered", color="tab:blue")
+    a.bar(days, missing, bottom=answered, label="not found", color="tab:orange")
+    a.set_title(f"Questions per day, {report.since} – {report.until}")
+    a.set_ylabel("questions")
+    step = max(1, len(days) // 10)
+    a.set_xticks(range(0, len(days), step), days[::step], rotation=45, ha="right")
+    a.legend()
+    points = list(reversed(report.top_points))
+    labels = [(f"{p['label']} {p['title']}"[:18] if cjk else f"point {p['point']}") for p in points]
+    b.barh(labels, [p["times"] for p in points], color="tab:green")
+    b.set_title("Most asked points")
+    b.set_xlabel("questions")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
