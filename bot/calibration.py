@@ -157,13 +157,13 @@ def choose_threshold(prob: np.ndarray, y: np.ndarray, oos_cost: float = OOS_COST
     counts = {
         "oos_answered": int(np.sum(answered & (y == 0))),
         "in_scope_refused": int(np.sum(~answered & (y == 1))),
-        "gap": round(-best[1], 4),
+        "gap": round(float(-best[1]), 4),
     }
     return threshold, counts
 
 
 def calibrate(retriever: Retriever, samples: Sequence[Sample], use_dense: bool = True,
-              without: frozenset[str] = frozenset()) -> dict[str, object]:
+              without: frozenset[str] = frozenset(), oos_cost: float = OOS_COST, l2: float = L2) -> dict[str, object]:
     """Fit weights, refusal model and threshold; return the calibration.json entry.
 
     ``without`` names channels and refusal features to leave out (scripts/ablation.py).
@@ -179,9 +179,9 @@ def calibrate(retriever: Retriever, samples: Sequence[Sample], use_dense: bool =
     finally:
         retriever.params = base
     y = np.array([1.0 if s.question.in_scope else 0.0 for s in samples])
-    coef, intercept = fit_logistic(x, y, signs=[FEATURE_SIGNS[f] for f in features])
+    coef, intercept = fit_logistic(x, y, l2=l2, signs=[FEATURE_SIGNS[f] for f in features])
     prob = 1.0 / (1.0 + np.exp(-(x @ coef + intercept)))
-    threshold, counts = choose_threshold(prob, y)
+    threshold, counts = choose_threshold(prob, y, oos_cost)
     return {
         "weights": weights,
         "refusal": {

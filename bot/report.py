@@ -183,7 +183,8 @@ def plot(report: StaffReport, path: Path) -> None:
     a.set_xticks(range(0, len(days), step), days[::step], rotation=45, ha="right")
     a.legend()
     points = list(reversed(report.top_points))
-    labels = [(f"{p['label']} {p['title']}"[:18] if cjk else f"point {p['point']}") for p in points]
+    labels = [(f"{p['label']} {p['title']}"[:18] if cjk else (f"point {p['point']}" if p["point"] else "header"))
+              for p in points]
     b.barh(labels, [p["times"] for p in points], color="tab:green")
     b.set_title("Most asked points")
     b.set_xlabel("questions")

@@ -391,7 +391,8 @@ class Retriever:
         """Per-unit scores of every channel, each on a 0–1 scale."""
         n = self.n_units
         dense = np.zeros(n, dtype=np.float32)
-        if query.normalized and self.params.weights.get("dense", 0.0):
+        # The encoder runs when the dense channel is fused or the refusal model reads it.
+        if query.normalized and (self.params.weights.get("dense") or "dense" in self.params.refusal_features):
             vector = embed(self.encoder, [query.normalized])
             k = min(n, DENSE_TOP_K)
             scores, ids = self.index.dense.search(vector, k)
