@@ -52,7 +52,8 @@ def setup_logging(level: str, fmt: str = "text") -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=getattr(logging, level, logging.INFO), handlers=[handler], force=True)
     # Libraries that log every HTTP request or model detail at INFO: keep them to warnings.
-    for name in ("httpx", "httpcore", "sentence_transformers", "transformers", "jieba", "bm25s", "faiss"):
+    for name in ("httpx", "httpcore", "sentence_transformers", "transformers", "jieba", "bm25s", "faiss", "matplotlib",
+                 "PIL"):
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
     # PTB's DEBUG output includes whole updates (user ids, message text): never below INFO.
     logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
