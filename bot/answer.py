@@ -73,9 +73,7 @@ class Answer:
 def point_label(point: Point, doc: Document, multi_doc: bool) -> str:
     """'第8条' — or '《标题》第8条' when several plans are loaded; point 0 is the header."""
     prefix = f"《{doc.title}》" if multi_doc else ""
-    if point.is_header:
-        return f"{prefix}文件头" if prefix else "文件头"
-    return f"{prefix}第{point.number}条"
+    return f"{prefix}文件头" if point.is_header else f"{prefix}第{point.number}条"
 
 
 class Composer:
@@ -93,10 +91,15 @@ class Composer:
             raise KeyError(f"document {doc_id!r} is not loaded")
         return doc
 
-    def citation(self, hit: Hit, sentences: tuple[str, ...]) -> Citation:
+    def _point(self, hit: Hit) -> tuple[Document, Point]:
         doc = self._doc(hit.doc_id)
         point = doc.point(hit.point)
-        assert point is not None
+        if point is None:
+            raise KeyError(f"point {hit.point} of {hit.doc_id!r} is not loaded")
+        return doc, point
+
+    def citation(self, hit: Hit, sentences: tuple[str, ...]) -> Citation:
+        doc, point = self._point(hit)
         return Citation(doc.doc_id, doc.title, point.number, point.section, point.title, hit.score, sentences)
 
     def heading(self, point: Point, doc: Document) -> str:
@@ -108,8 +111,7 @@ class Composer:
 
     def quoted_sentences(self, hit: Hit) -> tuple[str, ...]:
         if not hit.evidence:
-            point = self._doc(hit.doc_id).point(hit.point)
-            return (point.title,) if point else ()
+            return (self._point(hit)[1].title,)
         best = hit.evidence[0]
         chosen = [best]
         for ev in hit.evidence[1:]:
@@ -135,9 +137,7 @@ class Composer:
         if not result.in_scope or result.top is None:
             return self.not_found(question, elapsed_ms, browse_hint)
         top = result.top
-        doc = self._doc(top.doc_id)
-        point = doc.point(top.point)
-        assert point is not None
+        doc, point = self._point(top)
         sentences = self.quoted_sentences(top)
         blocks = [Block("heading", self.heading(point, doc))]
         if point.is_header:
@@ -148,9 +148,7 @@ class Composer:
         if related:
             names = []
             for hit in related:
-                rdoc = self._doc(hit.doc_id)
-                rpoint = rdoc.point(hit.point)
-                assert rpoint is not None
+                rdoc, rpoint = self._point(hit)
                 names.append(f"{point_label(rpoint, rdoc, self.multi_doc)} {rpoint.title}")
                 citations.append(self.citation(hit, tuple(e.text for e in hit.evidence[:1])))
             blocks.append(Block("related", "相关条目：" + "；".join(names)))
@@ -159,9 +157,7 @@ class Composer:
 
     def clause(self, hit: Hit) -> Answer:
         """One cited clause on its own (inline mode): heading, the key sentence(s), source."""
-        doc = self._doc(hit.doc_id)
-        point = doc.point(hit.point)
-        assert point is not None
+        doc, point = self._point(hit)
         sentences = self.quoted_sentences(hit)
         blocks = (Block("heading", self.heading(point, doc)), *(Block("quote", f"“{s}”") for s in sentences),
                   Block("source", self.source_line([doc.doc_id])))

@@ -40,7 +40,7 @@ import faiss
 import numpy as np
 from sentence_transformers import SentenceTransformer
 
-from bot.corpus import Corpus, Document, Point, Section, load_corpus
+from bot.corpus import Corpus, Document, Point, Section, corpus_files, load_corpus
 from bot.embedding import build_threads, embed, embedding_dimension, model_version
 from bot.text import TextProcessor
 
@@ -393,8 +393,6 @@ def stale_reason(meta: dict[str, Any], corpus_hashes: dict[str, str], model_name
 
 
 def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
-    from bot.corpus import corpus_files
-
     return {path.name: _sha256_file(path) for path in corpus_files(corpus_dir)}
 
 

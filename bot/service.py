@@ -27,7 +27,7 @@ from bot.index import (
     load_index,
     text_fingerprint,
 )
-from bot.retrieval import CueList, Expander, Hit, Retriever, SearchResult, load_params
+from bot.retrieval import CueList, Expander, Retriever, SearchResult, load_params
 from bot.text import TextProcessor
 
 logger = logging.getLogger(__name__)
@@ -151,12 +151,13 @@ class PolicyService:
                         self._cache.popitem(last=False)
         return result
 
-    def search_points(self, question: str, k: int = 10) -> list[Hit]:
-        """Up to ``k`` relevant points (for inline mode); none when the question is out of scope."""
-        result = self._engine.retriever.search(question, k=k)
+    def clauses(self, question: str, k: int = 10) -> list[Answer]:
+        """Up to ``k`` relevant points, each as a cited clause (inline mode); none when out of scope."""
+        engine = self._engine
+        result = engine.retriever.search(question, k=k)
         if not result.in_scope:
             return []
-        return [hit for hit in result.hits if hit.score > 0]
+        return [engine.composer.clause(hit) for hit in result.hits if hit.score > 0]
 
     def ask(self, question: str, chat: str | None = None, browse_hint: str = "") -> Answer:
         """Answer one message. With ``chat`` (a per-chat key) follow-ups use the previous topic."""

@@ -516,21 +516,16 @@ class PolicyBot:
         if not text:
             await query.answer([], cache_time=10)
             return
-        result = await self._run(self.service.search_points, text, INLINE_RESULTS)
-        articles = []
-        for hit in result:
-            doc = self.service.corpus.document(hit.doc_id)
-            point = doc.point(hit.point) if doc else None
-            if doc is None or point is None:
-                continue
-            answer = self.service.composer.clause(hit)
-            sentence = answer.citations[0].sentences[0] if answer.citations[0].sentences else point.title
-            articles.append(InlineQueryResultArticle(
-                id=f"{self._doc_index(hit.doc_id)}-{hit.point}",
-                title=answer.blocks[0].text[:100],
-                description=sentence[:200],
-                input_message_content=InputTextMessageContent(render_html(answer.blocks), parse_mode=ParseMode.HTML),
-            ))
+        clauses = await self._run(self.service.clauses, text, INLINE_RESULTS)
+        articles = [
+            InlineQueryResultArticle(
+                id=str(i),
+                title=clause.blocks[0].text[:100],
+                description=(clause.citations[0].sentences or (clause.citations[0].title,))[0][:200],
+                input_message_content=InputTextMessageContent(render_html(clause.blocks), parse_mode=ParseMode.HTML),
+            )
+            for i, clause in enumerate(clauses)
+        ]
         await query.answer(articles, cache_time=60)
 
     # -- errors -----------------------------------------------------------------------------------

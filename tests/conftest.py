@@ -19,7 +19,8 @@ REPO = PROJECT_ROOT
 CORPUS_FILE = REPO / "corpus" / "yingtan-education-2021-work-plan.txt"
 DATA = Path(__file__).parent / "data"
 SECOND_PLAN = DATA / "second_plan.txt"
-DEV_SET = REPO.parent / "shared" / "eval" / "dev.jsonl"
+# The given dev set lives beside the checkout (../shared); POLICYBOT_DEV_SET points elsewhere.
+DEV_SET = Path(os.environ.get("POLICYBOT_DEV_SET", REPO.parent / "shared" / "eval" / "dev.jsonl"))
 POLICYBOT = Path(sys.executable).parent / "policybot"
 
 

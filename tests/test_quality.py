@@ -18,7 +18,8 @@ def _report(service, path: Path) -> Report:
     return evaluate(load_labelled(path), answer)
 
 
-@pytest.mark.skipif(not DEV_SET.exists(), reason="../shared/eval/dev.jsonl is not next to this checkout")
+@pytest.mark.skipif(not DEV_SET.exists(), reason="no dev set: ../shared/eval/dev.jsonl is not next to this "
+                    "checkout (set POLICYBOT_DEV_SET to its path)")
 def test_dev_set_meets_the_targets(service) -> None:
     o = _report(service, DEV_SET).overall
     assert o.recall_at_1 >= 0.95
