@@ -60,3 +60,72 @@ def test_serve_without_token_is_one_clear_line(index_dir, session_dir) -> None:
                           timeout=120)
     assert proc.returncode != 0
     assert proc.stderr.strip().count("\n") == 0 and "POLICYBOT_TELEGRAM_TOKEN" in proc.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _post(url: str, body: dict, secret: str) -> int:
+    import json
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers={
+        "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret})
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as e:
+            return e.code
+        except OSError:  # the webhook server may need a moment after setWebhook
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_serve_in_webhook_mode(index_dir, session_dir) -> None:
+    port = _free_port()
+    chat = 8_101_202
+    with FakeBotApi(long_poll_cap=1.0) as fake:
+        fake.push_message("hello", chat, user_id=chat)  # makes the chat known to the fake server
+        env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYBOT_")}
+        env.update({
+            "POLICYBOT_TELEGRAM_TOKEN": fake.token,
+            "POLICYBOT_TELEGRAM_API_URL": fake.base_url,
+            "POLICYBOT_INDEX_DIR": str(index_dir),
+            "POLICYBOT_DATA_DIR": str(session_dir / "webhook-data"),
+            "POLICYBOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/policybot",
+            "POLICYBOT_WEBHOOK_LISTEN": "127.0.0.1",
+            "POLICYBOT_WEBHOOK_PORT": str(port),
+            "POLICYBOT_WEBHOOK_SECRET": "webhook-secret-123",
+        })
+        proc = subprocess.Popen([str(POLICYBOT), "serve"], env=env, cwd=session_dir, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            registered = fake.wait_for("setWebhook", timeout=60)[0].params
+            assert registered["url"] == f"http://127.0.0.1:{port}/policybot"
+            assert registered["secret_token"] == "webhook-secret-123"
+            update = {"update_id": 1, "message": {
+                "message_id": 77, "date": int(time.time()), "text": "职普比是多少",
+                "chat": {"id": chat, "type": "private"}, "from": {"id": chat, "is_bot": False, "first_name": "T"}}}
+            url = f"http://127.0.0.1:{port}/policybot"
+            assert _post(url, update, "wrong-secret") == 403  # Telegram's secret is checked
+            assert _post(url, update, "webhook-secret-123") == 200
+            reply = fake.wait_for("sendMessage", timeout=30)[0]
+            assert "45:55" in reply.params["text"] and int(reply.params["chat_id"]) == chat
+            assert not fake.calls("getUpdates")  # no polling in webhook mode
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=15)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+    assert proc.returncode == 0, err[-2000:]
+    assert "webhook-secret-123" not in err and fake.token not in err
