@@ -15,9 +15,14 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from typing import TYPE_CHECKING
+
 from pydantic import ValidationError
 
 from bot.config import Settings
+
+if TYPE_CHECKING:  # the service pulls in torch; commands import it only when they need it
+    from bot.service import PolicyService
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +92,7 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _service(settings: Settings, build_if_needed: bool = False):  # noqa: ANN202
+def _service(settings: Settings, build_if_needed: bool = False) -> PolicyService:
     from bot.service import PolicyService
 
     return PolicyService.from_settings(settings, build_if_needed=build_if_needed, progress=build_if_needed)

@@ -165,9 +165,9 @@ def _sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def text_fingerprint(tp: TextProcessor, extra: dict[str, Path] | None = None) -> dict[str, str]:
+def text_fingerprint(tp: TextProcessor) -> dict[str, str]:
     """Hashes of the data files that change how text is tokenised; a change makes the index stale."""
-    files = {"userdict": tp.userdict_path, "stopwords": tp.stopwords_path, "pinyin": tp.pinyin_path, **(extra or {})}
+    files = {"userdict": tp.userdict_path, "stopwords": tp.stopwords_path, "pinyin": tp.pinyin_path}
     return {name: _sha256_file(path) for name, path in sorted(files.items())}
 
 

@@ -16,7 +16,7 @@ import json
 import logging
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -268,24 +268,21 @@ class Expander:
 class CueList:
     """Out-of-scope cues (bot/data/out_of_scope.txt): substrings for Chinese, whole words for English."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path or data_path("out_of_scope.txt")
-        cues = [line.strip().lower() for line in self.path.read_text(encoding="utf-8").splitlines()
-                if line.strip() and not line.startswith("#")]
-        self._set(cues)
+    def __init__(self, cues: Iterable[str]) -> None:
+        self._cues = [c.strip().lower() for c in cues if c.strip()]
+        self._chinese = [c for c in self._cues if not c.isascii()]
+        english = [re.escape(c) for c in self._cues if c.isascii()]
+        self._english = re.compile(rf"(?<![a-z])(?:{'|'.join(english)})(?![a-z])") if english else None
+
+    @classmethod
+    def from_file(cls, path: Path | None = None) -> CueList:
+        """One cue per line, ``#`` comments; bot/data/out_of_scope.txt by default."""
+        path = path or data_path("out_of_scope.txt")
+        return cls(line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#"))
 
     def without(self, text: str) -> CueList:
         """A copy without the cues that occur in ``text`` (e.g. places the plans themselves name)."""
-        copy = object.__new__(CueList)
-        copy.path = self.path
-        copy._set([c for c in self._cues if c not in text.lower()])
-        return copy
-
-    def _set(self, cues: list[str]) -> None:
-        self._cues = cues
-        self._chinese = [c for c in cues if not c.isascii()]
-        english = [re.escape(c) for c in cues if c.isascii()]
-        self._english = re.compile(rf"(?<![a-z])(?:{'|'.join(english)})(?![a-z])") if english else None
+        return CueList(c for c in self._cues if c not in text.lower())
 
     def count(self, normalized: str) -> int:
         found = sum(1 for cue in self._chinese if cue in normalized)
@@ -322,7 +319,7 @@ class Retriever:
         places: CueList | None = None,
     ) -> None:
         self.index = index
-        self.cues = cues or CueList()
+        self.cues = cues or CueList.from_file()
         self.encoder = encoder
         self.tp = tp
         self.expander = expander
@@ -341,7 +338,7 @@ class Retriever:
         corpus_text = "\n".join(p.text for p in index.corpus.points) + "".join(
             d.title + (d.issuer or "") for d in index.corpus.documents)
         # Places the plans name are the plans' own; any other place marks another city's question.
-        self.places = (places or CueList(data_path("places.txt"))).without(corpus_text)
+        self.places = (places or CueList.from_file(data_path("places.txt"))).without(corpus_text)
         # Years the plans talk about; a question about another year is about another plan.
         self.known_years = {m.group(0) for p in index.corpus.points for m in _YEAR_RE.finditer(p.text)}
         for doc in index.corpus.documents:

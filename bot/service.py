@@ -51,7 +51,7 @@ class Resources:
             encoder=load_encoder(settings.embedding_model, threads=settings.encoder_threads,
                                  cache_dir=settings.data_dir / "cache"),
             expander=Expander(),
-            cues=CueList(),
+            cues=CueList.from_file(),
         )
 
     def fingerprint(self) -> dict[str, str]:

@@ -24,6 +24,14 @@ DEV_SET = Path(os.environ.get("POLICYBOT_DEV_SET", REPO.parent / "shared" / "eva
 POLICYBOT = Path(sys.executable).parent / "policybot"
 
 
+def clean_env(**settings: str) -> dict[str, str]:
+    """This process's environment without any POLICYBOT_* variable, plus ``settings``: a CLI
+    subprocess then sees exactly the configuration a test gives it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYBOT_")}
+    env.update(settings)
+    return env
+
+
 def make_settings(**overrides: object) -> Settings:
     """Settings that ignore any developer .env file."""
     return Settings(_env_file=None, **overrides)  # type: ignore[call-arg]
@@ -77,13 +85,9 @@ def run_cli(index_dir: Path, session_dir: Path) -> Callable[..., subprocess.Comp
 
     def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
             timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYBOT_")}
-        full_env.update({
-            "POLICYBOT_INDEX_DIR": str(index_dir),
-            "POLICYBOT_DATA_DIR": str(session_dir / "cli-data"),
-            "POLICYBOT_LOG_LEVEL": "WARNING",
-        })
-        full_env.update(env or {})
+        defaults = {"POLICYBOT_INDEX_DIR": str(index_dir), "POLICYBOT_DATA_DIR": str(session_dir / "cli-data"),
+                    "POLICYBOT_LOG_LEVEL": "WARNING"}
+        full_env = clean_env(**{**defaults, **(env or {})})  # a test's own settings win
         return subprocess.run([str(POLICYBOT), *args], input=stdin, capture_output=True, text=True,
                               env=full_env, timeout=timeout, cwd=session_dir)
 

@@ -1291,7 +1291,7 @@ class FakeBotApi:
         if params.get("inline_message_id"):
             return None
         chat = self._resolve_chat(params.get("chat_id"))
-        message = self._messages.get((chat["id"], _int_param(params, "message_id", 0)))
+        message = self._messages.get((chat["id"], _number_param(params, "message_id", 0)))
         if message is None:
             raise _bad_request(not_found)
         if not self._sent_by_bot(message):
@@ -1313,9 +1313,9 @@ class FakeBotApi:
                 "Conflict: can't use getUpdates method while webhook is active; "
                 "use deleteWebhook to delete the webhook first",
             )
-        offset = _int_param(params, "offset", 0)
-        limit = min(max(_int_param(params, "limit", 100), 1), 100)
-        timeout = max(_float_param(params, "timeout", 0.0), 0.0)
+        offset = _number_param(params, "offset", 0)
+        limit = min(max(_number_param(params, "limit", 100), 1), 100)
+        timeout = max(_number_param(params, "timeout", 0, float), 0.0)
         if isinstance(params.get("allowed_updates"), list):
             self._allowed_updates = list(params["allowed_updates"])
         self._confirm_updates(offset)
@@ -1378,7 +1378,7 @@ class FakeBotApi:
         self._webhook = {
             "url": url,
             "has_custom_certificate": "certificate" in params,
-            "max_connections": _int_param(params, "max_connections", 40),
+            "max_connections": _number_param(params, "max_connections", 40),
             "secret_token": params.get("secret_token"),
         }
         if "ip_address" in params:
@@ -1470,11 +1470,11 @@ class FakeBotApi:
     def _reply_target(self, chat_id: int, params: JSONDict) -> JSONDict | None:
         reply = params.get("reply_parameters")
         if isinstance(reply, dict):
-            message_id = _int_param(reply, "message_id", 0)
+            message_id = _number_param(reply, "message_id", 0)
             chat_id = self._resolve_chat(reply.get("chat_id", chat_id))["id"]
             allow_missing = reply.get("allow_sending_without_reply", False)
         elif params.get("reply_to_message_id") is not None:  # legacy parameter
-            message_id = _int_param(params, "reply_to_message_id", 0)
+            message_id = _number_param(params, "reply_to_message_id", 0)
             allow_missing = params.get("allow_sending_without_reply", False)
         else:
             return None
@@ -1519,7 +1519,7 @@ class FakeBotApi:
 
     def _delete_message(self, params: JSONDict) -> bool:
         chat = self._resolve_chat(params.get("chat_id"))
-        if self._messages.pop((chat["id"], _int_param(params, "message_id", 0)), None) is None:
+        if self._messages.pop((chat["id"], _number_param(params, "message_id", 0)), None) is None:
             raise _bad_request("message to delete not found")
         return True
 
@@ -1579,18 +1579,10 @@ def _user_dict(user_id: int, first_name: str, username: str | None) -> JSONDict:
     return user
 
 
-def _int_param(params: JSONDict, name: str, default: int) -> int:
-    value = params.get(name, default)
+def _number_param(params: JSONDict, name: str, default: int, kind: type[int] | type[float] = int) -> Any:
+    """A numeric parameter (``kind`` int or float); a malformed one is Telegram's 400."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise _bad_request(f"invalid {name} specified") from None
-
-
-def _float_param(params: JSONDict, name: str, default: float) -> float:
-    value = params.get(name, default)
-    try:
-        return float(value)
+        return kind(params.get(name, default))
     except (TypeError, ValueError):
         raise _bad_request(f"invalid {name} specified") from None
 

@@ -46,26 +46,15 @@ from telegram.ext import (
     InlineQueryHandler,
 )
 
-try:
-    from tests.fake_bot_api import (
-        BOT_USER,
-        DEFAULT_USER_ID,
-        FakeBotApi,
-        UploadedFile,
-        parse_telegram_html,
-        validate_message_text,
-        validate_telegram_html,
-    )
-except ModuleNotFoundError:  # tests/ is not a package: pytest put tests/ itself on sys.path
-    from fake_bot_api import (  # type: ignore[no-redef]
-        BOT_USER,
-        DEFAULT_USER_ID,
-        FakeBotApi,
-        UploadedFile,
-        parse_telegram_html,
-        validate_message_text,
-        validate_telegram_html,
-    )
+from tests.fake_bot_api import (
+    BOT_USER,
+    DEFAULT_USER_ID,
+    FakeBotApi,
+    UploadedFile,
+    parse_telegram_html,
+    validate_message_text,
+    validate_telegram_html,
+)
 
 CHAT_ID = 4242
 

@@ -15,7 +15,7 @@ import pytest
 
 from bot.index import CURRENT_LINK, load_index, read_meta
 from bot.service import PolicyService
-from tests.conftest import CORPUS_FILE, POLICYBOT, REPO, SECOND_PLAN
+from tests.conftest import CORPUS_FILE, POLICYBOT, REPO, SECOND_PLAN, clean_env
 
 
 @pytest.fixture
@@ -67,9 +67,7 @@ def test_answers_continue_during_a_reload(private_service: PolicyService) -> Non
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYBOT_")}
-    env.update({"POLICYBOT_LOG_LEVEL": "WARNING", **extra})
-    return env
+    return clean_env(POLICYBOT_LOG_LEVEL="WARNING", **extra)
 
 
 def test_build_killed_midway_leaves_the_previous_index(tmp_path: Path) -> None:

@@ -78,10 +78,11 @@ def test_expander_rejects_malformed_lines(tmp_path) -> None:
 def test_cue_list_counts_out_of_scope_cues(tmp_path) -> None:
     path = tmp_path / "cues.txt"
     path.write_text("# c\n天气\n笑话\nweather\n", encoding="utf-8")
-    cues = CueList(path)
+    cues = CueList.from_file(path)
     assert cues.count("今天天气怎么样") == 1
     assert cues.count("what's the weather, tell a joke 笑话") == 2
     assert cues.count("大班额比例") == 0
+    assert cues.without("今天天气很好").count("今天天气怎么样") == 0  # cues the plans themselves use
 
 
 @pytest.mark.parametrize(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import time
 
 import pytest
 
-from tests.conftest import POLICYBOT
+from tests.conftest import POLICYBOT, clean_env
 from tests.fake_bot_api import FakeBotApi
 
 USER = 7_357_735_773
@@ -18,14 +17,9 @@ USER = 7_357_735_773
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_serve_polls_and_stops_cleanly_on_signal(index_dir, session_dir, sig: signal.Signals) -> None:
     with FakeBotApi(long_poll_cap=1.0) as fake:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYBOT_")}
-        env.update({
-            "POLICYBOT_TELEGRAM_TOKEN": fake.token,
-            "POLICYBOT_TELEGRAM_API_URL": fake.base_url,
-            "POLICYBOT_INDEX_DIR": str(index_dir),
-            "POLICYBOT_DATA_DIR": str(session_dir / "serve-data"),
-            "POLICYBOT_LOG_LEVEL": "DEBUG",
-        })
+        env = clean_env(POLICYBOT_TELEGRAM_TOKEN=fake.token, POLICYBOT_TELEGRAM_API_URL=fake.base_url,
+                        POLICYBOT_INDEX_DIR=str(index_dir), POLICYBOT_DATA_DIR=str(session_dir / "serve-data"),
+                        POLICYBOT_LOG_LEVEL="DEBUG")
         started = time.monotonic()
         proc = subprocess.Popen([str(POLICYBOT), "serve"], env=env, cwd=session_dir,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -54,9 +48,7 @@ def test_serve_polls_and_stops_cleanly_on_signal(index_dir, session_dir, sig: si
 
 
 def test_serve_without_token_is_one_clear_line(index_dir, session_dir) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYBOT_")}
-    env["POLICYBOT_INDEX_DIR"] = str(index_dir)
-    proc = subprocess.run([str(POLICYBOT), "serve"], env=env, cwd=session_dir, capture_output=True, text=True,
+    proc = subprocess.run([str(POLICYBOT), "serve"], env=clean_env(POLICYBOT_INDEX_DIR=str(index_dir)), cwd=session_dir, capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode != 0
     assert proc.stderr.strip().count("\n") == 0 and "POLICYBOT_TELEGRAM_TOKEN" in proc.stderr
@@ -95,17 +87,11 @@ def test_serve_in_webhook_mode(index_dir, session_dir) -> None:
     chat = 8_101_202
     with FakeBotApi(long_poll_cap=1.0) as fake:
         fake.push_message("hello", chat, user_id=chat)  # makes the chat known to the fake server
-        env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYBOT_")}
-        env.update({
-            "POLICYBOT_TELEGRAM_TOKEN": fake.token,
-            "POLICYBOT_TELEGRAM_API_URL": fake.base_url,
-            "POLICYBOT_INDEX_DIR": str(index_dir),
-            "POLICYBOT_DATA_DIR": str(session_dir / "webhook-data"),
-            "POLICYBOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/policybot",
-            "POLICYBOT_WEBHOOK_LISTEN": "127.0.0.1",
-            "POLICYBOT_WEBHOOK_PORT": str(port),
-            "POLICYBOT_WEBHOOK_SECRET": "webhook-secret-123",
-        })
+        env = clean_env(POLICYBOT_TELEGRAM_TOKEN=fake.token, POLICYBOT_TELEGRAM_API_URL=fake.base_url,
+                        POLICYBOT_INDEX_DIR=str(index_dir), POLICYBOT_DATA_DIR=str(session_dir / "webhook-data"),
+                        POLICYBOT_WEBHOOK_URL=f"http://127.0.0.1:{port}/policybot",
+                        POLICYBOT_WEBHOOK_LISTEN="127.0.0.1", POLICYBOT_WEBHOOK_PORT=str(port),
+                        POLICYBOT_WEBHOOK_SECRET="webhook-secret-123")
         proc = subprocess.Popen([str(POLICYBOT), "serve"], env=env, cwd=session_dir, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
         try:
