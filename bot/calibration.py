@@ -1,24 +1,33 @@
-"""Fit the fusion weights and the refusal model on labelled questions (used by scripts/calibrate.py).
+"""Fit the fusion weights, the confidence model and its two thresholds on labelled questions
+(used by scripts/calibrate.py). Method, recorded here and in the README:
 
-Method, recorded here and in the README:
-
-1. Every labelled question is run once through the retriever to get per-point channel scores.
+1. Every labelled question goes through the real pipeline's first stages (understand → the search
+   request → per-point channel scores). Small talk and look-ups (第8条, 哪几条提到X) are not searched
+   and are left out.
 2. Fusion weights: grid search (words fixed at 1.0, the others over a small grid) maximising R@1,
    then MRR; the smallest weights win ties so an unneeded channel stays off.
-3. Refusal: for each question, the top point's features (fused score, dense / word / expansion
-   channels, query coverage, out-of-scope cues, number gap) feed an L2-regularised logistic
-   regression, in-scope vs. out-of-scope, with classes weighted to equal total weight and each
-   weight's sign fixed in advance (see FEATURE_SIGNS).
-4. Threshold: the probability cut that minimises 2 × (out-of-scope answered) + 1 × (in-scope
-   refused) — answering an off-topic question with a random clause is worse than refusing — placed
-   in the middle of the widest gap between neighbouring probabilities among the best cuts, so it
-   keeps a margin on unseen questions.
+3. Confidence: an L2-regularised logistic regression on the top point's features (bot/features.py),
+   target "the top point is right" (in scope and an acceptable point), classes weighted to equal
+   total weight, each weight's sign fixed in advance (FEATURE_SIGNS).
+4. Two thresholds cut the confidence into answered / related / not_found. They minimise the total
+   cost below over every pair of cuts; among equally good pairs the one with the widest margins wins:
+
+   ============================  ========  =========================  =========
+   question                      answered  related                    not_found
+   ============================  ========  =========================  =========
+   in scope, top point right     0         0.5 (shown, not asserted)  3
+   in scope, top point wrong     4         1 (2 if gold not shown)    3
+   out of scope                  4         0.5                        0
+   ============================  ========  =========================  =========
+
+   A confident answer to an out-of-scope question, or a confident wrong point, costs most; a refusal
+   of an answerable question costs nearly as much; the related tier is the cheap middle.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
@@ -26,23 +35,22 @@ import numpy as np
 from scipy.optimize import minimize
 
 from bot.evaluation import LabelledQuestion
-from bot.retrieval import Query, Retriever, fuse
+from bot.features import FEATURE_SIGNS, FEATURES
+from bot.retrieval import Query, Retriever, Search, fuse
 
-# Refusal features and the sign each weight must have: more match evidence can only raise the
-# probability of "in scope", an out-of-scope cue or a missing number can only lower it. The signs
-# keep the fit sensible on questions unlike the training set (an unconstrained fit learned, for
-# example, that a question with no evidence at all is in scope when no cue word is present).
-FEATURE_SIGNS = {"fused": 1, "dense": 1, "words": 1, "expansion": 1, "coverage": 1, "cues": -1, "number_gap": -1,
-                 "unknown_nouns": -1}
-FEATURES = tuple(FEATURE_SIGNS)
 WEIGHT_GRID = {
-    "dense": (0.0, 0.25, 0.5, 0.75, 1.0),
-    "expansion": (0.0, 0.25, 0.5, 0.75, 1.0),
+    "dense": (0.0, 0.25, 0.5, 1.0),
+    "expansion": (0.0, 0.5, 1.0),
     "chars": (0.0, 0.5, 1.0),
-    "pinyin": (0.0, 0.25, 0.5, 1.0),
+    "pinyin": (0.0, 0.5, 1.0),
+    "bank_dense": (0.0, 0.5, 1.0, 1.5),
+    "bank_words": (0.0, 0.5, 1.0),
+    "bank_chars": (0.0, 0.5, 1.0),
 }
-OOS_COST = 2.0
 L2 = 0.01
+SHOWN_RELATED = 3
+# (answered, related with gold shown, related without, not_found) per question class.
+COSTS = {"right": (0.0, 0.5, 0.5, 3.0), "wrong": (4.0, 1.0, 2.0, 3.0), "oos": (4.0, 0.5, 0.5, 0.0)}
 
 
 @dataclass
@@ -53,57 +61,80 @@ class Sample:
     points: dict[str, np.ndarray]
 
 
-def collect(retriever: Retriever, questions: Sequence[LabelledQuestion]) -> list[Sample]:
+def collect(retriever: Retriever, questions: Sequence[LabelledQuestion],
+            to_search: Callable[[str], Search | None]) -> list[Sample]:
+    """Channel scores for every question that the pipeline would search (``to_search`` → None skips)."""
     samples = []
     for q in questions:
-        query = retriever.analyze(q.q)
-        units = retriever.unit_channels(query)
-        samples.append(Sample(q, query, units, retriever.point_channels(units)))
+        request = to_search(q.q)
+        if request is None:
+            continue
+        query, units = retriever.score_units(request)
+        if units is not None:
+            samples.append(Sample(q, query, units, retriever.point_channels(units)))
     return samples
 
 
-def rank_metrics(samples: Sequence[Sample], weights: dict[str, float], point_numbers: Sequence[int]) -> tuple[float, float, float]:
-    """(R@1, R@3, MRR) of the fused ranking over the in-scope samples (refusal ignored)."""
-    r1 = r3 = rr = 0.0
-    n = 0
-    numbers = np.asarray(point_numbers)
+def _ranks(samples: Sequence[Sample], weights: dict[str, float], numbers: np.ndarray) -> list[int | None]:
+    ranks: list[int | None] = []
     for s in samples:
         if not s.question.in_scope:
+            ranks.append(None)
             continue
         order = numbers[np.argsort(-fuse(s.points, weights), kind="stable")]
-        ranks = [int(np.where(order == g)[0][0]) + 1 for g in s.question.gold if g in order]
-        rank = min(ranks) if ranks else 10**6
-        n += 1
-        r1 += rank == 1
-        r3 += rank <= 3
-        rr += 1.0 / rank
-    return (r1 / n, r3 / n, rr / n) if n else (0.0, 0.0, 0.0)
+        hit = [int(np.where(order == g)[0][0]) + 1 for g in s.question.gold if g in order]
+        ranks.append(min(hit) if hit else 10**6)
+    return ranks
+
+
+def rank_metrics(samples: Sequence[Sample], weights: dict[str, float], point_numbers: Sequence[int]) -> tuple[float, float, float]:
+    """(R@1, R@3, MRR) of the fused ranking over the in-scope samples."""
+    ranks = [r for r in _ranks(samples, weights, np.asarray(point_numbers)) if r is not None]
+    if not ranks:
+        return 0.0, 0.0, 0.0
+    n = len(ranks)
+    return sum(r == 1 for r in ranks) / n, sum(r <= 3 for r in ranks) / n, sum(1.0 / r for r in ranks) / n
 
 
 def search_weights(samples: Sequence[Sample], point_numbers: Sequence[int],
                    without: frozenset[str] = frozenset()) -> tuple[dict[str, float], tuple[float, float, float]]:
-    """Best weights on the grid; channels in ``without`` are held at 0."""
-    grid = {name: ((0.0,) if name in without else values) for name, values in WEIGHT_GRID.items()}
-    best: tuple[tuple[float, float], float, dict[str, float], tuple[float, float, float]] | None = None
-    for values in itertools.product(*grid.values()):
-        weights = {"words": 1.0, **dict(zip(grid.keys(), values))}
-        metrics = rank_metrics(samples, weights, point_numbers)
-        key = (metrics[0], metrics[2])
-        total = sum(values)
-        if best is None or key > best[0] or (key == best[0] and total < best[1]):
-            best = (key, total, weights, metrics)
+    """Best weights on the grid; channels in ``without`` are held at 0. Vectorised: the per-point
+    channel scores of all samples form one array, and each grid row is one matrix product."""
+    in_scope = [s for s in samples if s.question.in_scope]
+    names = list(WEIGHT_GRID)
+    grid = [(0.0,) if n in without else WEIGHT_GRID[n] for n in names]
+    combos = np.array(list(itertools.product(*grid)), dtype=np.float32)
+    base = np.stack([s.points["words"] for s in in_scope])  # words fixed at 1.0
+    stacked = np.stack([np.stack([s.points[n] for s in in_scope]) for n in names], axis=-1)  # (s, p, c)
+    numbers = np.asarray(point_numbers)
+    gold = np.zeros((len(in_scope), len(numbers)), dtype=bool)
+    for i, s in enumerate(in_scope):
+        gold[i] = np.isin(numbers, s.question.gold)
+    best_key, best = None, None
+    for start in range(0, len(combos), 256):
+        chunk = combos[start:start + 256]
+        fused = base[None] + np.einsum("spc,wc->wsp", stacked, chunk)  # (w, s, p)
+        gold_score = np.where(gold[None], fused, -np.inf).max(axis=2)
+        rank = (fused > gold_score[..., None]).sum(axis=2) + 1  # ties count in the gold's favour
+        r1, r3, mrr = (rank == 1).mean(axis=1), (rank <= 3).mean(axis=1), (1.0 / rank).mean(axis=1)
+        for j in range(len(chunk)):
+            key = (round(float(r1[j]), 6), round(float(mrr[j]), 6), -float(chunk[j].sum()))
+            if best_key is None or key > best_key:
+                best_key, best = key, (chunk[j], (float(r1[j]), float(r3[j]), float(mrr[j])))
     assert best is not None
-    return best[2], best[3]
+    weights = {"words": 1.0, **{n: float(v) for n, v in zip(names, best[0])}}
+    return weights, best[1]
 
 
-def feature_matrix(retriever: Retriever, samples: Sequence[Sample], features: Sequence[str]) -> np.ndarray:
-    rows = []
+def _top_rows(retriever: Retriever, samples: Sequence[Sample], features: Sequence[str]) -> tuple[np.ndarray, list[int | None]]:
+    """Feature rows of each sample's top point and the rank of its gold point (None: out of scope)."""
+    rows, ranks = [], []
+    numbers = np.asarray([n for _, n in retriever.point_keys])
     for s in samples:
-        fused = fuse(s.points, retriever.params.weights)
-        top = int(np.argmax(fused))
-        hit = retriever.make_hit(top, fused, s.points, s.units, s.query)
-        rows.append([retriever.feature(name, hit, s.query) for name in features])
-    return np.asarray(rows, dtype=np.float64)
+        retrieval = retriever.rank(s.query, s.units, SHOWN_RELATED)
+        rows.append([retrieval.hits[0].features[name] for name in features])
+        ranks.append(_ranks([s], retriever.params.weights, numbers)[0])
+    return np.asarray(rows, dtype=np.float64), ranks
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2,
@@ -116,14 +147,13 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2,
     std = x.std(axis=0)
     std[std == 0] = 1.0
     z = (x - mean) / std
-    pos = y.sum()
-    neg = len(y) - pos
+    pos = max(y.sum(), 1.0)
+    neg = max(len(y) - y.sum(), 1.0)
     sample_weight = np.where(y == 1, len(y) / (2 * pos), len(y) / (2 * neg))
 
     def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
         w, b = theta[:-1], theta[-1]
-        logits = z @ w + b
-        p = 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
+        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w + b, -50, 50)))
         eps = 1e-12
         ll = -(sample_weight * (y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps))).sum() / len(y)
         grad_logits = sample_weight * (p - y) / len(y)
@@ -134,69 +164,78 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2,
     bounds = [(0.0, None) if sg > 0 else (None, 0.0) if sg < 0 else (None, None) for sg in signs]
     result = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds + [(None, None)])
     w, b = result.x[:-1], result.x[-1]
-    coef = w / std
-    intercept = float(b - (w * mean / std).sum())
-    return coef, intercept
+    return w / std, float(b - (w * mean / std).sum())
 
 
-def choose_threshold(prob: np.ndarray, y: np.ndarray, oos_cost: float = OOS_COST) -> tuple[float, dict[str, float]]:
-    """The cut with the lowest cost; among equally good cuts, the middle of the widest gap."""
+def tier_costs(ranks: Sequence[int | None]) -> np.ndarray:
+    """Per sample, the cost of answering / related (gold shown) / related (not shown) / not_found."""
+    rows = []
+    for rank in ranks:
+        cls = "oos" if rank is None else "right" if rank == 1 else "wrong"
+        answered, shown, hidden, refused = COSTS[cls]
+        rows.append((answered, shown if rank is not None and rank <= SHOWN_RELATED else hidden, refused))
+    return np.asarray(rows)
+
+
+def choose_thresholds(prob: np.ndarray, costs: np.ndarray) -> tuple[float, float, dict[str, float]]:
+    """The (related, answer) cuts with the lowest total cost; ties go to the widest margins."""
     values = np.concatenate([[0.0], np.sort(np.unique(prob)), [1.0]])
-    best: tuple[float, float, float] | None = None  # (cost, -gap, cut)
-    for lo, hi in zip(values[:-1], values[1:]):
-        cut = (lo + hi) / 2
-        answered = prob >= cut
-        cost = oos_cost * float(np.sum(answered & (y == 0))) + float(np.sum(~answered & (y == 1)))
-        candidate = (cost, -(hi - lo), cut)
+    cuts = [((lo + hi) / 2, hi - lo) for lo, hi in zip(values[:-1], values[1:])]
+    best: tuple[float, float, float, float] | None = None  # (cost, -margin, related, answer)
+    for (rel, gap_r), (ans, gap_a) in itertools.product(cuts, cuts):
+        if rel > ans:
+            continue
+        tier = np.where(prob >= ans, 0, np.where(prob >= rel, 1, 2))
+        cost = float(costs[np.arange(len(prob)), tier].sum())
+        candidate = (cost, -min(gap_r, gap_a), rel, ans)
         if best is None or candidate[:2] < best[:2]:
             best = candidate
     assert best is not None
-    threshold = float(best[2])
-    answered = prob >= threshold
-    counts = {
-        "oos_answered": int(np.sum(answered & (y == 0))),
-        "in_scope_refused": int(np.sum(~answered & (y == 1))),
-        "gap": round(float(-best[1]), 4),
-    }
-    return threshold, counts
+    return best[2], best[3], {"cost": round(best[0], 2), "margin": round(-best[1], 4)}
 
 
 def calibrate(retriever: Retriever, samples: Sequence[Sample], use_dense: bool = True,
-              without: frozenset[str] = frozenset(), oos_cost: float = OOS_COST, l2: float = L2) -> dict[str, object]:
-    """Fit weights, refusal model and threshold; return the calibration.json entry.
+              without: frozenset[str] = frozenset(), l2: float = L2) -> dict[str, object]:
+    """Fit weights, the confidence model and both thresholds; return the calibration.json entry.
 
-    ``without`` names channels and refusal features to leave out (scripts/ablation.py).
+    ``without`` names channels and features to leave out (scripts/ablation.py).
     """
-    without = without | ({"dense"} if not use_dense else frozenset())
+    without = without | ({"dense", "bank_dense"} if not use_dense else frozenset())
     point_numbers = [number for _, number in retriever.point_keys]
     weights, metrics = search_weights(samples, point_numbers, without)
     features = tuple(f for f in FEATURES if f not in without)
     base = retriever.params
     retriever.params = replace(base, weights=weights)
     try:
-        x = feature_matrix(retriever, samples, features)
+        x, ranks = _top_rows(retriever, samples, features)
     finally:
         retriever.params = base
-    y = np.array([1.0 if s.question.in_scope else 0.0 for s in samples])
+    y = np.array([1.0 if r == 1 else 0.0 for r in ranks])
     coef, intercept = fit_logistic(x, y, l2=l2, signs=[FEATURE_SIGNS[f] for f in features])
     prob = 1.0 / (1.0 + np.exp(-(x @ coef + intercept)))
-    threshold, counts = choose_threshold(prob, y, oos_cost)
+    related, answer, fit = choose_thresholds(prob, tier_costs(ranks))
+    tier = np.where(prob >= answer, "answered", np.where(prob >= related, "related", "not_found"))
+    in_scope = np.array([r is not None for r in ranks])
     return {
         "weights": weights,
-        "refusal": {
+        "confidence": {
             "features": list(features),
             "coef": [round(float(c), 6) for c in coef],
             "intercept": round(intercept, 6),
-            "threshold": round(threshold, 6),
+            "answer_threshold": round(answer, 6),
+            "related_threshold": round(related, 6),
         },
         "number_bonus": base.number_bonus,
         "fit": {
             "fitted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "questions": len(samples),
-            "in_scope": int(y.sum()),
-            "out_of_scope": int(len(y) - y.sum()),
+            "in_scope": int(in_scope.sum()),
+            "out_of_scope": int((~in_scope).sum()),
             "ranking_r1_r3_mrr": [round(m, 4) for m in metrics],
-            **counts,
+            "in_scope_tiers": {t: int(((tier == t) & in_scope).sum()) for t in ("answered", "related", "not_found")},
+            "oos_tiers": {t: int(((tier == t) & ~in_scope).sum()) for t in ("answered", "related", "not_found")},
+            "confident_wrong": int(((tier == "answered") & in_scope & (y == 0)).sum()),
+            **fit,
         },
     }
 

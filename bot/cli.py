@@ -106,14 +106,16 @@ def _questions_from_stdin(stream: TextIO) -> Iterable[str]:
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.render import as_json, as_text
+
     service = _service(settings)
     questions: Iterable[str] = [" ".join(args.question)] if args.question else _questions_from_stdin(sys.stdin)
     for question in questions:
         answer = service.ask(question)
         if args.json:
-            print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
+            print(json.dumps(as_json(answer), ensure_ascii=False), flush=True)
         else:
-            print(answer.text, flush=True)
+            print(as_text(answer), flush=True)
             if not args.question:
                 print(flush=True)
     return 0
@@ -132,9 +134,9 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 
     service = _service(settings)
 
-    def answer(question: str) -> tuple[bool, tuple[int, ...], str]:
+    def answer(question: str) -> tuple[str, tuple[int, ...], str]:
         a = service.ask(question)
-        return a.found, tuple(c.point for c in a.citations), a.text
+        return a.status, tuple(c.point for c in a.citations), a.text
 
     status = 0
     for path in args.files:

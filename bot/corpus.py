@@ -18,6 +18,8 @@ logger = logging.getLogger(__name__)
 
 # File types read from corpus/. Anything else (e.g. a README) is skipped with a log line.
 CORPUS_SUFFIXES = (".txt", ".md")
+# Files kept beside a plan that are not plans themselves: the question bank (bot/bank.py).
+COMPANION_SUFFIXES = (".questions.tsv",)
 
 HEADER_TITLE = "文件信息与总体思路"
 
@@ -311,8 +313,8 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
         raise CorpusError(f"corpus folder {corpus_dir} does not exist; create it and put plan files in it")
     files = []
     for path in sorted(corpus_dir.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
-            continue
+        if path.name.startswith(".") or not path.is_file() or path.name.endswith(COMPANION_SUFFIXES):
+            continue  # hidden files, folders, and files that belong to a plan (its question bank)
         if path.suffix.lower() not in CORPUS_SUFFIXES or path.name.lower().startswith("readme"):
             logger.info("skipping %s: not a plan file (%s)", path.name, ", ".join(CORPUS_SUFFIXES))
             continue

@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KINDS = ("lexical", "paraphrase", "colloquial", "number", "typo", "traditional", "english", "meta", "oos")
+KINDS = ("lexical", "paraphrase", "colloquial", "locate", "point", "number", "typo", "traditional", "english", "meta",
+         "smalltalk", "oos")
 
 
 class LabelledSetError(ValueError):
@@ -30,12 +31,17 @@ class LabelledQuestion:
 @dataclass(frozen=True)
 class Outcome:
     question: LabelledQuestion
-    found: bool
+    status: str  # answered | related | not_found | smalltalk | empty
     cited: tuple[int, ...]
     answer: str
 
     @property
+    def found(self) -> bool:
+        return self.status == "answered"
+
+    @property
     def rank(self) -> int | None:
+        """Rank of the first acceptable point among the citations (answered or related)."""
         for i, point in enumerate(self.cited, 1):
             if point in self.question.gold:
                 return i
@@ -49,7 +55,13 @@ class Outcome:
         return all(_fold(fact) in text for fact in self.question.must)
 
     @property
+    def confident_wrong(self) -> bool:
+        return self.question.in_scope and self.found and self.rank != 1
+
+    @property
     def correct(self) -> bool:
+        if self.question.kind == "smalltalk":
+            return self.status == "smalltalk"
         if not self.question.in_scope:
             return not self.found
         return self.found and self.rank == 1 and self.must_ok is not False
@@ -62,24 +74,32 @@ class Figures:
     r1: int = 0
     r3: int = 0
     rr: float = 0.0
+    tiers: dict[str, int] = field(default_factory=lambda: {"answered": 0, "related": 0, "not_found": 0})
     oos: int = 0
-    oos_rejected: int = 0
-    false_rejects: int = 0
+    oos_tiers: dict[str, int] = field(default_factory=lambda: {"answered": 0, "related": 0, "not_found": 0})
+    wrong: int = 0
+    smalltalk: int = 0
+    friendly: int = 0
     must_total: int = 0
     must_ok: int = 0
 
     def add(self, o: Outcome) -> None:
         self.n += 1
-        if o.question.in_scope:
+        tier = o.status if o.status in ("answered", "related") else "not_found"
+        if o.question.kind == "smalltalk":
+            self.smalltalk += 1
+            self.friendly += o.status == "smalltalk"
+        elif o.question.in_scope:
             self.in_scope += 1
-            rank = o.rank if o.found else None
+            rank = o.rank
             self.r1 += rank == 1
             self.r3 += rank is not None and rank <= 3
             self.rr += 1.0 / rank if rank else 0.0
-            self.false_rejects += not o.found
+            self.tiers[tier] += 1
+            self.wrong += o.confident_wrong
         else:
             self.oos += 1
-            self.oos_rejected += not o.found
+            self.oos_tiers[tier] += 1
         if o.must_ok is not None:
             self.must_total += 1
             self.must_ok += o.must_ok
@@ -104,18 +124,12 @@ class Figures:
     def must_rate(self) -> float | None:
         return self._ratio(self.must_ok, self.must_total)
 
-    def as_dict(self) -> dict[str, float | int | None]:
+    def as_dict(self) -> dict[str, object]:
         return {
-            "questions": self.n,
-            "in_scope": self.in_scope,
-            "r@1": self.recall_at_1,
-            "r@3": self.recall_at_3,
-            "mrr": self.mrr,
-            "oos": self.oos,
-            "oos_rejected": self.oos_rejected,
-            "in_scope_rejected": self.false_rejects,
-            "must_total": self.must_total,
-            "must_ok": self.must_ok,
+            "questions": self.n, "in_scope": self.in_scope, "r@1": self.recall_at_1, "r@3": self.recall_at_3,
+            "mrr": self.mrr, "in_scope_tiers": dict(self.tiers), "confident_wrong": self.wrong,
+            "oos": self.oos, "oos_tiers": dict(self.oos_tiers), "smalltalk": self.smalltalk,
+            "smalltalk_friendly": self.friendly, "must_total": self.must_total, "must_ok": self.must_ok,
             "must_rate": self.must_rate,
         }
 
@@ -169,49 +183,52 @@ def load_labelled(path: Path) -> list[LabelledQuestion]:
 
 
 def evaluate(questions: Iterable[LabelledQuestion],
-             answer: Callable[[str], tuple[bool, tuple[int, ...], str]]) -> Report:
-    """Run every question through ``answer`` (→ found, cited point numbers, answer text)."""
-    outcomes = []
-    for q in questions:
-        found, cited, text = answer(q.q)
-        outcomes.append(Outcome(q, found, cited, text))
-    return Report.of(outcomes)
+             answer: Callable[[str], tuple[str, tuple[int, ...], str]]) -> Report:
+    """Run every question through ``answer`` (→ status, cited point numbers, answer text)."""
+    return Report.of(Outcome(q, *answer(q.q)) for q in questions)
 
 
 def _pct(value: float | None) -> str:
     return "  –  " if value is None else f"{value:.3f}"
 
 
+def _share(part: int, whole: int) -> str:
+    return f"{part}/{whole}" if whole else "–"
+
+
 def format_report(report: Report, title: str = "") -> str:
     o = report.overall
-    lines = []
-    if title:
-        lines.append(title)
+    t, x = o.tiers, o.oos_tiers
+    lines = [title] if title else []
     lines += [
-        f"questions: {o.n} ({o.in_scope} in scope, {o.oos} out of scope)",
-        f"R@1: {_pct(o.recall_at_1)}   R@3: {_pct(o.recall_at_3)}   MRR: {_pct(o.mrr)}",
-        f"out-of-scope rejected: {o.oos_rejected}/{o.oos}   in-scope falsely rejected: {o.false_rejects}/{o.in_scope}",
+        f"questions: {o.n} ({o.in_scope} in scope, {o.oos} out of scope, {o.smalltalk} small talk)",
+        f"R@1: {_pct(o.recall_at_1)}   R@3: {_pct(o.recall_at_3)}   MRR: {_pct(o.mrr)}   (top citation, answered or related)",
+        f"in scope:     answered {_share(t['answered'], o.in_scope)}   related {_share(t['related'], o.in_scope)}   "
+        f"not_found {_share(t['not_found'], o.in_scope)}   confident wrong {_share(o.wrong, o.in_scope)}",
+        f"out of scope: answered {_share(x['answered'], o.oos)}   related {_share(x['related'], o.oos)}   "
+        f"not_found {_share(x['not_found'], o.oos)}",
+        f"small talk:   friendly reply {_share(o.friendly, o.smalltalk)}",
         f"must-facts: {o.must_ok}/{o.must_total} ({_pct(o.must_rate)})",
         "",
-        f"{'kind':<12}{'n':>4}{'R@1':>8}{'R@3':>8}{'MRR':>8}{'rejected':>10}{'must':>8}",
+        f"{'kind':<12}{'n':>4}{'R@1':>7}{'R@3':>7}{'answered':>10}{'related':>9}{'not_found':>11}{'wrong':>7}{'must':>7}",
     ]
     order = [k for k in KINDS if k in report.by_kind] + sorted(k for k in report.by_kind if k not in KINDS)
     for kind in order:
         f = report.by_kind[kind]
-        rejected = f"{f.oos_rejected}/{f.oos}" if f.oos else f"{f.false_rejects}/{f.in_scope}"
+        whole = f.in_scope or f.oos
+        tiers = f.tiers if f.in_scope else f.oos_tiers
+        if f.smalltalk:
+            cells = f"{'friendly':>10}{_share(f.friendly, f.smalltalk):>9}{'':>11}{'':>7}"
+        else:
+            cells = (f"{_share(tiers['answered'], whole):>10}{_share(tiers['related'], whole):>9}"
+                     f"{_share(tiers['not_found'], whole):>11}{(str(f.wrong) if f.in_scope else '–'):>7}")
         must = f"{f.must_ok}/{f.must_total}" if f.must_total else "–"
-        lines.append(f"{kind:<12}{f.n:>4}{_pct(f.recall_at_1):>8}{_pct(f.recall_at_3):>8}{_pct(f.mrr):>8}"
-                     f"{rejected:>10}{must:>8}")
+        lines.append(f"{kind:<12}{f.n:>4}{_pct(f.recall_at_1):>7}{_pct(f.recall_at_3):>7}{cells}{must:>7}")
     misses = report.misses
-    lines.append("")
-    lines.append(f"misses: {len(misses)}")
+    lines += ["", f"misses: {len(misses)}"]
     for m in misses:
-        why = []
-        if m.question.in_scope and not m.found:
-            why.append("rejected")
-        elif not m.question.in_scope:
-            why.append("answered out-of-scope")
-        elif m.rank != 1:
+        why = [m.status]
+        if m.question.in_scope and m.rank != 1:
             why.append(f"gold rank {m.rank or '>3'}")
         if m.must_ok is False:
             why.append("missing " + "/".join(f for f in m.question.must if _fold(f) not in _fold(m.answer)))

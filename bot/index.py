@@ -40,6 +40,8 @@ import faiss
 import numpy as np
 from sentence_transformers import SentenceTransformer
 
+from bot.bank import SUFFIX as BANK_SUFFIX
+from bot.bank import BankQuestion, load_bank
 from bot.corpus import Corpus, Document, Point, Section, corpus_files, load_corpus
 from bot.embedding import build_threads, embed, embedding_dimension, model_version
 from bot.text import TextProcessor
@@ -49,7 +51,7 @@ logger = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # Bump when the unit scheme or file layout changes: older indexes are then reported stale.
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: question-bank units
 CURRENT_LINK = "current"
 # Above this many units an exact flat index gets slow and an approximate one takes over. It is an
 # inverted-file index (IVF): plans repeat themselves across years and districts, so the vectors
@@ -83,12 +85,13 @@ class IndexCorruptError(PolicyIndexError):
 
 @dataclass(frozen=True)
 class Unit:
-    """One indexed piece of text. ``sentence`` is the index into ``Point.sentences``; -1 for a whole point."""
+    """One indexed piece of text. ``sentence`` is the index into ``Point.sentences``; -1 for a whole
+    point or a question-bank example (kind "question"), which votes for its point but is never quoted."""
 
     uid: int
     doc_id: str
     point: int
-    kind: str  # "point" | "sentence"
+    kind: str  # "point" | "sentence" | "question"
     sentence: int
     text: str
 
@@ -109,12 +112,19 @@ class PolicyIndex:
 # units and their texts
 
 
-def make_units(corpus: Corpus) -> list[Unit]:
+def make_units(corpus: Corpus, bank: tuple[BankQuestion, ...] = ()) -> list[Unit]:
+    """Each point's units together, in point order (retrieval aggregates over these runs): the whole
+    point, its sentences, then the question-bank examples that name it."""
+    examples: dict[tuple[str, int], list[str]] = {}
+    for q in bank:
+        examples.setdefault((q.doc_id, q.point), []).append(q.question)
     units: list[Unit] = []
     for point in corpus.points:
         units.append(Unit(len(units), point.doc_id, point.number, "point", -1, point.text))
         for i, sentence in enumerate(point.sentences):
             units.append(Unit(len(units), point.doc_id, point.number, "sentence", i, sentence))
+        for question in examples.get((point.doc_id, point.number), []):
+            units.append(Unit(len(units), point.doc_id, point.number, "question", -1, question))
     return units
 
 
@@ -122,6 +132,7 @@ def dense_text(unit: Unit, point: Point) -> str:
     """What the encoder sees: sentences carry their point's title, which disambiguates short ones."""
     if unit.kind == "sentence" and not point.is_header:
         return f"{point.title}:{unit.text}"
+    # A question is encoded as asked.
     return unit.text
 
 
@@ -130,9 +141,10 @@ def unit_vectors(units: list[Unit], points: dict[tuple[str, int], Point], encode
     """Vectors for all units. A point's vector is the normalised mean of its sentences' vectors and
     its title's: encoding the whole point again would double the embedding time (the encoder's cost
     grows with the number of tokens), and for an averaging encoder the mean is nearly the same."""
-    sentences = [u for u in units if u.kind == "sentence"]
-    whole = [u for u in units if u.kind != "sentence" and not points[u.doc_id, u.point].sentences]
-    titled = [u for u in units if u.kind != "sentence" and points[u.doc_id, u.point].sentences]
+    # Questions are encoded as they are; a point's vector is made from the plan's text only.
+    sentences = [u for u in units if u.kind in ("sentence", "question")]
+    whole = [u for u in units if u.kind == "point" and not points[u.doc_id, u.point].sentences]
+    titled = [u for u in units if u.kind == "point" and points[u.doc_id, u.point].sentences]
     texts = ([dense_text(u, points[u.doc_id, u.point]) for u in sentences] + [u.text for u in whole]
              + [points[u.doc_id, u.point].title for u in titled])
     encoded = embed(encoder, texts, batch_size, progress)
@@ -143,7 +155,8 @@ def unit_vectors(units: list[Unit], points: dict[tuple[str, int], Point], encode
         vectors[u.uid] = encoded[row[u.uid]]
     by_point: dict[tuple[str, int], list[int]] = {}
     for u in sentences:
-        by_point.setdefault((u.doc_id, u.point), []).append(u.uid)
+        if u.kind == "sentence":
+            by_point.setdefault((u.doc_id, u.point), []).append(u.uid)
     for j, u in enumerate(titled):
         members = vectors[by_point.get((u.doc_id, u.point), [])]
         mean = members.sum(axis=0) + encoded[len(sentences) + len(whole) + j]
@@ -225,10 +238,12 @@ def build_index(
     batch_size: int = 64,
     progress: bool = False,
     fingerprint: dict[str, str] | None = None,
+    bank: tuple[BankQuestion, ...] = (),
+    bank_hashes: dict[str, str] | None = None,
 ) -> PolicyIndex:
     """Build the in-memory index. Embedding is batched; ``progress`` shows a bar for long builds."""
     started = time.perf_counter()
-    units = make_units(corpus)
+    units = make_units(corpus, bank)
     points = {(p.doc_id, p.number): p for p in corpus.points}
     logger.info("indexing %d units from %d document(s)", len(units), len(corpus.documents))
 
@@ -254,7 +269,7 @@ def build_index(
         "model_version": model_version(model_name),
         "dimension": int(vectors.shape[1]) if len(vectors) else embedding_dimension(encoder),
         "faiss_index": type(dense).__name__,
-        "corpus_files": corpus.file_hashes,
+        "corpus_files": {**corpus.file_hashes, **(bank_hashes or {})},
         "documents": [{"doc_id": d.doc_id, "title": d.title, "points": len(d.work_points)} for d in corpus.documents],
         "unit_counts": {"total": len(units), **kinds},
         "text_fingerprint": fingerprint if fingerprint is not None else text_fingerprint(tp),
@@ -392,8 +407,13 @@ def stale_reason(meta: dict[str, Any], corpus_hashes: dict[str, str], model_name
     return None
 
 
+def bank_hashes(corpus_dir: Path) -> dict[str, str]:
+    """The question banks beside the plans: teaching a question makes the index stale."""
+    return {path.name: _sha256_file(path) for path in sorted(corpus_dir.glob(f"*{BANK_SUFFIX}"))}
+
+
 def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
-    return {path.name: _sha256_file(path) for path in corpus_files(corpus_dir)}
+    return {**{path.name: _sha256_file(path) for path in corpus_files(corpus_dir)}, **bank_hashes(corpus_dir)}
 
 
 def load_index(
@@ -442,6 +462,7 @@ def build_and_save(
     """Parse corpus_dir, build and save atomically under the build lock."""
     with build_lock(index_dir):
         corpus = load_corpus(corpus_dir)
-        index = build_index(corpus, encoder, tp, model_name, batch_size, progress, fingerprint)
+        index = build_index(corpus, encoder, tp, model_name, batch_size, progress, fingerprint,
+                            bank=load_bank(corpus_dir, corpus), bank_hashes=bank_hashes(corpus_dir))
         save_index(index, index_dir)
     return index

@@ -1,10 +1,14 @@
-"""Hybrid retrieval: dense (FAISS) + keyword (bm25s over words, expansions, character and pinyin bigrams).
+"""Stage 2 of the pipeline — retrieve: a search request → ranked points with evidence and features.
 
-Each channel scores every unit (a whole point or one sentence). Unit scores are aggregated to work
-points by taking the best unit, the channels are fused by a weighted sum, and a calibrated logistic
-model on the top point's channel scores decides whether the question is answered by the plan at all.
-Weights and the refusal model come from ``bot/data/calibration.json``, fitted by
-``scripts/calibrate.py`` on labelled questions (see the README for the method).
+Channels: dense (FAISS over sentence-transformers vectors) and keyword (bm25s over jieba words, the
+colloquial/English expansions, character bigrams and pinyin bigrams), each over the plan's own units
+(whole points and sentences), plus the same dense / word / character channels over the question
+bank (how people ask about each point, ``bot/bank.py``). Unit scores are aggregated to work points
+by taking the best unit, and the channels are fused by a weighted sum. Evidence — the sentences an
+answer quotes — always comes from the plan's sentences, never from the bank.
+
+Whether the result is good enough to answer is the next stage's job (``bot/decide.py``); this one
+only fills each hit's features (``bot/features.py``). Weights come from ``bot/data/calibration.json``.
 
 The maths lives in small functions that take numpy arrays, so it is testable with hand-built
 vectors; ``Retriever`` only wires the index, the encoder and the text processor to them.
@@ -12,32 +16,28 @@ vectors; ``Retriever`` only wires the index, the encoder and the text processor 
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import bm25s
 import numpy as np
 from sentence_transformers import SentenceTransformer
 
 from bot.embedding import embed
+from bot.features import PLAN_CHANNELS, Params, QueryFacts, hit_features
 from bot.index import PolicyIndex
 from bot.text import TextProcessor, data_path
 
 logger = logging.getLogger(__name__)
 
-CHANNELS = ("dense", "words", "expansion", "chars", "pinyin")
 # Questions longer than this are cut before searching: a 5000-character paste says nothing more.
 MAX_QUERY_CHARS = 300
-# Weight of the previous question's scores when a follow-up fragment is searched in context.
-CONTEXT_WEIGHT = 0.3
 # Units the dense channel looks at; the rest count as 0. All units when the corpus is small.
-DENSE_TOP_K = 256
+DENSE_TOP_K = 1024
 _NUMBER_QUESTION_RE = re.compile(
     r"多少|几(?!乎)|比例|比率|百分|占比|数量|数目|"
     r"how many|how much|what percent|percentage|ratio|number of|proportion"
@@ -63,9 +63,8 @@ class Hit:
     score: float
     channels: dict[str, float]
     evidence: tuple[Evidence, ...]
-    # For "how many" questions: how well the point's best sentence holding a number matches,
-    # relative to its best sentence overall (1.0 = the best sentence has the number; 0 = no number).
-    number_support: float = 1.0
+    # Inputs of the confidence model (bot/features.py), filled for the hits the decision reads.
+    features: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -76,13 +75,7 @@ class Query:
     expansion: tuple[str, ...]
     chars: tuple[str, ...]
     pinyin: tuple[str, ...]
-    asks_number: bool
-    # Share of the question's content words (two characters or more) that the plan or the
-    # expansion list knows. A question about something the plan never mentions ("信用卡",
-    # "分数线") has words nobody indexed.
-    coverage: float
-    unknown_nouns: int  # nouns the plan does not know: the thing asked about is not in it
-    out_of_scope_cues: int  # matches in the out-of-scope cue list
+    facts: QueryFacts
 
     @property
     def is_empty(self) -> bool:
@@ -90,62 +83,28 @@ class Query:
 
 
 @dataclass(frozen=True)
-class SearchResult:
+class Search:
+    """What to look for: the question part, and text counted at ``context_weight`` (personal
+    background in the same message, or the chat's previous question for a follow-up)."""
+
+    text: str
+    context: str = ""
+    context_weight: float = 0.0
+    k: int = 3
+
+
+@dataclass(frozen=True)
+class Retrieval:
     query: Query
     hits: tuple[Hit, ...]
-    in_scope: bool
-    confidence: float
-    reason: str = ""
 
     @property
     def top(self) -> Hit | None:
         return self.hits[0] if self.hits else None
 
-
-@dataclass(frozen=True)
-class Params:
-    """Fusion weights and the refusal model; see scripts/calibrate.py."""
-
-    weights: dict[str, float] = field(
-        default_factory=lambda: {"dense": 1.0, "words": 1.0, "expansion": 0.5, "chars": 1.0}
-    )
-    refusal_features: tuple[str, ...] = ("dense", "words", "expansion", "chars")
-    refusal_coef: tuple[float, ...] = (4.0, 4.0, 2.0, 4.0)
-    refusal_intercept: float = -3.0
-    threshold: float = 0.5
-    number_bonus: float = 0.15
-    source: str = "built-in defaults"
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any], source: str) -> Params:
-        refusal = data["refusal"]
-        return cls(
-            weights={name: float(data["weights"].get(name, 0.0)) for name in CHANNELS},
-            refusal_features=tuple(refusal["features"]),
-            refusal_coef=tuple(float(c) for c in refusal["coef"]),
-            refusal_intercept=float(refusal["intercept"]),
-            threshold=float(refusal["threshold"]),
-            number_bonus=float(data.get("number_bonus", 0.15)),
-            source=source,
-        )
-
-
-def load_params(model_name: str, path: Path | None = None) -> Params:
-    """Calibrated parameters for ``model_name``; an uncalibrated model gets the keyword-only fit."""
-    path = path or data_path("calibration.json")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        logger.warning("no calibration file at %s; using built-in defaults", path)
-        return Params()
-    models = data.get("models", {})
-    if model_name in models:
-        return Params.from_dict(models[model_name], f"{path.name}:{model_name}")
-    logger.warning(
-        "embedding model %r has no calibration; using the keyword-only calibration "
-        "(run scripts/calibrate.py to calibrate it)", model_name
-    )
-    return Params.from_dict(data["keyword_only"], f"{path.name}:keyword_only")
+    @property
+    def is_empty(self) -> bool:
+        return not self.hits
 
 
 # --------------------------------------------------------------------------------------------
@@ -169,11 +128,6 @@ def fuse(channels: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarr
     if total is None:
         return np.zeros_like(next(iter(channels.values())))
     return total
-
-
-def logistic(features: Sequence[float], coef: Sequence[float], intercept: float) -> float:
-    z = intercept + sum(c * f for c, f in zip(coef, features, strict=True))
-    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def bm25_idf(model: bm25s.BM25) -> np.ndarray:
@@ -307,25 +261,25 @@ def has_number(sentence: str) -> bool:
 # the retriever
 
 
+@dataclass(frozen=True)
+class RetrieverConfig:
+    """What a retriever needs besides the index: loaded once (``Resources``) and shared across reloads."""
+
+    encoder: SentenceTransformer
+    tp: TextProcessor
+    expander: Expander
+    params: Params
+    cues: CueList
+    places: CueList
+
+
 class Retriever:
-    def __init__(
-        self,
-        index: PolicyIndex,
-        encoder: SentenceTransformer,
-        tp: TextProcessor,
-        expander: Expander,
-        params: Params,
-        cues: CueList | None = None,
-        places: CueList | None = None,
-    ) -> None:
+    def __init__(self, index: PolicyIndex, config: RetrieverConfig) -> None:
         self.index = index
-        self.cues = cues or CueList.from_file()
-        self.encoder = encoder
-        self.tp = tp
-        self.expander = expander
-        self.params = params
+        self.config = config
+        self.tp = config.tp
+        self.params = config.params
         self.point_keys: list[tuple[str, int]] = [(p.doc_id, p.number) for p in index.corpus.points]
-        self.points = {key: p for key, p in zip(self.point_keys, index.corpus.points)}
         position = {key: i for i, key in enumerate(self.point_keys)}
         self.unit_point = np.array([position[u.doc_id, u.point] for u in index.units], dtype=np.int64)
         # make_units writes each point's units together, in point order; aggregation relies on it.
@@ -334,15 +288,16 @@ class Retriever:
             raise ValueError("index units are not grouped by point; rebuild the index")
         self.point_starts = np.flatnonzero(np.r_[True, np.diff(self.unit_point) != 0])
         self.n_units = len(index.units)
+        self.is_question = np.array([u.kind == "question" for u in index.units], dtype=bool)
         self.idf = {name: bm25_idf(model) for name, model in index.keyword.items()}
         corpus_text = "\n".join(p.text for p in index.corpus.points) + "".join(
             d.title + (d.issuer or "") for d in index.corpus.documents)
         # Places the plans name are the plans' own; any other place marks another city's question.
-        self.places = (places or CueList.from_file(data_path("places.txt"))).without(corpus_text)
+        self.places = config.places.without(corpus_text)
         # Years the plans talk about; a question about another year is about another plan.
-        self.known_years = {m.group(0) for p in index.corpus.points for m in _YEAR_RE.finditer(p.text)}
+        self.known_years = {m.group(0) for m in _YEAR_RE.finditer(corpus_text)}
         for doc in index.corpus.documents:
-            self.known_years.update(m.group(0) for m in _YEAR_RE.finditer(doc.title + (doc.date or "")))
+            self.known_years.update(m.group(0) for m in _YEAR_RE.finditer(doc.date or ""))
         # Sentence units per point, for picking evidence.
         self.sentence_units: dict[tuple[str, int], list[int]] = {}
         for unit in index.units:
@@ -354,29 +309,25 @@ class Retriever:
     def analyze(self, text: str) -> Query:
         normalized = self.tp.normalize(text[:MAX_QUERY_CHARS])
         words = self.tp.tokens(normalized)
-        expansion_terms, triggers = self.expander.expand(normalized)
+        expansion_terms, triggers = self.config.expander.expand(normalized)
         expansion: list[str] = []
         for term in expansion_terms:
             expansion.extend(self.tp.tokens(self.tp.normalize(term)))
         # Content words of two characters or more (single characters are mostly verbs and particles).
         meaningful = [w for w in self.tp.content_words(normalized) if (len(w) > 1 or w.isascii()) and not w.isdigit()]
         unknown = [w for w in meaningful if not self._known(w, triggers)]
-        return Query(
-            text=text,
-            normalized=normalized,
-            words=tuple(words),
-            expansion=tuple(dict.fromkeys(expansion)),
-            chars=tuple(self.tp.char_ngrams(normalized)),
-            pinyin=tuple(self.tp.pinyin_ngrams(normalized)),
-            asks_number=asks_for_number(normalized),
+        facts = QueryFacts(
             coverage=1.0 - len(unknown) / len(meaningful) if meaningful else 0.0,
             unknown_nouns=sum(1 for w in unknown if self.tp.is_noun(w)),
-            out_of_scope_cues=(self.cues.count(normalized) + self._other_years(normalized)
+            out_of_scope_cues=(self.config.cues.count(normalized) + self._other_years(normalized)
                                + self.places.count(normalized)),
+            asks_number=asks_for_number(normalized),
         )
+        return Query(text, normalized, tuple(words), tuple(dict.fromkeys(expansion)),
+                     tuple(self.tp.char_ngrams(normalized)), tuple(self.tp.pinyin_ngrams(normalized)), facts)
 
     def _known(self, word: str, triggers: list[str]) -> bool:
-        """In the plan's vocabulary, or explained by an expansion trigger."""
+        """In the plan's or the question bank's vocabulary, or explained by an expansion trigger."""
         return word in self.index.keyword["words"].vocab_dict or any(word in t or t in word for t in triggers)
 
     def _other_years(self, normalized: str) -> int:
@@ -385,93 +336,115 @@ class Retriever:
     # -- channels ------------------------------------------------------------------------------
 
     def unit_channels(self, query: Query) -> dict[str, np.ndarray]:
-        """Per-unit scores of every channel, each on a 0–1 scale."""
+        """Per-unit scores of every channel, each on a 0–1 scale; plan channels are 0 on bank units
+        and bank channels 0 on plan units."""
         n = self.n_units
         dense = np.zeros(n, dtype=np.float32)
-        # The encoder runs when the dense channel is fused or the refusal model reads it.
-        if query.normalized and (self.params.weights.get("dense") or "dense" in self.params.refusal_features):
-            vector = embed(self.encoder, [query.normalized])
-            k = min(n, DENSE_TOP_K)
-            scores, ids = self.index.dense.search(vector, k)
+        if query.normalized:
+            vector = embed(self.config.encoder, [query.normalized])
+            scores, ids = self.index.dense.search(vector, min(n, DENSE_TOP_K))
             valid = ids[0] >= 0
             # Cosine below 0 carries no evidence; clip so the channel stays on 0–1.
             dense[ids[0][valid]] = np.clip(scores[0][valid], 0.0, 1.0)
         keyword = self.index.keyword
+        words = bm25_normalized(keyword["words"], self.idf["words"], query.words, n)
+        chars = bm25_normalized(keyword["chars"], self.idf["chars"], query.chars, n)
+        plan, bank = ~self.is_question, self.is_question
         return {
-            "dense": dense,
-            "words": bm25_normalized(keyword["words"], self.idf["words"], query.words, n),
-            "expansion": bm25_normalized(keyword["words"], self.idf["words"], query.expansion, n),
-            "chars": bm25_normalized(keyword["chars"], self.idf["chars"], query.chars, n),
-            "pinyin": bm25_normalized(keyword["pinyin"], self.idf["pinyin"], query.pinyin, n),
+            "dense": dense * plan,
+            "words": words * plan,
+            "expansion": bm25_normalized(keyword["words"], self.idf["words"], query.expansion, n) * plan,
+            "chars": chars * plan,
+            "pinyin": bm25_normalized(keyword["pinyin"], self.idf["pinyin"], query.pinyin, n) * plan,
+            "bank_dense": dense * bank,
+            "bank_words": words * bank,
+            "bank_chars": chars * bank,
         }
 
     def point_channels(self, unit_channels: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         return {name: point_max(scores, self.point_starts) for name, scores in unit_channels.items()}
 
+    # -- look-ups ------------------------------------------------------------------------------
+
+    def mentions(self, term: str) -> list[tuple[str, int, str]]:
+        """Every point whose text contains ``term`` (compared after normalisation), in plan order,
+        with the first sentence that holds it: (doc_id, point, sentence)."""
+        wanted = self.tp.normalize(term)
+        found = []
+        for point in self.index.corpus.points:
+            if wanted and wanted in self.tp.normalize(point.text):
+                sentence = next((s for s in point.sentences if wanted in self.tp.normalize(s)), point.title)
+                found.append((point.doc_id, point.number, sentence))
+        return found
+
     # -- search --------------------------------------------------------------------------------
 
-    def search(self, text: str, k: int = 3, context: str | None = None) -> SearchResult:
-        """Rank points for ``text``. ``context`` (a previous question in the chat) adds its channel
-        scores at CONTEXT_WEIGHT, so a fragment like "那高中呢" picks the point and the earlier
-        question only breaks ties towards the running topic."""
-        query = self.analyze(text)
+    def search(self, request: Search) -> Retrieval:
+        """Rank points for ``request.text``; its context's channel scores are mixed in at
+        ``context_weight``, so the question part picks the point and the context breaks ties."""
+        query, units = self.score_units(request)
+        if units is None:
+            return Retrieval(query, ())
+        return self.rank(query, units, request.k)
+
+    def score_units(self, request: Search) -> tuple[Query, dict[str, np.ndarray] | None]:
+        """The analysed query and every unit's channel scores (None when there is nothing to search)."""
+        query = self.analyze(request.text)
         if query.is_empty and not re.search(r"\w", query.normalized):
-            return SearchResult(query, (), False, 0.0, "empty")
+            return query, None
         units = self.unit_channels(query)
-        if context:
-            previous = self.unit_channels(self.analyze(context))
-            units = {name: scores + CONTEXT_WEIGHT * previous[name] for name, scores in units.items()}
+        if request.context and request.context_weight > 0:
+            w = request.context_weight
+            context = self.unit_channels(self.analyze(f"{request.context} {request.text}"))
+            units = {name: (1 - w) * scores + w * context[name] for name, scores in units.items()}
+        return query, units
+
+    def rank(self, query: Query, units: dict[str, np.ndarray], k: int) -> Retrieval:
         points = self.point_channels(units)
         fused = fuse(points, self.params.weights)
-        order = np.argsort(-fused, kind="stable")[: max(k, 1)]
+        order = np.argsort(-fused, kind="stable")[: max(k, 2)]
         hits = tuple(self.make_hit(int(i), fused, points, units, query) for i in order)
-        top = hits[0]
-        features = [self.feature(name, top, query) for name in self.params.refusal_features]
-        confidence = logistic(features, self.params.refusal_coef, self.params.refusal_intercept)
-        in_scope = confidence >= self.params.threshold
-        return SearchResult(query, hits, in_scope, confidence, "" if in_scope else "low confidence")
-
-    @staticmethod
-    def feature(name: str, top: Hit, query: Query) -> float:
-        """Inputs of the refusal model; see scripts/calibrate.py for how they are weighed."""
-        if name == "coverage":
-            return query.coverage
-        if name == "unknown_nouns":
-            return float(min(query.unknown_nouns, 3))
-        if name == "cues":
-            return float(min(query.out_of_scope_cues, 2))
-        if name == "number_gap":
-            # Asked for a number, but no sentence of the best point that matches holds one.
-            return (1.0 - top.number_support) if query.asks_number else 0.0
-        if name == "fused":
-            return top.score
-        return top.channels[name]
+        top, second = hits[0], hits[1] if len(hits) > 1 else None
+        features = hit_features(top.channels, query.facts, self._number_support(top, units),
+                                second.score if second else 0.0)
+        return Retrieval(query, (Hit(top.doc_id, top.point, top.score, top.channels, top.evidence, features),
+                                 *hits[1:k]))
 
     def make_hit(self, i: int, fused: np.ndarray, points: dict[str, np.ndarray],
                  units: dict[str, np.ndarray], query: Query) -> Hit:
         key = self.point_keys[i]
         channels = {name: float(scores[i]) for name, scores in points.items()}
         channels["fused"] = float(fused[i])
-        evidence, support = self._evidence(key, units, query)
-        return Hit(key[0], key[1], float(fused[i]), channels, evidence, support)
+        return Hit(key[0], key[1], float(fused[i]), channels, self._evidence(key, units, query))
+
+    def _sentence_scores(self, key: tuple[str, int], units: dict[str, np.ndarray]) -> tuple[list[int], np.ndarray]:
+        uids = self.sentence_units.get(key, [])
+        idx = np.array(uids, dtype=np.int64)
+        plan = {name: units[name][idx] for name in PLAN_CHANNELS if name in units}
+        return uids, fuse(plan, self.params.weights) if uids else np.zeros(0, dtype=np.float32)
+
+    def _number_support(self, hit: Hit, units: dict[str, np.ndarray]) -> float:
+        """For "how many" questions: how well the point's best sentence holding a number matches,
+        relative to its best sentence overall (1.0 = the best sentence has the number; 0 = no number)."""
+        uids, score = self._sentence_scores((hit.doc_id, hit.point), units)
+        if not uids:
+            return 0.0
+        numeric = np.array([has_number(self.index.units[u].text) for u in uids])
+        best = float(score.max())
+        return float(score[numeric].max() / best) if numeric.any() and best > 0 else 0.0
 
     def _evidence(self, key: tuple[str, int], units: dict[str, np.ndarray], query: Query,
-                  limit: int = 2) -> tuple[tuple[Evidence, ...], float]:
-        """The point's sentences ranked by the same fused score, with a bonus for numbers when asked."""
-        uids = self.sentence_units.get(key, [])
+                  limit: int = 2) -> tuple[Evidence, ...]:
+        """The point's sentences ranked by the fused plan channels, with a bonus for numbers when asked."""
+        uids, score = self._sentence_scores(key, units)
         if not uids:
-            return (), 0.0
-        idx = np.array(uids)
-        score = fuse({name: scores[idx] for name, scores in units.items()}, self.params.weights)
-        support = 1.0
-        if query.asks_number:
+            return ()
+        if query.facts.asks_number:
             numeric = np.array([has_number(self.index.units[u].text) for u in uids])
-            best = float(score.max())
-            support = float(score[numeric].max() / best) if numeric.any() and best > 0 else 0.0
             score = score + numeric.astype(np.float32) * self.params.number_bonus
         order = np.argsort(-score, kind="stable")[:limit]
-        evidence = tuple(
+        return tuple(
             Evidence(self.index.units[uids[j]].sentence, self.index.units[uids[j]].text, float(score[j]))
             for j in order
         )
-        return evidence, support
+

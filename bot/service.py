@@ -1,7 +1,10 @@
-"""The core, assembled once: settings → text processor, encoder, index → retriever → composer.
+"""The core, assembled once, and the pipeline that answers a message.
 
-Channels (console, Telegram) hold one ``PolicyService`` and call ``ask``. Heavy resources are loaded
-here once and injected everywhere else.
+``PolicyService.ask`` runs the five stages in order — understand → retrieve → decide → compose —
+and leaves the fifth, render, to the channel (console text, Telegram HTML, JSON). Follow-up context,
+the answer cache and timing wrap the pipeline; they do not branch inside it. Heavy resources (model,
+jieba, expansion and cue lists) are loaded once in ``Resources`` and survive a reload; the index and
+everything built on it form an ``Engine`` that a reload replaces as a whole.
 """
 
 from __future__ import annotations
@@ -14,23 +17,25 @@ from dataclasses import dataclass, replace
 
 from sentence_transformers import SentenceTransformer
 
-from bot.answer import Answer, Block, Composer
+from bot.compose import Answer, Composer
 from bot.config import Settings
-from bot.corpus import Corpus
-from bot.dialog import Conversations, Topic, follow_up_kind, mention_term
+from bot.corpus import Corpus, Document
+from bot.decide import Decision, decide
+from bot.dialog import Conversations
 from bot.embedding import load_encoder
-from bot.index import (
-    IndexMissingError,
-    IndexStaleError,
-    PolicyIndex,
-    build_and_save,
-    load_index,
-    text_fingerprint,
-)
-from bot.retrieval import CueList, Expander, Retriever, SearchResult, load_params
-from bot.text import TextProcessor
+from bot.features import Params, load_params
+from bot.index import IndexMissingError, IndexStaleError, PolicyIndex, build_and_save, load_index, text_fingerprint
+from bot.retrieval import CueList, Expander, Retriever, RetrieverConfig, Search
+from bot.text import TextProcessor, data_path
+from bot.understand import LAST_POINT, Intent, Topic, understand
 
 logger = logging.getLogger(__name__)
+
+# How much of the score comes from the text around the question part: personal background in the
+# same message, or the chat's previous question when a fragment ("那高中呢") leans on it.
+BACKGROUND_WEIGHT = 0.35
+FOLLOW_UP_WEIGHT = 0.3
+INLINE_RESULTS = 10
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,7 @@ class Resources:
     encoder: SentenceTransformer
     expander: Expander
     cues: CueList
+    places: CueList
 
     @classmethod
     def load(cls, settings: Settings) -> Resources:
@@ -52,7 +58,12 @@ class Resources:
                                  cache_dir=settings.data_dir / "cache"),
             expander=Expander(),
             cues=CueList.from_file(),
+            places=CueList.from_file(data_path("places.txt")),
         )
+
+    def retriever_config(self, params: Params | None = None) -> RetrieverConfig:
+        return RetrieverConfig(self.encoder, self.tp, self.expander,
+                               params or load_params(self.settings.embedding_model), self.cues, self.places)
 
     def fingerprint(self) -> dict[str, str]:
         return text_fingerprint(self.tp)
@@ -82,15 +93,19 @@ class Engine:
     retriever: Retriever
     composer: Composer
 
+    @property
+    def corpus(self) -> Corpus:
+        return self.index.corpus
+
 
 class PolicyService:
-    """Answers questions. Thread-safe: the Telegram channel calls ``ask`` from worker threads."""
+    """Answers messages. Thread-safe: the Telegram channel calls ``ask`` from worker threads."""
 
     def __init__(self, resources: Resources, index: PolicyIndex) -> None:
         self.resources = resources
         self.settings = resources.settings
         self._lock = threading.Lock()
-        self._cache: OrderedDict[str, SearchResult] = OrderedDict()
+        self._cache: OrderedDict[str, Answer] = OrderedDict()
         self.conversations = Conversations(ttl=self.settings.context_ttl_seconds)
         self._install(index)
 
@@ -100,9 +115,7 @@ class PolicyService:
         return cls(resources, resources.load_index(build_if_needed=build_if_needed, progress=progress))
 
     def _install(self, index: PolicyIndex) -> None:
-        r = self.resources
-        retriever = Retriever(index, r.encoder, r.tp, r.expander, load_params(self.settings.embedding_model), r.cues)
-        engine = Engine(index, retriever, Composer(index.corpus, self.settings.max_related))
+        engine = Engine(index, Retriever(index, self.resources.retriever_config()), Composer(index.corpus))
         # A request takes the engine once, so it sees the old or the new index, never a mix.
         with self._lock:
             self._engine = engine
@@ -117,83 +130,132 @@ class PolicyService:
         return self._engine.index
 
     @property
-    def retriever(self) -> Retriever:
-        return self._engine.retriever
-
-    @property
-    def composer(self) -> Composer:
-        return self._engine.composer
-
-    @property
     def corpus(self) -> Corpus:
         return self._engine.index.corpus
 
-    # -- answering -----------------------------------------------------------------------------
+    # -- the pipeline ---------------------------------------------------------------------------
 
-    def search(self, question: str, engine: Engine | None = None) -> SearchResult:
-        """Ranked points for a question, from the answer cache when it was asked before."""
-        engine = engine or self._engine
-        key = engine.retriever.tp.normalize(question)
-        size = self.settings.cache_size
-        if size:
-            with self._lock:
-                cached = self._cache.get(key) if engine is self._engine else None
-                if cached is not None:
-                    self._cache.move_to_end(key)
-            if cached is not None:
-                return cached
-        result = engine.retriever.search(question, k=1 + self.settings.max_related)
-        if size:
-            with self._lock:
-                if engine is self._engine:  # a reload in between: do not cache the old index's result
-                    self._cache[key] = result
-                    while len(self._cache) > size:
-                        self._cache.popitem(last=False)
-        return result
+    def understand(self, message: str, chat: str | None = None) -> Intent:
+        topic = self.conversations.get(chat) if chat else None
+        return understand(message, topic, self._engine.retriever.tp.normalize)
 
-    def clauses(self, question: str, k: int = 10) -> list[Answer]:
-        """Up to ``k`` relevant points, each as a cited clause (inline mode); none when out of scope."""
-        engine = self._engine
-        result = engine.retriever.search(question, k=k)
-        if not result.in_scope:
-            return []
-        return [engine.composer.clause(hit) for hit in result.hits if hit.score > 0]
-
-    def ask(self, question: str, chat: str | None = None, browse_hint: str = "") -> Answer:
+    def ask(self, message: str, chat: str | None = None) -> Answer:
         """Answer one message. With ``chat`` (a per-chat key) follow-ups use the previous topic."""
         started = time.perf_counter()
         engine = self._engine
-        question = question.strip()
-        normalized = engine.retriever.tp.normalize(question)
-
-        term = mention_term(normalized)
-        if term:
-            answer = engine.composer.mentions(question, term, engine.retriever.tp.normalize)
-            return self._finish(answer, started, chat)
-
-        topic = self.conversations.get(chat) if chat else None
-        kind = follow_up_kind(normalized) if topic else None
-        if topic and kind == "elaborate":
-            full = engine.composer.full_point(topic.doc_id, topic.point)
-            if full is not None:
-                return self._finish(_in_context(full, question, topic), started, chat)
-        if topic and kind == "ellipsis":
-            result = engine.retriever.search(question, k=1 + self.settings.max_related, context=topic.question)
-            if result.in_scope:
-                answer = engine.composer.compose(result, browse_hint=browse_hint)
-                return self._finish(_in_context(answer, question, topic), started, chat)
-
-        result = self.search(question, engine)
-        return self._finish(engine.composer.compose(result, browse_hint=browse_hint), started, chat)
-
-    def _finish(self, answer: Answer, started: float, chat: str | None) -> Answer:
-        if chat and answer.found and answer.citations and answer.kind in ("answer", "point"):
-            top = answer.citations[0]
-            # The topic keeps the question that established it, not a bare "具体呢".
-            previous = self.conversations.get(chat)
-            question = previous.question if answer.context_used and previous else answer.question
-            self.conversations.set(chat, Topic(question, top.doc_id, top.point, time.monotonic()))
+        intent = self.understand(message, chat)
+        answer = self._cached(engine, intent)
+        if answer is None:
+            answer = self.respond(engine, intent)
+            self._store(engine, intent, answer)
+        self._remember(chat, intent, answer)
         return replace(answer, elapsed_ms=(time.perf_counter() - started) * 1000)
+
+    def respond(self, engine: Engine, intent: Intent) -> Answer:
+        """retrieve → decide → compose for one intent."""
+        composer = engine.composer
+        match intent.kind:
+            case "empty":
+                return composer.empty(intent)
+            case "smalltalk":
+                return composer.small_talk(intent)
+            case "point":
+                return self._point(engine, intent)
+            case "document":
+                return composer.document(intent, self._document(engine, intent))
+            case "mentions":
+                return composer.mentions(intent, engine.retriever.mentions(intent.query))
+            case "several":
+                return self._several(engine, intent)
+            case "follow_up" if intent.follow == "elaborate" and intent.topic is not None:
+                full = composer.full_point(intent.topic.doc_id, intent.topic.point, intent)
+                if full is not None:
+                    return composer.in_context(full, intent.topic.question)
+        decision = self.decide(engine, intent)
+        answer = composer.compose(intent, decision)
+        if intent.kind == "follow_up" and intent.topic is not None and answer.status != "not_found":
+            return composer.in_context(answer, intent.topic.question)
+        return answer
+
+    def search(self, intent: Intent) -> Search:
+        k = 1 + max(self.settings.max_related, 2)
+        if intent.kind == "follow_up":
+            return Search(intent.query, intent.context, FOLLOW_UP_WEIGHT, k)
+        return Search(intent.query or intent.text, intent.context, BACKGROUND_WEIGHT if intent.context else 0.0, k)
+
+    def decide(self, engine: Engine, intent: Intent) -> Decision:
+        retrieval = engine.retriever.search(self.search(intent))
+        return decide(retrieval, engine.retriever.params, self.settings.max_related)
+
+    # -- intents that look things up -------------------------------------------------------------
+
+    def _document(self, engine: Engine, intent: Intent) -> Document:
+        docs = engine.corpus.documents
+        if intent.year:
+            for doc in docs:
+                if intent.year in doc.title or intent.year in (doc.date or ""):
+                    return doc
+        return docs[0]
+
+    def _point(self, engine: Engine, intent: Intent) -> Answer:
+        doc = self._document(engine, intent)
+        number = max(p.number for p in doc.points) if intent.point == LAST_POINT else intent.point or 0
+        full = engine.composer.full_point(doc.doc_id, number, intent)
+        return full if full is not None else engine.composer.no_point(intent, number, doc)
+
+    def _several(self, engine: Engine, intent: Intent) -> Answer:
+        answers = [self.respond(engine, part) for part in intent.parts]
+        tops = {(a.citations[0].doc_id, a.citations[0].point) for a in answers if a.citations and a.found}
+        # Parts that all land on one point are one question asked twice ("…要考试吗？要交钱吗？").
+        if len(tops) == 1 and all(a.found for a in answers):
+            return replace(answers[0], question=intent.text)
+        return engine.composer.several(intent, answers)
+
+    # -- around the pipeline ---------------------------------------------------------------------
+
+    def _cache_key(self, engine: Engine, intent: Intent) -> str | None:
+        if not self.settings.cache_size or intent.kind == "follow_up":
+            return None
+        return engine.retriever.tp.normalize(intent.text)
+
+    def _cached(self, engine: Engine, intent: Intent) -> Answer | None:
+        key = self._cache_key(engine, intent)
+        if key is None:
+            return None
+        with self._lock:
+            answer = self._cache.get(key) if engine is self._engine else None
+            if answer is not None:
+                self._cache.move_to_end(key)
+                return replace(answer, question=intent.text)
+        return None
+
+    def _store(self, engine: Engine, intent: Intent, answer: Answer) -> None:
+        key = self._cache_key(engine, intent)
+        if key is None:
+            return
+        with self._lock:
+            if engine is self._engine:  # a reload in between: do not cache the old index's answer
+                self._cache[key] = answer
+                while len(self._cache) > self.settings.cache_size:
+                    self._cache.popitem(last=False)
+
+    def _remember(self, chat: str | None, intent: Intent, answer: Answer) -> None:
+        """The topic for follow-ups: the point a confident answer cited, and the question that set it."""
+        if not chat or not answer.found or not answer.citations or answer.kind in ("mentions", "several", "document"):
+            return
+        top = answer.citations[0]
+        question = intent.topic.question if intent.topic and answer.context_used else intent.text
+        self.conversations.set(chat, Topic(question, top.doc_id, top.point, time.monotonic()))
+
+    def clauses(self, text: str, k: int = INLINE_RESULTS) -> list[Answer]:
+        """The clauses that pass the decision stage, each cited on its own (inline mode)."""
+        engine = self._engine
+        intent = understand(text, None, engine.retriever.tp.normalize)
+        retrieval = engine.retriever.search(Search(intent.query or intent.text, intent.context,
+                                                   BACKGROUND_WEIGHT if intent.context else 0.0, k))
+        decision = decide(retrieval, engine.retriever.params, max_related=k)
+        return [engine.composer.compose(intent, Decision("answered", (hit,), decision.confidence))
+                for hit in decision.hits]
 
     # -- maintenance ---------------------------------------------------------------------------
 
@@ -203,8 +265,3 @@ class PolicyService:
         self._install(index)
         return index
 
-
-def _in_context(answer: Answer, question: str, topic: Topic) -> Answer:
-    """An answer that used the chat's previous topic says so in its first line."""
-    note = Block("note", f"（接上文“{topic.question}”）")
-    return replace(answer, question=question, blocks=(note, *answer.blocks), context_used=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.answer import Answer
+    from bot.compose import Answer
     from bot.config import Settings
 
 logger = logging.getLogger(__name__)

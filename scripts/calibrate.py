@@ -1,9 +1,10 @@
-"""Fit fusion weights and the refusal model on labelled questions; writes bot/data/calibration.json.
+"""Fit fusion weights, the confidence model and its two thresholds; writes bot/data/calibration.json.
 
 Usage: .venv/bin/python scripts/calibrate.py [LABELLED.jsonl ...]
-Default sets: ../shared/eval/dev.jsonl (when present), tests/data/questions.jsonl and
-tests/data/train_extra.jsonl (extra out-of-scope and hard-to-match questions).
-tests/data/holdout*.jsonl are never used here; they measure how the fit generalises.
+Default sets: ../shared/eval/dev.jsonl and ../shared/eval/everyday.jsonl (when present),
+tests/data/questions.jsonl and tests/data/train_extra.jsonl. tests/data/holdout*.jsonl and
+tests/data/blind.jsonl are never used here; they measure how the fit generalises.
+Method: bot/calibration.py.
 """
 
 from __future__ import annotations
@@ -19,16 +20,19 @@ sys.path.insert(0, str(ROOT))
 from bot.calibration import calibrate, collect  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.evaluation import load_labelled  # noqa: E402
-from bot.retrieval import Params, Retriever  # noqa: E402
-from bot.service import Resources  # noqa: E402
+from bot.features import Params  # noqa: E402
+from bot.retrieval import Retriever, Search  # noqa: E402
+from bot.service import PolicyService, Resources  # noqa: E402
 from bot.text import data_path  # noqa: E402
 
-DEFAULT_SETS = [ROOT.parent / "shared" / "eval" / "dev.jsonl", ROOT / "tests" / "data" / "questions.jsonl",
+SHARED = ROOT.parent / "shared" / "eval"
+DEFAULT_SETS = [SHARED / "dev.jsonl", SHARED / "everyday.jsonl", ROOT / "tests" / "data" / "questions.jsonl",
                 ROOT / "tests" / "data" / "train_extra.jsonl"]
+SEARCHED = ("ask", "locate")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
     args = parser.parse_args()
     files = args.files or [f for f in DEFAULT_SETS if f.exists()]
@@ -36,10 +40,14 @@ def main() -> int:
 
     settings = Settings()
     resources = Resources.load(settings)
-    index = resources.load_index(build_if_needed=True, progress=True)
-    retriever = Retriever(index, resources.encoder, resources.tp, resources.expander, Params(), resources.cues)
-    samples = collect(retriever, questions)
+    service = PolicyService(resources, resources.load_index(build_if_needed=True, progress=True))
+    retriever = Retriever(service.index, resources.retriever_config(Params()))
 
+    def to_search(question: str) -> Search | None:
+        intent = service.understand(question)
+        return service.search(intent) if intent.kind in SEARCHED else None
+
+    samples = collect(retriever, questions, to_search)
     path = data_path("calibration.json")
     existing = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     models = existing.get("models", {})
@@ -52,7 +60,7 @@ def main() -> int:
     }
     path.write_text(json.dumps(output, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     for name, entry in [(settings.embedding_model, models[settings.embedding_model]), ("keyword_only", output["keyword_only"])]:
-        print(f"{name}: weights={entry['weights']} fit={json.dumps(entry['fit'], ensure_ascii=False)}")
+        print(f"{name}: weights={entry['weights']}\n  fit={json.dumps(entry['fit'], ensure_ascii=False)}")
     print(f"wrote {path}")
     return 0
 

@@ -1,0 +1,109 @@
+"""The question bank: how people ask about each point, kept as data beside the plan.
+
+``corpus/<plan>.questions.tsv`` holds one example per line, ``question<TAB>point``, sorted by point
+and then question so a taught question is a one-line diff. The index holds every example as a unit
+of kind ``question`` that votes for its point (dense and keyword); the quote in an answer is still
+the plan's own sentence.
+
+``teach`` adds an example after checking that the point exists and the question is new.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.corpus import Corpus, Document
+
+SUFFIX = ".questions.tsv"
+HEADER = (
+    "# How people ask about each point: question<TAB>point. Kept sorted by point, then question.\n"
+    "# Add entries with `policybot teach \"问题\" N`; they vote for point N, the quote stays the plan's own text.\n"
+)
+MAX_QUESTION_CHARS = 300
+
+
+class BankError(ValueError):
+    """A question bank file is malformed, or a question cannot be taught."""
+
+
+@dataclass(frozen=True)
+class BankQuestion:
+    doc_id: str
+    question: str
+    point: int
+
+
+def bank_path(corpus_dir: Path, doc_id: str) -> Path:
+    return corpus_dir / f"{doc_id}{SUFFIX}"
+
+
+def _clean(question: str) -> str:
+    # One line, no tabs: the file format has no quoting.
+    return " ".join(question.replace("\t", " ").split())
+
+
+def _key(question: str) -> str:
+    return unicodedata.normalize("NFKC", question).casefold().strip(" ?？。.!！")
+
+
+def read_bank(path: Path, doc_id: str) -> list[BankQuestion]:
+    """Examples in ``path``; a missing file is an empty bank. Errors name the line."""
+    if not path.exists():
+        return []
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        question, sep, point = line.rpartition("\t")
+        if not sep or not point.strip().isdigit() or not question.strip():
+            raise BankError(f"{path}:{n}: expected 'question<TAB>point number'")
+        rows.append(BankQuestion(doc_id, question.strip(), int(point)))
+    return rows
+
+
+def load_bank(corpus_dir: Path, corpus: Corpus) -> tuple[BankQuestion, ...]:
+    """Every document's examples, skipping (with no error) examples of points the plan lacks."""
+    found: list[BankQuestion] = []
+    for doc in corpus.documents:
+        numbers = {p.number for p in doc.points}
+        found += [q for q in read_bank(bank_path(corpus_dir, doc.doc_id), doc.doc_id) if q.point in numbers]
+    return tuple(found)
+
+
+def write_bank(path: Path, rows: list[BankQuestion]) -> None:
+    """Sorted, one example per line, written atomically (a crash never leaves half a file)."""
+    ordered = sorted({(r.point, r.question) for r in rows})
+    body = HEADER + "".join(f"{question}\t{point}\n" for point, question in ordered)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(body)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def teach(corpus_dir: Path, doc: Document, question: str, point: int) -> BankQuestion:
+    """Add one example to ``doc``'s bank. Raises BankError when the point does not exist or the
+    question is already there (for any point)."""
+    question = _clean(question)
+    if not question:
+        raise BankError("the question is empty; write it in quotes: policybot teach \"问题\" N")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise BankError(f"the question is over {MAX_QUESTION_CHARS} characters; teach a shorter one")
+    if doc.point(point) is None:
+        last = max(p.number for p in doc.points)
+        raise BankError(f"《{doc.title}》 has no point {point}; points are 0–{last} (0 = the header)")
+    path = bank_path(corpus_dir, doc.doc_id)
+    rows = read_bank(path, doc.doc_id)
+    for row in rows:
+        if _key(row.question) == _key(question):
+            raise BankError(f"already in the bank for point {row.point}: {row.question}")
+    entry = BankQuestion(doc.doc_id, question, point)
+    write_bank(path, [*rows, entry])
+    return entry

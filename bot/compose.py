@@ -1,0 +1,241 @@
+"""Stage 4 of the pipeline — compose: an intent and its decision → a channel-neutral ``Answer``.
+
+The plan is quoted verbatim; nothing is paraphrased. An ``Answer`` holds blocks with roles
+(heading / section / quote / item / related / source / note), its citations and the actions a
+channel may offer (the full text, the related points). Channels render the blocks (``bot/render.py``);
+they never build answer text themselves. All wording comes from ``bot/presentation.py``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from bot import presentation as P
+from bot.corpus import Corpus, Document, Point
+from bot.decide import Decision
+from bot.presentation import Lang
+from bot.retrieval import Hit
+from bot.understand import Intent
+
+# The second-best sentence is quoted too when it scores at least this share of the best one:
+# some facts span two sentences, and a near-tie means the plan states the point twice.
+SECOND_SENTENCE_RATIO = 0.8
+
+Role = Literal["heading", "section", "info", "quote", "body", "item", "related", "source", "note", "part"]
+AnswerStatus = Literal["answered", "related", "not_found", "smalltalk", "empty"]
+
+
+@dataclass(frozen=True)
+class Block:
+    role: Role
+    text: str
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc_id: str
+    doc_title: str
+    point: int
+    section: str
+    title: str
+    score: float
+    sentences: tuple[str, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {"doc": self.doc_id, "doc_title": self.doc_title, "point": self.point, "section": self.section,
+                "title": self.title, "score": round(self.score, 4), "sentences": list(self.sentences)}
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    status: AnswerStatus
+    blocks: tuple[Block, ...]
+    citations: tuple[Citation, ...] = ()
+    kind: str = "ask"  # the intent that produced it (bot/understand.py)
+    lang: Lang = "zh"
+    elapsed_ms: float = 0.0
+    context_used: bool = False
+    confidence: float | None = None
+
+    @property
+    def found(self) -> bool:
+        """True only for a confident answer (or a look-up that exists)."""
+        return self.status == "answered"
+
+    @property
+    def text(self) -> str:
+        return "\n".join(b.text for b in self.blocks)
+
+
+class Composer:
+    def __init__(self, corpus: Corpus, list_command: str = "/list") -> None:
+        self.corpus = corpus
+        self.list_command = list_command
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    @property
+    def multi_doc(self) -> bool:
+        return len(self.corpus.documents) > 1
+
+    def _point(self, doc_id: str, number: int) -> tuple[Document, Point]:
+        doc = self.corpus.document(doc_id)
+        point = doc.point(number) if doc else None
+        if doc is None or point is None:  # an index and corpus out of step; the index loader prevents this
+            raise KeyError(f"point {number} of {doc_id!r} is not loaded")
+        return doc, point
+
+    def label(self, doc: Document, point: Point, lang: Lang) -> str:
+        return P.point_label(point.number, doc.title if self.multi_doc else "", lang)
+
+    def heading(self, doc: Document, point: Point, lang: Lang) -> list[Block]:
+        title = point.title if not point.is_header else P.HEADER_TITLE
+        blocks = [Block("heading", P.heading(point.number, title, doc.title if self.multi_doc else "", lang))]
+        if point.section:
+            blocks.append(Block("section", P.section_line(point.section)))
+        return blocks
+
+    def source(self, doc_ids: list[str], lang: Lang) -> Block:
+        docs = [self.corpus.document(d) for d in dict.fromkeys(doc_ids)]
+        return Block("source", P.source_line([(d.title, d.issuer, d.date) for d in docs if d], lang))
+
+    def citation(self, hit: Hit, sentences: tuple[str, ...]) -> Citation:
+        doc, point = self._point(hit.doc_id, hit.point)
+        return Citation(doc.doc_id, doc.title, point.number, point.section, point.title, hit.score, sentences)
+
+    def quoted_sentences(self, hit: Hit) -> tuple[str, ...]:
+        if not hit.evidence:
+            return (self._point(hit.doc_id, hit.point)[1].title,)
+        best = hit.evidence[0]
+        chosen = [best] + [ev for ev in hit.evidence[1:] if best.score > 0 and ev.score >= SECOND_SENTENCE_RATIO * best.score]
+        return tuple(ev.text for ev in sorted(chosen, key=lambda e: e.sentence))  # in the plan's order
+
+    # -- per intent -----------------------------------------------------------------------------
+
+    def compose(self, intent: Intent, decision: Decision) -> Answer:
+        """The answer to one searched intent (ask, locate, follow-up ellipsis)."""
+        lang = intent.lang
+        if decision.status == "not_found" or decision.top is None:
+            return self.not_found(intent)
+        if decision.status == "related":
+            return self.related(intent, decision)
+        top = decision.top
+        doc, point = self._point(top.doc_id, top.point)
+        sentences = self.quoted_sentences(top)
+        if intent.kind == "locate":
+            blocks = [Block("heading", P.say("locate", lang, label=self.label(doc, point, lang), title=point.title))]
+            blocks += [Block("section", point.section)] if point.section else []
+        else:
+            blocks = self.heading(doc, point, lang)
+        if point.is_header:
+            blocks.append(Block("info", P.document_info(doc.title, doc.issuer, doc.date, lang)))
+        blocks += [Block("quote", P.quote(s)) for s in sentences]
+        citations = [self.citation(top, sentences)]
+        related = decision.hits[1:]
+        if related:
+            names = []
+            for hit in related:
+                rdoc, rpoint = self._point(hit.doc_id, hit.point)
+                names.append(f"{self.label(rdoc, rpoint, lang)} {rpoint.title}")
+                citations.append(self.citation(hit, tuple(e.text for e in hit.evidence[:1])))
+            blocks.append(Block("related", P.say("related_list", lang) + "；".join(names)))
+        blocks.append(self.source([c.doc_id for c in citations], lang))
+        return Answer(intent.text, "answered", tuple(blocks), tuple(citations), intent.kind, lang,
+                      confidence=decision.confidence)
+
+    def related(self, intent: Intent, decision: Decision) -> Answer:
+        """Not confident: the closest points, each with its key sentence, and no claim that they answer."""
+        lang = intent.lang
+        blocks = [Block("note", P.say("related_tier", lang))]
+        citations = []
+        for hit in decision.hits:
+            doc, point = self._point(hit.doc_id, hit.point)
+            sentence = self.quoted_sentences(hit)[0]
+            blocks.append(Block("item", P.item(self.label(doc, point, lang), point.title, sentence)))
+            citations.append(self.citation(hit, (sentence,)))
+        blocks.append(self.source([c.doc_id for c in citations], lang))
+        return Answer(intent.text, "related", tuple(blocks), tuple(citations), intent.kind, lang,
+                      confidence=decision.confidence)
+
+    def not_found(self, intent: Intent) -> Answer:
+        lang = intent.lang
+        blocks = (Block("note", P.say("not_found", lang, titles=P.titles([d.title for d in self.corpus.documents]))),
+                  Block("note", P.browse_hint(lang, self.list_command)))
+        return Answer(intent.text, "not_found", blocks, (), intent.kind, lang)
+
+    def empty(self, intent: Intent) -> Answer:
+        example = P.EXAMPLES[intent.lang][0]
+        return Answer(intent.text, "empty", (Block("note", P.say("empty", intent.lang, example=example)),),
+                      kind="empty", lang=intent.lang)
+
+    def small_talk(self, intent: Intent) -> Answer:
+        lang = intent.lang
+        names = P.titles([d.title for d in self.corpus.documents])
+        blocks = (Block("note", P.say(intent.talk or "greeting", lang, titles=names)),
+                  Block("note", P.examples_line(lang)))
+        return Answer(intent.text, "smalltalk", blocks, (), "smalltalk", lang)
+
+    def document(self, intent: Intent, doc: Document) -> Answer:
+        """Who issued the plan, when, what it is: the parsed notice, cited as the header."""
+        lang = intent.lang
+        header = doc.point(0)
+        blocks = [Block("info", P.document_info(doc.title, doc.issuer, doc.date, lang))]
+        citations: tuple[Citation, ...] = ()
+        if header is not None:
+            first = header.sentences[:1]
+            blocks += [Block("quote", P.quote(s)) for s in first]
+            citations = (Citation(doc.doc_id, doc.title, 0, "", header.title, 1.0, first),)
+        blocks.append(self.source([doc.doc_id], lang))
+        return Answer(intent.text, "answered", tuple(blocks), citations, "document", lang)
+
+    def full_point(self, doc_id: str, number: int, intent: Intent | None = None) -> Answer | None:
+        """The whole text of one point (/point N, 第8条, 全文 and deep links); None when it does not exist."""
+        doc = self.corpus.document(doc_id)
+        point = doc.point(number) if doc else None
+        if doc is None or point is None:
+            return None
+        lang = intent.lang if intent else "zh"
+        blocks = (*self.heading(doc, point, lang), Block("body", point.text), self.source([doc.doc_id], lang))
+        citation = Citation(doc.doc_id, doc.title, point.number, point.section, point.title, 1.0, point.sentences)
+        return Answer(intent.text if intent else P.point_label(number), "answered", blocks, (citation,), "point", lang)
+
+    def no_point(self, intent: Intent, number: int, doc: Document) -> Answer:
+        last = max(p.number for p in doc.points)
+        note = P.say("no_point", intent.lang, n=number, last=last, list=self.list_command)
+        return Answer(intent.text, "not_found", (Block("note", note),), (), "point", intent.lang)
+
+    def mentions(self, intent: Intent, found: list[tuple[str, int, str]]) -> Answer:
+        """Every point whose text contains the term, in plan order: (doc_id, point, sentence)."""
+        lang, term = intent.lang, intent.query
+        if not found:
+            blocks = (Block("note", P.say("mentions_none", lang, term=term)), Block("note", P.say("mentions_hint", lang)))
+            return Answer(intent.text, "not_found", blocks, (), "mentions", lang)
+        rows = [(*self._point(d, n), s) for d, n, s in found]
+        labels = "、".join(self.label(d, p, lang) for d, p, _ in rows)
+        blocks = [Block("heading", P.say("mentions_head", lang, term=term, n=len(rows), labels=labels))]
+        blocks += [Block("item", P.item(self.label(d, p, lang), p.title, s)) for d, p, s in rows]
+        blocks.append(self.source([d.doc_id for d, _, _ in rows], lang))
+        citations = tuple(Citation(d.doc_id, d.title, p.number, p.section, p.title, 1.0, (s,)) for d, p, s in rows)
+        return Answer(intent.text, "answered", tuple(blocks), citations, "mentions", lang)
+
+    def several(self, intent: Intent, answers: list[Answer]) -> Answer:
+        """Several questions in one message: each part under its own line, each cited."""
+        blocks: list[Block] = []
+        for i, (part, answer) in enumerate(zip(intent.parts, answers, strict=True), 1):
+            blocks.append(Block("part", P.say("part", intent.lang, i=i, question=part.text.strip())))
+            blocks += [b for b in answer.blocks if b.role != "source"]
+        citations = tuple(c for a in answers for c in a.citations)
+        if citations:
+            blocks.append(self.source([c.doc_id for c in citations], intent.lang))
+        statuses = [a.status for a in answers]
+        status: AnswerStatus = ("answered" if "answered" in statuses else "related" if "related" in statuses
+                                else "not_found")
+        return Answer(intent.text, status, tuple(blocks), citations, "several", intent.lang)
+
+    @staticmethod
+    def in_context(answer: Answer, topic_question: str) -> Answer:
+        """An answer that used the chat's previous topic says so in its first line."""
+        note = Block("note", P.say("context", answer.lang, question=topic_question))
+        return replace(answer, blocks=(note, *answer.blocks), context_used=True)

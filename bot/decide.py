@@ -1,0 +1,55 @@
+"""Stage 3 of the pipeline — decide: ranked hits → answered / related / not_found.
+
+The confidence model (``bot/features.py``, fitted by ``scripts/calibrate.py``) reads the top hit's
+features. Two calibrated thresholds cut it into three tiers:
+
+- **answered**: confident — the top point is quoted as the answer;
+- **related**: not confident — the closest one to three points are shown as *related*, with no claim
+  that they answer the question (the cheap middle: a reader sees at once whether one fits);
+- **not_found**: nothing close — a polite refusal and how to browse.
+
+Related points below the answer are kept only when they score a fair share of the top one, so a
+list never trails off into unrelated clauses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.features import Params
+from bot.retrieval import Hit, Retrieval
+
+Status = Literal["answered", "related", "not_found"]
+
+# A further point is listed when its fused score is at least this share of the top point's.
+RELATED_SHARE = 0.6
+MAX_RELATED_TIER = 3  # points shown in the "related" tier
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: Status
+    hits: tuple[Hit, ...]  # answered: the answer then related points; related: the closest points
+    confidence: float
+
+    @property
+    def top(self) -> Hit | None:
+        return self.hits[0] if self.hits else None
+
+
+def decide(retrieval: Retrieval, params: Params, max_related: int = 2) -> Decision:
+    top = retrieval.top
+    if top is None or top.score <= 0:
+        return Decision("not_found", (), 0.0)
+    confidence = params.confidence(top.features)
+    close = tuple(h for h in retrieval.hits[1:] if h.score >= RELATED_SHARE * top.score)
+    if confidence >= params.answer_threshold:
+        return Decision("answered", (top, *close[:max_related]), confidence)
+    if confidence >= params.related_threshold:
+        return Decision("related", (top, *close[: MAX_RELATED_TIER - 1]), confidence)
+    return Decision("not_found", (), confidence)
+
+
+def decide_all(retrievals: list[Retrieval], params: Params, max_related: int = 2) -> list[Decision]:
+    return [decide(r, params, max_related) for r in retrievals]

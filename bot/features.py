@@ -1,0 +1,129 @@
+"""What the calibrated models read: channel names, the decision's input features, and their parameters.
+
+The retriever computes channel scores and fills ``Hit.features`` through ``hit_features``; the
+decision stage and ``bot/calibration.py`` read the same names from here, so a feature is defined once.
+Parameters (fusion weights, the confidence model and its two thresholds) come from
+``bot/data/calibration.json``, fitted by ``scripts/calibrate.py`` (method in bot/calibration.py).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.text import data_path
+
+logger = logging.getLogger(__name__)
+
+# Plan channels score the plan's own text; bank channels score the question-bank examples (how people
+# ask about a point). Both are aggregated per point by the best unit.
+PLAN_CHANNELS = ("dense", "words", "expansion", "chars", "pinyin")
+BANK_CHANNELS = ("bank_dense", "bank_words", "bank_chars")
+CHANNELS = PLAN_CHANNELS + BANK_CHANNELS
+
+# Inputs of the confidence model and the sign each weight must have: more match evidence can only
+# raise confidence; an out-of-scope cue, a missing number or a runner-up as good as the winner can
+# only lower it. The signs keep the fit sensible on questions unlike the training set.
+FEATURE_SIGNS: dict[str, int] = {
+    "fused": 1, "dense": 1, "words": 1, "expansion": 1, "bank_dense": 1, "bank_words": 1,
+    "coverage": 1, "margin": 1, "cues": -1, "number_gap": -1, "unknown_nouns": -1,
+}
+FEATURES = tuple(FEATURE_SIGNS)
+
+
+@dataclass(frozen=True)
+class QueryFacts:
+    """What the features need to know about the question itself."""
+
+    coverage: float  # share of its content words that the plan, the bank or the expansion list know
+    unknown_nouns: int  # nouns nobody indexed: the thing asked about is not in the plan
+    out_of_scope_cues: int  # cue-list matches, places and years the plans do not name
+    asks_number: bool
+
+
+def hit_features(channels: Mapping[str, float], facts: QueryFacts, number_support: float,
+                 runner_up: float) -> dict[str, float]:
+    """Every feature of one ranked point (``runner_up`` is the next point's fused score)."""
+    fused = channels.get("fused", 0.0)
+    values = {name: float(channels.get(name, 0.0)) for name in CHANNELS}
+    values.update(
+        fused=fused,
+        coverage=facts.coverage,
+        # How clearly the winner stands out: ties between unrelated points mean nothing matched well.
+        margin=max(0.0, fused - runner_up),
+        cues=float(min(facts.out_of_scope_cues, 2)),
+        # Asked for a number, but no matching sentence of the point holds one.
+        number_gap=(1.0 - number_support) if facts.asks_number else 0.0,
+        unknown_nouns=float(min(facts.unknown_nouns, 3)),
+    )
+    return values
+
+
+# ------------------------------------------------------------------------------------------------
+# parameters
+
+
+@dataclass(frozen=True)
+class Params:
+    """Fusion weights and the confidence model; see scripts/calibrate.py."""
+
+    weights: dict[str, float] = field(
+        default_factory=lambda: {"dense": 1.0, "words": 1.0, "expansion": 0.5, "chars": 1.0,
+                                 "bank_dense": 1.0, "bank_words": 1.0}
+    )
+    features: tuple[str, ...] = ("dense", "words", "expansion", "bank_dense", "bank_words")
+    coef: tuple[float, ...] = (4.0, 4.0, 2.0, 3.0, 3.0)
+    intercept: float = -3.0
+    # confidence ≥ answer_threshold → answered; ≥ related_threshold → related; else not_found.
+    answer_threshold: float = 0.5
+    related_threshold: float = 0.25
+    number_bonus: float = 0.15
+    source: str = "built-in defaults"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], source: str) -> Params:
+        model = data["confidence"]
+        return cls(
+            weights={name: float(data["weights"].get(name, 0.0)) for name in CHANNELS},
+            features=tuple(model["features"]),
+            coef=tuple(float(c) for c in model["coef"]),
+            intercept=float(model["intercept"]),
+            answer_threshold=float(model["answer_threshold"]),
+            related_threshold=float(model["related_threshold"]),
+            number_bonus=float(data.get("number_bonus", 0.15)),
+            source=source,
+        )
+
+    def confidence(self, features: Mapping[str, float]) -> float:
+        return logistic([features[name] for name in self.features], self.coef, self.intercept)
+
+
+def logistic(values: Sequence[float], coef: Sequence[float], intercept: float) -> float:
+    z = intercept + sum(c * f for c, f in zip(coef, values, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def load_params(model_name: str, path: Path | None = None) -> Params:
+    """Calibrated parameters for ``model_name``; an uncalibrated model gets the keyword-only fit."""
+    path = path or data_path("calibration.json")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        logger.warning("no calibration file at %s; using built-in defaults", path)
+        return Params()
+    models = data.get("models", {})
+    try:
+        if model_name in models:
+            return Params.from_dict(models[model_name], f"{path.name}:{model_name}")
+        logger.warning("embedding model %r has no calibration; using the keyword-only calibration "
+                       "(run scripts/calibrate.py to calibrate it)", model_name)
+        return Params.from_dict(data["keyword_only"], f"{path.name}:keyword_only")
+    except (KeyError, TypeError, ValueError) as e:
+        logger.warning("calibration file %s is outdated (%s); using built-in defaults — run scripts/calibrate.py",
+                       path, e)
+        return Params()

@@ -1,0 +1,274 @@
+"""Every word the bot shows a person, in one place: labels, hints, usage lines, examples, replies.
+
+Console and Telegram use the same words; only the command syntax differs, and it is a parameter.
+An English question gets an English frame (labels, hints, buttons) while the quote stays the plan's
+verbatim Chinese. Storage and retrieval return numbers and records; the words describing them live
+here. This module imports nothing from the pipeline, so every stage and channel may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+
+EXAMPLES: dict[Lang, tuple[str, ...]] = {
+    "zh": ("大班额比例要控制在多少？", "职普比是多少", "孩子想学门手艺，可以去哪"),
+    "en": ("What is the limit on oversized classes?", "What ratio of vocational to general high school?"),
+}
+HEADER_TITLE = "文件信息与总体思路"  # the title of point 0 (notice + overall approach)
+
+_ZH: dict[str, str] = {
+    "point": "第{n}条",
+    "header": "文件头",
+    "source": "来源：",
+    "related_list": "相关条目：",
+    "related_tier": "计划中没有直接写到这一点，最接近的条目：",
+    "not_found": "抱歉，在{titles}中没有找到与这个问题相关的内容。",
+    "browse": "可以换个说法再问，或发送 {list} 按章节浏览全部条目。",
+    "empty": "请输入想了解的问题，例如：“{example}”",
+    "context": "（接上文“{question}”）",
+    "locate": "在{label}：{title}",
+    "document": "文件信息：《{title}》{issued}。",
+    "issued": "，{issuer}于{date}印发",
+    "mentions_head": "提到“{term}”的条目（{n}条）：{labels}",
+    "mentions_none": "没有条目提到“{term}”。",
+    "mentions_hint": "可以换个说法，或直接提问。",
+    "no_point": "没有第{n}条。条目编号是 0–{last}，发送 {list} 浏览全部条目。",
+    "point_usage": "用法：{point} N，N 是条目编号（0–{last}，0 为文件头），例如 {point} 8",
+    "part": "问题{i}：{question}",
+    "greeting": "您好！我是政策问答助手，回答关于{titles}的问题，每个回答都引用原文并注明第几条。",
+    "thanks": "不客气！还有问题随时问我。",
+    "identity": "我是政策问答机器人（不是真人），只根据{titles}回答，引用原文并注明第几条，找不到就直说。",
+    "usage": "直接打字提问就行，也可以问“某某是第几条”或“第8条讲什么”。",
+    "bye": "再见！有问题随时来问。",
+    "try": "可以这样问：{examples}",
+    "truncated": "……（内容过长，已截断）",
+    "full": "全文",
+    "related_button": "相关条目",
+    "more": "下一页 »",
+    "back_contents": "« 目录",
+    "back_section": "« 返回本部分",
+    "all_documents": "« 全部文件",
+    "choose_section": "请选择部分：",
+    "choose_document": "请选择文件：",
+    "feedback_thanks_up": "谢谢反馈！",
+    "feedback_thanks_down": "谢谢反馈，我们会改进。",
+    "feedback_done": "已记录：{vote}",
+    "expired": "这个按钮已过期（文件已更新），请重新提问或发送 {list}。",
+    "refuse_chat": "抱歉，这个机器人只在指定的群组和会话中提供服务。",
+    "unknown_command": "没有这个命令。发送 {help} 查看可用的命令。",
+    "something_wrong": "抱歉，处理您的消息时出了点问题，请稍后再试。",
+    "ask_directly": "请直接发送您的问题，例如：“{example}”",
+    "reloading": "正在从 corpus/ 重建索引，期间照常回答问题……",
+    "reload_failed": "重建失败，继续使用原索引：{error}",
+    "reloaded": "索引已更新：{docs} 份文件，{points} 条，问法 {questions} 条，用时 {seconds:.1f} 秒。",
+    "teach_usage": "用法：回复一条回答，发送 {teach} N（N 是正确的条目编号）。",
+    "teach_no_question": "找不到这条回答对应的问题（可能太旧了）。请用命令行：policybot teach \"问题\" N",
+    "taught": "已记下：“{question}” → 第{n}条。发送 {reload} 后生效。",
+    "teach_failed": "没有记下：{error}",
+    "stats": ("今天：{today} 个问题，未找到 {today_nf}（{today_rate}）\n"
+              "近7天：{week} 个问题，未找到 {week_nf}（{week_rate}）\n"
+              "反馈（近7天）：👍 {up} · 👎 {down}"),
+    "stats_off": "查询日志未启用。",
+    "console_banner": "政策问答：{titles}。输入问题，/help 查看帮助，/quit 退出。",
+    "console_error": "抱歉，处理这个问题时出错了，请换个说法再试。",
+    "cancelled": "（已取消）",
+}
+
+_EN: dict[str, str] = {
+    **_ZH,
+    "point": "Point {n}",
+    "header": "Header",
+    "source": "Source: ",
+    "related_list": "Related: ",
+    "related_tier": "The plan does not say this directly. The closest points:",
+    "not_found": "Sorry, {titles} has nothing on this question.",
+    "browse": "Try other words, or send {list} to browse all points.",
+    "empty": "Please type a question, e.g. “{example}”",
+    "context": "(following on from “{question}”)",
+    "locate": "In {label}: {title}",
+    "document": "Document: 《{title}》{issued}.",
+    "issued": ", issued by {issuer} on {date}",
+    "mentions_head": "Points that mention “{term}” ({n}): {labels}",
+    "mentions_none": "No point mentions “{term}”.",
+    "mentions_hint": "Try other words, or just ask.",
+    "no_point": "There is no point {n}. Points are 0–{last}; send {list} to browse them.",
+    "point_usage": "Usage: {point} N, where N is a point number (0–{last}, 0 = the header), e.g. {point} 8",
+    "part": "Q{i}: {question}",
+    "greeting": "Hello! I answer questions about {titles}, quoting the plan and citing the point number.",
+    "thanks": "You're welcome! Ask me anything else about the plan.",
+    "identity": "I am a bot, not a person. I answer only from {titles}, quote it and cite the point; "
+                "when it says nothing I tell you so.",
+    "usage": "Just type your question. You can also ask “which point is about X” or “point 8”.",
+    "bye": "Goodbye! Come back any time.",
+    "try": "For example: {examples}",
+    "truncated": "… (too long, cut here)",
+    "full": "Full text",
+    "related_button": "Related",
+    "more": "Next »",
+    "back_contents": "« Contents",
+    "back_section": "« Back",
+    "all_documents": "« All documents",
+    "choose_section": "Choose a part:",
+    "choose_document": "Choose a document:",
+    "feedback_thanks_up": "Thanks for the feedback!",
+    "feedback_thanks_down": "Thanks, we will improve it.",
+    "feedback_done": "Recorded: {vote}",
+    "expired": "This button has expired (the plans were updated). Please ask again or send {list}.",
+}
+
+_WORDS: dict[Lang, dict[str, str]] = {"zh": _ZH, "en": _EN}
+
+
+def say(key: str, lang: Lang = "zh", **values: object) -> str:
+    """The text for ``key`` in ``lang``, with ``values`` filled in."""
+    return _WORDS[lang][key].format(**values)
+
+
+# ------------------------------------------------------------------------------------------------
+# labels
+
+
+def point_label(number: int, doc_title: str = "", lang: Lang = "zh") -> str:
+    """'第8条' — or '《标题》第8条' when a document title is given (several plans loaded); 0 is the header."""
+    prefix = f"《{doc_title}》" if doc_title else ""
+    return prefix + (say("header", lang) if number == 0 else say("point", lang, n=number))
+
+
+def heading(number: int, title: str, doc_title: str = "", lang: Lang = "zh") -> str:
+    """One short line, so it fits a phone: '第8条 推进城乡义务教育优质均衡发展'. The section goes on its own line."""
+    return f"{point_label(number, doc_title, lang)} {title}"
+
+
+def section_line(section: str) -> str:
+    return section
+
+
+def source_line(docs: Sequence[tuple[str, str | None, str | None]], lang: Lang = "zh") -> str:
+    """'来源：《标题》 · 发文单位 · 日期' for each (title, issuer, date)."""
+    parts = [" · ".join(x for x in (f"《{title}》", issuer, date) if x) for title, issuer, date in docs]
+    return say("source", lang) + "；".join(parts)
+
+
+def titles(doc_titles: Sequence[str]) -> str:
+    return "、".join(f"《{t}》" for t in doc_titles)
+
+
+def quote(sentence: str) -> str:
+    return f"“{sentence}”"
+
+
+def item(label: str, title: str, sentence: str) -> str:
+    return f"{label} {title}：{quote(sentence)}"
+
+
+def document_info(title: str, issuer: str | None, date: str | None, lang: Lang = "zh") -> str:
+    issued = say("issued", lang, issuer=issuer or "", date=date) if issuer and date else ""
+    return say("document", lang, title=title, issued=issued)
+
+
+def examples_line(lang: Lang = "zh", count: int = 2) -> str:
+    return say("try", lang, examples=" / ".join(f"“{q}”" for q in EXAMPLES[lang][:count]))
+
+
+def browse_hint(lang: Lang = "zh", list_command: str = "/list") -> str:
+    return say("browse", lang, list=list_command)
+
+
+# ------------------------------------------------------------------------------------------------
+# channel texts
+
+
+def start_text(doc_titles: Sequence[str], points: int) -> str:
+    return (f"您好！我可以回答关于{titles(doc_titles)}的问题（共 {points} 条工作要点），"
+            "每个回答都引用原文并注明出自第几条。\n\n"
+            "直接发送问题即可，例如下面这些（点按钮试试）。\n"
+            "/list 按章节浏览 · /point 8 查看第8条全文 · /help 使用说明")
+
+
+def help_text(bot_username: str, console: bool = False) -> str:
+    lines = [
+        "怎么用",
+        "直接用中文（或英文）提问，例如“大班额比例要控制在多少？”。回答会引用文件原文，并注明第几条。"
+        "找不到相关内容时会直接告诉您，不会编造；没有直接写到的，会列出最接近的条目供参考。",
+        "也可以问“控辍保学是第几条”“第8条讲什么”“哪几条提到了大班额”，或者一次问两三个问题。",
+        "接着追问“具体怎么做？”或“那幼儿园呢？”会沿用上一个话题。",
+        "",
+        "命令",
+        "/list 按章节浏览全部条目",
+        "/point N 查看第N条全文（0 为文件头）",
+    ]
+    if console:
+        lines += ["/help 帮助", "/quit 退出"]
+    else:
+        lines += ["/docs 已加载的文件", "/about 文件和机器人信息", "/privacy 保存了哪些数据", "",
+                  "在群里", f"@{bot_username} 加问题，或回复机器人的消息。",
+                  "在任意聊天中", f"输入 @{bot_username} 加关键词，选择条目直接发送。"]
+    return "\n".join(lines)
+
+
+def about_lines(docs: Sequence[tuple[str, str | None, str | None, int, int]], model: str, dimension: object,
+                built_at: str) -> list[str]:
+    lines = ["关于"]
+    for title, issuer, date, points, sections in docs:
+        issued = " · ".join(x for x in (issuer, date) if x)
+        lines.append(f"《{title}》{issued}，共 {points} 条工作要点，{sections} 个部分")
+    lines.append(f"检索：关键词（jieba + BM25）、语义向量（{model}，{dimension} 维，FAISS）和常见问法混合；"
+                 f"索引构建于 {built_at}")
+    lines.append("回答只引用原文并注明条目编号，找不到时直接说明。")
+    return lines
+
+
+def docs_lines(docs: Sequence[tuple[str, str, str | None, int]]) -> list[str]:
+    """/docs: one line per loaded plan (key, title, date, points)."""
+    return ["已加载的文件："] + [f"{key}：《{title}》{date or ''}，{points} 条" for key, title, date, points in docs]
+
+
+def privacy_text(retention_days: int) -> str:
+    return ("保存了什么：您的问题原文、回答引用的条目、👍/👎 反馈；聊天和用户编号只保存加盐哈希，不保存姓名和用户名。\n"
+            f"保存多久：{retention_days} 天后自动删除。\n"
+            "谁能看到：只有部署本机器人的教育局工作人员，用于改进回答（例如补充常见问法）。")
+
+
+def section_button(heading_text: str) -> str:
+    return heading_text[:60]
+
+
+def header_button() -> str:
+    return f"{say('header')}：{HEADER_TITLE}"
+
+
+def vote_label(positive: bool) -> str:
+    return "👍" if positive else "👎"
+
+
+def console_help(list_command: str = "/list", point_command: str = "/point") -> str:
+    examples = "\n".join(f"  {q}" for q in EXAMPLES["zh"])
+    return (f"可以直接输入问题，例如：\n{examples}\n"
+            f"命令：{list_command} 列出全部条目  {point_command} N 查看第N条全文  /help 帮助  /quit 退出")
+
+
+def stats_text(today: int, today_nf: int, week: int, week_nf: int, up: int, down: int) -> str:
+    def rate(part: int, whole: int) -> str:
+        return f"{part / whole:.0%}" if whole else "–"
+
+    return say("stats", today=today, today_nf=today_nf, today_rate=rate(today_nf, today), week=week,
+               week_nf=week_nf, week_rate=rate(week_nf, week), up=up, down=down)
+
+
+# ------------------------------------------------------------------------------------------------
+# the staff report (policybot report)
+
+REPORT = {
+    "title": "政策问答机器人使用报告  {since} – {until}",
+    "summary": "问题 {questions} 个，未找到 {not_found} 个（{rate}），答非所问/仅相关 {related} 个，反馈 👍 {up} / 👎 {down}",
+    "weeks": "按周（周一起）：",
+    "days": "按天（有提问的日子）：",
+    "columns": ("周", "日期", "问题", "未找到", "比例", "👍", "👎"),
+    "unanswered": "未找到或 👎 的问题（文件可能需要补充；用右边的命令把问法教给机器人）：",
+    "disliked": "👎 最多的回答：",
+    "top": "被问得最多的条目：",
+    "none": "（无）",
+}

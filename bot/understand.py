@@ -1,0 +1,348 @@
+"""Stage 1 of the pipeline — understand: a raw chat message (plus the chat's last topic) → a typed ``Intent``.
+
+This is the only place that reads the message's shape with patterns; retrieval, the decision and the
+composer act on the ``Intent`` and never re-parse the text. The patterns here are about *how people
+ask* (frames such as "X是第几条", "哪几条提到X", "第8条讲什么", greetings), never about what the plan
+says, so they carry over to any plan.
+
+Kinds of intent:
+
+- ``ask``: the default; ``query`` is the question part of the message and ``context`` any personal
+  background around it ("我在乡下教了十几年书，…我们这种老教师会被调到哪里去？"), counted at a lower weight.
+- ``locate``: "X是第几条" / "哪条讲X" / "关于X的规定在哪" → the point number and title first.
+- ``point``: "第8条" / "第八条" / "8条讲什么" / "最后一条" (``point`` = -1) → the point's full text.
+- ``mentions``: "哪几条提到X" → every point whose text contains X.
+- ``document``: who issued the plan, when, what it is.
+- ``follow_up``: "具体怎么做" (elaborate) or "那幼儿园呢" (ellipsis) after an answer in the same chat.
+- ``smalltalk``: hi, thanks, "你是谁", "怎么用" → a short friendly reply, never the refusal.
+- ``several``: two or three questions in one message, each answered and cited on its own.
+- ``empty``: nothing to work with.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+IntentKind = Literal["ask", "locate", "point", "mentions", "document", "follow_up", "smalltalk", "several", "empty"]
+FollowUp = Literal["elaborate", "ellipsis"]
+Talk = Literal["greeting", "thanks", "identity", "usage", "bye"]
+Lang = Literal["zh", "en"]
+
+LAST_POINT = -1  # "最后一条"
+MAX_PARTS = 3  # questions answered from one message
+# A message longer than this is not read further: a 5000-character paste says nothing more.
+MAX_MESSAGE_CHARS = 600
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+@dataclass(frozen=True)
+class Topic:
+    """The point a chat talked about last (for follow-ups)."""
+
+    question: str
+    doc_id: str
+    point: int
+    at: float
+
+
+@dataclass(frozen=True)
+class Intent:
+    kind: IntentKind
+    text: str  # the message as the user wrote it (trimmed)
+    query: str = ""  # what to search for
+    context: str = ""  # further text counted at a lower weight (background, or the previous question)
+    point: int | None = None  # for "point"; LAST_POINT for "最后一条"
+    year: str | None = None  # a plan named by year ("2021年的计划"), when one is
+    follow: FollowUp | None = None
+    topic: Topic | None = None
+    talk: Talk | None = None
+    parts: tuple[Intent, ...] = field(default=())
+    lang: Lang = "zh"
+
+
+# ------------------------------------------------------------------------------------------------
+# small talk
+
+_FILLER = r"[啊呀呢吧哦噢喔嗯哈啦了的么嘛吗呐哇~～!！?？.。,，、\s]*"
+_TALK_PATTERNS: tuple[tuple[Talk, str], ...] = (
+    ("greeting", r"你好|您好|你们好|大家好|哈喽|哈罗|嗨|嘿|hi|hello|hey|hallo|早上好|上午好|中午好|下午好|晚上好|早安|晚安|"
+                 r"早|在吗|在不在|有人吗|有人在吗|老师好|小助手|机器人|good (?:morning|afternoon|evening)|yo"),
+    ("thanks", r"谢谢|多谢|感谢|谢了|谢啦|3q|thanks|thank you|thx|ty|好的|好滴|好嘞|ok|okay|收到|明白了?|懂了|知道了|了解了?|"
+               r"辛苦了?|太棒了|很有用|有用|不错|赞|厉害|真好|great|cool|nice|got it|很好|非常好|好"),
+    ("identity", r"你是谁|你是什么|你叫什么(?:名字)?|你是(?:真人|人|机器人|ai|人工智能|bot)(?:还是(?:真人|人|机器人|ai))?|"
+                 r"(?:真人|人工)还是机器人|是真人吗|who are you|what are you|are you (?:a )?(?:bot|robot|human|real)"),
+    ("usage", r"(?:这个|你|机器人)?(?:怎么|如何|咋)(?:用|使用|问|提问)|能(?:问|做|干)(?:些)?(?:什么|啥)|可以问(?:些)?(?:什么|啥)|"
+              r"有(?:什么|啥)用|会(?:什么|啥)|(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
+              r"直接问(?:就行|就可以)?|使用说明|帮助|help|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|"
+              r"what can you do|能干嘛|用法"),
+    ("bye", r"再见|拜拜|bye|goodbye|see you|回头见|88"),
+)
+_TALK_RE = [(kind, re.compile(rf"(?:{pattern})")) for kind, pattern in _TALK_PATTERNS]
+_FILLER_RE = re.compile(rf"^{_FILLER}$")
+_EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
+# Leading courtesy before a real question: "你好，请问…" / "老师好，…" / "hi,".
+_COURTESY_RE = re.compile(r"^(?:(?:你好|您好|老师好|hi|hello|hey|哈喽|嗨|在吗|打扰了?|麻烦问一?下|请问一?下?|"
+                          r"问一?下|想问一?下|咨询一?下|我想问问?|我想咨询一?下)[\s,，:：!！。~～]*)+")
+
+
+def _small_talk(text: str) -> Talk | None:
+    """The kind of small talk when the whole message is made of small-talk phrases and filler."""
+    rest = _EMOJI_RE.sub("", text)
+    if len(rest) > 30:
+        return None
+    found: Talk | None = None
+    for kind, pattern in _TALK_RE:
+        stripped = pattern.sub(" ", rest)
+        if stripped != rest:
+            found = found or kind
+            rest = stripped
+    if found is None:
+        return "thanks" if not rest.strip() and text.strip() else None  # an emoji alone: 👍
+    return found if _FILLER_RE.match(rest.replace("这个", "").replace("就行", "")) else None
+
+
+# ------------------------------------------------------------------------------------------------
+# point look-ups: 第8条 / 第八条 / 8条讲什么 / 最后一条 / point 5
+
+_NUM = r"[0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4}"
+_ASK_TAIL = (r"(?:讲|说|写|规定|要求|是)?(?:了|的)?(?:是)?(?:什么|啥|哪些|些啥|什么内容|什么意思|内容|全文|原文|具体内容|的内容|"
+             r"的全文|原话)?(?:呀|啊|呢|吗)?")
+_POINT_RE = re.compile(
+    rf"^(?:请问|麻烦|帮我|给我)?(?:看(?:一)?下|看看|查(?:一)?下|查查|打开|显示|发(?:一)?下|说说|讲讲|念(?:一)?下|我要看)?"
+    rf"(?:一下)?(?:文件)?(?:的)?(?:第(?P<n1>{_NUM})(?:条|点|项)|(?P<n2>{_NUM})条)(?:工作要点)?{_ASK_TAIL}$"
+    rf"|^(?:(?:show|read|open|give)(?: me)?(?: the)? |what(?: does|'s| is)(?: in)? )?(?:point|clause|item|article|no\.?|number)"
+    rf"\s*#?(?P<n3>[0-9]{{1,3}})(?: (?:say|says|about|please|pls))*$"
+    rf"|^(?:请问)?(?P<last>最后一|倒数第一)(?:条|点|项){_ASK_TAIL}$"
+    rf"|^(?:show(?: me)? |what(?: does|'s| is) )?the last point(?: say| says)?$"
+)
+
+
+def chinese_number(text: str) -> int | None:
+    """"8" / "八" / "十二" / "二十四" / "一百" → int; None when it is not a number."""
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in _CN_DIGITS and ch not in "十百" for ch in text):
+        return None
+    total, current = 0, 0
+    for ch in text:
+        if ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = current * 10 + _CN_DIGITS[ch]
+    return total + current
+
+
+def _point_lookup(text: str) -> int | None:
+    m = _POINT_RE.match(text)
+    if not m:
+        return None
+    if m.group("last") is not None or m.group(0).endswith(("last point", "last point say", "last point says")):
+        return LAST_POINT
+    raw = m.group("n1") or m.group("n2") or m.group("n3")
+    return chinese_number(raw) if raw else None
+
+
+# ------------------------------------------------------------------------------------------------
+# locate ("X是第几条") and mentions ("哪几条提到X")
+
+_WHICH_ONE = r"(?:第几条|哪一条|哪条|哪一点|第几点|哪个条目|哪一个条目|哪一项|第几项|哪个部分|哪一部分|哪部分|哪一块|哪一段|哪段|哪里|哪儿|哪)"
+_SAID = r"(?:讲|说|写|规定|提|提到|涉及|谈到|讲到|说到|写到|关于|是关于|管|有关)"
+_LOCATE_PATTERNS = (
+    # X是第几条 / X在哪一条里提到的 / X放在哪条了 / X写在哪部分
+    rf"^(?P<x>.+?)(?:是|在|放在|写在|规定在|出现在|位于|属于|归)?(?:文件)?(?:的)?{_WHICH_ONE}(?:里|中|里面|当中)?{_SAID}?(?:的|了|过)?(?:呀|啊|呢|吗)?$",
+    # 哪条讲X / 第几条是关于X的
+    rf"^(?:请问)?(?:文件)?(?:里|中)?{_WHICH_ONE}(?:是|里|中)?{_SAID}(?:的|了)?(?:是)?(?P<x>.+?)(?:的|那条|的内容|的规定)?$",
+    # 关于X的规定在哪 / 关于X的那条是第几条
+    rf"^(?:请问)?关于(?P<x>.+?)的?(?:规定|内容|条目|条款|要求|部分|那条|那一条|那段|表述|说法)(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里)",
+    # 帮我找下X那条 / 查一下X那段
+    rf"^(?:请|麻烦)?(?:帮我|帮忙|给我)?(?:找|查|翻|定位)(?:一)?下?(?:一下)?(?:关于)?(?P<x>.+?)(?:那|的那|的)?(?:一)?(?:条|段|部分|句|项|点|条目|规定)$",
+    # X那段在哪 / X那句在第几点
+    rf"^(?P<x>.+?)(?:那|的那|这)(?:一)?(?:段|句|条|部分|项|句话)(?:话)?(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里)",
+    # English
+    r"^(?:which|what) (?:point|clause|item|article|section|part|paragraph)s? (?:is |talks |deals |covers |mentions |says )?"
+    r"(?:about |on |with |of )?(?P<x>.+?)$",
+    r"^where (?:does|do|is|are) (?:the plan |it |they )?(?:talk about|mention|say|cover|discuss|deal with)? ?(?P<x>.+?)"
+    r"(?: in the plan| mentioned| covered)?$",
+    r"^(?:find|locate|show me) (?:the )?(?:point|clause|part|section) (?:about|on) (?P<x>.+?)$",
+)
+_LOCATE_RES = [re.compile(p) for p in _LOCATE_PATTERNS]
+_MENTION_RES = [
+    re.compile(r"^(?:请问)?(?:文件里|文件中)?(?:哪几条|哪些条目?|哪几个条目|哪些地方|哪些部分|哪几部分|哪几处|哪几点|哪些点|有几条|几条)"
+               r"(?:有|里|中|都)?(?:提到|提及|涉及|说到|讲到|写到|出现|包含|有|讲|说|关于)(?:了|过)?(?P<x>.+?)$"),
+    re.compile(r"^(?P<x>.+?)(?:在|出现在|被)?(?:哪几条|哪些条目?|哪几个条目|哪几处|哪些地方|哪几部分)(?:里|中)?"
+               r"(?:提到|提及|涉及|出现|有|说到|讲到)?(?:了|过)?$"),
+    re.compile(r"^(?:which|what) (?:points|clauses|items|sections|parts) (?:mention|cover|talk about|refer to|deal with|are about)"
+               r" (?P<x>.+?)$"),
+    re.compile(r"^(?:list|show)(?: me)? (?:all )?(?:the )?(?:points|clauses) (?:about|on|mentioning|that mention) (?P<x>.+?)$"),
+]
+_TERM_STRIP = " “”\"'《》「」‘’:：,，"
+
+
+def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
+    for pattern in patterns:
+        m = pattern.match(text)
+        if m:
+            term = m.group("x").strip(_TERM_STRIP)
+            term = re.sub(r"^(?:关于|有关|讲|说|的)|(?:的内容|的规定|相关内容|相关|方面|的问题|这个事|这事|这块|这一块|的事)$", "", term)
+            term = term.strip(_TERM_STRIP)
+            if term and not re.fullmatch(r"(?:这|那|它|this|that|it)", term):
+                return term
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# the document itself
+
+_DOCUMENT_RE = re.compile(
+    r"(?:谁|哪个单位|哪个部门|什么单位|什么部门|哪家|哪里)(?:发|印发|下发|出|制定|发布|写|签发|颁布)(?:的|了)?"
+    r"|(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子)(?:发|印发|下发|出台|发布|出|定|颁布|签发)"
+    r"|(?:发文|印发|发布|下发|成文)(?:时间|日期|单位|机关)"
+    r"|(?:这|该|此)(?:是|份|个|篇)?(?:什么|啥|哪个)(?:文件|文|东西|计划|材料)"
+    r"|文件(?:的)?(?:名字|名称|标题|全称|题目|文号)|(?:计划|文件)叫(?:什么|啥)"
+    r"|(?:发给|印发给|下发给|抄送|主送)(?:谁|哪些|了谁|哪些单位)"
+    r"|who (?:issued|published|wrote|released|signed) (?:it|this|the plan|the document)"
+    r"|when (?:was|is) (?:it|this|the plan|the document) (?:issued|published|released|dated|signed)"
+    r"|what (?:is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?$"
+    r"|issu(?:ed|ing) (?:date|by)|title of (?:the|this) (?:document|plan)"
+)
+
+
+# ------------------------------------------------------------------------------------------------
+# follow-ups
+
+_ELABORATE_RE = re.compile(
+    r"^(?:那|那么|所以)?(?:具体|详细|详细点|详细一点|具体点|具体一点)?(?:怎么做|怎么搞|怎么弄|怎么办|如何做|如何落实|怎么落实|"
+    r"说说|讲讲|展开|展开说说|内容|是什么|有哪些|呢|点)?$"
+    r"|^(?:还有呢|还有吗|然后呢|全文|原文|完整内容|全部内容|多说点|再详细点|再具体点|详细说说|具体说说|展开讲讲|原文呢|全文呢)$"
+    r"|^(?:more|details|more details|tell me more|full text|and then|go on|elaborate)$"
+)
+_ELLIPSIS_RE = re.compile(r"^(?:那|那么|那个|还有|另外|那要是|要是|如果是)?(?P<x>.{1,12}?)(?:呢|怎么样|怎么说|咋样|咋说)$"
+                          r"|^(?:那|那么|还有|另外)(?P<y>.{1,12}?)$"
+                          r"|^(?:what about|how about|and) (?P<z>.{1,40}?)$")
+
+
+def follow_up_kind(text: str) -> FollowUp | None:
+    """Classify a (normalised, end-punctuation-free) message that only makes sense after an answer."""
+    if not text or len(text) > 40:
+        return None
+    if _ELABORATE_RE.match(text):
+        return "elaborate"
+    if len(text) <= (40 if text.isascii() else 16) and _ELLIPSIS_RE.match(text):
+        return "ellipsis"
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# question part vs. personal context, and several questions in one message
+
+_QUESTION_CUE_RE = re.compile(
+    r"[吗么嘛呢?？]|什么|啥|怎么|怎样|咋|如何|哪|多少|几[个年岁天月号点条次门所]|是否|能不能|可不可以|可以不|会不会|有没有|"
+    r"要不要|用不用|需不需要|是不是|行不行|算不算|给不给|让不让|管不管|收不收|还能|能否|请问|想问|想知道|求问|问下|问一下"
+    r"|\b(?:what|how|when|where|which|who|why|is|are|can|could|do|does|will|should|any)\b"
+)
+_CLAUSE_SPLIT_RE = re.compile(r"(?<=[。！？!?；;…])|(?<=[，,])|\s{1,}(?=\S)")
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[。！？!?；;])")
+_END_PUNCT = " 。.！!？?～~…"
+_YEAR_RE = re.compile(r"(20\d{2}|19\d{2})\s*年?")
+
+
+def _clauses(text: str) -> list[str]:
+    return [c.strip(" ，,") for c in _CLAUSE_SPLIT_RE.split(text) if c and c.strip(" ，,。；;")]
+
+
+def question_part(text: str) -> tuple[str, str]:
+    """(question, context) of a long message: the clauses from the first question clause on are the
+    question; what comes before them is background. A short message is all question."""
+    if len(text) <= 24:
+        return text, ""
+    clauses = _clauses(text)
+    first = next((i for i, c in enumerate(clauses) if _QUESTION_CUE_RE.search(c)), None)
+    if first is None or first == 0:
+        return text, ""
+    question = "，".join(clauses[first:])
+    # A question part of a few characters ("咋办？") needs the clause before it.
+    if len(question) < 8 and first > 0:
+        first -= 1
+        question = "，".join(clauses[first:])
+    return question, "，".join(clauses[:first])
+
+
+def _questions(text: str) -> list[str]:
+    """Separate questions in one message: sentences ending in ？ that each ask something."""
+    sentences = [s.strip() for s in _SENTENCE_SPLIT_RE.split(text) if s.strip(_END_PUNCT + "，,")]
+    asked = [s for s in sentences if s.endswith(("？", "?")) and len(s.strip(_END_PUNCT)) >= 4]
+    return asked if len(asked) >= 2 and len(asked) == len([s for s in sentences if _QUESTION_CUE_RE.search(s)]) else []
+
+
+# ------------------------------------------------------------------------------------------------
+# the stage
+
+
+def language(text: str) -> Lang:
+    """English when the message has Latin words and (almost) no Chinese."""
+    cjk = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    latin = len(re.findall(r"[A-Za-z]{2,}", text))
+    return "en" if latin >= 2 and cjk <= 4 else "zh"
+
+
+def _year(text: str) -> str | None:
+    m = _YEAR_RE.search(text)
+    return m.group(1) if m else None
+
+
+def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
+    """One question (not split further)."""
+    bare = text.strip(_END_PUNCT)
+    if (number := _point_lookup(bare)) is not None:
+        return Intent("point", text, query=bare, point=number, lang=lang)
+    if (term := _match_term(_MENTION_RES, bare)) is not None:
+        return Intent("mentions", text, query=term, lang=lang)
+    if topic is not None and (follow := follow_up_kind(bare)) is not None:
+        return Intent("follow_up", text, query=bare, context=topic.question, follow=follow, topic=topic, lang=lang)
+    if _DOCUMENT_RE.search(bare):
+        return Intent("document", text, query=bare, lang=lang)
+    for clause in [bare, *(_clauses(bare) if len(bare) > 12 else [])]:
+        term = _match_term(_LOCATE_RES, clause.strip(_END_PUNCT))
+        if term is not None and len(term) >= 2:
+            rest = bare.replace(clause, " ").strip(" ，,")
+            return Intent("locate", text, query=term, context=rest, lang=lang)
+    question, context = question_part(bare)
+    return Intent("ask", text, query=question, context=context, year=_year(bare), lang=lang)
+
+
+def understand(message: str, topic: Topic | None = None,
+               normalize: Callable[[str], str] = lambda s: s) -> Intent:
+    """Turn one chat message into an intent. ``normalize`` is the index's normaliser (NFKC, Traditional →
+    Simplified, lower case), so patterns see the same characters for 第八條 and 第八条."""
+    original = message.strip()[:MAX_MESSAGE_CHARS]
+    text = normalize(original)
+    lang = language(text)
+    if not re.search(r"\w", _EMOJI_RE.sub("", text)):
+        if text and _EMOJI_RE.search(text):
+            return Intent("smalltalk", original, talk="thanks", lang=lang)
+        return Intent("empty", original, lang=lang)
+    if (talk := _small_talk(text)) is not None:
+        return Intent("smalltalk", original, talk=talk, lang=lang)
+    text = _COURTESY_RE.sub("", text).strip() or text
+    parts = _questions(text)
+    if parts:
+        intents = tuple(_single(p, None, lang) for p in parts[:MAX_PARTS])
+        # Each part keeps the whole message as context: "…上学要考试吗？要交钱吗？" shares one topic.
+        intents = tuple(i if i.context or i.kind != "ask" else _with_context(i, text) for i in intents)
+        return Intent("several", original, query=text, parts=intents, lang=lang)
+    intent = _single(text, topic, lang)
+    return Intent(intent.kind, original, intent.query, intent.context, intent.point, intent.year, intent.follow,
+                  intent.topic, intent.talk, intent.parts, lang)
+
+
+def _with_context(intent: Intent, context: str) -> Intent:
+    return Intent(intent.kind, intent.text, intent.query, context, intent.point, intent.year, intent.follow,
+                  intent.topic, intent.talk, intent.parts, intent.lang)
