@@ -46,11 +46,12 @@ WEIGHT_GRID = {
     "bank_dense": (0.0, 0.5, 1.0, 1.5),
     "bank_words": (0.0, 0.5, 1.0),
     "bank_chars": (0.0, 0.5, 1.0),
+    "bank_knn": (0.0, 0.25, 0.5, 1.0),
 }
 L2 = 0.01
 SHOWN_RELATED = 3
 # (answered, related with gold shown, related without, not_found) per question class.
-COSTS = {"right": (0.0, 0.5, 0.5, 3.0), "wrong": (4.0, 1.0, 2.0, 3.0), "oos": (4.0, 0.5, 0.5, 0.0)}
+COSTS = {"right": (0.0, 1.0, 1.0, 3.0), "wrong": (4.0, 1.0, 2.0, 3.0), "oos": (4.0, 0.5, 0.5, 0.0)}
 
 
 @dataclass
@@ -72,6 +73,26 @@ def collect(retriever: Retriever, questions: Sequence[LabelledQuestion],
         query, units = retriever.score_units(request)
         if units is not None:
             samples.append(Sample(q, query, units, retriever.point_channels(units)))
+    return samples
+
+
+def collect_bank(retriever: Retriever, to_search: Callable[[str], Search | None]) -> list[Sample]:
+    """Every question-bank example as an in-scope sample, searched with its own unit left out
+    (leave-one-out), so the confidence model sees how everyday questions score on the other examples."""
+    samples = []
+    for unit in retriever.index.units:
+        if unit.kind != "question":
+            continue
+        request = to_search(unit.text)
+        if request is None:
+            continue
+        query, units = retriever.score_units(request)
+        if units is None:
+            continue
+        for scores in units.values():
+            scores[unit.uid] = 0.0
+        q = LabelledQuestion(unit.text, (unit.point,), kind="bank")
+        samples.append(Sample(q, query, units, retriever.point_channels(units)))
     return samples
 
 
@@ -195,7 +216,8 @@ def choose_thresholds(prob: np.ndarray, costs: np.ndarray) -> tuple[float, float
 
 
 def calibrate(retriever: Retriever, samples: Sequence[Sample], use_dense: bool = True,
-              without: frozenset[str] = frozenset(), l2: float = L2) -> dict[str, object]:
+              without: frozenset[str] = frozenset(), l2: float = L2,
+              bank: Sequence[Sample] = ()) -> dict[str, object]:
     """Fit weights, the confidence model and both thresholds; return the calibration.json entry.
 
     ``without`` names channels and features to leave out (scripts/ablation.py).
@@ -208,10 +230,15 @@ def calibrate(retriever: Retriever, samples: Sequence[Sample], use_dense: bool =
     retriever.params = replace(base, weights=weights)
     try:
         x, ranks = _top_rows(retriever, samples, features)
+        xb, bank_ranks = _top_rows(retriever, bank, features) if bank else (np.zeros((0, len(features))), [])
     finally:
         retriever.params = base
     y = np.array([1.0 if r == 1 else 0.0 for r in ranks])
-    coef, intercept = fit_logistic(x, y, l2=l2, signs=[FEATURE_SIGNS[f] for f in features])
+    yb = np.array([1.0 if r == 1 else 0.0 for r in bank_ranks])
+    # The bank's leave-one-out samples teach the model everyday wording; the thresholds are then
+    # chosen on the labelled questions alone, whose mix of in- and out-of-scope is the realistic one.
+    coef, intercept = fit_logistic(np.vstack([x, xb]), np.concatenate([y, yb]), l2=l2,
+                                   signs=[FEATURE_SIGNS[f] for f in features])
     prob = 1.0 / (1.0 + np.exp(-(x @ coef + intercept)))
     related, answer, fit = choose_thresholds(prob, tier_costs(ranks))
     tier = np.where(prob >= answer, "answered", np.where(prob >= related, "related", "not_found"))
@@ -229,6 +256,7 @@ def calibrate(retriever: Retriever, samples: Sequence[Sample], use_dense: bool =
         "fit": {
             "fitted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "questions": len(samples),
+            "bank_examples": len(bank),
             "in_scope": int(in_scope.sum()),
             "out_of_scope": int((~in_scope).sum()),
             "ranking_r1_r3_mrr": [round(m, 4) for m in metrics],

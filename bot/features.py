@@ -23,15 +23,15 @@ logger = logging.getLogger(__name__)
 # Plan channels score the plan's own text; bank channels score the question-bank examples (how people
 # ask about a point). Both are aggregated per point by the best unit.
 PLAN_CHANNELS = ("dense", "words", "expansion", "chars", "pinyin")
-BANK_CHANNELS = ("bank_dense", "bank_words", "bank_chars")
+BANK_CHANNELS = ("bank_dense", "bank_words", "bank_chars", "bank_knn")
 CHANNELS = PLAN_CHANNELS + BANK_CHANNELS
 
 # Inputs of the confidence model and the sign each weight must have: more match evidence can only
 # raise confidence; an out-of-scope cue, a missing number or a runner-up as good as the winner can
 # only lower it. The signs keep the fit sensible on questions unlike the training set.
 FEATURE_SIGNS: dict[str, int] = {
-    "fused": 1, "dense": 1, "words": 1, "expansion": 1, "bank_dense": 1, "bank_words": 1,
-    "coverage": 1, "margin": 1, "cues": -1, "number_gap": -1, "unknown_nouns": -1,
+    "fused": 1, "dense": 1, "words": 1, "expansion": 1, "bank_dense": 1, "bank_words": 1, "bank_knn": 1,
+    "coverage": 1, "margin": 1, "bank_vote": 1, "agree": 1, "cues": -1, "number_gap": -1, "unknown_nouns": -1,
 }
 FEATURES = tuple(FEATURE_SIGNS)
 
@@ -46,8 +46,17 @@ class QueryFacts:
     asks_number: bool
 
 
+@dataclass(frozen=True)
+class Consensus:
+    """Do independent signals point at the same point? In-scope questions are matched by many
+    examples of one point and by the plan's text alike; an off-topic question scatters."""
+
+    bank_vote: float  # share of the closest question-bank examples that belong to the top point
+    agree: float  # 1.0 when the plan's own text alone ranks the same point first
+
+
 def hit_features(channels: Mapping[str, float], facts: QueryFacts, number_support: float,
-                 runner_up: float) -> dict[str, float]:
+                 runner_up: float, consensus: Consensus) -> dict[str, float]:
     """Every feature of one ranked point (``runner_up`` is the next point's fused score)."""
     fused = channels.get("fused", 0.0)
     values = {name: float(channels.get(name, 0.0)) for name in CHANNELS}
@@ -60,6 +69,8 @@ def hit_features(channels: Mapping[str, float], facts: QueryFacts, number_suppor
         # Asked for a number, but no matching sentence of the point holds one.
         number_gap=(1.0 - number_support) if facts.asks_number else 0.0,
         unknown_nouns=float(min(facts.unknown_nouns, 3)),
+        bank_vote=consensus.bank_vote,
+        agree=consensus.agree,
     )
     return values
 

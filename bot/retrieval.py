@@ -28,7 +28,7 @@ import numpy as np
 from sentence_transformers import SentenceTransformer
 
 from bot.embedding import embed
-from bot.features import PLAN_CHANNELS, Params, QueryFacts, hit_features
+from bot.features import BANK_CHANNELS, PLAN_CHANNELS, Consensus, Params, QueryFacts, hit_features
 from bot.index import PolicyIndex
 from bot.text import TextProcessor, data_path
 
@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 300
 # Units the dense channel looks at; the rest count as 0. All units when the corpus is small.
 DENSE_TOP_K = 1024
+# Question-bank examples that vote on the top point (Consensus.bank_vote).
+VOTERS = 8
 _NUMBER_QUESTION_RE = re.compile(
     r"多少|几(?!乎)|比例|比率|百分|占比|数量|数目|"
     r"how many|how much|what percent|percentage|ratio|number of|proportion"
@@ -359,7 +361,25 @@ class Retriever:
             "bank_dense": dense * bank,
             "bank_words": words * bank,
             "bank_chars": chars * bank,
+            "bank_knn": self._knn(dense + words + chars),
         }
+
+    def _knn(self, similarity: np.ndarray) -> np.ndarray:
+        """Nearest question-bank examples voting for their point: each of the VOTERS closest
+        examples carries its point's share of their summed similarity (0–1)."""
+        out = np.zeros(self.n_units, dtype=np.float32)
+        scores = np.where(self.is_question, similarity, -np.inf)
+        near = np.argsort(-scores, kind="stable")[:VOTERS]
+        near = near[np.isfinite(scores[near]) & (scores[near] > 0)]
+        if not len(near):
+            return out
+        weight = scores[near] / scores[near].sum()
+        share: dict[int, float] = {}
+        for uid, w in zip(near, weight):
+            share[int(self.unit_point[uid])] = share.get(int(self.unit_point[uid]), 0.0) + float(w)
+        for uid in near:
+            out[uid] = share[int(self.unit_point[uid])]
+        return out
 
     def point_channels(self, unit_channels: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         return {name: point_max(scores, self.point_starts) for name, scores in unit_channels.items()}
@@ -406,9 +426,18 @@ class Retriever:
         hits = tuple(self.make_hit(int(i), fused, points, units, query) for i in order)
         top, second = hits[0], hits[1] if len(hits) > 1 else None
         features = hit_features(top.channels, query.facts, self._number_support(top, units),
-                                second.score if second else 0.0)
+                                second.score if second else 0.0, self._consensus(int(order[0]), points, units))
         return Retrieval(query, (Hit(top.doc_id, top.point, top.score, top.channels, top.evidence, features),
                                  *hits[1:k]))
+
+    def _consensus(self, top: int, points: dict[str, np.ndarray], units: dict[str, np.ndarray]) -> Consensus:
+        weights = self.params.weights
+        bank = fuse({n: units[n] for n in BANK_CHANNELS if n in units}, weights)
+        voters = np.argsort(-np.where(self.is_question, bank, -np.inf), kind="stable")[:VOTERS]
+        voters = voters[self.is_question[voters] & (bank[voters] > 0)]
+        vote = float(np.mean(self.unit_point[voters] == top)) if len(voters) else 0.0
+        plan = fuse({n: points[n] for n in PLAN_CHANNELS if n in points}, weights)
+        return Consensus(bank_vote=vote, agree=float(int(np.argmax(plan)) == top))
 
     def make_hit(self, i: int, fused: np.ndarray, points: dict[str, np.ndarray],
                  units: dict[str, np.ndarray], query: Query) -> Hit:

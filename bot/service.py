@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 # How much of the score comes from the text around the question part: personal background in the
 # same message, or the chat's previous question when a fragment ("那高中呢") leans on it.
-BACKGROUND_WEIGHT = 0.35
+BACKGROUND_WEIGHT = 0.8
 FOLLOW_UP_WEIGHT = 0.3
 INLINE_RESULTS = 10
 
