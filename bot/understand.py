@@ -67,10 +67,10 @@ class Intent:
 # ------------------------------------------------------------------------------------------------
 # small talk
 
-_FILLER = r"[啊呀呢吧哦噢喔嗯哈啦了的么嘛吗呐哇~～!！?？.。,，、\s]*"
+_FILLER = r"(?:[啊呀呢吧哦噢喔嗯哈啦了的么嘛吗呐哇你您~～!！?？.。,，、\s]|there|everyone|all|guys|bot|please|so much|a lot)*"
 _TALK_PATTERNS: tuple[tuple[Talk, str], ...] = (
     ("greeting", r"你好|您好|你们好|大家好|哈喽|哈罗|嗨|嘿|hi|hello|hey|hallo|早上好|上午好|中午好|下午好|晚上好|早安|晚安|"
-                 r"早|在吗|在不在|有人吗|有人在吗|老师好|小助手|机器人|good (?:morning|afternoon|evening)|yo"),
+                 r"早|在吗|在不在|有人吗|有人在吗|老师好|good (?:morning|afternoon|evening)|yo"),
     ("thanks", r"谢谢|多谢|感谢|谢了|谢啦|3q|thanks|thank you|thx|ty|好的|好滴|好嘞|ok|okay|收到|明白了?|懂了|知道了|了解了?|"
                r"辛苦了?|太棒了|很有用|有用|不错|赞|厉害|真好|great|cool|nice|got it|很好|非常好|好"),
     ("identity", r"你是谁|你是什么|你叫什么(?:名字)?|你是(?:真人|人|机器人|ai|人工智能|bot)(?:还是(?:真人|人|机器人|ai))?|"
@@ -153,11 +153,14 @@ def _point_lookup(text: str) -> int | None:
 # ------------------------------------------------------------------------------------------------
 # locate ("X是第几条") and mentions ("哪几条提到X")
 
-_WHICH_ONE = r"(?:第几条|哪一条|哪条|哪一点|第几点|哪个条目|哪一个条目|哪一项|第几项|哪个部分|哪一部分|哪部分|哪一块|哪一段|哪段|哪里|哪儿|哪)"
+# Places in the plan's structure: a frame only counts as a clause look-up when it names one.
+_WHICH_ONE = r"(?:第几条|哪一条|哪条|哪一点|第几点|哪个条目|哪一个条目|哪一项|第几项|哪个部分|哪一部分|哪部分|哪一块|哪一段|哪段)"
 _SAID = r"(?:讲|说|写|规定|提|提到|涉及|谈到|讲到|说到|写到|关于|是关于|管|有关)"
 _LOCATE_PATTERNS = (
     # X是第几条 / X在哪一条里提到的 / X放在哪条了 / X写在哪部分
     rf"^(?P<x>.+?)(?:是|在|放在|写在|规定在|出现在|位于|属于|归)?(?:文件)?(?:的)?{_WHICH_ONE}(?:里|中|里面|当中)?{_SAID}?(?:的|了|过)?(?:呀|啊|呢|吗)?$",
+    # X写在哪 / X放在哪里了
+    rf"^(?P<x>.+?)(?:写在|放在|规定在|出现在|提到在)(?:文件)?(?:的)?(?:哪里|哪儿|哪)(?:了|呢|呀)?$",
     # 哪条讲X / 第几条是关于X的
     rf"^(?:请问)?(?:文件)?(?:里|中)?{_WHICH_ONE}(?:是|里|中)?{_SAID}(?:的|了)?(?:是)?(?P<x>.+?)(?:的|那条|的内容|的规定)?$",
     # 关于X的规定在哪 / 关于X的那条是第几条
@@ -186,14 +189,32 @@ _MENTION_RES = [
 _TERM_STRIP = " “”\"'《》「」‘’:：,，"
 
 
+_TERM_PREFIXES = ("关于", "有关", "讲的是", "讲", "说的是", "说", "是", "的", "about ", "the ")
+_TERM_SUFFIXES = ("那句话", "那段话", "那句", "这条", "的相关内容", "相关内容", "的内容", "的规定", "的要求", "规定", "要求", "相关", "方面", "的问题", "这个事",
+                  "这事", "这块", "这一块", "的事", "的那条", "那条", "那一条", "那段", "内容", "的", "部分", "工作要点")
+
+
+def _clean_term(term: str) -> str:
+    """"关于“两个只增不减”的规定" → "两个只增不减": the frame words around the thing looked for."""
+    while True:
+        before = term
+        term = term.strip(_TERM_STRIP)
+        for prefix in _TERM_PREFIXES:
+            if term.startswith(prefix) and len(term) > len(prefix) + 1:
+                term = term[len(prefix):]
+        for suffix in _TERM_SUFFIXES:
+            if term.endswith(suffix) and len(term) > len(suffix) + 1:
+                term = term[: -len(suffix)]
+        if term == before:
+            return term
+
+
 def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
     for pattern in patterns:
         m = pattern.match(text)
         if m:
-            term = m.group("x").strip(_TERM_STRIP)
-            term = re.sub(r"^(?:关于|有关|讲|说|的)|(?:的内容|的规定|相关内容|相关|方面|的问题|这个事|这事|这块|这一块|的事)$", "", term)
-            term = term.strip(_TERM_STRIP)
-            if term and not re.fullmatch(r"(?:这|那|它|this|that|it)", term):
+            term = _clean_term(m.group("x"))
+            if term and not re.fullmatch(r"(?:这|那|它|this|that|it|什么|啥)", term):
                 return term
     return None
 
@@ -244,7 +265,7 @@ def follow_up_kind(text: str) -> FollowUp | None:
 # question part vs. personal context, and several questions in one message
 
 _QUESTION_CUE_RE = re.compile(
-    r"[吗么嘛呢?？]|什么|啥|怎么|怎样|咋|如何|哪|多少|几[个年岁天月号点条次门所]|是否|能不能|可不可以|可以不|会不会|有没有|"
+    r"[吗么嘛呢?？]|什么|啥|怎么|怎样|咋|如何|哪|多少|(?<![十百])几[个年岁天月号点条次门所]|是否|能不能|可不可以|可以不|会不会|有没有|"
     r"要不要|用不用|需不需要|是不是|行不行|算不算|给不给|让不让|管不管|收不收|还能|能否|请问|想问|想知道|求问|问下|问一下"
     r"|\b(?:what|how|when|where|which|who|why|is|are|can|could|do|does|will|should|any)\b"
 )
@@ -301,7 +322,10 @@ def _year(text: str) -> str | None:
 def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     """One question (not split further)."""
     bare = text.strip(_END_PUNCT)
-    if (number := _point_lookup(bare)) is not None:
+    number = _point_lookup(bare)
+    if number is None and not bare.isascii():
+        number = _point_lookup(re.sub(r"\s+", "", bare))  # "第 9 条"
+    if number is not None:
         return Intent("point", text, query=bare, point=number, lang=lang)
     if (term := _match_term(_MENTION_RES, bare)) is not None:
         return Intent("mentions", text, query=term, lang=lang)

