@@ -155,17 +155,13 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     from bot.corpus import CorpusError, load_corpus
     from bot.report import build_report, format_csv, format_json, format_text, plot
-    from bot.storage import SqliteQueryLog, sqlite_path
+    from bot.storage import open_query_log
 
-    path = sqlite_path(settings.resolved_database_url)
-    if not path.exists():
-        raise UserError(f"no query log at {path} yet; it is created when the bot answers its first question "
-                        "(set POLICYBOT_DATABASE_URL to read another one)")
     try:
         corpus = load_corpus(settings.corpus_dir)
     except CorpusError:
         corpus = None  # titles are a convenience; the figures do not need them
-    log = SqliteQueryLog(path, settings.hash_salt.get_secret_value(), settings.retention_days)
+    log = open_query_log(settings, read_only=True)
     try:
         report = build_report(log, days=args.days, limit=args.limit, corpus=corpus)
     finally:
@@ -179,6 +175,32 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     if args.plot:
         plot(report, args.plot)
         print(f"plot written to {args.plot}", file=sys.stderr)
+    return 0
+
+
+def cmd_teach(settings: Settings, args: argparse.Namespace) -> int:
+    """Add a question to the bank of the point that answers it, then rebuild the index."""
+    from bot.bank import BankError, teach
+    from bot.corpus import load_corpus
+
+    corpus = load_corpus(settings.corpus_dir)
+    docs = [d for d in corpus.documents if args.doc in (None, d.doc_id)]
+    if not docs:
+        raise UserError(f"no plan {args.doc!r} in {settings.corpus_dir}; "
+                        f"plans: {', '.join(d.doc_id for d in corpus.documents)}")
+    if len(docs) > 1:
+        raise UserError("several plans are loaded; say which with --doc (one of: "
+                        f"{', '.join(d.doc_id for d in docs)})")
+    try:
+        entry = teach(settings.corpus_dir, docs[0], args.question, args.point)
+    except BankError as e:
+        raise UserError(str(e)) from e
+    print(f"taught: {entry.question} → point {entry.point} ({docs[0].doc_id})")
+    if not args.no_build:
+        from bot.service import Resources
+
+        index = Resources.load(settings).build()
+        print(f"index rebuilt: {index.meta['unit_counts'].get('question', 0)} bank questions")
     return 0
 
 
@@ -251,6 +273,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", type=Path, metavar="FILE.png", help="also draw questions per day and top points")
     p.set_defaults(func=cmd_report)
 
+    p = sub.add_parser("teach", help="teach the bot how people ask: add a question to a point's bank")
+    p.add_argument("question", help="the question as people ask it (quote it)")
+    p.add_argument("point", type=int, help="the point that answers it (0 = the header)")
+    p.add_argument("--doc", help="the plan (its file name without extension) when several are loaded")
+    p.add_argument("--no-build", action="store_true", help="do not rebuild the index now")
+    p.set_defaults(func=cmd_teach)
+
     p = sub.add_parser("run", help="build if needed, then serve Telegram (token set) or chat")
     p.set_defaults(func=cmd_run)
     return parser
@@ -261,9 +290,10 @@ def _known_errors() -> tuple[type[BaseException], ...]:
     from bot.embedding import EmbeddingError
     from bot.evaluation import LabelledSetError
     from bot.index import PolicyIndexError
+    from bot.bank import BankError
     from bot.storage import StorageError
 
-    return (UserError, CorpusError, EmbeddingError, LabelledSetError, PolicyIndexError, StorageError)
+    return (UserError, BankError, CorpusError, EmbeddingError, LabelledSetError, PolicyIndexError, StorageError)
 
 
 def _settings_error(e: ValidationError) -> str:

@@ -190,16 +190,27 @@ class Composer:
         blocks.append(self.source([doc.doc_id], lang))
         return Answer(intent.text, "answered", tuple(blocks), citations, "document", lang)
 
-    def full_point(self, doc_id: str, number: int, intent: Intent | None = None) -> Answer | None:
+    def full_point(self, doc_id: str, number: int, lang: Lang = "zh", question: str = "") -> Answer | None:
         """The whole text of one point (/point N, 第8条, 全文 and deep links); None when it does not exist."""
         doc = self.corpus.document(doc_id)
         point = doc.point(number) if doc else None
         if doc is None or point is None:
             return None
-        lang = intent.lang if intent else "zh"
         blocks = (*self.heading(doc, point, lang), Block("body", point.text), self.source([doc.doc_id], lang))
         citation = Citation(doc.doc_id, doc.title, point.number, point.section, point.title, 1.0, point.sentences)
-        return Answer(intent.text if intent else P.point_label(number), "answered", blocks, (citation,), "point", lang)
+        return Answer(question or P.point_label(number, lang=lang), "answered", blocks, (citation,), "point", lang)
+
+    def points_list(self, doc_id: str, numbers: list[int], lang: Lang = "zh") -> Answer:
+        """Several points of one plan, each with its first sentence (the 相关条目 button)."""
+        doc = self.corpus.document(doc_id)
+        points = [p for p in (doc.point(n) for n in numbers) if p is not None] if doc else []
+        if doc is None or not points:
+            return Answer("", "not_found", (Block("note", P.say("expired", lang, list=self.list_command)),), lang=lang)
+        blocks = [Block("heading", P.say("related_button", lang))]
+        blocks += [Block("item", P.item(self.label(doc, p, lang), p.title, (p.sentences or (p.title,))[0])) for p in points]
+        citations = tuple(Citation(doc.doc_id, doc.title, p.number, p.section, p.title, 1.0, p.sentences[:1])
+                          for p in points)
+        return Answer("", "answered", (*blocks, self.source([doc.doc_id], lang)), citations, "related", lang)
 
     def no_point(self, intent: Intent, number: int, doc: Document) -> Answer:
         last = max(p.number for p in doc.points)

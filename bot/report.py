@@ -1,5 +1,6 @@
-"""`policybot report`: what staff need from the query log — unanswered questions, disliked answers,
-most asked points, per day and per week. Plain text, JSON, CSV, and a PNG plot."""
+"""`policybot report`: what staff need from the query log — unanswered questions (each with the
+``policybot teach`` command that would teach it), disliked answers, most asked points, per day and
+per week. Plain text, JSON, CSV, and a PNG plot. The log is opened read-only: a report never writes."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.corpus import Corpus
-from bot.storage import SqliteQueryLog
+import shlex
+
+from bot import presentation as P
+from bot.storage import QueryLog
 
 
 @dataclass
@@ -34,7 +38,7 @@ class StaffReport:
     until: str
     days: list[Period] = field(default_factory=list)
     weeks: list[Period] = field(default_factory=list)
-    not_found: list[dict[str, Any]] = field(default_factory=list)
+    unanswered: list[dict[str, Any]] = field(default_factory=list)
     disliked: list[dict[str, Any]] = field(default_factory=list)
     top_points: list[dict[str, Any]] = field(default_factory=list)
 
@@ -55,7 +59,7 @@ class StaffReport:
             "total": {**asdict(total), "not_found_rate": total.not_found_rate},
             "days": [{**asdict(d), "not_found_rate": d.not_found_rate} for d in self.days],
             "weeks": [{**asdict(w), "not_found_rate": w.not_found_rate} for w in self.weeks],
-            "not_found_questions": self.not_found,
+            "unanswered_questions": self.unanswered,
             "most_disliked_answers": self.disliked,
             "most_asked_points": self.top_points,
         }
@@ -64,17 +68,20 @@ class StaffReport:
 def _point_label(corpus: Corpus | None, doc_id: str | None, number: int | None) -> tuple[str, str]:
     if number is None:
         return "", ""
-    label = f"第{number}条" if number else "文件头"
     if corpus is None:
-        return label, ""
+        return P.point_label(number), ""
     point = corpus.point(doc_id or "", number)
-    title = point.title if point else "（当前 corpus/ 中已没有这一条）"
-    if len(corpus.documents) > 1 and (doc := corpus.document(doc_id or "")):
-        label = f"《{doc.title}》{label}"
-    return label, title
+    doc = corpus.document(doc_id or "")
+    label = P.point_label(number, doc.title if doc and len(corpus.documents) > 1 else "")
+    return label, point.title if point else "?"
 
 
-def build_report(log: SqliteQueryLog, days: int = 30, limit: int = 10, corpus: Corpus | None = None,
+def teach_command(question: str, point: int | None) -> str:
+    """The command that teaches the bank this question (the point a guess: the closest one cited)."""
+    return f"policybot teach {shlex.quote(question)} {point if point is not None else 'N'}"
+
+
+def build_report(log: QueryLog, days: int = 30, limit: int = 10, corpus: Corpus | None = None,
                  today: date | None = None) -> StaffReport:
     today = today or datetime.now().astimezone().date()
     since = today - timedelta(days=days - 1)
@@ -94,12 +101,14 @@ def build_report(log: SqliteQueryLog, days: int = 30, limit: int = 10, corpus: C
         week.thumbs_up += period.thumbs_up
         week.thumbs_down += period.thumbs_down
     report.weeks = list(weeks.values())
-    report.not_found = [{"question": r["question"], "times": r["times"], "last_day": r["last_day"]}
-                        for r in log.not_found(since.isoformat(), limit)]
+    report.unanswered = [{"question": r["question"], "times": r["times"], "last_day": r["last_day"],
+                          "status": r["status"], "teach": teach_command(r["question"], r["top_point"])}
+                         for r in log.unanswered(since.isoformat(), limit)]
     for r in log.disliked(since.isoformat(), limit):
         label, title = _point_label(corpus, r["top_doc"], r["top_point"])
         report.disliked.append({"question": r["question"], "point": r["top_point"], "label": label, "title": title,
-                                "thumbs_down": r["thumbs_down"], "thumbs_up": r["thumbs_up"]})
+                                "thumbs_down": r["thumbs_down"], "thumbs_up": r["thumbs_up"],
+                                "teach": teach_command(r["question"], None)})
     for r in log.top_points(since.isoformat(), limit):
         label, title = _point_label(corpus, r["top_doc"], r["top_point"])
         report.top_points.append({"doc": r["top_doc"], "point": r["top_point"], "label": label, "title": title,
@@ -113,26 +122,29 @@ def _rate(value: float | None) -> str:
 
 def format_text(report: StaffReport) -> str:
     t = report.total
+    w = P.REPORT
+    week, day, questions, missing, rate, up, down = w["columns"]
+    head = f"{questions:>6}{missing:>8}{rate:>7}{up:>6}{down:>6}"
     lines = [
-        f"政策问答机器人使用报告  {report.since} – {report.until}",
-        f"问题 {t.questions} 个，未找到 {t.not_found} 个（{_rate(t.not_found_rate)}），"
-        f"反馈 👍 {t.thumbs_up} / 👎 {t.thumbs_down}",
-        "",
-        "按周（周一起）：",
-        f"  {'周':<12}{'问题':>6}{'未找到':>8}{'比例':>7}{'👍':>6}{'👎':>6}",
+        w["title"].format(since=report.since, until=report.until),
+        w["summary"].format(questions=t.questions, not_found=t.not_found, rate=_rate(t.not_found_rate),
+                            related=sum(1 for r in report.unanswered if r["status"] == "related"),
+                            up=t.thumbs_up, down=t.thumbs_down),
+        "", w["weeks"], f"  {week:<12}{head}",
     ]
-    lines += [f"  {w.start:<12}{w.questions:>6}{w.not_found:>8}{_rate(w.not_found_rate):>7}{w.thumbs_up:>6}"
-              f"{w.thumbs_down:>6}" for w in report.weeks if w.questions]
-    lines += ["", "按天（有提问的日子）：", f"  {'日期':<12}{'问题':>6}{'未找到':>8}{'比例':>7}{'👍':>6}{'👎':>6}"]
-    lines += [f"  {d.start:<12}{d.questions:>6}{d.not_found:>8}{_rate(d.not_found_rate):>7}{d.thumbs_up:>6}"
-              f"{d.thumbs_down:>6}" for d in report.days if d.questions]
-    lines += ["", "最常见的未找到问题（文件可能需要补充或说明）："]
-    lines += [f"  {r['times']:>4}×  {r['question']}" for r in report.not_found] or ["  （无）"]
-    lines += ["", "👎 最多的回答："]
-    lines += [f"  👎{r['thumbs_down']} 👍{r['thumbs_up']}  {r['label']} {r['title']}  ← “{r['question']}”"
-              for r in report.disliked] or ["  （无）"]
-    lines += ["", "被问得最多的条目："]
-    lines += [f"  {r['times']:>4}×  {r['label']} {r['title']}" for r in report.top_points] or ["  （无）"]
+    lines += [f"  {p.start:<12}{p.questions:>6}{p.not_found:>8}{_rate(p.not_found_rate):>7}{p.thumbs_up:>6}"
+              f"{p.thumbs_down:>6}" for p in report.weeks if p.questions]
+    lines += ["", w["days"], f"  {day:<12}{head}"]
+    lines += [f"  {p.start:<12}{p.questions:>6}{p.not_found:>8}{_rate(p.not_found_rate):>7}{p.thumbs_up:>6}"
+              f"{p.thumbs_down:>6}" for p in report.days if p.questions]
+    lines += ["", w["unanswered"]]
+    lines += [f"  {r['times']:>4}×  {r['question']}  ({r['status']})\n        {r['teach']}"
+              for r in report.unanswered] or [f"  {w['none']}"]
+    lines += ["", w["disliked"]]
+    lines += [f"  👎{r['thumbs_down']} 👍{r['thumbs_up']}  {r['label']} {r['title']}  ← {P.quote(r['question'])}\n"
+              f"        {r['teach']}" for r in report.disliked] or [f"  {w['none']}"]
+    lines += ["", w["top"]]
+    lines += [f"  {r['times']:>4}×  {r['label']} {r['title']}" for r in report.top_points] or [f"  {w['none']}"]
     return "\n".join(lines)
 
 
@@ -145,8 +157,8 @@ def format_csv(report: StaffReport) -> str:
         writer.writerow(["day", d.start, d.questions, d.not_found, d.thumbs_up, d.thumbs_down, ""])
     for w in report.weeks:
         writer.writerow(["week", w.start, w.questions, w.not_found, w.thumbs_up, w.thumbs_down, ""])
-    for r in report.not_found:
-        writer.writerow(["not_found", r["question"], r["times"], "", "", "", r["last_day"]])
+    for r in report.unanswered:
+        writer.writerow([r["status"], r["question"], r["times"], "", "", "", r["teach"]])
     for r in report.disliked:
         writer.writerow(["disliked", r["label"], "", "", r["thumbs_up"], r["thumbs_down"], r["question"]])
     for r in report.top_points:

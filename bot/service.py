@@ -168,7 +168,7 @@ class PolicyService:
             case "several":
                 return self._several(engine, intent)
             case "follow_up" if intent.follow == "elaborate" and intent.topic is not None:
-                full = composer.full_point(intent.topic.doc_id, intent.topic.point, intent)
+                full = composer.full_point(intent.topic.doc_id, intent.topic.point, intent.lang, intent.text)
                 if full is not None:
                     return composer.in_context(full, intent.topic.question)
         decision = self.decide(engine, intent)
@@ -200,7 +200,7 @@ class PolicyService:
     def _point(self, engine: Engine, intent: Intent) -> Answer:
         doc = self._document(engine, intent)
         number = max(p.number for p in doc.points) if intent.point == LAST_POINT else intent.point or 0
-        full = engine.composer.full_point(doc.doc_id, number, intent)
+        full = engine.composer.full_point(doc.doc_id, number, intent.lang, intent.text)
         return full if full is not None else engine.composer.no_point(intent, number, doc)
 
     def _several(self, engine: Engine, intent: Intent) -> Answer:

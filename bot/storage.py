@@ -1,6 +1,7 @@
-"""Query log and feedback, in SQLite (the embedded default). Everything storage-specific is here.
+"""Query log and feedback behind one ``QueryLog`` protocol; SQLite is the embedded default.
 
-- Every answered question: time, chat type, found / not found, cited points, latency.
+- Every answered question: time, chat type, status (answered / related / not_found / …), cited
+  points, latency.
 - Every 👍 / 👎, linked to the answer it rates.
 - Chat and user ids are stored only as salted hashes; rows older than the retention period are pruned.
 
@@ -22,7 +23,7 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from bot.compose import Answer
@@ -65,7 +66,13 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX feedback_answer ON feedback(answer_id);
     """,
+    # 2: the three-tier status (answered / related / not_found, or smalltalk / empty).
+    """
+    ALTER TABLE questions ADD COLUMN status TEXT;
+    UPDATE questions SET status = CASE WHEN found = 1 THEN 'answered' ELSE 'not_found' END;
+    """,
 )
+UNANSWERED = ("not_found", "related")  # statuses the staff report lists for teaching
 
 
 class StorageError(RuntimeError):
@@ -74,23 +81,14 @@ class StorageError(RuntimeError):
 
 @dataclass(frozen=True)
 class Stats:
+    """Numbers only; ``bot/presentation.py`` has the words."""
+
     today: int
     today_not_found: int
     week: int
     week_not_found: int
     thumbs_up: int
     thumbs_down: int
-
-    @staticmethod
-    def _rate(part: int, whole: int) -> str:
-        return f"{part / whole:.0%}" if whole else "–"
-
-    def as_text(self) -> str:
-        return (
-            f"今天：{self.today} 个问题，未找到 {self.today_not_found}（{self._rate(self.today_not_found, self.today)}）\n"
-            f"近7天：{self.week} 个问题，未找到 {self.week_not_found}（{self._rate(self.week_not_found, self.week)}）\n"
-            f"反馈（近7天）：👍 {self.thumbs_up} · 👎 {self.thumbs_down}"
-        )
 
 
 def sqlite_path(url: str) -> Path:
@@ -105,39 +103,74 @@ def sqlite_path(url: str) -> Path:
     return Path(url)
 
 
-class QueryLog:
-    """Interface of the query log; ``NullQueryLog`` and ``SqliteQueryLog`` implement it."""
+class QueryLog(Protocol):
+    """What the channels write and the staff report reads. ``SqliteQueryLog`` is the embedded
+    default; ``NullQueryLog`` keeps nothing."""
+
+    def record_answer(self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str,
+                      answer: Answer) -> None: ...
+
+    def record_feedback(self, answer_id: str, positive: bool, user_id: int | None) -> None: ...
+
+    def question_for(self, answer_id: str) -> str | None:
+        """The question an answer replied to (for /teach), or None when unknown."""
+        ...
+
+    def stats(self) -> Stats | None: ...
+
+    def daily(self, since_day: str) -> list[dict[str, Any]]: ...
+
+    def unanswered(self, since_day: str, limit: int) -> list[dict[str, Any]]: ...
+
+    def disliked(self, since_day: str, limit: int) -> list[dict[str, Any]]: ...
+
+    def top_points(self, since_day: str, limit: int) -> list[dict[str, Any]]: ...
+
+    def close(self) -> None: ...
+
+
+class NullQueryLog:
+    """The log when none is wanted (tests, one-off CLI questions): keeps nothing, reports nothing."""
 
     def record_answer(self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str,
                       answer: Answer) -> None:
-        raise NotImplementedError
+        pass
 
     def record_feedback(self, answer_id: str, positive: bool, user_id: int | None) -> None:
-        raise NotImplementedError
+        pass
 
-    def stats(self) -> str:
-        raise NotImplementedError
+    def question_for(self, answer_id: str) -> str | None:
+        return None
+
+    def stats(self) -> Stats | None:
+        return None
+
+    def daily(self, since_day: str) -> list[dict[str, Any]]:
+        return []
+
+    def unanswered(self, since_day: str, limit: int) -> list[dict[str, Any]]:
+        return []
+
+    def disliked(self, since_day: str, limit: int) -> list[dict[str, Any]]:
+        return []
+
+    def top_points(self, since_day: str, limit: int) -> list[dict[str, Any]]:
+        return []
 
     def close(self) -> None:
         pass
 
 
-class NullQueryLog(QueryLog):
-    def record_answer(self, *args: Any, **kwargs: Any) -> None:
-        pass
+class SqliteQueryLog:
+    """The SQLite query log. ``read_only`` opens an existing file for reports: it never migrates,
+    prunes or writes (SQLite's own ``mode=ro`` enforces it)."""
 
-    def record_feedback(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def stats(self) -> str:
-        return "查询日志未启用。"
-
-
-class SqliteQueryLog(QueryLog):
-    def __init__(self, path: Path, salt: str, retention_days: int = 180) -> None:
+    def __init__(self, path: Path, salt: str, retention_days: int = 180, read_only: bool = False) -> None:
         self.path = path
         self.salt = salt
         self.retention_days = retention_days
+        self.read_only = read_only
+        self._schema = 0
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = None
         self._inode: tuple[int, int] | None = None
@@ -147,18 +180,28 @@ class SqliteQueryLog(QueryLog):
         self._last_prune = 0.0
         with self._lock:
             self._connect()  # fail loudly at start: a bad path is a configuration error
-            self._prune()
+            if not read_only:
+                self._prune()
 
     # -- connection ---------------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
+        if self.read_only:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT,
+                                   check_same_thread=False, isolation_level=None)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise StorageError(f"{self.path} was written by a newer policybot (schema {version}); upgrade")
+            st = os.stat(self.path)
+            self._conn, self._inode, self._schema = conn, (st.st_dev, st.st_ino), version
+            return conn
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         self._migrate(conn)
         st = os.stat(self.path)
-        self._conn, self._inode = conn, (st.st_dev, st.st_ino)
+        self._conn, self._inode, self._schema = conn, (st.st_dev, st.st_ino), len(MIGRATIONS)
         return conn
 
     @staticmethod
@@ -192,6 +235,8 @@ class SqliteQueryLog(QueryLog):
 
     def _write(self, sql: str, params: tuple[Any, ...]) -> None:
         """Queue a row and flush; on failure keep it queued, log once, retry later."""
+        if self.read_only:
+            raise StorageError(f"{self.path} is open read-only (a report); it cannot record answers")
         with self._lock:
             self._pending.append((sql, params))
             self._flush_locked(force=False)
@@ -230,10 +275,10 @@ class SqliteQueryLog(QueryLog):
         top = answer.citations[0] if answer.citations else None
         self._write(
             "INSERT OR IGNORE INTO questions (answer_id, asked_at, day, chat_hash, user_hash, chat_type, question,"
-            " found, kind, points, top_doc, top_point, latency_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " found, kind, points, top_doc, top_point, latency_ms, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (answer_id, now, _day(now), self._hash(chat_id), self._hash(user_id), str(chat_type),
              answer.question[:1000], int(answer.found), answer.kind, json.dumps(points),
-             top.doc_id if top else None, top.point if top else None, round(answer.elapsed_ms, 3)),
+             top.doc_id if top else None, top.point if top else None, round(answer.elapsed_ms, 3), answer.status),
         )
 
     def record_feedback(self, answer_id: str, positive: bool, user_id: int | None) -> None:
@@ -267,16 +312,18 @@ class SqliteQueryLog(QueryLog):
 
     # -- reads --------------------------------------------------------------------------------
 
-    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
         with self._lock:
             conn = self._connection()
-            conn.row_factory = sqlite3.Row
-            try:
-                return conn.execute(sql, params).fetchall()
-            finally:
-                conn.row_factory = None
+            cursor = conn.execute(sql, params)
+            names = [d[0] for d in cursor.description or ()]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
 
-    def stats(self) -> str:
+    def question_for(self, answer_id: str) -> str | None:
+        rows = self.query("SELECT question FROM questions WHERE answer_id = ?", (answer_id,))
+        return rows[0]["question"] if rows else None
+
+    def stats(self) -> Stats:
         now = time.time()
         today = _day(now)
         week_start = _day(now - 6 * 86400)
@@ -289,9 +336,8 @@ class SqliteQueryLog(QueryLog):
             "SELECT SUM(f.positive = 1) AS up, SUM(f.positive = 0) AS down FROM feedback f WHERE f.at >= ?",
             (now - 7 * 86400,),
         )[0]
-        stats = Stats(rows["today"] or 0, rows["today_nf"] or 0, rows["week"] or 0, rows["week_nf"] or 0,
-                      fb["up"] or 0, fb["down"] or 0)
-        return stats.as_text()
+        return Stats(rows["today"] or 0, rows["today_nf"] or 0, rows["week"] or 0, rows["week_nf"] or 0,
+                     fb["up"] or 0, fb["down"] or 0)
 
     def close(self) -> None:
         with self._lock:
@@ -301,7 +347,7 @@ class SqliteQueryLog(QueryLog):
 
     # -- report queries (bot/report.py formats them) --------------------------------------------
 
-    def daily(self, since_day: str) -> list[sqlite3.Row]:
+    def daily(self, since_day: str) -> list[dict[str, Any]]:
         return self.query(
             "SELECT q.day, COUNT(*) AS questions, SUM(q.found = 0) AS not_found,"
             " COALESCE(SUM(f.up), 0) AS thumbs_up, COALESCE(SUM(f.down), 0) AS thumbs_down"
@@ -309,20 +355,25 @@ class SqliteQueryLog(QueryLog):
             " FROM feedback GROUP BY answer_id) f ON f.answer_id = q.answer_id"
             " WHERE q.day >= ? GROUP BY q.day ORDER BY q.day", (since_day,))
 
-    def not_found(self, since_day: str, limit: int) -> list[sqlite3.Row]:
+    def unanswered(self, since_day: str, limit: int) -> list[dict[str, Any]]:
+        """Questions answered not_found or only related, most frequent first, with the top cited point."""
+        status = "COALESCE(status, CASE WHEN found = 1 THEN 'answered' ELSE 'not_found' END)" \
+            if self._schema >= 2 else "CASE WHEN found = 1 THEN 'answered' ELSE 'not_found' END"
         return self.query(
-            "SELECT lower(trim(question)) AS question, COUNT(*) AS times, MAX(day) AS last_day FROM questions"
-            " WHERE found = 0 AND kind != 'empty' AND day >= ? GROUP BY lower(trim(question))"
-            " ORDER BY times DESC, last_day DESC LIMIT ?", (since_day, limit))
+            f"SELECT lower(trim(question)) AS question, COUNT(*) AS times, MAX(day) AS last_day,"
+            f" MAX({status}) AS status, MAX(top_point) AS top_point FROM questions"
+            f" WHERE {status} IN ({','.join('?' * len(UNANSWERED))}) AND kind NOT IN ('empty', 'smalltalk')"
+            f" AND day >= ? GROUP BY lower(trim(question)) ORDER BY times DESC, last_day DESC LIMIT ?",
+            (*UNANSWERED, since_day, limit))
 
-    def disliked(self, since_day: str, limit: int) -> list[sqlite3.Row]:
+    def disliked(self, since_day: str, limit: int) -> list[dict[str, Any]]:
         return self.query(
             "SELECT q.question, q.top_doc, q.top_point, SUM(f.positive = 0) AS thumbs_down,"
             " SUM(f.positive = 1) AS thumbs_up FROM feedback f JOIN questions q ON q.answer_id = f.answer_id"
             " WHERE q.day >= ? GROUP BY q.answer_id HAVING thumbs_down > 0"
             " ORDER BY thumbs_down DESC, thumbs_up ASC LIMIT ?", (since_day, limit))
 
-    def top_points(self, since_day: str, limit: int) -> list[sqlite3.Row]:
+    def top_points(self, since_day: str, limit: int) -> list[dict[str, Any]]:
         return self.query(
             "SELECT top_doc, top_point, COUNT(*) AS times FROM questions WHERE found = 1 AND day >= ?"
             " AND top_point IS NOT NULL GROUP BY top_doc, top_point ORDER BY times DESC, top_point LIMIT ?",
@@ -333,10 +384,14 @@ def _day(ts: float) -> str:
     return datetime.fromtimestamp(ts, tz=timezone.utc).astimezone().strftime("%Y-%m-%d")
 
 
-def open_query_log(settings: Settings) -> QueryLog:
+def open_query_log(settings: Settings, read_only: bool = False) -> QueryLog:
+    """The configured log; ``read_only`` for reports: the file must exist and is never changed."""
     path = sqlite_path(settings.resolved_database_url)
+    if read_only and not path.exists():
+        raise StorageError(f"no query log at {path} yet; it is created when the bot answers its first question "
+                           "(set POLICYBOT_DATABASE_URL to read another one)")
     try:
-        return SqliteQueryLog(path, settings.hash_salt.get_secret_value(), settings.retention_days)
+        return SqliteQueryLog(path, settings.hash_salt.get_secret_value(), settings.retention_days, read_only)
     except (sqlite3.Error, OSError) as e:
         raise StorageError(f"cannot open the query log at {path} ({e}); check POLICYBOT_DATABASE_URL") from e
 
