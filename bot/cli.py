@@ -122,7 +122,7 @@ def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.console import run_console
+    from bot.channels.console import run_console
     from bot.storage import open_query_log
 
     return run_console(_service(settings, build_if_needed=args.build), sys.stdin, sys.stdout,
@@ -205,7 +205,7 @@ def cmd_teach(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.telegram_app import serve
+    from bot.channels.telegram import serve
 
     if settings.telegram_token is None:
         raise UserError("POLICYBOT_TELEGRAM_TOKEN is not set; create a bot with @BotFather and put its token "
@@ -217,10 +217,10 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     """Build the index when needed, then serve Telegram when a token is configured, else chat."""
     service = _service(settings, build_if_needed=True)
     if settings.telegram_token is not None:
-        from bot.telegram_app import serve
+        from bot.channels.telegram import serve
 
         return serve(settings, service)
-    from bot.console import run_console
+    from bot.channels.console import run_console
     from bot.storage import open_query_log
 
     print("POLICYBOT_TELEGRAM_TOKEN is not set: starting the console chat instead of the Telegram bot.",

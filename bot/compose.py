@@ -152,7 +152,7 @@ class Composer:
         citations = []
         for hit in decision.hits:
             doc, point = self._point(hit.doc_id, hit.point)
-            sentence = self.quoted_sentences(hit)[0]
+            sentence = hit.evidence[0].text if hit.evidence else point.title  # the best-matching sentence
             blocks.append(Block("item", P.item(self.label(doc, point, lang), point.title, sentence)))
             citations.append(self.citation(hit, (sentence,)))
         blocks.append(self.source([c.doc_id for c in citations], lang))

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.corpus import Corpus
-import shlex
+import re
 
 from bot import presentation as P
 from bot.storage import QueryLog
@@ -78,7 +78,10 @@ def _point_label(corpus: Corpus | None, doc_id: str | None, number: int | None) 
 
 def teach_command(question: str, point: int | None) -> str:
     """The command that teaches the bank this question (the point a guess: the closest one cited)."""
-    return f"policybot teach {shlex.quote(question)} {point if point is not None else 'N'}"
+    # Double quotes keep Chinese readable (shlex.quote would wrap it in single quotes); escape what a
+    # shell expands inside them.
+    escaped = re.sub(r'(["\\$`])', r"\\\1", question)
+    return f'policybot teach "{escaped}" {point if point is not None else "N"}'
 
 
 def build_report(log: QueryLog, days: int = 30, limit: int = 10, corpus: Corpus | None = None,

@@ -27,6 +27,17 @@ DEV_SET = Path(os.environ.get("POLICYBOT_DEV_SET", REPO.parent / "shared" / "eva
 POLICYBOT = Path(sys.executable).parent / "policybot"
 
 
+# Fixtures that load the real model or index: tests using them are the slow tier ("model" marker),
+# everything else runs in `make test-fast`.
+MODEL_FIXTURES = {"resources", "index_dir", "service", "resources_for", "run_cli"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
+
+
 def clean_env(**settings: str) -> dict[str, str]:
     """This process's environment without any POLICYBOT_* variable, plus ``settings``: a CLI
     subprocess then sees exactly the configuration a test gives it."""

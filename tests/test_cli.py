@@ -12,7 +12,9 @@ CITATION_KEYS = {"doc", "doc_title", "point", "section", "title", "score", "sent
 
 
 def _check_schema(obj: dict) -> None:
-    assert set(obj) == {"question", "found", "answer", "citations", "elapsed_ms"}
+    assert set(obj) == {"question", "status", "found", "kind", "answer", "citations", "confidence", "elapsed_ms"}
+    assert obj["status"] in {"answered", "related", "not_found", "smalltalk", "empty"}
+    assert obj["found"] is (obj["status"] == "answered")
     assert isinstance(obj["found"], bool) and isinstance(obj["answer"], str) and obj["answer"]
     assert isinstance(obj["elapsed_ms"], float | int) and obj["elapsed_ms"] >= 0
     for c in obj["citations"]:
@@ -47,6 +49,7 @@ def test_ask_batch_from_stdin_answers_each_line_in_order(run_cli) -> None:
     for r in rows:
         _check_schema(r)
     assert [r["found"] for r in rows] == [True, False, True]
+    assert [r["status"] for r in rows] == ["answered", "not_found", "answered"]
     assert rows[1]["citations"] == []
     assert rows[0]["citations"][0]["point"] == 8 and rows[2]["citations"][0]["point"] == 18
 
@@ -89,7 +92,8 @@ def test_eval_prints_the_figures(run_cli, tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "R@1: 1.000" in out and "R@3: 1.000" in out and "MRR: 1.000" in out
-    assert "out-of-scope rejected: 1/1" in out and "in-scope falsely rejected: 0/2" in out
+    assert "in scope:     answered 2/2   related 0/2   not_found 0/2   confident wrong 0/2" in out
+    assert "out of scope: answered 0/1" in out
     assert "must-facts: 1/1" in out and "misses: 0" in out
     assert "number" in out and "oos" in out
 

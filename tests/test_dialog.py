@@ -1,30 +1,9 @@
+"""Follow-ups, mentions and the console chat: chat context over the real pipeline."""
+
 from __future__ import annotations
 
-import pytest
-
-from bot.dialog import Conversations, Topic, follow_up_kind, mention_term
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("具体怎么做？", "elaborate"), ("详细说说", "elaborate"), ("还有呢", "elaborate"), ("全文", "elaborate"),
-        ("tell me more", "elaborate"),
-        ("那幼儿园呢？", "ellipsis"), ("那高中呢", "ellipsis"), ("what about kindergartens?", "ellipsis"),
-        ("大班额比例是多少", None), ("职普比", None), ("孩子想学门手艺，可以去哪", None), ("", None),
-    ],
-)
-def test_follow_up_kind(text: str, kind: str | None) -> None:
-    assert follow_up_kind(text) == kind
-
-
-@pytest.mark.parametrize(
-    ("text", "term"),
-    [("哪几条提到了大班额", "大班额"), ("哪些条目涉及职普比？", "职普比"), ("大班额在哪几条", "大班额"),
-     ("which points mention 职普比", "职普比"), ("大班额比例是多少", None), ("哪些学校要改扩建", None)],
-)
-def test_mention_term(text: str, term: str | None) -> None:
-    assert mention_term(text) == term
+from bot.dialog import Conversations
+from bot.understand import Topic
 
 
 def test_conversations_expire_and_stay_bounded() -> None:
@@ -61,7 +40,7 @@ def test_follow_ups_are_per_chat_and_need_a_topic(service) -> None:
 
 def test_which_points_mention_lists_all_of_them(service) -> None:
     answer = service.ask("哪几条提到了大班额")
-    assert answer.found and answer.kind == "list"
+    assert answer.found and answer.kind == "mentions"
     assert [c.point for c in answer.citations] == [8, 20]
     assert "第8条" in answer.text and "第20条" in answer.text and "义务教育化解大班额" in answer.text
     nothing = service.ask("哪几条提到了信用卡")
@@ -71,7 +50,7 @@ def test_which_points_mention_lists_all_of_them(service) -> None:
 def test_console_chat_session(service) -> None:
     import io
 
-    from bot.console import run_console
+    from bot.channels.console import run_console
 
     stdin = io.StringIO("大班额比例是多少\n具体怎么做\n/point 99\n/point x\n/list\n\n/quit\n这行不会被读到\n")
     stdout = io.StringIO()

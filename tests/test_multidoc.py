@@ -50,8 +50,8 @@ def test_question_about_the_first_plan_still_finds_it(two_plan_service: PolicySe
 
 
 def test_same_point_number_in_two_plans_stays_distinct(two_plan_service: PolicyService) -> None:
-    first = two_plan_service.composer.full_point("qingsong-2022", 5)
-    other = two_plan_service.composer.full_point("yingtan-education-2021-work-plan", 5)
+    first = two_plan_service.engine.composer.full_point("qingsong-2022", 5)
+    other = two_plan_service.engine.composer.full_point("yingtan-education-2021-work-plan", 5)
     assert "食堂" in first.text and "青少年身心健康" in other.text
 
 

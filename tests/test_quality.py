@@ -1,4 +1,10 @@
-"""Answer quality on labelled sets, through the same path as `policybot eval`. Fails on regressions."""
+"""Answer quality on labelled sets, through the same path as `policybot eval`. Fails on regressions.
+
+Floors sit a little under the figures measured when they were set (README, "Measured figures"), so a
+change that makes the bot worse on any set fails here. dev.jsonl, everyday.jsonl, questions.jsonl and
+train_extra.jsonl are calibration data (in-sample); holdout2.jsonl and blind.jsonl were written blind
+and are never fitted or tuned on.
+"""
 
 from __future__ import annotations
 
@@ -6,47 +12,60 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import Report, evaluate, load_labelled
+from bot.evaluation import Figures, Report, evaluate, load_labelled
 from tests.conftest import DATA, DEV_SET
+
+EVERYDAY_SET = DEV_SET.parent / "everyday.jsonl"
 
 
 def _report(service, path: Path) -> Report:
-    def answer(question: str) -> tuple[bool, tuple[int, ...], str]:
+    def answer(question: str) -> tuple[str, tuple[int, ...], str]:
         a = service.ask(question)
-        return a.found, tuple(c.point for c in a.citations), a.text
+        return a.status, tuple(c.point for c in a.citations), a.text
 
     return evaluate(load_labelled(path), answer)
 
 
-@pytest.mark.skipif(not DEV_SET.exists(), reason="no dev set: ../shared/eval/dev.jsonl is not next to this "
-                    "checkout (set POLICYBOT_DEV_SET to its path)")
-def test_dev_set_meets_the_targets(service) -> None:
-    o = _report(service, DEV_SET).overall
-    assert o.recall_at_1 >= 0.95
-    assert o.recall_at_3 >= 0.99
-    assert o.oos_rejected == o.oos  # every out-of-scope question refused
-    assert o.false_rejects == 0  # no in-scope question refused
-    assert o.must_rate >= 0.95
+def _check(o: Figures, min_r1: float, min_answered: float, max_not_found: float, max_wrong: float,
+           max_oos_answered: float, min_friendly: float = 1.0) -> None:
+    """Only the figures appear in a failure message, never the questions (the blind set stays blind)."""
+    assert o.recall_at_1 >= min_r1
+    assert o.tiers["answered"] >= min_answered * o.in_scope
+    assert o.tiers["not_found"] <= max_not_found * o.in_scope
+    assert o.wrong <= max_wrong * o.in_scope
+    assert o.oos_tiers["answered"] <= max_oos_answered * o.oos
+    assert o.friendly >= min_friendly * o.smalltalk  # greetings get the friendly reply
 
 
-# Floors for our own sets (see README for the current figures). holdout2 was written blind and is
-# never used for fitting; questions.jsonl is part of the calibration data.
+@pytest.mark.skipif(not DEV_SET.exists(), reason="no ../shared/eval next to this checkout (set POLICYBOT_DEV_SET)")
 @pytest.mark.parametrize(
-    ("name", "min_r1", "min_r3", "max_oos_answered", "max_false_rejects", "min_must"),
+    ("name", "min_r1", "min_answered", "max_not_found", "max_wrong", "max_oos_answered"),
+    [("dev.jsonl", 0.97, 0.95, 0.0, 0.0, 0.0), ("everyday.jsonl", 0.90, 0.55, 0.03, 0.03, 0.07)],
+)
+def test_shared_sets_hold_their_floors(service, name: str, min_r1: float, min_answered: float,
+                                       max_not_found: float, max_wrong: float, max_oos_answered: float) -> None:
+    o = _report(service, DEV_SET.parent / name).overall
+    _check(o, min_r1, min_answered, max_not_found, max_wrong, max_oos_answered)
+    assert o.must_rate is None or o.must_rate >= 0.7
+
+
+@pytest.mark.parametrize(
+    ("name", "min_r1", "min_answered", "max_not_found", "max_wrong", "max_oos_answered"),
     [
-        ("questions.jsonl", 0.93, 0.96, 0, 5, 0.90),
-        ("holdout2.jsonl", 0.95, 0.97, 0, 2, 0.95),
-        ("holdout.jsonl", 0.83, 0.93, 3, 3, 0.90),
+        ("questions.jsonl", 0.96, 0.80, 0.02, 0.02, 0.0),
+        ("holdout.jsonl", 0.93, 0.75, 0.02, 0.02, 0.10),
+        ("holdout2.jsonl", 0.95, 0.85, 0.02, 0.02, 0.0),
     ],
 )
-def test_own_sets_hold_their_floors(service, name: str, min_r1: float, min_r3: float, max_oos_answered: int,
-                                    max_false_rejects: int, min_must: float) -> None:
-    o = _report(service, DATA / name).overall
-    assert o.recall_at_1 >= min_r1
-    assert o.recall_at_3 >= min_r3
-    assert o.oos - o.oos_rejected <= max_oos_answered
-    assert o.false_rejects <= max_false_rejects
-    assert o.must_rate >= min_must
+def test_own_sets_hold_their_floors(service, name: str, min_r1: float, min_answered: float, max_not_found: float,
+                                    max_wrong: float, max_oos_answered: float) -> None:
+    _check(_report(service, DATA / name).overall, min_r1, min_answered, max_not_found, max_wrong, max_oos_answered)
+
+
+def test_blind_set_holds_its_floor(service) -> None:
+    """Floors under the first run's figures (docs/blind-first-run.txt); never tuned on."""
+    o = _report(service, DATA / "blind.jsonl").overall
+    _check(o, 0.85, 0.60, 0.04, 0.02, 0.10, min_friendly=0.7)
 
 
 def test_report_breaks_figures_down_by_kind(service) -> None:

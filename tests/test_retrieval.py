@@ -12,9 +12,9 @@ from bot.retrieval import (
     bm25_normalized,
     fuse,
     has_number,
-    logistic,
     point_max,
 )
+from bot.features import logistic
 
 # --- the maths, on hand-built arrays --------------------------------------------------------------
 
@@ -124,20 +124,25 @@ def test_real_questions_find_the_right_point(service, question: str, point: int,
 @pytest.mark.parametrize("question", ["今天天气怎么样", "明天会下雨吗", "给我讲个笑话", "怎么申请信用卡"])
 def test_out_of_scope_questions_are_refused(service, question: str) -> None:
     answer = service.ask(question)
-    assert not answer.found
+    assert answer.status == "not_found"
     assert answer.citations == ()
     assert "没有找到" in answer.text
     assert "第" not in answer.text  # no citation at all
 
 
+def _retrieve(service, question: str):
+    return service.engine.retriever.search(service.search(service.understand(question)))
+
+
 def test_evidence_is_the_sentence_holding_the_number(service) -> None:
-    result = service.search("要建成几个市级职业教育专业教学资源库")
+    result = _retrieve(service, "要建成几个市级职业教育专业教学资源库")
     assert result.top.point == 17
     assert "建成1个市级职业教育专业教学资源库" in result.top.evidence[0].text
 
 
-def test_search_exposes_channel_scores_and_confidence(service) -> None:
-    result = service.search("七一表彰")
-    assert result.in_scope and 0.5 <= result.confidence <= 1.0
-    assert set(result.top.channels) >= {"dense", "words", "chars", "pinyin", "expansion", "fused"}
+def test_search_exposes_channel_scores_and_features(service) -> None:
+    result = _retrieve(service, "七一表彰")
+    assert set(result.top.channels) >= {"dense", "words", "chars", "pinyin", "expansion", "bank_dense", "fused"}
+    assert set(result.top.features) >= set(service.engine.retriever.params.features)
+    assert service.engine.retriever.params.confidence(result.top.features) >= 0.5
     assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)

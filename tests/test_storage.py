@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import bot.storage as storage
-from bot.answer import Answer, Block, Citation
+from bot.compose import Answer, Block, Citation
+from bot.presentation import stats_text
 from bot.storage import SqliteQueryLog, StorageError, sqlite_path
 
 DOC = "yingtan-education-2021-work-plan"
@@ -18,7 +19,7 @@ DOC = "yingtan-education-2021-work-plan"
 
 def _answer(found: bool = True, point: int = 8, question: str = "大班额比例") -> Answer:
     citations = (Citation(DOC, "标题", point, "三、", "题目", 0.9, ("句子",)),) if found else ()
-    return Answer(question, found, (Block("quote", "x"),), citations, 3.2, "answer" if found else "not_found")
+    return Answer(question, "answered" if found else "not_found", (Block("quote", "x"),), citations, elapsed_ms=3.2)
 
 
 @pytest.fixture
@@ -157,7 +158,10 @@ def test_stats_for_admins(log: SqliteQueryLog) -> None:
     log.record_answer("a", 1, 1, "private", _answer())
     log.record_answer("b", 2, 2, "group", _answer(found=False))
     log.record_feedback("a", True, 1)
-    text = log.stats()
+    stats = log.stats()
+    assert (stats.today, stats.today_not_found, stats.thumbs_up, stats.thumbs_down) == (2, 1, 1, 0)
+    text = stats_text(stats.today, stats.today_not_found, stats.week, stats.week_not_found, stats.thumbs_up,
+                      stats.thumbs_down)
     assert "今天：2 个问题，未找到 1（50%）" in text and "👍 1 · 👎 0" in text
 
 
@@ -173,12 +177,13 @@ def test_report_from_a_filled_log(log: SqliteQueryLog, service, tmp_path: Path) 
     log.record_feedback("q1", True, 5)
     report = build_report(log, days=7, corpus=service.corpus)
     assert report.total.questions == 8 and report.total.not_found == 2
-    assert report.not_found[0] == {"question": "天气怎么样", "times": 2, "last_day": report.until}
+    assert report.unanswered[0] == {"question": "天气怎么样", "times": 2, "last_day": report.until,
+                                    "status": "not_found", "teach": 'policybot teach "天气怎么样" N'}
     assert report.disliked[0]["thumbs_down"] == 2 and report.disliked[0]["label"] == "第8条"
     assert [(p["point"], p["times"]) for p in report.top_points] == [(8, 4), (10, 2)]
     assert report.top_points[0]["title"] == "推进城乡义务教育优质均衡发展"
     text = format_text(report)
-    assert "最常见的未找到问题" in text and "2×  天气怎么样" in text and "第8条 推进城乡义务教育优质均衡发展" in text
+    assert "未找到或 👎 的问题" in text and "2×  天气怎么样" in text and 'policybot teach "天气怎么样" N' in text and "第8条 推进城乡义务教育优质均衡发展" in text
     assert '"not_found_rate": 0.25' in format_json(report)
     assert format_csv(report).splitlines()[0].startswith("section,key")
     plot(report, tmp_path / "report.png")
@@ -197,4 +202,23 @@ def test_report_command(run_cli, tmp_path: Path) -> None:
     assert as_json.returncode == 0 and '"questions": 1' in as_json.stdout and (tmp_path / "p.png").exists()
     missing = run_cli("report", env={"POLICYBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'none.db'}"})
     assert missing.returncode == 1 and "no query log" in missing.stderr
+
+
+def test_report_is_read_only_and_never_prunes(tmp_path: Path) -> None:
+    """A report on a log with rows past the retention period leaves them where they are."""
+    from bot.report import build_report
+
+    db = tmp_path / "old.sqlite3"
+    log = SqliteQueryLog(db, salt="s", retention_days=30)
+    log.record_answer("old", 1, 1, "private", _answer())
+    log.close()
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE questions SET asked_at = asked_at - 400 * 86400")
+    before = db.read_bytes()
+    reader = SqliteQueryLog(db, salt="s", retention_days=30, read_only=True)
+    build_report(reader, days=7)
+    with pytest.raises(StorageError, match="read-only"):
+        reader.record_answer("new", 1, 1, "private", _answer())
+    reader.close()
+    assert _count(db) == 1 and db.read_bytes() == before
 
