@@ -69,12 +69,12 @@ class Answer:
         return "\n".join(b.text for b in self.blocks)
 
 
-class Composer:
+class Quoting:
+    """What every answer is built from: labels, headings, the source line, citations and quotes."""
+
     def __init__(self, corpus: Corpus, list_command: str = "/list") -> None:
         self.corpus = corpus
         self.list_command = list_command
-
-    # -- helpers --------------------------------------------------------------------------------
 
     @property
     def multi_doc(self) -> bool:
@@ -112,7 +112,10 @@ class Composer:
         chosen = [best] + [ev for ev in hit.evidence[1:] if best.score > 0 and ev.score >= SECOND_SENTENCE_RATIO * best.score]
         return tuple(ev.text for ev in sorted(chosen, key=lambda e: e.sentence))  # in the plan's order
 
-    # -- per intent -----------------------------------------------------------------------------
+
+
+class Composer(Quoting):
+    """One method per kind of answer."""
 
     def compose(self, intent: Intent, decision: Decision) -> Answer:
         """The answer to one searched intent (ask, locate, follow-up ellipsis)."""

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot import presentation as P
+
 logger = logging.getLogger(__name__)
 
 # File types read from corpus/. Anything else (e.g. a README) is skipped with a log line.
@@ -21,7 +23,7 @@ CORPUS_SUFFIXES = (".txt", ".md")
 # Files kept beside a plan that are not plans themselves: the question bank (bot/bank.py).
 COMPANION_SUFFIXES = (".questions.tsv",)
 
-HEADER_TITLE = "文件信息与总体思路"
+HEADER_TITLE = P.HEADER_TITLE
 
 _NOTICE_RE = re.compile(r"^关于(?:印发|下发|转发)?.*?《(?P<title>[^》]+)》.*通知$")
 _SECTION_RE = re.compile(r"^(?P<label>[一二三四五六七八九十]{1,3})[、.．]\s*(?P<title>\S.*)$")
@@ -39,6 +41,8 @@ _OPENERS = "（(“‘《「【"
 _CLOSERS = "）)”’》」】"
 _CLOSER_AFTER_END = "”’」）)"
 
+_SUMMARY_LINES = {"摘要", "摘 要"}  # a web page's summary block before the notice
+_TEN = "十"
 _CHINESE_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -179,118 +183,127 @@ def _point_title(body: str) -> str:
 
 
 def _section_number(label: str) -> int:
-    if label == "十":
+    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 二十三 → 23."""
+    ten = _TEN
+    if label == ten:
         return 10
-    if label.startswith("十"):
+    if label.startswith(ten):
         return 10 + _CHINESE_NUMERALS.get(label[1:], 0)
-    if label.endswith("十"):
+    if label.endswith(ten):
         return _CHINESE_NUMERALS.get(label[0], 0) * 10
-    if len(label) == 3 and label[1] == "十":
+    if len(label) == 3 and label[1] == ten:
         return _CHINESE_NUMERALS.get(label[0], 0) * 10 + _CHINESE_NUMERALS.get(label[2], 0)
     return _CHINESE_NUMERALS.get(label, 0)
 
 
-def parse_plan(raw: str, doc_id: str, source: str = "", sha256: str = "") -> Document:
-    """Parse one plan page. Raises CorpusError when no numbered work points are found."""
-    paras = _paragraphs(raw)
-    if not paras:
-        raise CorpusError(f"{source or doc_id}: the file is empty")
-
-    # 1. The formal notice starts the useful text; everything before it (summary block, the notice
-    #    repeated) is page noise. The plan body starts after the standalone title line.
+def _find_title(paras: list[str], name: str) -> tuple[str, list[str], list[str]]:
+    """(title, notice paragraphs, body paragraphs). The formal notice ("关于印发《…》的通知") starts the
+    useful text; everything before it (summary block, the notice repeated) is page noise. The plan
+    body starts after the standalone title line."""
     notice_at = next((i for i, p in enumerate(paras) if _NOTICE_RE.match(p)), None)
     if notice_at is not None:
         title = _NOTICE_RE.match(paras[notice_at]).group("title")  # type: ignore[union-attr]
         wanted = _compact(title)
         title_at = next((i for i in range(notice_at + 1, len(paras)) if _compact(paras[i]) == wanted), None)
-        if title_at is None:
-            # No title line: the notice ends with its date line (or is just the notice line).
-            date_at = next((i for i in range(notice_at + 1, len(paras)) if _DATE_RE.match(paras[i])), None)
-            title_at = date_at if date_at is not None else notice_at
-            notice_paras = paras[notice_at : title_at + 1]
-        else:
-            notice_paras = paras[notice_at:title_at]
-    else:
-        # No notice: skip a leading summary block and take the first remaining line as the title.
-        title_at = 0
-        while title_at < len(paras) and (paras[title_at] in {"摘要", "摘 要"} or _TRUNCATED_RE.search(paras[title_at])):
-            title_at += 1
-        if title_at >= len(paras):
-            raise CorpusError(f"{source or doc_id}: no plan text found")
-        title = paras[title_at].strip("《》")
-        notice_paras = []
-    body = paras[title_at + 1 :]
+        if title_at is not None:
+            return title, paras[notice_at:title_at], paras[title_at + 1:]
+        # No title line: the notice ends with its date line (or is just the notice line).
+        date_at = next((i for i in range(notice_at + 1, len(paras)) if _DATE_RE.match(paras[i])), None)
+        end = date_at if date_at is not None else notice_at
+        return title, paras[notice_at:end + 1], paras[end + 1:]
+    # No notice: skip a leading summary block and take the first remaining line as the title.
+    title_at = 0
+    while title_at < len(paras) and (paras[title_at] in _SUMMARY_LINES or _TRUNCATED_RE.search(paras[title_at])):
+        title_at += 1
+    if title_at >= len(paras):
+        raise CorpusError(f"{name}: no plan text found")
+    return paras[title_at].strip("《》"), [], paras[title_at + 1:]
 
-    # 3. Issuer and date sit at the end of the notice.
-    issuer: str | None = None
-    date: str | None = None
+
+def _issuer_and_date(notice_paras: list[str]) -> tuple[str | None, str | None]:
+    """Issuer and date sit at the end of the notice: a short line, then the date line."""
     for i in range(len(notice_paras) - 1, -1, -1):
         if _DATE_RE.match(notice_paras[i]):
-            date = notice_paras[i]
-            if i > 0 and len(notice_paras[i - 1]) <= 30 and notice_paras[i - 1][-1] not in "。:：,，":
-                issuer = notice_paras[i - 1]
-            break
+            previous = notice_paras[i - 1] if i > 0 else ""
+            issuer = previous if previous and len(previous) <= 30 and previous[-1] not in "。:：,，" else None
+            return issuer, notice_paras[i]
+    return None, None
 
-    # 4. Walk the body: preamble, sections, points, continuation paragraphs; stop at page furniture.
+
+_RawPoint = tuple[int, str, list[str]]  # (number, section heading, paragraphs)
+_RawSection = tuple[int, str, str, list[int]]  # (number, label, title, point numbers)
+
+
+def _walk_body(body: list[str]) -> tuple[list[str], list[_RawSection], list[_RawPoint]]:
+    """Preamble, sections and points of the body; stops at page furniture."""
     preamble: list[str] = []
-    sections: list[tuple[int, str, str, list[int]]] = []
-    points: list[tuple[int, str, list[str]]] = []  # (number, section heading, paragraphs)
+    sections: list[_RawSection] = []
+    points: list[_RawPoint] = []
     for para in body:
         if _NOISE_RE.search(para):
             break
         if m := _SECTION_RE.match(para):
             label = m.group("label")
             sections.append((_section_number(label), label, m.group("title").strip(), []))
-            continue
-        if m := _POINT_RE.match(para):
+        elif m := _POINT_RE.match(para):
             number = int(m.group("number"))
             heading = f"{sections[-1][1]}、{sections[-1][2]}" if sections else ""
             points.append((number, heading, [m.group("body")]))
             if sections:
                 sections[-1][3].append(number)
-            continue
-        if points:
+        elif points:
             points[-1][2].append(para)
         else:
-            # The overall approach (总体思路) before the first section; it belongs to the header.
-            preamble.append(para)
+            preamble.append(para)  # the overall approach (总体思路) before the first section: the header's
+    return preamble, sections, points
 
+
+def _check_numbers(points: list[_RawPoint], name: str) -> None:
     if not points:
-        raise CorpusError(f"{source or doc_id}: no numbered work points (1. 2. …) found")
+        raise CorpusError(f"{name}: no numbered work points (1. 2. …) found")
     numbers = [n for n, _, _ in points]
     if len(set(numbers)) != len(numbers):
         dupes = sorted({n for n in numbers if numbers.count(n) > 1})
-        raise CorpusError(f"{source or doc_id}: work point numbers repeat: {dupes}")
+        raise CorpusError(f"{name}: work point numbers repeat: {dupes}")
     if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
-        logger.warning("%s: work points are not numbered consecutively: %s", source or doc_id, numbers)
+        logger.warning("%s: work points are not numbered consecutively: %s", name, numbers)
 
-    header_paras = notice_paras + preamble
-    header_text = "\n".join(header_paras) if header_paras else title
-    # Evidence sentences of the header leave out the notice's title, issuer and date lines: answers
-    # about the header state those in their own "文件信息" line.
-    metadata_lines = {issuer, date} | ({notice_paras[0]} if notice_paras else set())
-    header_sentences = tuple(
-        s for p in header_paras if p not in metadata_lines for s in split_sentences(p)
-    ) or (title,)
-    records = [Point(doc_id, 0, HEADER_TITLE, header_text, "", header_sentences)]
-    for number, heading, body_paras in points:
-        text = "\n".join(body_paras)
-        point_title = _point_title(body_paras[0])
-        sentences = [s for p in body_paras for s in split_sentences(p)]
-        # The title is the first sentence; keep it out of the evidence sentences unless it is all there is.
-        if len(sentences) > 1 and sentences[0].rstrip("。") == point_title:
-            sentences = sentences[1:]
-        records.append(Point(doc_id, number, point_title, text, heading, tuple(sentences)))
 
+def _header(doc_id: str, title: str, notice_paras: list[str], preamble: list[str],
+            metadata: set[str | None]) -> Point:
+    """Point 0: the notice and the overall approach. Its evidence sentences leave out the notice's
+    title, issuer and date lines: answers about the header state those in their own line."""
+    paras = notice_paras + preamble
+    text = "\n".join(paras) if paras else title
+    skip = metadata | ({notice_paras[0]} if notice_paras else set())
+    sentences = tuple(s for p in paras if p not in skip for s in split_sentences(p)) or (title,)
+    return Point(doc_id, 0, HEADER_TITLE, text, "", sentences)
+
+
+def _point(doc_id: str, number: int, heading: str, paras: list[str]) -> Point:
+    title = _point_title(paras[0])
+    sentences = [s for p in paras for s in split_sentences(p)]
+    # The title is the first sentence; keep it out of the evidence sentences unless it is all there is.
+    if len(sentences) > 1 and sentences[0].rstrip("。") == title:
+        sentences = sentences[1:]
+    return Point(doc_id, number, title, "\n".join(paras), heading, tuple(sentences))
+
+
+def parse_plan(raw: str, doc_id: str, source: str = "", sha256: str = "") -> Document:
+    """Parse one plan page. Raises CorpusError when no numbered work points are found."""
+    name = source or doc_id
+    paras = _paragraphs(raw)
+    if not paras:
+        raise CorpusError(f"{name}: the file is empty")
+    title, notice_paras, body = _find_title(paras, name)
+    issuer, date = _issuer_and_date(notice_paras)
+    preamble, sections, points = _walk_body(body)
+    _check_numbers(points, name)
+    records = [_header(doc_id, title, notice_paras, preamble, {issuer, date})]
+    records += [_point(doc_id, number, heading, body_paras) for number, heading, body_paras in points]
     return Document(
-        doc_id=doc_id,
-        title=title,
-        issuer=issuer,
-        date=date,
-        notice="\n".join(notice_paras),
-        source=source,
-        sha256=sha256,
-        sections=tuple(Section(n, label, t, tuple(nums)) for n, label, t, nums in sections),
+        doc_id=doc_id, title=title, issuer=issuer, date=date, notice="\n".join(notice_paras), source=source,
+        sha256=sha256, sections=tuple(Section(n, label, t, tuple(nums)) for n, label, t, nums in sections),
         points=tuple(records),
     )
 

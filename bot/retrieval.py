@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from sentence_transformers import SentenceTransformer
 
 from bot.embedding import embed
 from bot.features import BANK_CHANNELS, PLAN_CHANNELS, Consensus, Params, QueryFacts, hit_features
+from bot.corpus import Corpus
 from bot.index import PolicyIndex
 from bot.text import TextProcessor, data_path
 
@@ -159,6 +160,42 @@ def bm25_normalized(model: bm25s.BM25, idf: np.ndarray, tokens: Sequence[str], n
     return (model.get_scores_from_ids(ids) / bound).astype(np.float32)
 
 
+def knn_votes(similarity: np.ndarray, voters_mask: np.ndarray, unit_point: np.ndarray, k: int) -> np.ndarray:
+    """Nearest examples voting for their point: each of the ``k`` units of ``voters_mask`` most
+    similar to the question carries its point's share of their summed similarity (0–1); every
+    other unit is 0. Aggregated per point by the best unit, it is that point's share of the vote."""
+    out = np.zeros(len(similarity), dtype=np.float32)
+    scores = np.where(voters_mask, similarity, -np.inf)
+    near = np.argsort(-scores, kind="stable")[:k]
+    near = near[np.isfinite(scores[near]) & (scores[near] > 0)]
+    if not len(near):
+        return out
+    weight = scores[near] / scores[near].sum()
+    points = unit_point[near]
+    for p in np.unique(points):
+        out[near[points == p]] = weight[points == p].sum()
+    return out
+
+
+def vote_share(scores: np.ndarray, voters_mask: np.ndarray, unit_point: np.ndarray, top: int, k: int) -> float:
+    """Share of the ``k`` best-scoring voter units (with a score above 0) that belong to point ``top``."""
+    ranked = np.argsort(-np.where(voters_mask, scores, -np.inf), kind="stable")[:k]
+    ranked = ranked[voters_mask[ranked] & (scores[ranked] > 0)]
+    return float(np.mean(unit_point[ranked] == top)) if len(ranked) else 0.0
+
+
+def find_mentions(corpus: Corpus, normalize: Callable[[str], str], term: str) -> list[tuple[str, int, str]]:
+    """Every point whose text contains ``term`` (compared after normalisation), in plan order, with
+    the first sentence that holds it: (doc_id, point, sentence)."""
+    wanted = normalize(term)
+    found = []
+    for point in corpus.points:
+        if wanted and wanted in normalize(point.text):
+            sentence = next((s for s in point.sentences if wanted in normalize(s)), point.title)
+            found.append((point.doc_id, point.number, sentence))
+    return found
+
+
 # --------------------------------------------------------------------------------------------
 # query analysis
 
@@ -275,6 +312,51 @@ class RetrieverConfig:
     places: CueList
 
 
+class QueryAnalyzer:
+    """A question → its index terms and the facts the confidence model reads about it."""
+
+    def __init__(self, index: PolicyIndex, config: RetrieverConfig) -> None:
+        self.tp = config.tp
+        self.expander = config.expander
+        self.cues = config.cues
+        self.vocabulary = index.keyword["words"].vocab_dict  # the plan's and the question bank's words
+        corpus_text = "\n".join(p.text for p in index.corpus.points) + "".join(
+            d.title + (d.issuer or "") for d in index.corpus.documents)
+        # Places the plans name are the plans' own; any other place marks another city's question.
+        self.places = config.places.without(corpus_text)
+        # Years the plans talk about; a question about another year is about another plan.
+        self.known_years = {m.group(0) for m in _YEAR_RE.finditer(corpus_text)}
+        for doc in index.corpus.documents:
+            self.known_years.update(m.group(0) for m in _YEAR_RE.finditer(doc.date or ""))
+
+    def analyze(self, text: str) -> Query:
+        normalized = self.tp.normalize(text[:MAX_QUERY_CHARS])
+        words = self.tp.tokens(normalized)
+        expansion_terms, triggers = self.expander.expand(normalized)
+        expansion: list[str] = []
+        for term in expansion_terms:
+            expansion.extend(self.tp.tokens(self.tp.normalize(term)))
+        # Content words of two characters or more (single characters are mostly verbs and particles).
+        meaningful = [w for w in self.tp.content_words(normalized) if (len(w) > 1 or w.isascii()) and not w.isdigit()]
+        unknown = [w for w in meaningful if not self._known(w, triggers)]
+        facts = QueryFacts(
+            coverage=1.0 - len(unknown) / len(meaningful) if meaningful else 0.0,
+            unknown_nouns=sum(1 for w in unknown if self.tp.is_noun(w)),
+            out_of_scope_cues=(self.cues.count(normalized) + self._other_years(normalized)
+                               + self.places.count(normalized)),
+            asks_number=asks_for_number(normalized),
+        )
+        return Query(text, normalized, tuple(words), tuple(dict.fromkeys(expansion)),
+                     tuple(self.tp.char_ngrams(normalized)), tuple(self.tp.pinyin_ngrams(normalized)), facts)
+
+    def _known(self, word: str, triggers: list[str]) -> bool:
+        """In the plan's or the question bank's vocabulary, or explained by an expansion trigger."""
+        return word in self.vocabulary or any(word in t or t in word for t in triggers)
+
+    def _other_years(self, normalized: str) -> int:
+        return sum(1 for m in _YEAR_RE.finditer(normalized) if m.group(0) not in self.known_years)
+
+
 class Retriever:
     def __init__(self, index: PolicyIndex, config: RetrieverConfig) -> None:
         self.index = index
@@ -292,48 +374,15 @@ class Retriever:
         self.n_units = len(index.units)
         self.is_question = np.array([u.kind == "question" for u in index.units], dtype=bool)
         self.idf = {name: bm25_idf(model) for name, model in index.keyword.items()}
-        corpus_text = "\n".join(p.text for p in index.corpus.points) + "".join(
-            d.title + (d.issuer or "") for d in index.corpus.documents)
-        # Places the plans name are the plans' own; any other place marks another city's question.
-        self.places = config.places.without(corpus_text)
-        # Years the plans talk about; a question about another year is about another plan.
-        self.known_years = {m.group(0) for m in _YEAR_RE.finditer(corpus_text)}
-        for doc in index.corpus.documents:
-            self.known_years.update(m.group(0) for m in _YEAR_RE.finditer(doc.date or ""))
+        self.analyzer = QueryAnalyzer(index, config)
         # Sentence units per point, for picking evidence.
         self.sentence_units: dict[tuple[str, int], list[int]] = {}
         for unit in index.units:
             if unit.kind == "sentence":
                 self.sentence_units.setdefault((unit.doc_id, unit.point), []).append(unit.uid)
 
-    # -- query ---------------------------------------------------------------------------------
-
     def analyze(self, text: str) -> Query:
-        normalized = self.tp.normalize(text[:MAX_QUERY_CHARS])
-        words = self.tp.tokens(normalized)
-        expansion_terms, triggers = self.config.expander.expand(normalized)
-        expansion: list[str] = []
-        for term in expansion_terms:
-            expansion.extend(self.tp.tokens(self.tp.normalize(term)))
-        # Content words of two characters or more (single characters are mostly verbs and particles).
-        meaningful = [w for w in self.tp.content_words(normalized) if (len(w) > 1 or w.isascii()) and not w.isdigit()]
-        unknown = [w for w in meaningful if not self._known(w, triggers)]
-        facts = QueryFacts(
-            coverage=1.0 - len(unknown) / len(meaningful) if meaningful else 0.0,
-            unknown_nouns=sum(1 for w in unknown if self.tp.is_noun(w)),
-            out_of_scope_cues=(self.config.cues.count(normalized) + self._other_years(normalized)
-                               + self.places.count(normalized)),
-            asks_number=asks_for_number(normalized),
-        )
-        return Query(text, normalized, tuple(words), tuple(dict.fromkeys(expansion)),
-                     tuple(self.tp.char_ngrams(normalized)), tuple(self.tp.pinyin_ngrams(normalized)), facts)
-
-    def _known(self, word: str, triggers: list[str]) -> bool:
-        """In the plan's or the question bank's vocabulary, or explained by an expansion trigger."""
-        return word in self.index.keyword["words"].vocab_dict or any(word in t or t in word for t in triggers)
-
-    def _other_years(self, normalized: str) -> int:
-        return sum(1 for m in _YEAR_RE.finditer(normalized) if m.group(0) not in self.known_years)
+        return self.analyzer.analyze(text)
 
     # -- channels ------------------------------------------------------------------------------
 
@@ -361,41 +410,14 @@ class Retriever:
             "bank_dense": dense * bank,
             "bank_words": words * bank,
             "bank_chars": chars * bank,
-            "bank_knn": self._knn(dense + words + chars),
+            "bank_knn": knn_votes(dense + words + chars, self.is_question, self.unit_point, VOTERS),
         }
-
-    def _knn(self, similarity: np.ndarray) -> np.ndarray:
-        """Nearest question-bank examples voting for their point: each of the VOTERS closest
-        examples carries its point's share of their summed similarity (0–1)."""
-        out = np.zeros(self.n_units, dtype=np.float32)
-        scores = np.where(self.is_question, similarity, -np.inf)
-        near = np.argsort(-scores, kind="stable")[:VOTERS]
-        near = near[np.isfinite(scores[near]) & (scores[near] > 0)]
-        if not len(near):
-            return out
-        weight = scores[near] / scores[near].sum()
-        share: dict[int, float] = {}
-        for uid, w in zip(near, weight):
-            share[int(self.unit_point[uid])] = share.get(int(self.unit_point[uid]), 0.0) + float(w)
-        for uid in near:
-            out[uid] = share[int(self.unit_point[uid])]
-        return out
 
     def point_channels(self, unit_channels: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         return {name: point_max(scores, self.point_starts) for name, scores in unit_channels.items()}
 
-    # -- look-ups ------------------------------------------------------------------------------
-
     def mentions(self, term: str) -> list[tuple[str, int, str]]:
-        """Every point whose text contains ``term`` (compared after normalisation), in plan order,
-        with the first sentence that holds it: (doc_id, point, sentence)."""
-        wanted = self.tp.normalize(term)
-        found = []
-        for point in self.index.corpus.points:
-            if wanted and wanted in self.tp.normalize(point.text):
-                sentence = next((s for s in point.sentences if wanted in self.tp.normalize(s)), point.title)
-                found.append((point.doc_id, point.number, sentence))
-        return found
+        return find_mentions(self.index.corpus, self.tp.normalize, term)
 
     # -- search --------------------------------------------------------------------------------
 
@@ -433,11 +455,9 @@ class Retriever:
     def _consensus(self, top: int, points: dict[str, np.ndarray], units: dict[str, np.ndarray]) -> Consensus:
         weights = self.params.weights
         bank = fuse({n: units[n] for n in BANK_CHANNELS if n in units}, weights)
-        voters = np.argsort(-np.where(self.is_question, bank, -np.inf), kind="stable")[:VOTERS]
-        voters = voters[self.is_question[voters] & (bank[voters] > 0)]
-        vote = float(np.mean(self.unit_point[voters] == top)) if len(voters) else 0.0
         plan = fuse({n: points[n] for n in PLAN_CHANNELS if n in points}, weights)
-        return Consensus(bank_vote=vote, agree=float(int(np.argmax(plan)) == top))
+        return Consensus(bank_vote=vote_share(bank, self.is_question, self.unit_point, top, VOTERS),
+                         agree=float(int(np.argmax(plan)) == top))
 
     def make_hit(self, i: int, fused: np.ndarray, points: dict[str, np.ndarray],
                  units: dict[str, np.ndarray], query: Query) -> Hit:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 
+from cachetools import LRUCache
 from sentence_transformers import SentenceTransformer
 
 from bot.compose import Answer, Composer
@@ -27,6 +27,7 @@ from bot.features import Params, load_params
 from bot.index import IndexMissingError, IndexStaleError, PolicyIndex, build_and_save, load_index, text_fingerprint
 from bot.retrieval import CueList, Expander, Retriever, RetrieverConfig, Search
 from bot.text import TextProcessor, data_path
+from bot.presentation import Lang
 from bot.understand import LAST_POINT, Intent, Topic, understand
 
 logger = logging.getLogger(__name__)
@@ -105,7 +106,8 @@ class PolicyService:
         self.resources = resources
         self.settings = resources.settings
         self._lock = threading.Lock()
-        self._cache: OrderedDict[str, Answer] = OrderedDict()
+        # Repeated questions (the example buttons, FAQs) skip the pipeline; cleared on reload.
+        self._cache: LRUCache[str, Answer] | None = LRUCache(self.settings.cache_size) if self.settings.cache_size else None
         self.conversations = Conversations(ttl=self.settings.context_ttl_seconds)
         self._install(index)
 
@@ -119,7 +121,8 @@ class PolicyService:
         # A request takes the engine once, so it sees the old or the new index, never a mix.
         with self._lock:
             self._engine = engine
-            self._cache.clear()
+            if self._cache is not None:
+                self._cache.clear()
 
     @property
     def engine(self) -> Engine:
@@ -160,9 +163,9 @@ class PolicyService:
             case "smalltalk":
                 return composer.small_talk(intent)
             case "point":
-                return self._point(engine, intent)
+                return point_answer(engine, intent)
             case "document":
-                return composer.document(intent, self._document(engine, intent))
+                return composer.document(intent, plan_for(engine, intent))
             case "mentions":
                 return composer.mentions(intent, engine.retriever.mentions(intent.query))
             case "several":
@@ -187,21 +190,9 @@ class PolicyService:
         retrieval = engine.retriever.search(self.search(intent))
         return decide(retrieval, engine.retriever.params, self.settings.max_related)
 
-    # -- intents that look things up -------------------------------------------------------------
-
-    def _document(self, engine: Engine, intent: Intent) -> Document:
-        docs = engine.corpus.documents
-        if intent.year:
-            for doc in docs:
-                if intent.year in doc.title or intent.year in (doc.date or ""):
-                    return doc
-        return docs[0]
-
-    def _point(self, engine: Engine, intent: Intent) -> Answer:
-        doc = self._document(engine, intent)
-        number = max(p.number for p in doc.points) if intent.point == LAST_POINT else intent.point or 0
-        full = engine.composer.full_point(doc.doc_id, number, intent.lang, intent.text)
-        return full if full is not None else engine.composer.no_point(intent, number, doc)
+    def point(self, number: int, lang: Lang = "zh") -> Answer:
+        """Point ``number`` of the first plan in full (console /point N), as asking 第N条 would."""
+        return point_answer(self._engine, Intent("point", str(number), point=number, lang=lang))
 
     def _several(self, engine: Engine, intent: Intent) -> Answer:
         answers = [self.respond(engine, part) for part in intent.parts]
@@ -214,30 +205,25 @@ class PolicyService:
     # -- around the pipeline ---------------------------------------------------------------------
 
     def _cache_key(self, engine: Engine, intent: Intent) -> str | None:
-        if not self.settings.cache_size or intent.kind == "follow_up":
-            return None
+        if self._cache is None or intent.kind == "follow_up":
+            return None  # a follow-up's answer depends on the chat, not only on its words
         return engine.retriever.tp.normalize(intent.text)
 
     def _cached(self, engine: Engine, intent: Intent) -> Answer | None:
         key = self._cache_key(engine, intent)
-        if key is None:
+        if key is None or self._cache is None:
             return None
         with self._lock:
             answer = self._cache.get(key) if engine is self._engine else None
-            if answer is not None:
-                self._cache.move_to_end(key)
-                return replace(answer, question=intent.text)
-        return None
+        return replace(answer, question=intent.text) if answer is not None else None
 
     def _store(self, engine: Engine, intent: Intent, answer: Answer) -> None:
         key = self._cache_key(engine, intent)
-        if key is None:
+        if key is None or self._cache is None:
             return
         with self._lock:
             if engine is self._engine:  # a reload in between: do not cache the old index's answer
                 self._cache[key] = answer
-                while len(self._cache) > self.settings.cache_size:
-                    self._cache.popitem(last=False)
 
     def _remember(self, chat: str | None, intent: Intent, answer: Answer) -> None:
         """The topic for follow-ups: the point a confident answer cited, and the question that set it."""
@@ -249,13 +235,7 @@ class PolicyService:
 
     def clauses(self, text: str, k: int = INLINE_RESULTS) -> list[Answer]:
         """The clauses that pass the decision stage, each cited on its own (inline mode)."""
-        engine = self._engine
-        intent = understand(text, None, engine.retriever.tp.normalize)
-        retrieval = engine.retriever.search(Search(intent.query or intent.text, intent.context,
-                                                   BACKGROUND_WEIGHT if intent.context else 0.0, k))
-        decision = decide(retrieval, engine.retriever.params, max_related=k)
-        return [engine.composer.compose(intent, Decision("answered", (hit,), decision.confidence))
-                for hit in decision.hits]
+        return inline_clauses(self._engine, text, k)
 
     # -- maintenance ---------------------------------------------------------------------------
 
@@ -265,3 +245,31 @@ class PolicyService:
         self._install(index)
         return index
 
+
+def plan_for(engine: Engine, intent: Intent) -> Document:
+    """The plan an intent is about: the one its year names, else the first."""
+    docs = engine.corpus.documents
+    if intent.year:
+        for doc in docs:
+            if intent.year in doc.title or intent.year in (doc.date or ""):
+                return doc
+    return docs[0]
+
+
+def point_answer(engine: Engine, intent: Intent) -> Answer:
+    """第N条 / 最后一条: the point in full, or a polite note with the valid range."""
+    doc = plan_for(engine, intent)
+    number = max(p.number for p in doc.points) if intent.point == LAST_POINT else intent.point or 0
+    full = engine.composer.full_point(doc.doc_id, number, intent.lang, intent.text)
+    return full if full is not None else engine.composer.no_point(intent, number, doc)
+
+
+def inline_clauses(engine: Engine, text: str, k: int) -> list[Answer]:
+    intent = understand(text, None, engine.retriever.tp.normalize)
+    if intent.kind not in ("ask", "locate"):
+        return []
+    retrieval = engine.retriever.search(Search(intent.query or intent.text, intent.context,
+                                               BACKGROUND_WEIGHT if intent.context else 0.0, k))
+    decision = decide(retrieval, engine.retriever.params, max_related=k)
+    return [engine.composer.compose(intent, Decision("answered", (hit,), decision.confidence))
+            for hit in decision.hits]

@@ -161,9 +161,10 @@ class NullQueryLog:
         pass
 
 
-class SqliteQueryLog:
-    """The SQLite query log. ``read_only`` opens an existing file for reports: it never migrates,
-    prunes or writes (SQLite's own ``mode=ro`` enforces it)."""
+class SqliteFile:
+    """One SQLite file that survives its misfortunes: reopened when deleted or replaced, writes
+    queued in memory while it is locked or read-only. ``read_only`` opens an existing file for
+    reports: it never migrates, prunes or writes (SQLite's own ``mode=ro`` enforces it)."""
 
     def __init__(self, path: Path, salt: str, retention_days: int = 180, read_only: bool = False) -> None:
         self.path = path
@@ -268,26 +269,6 @@ class SqliteQueryLog:
                     pass
                 self._conn = None
 
-    def record_answer(self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str,
-                      answer: Answer) -> None:
-        now = time.time()
-        points = [f"{c.doc_id}:{c.point}" for c in answer.citations]
-        top = answer.citations[0] if answer.citations else None
-        self._write(
-            "INSERT OR IGNORE INTO questions (answer_id, asked_at, day, chat_hash, user_hash, chat_type, question,"
-            " found, kind, points, top_doc, top_point, latency_ms, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (answer_id, now, _day(now), self._hash(chat_id), self._hash(user_id), str(chat_type),
-             answer.question[:1000], int(answer.found), answer.kind, json.dumps(points),
-             top.doc_id if top else None, top.point if top else None, round(answer.elapsed_ms, 3), answer.status),
-        )
-
-    def record_feedback(self, answer_id: str, positive: bool, user_id: int | None) -> None:
-        # One vote per user and answer; pressing the other button changes the vote.
-        self._write(
-            "INSERT INTO feedback (answer_id, at, user_hash, positive) VALUES (?,?,?,?) "
-            "ON CONFLICT(answer_id, user_hash) DO UPDATE SET positive = excluded.positive, at = excluded.at",
-            (answer_id, time.time(), self._hash(user_id), int(positive)),
-        )
 
     def _prune(self) -> None:
         if self._conn is None:
@@ -319,6 +300,37 @@ class SqliteQueryLog:
             names = [d[0] for d in cursor.description or ()]
             return [dict(zip(names, row)) for row in cursor.fetchall()]
 
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+
+class SqliteQueryLog(SqliteFile):
+    """The query log in SQLite: what was asked and answered, the votes, and the report queries."""
+
+    def record_answer(self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str,
+                      answer: Answer) -> None:
+        now = time.time()
+        points = [f"{c.doc_id}:{c.point}" for c in answer.citations]
+        top = answer.citations[0] if answer.citations else None
+        self._write(
+            "INSERT OR IGNORE INTO questions (answer_id, asked_at, day, chat_hash, user_hash, chat_type, question,"
+            " found, kind, points, top_doc, top_point, latency_ms, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (answer_id, now, _day(now), self._hash(chat_id), self._hash(user_id), str(chat_type),
+             answer.question[:1000], int(answer.found), answer.kind, json.dumps(points),
+             top.doc_id if top else None, top.point if top else None, round(answer.elapsed_ms, 3), answer.status),
+        )
+
+    def record_feedback(self, answer_id: str, positive: bool, user_id: int | None) -> None:
+        # One vote per user and answer; pressing the other button changes the vote.
+        self._write(
+            "INSERT INTO feedback (answer_id, at, user_hash, positive) VALUES (?,?,?,?) "
+            "ON CONFLICT(answer_id, user_hash) DO UPDATE SET positive = excluded.positive, at = excluded.at",
+            (answer_id, time.time(), self._hash(user_id), int(positive)),
+        )
+
     def question_for(self, answer_id: str) -> str | None:
         rows = self.query("SELECT question FROM questions WHERE answer_id = ?", (answer_id,))
         return rows[0]["question"] if rows else None
@@ -338,12 +350,6 @@ class SqliteQueryLog:
         )[0]
         return Stats(rows["today"] or 0, rows["today_nf"] or 0, rows["week"] or 0, rows["week_nf"] or 0,
                      fb["up"] or 0, fb["down"] or 0)
-
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
 
     # -- report queries (bot/report.py formats them) --------------------------------------------
 

@@ -36,6 +36,7 @@ MAX_PARTS = 3  # questions answered from one message
 # A message longer than this is not read further: a 5000-character paste says nothing more.
 MAX_MESSAGE_CHARS = 600
 
+_CN_UNITS = {"十": 10, "百": 100}
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -83,6 +84,7 @@ _TALK_PATTERNS: tuple[tuple[Talk, str], ...] = (
 )
 _TALK_RE = [(kind, re.compile(rf"(?:{pattern})")) for kind, pattern in _TALK_PATTERNS]
 _FILLER_RE = re.compile(rf"^{_FILLER}$")
+_TALK_LEFTOVER_RE = re.compile(r"这个|就行")
 _EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
 # Leading courtesy before a real question: "你好，请问…" / "老师好，…" / "hi,".
 _COURTESY_RE = re.compile(r"^(?:(?:你好|您好|老师好|hi|hello|hey|哈喽|嗨|在吗|打扰了?|麻烦问一?下|请问一?下?|"
@@ -102,7 +104,7 @@ def _small_talk(text: str) -> Talk | None:
             rest = stripped
     if found is None:
         return "thanks" if not rest.strip() and text.strip() else None  # an emoji alone: 👍
-    return found if _FILLER_RE.match(rest.replace("这个", "").replace("就行", "")) else None
+    return found if _FILLER_RE.match(_TALK_LEFTOVER_RE.sub("", rest)) else None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -125,15 +127,12 @@ def chinese_number(text: str) -> int | None:
     """"8" / "八" / "十二" / "二十四" / "一百" → int; None when it is not a number."""
     if text.isdigit():
         return int(text)
-    if not text or any(ch not in _CN_DIGITS and ch not in "十百" for ch in text):
+    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
         return None
     total, current = 0, 0
     for ch in text:
-        if ch == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif ch == "十":
-            total += (current or 1) * 10
+        if ch in _CN_UNITS:
+            total += (current or 1) * _CN_UNITS[ch]
             current = 0
         else:
             current = current * 10 + _CN_DIGITS[ch]
@@ -186,6 +185,7 @@ _MENTION_RES = [
                r" (?P<x>.+?)$"),
     re.compile(r"^(?:list|show)(?: me)? (?:all )?(?:the )?(?:points|clauses) (?:about|on|mentioning|that mention) (?P<x>.+?)$"),
 ]
+_PRONOUN_RE = re.compile(r"(?:这|那|它|this|that|it|什么|啥)")
 _TERM_STRIP = " “”\"'《》「」‘’:：,，"
 
 
@@ -214,7 +214,7 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
         m = pattern.match(text)
         if m:
             term = _clean_term(m.group("x"))
-            if term and not re.fullmatch(r"(?:这|那|它|this|that|it|什么|啥)", term):
+            if term and not _PRONOUN_RE.fullmatch(term):
                 return term
     return None
 

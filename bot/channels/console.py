@@ -19,7 +19,6 @@ from bot.storage import NullQueryLog, QueryLog
 
 logger = logging.getLogger(__name__)
 
-PROMPT = "问> "
 CHAT_KEY = "console"
 MAX_LINE = 4000  # characters read per line; a longer paste is cut, never held whole in memory
 _QUIT = {"/quit", "/exit", "quit", "exit", ":q"}
@@ -47,7 +46,7 @@ def point_text(service: PolicyService, arg: str | None) -> str:
     last = max((p.number for d in docs for p in d.points), default=0)
     if not arg or not arg.isdigit() or len(arg) > 4:
         return P.say("point_usage", point="/point", last=last)
-    return as_text(service.ask(f"第{int(arg)}条"))
+    return as_text(service.point(int(arg)))
 
 
 def reply(service: PolicyService, line: str, log: QueryLog | None = None) -> str | None:
@@ -72,7 +71,7 @@ def run_console(service: PolicyService, stdin: TextIO, stdout: TextIO, log: Quer
     print(P.say("console_banner", titles=names), file=stdout, flush=True)
     while True:
         if interactive:
-            print(PROMPT, end="", file=stdout, flush=True)
+            print(P.say("prompt"), end="", file=stdout, flush=True)
         try:
             line = stdin.readline(MAX_LINE)
         except KeyboardInterrupt:
