@@ -29,7 +29,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import numpy as np
 from scipy.optimize import minimize
@@ -143,7 +143,7 @@ def search_weights(samples: Sequence[Sample], point_numbers: Sequence[int],
             if best_key is None or key > best_key:
                 best_key, best = key, (chunk[j], (float(r1[j]), float(r3[j]), float(mrr[j])))
     assert best is not None
-    weights = {"words": 1.0, **{n: float(v) for n, v in zip(names, best[0])}}
+    weights = {"words": 1.0, **{n: float(v) for n, v in zip(names, best[0], strict=False)}}
     return weights, best[1]
 
 
@@ -183,7 +183,7 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2,
 
     signs = list(signs) if signs is not None else [0] * x.shape[1]
     bounds = [(0.0, None) if sg > 0 else (None, 0.0) if sg < 0 else (None, None) for sg in signs]
-    result = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds + [(None, None)])
+    result = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=[*bounds, (None, None)])
     w, b = result.x[:-1], result.x[-1]
     return w / std, float(b - (w * mean / std).sum())
 
@@ -201,7 +201,7 @@ def tier_costs(ranks: Sequence[int | None]) -> np.ndarray:
 def choose_thresholds(prob: np.ndarray, costs: np.ndarray) -> tuple[float, float, dict[str, float]]:
     """The (related, answer) cuts with the lowest total cost; ties go to the widest margins."""
     values = np.concatenate([[0.0], np.sort(np.unique(prob)), [1.0]])
-    cuts = [((lo + hi) / 2, hi - lo) for lo, hi in zip(values[:-1], values[1:])]
+    cuts = [((lo + hi) / 2, hi - lo) for lo, hi in itertools.pairwise(values)]
     best: tuple[float, float, float, float] | None = None  # (cost, -margin, related, answer)
     for (rel, gap_r), (ans, gap_a) in itertools.product(cuts, cuts):
         if rel > ans:
@@ -254,7 +254,7 @@ def calibrate(retriever: Retriever, samples: Sequence[Sample], use_dense: bool =
         },
         "number_bonus": base.number_bonus,
         "fit": {
-            "fitted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "fitted_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "questions": len(samples),
             "bank_examples": len(bank),
             "in_scope": int(in_scope.sum()),

@@ -13,9 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
@@ -69,9 +67,8 @@ def setup_logging(level: str, fmt: str = "text") -> None:
 
 
 def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.service import Resources
-
     from bot.index import PolicyIndexError
+    from bot.service import Resources
 
     started = time.perf_counter()
     resources = Resources.load(settings)
@@ -286,11 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _known_errors() -> tuple[type[BaseException], ...]:
+    from bot.bank import BankError
     from bot.corpus import CorpusError
     from bot.embedding import EmbeddingError
     from bot.evaluation import LabelledSetError
     from bot.index import PolicyIndexError
-    from bot.bank import BankError
     from bot.storage import StorageError
 
     return (UserError, BankError, CorpusError, EmbeddingError, LabelledSetError, PolicyIndexError, StorageError)
@@ -323,7 +320,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as e:  # noqa: BLE001 - the one place that turns errors into a line
+    except Exception as e:
         if args.debug:
             raise
         if isinstance(e, _known_errors()):

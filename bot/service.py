@@ -25,9 +25,9 @@ from bot.dialog import Conversations
 from bot.embedding import load_encoder
 from bot.features import Params, load_params
 from bot.index import IndexMissingError, IndexStaleError, PolicyIndex, build_and_save, load_index, text_fingerprint
+from bot.presentation import Lang
 from bot.retrieval import CueList, Expander, Retriever, RetrieverConfig, Search
 from bot.text import TextProcessor, data_path
-from bot.presentation import Lang
 from bot.understand import LAST_POINT, Intent, Topic, understand
 
 logger = logging.getLogger(__name__)

@@ -12,6 +12,7 @@ as soon as a write succeeds again. A deleted database file is recreated.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -21,7 +22,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -263,10 +264,8 @@ class SqliteFile:
                 logger.error("query log %s unavailable (%s); answers continue, rows are held in memory",
                              self.path, e)
             if self._conn is not None:
-                try:
+                with contextlib.suppress(sqlite3.Error):
                     self._conn.close()
-                except sqlite3.Error:
-                    pass
                 self._conn = None
 
 
@@ -298,7 +297,7 @@ class SqliteFile:
             conn = self._connection()
             cursor = conn.execute(sql, params)
             names = [d[0] for d in cursor.description or ()]
-            return [dict(zip(names, row)) for row in cursor.fetchall()]
+            return [dict(zip(names, row, strict=False)) for row in cursor.fetchall()]
 
     def close(self) -> None:
         with self._lock:
@@ -387,7 +386,7 @@ class SqliteQueryLog(SqliteFile):
 
 
 def _day(ts: float) -> str:
-    return datetime.fromtimestamp(ts, tz=timezone.utc).astimezone().strftime("%Y-%m-%d")
+    return datetime.fromtimestamp(ts, tz=UTC).astimezone().strftime("%Y-%m-%d")
 
 
 def open_query_log(settings: Settings, read_only: bool = False) -> QueryLog:

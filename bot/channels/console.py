@@ -87,7 +87,7 @@ def run_console(service: PolicyService, stdin: TextIO, stdout: TextIO, log: Quer
         except KeyboardInterrupt:
             print("\n" + P.say("cancelled"), file=stdout, flush=True)
             continue
-        except Exception:  # noqa: BLE001 - the chat must outlive one bad question
+        except Exception:
             logger.exception("failed to answer a console line")
             answer = P.say("console_error")
         if answer is None:
