@@ -29,6 +29,9 @@ def test_serve_polls_and_stops_cleanly_on_signal(index_dir, session_dir, sig: si
             fake.push_message("职普比是多少", USER, user_id=USER)
             reply = fake.wait_for("sendMessage", timeout=30)[0]
             assert "45:55" in reply.params["text"]
+            # The command menu was set at start-up (post_init), with the new /docs and /privacy.
+            menu = [c["command"] for c in fake.wait_for("setMyCommands")[0].params["commands"]]
+            assert menu == ["start", "help", "list", "point", "docs", "about", "privacy"]
             stopping = time.monotonic()
             proc.send_signal(sig)
             out, err = proc.communicate(timeout=15)

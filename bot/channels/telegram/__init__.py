@@ -1,0 +1,15 @@
+"""The Telegram channel: a python-telegram-bot 22 application over the core, in small parts.
+
+- ``app``: builds the ``Application`` (handlers, command menu, shutdown) and ``serve``s it;
+- ``handlers``: commands, questions, the buttons under answers, inline mode, the error handler;
+- ``browse``: /list, browsing the plans by part and point; ``admin``: /stats, /teach, /reload;
+- ``callbacks``: typed callback data, one frozen dataclass and one regex per button route;
+- ``keyboards``: the inline keyboards; ``transport``: rate limits, retries, token redaction.
+
+Handlers stay thin: the core (``bot/service.py``) answers, ``bot/render.py`` renders, and every
+word comes from ``bot/presentation.py``.
+"""
+
+from .app import build_application, serve
+
+__all__ = ["build_application", "serve"]

@@ -1,0 +1,183 @@
+"""Wiring: the PTB ``Application`` that ``policybot serve`` runs and the tests drive.
+
+``build_application`` is the one code path for production and tests (the tests point
+``telegram_api_url`` at a fake Bot API on loopback). It registers, in PTB's usual style, one
+``CommandHandler`` per command, one ``CallbackQueryHandler`` per button route (its ``pattern`` is
+the route's own regex, see ``callbacks.py``), the message and inline handlers, and one error
+handler. A ``TypeHandler`` in group -1 applies POLICYBOT_ALLOWED_CHAT_IDS before anything else.
+``serve`` runs it with long polling, or as a webhook when POLICYBOT_WEBHOOK_URL is set.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import signal
+from collections.abc import Callable, Coroutine
+from typing import Any
+from urllib.parse import urlparse
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import presentation as P
+from bot.config import Settings
+from bot.presentation import Lang
+from bot.service import PolicyService
+from bot.storage import QueryLog, open_query_log
+
+from . import admin, browse, handlers
+from .callbacks import (
+    BrowsePoint,
+    Contents,
+    Documents,
+    Example,
+    FullText,
+    OpenPoint,
+    Page,
+    Related,
+    Route,
+    SectionView,
+    Vote,
+    Voted,
+)
+from .handlers import STATE, ChannelState
+from .transport import ResilientRateLimiter, install_token_redaction
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+# Shown in the command menu, in this order; the admin commands only in the admins' own chats.
+PUBLIC_COMMANDS: tuple[tuple[str, Handler], ...] = (
+    ("start", handlers.start_command),
+    ("help", handlers.help_command),
+    ("list", browse.list_command),
+    ("point", handlers.point_command),
+    ("docs", handlers.docs_command),
+    ("about", handlers.about_command),
+    ("privacy", handlers.privacy_command),
+)
+ADMIN_COMMANDS: tuple[tuple[str, Handler], ...] = (
+    ("stats", admin.stats_command),
+    ("teach", admin.teach_command),
+    ("reload", admin.reload_command),
+)
+BUTTONS: tuple[tuple[type[Route], Handler], ...] = (
+    (Example, handlers.example_button),
+    (FullText, handlers.full_text_button),
+    (Related, handlers.related_button),
+    (OpenPoint, handlers.open_point_button),
+    (Vote, handlers.vote_button),
+    (Voted, handlers.voted_button),
+    (Page, handlers.page_button),
+    (Documents, browse.documents_button),
+    (Contents, browse.contents_button),
+    (SectionView, browse.section_button),
+    (BrowsePoint, browse.browse_point_button),
+)
+
+
+def bot_commands(commands: tuple[tuple[str, Handler], ...], lang: Lang) -> list[BotCommand]:
+    return [BotCommand(name, P.say(f"command_{name}", lang)) for name, _ in commands]
+
+
+async def post_init(application: Application) -> None:
+    """The command menu: Chinese by default, English for English-language clients, and the admin
+    commands added in each admin's private chat."""
+    bot = application.bot
+    await bot.set_my_commands(bot_commands(PUBLIC_COMMANDS, "zh"))
+    await bot.set_my_commands(bot_commands(PUBLIC_COMMANDS, "en"), language_code="en")
+    state: ChannelState = application.bot_data[STATE]
+    for admin_id in state.settings.admin_ids:
+        try:
+            await bot.set_my_commands(
+                bot_commands(PUBLIC_COMMANDS + ADMIN_COMMANDS, "zh"), scope=BotCommandScopeChat(admin_id)
+            )
+        except TelegramError as e:  # the admin has not opened a chat with the bot yet; not fatal
+            logger.warning("could not show the admin commands to an admin: %s", e)
+    logger.info("bot @%s ready", bot.username)
+
+
+async def post_shutdown(application: Application) -> None:
+    state: ChannelState = application.bot_data[STATE]
+    state.executor.shutdown(wait=False, cancel_futures=True)
+    state.log.close()
+
+
+def register_handlers(application: Application) -> None:
+    application.add_handler(TypeHandler(Update, handlers.gatekeeper), group=-1)
+    for name, callback in PUBLIC_COMMANDS + ADMIN_COMMANDS:
+        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text_message))
+    for route, callback in BUTTONS:
+        application.add_handler(CallbackQueryHandler(callback, pattern=route.PATTERN))
+    application.add_handler(CallbackQueryHandler(handlers.stale_button))  # after every route
+    application.add_handler(InlineQueryHandler(handlers.inline_query))
+    application.add_error_handler(handlers.error_handler)
+
+
+def build_application(settings: Settings, service: PolicyService, log: QueryLog | None = None) -> Application:
+    """The Application `policybot serve` runs; tests point it at a fake Bot API through the settings."""
+    if settings.telegram_token is None:
+        raise ValueError("POLICYBOT_TELEGRAM_TOKEN is not set; get a token from @BotFather and set it")
+    token = settings.telegram_token.get_secret_value()
+    # Before PTB is built: it logs its API URLs, which contain the token, at DEBUG level.
+    install_token_redaction(token)
+    timeout = settings.telegram_timeout
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(settings.telegram_api_url)
+        .rate_limiter(ResilientRateLimiter())
+        .concurrent_updates(True)  # one slow answer must not hold up the other chats
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .connect_timeout(timeout)
+        .read_timeout(timeout)
+        .write_timeout(timeout)
+        .pool_timeout(timeout)
+        .connection_pool_size(64)
+    )
+    if settings.telegram_file_url:
+        builder = builder.base_file_url(settings.telegram_file_url)
+    application = builder.build()
+    application.bot_data[STATE] = ChannelState(settings, service, log or open_query_log(settings))
+    register_handlers(application)
+    return application
+
+
+def serve(settings: Settings, service: PolicyService) -> int:
+    """Run the bot until SIGINT/SIGTERM: long polling, or a webhook when POLICYBOT_WEBHOOK_URL is set."""
+    application = build_application(settings, service)
+    stop_signals = (signal.SIGINT, signal.SIGTERM)
+    if settings.webhook_url:
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
+        path = urlparse(settings.webhook_url).path.lstrip("/")
+        logger.info("starting webhook on %s:%d/%s", settings.webhook_listen, settings.webhook_port, path)
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=path,
+            webhook_url=settings.webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+            stop_signals=stop_signals,
+        )
+    else:
+        logger.info("starting long polling")
+        application.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=stop_signals)
+    logger.info("stopped")
+    return 0

@@ -1,0 +1,478 @@
+"""The handlers for everyday use: commands, questions, the buttons under answers, inline mode, errors.
+
+In the style of PTB's examples, each handler is one small ``async def name(update, context)``.
+What they share (settings, the core service, the query log, a worker pool, recent answers) is one
+``ChannelState`` in ``context.bot_data``, set up by ``app.build_application``.
+
+Handlers stay thin: they parse the update, run the blocking core in a worker thread (the event
+loop keeps serving other chats meanwhile), and render the core's channel-neutral ``Answer`` with
+``bot.render.as_html``. Every word shown comes from ``bot/presentation.py``. Admin commands live
+in ``admin.py`` and /list browsing in ``browse.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import math
+import re
+from collections import OrderedDict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
+
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Message,
+    MessageEntity,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot import presentation as P
+from bot.compose import Answer, Block
+from bot.config import Settings
+from bot.corpus import Document
+from bot.presentation import Lang
+from bot.render import as_html
+from bot.service import PolicyService
+from bot.storage import QueryLog
+
+from . import keyboards as K
+from .callbacks import (
+    DeepLink,
+    Example,
+    FullText,
+    OpenPoint,
+    Page,
+    Related,
+    Vote,
+    doc_key,
+    find_document,
+    new_answer_id,
+)
+
+logger = logging.getLogger(__name__)
+
+STATE = "policybot"  # the key of the ChannelState in application.bot_data
+WORKERS = 4  # threads for the blocking core; more would only contend for the CPU
+PAGE_SIZE = 10  # list items per message page
+RECENT_ANSWERS = 256  # paged answers kept in memory; an older page button says it has expired
+INLINE_RESULTS = 10
+LIST, HELP = "/list", "/help"  # command syntax, a parameter of the presentation texts
+
+T = TypeVar("T")
+
+
+class RecentAnswers:
+    """A small LRU of answers by answer id, for the page buttons of long lists.
+
+    Only touched from the event loop, so it needs no lock; bounded, so a busy bot's memory stays flat.
+    """
+
+    def __init__(self, size: int = RECENT_ANSWERS) -> None:
+        self.size = size
+        self._answers: OrderedDict[str, Answer] = OrderedDict()
+
+    def put(self, answer_id: str, answer: Answer) -> None:
+        self._answers[answer_id] = answer
+        self._answers.move_to_end(answer_id)
+        while len(self._answers) > self.size:
+            self._answers.popitem(last=False)
+
+    def get(self, answer_id: str) -> Answer | None:
+        answer = self._answers.get(answer_id)
+        if answer is not None:
+            self._answers.move_to_end(answer_id)
+        return answer
+
+
+@dataclass
+class ChannelState:
+    """What every handler needs, built once per application."""
+
+    settings: Settings
+    service: PolicyService
+    log: QueryLog
+    executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="policybot")
+    )
+    recent: RecentAnswers = field(default_factory=RecentAnswers)
+
+    async def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run blocking core work in a worker thread; the event loop keeps serving other chats."""
+        return await asyncio.get_running_loop().run_in_executor(self.executor, partial(func, *args, **kwargs))
+
+    @property
+    def documents(self) -> tuple[Document, ...]:
+        return self.service.corpus.documents
+
+    def document(self, key: str | None) -> Document | None:
+        """The plan a button names by its stable key; None once that plan is no longer loaded."""
+        return find_document(self.documents, key) if key else None
+
+    def allowed(self, update: Update) -> bool:
+        """POLICYBOT_ALLOWED_CHAT_IDS: the chat, or for inline queries the sender's private chat."""
+        allowed = self.settings.allowed_chat_ids
+        if not allowed:
+            return True
+        if update.effective_chat is not None:
+            return update.effective_chat.id in allowed
+        return update.effective_user is not None and update.effective_user.id in allowed
+
+    def is_admin(self, update: Update) -> bool:
+        return update.effective_user is not None and update.effective_user.id in self.settings.admin_ids
+
+
+def state_of(context: ContextTypes.DEFAULT_TYPE) -> ChannelState:
+    return context.bot_data[STATE]
+
+
+# -- group etiquette and small helpers -------------------------------------------------------------
+
+
+def addressed(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """In a group the bot speaks only when spoken to: a command, an @mention, or a reply to it."""
+    if message.chat.type == ChatType.PRIVATE:
+        return True
+    bot = context.bot
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot.id:
+        return True
+    me = f"@{(bot.username or '').lower()}"
+    kinds: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION, MessageEntity.BOT_COMMAND]
+    for entity, value in message.parse_entities(kinds).items():
+        if entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot.id:
+            return True
+        if entity.type == MessageEntity.MENTION and value.lower() == me:
+            return True
+        # "/help" is for every bot in the group; "/help@otherbot" is not for us.
+        if entity.type == MessageEntity.BOT_COMMAND and ("@" not in value or value.lower().endswith(me)):
+            return True
+    return False
+
+
+def strip_mention(text: str, username: str | None) -> str:
+    if username:
+        text = re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE)
+    return text.strip()
+
+
+async def edit(message: Message, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
+    """Edit a message in place; pressing the same button twice is not an error."""
+    try:
+        await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+    except BadRequest as e:
+        if "not modified" not in str(e).lower():
+            raise
+
+
+async def expired(query: CallbackQuery, lang: Lang = "zh") -> None:
+    """A button whose plan (or answer) is gone: say so, in a pop-up the user must acknowledge."""
+    await query.answer(P.say("expired", lang, list=LIST), show_alert=True)
+
+
+async def unknown(message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if addressed(message, context):
+        await message.reply_text(P.say("unknown_command", help=HELP))
+
+
+async def gatekeeper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Runs before every other handler (group -1): updates from chats outside
+    POLICYBOT_ALLOWED_CHAT_IDS get a polite refusal, or an empty inline answer, and stop here."""
+    state = state_of(context)
+    if state.allowed(update):
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer(P.say("refuse_chat"))
+    elif update.inline_query is not None:
+        await update.inline_query.answer([], cache_time=10, is_personal=True)
+    elif update.effective_message is not None and addressed(update.effective_message, context):
+        await update.effective_message.reply_text(P.say("refuse_chat"))
+    raise ApplicationHandlerStop
+
+
+# -- commands --------------------------------------------------------------------------------------
+
+
+async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/start greets with example buttons; /start point_8[_<key>] (a deep link) opens a point."""
+    message, state = update.effective_message, state_of(context)
+    if message is None:
+        return
+    link = DeepLink.decode(context.args[0]) if context.args else None
+    if link is not None:
+        doc = state.document(link.doc) if link.doc else state.documents[0]
+        if doc is None:
+            await message.reply_text(P.say("expired", list=LIST))
+            return
+        await send_point(message, state, doc, link.point)
+        return
+    docs = state.documents
+    text = P.start_text([d.title for d in docs], sum(len(d.work_points) for d in docs))
+    await message.reply_text(text, reply_markup=K.examples_keyboard())
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(P.help_text(context.bot.username or "bot"))
+
+
+async def about_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    state = state_of(context)
+    if update.effective_message is None:
+        return
+    meta = state.service.index.meta
+    docs = [(d.title, d.issuer, d.date, len(d.work_points), len(d.sections)) for d in state.documents]
+    first, *rest = P.about_lines(docs, str(meta.get("model")), meta.get("dimension"), str(meta.get("built_at")))
+    lines = [f"<b>{html.escape(first)}</b>", *(html.escape(line) for line in rest)]
+    await update.effective_message.reply_html("\n".join(lines))
+
+
+async def docs_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/docs: the loaded plans with the keys their deep links and buttons use."""
+    if update.effective_message is None:
+        return
+    docs = [(doc_key(d.doc_id), d.title, d.date, len(d.work_points)) for d in state_of(context).documents]
+    await update.effective_message.reply_text("\n".join(P.docs_lines(docs)))
+
+
+async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(P.privacy_text(state_of(context).settings.retention_days))
+
+
+async def point_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/point N: the full text of point N of the first plan (0 is the header)."""
+    message, state = update.effective_message, state_of(context)
+    if message is None:
+        return
+    doc = state.documents[0]
+    args = context.args or []
+    if len(args) != 1 or not args[0].isdigit():
+        last = max(p.number for p in doc.points)
+        await message.reply_text(P.say("point_usage", point="/point", last=last))
+        return
+    await send_point(message, state, doc, int(args[0]))
+
+
+async def send_point(message: Message, state: ChannelState, doc: Document, number: int, lang: Lang = "zh") -> None:
+    """A point's full text as a new message, with a way into the contents."""
+    answer = state.service.engine.composer.full_point(doc.doc_id, number, lang)
+    if answer is None:
+        last = max(p.number for p in doc.points)
+        await message.reply_text(P.say("no_point", lang, n=number, last=last, list=LIST))
+        return
+    await message.reply_html(as_html(answer.blocks, lang=lang), reply_markup=K.point_back_keyboard(doc, number, False))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_message is not None:
+        await unknown(update.effective_message, context)
+
+
+# -- questions -------------------------------------------------------------------------------------
+
+
+async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A question: answered in private chats, and in groups when the bot is addressed."""
+    message, state = update.effective_message, state_of(context)
+    if message is None or message.text is None or not addressed(message, context):
+        return  # group chatter not meant for the bot
+    question = strip_mention(message.text, context.bot.username)
+    if not question:
+        await message.reply_text(P.say("ask_directly", example=P.EXAMPLES["zh"][0]))
+        return
+    answer = await state.run(state.service.ask, question, chat=f"tg:{message.chat_id}")
+    await reply_answer(message, state, answer, update.effective_user.id if update.effective_user else None)
+
+
+async def example_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An example question under /start, asked as if typed."""
+    query, state = update.callback_query, state_of(context)
+    if query is None or not isinstance(query.message, Message):
+        return
+    await query.answer()
+    examples = P.EXAMPLES["zh"]
+    index = Example.decode(query.data).index
+    if index < len(examples):
+        answer = await state.run(state.service.ask, examples[index], chat=f"tg:{query.message.chat_id}")
+        await reply_answer(query.message, state, answer, query.from_user.id)
+
+
+def page_of(answer: Answer, page: int) -> tuple[list[Block], int]:
+    """The blocks of one page of a long list (every block that is not a list item, plus this page's
+    items and a page line) and the number of pages; an answer with few items is one page."""
+    items = [i for i, b in enumerate(answer.blocks) if b.role == "item"]
+    pages = max(1, math.ceil(len(items) / PAGE_SIZE))
+    if pages == 1:
+        return list(answer.blocks), 1
+    page = min(max(page, 0), pages - 1)
+    shown = items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    blocks = []
+    for i, block in enumerate(answer.blocks):
+        if block.role != "item" or i in shown:
+            blocks.append(block)
+        if i == shown[-1]:
+            blocks.append(Block("note", P.say("page", answer.lang, page=page + 1, pages=pages)))
+    return blocks, pages
+
+
+async def reply_answer(message: Message, state: ChannelState, answer: Answer, user_id: int | None) -> None:
+    """Log the answer under a new id and reply with its first page and its buttons."""
+    answer_id = new_answer_id()
+    await state.run(state.log.record_answer, answer_id, message.chat_id, user_id, message.chat.type, answer)
+    blocks, pages = page_of(answer, 0)
+    if pages > 1:
+        state.recent.put(answer_id, answer)
+    keyboard = K.answer_keyboard(answer, answer_id, 0, pages)
+    # In a group the reply quotes the question, so everyone sees whom it answers.
+    await message.reply_html(
+        as_html(blocks, lang=answer.lang), reply_markup=keyboard, do_quote=message.chat.type != ChatType.PRIVATE
+    )
+
+
+# -- the buttons under an answer -------------------------------------------------------------------
+
+
+async def full_text_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """全文: the answer becomes the whole point, in place; the other buttons (votes) stay."""
+    query, state = update.callback_query, state_of(context)
+    if query is None or not isinstance(query.message, Message):
+        return
+    route = FullText.decode(query.data)
+    doc = state.document(route.doc)
+    answer = state.service.engine.composer.full_point(doc.doc_id, route.point, route.lang) if doc else None
+    if answer is None:
+        await expired(query, route.lang)
+        return
+    await query.answer()
+    keyboard = K.without_button(query.message.reply_markup, route.encode())
+    await edit(query.message, as_html(answer.blocks, lang=route.lang), keyboard)
+
+
+async def related_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """相关条目: the plan's further cited points, each with its first sentence, as a new message."""
+    query, state = update.callback_query, state_of(context)
+    if query is None or not isinstance(query.message, Message):
+        return
+    route = Related.decode(query.data)
+    doc = state.document(route.doc)
+    if doc is None:
+        await expired(query, route.lang)
+        return
+    await query.answer()
+    listed = state.service.engine.composer.points_list(doc.doc_id, list(route.points), route.lang)
+    keyboard = K.related_keyboard(doc, [c.point for c in listed.citations], route.lang)
+    await query.message.reply_html(as_html(listed.blocks, lang=route.lang), reply_markup=keyboard)
+
+
+async def open_point_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A point from the 相关条目 list, as a new message so the list stays readable."""
+    query, state = update.callback_query, state_of(context)
+    if query is None or not isinstance(query.message, Message):
+        return
+    route = OpenPoint.decode(query.data)
+    doc = state.document(route.doc)
+    if doc is None:
+        await expired(query, route.lang)
+        return
+    await query.answer()
+    await send_point(query.message, state, doc, route.point, route.lang)
+
+
+async def vote_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """👍/👎: stored against the answer; the vote row then shows the vote instead of both buttons."""
+    query, state = update.callback_query, state_of(context)
+    if query is None:
+        return
+    route = Vote.decode(query.data)
+    await state.run(state.log.record_feedback, route.answer_id, route.positive, query.from_user.id)
+    await query.answer(P.say("feedback_thanks_up" if route.positive else "feedback_thanks_down", route.lang))
+    if isinstance(query.message, Message):
+        keyboard = K.replace_rows(
+            query.message.reply_markup, (Vote,), K.voted_row(route.answer_id, route.positive, route.lang)
+        )
+        try:
+            await query.message.edit_reply_markup(keyboard)
+        except BadRequest as e:  # two quick presses: the second finds the row already changed
+            if "not modified" not in str(e).lower():
+                raise
+
+
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Registered last: data no route matches, e.g. a button sent by an older version of the bot.
+    Answering it stops the spinner and tells the user to ask again."""
+    if update.callback_query is not None:
+        logger.info("stale or unknown callback data %r", update.callback_query.data)
+        await expired(update.callback_query)
+
+
+async def voted_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The 'recorded' button does nothing; answering the query stops the client's spinner."""
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+
+
+async def page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Another page of a long list, in place; the answer comes from the recent-answers memory."""
+    query, state = update.callback_query, state_of(context)
+    if query is None or not isinstance(query.message, Message):
+        return
+    route = Page.decode(query.data)
+    answer = state.recent.get(route.answer_id)
+    if answer is None:
+        await query.answer(P.say("page_expired", route.lang), show_alert=True)
+        return
+    await query.answer()
+    blocks, pages = page_of(answer, route.page)
+    keyboard = K.replace_rows(
+        query.message.reply_markup, (Page,), K.page_row(route.answer_id, route.page, pages, route.lang)
+    )
+    await edit(query.message, as_html(blocks, lang=answer.lang), keyboard)
+
+
+# -- inline mode and errors ------------------------------------------------------------------------
+
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """@bot 关键词 in any chat: the clauses that pass the decision stage, each ready to send."""
+    query, state = update.inline_query, state_of(context)
+    if query is None:
+        return
+    text = query.query.strip()
+    if not text:
+        await query.answer([], cache_time=10)
+        return
+    clauses = await state.run(state.service.clauses, text, INLINE_RESULTS)
+    articles = [
+        InlineQueryResultArticle(
+            id=str(i),
+            title=clause.blocks[0].text[:100],
+            description=(clause.citations[0].sentences or (clause.citations[0].title,))[0][:200],
+            input_message_content=InputTextMessageContent(
+                as_html(clause.blocks, lang=clause.lang), parse_mode=ParseMode.HTML
+            ),
+        )
+        for i, clause in enumerate(clauses)
+    ]
+    # Telegram caches inline answers for everyone; with an allow-list the answer is per user.
+    await query.answer(articles, cache_time=60, is_personal=bool(state.settings.allowed_chat_ids))
+
+
+async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The one error handler: log the cause, and tell the user something went wrong."""
+    logger.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, P.say("something_wrong"))
+        except Exception:
+            logger.warning("could not tell the user about the error", exc_info=True)
