@@ -79,12 +79,14 @@ _ZH: dict[str, str] = {
     "reload_failed": "重建失败，继续使用原索引：{error}",
     "reloaded": "索引已更新：{docs} 份文件，{points} 条，问法 {questions} 条，用时 {seconds:.1f} 秒。",
     "teach_usage": "用法：回复一条回答，发送 {teach} N（N 是正确的条目编号）。",
-    "teach_no_question": "找不到这条回答对应的问题（可能太旧了）。请用命令行：policybot teach \"问题\" N",
+    "teach_no_question": '找不到这条回答对应的问题（可能太旧了）。请用命令行：policybot teach "问题" N',
     "taught": "已记下：“{question}” → 第{n}条。发送 {reload} 后生效。",
     "teach_failed": "没有记下：{error}",
-    "stats": ("今天：{today} 个问题，未找到 {today_nf}（{today_rate}）\n"
-              "近7天：{week} 个问题，未找到 {week_nf}（{week_rate}）\n"
-              "反馈（近7天）：👍 {up} · 👎 {down}"),
+    "stats": (
+        "今天：{today} 个问题，未找到 {today_nf}（{today_rate}）\n"
+        "近7天：{week} 个问题，未找到 {week_nf}（{week_rate}）\n"
+        "反馈（近7天）：👍 {up} · 👎 {down}"
+    ),
     "stats_off": "查询日志未启用。",
     "prompt": "问> ",
     "console_banner": "政策问答：{titles}。输入问题，/help 查看帮助，/quit 退出。",
@@ -115,7 +117,7 @@ _EN: dict[str, str] = {
     "greeting": "Hello! I answer questions about {titles}, quoting the plan and citing the point number.",
     "thanks": "You're welcome! Ask me anything else about the plan.",
     "identity": "I am a bot, not a person. I answer only from {titles}, quote it and cite the point; "
-                "when it says nothing I tell you so.",
+    "when it says nothing I tell you so.",
     "usage": "Just type your question. You can also ask “which point is about X” or “point 8”.",
     "bye": "Goodbye! Come back any time.",
     "try": "For example: {examples}",
@@ -211,10 +213,12 @@ def browse_hint(lang: Lang = "zh", list_command: str = "/list") -> str:
 
 
 def start_text(doc_titles: Sequence[str], points: int) -> str:
-    return (f"您好！我可以回答关于{titles(doc_titles)}的问题（共 {points} 条工作要点），"
-            "每个回答都引用原文并注明出自第几条。\n\n"
-            "直接发送问题即可，例如下面这些（点按钮试试）。\n"
-            "/list 按章节浏览 · /point 8 查看第8条全文 · /help 使用说明")
+    return (
+        f"您好！我可以回答关于{titles(doc_titles)}的问题（共 {points} 条工作要点），"
+        "每个回答都引用原文并注明出自第几条。\n\n"
+        "直接发送问题即可，例如下面这些（点按钮试试）。\n"
+        "/list 按章节浏览 · /point 8 查看第8条全文 · /help 使用说明"
+    )
 
 
 def help_text(bot_username: str, console: bool = False) -> str:
@@ -232,20 +236,29 @@ def help_text(bot_username: str, console: bool = False) -> str:
     if console:
         lines += ["/help 帮助", "/quit 退出"]
     else:
-        lines += ["/docs 已加载的文件", "/about 文件和机器人信息", "/privacy 保存了哪些数据", "",
-                  "在群里", f"@{bot_username} 加问题，或回复机器人的消息。",
-                  "在任意聊天中", f"输入 @{bot_username} 加关键词，选择条目直接发送。"]
+        lines += [
+            "/docs 已加载的文件",
+            "/about 文件和机器人信息",
+            "/privacy 保存了哪些数据",
+            "",
+            "在群里",
+            f"@{bot_username} 加问题，或回复机器人的消息。",
+            "在任意聊天中",
+            f"输入 @{bot_username} 加关键词，选择条目直接发送。",
+        ]
     return "\n".join(lines)
 
 
-def about_lines(docs: Sequence[tuple[str, str | None, str | None, int, int]], model: str, dimension: object,
-                built_at: str) -> list[str]:
+def about_lines(
+    docs: Sequence[tuple[str, str | None, str | None, int, int]], model: str, dimension: object, built_at: str
+) -> list[str]:
     lines = ["关于"]
     for title, issuer, date, points, sections in docs:
         issued = " · ".join(x for x in (issuer, date) if x)
         lines.append(f"《{title}》{issued}，共 {points} 条工作要点，{sections} 个部分")
-    lines.append(f"检索：关键词（jieba + BM25）、语义向量（{model}，{dimension} 维，FAISS）和常见问法混合；"
-                 f"索引构建于 {built_at}")
+    lines.append(
+        f"检索：关键词（jieba + BM25）、语义向量（{model}，{dimension} 维，FAISS）和常见问法混合；索引构建于 {built_at}"
+    )
     lines.append("回答只引用原文并注明条目编号，找不到时直接说明。")
     return lines
 
@@ -256,9 +269,11 @@ def docs_lines(docs: Sequence[tuple[str, str, str | None, int]]) -> list[str]:
 
 
 def privacy_text(retention_days: int) -> str:
-    return ("保存了什么：您的问题原文、回答引用的条目、👍/👎 反馈；聊天和用户编号只保存加盐哈希，不保存姓名和用户名。\n"
-            f"保存多久：{retention_days} 天后自动删除。\n"
-            "谁能看到：只有部署本机器人的教育局工作人员，用于改进回答（例如补充常见问法）。")
+    return (
+        "保存了什么：您的问题原文、回答引用的条目、👍/👎 反馈；聊天和用户编号只保存加盐哈希，不保存姓名和用户名。\n"
+        f"保存多久：{retention_days} 天后自动删除。\n"
+        "谁能看到：只有部署本机器人的教育局工作人员，用于改进回答（例如补充常见问法）。"
+    )
 
 
 def section_button(heading_text: str) -> str:
@@ -275,27 +290,38 @@ def vote_label(positive: bool) -> str:
 
 def console_help(list_command: str = "/list", point_command: str = "/point") -> str:
     examples = "\n".join(f"  {q}" for q in EXAMPLES["zh"])
-    return (f"可以直接输入问题，例如：\n{examples}\n"
-            f"命令：{list_command} 列出全部条目  {point_command} N 查看第N条全文  /help 帮助  /quit 退出")
+    return (
+        f"可以直接输入问题，例如：\n{examples}\n"
+        f"命令：{list_command} 列出全部条目  {point_command} N 查看第N条全文  /help 帮助  /quit 退出"
+    )
 
 
 def stats_text(today: int, today_nf: int, week: int, week_nf: int, up: int, down: int) -> str:
     def rate(part: int, whole: int) -> str:
         return f"{part / whole:.0%}" if whole else "–"
 
-    return say("stats", today=today, today_nf=today_nf, today_rate=rate(today_nf, today), week=week,
-               week_nf=week_nf, week_rate=rate(week_nf, week), up=up, down=down)
+    return say(
+        "stats",
+        today=today,
+        today_nf=today_nf,
+        today_rate=rate(today_nf, today),
+        week=week,
+        week_nf=week_nf,
+        week_rate=rate(week_nf, week),
+        up=up,
+        down=down,
+    )
 
 
 # ------------------------------------------------------------------------------------------------
 # the staff report (policybot report)
 
+REPORT_COLUMNS = ("周", "日期", "问题", "未找到", "比例", "👍", "👎")
 REPORT = {
     "title": "政策问答机器人使用报告  {since} – {until}",
     "summary": "问题 {questions} 个，未找到 {not_found} 个（{rate}），答非所问/仅相关 {related} 个，反馈 👍 {up} / 👎 {down}",
     "weeks": "按周（周一起）：",
     "days": "按天（有提问的日子）：",
-    "columns": ("周", "日期", "问题", "未找到", "比例", "👍", "👎"),
     "unanswered": "未找到或 👎 的问题（文件可能需要补充；用右边的命令把问法教给机器人）：",
     "disliked": "👎 最多的回答：",
     "top": "被问得最多的条目：",

@@ -55,24 +55,39 @@ class Resources:
         return cls(
             settings=settings,
             tp=TextProcessor(),
-            encoder=load_encoder(settings.embedding_model, threads=settings.encoder_threads,
-                                 cache_dir=settings.data_dir / "cache"),
+            encoder=load_encoder(
+                settings.embedding_model, threads=settings.encoder_threads, cache_dir=settings.data_dir / "cache"
+            ),
             expander=Expander(),
             cues=CueList.from_file(),
             places=CueList.from_file(data_path("places.txt")),
         )
 
     def retriever_config(self, params: Params | None = None) -> RetrieverConfig:
-        return RetrieverConfig(self.encoder, self.tp, self.expander,
-                               params or load_params(self.settings.embedding_model), self.cues, self.places)
+        return RetrieverConfig(
+            self.encoder,
+            self.tp,
+            self.expander,
+            params or load_params(self.settings.embedding_model),
+            self.cues,
+            self.places,
+        )
 
     def fingerprint(self) -> dict[str, str]:
         return text_fingerprint(self.tp)
 
     def build(self, progress: bool = False) -> PolicyIndex:
         s = self.settings
-        return build_and_save(s.corpus_dir, s.index_dir, self.encoder, self.tp, s.embedding_model,
-                              s.embedding_batch_size, progress, self.fingerprint())
+        return build_and_save(
+            s.corpus_dir,
+            s.index_dir,
+            self.encoder,
+            self.tp,
+            s.embedding_model,
+            s.embedding_batch_size,
+            progress,
+            self.fingerprint(),
+        )
 
     def load_index(self, build_if_needed: bool = False, progress: bool = False) -> PolicyIndex:
         """Load the index; with ``build_if_needed`` a missing or stale index is rebuilt first."""
@@ -102,12 +117,15 @@ class Engine:
 class PolicyService:
     """Answers messages. Thread-safe: the Telegram channel calls ``ask`` from worker threads."""
 
-    def __init__(self, resources: Resources, index: PolicyIndex) -> None:
+    def __init__(self, resources: Resources, index: PolicyIndex, params: Params | None = None) -> None:
         self.resources = resources
+        self.params = params  # None: the calibrated parameters of the configured model
         self.settings = resources.settings
         self._lock = threading.Lock()
         # Repeated questions (the example buttons, FAQs) skip the pipeline; cleared on reload.
-        self._cache: LRUCache[str, Answer] | None = LRUCache(self.settings.cache_size) if self.settings.cache_size else None
+        self._cache: LRUCache[str, Answer] | None = (
+            LRUCache(self.settings.cache_size) if self.settings.cache_size else None
+        )
         self.conversations = Conversations(ttl=self.settings.context_ttl_seconds)
         self._install(index)
 
@@ -117,7 +135,7 @@ class PolicyService:
         return cls(resources, resources.load_index(build_if_needed=build_if_needed, progress=progress))
 
     def _install(self, index: PolicyIndex) -> None:
-        engine = Engine(index, Retriever(index, self.resources.retriever_config()), Composer(index.corpus))
+        engine = Engine(index, Retriever(index, self.resources.retriever_config(self.params)), Composer(index.corpus))
         # A request takes the engine once, so it sees the old or the new index, never a mix.
         with self._lock:
             self._engine = engine
@@ -268,8 +286,8 @@ def inline_clauses(engine: Engine, text: str, k: int) -> list[Answer]:
     intent = understand(text, None, engine.retriever.tp.normalize)
     if intent.kind not in ("ask", "locate"):
         return []
-    retrieval = engine.retriever.search(Search(intent.query or intent.text, intent.context,
-                                               BACKGROUND_WEIGHT if intent.context else 0.0, k))
+    retrieval = engine.retriever.search(
+        Search(intent.query or intent.text, intent.context, BACKGROUND_WEIGHT if intent.context else 0.0, k)
+    )
     decision = decide(retrieval, engine.retriever.params, max_related=k)
-    return [engine.composer.compose(intent, Decision("answered", (hit,), decision.confidence))
-            for hit in decision.hits]
+    return [engine.composer.compose(intent, Decision("answered", (hit,), decision.confidence)) for hit in decision.hits]

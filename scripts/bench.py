@@ -95,7 +95,7 @@ def naive_baseline(service, qs: list[str], rounds: int) -> list[float]:  # noqa:
     """rank-bm25 over whole points, jieba tokens, no embeddings: the cost floor of a plain search."""
     from rank_bm25 import BM25Okapi
 
-    tp = service.retriever.tp
+    tp = service.engine.retriever.tp
     points = list(service.corpus.points)
     bm25 = BM25Okapi([tp.tokens(tp.normalize(p.title + "。" + p.text)) or ["_"] for p in points])
 
