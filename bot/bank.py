@@ -21,7 +21,7 @@ from bot.corpus import Corpus, Document
 SUFFIX = ".questions.tsv"
 HEADER = (
     "# How people ask about each point: question<TAB>point. Kept sorted by point, then question.\n"
-    "# Add entries with `policybot teach \"question\" N`; they vote for point N, the quote stays the plan's own text.\n"
+    '# Add entries with `policybot teach "question" N`; they vote for point N, the quote stays the plan\'s own text.\n'
 )
 MAX_QUESTION_CHARS = 300
 
@@ -93,7 +93,7 @@ def teach(corpus_dir: Path, doc: Document, question: str, point: int) -> BankQue
     question is already there (for any point)."""
     question = _clean(question)
     if not question:
-        raise BankError("the question is empty; write it in quotes: policybot teach \"question\" N")
+        raise BankError('the question is empty; write it in quotes: policybot teach "question" N')
     if len(question) > MAX_QUESTION_CHARS:
         raise BankError(f"the question is over {MAX_QUESTION_CHARS} characters; teach a shorter one")
     if doc.point(point) is None:

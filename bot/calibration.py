@@ -62,8 +62,9 @@ class Sample:
     points: dict[str, np.ndarray]
 
 
-def collect(retriever: Retriever, questions: Sequence[LabelledQuestion],
-            to_search: Callable[[str], Search | None]) -> list[Sample]:
+def collect(
+    retriever: Retriever, questions: Sequence[LabelledQuestion], to_search: Callable[[str], Search | None]
+) -> list[Sample]:
     """Channel scores for every question that the pipeline would search (``to_search`` → None skips)."""
     samples = []
     for q in questions:
@@ -108,7 +109,9 @@ def _ranks(samples: Sequence[Sample], weights: dict[str, float], numbers: np.nda
     return ranks
 
 
-def rank_metrics(samples: Sequence[Sample], weights: dict[str, float], point_numbers: Sequence[int]) -> tuple[float, float, float]:
+def rank_metrics(
+    samples: Sequence[Sample], weights: dict[str, float], point_numbers: Sequence[int]
+) -> tuple[float, float, float]:
     """(R@1, R@3, MRR) of the fused ranking over the in-scope samples."""
     ranks = [r for r in _ranks(samples, weights, np.asarray(point_numbers)) if r is not None]
     if not ranks:
@@ -117,8 +120,9 @@ def rank_metrics(samples: Sequence[Sample], weights: dict[str, float], point_num
     return sum(r == 1 for r in ranks) / n, sum(r <= 3 for r in ranks) / n, sum(1.0 / r for r in ranks) / n
 
 
-def search_weights(samples: Sequence[Sample], point_numbers: Sequence[int],
-                   without: frozenset[str] = frozenset()) -> tuple[dict[str, float], tuple[float, float, float]]:
+def search_weights(
+    samples: Sequence[Sample], point_numbers: Sequence[int], without: frozenset[str] = frozenset()
+) -> tuple[dict[str, float], tuple[float, float, float]]:
     """Best weights on the grid; channels in ``without`` are held at 0. Vectorised: the per-point
     channel scores of all samples form one array, and each grid row is one matrix product."""
     in_scope = [s for s in samples if s.question.in_scope]
@@ -133,7 +137,7 @@ def search_weights(samples: Sequence[Sample], point_numbers: Sequence[int],
         gold[i] = np.isin(numbers, s.question.gold)
     best_key, best = None, None
     for start in range(0, len(combos), 256):
-        chunk = combos[start:start + 256]
+        chunk = combos[start : start + 256]
         fused = base[None] + np.einsum("spc,wc->wsp", stacked, chunk)  # (w, s, p)
         gold_score = np.where(gold[None], fused, -np.inf).max(axis=2)
         rank = (fused > gold_score[..., None]).sum(axis=2) + 1  # ties count in the gold's favour
@@ -147,7 +151,9 @@ def search_weights(samples: Sequence[Sample], point_numbers: Sequence[int],
     return weights, best[1]
 
 
-def _top_rows(retriever: Retriever, samples: Sequence[Sample], features: Sequence[str]) -> tuple[np.ndarray, list[int | None]]:
+def _top_rows(
+    retriever: Retriever, samples: Sequence[Sample], features: Sequence[str]
+) -> tuple[np.ndarray, list[int | None]]:
     """Feature rows of each sample's top point and the rank of its gold point (None: out of scope)."""
     rows, ranks = [], []
     numbers = np.asarray([n for _, n in retriever.point_keys])
@@ -158,8 +164,9 @@ def _top_rows(retriever: Retriever, samples: Sequence[Sample], features: Sequenc
     return np.asarray(rows, dtype=np.float64), ranks
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = L2,
-                 signs: Sequence[int] | None = None) -> tuple[np.ndarray, float]:
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, l2: float = L2, signs: Sequence[int] | None = None
+) -> tuple[np.ndarray, float]:
     """Balanced, L2-regularised logistic regression; returns (coef, intercept) on the raw features.
 
     ``signs`` (+1 / -1 / 0 per feature) constrains each weight to be ≥ 0, ≤ 0 or free.
@@ -215,9 +222,14 @@ def choose_thresholds(prob: np.ndarray, costs: np.ndarray) -> tuple[float, float
     return best[2], best[3], {"cost": round(best[0], 2), "margin": round(-best[1], 4)}
 
 
-def calibrate(retriever: Retriever, samples: Sequence[Sample], use_dense: bool = True,
-              without: frozenset[str] = frozenset(), l2: float = L2,
-              bank: Sequence[Sample] = ()) -> dict[str, object]:
+def calibrate(
+    retriever: Retriever,
+    samples: Sequence[Sample],
+    use_dense: bool = True,
+    without: frozenset[str] = frozenset(),
+    l2: float = L2,
+    bank: Sequence[Sample] = (),
+) -> dict[str, object]:
     """Fit weights, the confidence model and both thresholds; return the calibration.json entry.
 
     ``without`` names channels and features to leave out (scripts/ablation.py).
@@ -237,8 +249,9 @@ def calibrate(retriever: Retriever, samples: Sequence[Sample], use_dense: bool =
     yb = np.array([1.0 if r == 1 else 0.0 for r in bank_ranks])
     # The bank's leave-one-out samples teach the model everyday wording; the thresholds are then
     # chosen on the labelled questions alone, whose mix of in- and out-of-scope is the realistic one.
-    coef, intercept = fit_logistic(np.vstack([x, xb]), np.concatenate([y, yb]), l2=l2,
-                                   signs=[FEATURE_SIGNS[f] for f in features])
+    coef, intercept = fit_logistic(
+        np.vstack([x, xb]), np.concatenate([y, yb]), l2=l2, signs=[FEATURE_SIGNS[f] for f in features]
+    )
     prob = 1.0 / (1.0 + np.exp(-(x @ coef + intercept)))
     related, answer, fit = choose_thresholds(prob, tier_costs(ranks))
     tier = np.where(prob >= answer, "answered", np.where(prob >= related, "related", "not_found"))
@@ -266,4 +279,3 @@ def calibrate(retriever: Retriever, samples: Sequence[Sample], use_dense: bool =
             **fit,
         },
     }
-

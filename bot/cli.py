@@ -55,8 +55,17 @@ def setup_logging(level: str, fmt: str = "text") -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=getattr(logging, level, logging.INFO), handlers=[handler], force=True)
     # Libraries that log every HTTP request or model detail at INFO: keep them to warnings.
-    for name in ("httpx", "httpcore", "sentence_transformers", "transformers", "jieba", "bm25s", "faiss", "matplotlib",
-                 "PIL"):
+    for name in (
+        "httpx",
+        "httpcore",
+        "sentence_transformers",
+        "transformers",
+        "jieba",
+        "bm25s",
+        "faiss",
+        "matplotlib",
+        "PIL",
+    ):
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
     # PTB's DEBUG output includes whole updates (user ids, message text): never below INFO.
     logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
@@ -122,8 +131,7 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     from bot.channels.console import run_console
     from bot.storage import open_query_log
 
-    return run_console(_service(settings, build_if_needed=args.build), sys.stdin, sys.stdout,
-                       open_query_log(settings))
+    return run_console(_service(settings, build_if_needed=args.build), sys.stdin, sys.stdout, open_query_log(settings))
 
 
 def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
@@ -139,9 +147,16 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
     for path in args.files:
         report = evaluate(load_labelled(path), answer)
         if args.json:
-            print(json.dumps({"file": str(path), "overall": report.overall.as_dict(),
-                              "by_kind": {k: f.as_dict() for k, f in report.by_kind.items()}},
-                             ensure_ascii=False))
+            print(
+                json.dumps(
+                    {
+                        "file": str(path),
+                        "overall": report.overall.as_dict(),
+                        "by_kind": {k: f.as_dict() for k, f in report.by_kind.items()},
+                    },
+                    ensure_ascii=False,
+                )
+            )
         else:
             print(format_report(report, title=f"== {path}"))
         if args.min_r1 is not None and (report.overall.recall_at_1 or 0.0) < args.min_r1:
@@ -183,11 +198,11 @@ def cmd_teach(settings: Settings, args: argparse.Namespace) -> int:
     corpus = load_corpus(settings.corpus_dir)
     docs = [d for d in corpus.documents if args.doc in (None, d.doc_id)]
     if not docs:
-        raise UserError(f"no plan {args.doc!r} in {settings.corpus_dir}; "
-                        f"plans: {', '.join(d.doc_id for d in corpus.documents)}")
+        raise UserError(
+            f"no plan {args.doc!r} in {settings.corpus_dir}; plans: {', '.join(d.doc_id for d in corpus.documents)}"
+        )
     if len(docs) > 1:
-        raise UserError("several plans are loaded; say which with --doc (one of: "
-                        f"{', '.join(d.doc_id for d in docs)})")
+        raise UserError(f"several plans are loaded; say which with --doc (one of: {', '.join(d.doc_id for d in docs)})")
     try:
         entry = teach(settings.corpus_dir, docs[0], args.question, args.point)
     except BankError as e:
@@ -205,8 +220,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.channels.telegram import serve
 
     if settings.telegram_token is None:
-        raise UserError("POLICYBOT_TELEGRAM_TOKEN is not set; create a bot with @BotFather and put its token "
-                        "in .env or the environment (or use `policybot chat`)")
+        raise UserError(
+            "POLICYBOT_TELEGRAM_TOKEN is not set; create a bot with @BotFather and put its token "
+            "in .env or the environment (or use `policybot chat`)"
+        )
     return serve(settings, _service(settings, build_if_needed=args.build))
 
 
@@ -220,8 +237,9 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.channels.console import run_console
     from bot.storage import open_query_log
 
-    print("POLICYBOT_TELEGRAM_TOKEN is not set: starting the console chat instead of the Telegram bot.",
-          file=sys.stderr)
+    print(
+        "POLICYBOT_TELEGRAM_TOKEN is not set: starting the console chat instead of the Telegram bot.", file=sys.stderr
+    )
     return run_console(service, sys.stdin, sys.stdout, open_query_log(settings))
 
 
@@ -327,8 +345,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"policybot: error: {e}", file=sys.stderr)
         else:
             logger.debug("unexpected error", exc_info=True)
-            print(f"policybot: unexpected error: {type(e).__name__}: {e} (rerun with --debug for details)",
-                  file=sys.stderr)
+            print(
+                f"policybot: unexpected error: {type(e).__name__}: {e} (rerun with --debug for details)",
+                file=sys.stderr,
+            )
         return EXIT_FAILURE
 
 

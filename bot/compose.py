@@ -43,8 +43,15 @@ class Citation:
     sentences: tuple[str, ...]
 
     def as_json(self) -> dict[str, object]:
-        return {"doc": self.doc_id, "doc_title": self.doc_title, "point": self.point, "section": self.section,
-                "title": self.title, "score": round(self.score, 4), "sentences": list(self.sentences)}
+        return {
+            "doc": self.doc_id,
+            "doc_title": self.doc_title,
+            "point": self.point,
+            "section": self.section,
+            "title": self.title,
+            "score": round(self.score, 4),
+            "sentences": list(self.sentences),
+        }
 
 
 @dataclass(frozen=True)
@@ -109,9 +116,10 @@ class Quoting:
         if not hit.evidence:
             return (self._point(hit.doc_id, hit.point)[1].title,)
         best = hit.evidence[0]
-        chosen = [best] + [ev for ev in hit.evidence[1:] if best.score > 0 and ev.score >= SECOND_SENTENCE_RATIO * best.score]
+        chosen = [best] + [
+            ev for ev in hit.evidence[1:] if best.score > 0 and ev.score >= SECOND_SENTENCE_RATIO * best.score
+        ]
         return tuple(ev.text for ev in sorted(chosen, key=lambda e: e.sentence))  # in the plan's order
-
 
 
 class Composer(Quoting):
@@ -145,8 +153,9 @@ class Composer(Quoting):
                 citations.append(self.citation(hit, tuple(e.text for e in hit.evidence[:1])))
             blocks.append(Block("related", P.say("related_list", lang) + "；".join(names)))
         blocks.append(self.source([c.doc_id for c in citations], lang))
-        return Answer(intent.text, "answered", tuple(blocks), tuple(citations), intent.kind, lang,
-                      confidence=decision.confidence)
+        return Answer(
+            intent.text, "answered", tuple(blocks), tuple(citations), intent.kind, lang, confidence=decision.confidence
+        )
 
     def related(self, intent: Intent, decision: Decision) -> Answer:
         """Not confident: the closest points, each with its key sentence, and no claim that they answer."""
@@ -159,25 +168,35 @@ class Composer(Quoting):
             blocks.append(Block("item", P.item(self.label(doc, point, lang), point.title, sentence)))
             citations.append(self.citation(hit, (sentence,)))
         blocks.append(self.source([c.doc_id for c in citations], lang))
-        return Answer(intent.text, "related", tuple(blocks), tuple(citations), intent.kind, lang,
-                      confidence=decision.confidence)
+        return Answer(
+            intent.text, "related", tuple(blocks), tuple(citations), intent.kind, lang, confidence=decision.confidence
+        )
 
     def not_found(self, intent: Intent) -> Answer:
         lang = intent.lang
-        blocks = (Block("note", P.say("not_found", lang, titles=P.titles([d.title for d in self.corpus.documents]))),
-                  Block("note", P.browse_hint(lang, self.list_command)))
+        blocks = (
+            Block("note", P.say("not_found", lang, titles=P.titles([d.title for d in self.corpus.documents]))),
+            Block("note", P.browse_hint(lang, self.list_command)),
+        )
         return Answer(intent.text, "not_found", blocks, (), intent.kind, lang)
 
     def empty(self, intent: Intent) -> Answer:
         example = P.EXAMPLES[intent.lang][0]
-        return Answer(intent.text, "empty", (Block("note", P.say("empty", intent.lang, example=example)),),
-                      kind="empty", lang=intent.lang)
+        return Answer(
+            intent.text,
+            "empty",
+            (Block("note", P.say("empty", intent.lang, example=example)),),
+            kind="empty",
+            lang=intent.lang,
+        )
 
     def small_talk(self, intent: Intent) -> Answer:
         lang = intent.lang
         names = P.titles([d.title for d in self.corpus.documents])
-        blocks = (Block("note", P.say(intent.talk or "greeting", lang, titles=names)),
-                  Block("note", P.examples_line(lang)))
+        blocks = (
+            Block("note", P.say(intent.talk or "greeting", lang, titles=names)),
+            Block("note", P.examples_line(lang)),
+        )
         return Answer(intent.text, "smalltalk", blocks, (), "smalltalk", lang)
 
     def document(self, intent: Intent, doc: Document) -> Answer:
@@ -210,9 +229,12 @@ class Composer(Quoting):
         if doc is None or not points:
             return Answer("", "not_found", (Block("note", P.say("expired", lang, list=self.list_command)),), lang=lang)
         blocks = [Block("heading", P.say("related_button", lang))]
-        blocks += [Block("item", P.item(self.label(doc, p, lang), p.title, (p.sentences or (p.title,))[0])) for p in points]
-        citations = tuple(Citation(doc.doc_id, doc.title, p.number, p.section, p.title, 1.0, p.sentences[:1])
-                          for p in points)
+        blocks += [
+            Block("item", P.item(self.label(doc, p, lang), p.title, (p.sentences or (p.title,))[0])) for p in points
+        ]
+        citations = tuple(
+            Citation(doc.doc_id, doc.title, p.number, p.section, p.title, 1.0, p.sentences[:1]) for p in points
+        )
         return Answer("", "answered", (*blocks, self.source([doc.doc_id], lang)), citations, "related", lang)
 
     def no_point(self, intent: Intent, number: int, doc: Document) -> Answer:
@@ -224,7 +246,10 @@ class Composer(Quoting):
         """Every point whose text contains the term, in plan order: (doc_id, point, sentence)."""
         lang, term = intent.lang, intent.query
         if not found:
-            notes = (Block("note", P.say("mentions_none", lang, term=term)), Block("note", P.say("mentions_hint", lang)))
+            notes = (
+                Block("note", P.say("mentions_none", lang, term=term)),
+                Block("note", P.say("mentions_hint", lang)),
+            )
             return Answer(intent.text, "not_found", notes, (), "mentions", lang)
         rows = [(*self._point(d, n), s) for d, n, s in found]
         labels = "、".join(self.label(d, p, lang) for d, p, _ in rows)
@@ -244,8 +269,9 @@ class Composer(Quoting):
         if citations:
             blocks.append(self.source([c.doc_id for c in citations], intent.lang))
         statuses = [a.status for a in answers]
-        status: AnswerStatus = ("answered" if "answered" in statuses else "related" if "related" in statuses
-                                else "not_found")
+        status: AnswerStatus = (
+            "answered" if "answered" in statuses else "related" if "related" in statuses else "not_found"
+        )
         return Answer(intent.text, status, tuple(blocks), citations, "several", intent.lang)
 
     @staticmethod

@@ -206,18 +206,18 @@ def _find_title(paras: list[str], name: str) -> tuple[str, list[str], list[str]]
         wanted = _compact(title)
         title_at = next((i for i in range(notice_at + 1, len(paras)) if _compact(paras[i]) == wanted), None)
         if title_at is not None:
-            return title, paras[notice_at:title_at], paras[title_at + 1:]
+            return title, paras[notice_at:title_at], paras[title_at + 1 :]
         # No title line: the notice ends with its date line (or is just the notice line).
         date_at = next((i for i in range(notice_at + 1, len(paras)) if _DATE_RE.match(paras[i])), None)
         end = date_at if date_at is not None else notice_at
-        return title, paras[notice_at:end + 1], paras[end + 1:]
+        return title, paras[notice_at : end + 1], paras[end + 1 :]
     # No notice: skip a leading summary block and take the first remaining line as the title.
     title_at = 0
     while title_at < len(paras) and (paras[title_at] in _SUMMARY_LINES or _TRUNCATED_RE.search(paras[title_at])):
         title_at += 1
     if title_at >= len(paras):
         raise CorpusError(f"{name}: no plan text found")
-    return paras[title_at].strip("《》"), [], paras[title_at + 1:]
+    return paras[title_at].strip("《》"), [], paras[title_at + 1 :]
 
 
 def _issuer_and_date(notice_paras: list[str]) -> tuple[str | None, str | None]:
@@ -269,8 +269,7 @@ def _check_numbers(points: list[_RawPoint], name: str) -> None:
         logger.warning("%s: work points are not numbered consecutively: %s", name, numbers)
 
 
-def _header(doc_id: str, title: str, notice_paras: list[str], preamble: list[str],
-            metadata: set[str | None]) -> Point:
+def _header(doc_id: str, title: str, notice_paras: list[str], preamble: list[str], metadata: set[str | None]) -> Point:
     """Point 0: the notice and the overall approach. Its evidence sentences leave out the notice's
     title, issuer and date lines: answers about the header state those in their own line."""
     paras = notice_paras + preamble
@@ -302,8 +301,14 @@ def parse_plan(raw: str, doc_id: str, source: str = "", sha256: str = "") -> Doc
     records = [_header(doc_id, title, notice_paras, preamble, {issuer, date})]
     records += [_point(doc_id, number, heading, body_paras) for number, heading, body_paras in points]
     return Document(
-        doc_id=doc_id, title=title, issuer=issuer, date=date, notice="\n".join(notice_paras), source=source,
-        sha256=sha256, sections=tuple(Section(n, label, t, tuple(nums)) for n, label, t, nums in sections),
+        doc_id=doc_id,
+        title=title,
+        issuer=issuer,
+        date=date,
+        notice="\n".join(notice_paras),
+        source=source,
+        sha256=sha256,
+        sections=tuple(Section(n, label, t, tuple(nums)) for n, label, t, nums in sections),
         points=tuple(records),
     )
 

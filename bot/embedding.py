@@ -106,8 +106,7 @@ class USEm3Module(InputModule):
             try:
                 self._use._backend = _mapped_backend(threads, Path(cache_dir))
             except OSError as e:  # e.g. a read-only data folder: the stock backend still works
-                logger.warning("could not use the cached encoder table in %s (%s); loading it in memory",
-                               cache_dir, e)
+                logger.warning("could not use the cached encoder table in %s (%s); loading it in memory", cache_dir, e)
 
     def preprocess(self, inputs: Sequence[Any], prompt: str | None = None, **kwargs: Any) -> dict[str, Any]:
         texts = [str(text) for text in inputs]
@@ -159,7 +158,9 @@ def model_version(name: str) -> str:
     return f"sentence-transformers {version('sentence-transformers')}"
 
 
-def embed(encoder: SentenceTransformer, texts: Sequence[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
+def embed(
+    encoder: SentenceTransformer, texts: Sequence[str], batch_size: int = 64, progress: bool = False
+) -> np.ndarray:
     """Unit-length float32 vectors, shape (len(texts), dim); FAISS inner product is then cosine."""
     if not texts:
         return np.zeros((0, embedding_dimension(encoder)), dtype=np.float32)

@@ -8,8 +8,20 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KINDS = ("lexical", "paraphrase", "colloquial", "locate", "point", "number", "typo", "traditional", "english", "meta",
-         "smalltalk", "oos")
+KINDS = (
+    "lexical",
+    "paraphrase",
+    "colloquial",
+    "locate",
+    "point",
+    "number",
+    "typo",
+    "traditional",
+    "english",
+    "meta",
+    "smalltalk",
+    "oos",
+)
 
 
 class LabelledSetError(ValueError):
@@ -126,10 +138,19 @@ class Figures:
 
     def as_dict(self) -> dict[str, object]:
         return {
-            "questions": self.n, "in_scope": self.in_scope, "r@1": self.recall_at_1, "r@3": self.recall_at_3,
-            "mrr": self.mrr, "in_scope_tiers": dict(self.tiers), "confident_wrong": self.wrong,
-            "oos": self.oos, "oos_tiers": dict(self.oos_tiers), "smalltalk": self.smalltalk,
-            "smalltalk_friendly": self.friendly, "must_total": self.must_total, "must_ok": self.must_ok,
+            "questions": self.n,
+            "in_scope": self.in_scope,
+            "r@1": self.recall_at_1,
+            "r@3": self.recall_at_3,
+            "mrr": self.mrr,
+            "in_scope_tiers": dict(self.tiers),
+            "confident_wrong": self.wrong,
+            "oos": self.oos,
+            "oos_tiers": dict(self.oos_tiers),
+            "smalltalk": self.smalltalk,
+            "smalltalk_friendly": self.friendly,
+            "must_total": self.must_total,
+            "must_ok": self.must_ok,
             "must_rate": self.must_rate,
         }
 
@@ -182,8 +203,9 @@ def load_labelled(path: Path) -> list[LabelledQuestion]:
     return questions
 
 
-def evaluate(questions: Iterable[LabelledQuestion],
-             answer: Callable[[str], tuple[str, tuple[int, ...], str]]) -> Report:
+def evaluate(
+    questions: Iterable[LabelledQuestion], answer: Callable[[str], tuple[str, tuple[int, ...], str]]
+) -> Report:
     """Run every question through ``answer`` (→ status, cited point numbers, answer text)."""
     return Report.of(Outcome(q, *answer(q.q)) for q in questions)
 
@@ -220,8 +242,10 @@ def format_report(report: Report, title: str = "") -> str:
         if f.smalltalk:
             cells = f"{'friendly':>10}{_share(f.friendly, f.smalltalk):>9}{'':>11}{'':>7}"
         else:
-            cells = (f"{_share(tiers['answered'], whole):>10}{_share(tiers['related'], whole):>9}"
-                     f"{_share(tiers['not_found'], whole):>11}{(str(f.wrong) if f.in_scope else '–'):>7}")
+            cells = (
+                f"{_share(tiers['answered'], whole):>10}{_share(tiers['related'], whole):>9}"
+                f"{_share(tiers['not_found'], whole):>11}{(str(f.wrong) if f.in_scope else '–'):>7}"
+            )
         must = f"{f.must_ok}/{f.must_total}" if f.must_total else "–"
         lines.append(f"{kind:<12}{f.n:>4}{_pct(f.recall_at_1):>7}{_pct(f.recall_at_3):>7}{cells}{must:>7}")
     misses = report.misses

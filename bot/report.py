@@ -54,7 +54,8 @@ class StaffReport:
     def as_json(self) -> dict[str, Any]:
         total = self.total
         return {
-            "since": self.since, "until": self.until,
+            "since": self.since,
+            "until": self.until,
             "total": {**asdict(total), "not_found_rate": total.not_found_rate},
             "days": [{**asdict(d), "not_found_rate": d.not_found_rate} for d in self.days],
             "weeks": [{**asdict(w), "not_found_rate": w.not_found_rate} for w in self.weeks],
@@ -83,8 +84,9 @@ def teach_command(question: str, point: int | None) -> str:
     return f'policybot teach "{escaped}" {point if point is not None else "N"}'
 
 
-def build_report(log: QueryLog, days: int = 30, limit: int = 10, corpus: Corpus | None = None,
-                 today: date | None = None) -> StaffReport:
+def build_report(
+    log: QueryLog, days: int = 30, limit: int = 10, corpus: Corpus | None = None, today: date | None = None
+) -> StaffReport:
     today = today or datetime.now().astimezone().date()
     since = today - timedelta(days=days - 1)
     report = StaffReport(since.isoformat(), today.isoformat())
@@ -93,8 +95,11 @@ def build_report(log: QueryLog, days: int = 30, limit: int = 10, corpus: Corpus 
     for i in range(days):
         day = since + timedelta(days=i)
         r = by_day.get(day.isoformat())
-        period = Period(day.isoformat(), *(int(r[k] or 0) for k in ("questions", "not_found", "thumbs_up",
-                                                                      "thumbs_down"))) if r else Period(day.isoformat())
+        period = (
+            Period(day.isoformat(), *(int(r[k] or 0) for k in ("questions", "not_found", "thumbs_up", "thumbs_down")))
+            if r
+            else Period(day.isoformat())
+        )
         report.days.append(period)
         monday = (day - timedelta(days=day.weekday())).isoformat()
         week = weeks.setdefault(monday, Period(monday))
@@ -103,18 +108,34 @@ def build_report(log: QueryLog, days: int = 30, limit: int = 10, corpus: Corpus 
         week.thumbs_up += period.thumbs_up
         week.thumbs_down += period.thumbs_down
     report.weeks = list(weeks.values())
-    report.unanswered = [{"question": r["question"], "times": r["times"], "last_day": r["last_day"],
-                          "status": r["status"], "teach": teach_command(r["question"], r["top_point"])}
-                         for r in log.unanswered(since.isoformat(), limit)]
+    report.unanswered = [
+        {
+            "question": r["question"],
+            "times": r["times"],
+            "last_day": r["last_day"],
+            "status": r["status"],
+            "teach": teach_command(r["question"], r["top_point"]),
+        }
+        for r in log.unanswered(since.isoformat(), limit)
+    ]
     for r in log.disliked(since.isoformat(), limit):
         label, title = _point_label(corpus, r["top_doc"], r["top_point"])
-        report.disliked.append({"question": r["question"], "point": r["top_point"], "label": label, "title": title,
-                                "thumbs_down": r["thumbs_down"], "thumbs_up": r["thumbs_up"],
-                                "teach": teach_command(r["question"], None)})
+        report.disliked.append(
+            {
+                "question": r["question"],
+                "point": r["top_point"],
+                "label": label,
+                "title": title,
+                "thumbs_down": r["thumbs_down"],
+                "thumbs_up": r["thumbs_up"],
+                "teach": teach_command(r["question"], None),
+            }
+        )
     for r in log.top_points(since.isoformat(), limit):
         label, title = _point_label(corpus, r["top_doc"], r["top_point"])
-        report.top_points.append({"doc": r["top_doc"], "point": r["top_point"], "label": label, "title": title,
-                                  "times": r["times"]})
+        report.top_points.append(
+            {"doc": r["top_doc"], "point": r["top_point"], "label": label, "title": title, "times": r["times"]}
+        )
     return report
 
 
@@ -129,22 +150,39 @@ def format_text(report: StaffReport) -> str:
     head = f"{questions:>6}{missing:>8}{rate:>7}{up:>6}{down:>6}"
     lines = [
         w["title"].format(since=report.since, until=report.until),
-        w["summary"].format(questions=t.questions, not_found=t.not_found, rate=_rate(t.not_found_rate),
-                            related=sum(1 for r in report.unanswered if r["status"] == "related"),
-                            up=t.thumbs_up, down=t.thumbs_down),
-        "", w["weeks"], f"  {week:<12}{head}",
+        w["summary"].format(
+            questions=t.questions,
+            not_found=t.not_found,
+            rate=_rate(t.not_found_rate),
+            related=sum(1 for r in report.unanswered if r["status"] == "related"),
+            up=t.thumbs_up,
+            down=t.thumbs_down,
+        ),
+        "",
+        w["weeks"],
+        f"  {week:<12}{head}",
     ]
-    lines += [f"  {p.start:<12}{p.questions:>6}{p.not_found:>8}{_rate(p.not_found_rate):>7}{p.thumbs_up:>6}"
-              f"{p.thumbs_down:>6}" for p in report.weeks if p.questions]
+    lines += [
+        f"  {p.start:<12}{p.questions:>6}{p.not_found:>8}{_rate(p.not_found_rate):>7}{p.thumbs_up:>6}{p.thumbs_down:>6}"
+        for p in report.weeks
+        if p.questions
+    ]
     lines += ["", w["days"], f"  {day:<12}{head}"]
-    lines += [f"  {p.start:<12}{p.questions:>6}{p.not_found:>8}{_rate(p.not_found_rate):>7}{p.thumbs_up:>6}"
-              f"{p.thumbs_down:>6}" for p in report.days if p.questions]
+    lines += [
+        f"  {p.start:<12}{p.questions:>6}{p.not_found:>8}{_rate(p.not_found_rate):>7}{p.thumbs_up:>6}{p.thumbs_down:>6}"
+        for p in report.days
+        if p.questions
+    ]
     lines += ["", w["unanswered"]]
-    lines += [f"  {r['times']:>4}×  {r['question']}  ({r['status']})\n        {r['teach']}"
-              for r in report.unanswered] or [f"  {w['none']}"]
+    lines += [
+        f"  {r['times']:>4}×  {r['question']}  ({r['status']})\n        {r['teach']}" for r in report.unanswered
+    ] or [f"  {w['none']}"]
     lines += ["", w["disliked"]]
-    lines += [f"  👎{r['thumbs_down']} 👍{r['thumbs_up']}  {r['label']} {r['title']}  ← {P.quote(r['question'])}\n"
-              f"        {r['teach']}" for r in report.disliked] or [f"  {w['none']}"]
+    lines += [
+        f"  👎{r['thumbs_down']} 👍{r['thumbs_up']}  {r['label']} {r['title']}  ← {P.quote(r['question'])}\n"
+        f"        {r['teach']}"
+        for r in report.disliked
+    ] or [f"  {w['none']}"]
     lines += ["", w["top"]]
     lines += [f"  {r['times']:>4}×  {r['label']} {r['title']}" for r in report.top_points] or [f"  {w['none']}"]
     return "\n".join(lines)
@@ -181,8 +219,11 @@ def plot(report: StaffReport, path: Path) -> None:
     from matplotlib import font_manager
 
     # Chinese labels need a CJK font; fall back to point numbers when none is installed.
-    cjk = [f.name for f in font_manager.fontManager.ttflist
-           if any(k in f.name for k in ("Noto Sans CJK", "WenQuanYi", "SimHei", "Source Han", "Droid Sans Fallback"))]
+    cjk = [
+        f.name
+        for f in font_manager.fontManager.ttflist
+        if any(k in f.name for k in ("Noto Sans CJK", "WenQuanYi", "SimHei", "Source Han", "Droid Sans Fallback"))
+    ]
     if cjk:
         plt.rcParams["font.sans-serif"] = [cjk[0], "DejaVu Sans"]
     fig, (a, b) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [3, 2]})
@@ -197,8 +238,10 @@ def plot(report: StaffReport, path: Path) -> None:
     a.set_xticks(range(0, len(days), step), days[::step], rotation=45, ha="right")
     a.legend()
     points = list(reversed(report.top_points))
-    labels = [(f"{p['label']} {p['title']}"[:18] if cjk else (f"point {p['point']}" if p["point"] else "header"))
-              for p in points]
+    labels = [
+        (f"{p['label']} {p['title']}"[:18] if cjk else (f"point {p['point']}" if p["point"] else "header"))
+        for p in points
+    ]
     b.barh(labels, [p["times"] for p in points], color="tab:green")
     b.set_title("Most asked points")
     b.set_xlabel("questions")

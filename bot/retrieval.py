@@ -284,7 +284,6 @@ class CueList:
         return found
 
 
-
 _YEAR_RE = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 
 
@@ -321,7 +320,8 @@ class QueryAnalyzer:
         self.cues = config.cues
         self.vocabulary = index.keyword["words"].vocab_dict  # the plan's and the question bank's words
         corpus_text = "\n".join(p.text for p in index.corpus.points) + "".join(
-            d.title + (d.issuer or "") for d in index.corpus.documents)
+            d.title + (d.issuer or "") for d in index.corpus.documents
+        )
         # Places the plans name are the plans' own; any other place marks another city's question.
         self.places = config.places.without(corpus_text)
         # Years the plans talk about; a question about another year is about another plan.
@@ -342,12 +342,20 @@ class QueryAnalyzer:
         facts = QueryFacts(
             coverage=1.0 - len(unknown) / len(meaningful) if meaningful else 0.0,
             unknown_nouns=sum(1 for w in unknown if self.tp.is_noun(w)),
-            out_of_scope_cues=(self.cues.count(normalized) + self._other_years(normalized)
-                               + self.places.count(normalized)),
+            out_of_scope_cues=(
+                self.cues.count(normalized) + self._other_years(normalized) + self.places.count(normalized)
+            ),
             asks_number=asks_for_number(normalized),
         )
-        return Query(text, normalized, tuple(words), tuple(dict.fromkeys(expansion)),
-                     tuple(self.tp.char_ngrams(normalized)), tuple(self.tp.pinyin_ngrams(normalized)), facts)
+        return Query(
+            text,
+            normalized,
+            tuple(words),
+            tuple(dict.fromkeys(expansion)),
+            tuple(self.tp.char_ngrams(normalized)),
+            tuple(self.tp.pinyin_ngrams(normalized)),
+            facts,
+        )
 
     def _known(self, word: str, triggers: list[str]) -> bool:
         """In the plan's or the question bank's vocabulary, or explained by an expansion trigger."""
@@ -367,8 +375,9 @@ class Retriever:
         position = {key: i for i, key in enumerate(self.point_keys)}
         self.unit_point = np.array([position[u.doc_id, u.point] for u in index.units], dtype=np.int64)
         # make_units writes each point's units together, in point order; aggregation relies on it.
-        if len(self.unit_point) and (np.any(np.diff(self.unit_point) < 0)
-                                     or len(np.unique(self.unit_point)) != len(self.point_keys)):
+        if len(self.unit_point) and (
+            np.any(np.diff(self.unit_point) < 0) or len(np.unique(self.unit_point)) != len(self.point_keys)
+        ):
             raise ValueError("index units are not grouped by point; rebuild the index")
         self.point_starts = np.flatnonzero(np.r_[True, np.diff(self.unit_point) != 0])
         self.n_units = len(index.units)
@@ -447,20 +456,29 @@ class Retriever:
         order = np.argsort(-fused, kind="stable")[: max(k, 2)]
         hits = tuple(self.make_hit(int(i), fused, points, units, query) for i in order)
         top, second = hits[0], hits[1] if len(hits) > 1 else None
-        features = hit_features(top.channels, query.facts, self._number_support(top, units),
-                                second.score if second else 0.0, self._consensus(int(order[0]), points, units))
-        return Retrieval(query, (Hit(top.doc_id, top.point, top.score, top.channels, top.evidence, features),
-                                 *hits[1:k]))
+        features = hit_features(
+            top.channels,
+            query.facts,
+            self._number_support(top, units),
+            second.score if second else 0.0,
+            self._consensus(int(order[0]), points, units),
+        )
+        return Retrieval(
+            query, (Hit(top.doc_id, top.point, top.score, top.channels, top.evidence, features), *hits[1:k])
+        )
 
     def _consensus(self, top: int, points: dict[str, np.ndarray], units: dict[str, np.ndarray]) -> Consensus:
         weights = self.params.weights
         bank = fuse({n: units[n] for n in BANK_CHANNELS if n in units}, weights)
         plan = fuse({n: points[n] for n in PLAN_CHANNELS if n in points}, weights)
-        return Consensus(bank_vote=vote_share(bank, self.is_question, self.unit_point, top, VOTERS),
-                         agree=float(int(np.argmax(plan)) == top))
+        return Consensus(
+            bank_vote=vote_share(bank, self.is_question, self.unit_point, top, VOTERS),
+            agree=float(int(np.argmax(plan)) == top),
+        )
 
-    def make_hit(self, i: int, fused: np.ndarray, points: dict[str, np.ndarray],
-                 units: dict[str, np.ndarray], query: Query) -> Hit:
+    def make_hit(
+        self, i: int, fused: np.ndarray, points: dict[str, np.ndarray], units: dict[str, np.ndarray], query: Query
+    ) -> Hit:
         key = self.point_keys[i]
         channels = {name: float(scores[i]) for name, scores in points.items()}
         channels["fused"] = float(fused[i])
@@ -482,8 +500,9 @@ class Retriever:
         best = float(score.max())
         return float(score[numeric].max() / best) if numeric.any() and best > 0 else 0.0
 
-    def _evidence(self, key: tuple[str, int], units: dict[str, np.ndarray], query: Query,
-                  limit: int = 2) -> tuple[Evidence, ...]:
+    def _evidence(
+        self, key: tuple[str, int], units: dict[str, np.ndarray], query: Query, limit: int = 2
+    ) -> tuple[Evidence, ...]:
         """The point's sentences ranked by the fused plan channels, with a bonus for numbers when asked."""
         uids, score = self._sentence_scores(key, units)
         if not uids:
@@ -493,7 +512,5 @@ class Retriever:
             score = score + numeric.astype(np.float32) * self.params.number_bonus
         order = np.argsort(-score, kind="stable")[:limit]
         return tuple(
-            Evidence(self.index.units[uids[j]].sentence, self.index.units[uids[j]].text, float(score[j]))
-            for j in order
+            Evidence(self.index.units[uids[j]].sentence, self.index.units[uids[j]].text, float(score[j])) for j in order
         )
-

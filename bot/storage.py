@@ -95,7 +95,7 @@ class Stats:
 def sqlite_path(url: str) -> Path:
     """``sqlite:///abs/path.db`` or ``sqlite:///relative.db`` or a bare path → Path."""
     if url.startswith("sqlite:///"):
-        return Path(url[len("sqlite:///"):])
+        return Path(url[len("sqlite:///") :])
     if "://" in url:
         scheme = url.split("://", 1)[0]
         raise StorageError(
@@ -108,8 +108,9 @@ class QueryLog(Protocol):
     """What the channels write and the staff report reads. ``SqliteQueryLog`` is the embedded
     default; ``NullQueryLog`` keeps nothing."""
 
-    def record_answer(self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str,
-                      answer: Answer) -> None: ...
+    def record_answer(
+        self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str, answer: Answer
+    ) -> None: ...
 
     def record_feedback(self, answer_id: str, positive: bool, user_id: int | None) -> None: ...
 
@@ -133,8 +134,9 @@ class QueryLog(Protocol):
 class NullQueryLog:
     """The log when none is wanted (tests, one-off CLI questions): keeps nothing, reports nothing."""
 
-    def record_answer(self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str,
-                      answer: Answer) -> None:
+    def record_answer(
+        self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str, answer: Answer
+    ) -> None:
         pass
 
     def record_feedback(self, answer_id: str, positive: bool, user_id: int | None) -> None:
@@ -189,8 +191,13 @@ class SqliteFile:
 
     def _connect(self) -> sqlite3.Connection:
         if self.read_only:
-            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT,
-                                   check_same_thread=False, isolation_level=None)
+            conn = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                timeout=BUSY_TIMEOUT,
+                check_same_thread=False,
+                isolation_level=None,
+            )
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > len(MIGRATIONS):
                 raise StorageError(f"{self.path} was written by a newer policybot (schema {version}); upgrade")
@@ -261,13 +268,11 @@ class SqliteFile:
         except (sqlite3.Error, OSError) as e:
             if self._failing_since is None:
                 self._failing_since = now
-                logger.error("query log %s unavailable (%s); answers continue, rows are held in memory",
-                             self.path, e)
+                logger.error("query log %s unavailable (%s); answers continue, rows are held in memory", self.path, e)
             if self._conn is not None:
                 with contextlib.suppress(sqlite3.Error):
                     self._conn.close()
                 self._conn = None
-
 
     def _prune(self) -> None:
         if self._conn is None:
@@ -309,17 +314,31 @@ class SqliteFile:
 class SqliteQueryLog(SqliteFile):
     """The query log in SQLite: what was asked and answered, the votes, and the report queries."""
 
-    def record_answer(self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str,
-                      answer: Answer) -> None:
+    def record_answer(
+        self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str, answer: Answer
+    ) -> None:
         now = time.time()
         points = [f"{c.doc_id}:{c.point}" for c in answer.citations]
         top = answer.citations[0] if answer.citations else None
         self._write(
             "INSERT OR IGNORE INTO questions (answer_id, asked_at, day, chat_hash, user_hash, chat_type, question,"
             " found, kind, points, top_doc, top_point, latency_ms, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (answer_id, now, _day(now), self._hash(chat_id), self._hash(user_id), str(chat_type),
-             answer.question[:1000], int(answer.found), answer.kind, json.dumps(points),
-             top.doc_id if top else None, top.point if top else None, round(answer.elapsed_ms, 3), answer.status),
+            (
+                answer_id,
+                now,
+                _day(now),
+                self._hash(chat_id),
+                self._hash(user_id),
+                str(chat_type),
+                answer.question[:1000],
+                int(answer.found),
+                answer.kind,
+                json.dumps(points),
+                top.doc_id if top else None,
+                top.point if top else None,
+                round(answer.elapsed_ms, 3),
+                answer.status,
+            ),
         )
 
     def record_feedback(self, answer_id: str, positive: bool, user_id: int | None) -> None:
@@ -347,8 +366,14 @@ class SqliteQueryLog(SqliteFile):
             "SELECT SUM(f.positive = 1) AS up, SUM(f.positive = 0) AS down FROM feedback f WHERE f.at >= ?",
             (now - 7 * 86400,),
         )[0]
-        return Stats(rows["today"] or 0, rows["today_nf"] or 0, rows["week"] or 0, rows["week_nf"] or 0,
-                     fb["up"] or 0, fb["down"] or 0)
+        return Stats(
+            rows["today"] or 0,
+            rows["today_nf"] or 0,
+            rows["week"] or 0,
+            rows["week_nf"] or 0,
+            fb["up"] or 0,
+            fb["down"] or 0,
+        )
 
     # -- report queries (bot/report.py formats them) --------------------------------------------
 
@@ -358,31 +383,40 @@ class SqliteQueryLog(SqliteFile):
             " COALESCE(SUM(f.up), 0) AS thumbs_up, COALESCE(SUM(f.down), 0) AS thumbs_down"
             " FROM questions q LEFT JOIN (SELECT answer_id, SUM(positive = 1) AS up, SUM(positive = 0) AS down"
             " FROM feedback GROUP BY answer_id) f ON f.answer_id = q.answer_id"
-            " WHERE q.day >= ? GROUP BY q.day ORDER BY q.day", (since_day,))
+            " WHERE q.day >= ? GROUP BY q.day ORDER BY q.day",
+            (since_day,),
+        )
 
     def unanswered(self, since_day: str, limit: int) -> list[dict[str, Any]]:
         """Questions answered not_found or only related, most frequent first, with the top cited point."""
-        status = "COALESCE(status, CASE WHEN found = 1 THEN 'answered' ELSE 'not_found' END)" \
-            if self._schema >= 2 else "CASE WHEN found = 1 THEN 'answered' ELSE 'not_found' END"
+        status = (
+            "COALESCE(status, CASE WHEN found = 1 THEN 'answered' ELSE 'not_found' END)"
+            if self._schema >= 2
+            else "CASE WHEN found = 1 THEN 'answered' ELSE 'not_found' END"
+        )
         return self.query(
             f"SELECT lower(trim(question)) AS question, COUNT(*) AS times, MAX(day) AS last_day,"
             f" MAX({status}) AS status, MAX(top_point) AS top_point FROM questions"
             f" WHERE {status} IN ({','.join('?' * len(UNANSWERED))}) AND kind NOT IN ('empty', 'smalltalk')"
             f" AND day >= ? GROUP BY lower(trim(question)) ORDER BY times DESC, last_day DESC LIMIT ?",
-            (*UNANSWERED, since_day, limit))
+            (*UNANSWERED, since_day, limit),
+        )
 
     def disliked(self, since_day: str, limit: int) -> list[dict[str, Any]]:
         return self.query(
             "SELECT q.question, q.top_doc, q.top_point, SUM(f.positive = 0) AS thumbs_down,"
             " SUM(f.positive = 1) AS thumbs_up FROM feedback f JOIN questions q ON q.answer_id = f.answer_id"
             " WHERE q.day >= ? GROUP BY q.answer_id HAVING thumbs_down > 0"
-            " ORDER BY thumbs_down DESC, thumbs_up ASC LIMIT ?", (since_day, limit))
+            " ORDER BY thumbs_down DESC, thumbs_up ASC LIMIT ?",
+            (since_day, limit),
+        )
 
     def top_points(self, since_day: str, limit: int) -> list[dict[str, Any]]:
         return self.query(
             "SELECT top_doc, top_point, COUNT(*) AS times FROM questions WHERE found = 1 AND day >= ?"
             " AND top_point IS NOT NULL GROUP BY top_doc, top_point ORDER BY times DESC, top_point LIMIT ?",
-            (since_day, limit))
+            (since_day, limit),
+        )
 
 
 def _day(ts: float) -> str:
@@ -393,10 +427,11 @@ def open_query_log(settings: Settings, read_only: bool = False) -> QueryLog:
     """The configured log; ``read_only`` for reports: the file must exist and is never changed."""
     path = sqlite_path(settings.resolved_database_url)
     if read_only and not path.exists():
-        raise StorageError(f"no query log at {path} yet; it is created when the bot answers its first question "
-                           "(set POLICYBOT_DATABASE_URL to read another one)")
+        raise StorageError(
+            f"no query log at {path} yet; it is created when the bot answers its first question "
+            "(set POLICYBOT_DATABASE_URL to read another one)"
+        )
     try:
         return SqliteQueryLog(path, settings.hash_salt.get_secret_value(), settings.retention_days, read_only)
     except (sqlite3.Error, OSError) as e:
         raise StorageError(f"cannot open the query log at {path} ({e}); check POLICYBOT_DATABASE_URL") from e
-

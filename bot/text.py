@@ -50,8 +50,7 @@ class TextProcessor:
     same characters: half-width forms, Simplified Chinese, no control characters, single spaces.
     """
 
-    def __init__(self, userdict: Path | None = None, stopwords: Path | None = None,
-                 pinyin: Path | None = None) -> None:
+    def __init__(self, userdict: Path | None = None, stopwords: Path | None = None, pinyin: Path | None = None) -> None:
         self._t2s = opencc.OpenCC("t2s")
         # A private jieba.Tokenizer, so loading our dictionary never changes jieba's global state.
         jieba.setLogLevel(logging.WARNING)
@@ -102,11 +101,7 @@ class TextProcessor:
 
     def tokens(self, normalized: str) -> list[str]:
         """Keyword-index terms: jieba search-mode words (long words plus their sub-words), no stopwords."""
-        return [
-            w
-            for w in self._jieba.lcut_for_search(normalized)
-            if w not in self.stopwords and _WORDISH_RE.search(w)
-        ]
+        return [w for w in self._jieba.lcut_for_search(normalized) if w not in self.stopwords and _WORDISH_RE.search(w)]
 
     def content_words(self, normalized: str) -> list[str]:
         """jieba words (accurate mode) that carry meaning: no stopwords, no punctuation."""

@@ -37,7 +37,20 @@ MAX_PARTS = 3  # questions answered from one message
 MAX_MESSAGE_CHARS = 600
 
 _CN_UNITS = {"十": 10, "百": 100}
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 
 
 @dataclass(frozen=True)
@@ -68,18 +81,32 @@ class Intent:
 # ------------------------------------------------------------------------------------------------
 # small talk
 
-_FILLER = r"(?:[啊呀呢吧哦噢喔嗯哈啦了的么嘛吗呐哇你您~～!！?？.。,，、\s]|there|everyone|all|guys|bot|please|so much|a lot)*"
+_FILLER = (
+    r"(?:[啊呀呢吧哦噢喔嗯哈啦了的么嘛吗呐哇你您~～!！?？.。,，、\s]|there|everyone|all|guys|bot|please|so much|a lot)*"
+)
 _TALK_PATTERNS: tuple[tuple[Talk, str], ...] = (
-    ("greeting", r"你好|您好|你们好|大家好|哈喽|哈罗|嗨|嘿|hi|hello|hey|hallo|早上好|上午好|中午好|下午好|晚上好|早安|晚安|"
-                 r"早|在吗|在不在|有人吗|有人在吗|老师好|good (?:morning|afternoon|evening)|yo"),
-    ("thanks", r"谢谢|多谢|感谢|谢了|谢啦|3q|thanks|thank you|thx|ty|好的|好滴|好嘞|ok|okay|收到|明白了?|懂了|知道了|了解了?|"
-               r"辛苦了?|太棒了|很有用|有用|不错|赞|厉害|真好|great|cool|nice|got it|很好|非常好|好"),
-    ("identity", r"你是谁|你是什么|你叫什么(?:名字)?|你是(?:真人|人|机器人|ai|人工智能|bot)(?:还是(?:真人|人|机器人|ai))?|"
-                 r"(?:真人|人工)还是机器人|是真人吗|who are you|what are you|are you (?:a )?(?:bot|robot|human|real)"),
-    ("usage", r"(?:这个|你|机器人)?(?:怎么|如何|咋)(?:用|使用|问|提问)|能(?:问|做|干)(?:些)?(?:什么|啥)|可以问(?:些)?(?:什么|啥)|"
-              r"有(?:什么|啥)用|会(?:什么|啥)|(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
-              r"直接问(?:就行|就可以)?|使用说明|帮助|help|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|"
-              r"what can you do|能干嘛|用法"),
+    (
+        "greeting",
+        r"你好|您好|你们好|大家好|哈喽|哈罗|嗨|嘿|hi|hello|hey|hallo|早上好|上午好|中午好|下午好|晚上好|早安|晚安|"
+        r"早|在吗|在不在|有人吗|有人在吗|老师好|good (?:morning|afternoon|evening)|yo",
+    ),
+    (
+        "thanks",
+        r"谢谢|多谢|感谢|谢了|谢啦|3q|thanks|thank you|thx|ty|好的|好滴|好嘞|ok|okay|收到|明白了?|懂了|知道了|了解了?|"
+        r"辛苦了?|太棒了|很有用|有用|不错|赞|厉害|真好|great|cool|nice|got it|很好|非常好|好",
+    ),
+    (
+        "identity",
+        r"你是谁|你是什么|你叫什么(?:名字)?|你是(?:真人|人|机器人|ai|人工智能|bot)(?:还是(?:真人|人|机器人|ai))?|"
+        r"(?:真人|人工)还是机器人|是真人吗|who are you|what are you|are you (?:a )?(?:bot|robot|human|real)",
+    ),
+    (
+        "usage",
+        r"(?:这个|你|机器人)?(?:怎么|如何|咋)(?:用|使用|问|提问)|能(?:问|做|干)(?:些)?(?:什么|啥)|可以问(?:些)?(?:什么|啥)|"
+        r"有(?:什么|啥)用|会(?:什么|啥)|(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
+        r"直接问(?:就行|就可以)?|使用说明|帮助|help|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|"
+        r"what can you do|能干嘛|用法",
+    ),
     ("bye", r"再见|拜拜|bye|goodbye|see you|回头见|88"),
 )
 _TALK_RE = [(kind, re.compile(rf"(?:{pattern})")) for kind, pattern in _TALK_PATTERNS]
@@ -87,8 +114,10 @@ _FILLER_RE = re.compile(rf"^{_FILLER}$")
 _TALK_LEFTOVER_RE = re.compile(r"这个|就行")
 _EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
 # Leading courtesy before a real question: "你好，请问…" / "老师好，…" / "hi,".
-_COURTESY_RE = re.compile(r"^(?:(?:你好|您好|老师好|hi|hello|hey|哈喽|嗨|在吗|打扰了?|麻烦问一?下|请问一?下?|"
-                          r"问一?下|想问一?下|咨询一?下|我想问问?|我想咨询一?下)[\s,，:：!！。~～]*)+")
+_COURTESY_RE = re.compile(
+    r"^(?:(?:你好|您好|老师好|hi|hello|hey|哈喽|嗨|在吗|打扰了?|麻烦问一?下|请问一?下?|"
+    r"问一?下|想问一?下|咨询一?下|我想问问?|我想咨询一?下)[\s,，:：!！。~～]*)+"
+)
 
 
 def _small_talk(text: str) -> Talk | None:
@@ -111,8 +140,10 @@ def _small_talk(text: str) -> Talk | None:
 # point look-ups: 第8条 / 第八条 / 8条讲什么 / 最后一条 / point 5
 
 _NUM = r"[0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4}"
-_ASK_TAIL = (r"(?:讲|说|写|规定|要求|是)?(?:了|的)?(?:是)?(?:什么|啥|哪些|些啥|什么内容|什么意思|内容|全文|原文|具体内容|的内容|"
-             r"的全文|原话)?(?:呀|啊|呢|吗)?")
+_ASK_TAIL = (
+    r"(?:讲|说|写|规定|要求|是)?(?:了|的)?(?:是)?(?:什么|啥|哪些|些啥|什么内容|什么意思|内容|全文|原文|具体内容|的内容|"
+    r"的全文|原话)?(?:呀|啊|呢|吗)?"
+)
 _POINT_RE = re.compile(
     rf"^(?:请问|麻烦|帮我|给我)?(?:看(?:一)?下|看看|查(?:一)?下|查查|打开|显示|发(?:一)?下|说说|讲讲|念(?:一)?下|我要看)?"
     rf"(?:一下)?(?:文件)?(?:的)?(?:第(?P<n1>{_NUM})(?:条|点|项)|(?P<n2>{_NUM})条)(?:工作要点)?{_ASK_TAIL}$"
@@ -124,7 +155,7 @@ _POINT_RE = re.compile(
 
 
 def chinese_number(text: str) -> int | None:
-    """"8" / "八" / "十二" / "二十四" / "一百" → int; None when it is not a number."""
+    """ "8" / "八" / "十二" / "二十四" / "一百" → int; None when it is not a number."""
     if text.isdigit():
         return int(text)
     if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
@@ -177,31 +208,66 @@ _LOCATE_PATTERNS = (
 )
 _LOCATE_RES = [re.compile(p) for p in _LOCATE_PATTERNS]
 _MENTION_RES = [
-    re.compile(r"^(?:请问)?(?:文件里|文件中)?(?:哪几条|哪些条目?|哪几个条目|哪些地方|哪些部分|哪几部分|哪几处|哪几点|哪些点|有几条|几条)"
-               r"(?:有|里|中|都)?(?:提到|提及|涉及|说到|讲到|写到|出现|包含|有|讲|说|关于)(?:了|过)?(?P<x>.+?)$"),
-    re.compile(r"^(?P<x>.+?)(?:在|出现在|被)?(?:哪几条|哪些条目?|哪几个条目|哪几处|哪些地方|哪几部分)(?:里|中)?"
-               r"(?:提到|提及|涉及|出现|有|说到|讲到)?(?:了|过)?$"),
-    re.compile(r"^(?:which|what) (?:points|clauses|items|sections|parts) (?:mention|cover|talk about|refer to|deal with|are about)"
-               r" (?P<x>.+?)$"),
-    re.compile(r"^(?:list|show)(?: me)? (?:all )?(?:the )?(?:points|clauses) (?:about|on|mentioning|that mention) (?P<x>.+?)$"),
+    re.compile(
+        r"^(?:请问)?(?:文件里|文件中)?(?:哪几条|哪些条目?|哪几个条目|哪些地方|哪些部分|哪几部分|哪几处|哪几点|哪些点|有几条|几条)"
+        r"(?:有|里|中|都)?(?:提到|提及|涉及|说到|讲到|写到|出现|包含|有|讲|说|关于)(?:了|过)?(?P<x>.+?)$"
+    ),
+    re.compile(
+        r"^(?P<x>.+?)(?:在|出现在|被)?(?:哪几条|哪些条目?|哪几个条目|哪几处|哪些地方|哪几部分)(?:里|中)?"
+        r"(?:提到|提及|涉及|出现|有|说到|讲到)?(?:了|过)?$"
+    ),
+    re.compile(
+        r"^(?:which|what) (?:points|clauses|items|sections|parts) (?:mention|cover|talk about|refer to|deal with|are about)"
+        r" (?P<x>.+?)$"
+    ),
+    re.compile(
+        r"^(?:list|show)(?: me)? (?:all )?(?:the )?(?:points|clauses) (?:about|on|mentioning|that mention) (?P<x>.+?)$"
+    ),
 ]
 _PRONOUN_RE = re.compile(r"(?:这|那|它|this|that|it|什么|啥)")
 _TERM_STRIP = " “”\"'《》「」‘’:：,，"
 
 
 _TERM_PREFIXES = ("关于", "有关", "讲的是", "讲", "说的是", "说", "是", "的", "about ", "the ")
-_TERM_SUFFIXES = ("那句话", "那段话", "那句", "这条", "的相关内容", "相关内容", "的内容", "的规定", "的要求", "规定", "要求", "相关", "方面", "的问题", "这个事",
-                  "这事", "这块", "这一块", "的事", "的那条", "那条", "那一条", "那段", "内容", "的", "部分", "工作要点")
+_TERM_SUFFIXES = (
+    "那句话",
+    "那段话",
+    "那句",
+    "这条",
+    "的相关内容",
+    "相关内容",
+    "的内容",
+    "的规定",
+    "的要求",
+    "规定",
+    "要求",
+    "相关",
+    "方面",
+    "的问题",
+    "这个事",
+    "这事",
+    "这块",
+    "这一块",
+    "的事",
+    "的那条",
+    "那条",
+    "那一条",
+    "那段",
+    "内容",
+    "的",
+    "部分",
+    "工作要点",
+)
 
 
 def _clean_term(term: str) -> str:
-    """"关于“两个只增不减”的规定" → "两个只增不减": the frame words around the thing looked for."""
+    """ "关于“两个只增不减”的规定" → "两个只增不减": the frame words around the thing looked for."""
     while True:
         before = term
         term = term.strip(_TERM_STRIP)
         for prefix in _TERM_PREFIXES:
             if term.startswith(prefix) and len(term) > len(prefix) + 1:
-                term = term[len(prefix):]
+                term = term[len(prefix) :]
         for suffix in _TERM_SUFFIXES:
             if term.endswith(suffix) and len(term) > len(suffix) + 1:
                 term = term[: -len(suffix)]
@@ -245,9 +311,11 @@ _ELABORATE_RE = re.compile(
     r"|^(?:还有呢|还有吗|然后呢|全文|原文|完整内容|全部内容|多说点|再详细点|再具体点|详细说说|具体说说|展开讲讲|原文呢|全文呢)$"
     r"|^(?:more|details|more details|tell me more|full text|and then|go on|elaborate)$"
 )
-_ELLIPSIS_RE = re.compile(r"^(?:那|那么|那个|还有|另外|那要是|要是|如果是)?(?P<x>.{1,12}?)(?:呢|怎么样|怎么说|咋样|咋说)$"
-                          r"|^(?:那|那么|还有|另外)(?P<y>.{1,12}?)$"
-                          r"|^(?:what about|how about|and) (?P<z>.{1,40}?)$")
+_ELLIPSIS_RE = re.compile(
+    r"^(?:那|那么|那个|还有|另外|那要是|要是|如果是)?(?P<x>.{1,12}?)(?:呢|怎么样|怎么说|咋样|咋说)$"
+    r"|^(?:那|那么|还有|另外)(?P<y>.{1,12}?)$"
+    r"|^(?:what about|how about|and) (?P<z>.{1,40}?)$"
+)
 
 
 def follow_up_kind(text: str) -> FollowUp | None:
@@ -342,8 +410,7 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     return Intent("ask", text, query=question, context=context, year=_year(bare), lang=lang)
 
 
-def understand(message: str, topic: Topic | None = None,
-               normalize: Callable[[str], str] = lambda s: s) -> Intent:
+def understand(message: str, topic: Topic | None = None, normalize: Callable[[str], str] = lambda s: s) -> Intent:
     """Turn one chat message into an intent. ``normalize`` is the index's normaliser (NFKC, Traditional →
     Simplified, lower case), so patterns see the same characters for 第八條 and 第八条."""
     original = message.strip()[:MAX_MESSAGE_CHARS]
@@ -363,10 +430,32 @@ def understand(message: str, topic: Topic | None = None,
         intents = tuple(i if i.context or i.kind != "ask" else _with_context(i, text) for i in intents)
         return Intent("several", original, query=text, parts=intents, lang=lang)
     intent = _single(text, topic, lang)
-    return Intent(intent.kind, original, intent.query, intent.context, intent.point, intent.year, intent.follow,
-                  intent.topic, intent.talk, intent.parts, lang)
+    return Intent(
+        intent.kind,
+        original,
+        intent.query,
+        intent.context,
+        intent.point,
+        intent.year,
+        intent.follow,
+        intent.topic,
+        intent.talk,
+        intent.parts,
+        lang,
+    )
 
 
 def _with_context(intent: Intent, context: str) -> Intent:
-    return Intent(intent.kind, intent.text, intent.query, context, intent.point, intent.year, intent.follow,
-                  intent.topic, intent.talk, intent.parts, intent.lang)
+    return Intent(
+        intent.kind,
+        intent.text,
+        intent.query,
+        context,
+        intent.point,
+        intent.year,
+        intent.follow,
+        intent.topic,
+        intent.talk,
+        intent.parts,
+        intent.lang,
+    )
