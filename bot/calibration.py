@@ -51,7 +51,7 @@ WEIGHT_GRID = {
 L2 = 0.01
 SHOWN_RELATED = 3
 # (answered, related with gold shown, related without, not_found) per question class.
-COSTS = {"right": (0.0, 1.0, 1.0, 3.0), "wrong": (4.0, 1.0, 2.0, 3.0), "oos": (4.0, 0.5, 0.5, 0.0)}
+COSTS = {"right": (0.0, 1.0, 1.0, 3.0), "wrong": (6.0, 1.0, 2.0, 3.0), "oos": (6.0, 0.5, 0.5, 0.0)}
 
 
 @dataclass
@@ -74,26 +74,6 @@ def collect(
         query, units = retriever.score_units(request)
         if units is not None:
             samples.append(Sample(q, query, units, retriever.point_channels(units)))
-    return samples
-
-
-def collect_bank(retriever: Retriever, to_search: Callable[[str], Search | None]) -> list[Sample]:
-    """Every question-bank example as an in-scope sample, searched with its own unit left out
-    (leave-one-out), so the confidence model sees how everyday questions score on the other examples."""
-    samples = []
-    for unit in retriever.index.units:
-        if unit.kind != "question":
-            continue
-        request = to_search(unit.text)
-        if request is None:
-            continue
-        query, units = retriever.score_units(request)
-        if units is None:
-            continue
-        for scores in units.values():
-            scores[unit.uid] = 0.0
-        q = LabelledQuestion(unit.text, (unit.point,), kind="bank")
-        samples.append(Sample(q, query, units, retriever.point_channels(units)))
     return samples
 
 
@@ -222,15 +202,52 @@ def choose_thresholds(prob: np.ndarray, costs: np.ndarray) -> tuple[float, float
     return best[2], best[3], {"cost": round(best[0], 2), "margin": round(-best[1], 4)}
 
 
+# What a plan without a question bank lacks: its points score 0 on these, so the plan-only model
+# (bot/features.py, Params.plan_only) is fitted without them.
+BANK_ONLY = frozenset({"bank_dense", "bank_words", "bank_chars", "bank_knn", "bank_vote", "agree"})
+
+
+def fit_confidence(
+    retriever: Retriever, samples: Sequence[Sample], weights: dict[str, float], features: tuple[str, ...], l2: float
+) -> tuple[dict[str, object], dict[str, object]]:
+    """The confidence model and its two thresholds for ``features``, with ranking ``weights``;
+    returns (the calibration.json entry, fit statistics)."""
+    base = retriever.params
+    retriever.params = replace(base, weights=weights)
+    try:
+        x, ranks = _top_rows(retriever, samples, features)
+    finally:
+        retriever.params = base
+    y = np.array([1.0 if r == 1 else 0.0 for r in ranks])
+    coef, intercept = fit_logistic(x, y, l2=l2, signs=[FEATURE_SIGNS[f] for f in features])
+    prob = 1.0 / (1.0 + np.exp(-(x @ coef + intercept)))
+    related, answer, fit = choose_thresholds(prob, tier_costs(ranks))
+    tier = np.where(prob >= answer, "answered", np.where(prob >= related, "related", "not_found"))
+    in_scope = np.array([r is not None for r in ranks])
+    model = {
+        "features": list(features),
+        "coef": [round(float(c), 6) for c in coef],
+        "intercept": round(intercept, 6),
+        "answer_threshold": round(answer, 6),
+        "related_threshold": round(related, 6),
+    }
+    stats = {
+        "in_scope_tiers": {t: int(((tier == t) & in_scope).sum()) for t in ("answered", "related", "not_found")},
+        "oos_tiers": {t: int(((tier == t) & ~in_scope).sum()) for t in ("answered", "related", "not_found")},
+        "confident_wrong": int(((tier == "answered") & in_scope & (y == 0)).sum()),
+        **fit,
+    }
+    return model, stats
+
+
 def calibrate(
     retriever: Retriever,
     samples: Sequence[Sample],
     use_dense: bool = True,
     without: frozenset[str] = frozenset(),
     l2: float = L2,
-    bank: Sequence[Sample] = (),
 ) -> dict[str, object]:
-    """Fit weights, the confidence model and both thresholds; return the calibration.json entry.
+    """Fit weights, the confidence models and their thresholds; return the calibration.json entry.
 
     ``without`` names channels and features to leave out (scripts/ablation.py).
     """
@@ -238,44 +255,23 @@ def calibrate(
     point_numbers = [number for _, number in retriever.point_keys]
     weights, metrics = search_weights(samples, point_numbers, without)
     features = tuple(f for f in FEATURES if f not in without)
-    base = retriever.params
-    retriever.params = replace(base, weights=weights)
-    try:
-        x, ranks = _top_rows(retriever, samples, features)
-        xb, bank_ranks = _top_rows(retriever, bank, features) if bank else (np.zeros((0, len(features))), [])
-    finally:
-        retriever.params = base
-    y = np.array([1.0 if r == 1 else 0.0 for r in ranks])
-    yb = np.array([1.0 if r == 1 else 0.0 for r in bank_ranks])
-    # The bank's leave-one-out samples teach the model everyday wording; the thresholds are then
-    # chosen on the labelled questions alone, whose mix of in- and out-of-scope is the realistic one.
-    coef, intercept = fit_logistic(
-        np.vstack([x, xb]), np.concatenate([y, yb]), l2=l2, signs=[FEATURE_SIGNS[f] for f in features]
-    )
-    prob = 1.0 / (1.0 + np.exp(-(x @ coef + intercept)))
-    related, answer, fit = choose_thresholds(prob, tier_costs(ranks))
-    tier = np.where(prob >= answer, "answered", np.where(prob >= related, "related", "not_found"))
-    in_scope = np.array([r is not None for r in ranks])
+    model, stats = fit_confidence(retriever, samples, weights, features, l2)
+    plan_weights = {name: (0.0 if name in BANK_ONLY else w) for name, w in weights.items()}
+    plan_features = tuple(f for f in features if f not in BANK_ONLY)
+    plan_only, plan_stats = fit_confidence(retriever, samples, plan_weights, plan_features, l2)
+    in_scope = sum(1 for s in samples if s.question.in_scope)
     return {
         "weights": weights,
-        "confidence": {
-            "features": list(features),
-            "coef": [round(float(c), 6) for c in coef],
-            "intercept": round(intercept, 6),
-            "answer_threshold": round(answer, 6),
-            "related_threshold": round(related, 6),
-        },
-        "number_bonus": base.number_bonus,
+        "confidence": model,
+        "plan_only": plan_only,
+        "number_bonus": retriever.params.number_bonus,
         "fit": {
             "fitted_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "questions": len(samples),
-            "bank_examples": len(bank),
-            "in_scope": int(in_scope.sum()),
-            "out_of_scope": int((~in_scope).sum()),
+            "in_scope": in_scope,
+            "out_of_scope": len(samples) - in_scope,
             "ranking_r1_r3_mrr": [round(m, 4) for m in metrics],
-            "in_scope_tiers": {t: int(((tier == t) & in_scope).sum()) for t in ("answered", "related", "not_found")},
-            "oos_tiers": {t: int(((tier == t) & ~in_scope).sum()) for t in ("answered", "related", "not_found")},
-            "confident_wrong": int(((tier == "answered") & in_scope & (y == 0)).sum()),
-            **fit,
+            **stats,
+            "plan_only": plan_stats,
         },
     }

@@ -121,6 +121,21 @@ class Quoting:
         ]
         return tuple(ev.text for ev in sorted(chosen, key=lambda e: e.sentence))  # in the plan's order
 
+    def points_list(self, doc_id: str, numbers: list[int], lang: Lang = "zh") -> Answer:
+        """Several points of one plan, each with its first sentence (the 相关条目 button)."""
+        doc = self.corpus.document(doc_id)
+        points = [p for p in (doc.point(n) for n in numbers) if p is not None] if doc else []
+        if doc is None or not points:
+            return Answer("", "not_found", (Block("note", P.say("expired", lang, list=self.list_command)),), lang=lang)
+        blocks = [Block("heading", P.say("related_button", lang))]
+        blocks += [
+            Block("item", P.item(self.label(doc, p, lang), p.title, (p.sentences or (p.title,))[0])) for p in points
+        ]
+        citations = tuple(
+            Citation(doc.doc_id, doc.title, p.number, p.section, p.title, 1.0, p.sentences[:1]) for p in points
+        )
+        return Answer("", "answered", (*blocks, self.source([doc.doc_id], lang)), citations, "related", lang)
+
 
 class Composer(Quoting):
     """One method per kind of answer."""
@@ -222,21 +237,6 @@ class Composer(Quoting):
         citation = Citation(doc.doc_id, doc.title, point.number, point.section, point.title, 1.0, point.sentences)
         return Answer(question or P.point_label(number, lang=lang), "answered", blocks, (citation,), "point", lang)
 
-    def points_list(self, doc_id: str, numbers: list[int], lang: Lang = "zh") -> Answer:
-        """Several points of one plan, each with its first sentence (the 相关条目 button)."""
-        doc = self.corpus.document(doc_id)
-        points = [p for p in (doc.point(n) for n in numbers) if p is not None] if doc else []
-        if doc is None or not points:
-            return Answer("", "not_found", (Block("note", P.say("expired", lang, list=self.list_command)),), lang=lang)
-        blocks = [Block("heading", P.say("related_button", lang))]
-        blocks += [
-            Block("item", P.item(self.label(doc, p, lang), p.title, (p.sentences or (p.title,))[0])) for p in points
-        ]
-        citations = tuple(
-            Citation(doc.doc_id, doc.title, p.number, p.section, p.title, 1.0, p.sentences[:1]) for p in points
-        )
-        return Answer("", "answered", (*blocks, self.source([doc.doc_id], lang)), citations, "related", lang)
-
     def no_point(self, intent: Intent, number: int, doc: Document) -> Answer:
         last = max(p.number for p in doc.points)
         note = P.say("no_point", intent.lang, n=number, last=last, list=self.list_command)
@@ -274,8 +274,8 @@ class Composer(Quoting):
         )
         return Answer(intent.text, status, tuple(blocks), citations, "several", intent.lang)
 
-    @staticmethod
-    def in_context(answer: Answer, topic_question: str) -> Answer:
-        """An answer that used the chat's previous topic says so in its first line."""
-        note = Block("note", P.say("context", answer.lang, question=topic_question))
-        return replace(answer, blocks=(note, *answer.blocks), context_used=True)
+
+def in_context(answer: Answer, topic_question: str) -> Answer:
+    """An answer that used the chat's previous topic says so in its first line."""
+    note = Block("note", P.say("context", answer.lang, question=topic_question))
+    return replace(answer, blocks=(note, *answer.blocks), context_used=True)

@@ -42,14 +42,11 @@ def decide(retrieval: Retrieval, params: Params, max_related: int = 2) -> Decisi
     top = retrieval.top
     if top is None or top.score <= 0:
         return Decision("not_found", (), 0.0)
-    confidence = params.confidence(top.features)
+    model = params.model_for(top.features)
+    confidence = model(top.features)
     close = tuple(h for h in retrieval.hits[1:] if h.score >= RELATED_SHARE * top.score)
-    if confidence >= params.answer_threshold:
+    if confidence >= model.answer_threshold:
         return Decision("answered", (top, *close[:max_related]), confidence)
-    if confidence >= params.related_threshold:
+    if confidence >= model.related_threshold:
         return Decision("related", (top, *close[: MAX_RELATED_TIER - 1]), confidence)
     return Decision("not_found", (), confidence)
-
-
-def decide_all(retrievals: list[Retrieval], params: Params, max_related: int = 2) -> list[Decision]:
-    return [decide(r, params, max_related) for r in retrievals]

@@ -65,6 +65,7 @@ class Consensus:
 
     bank_vote: float  # share of the closest question-bank examples that belong to the top point
     agree: float  # 1.0 when the plan's own text alone ranks the same point first
+    has_bank: float  # 1.0 when the point has question-bank examples (selects the confidence model)
 
 
 def hit_features(
@@ -84,6 +85,7 @@ def hit_features(
         unknown_nouns=float(min(facts.unknown_nouns, 3)),
         bank_vote=consensus.bank_vote,
         agree=consensus.agree,
+        has_bank=consensus.has_bank,
     )
     return values
 
@@ -93,8 +95,43 @@ def hit_features(
 
 
 @dataclass(frozen=True)
+class ConfidenceModel:
+    """A logistic model on named features and its two cuts:
+    confidence ≥ answer_threshold → answered; ≥ related_threshold → related; else not_found."""
+
+    features: tuple[str, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    answer_threshold: float = 0.5
+    related_threshold: float = 0.25
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ConfidenceModel:
+        return cls(
+            tuple(data["features"]),
+            tuple(float(c) for c in data["coef"]),
+            float(data["intercept"]),
+            float(data["answer_threshold"]),
+            float(data["related_threshold"]),
+        )
+
+    def __call__(self, features: Mapping[str, float]) -> float:
+        return logistic([features[name] for name in self.features], self.coef, self.intercept)
+
+
+# Hand-set fallbacks for a missing or outdated calibration file; scripts/calibrate.py replaces them.
+_DEFAULT_MODEL = ConfidenceModel(
+    ("dense", "words", "expansion", "bank_dense", "bank_words"), (4.0, 4.0, 2.0, 3.0, 3.0), -3.0
+)
+_DEFAULT_PLAN_ONLY = ConfidenceModel(("dense", "words", "expansion"), (4.0, 4.0, 2.0), -2.0)
+
+
+@dataclass(frozen=True)
 class Params:
-    """Fusion weights and the confidence model; see scripts/calibrate.py."""
+    """Fusion weights and the confidence models; see scripts/calibrate.py.
+
+    ``plan_only`` judges points of a plan that has no question bank yet: its bank channels are all
+    zero, and the main model would read that as "nothing matched"."""
 
     weights: dict[str, float] = field(
         default_factory=lambda: {
@@ -106,31 +143,26 @@ class Params:
             "bank_words": 1.0,
         }
     )
-    features: tuple[str, ...] = ("dense", "words", "expansion", "bank_dense", "bank_words")
-    coef: tuple[float, ...] = (4.0, 4.0, 2.0, 3.0, 3.0)
-    intercept: float = -3.0
-    # confidence ≥ answer_threshold → answered; ≥ related_threshold → related; else not_found.
-    answer_threshold: float = 0.5
-    related_threshold: float = 0.25
+    model: ConfidenceModel = _DEFAULT_MODEL
+    plan_only: ConfidenceModel = _DEFAULT_PLAN_ONLY
     number_bonus: float = 0.15
     source: str = "built-in defaults"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], source: str) -> Params:
-        model = data["confidence"]
         return cls(
             weights={name: float(data["weights"].get(name, 0.0)) for name in CHANNELS},
-            features=tuple(model["features"]),
-            coef=tuple(float(c) for c in model["coef"]),
-            intercept=float(model["intercept"]),
-            answer_threshold=float(model["answer_threshold"]),
-            related_threshold=float(model["related_threshold"]),
+            model=ConfidenceModel.from_dict(data["confidence"]),
+            plan_only=ConfidenceModel.from_dict(data["plan_only"]),
             number_bonus=float(data.get("number_bonus", 0.15)),
             source=source,
         )
 
+    def model_for(self, features: Mapping[str, float]) -> ConfidenceModel:
+        return self.model if features.get("has_bank", 1.0) else self.plan_only
+
     def confidence(self, features: Mapping[str, float]) -> float:
-        return logistic([features[name] for name in self.features], self.coef, self.intercept)
+        return self.model_for(features)(features)
 
 
 def logistic(values: Sequence[float], coef: Sequence[float], intercept: float) -> float:

@@ -366,6 +366,8 @@ class QueryAnalyzer:
 
 
 class Retriever:
+    """Channel scores for every unit, aggregated to points, fused, with evidence and features."""
+
     def __init__(self, index: PolicyIndex, config: RetrieverConfig) -> None:
         self.index = index
         self.config = config
@@ -382,6 +384,8 @@ class Retriever:
         self.point_starts = np.flatnonzero(np.r_[True, np.diff(self.unit_point) != 0])
         self.n_units = len(index.units)
         self.is_question = np.array([u.kind == "question" for u in index.units], dtype=bool)
+        self.point_has_bank = np.zeros(len(self.point_keys), dtype=bool)
+        self.point_has_bank[self.unit_point[self.is_question]] = True
         self.idf = {name: bm25_idf(model) for name, model in index.keyword.items()}
         self.analyzer = QueryAnalyzer(index, config)
         # Sentence units per point, for picking evidence.
@@ -424,11 +428,6 @@ class Retriever:
 
     def point_channels(self, unit_channels: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         return {name: point_max(scores, self.point_starts) for name, scores in unit_channels.items()}
-
-    def mentions(self, term: str) -> list[tuple[str, int, str]]:
-        return find_mentions(self.index.corpus, self.tp.normalize, term)
-
-    # -- search --------------------------------------------------------------------------------
 
     def search(self, request: Search) -> Retrieval:
         """Rank points for ``request.text``; its context's channel scores are mixed in at
@@ -474,6 +473,7 @@ class Retriever:
         return Consensus(
             bank_vote=vote_share(bank, self.is_question, self.unit_point, top, VOTERS),
             agree=float(int(np.argmax(plan)) == top),
+            has_bank=float(self.point_has_bank[top]),
         )
 
     def make_hit(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from cachetools import LRUCache
 from sentence_transformers import SentenceTransformer
 
-from bot.compose import Answer, Composer
+from bot.compose import Answer, Composer, in_context
 from bot.config import Settings
 from bot.corpus import Corpus, Document
 from bot.decide import Decision, decide
@@ -26,7 +26,7 @@ from bot.embedding import load_encoder
 from bot.features import Params, load_params
 from bot.index import IndexMissingError, IndexStaleError, PolicyIndex, build_and_save, load_index, text_fingerprint
 from bot.presentation import Lang
-from bot.retrieval import CueList, Expander, Retriever, RetrieverConfig, Search
+from bot.retrieval import CueList, Expander, Retriever, RetrieverConfig, Search, find_mentions
 from bot.text import TextProcessor, data_path
 from bot.understand import LAST_POINT, Intent, Topic, understand
 
@@ -185,17 +185,19 @@ class PolicyService:
             case "document":
                 return composer.document(intent, plan_for(engine, intent))
             case "mentions":
-                return composer.mentions(intent, engine.retriever.mentions(intent.query))
+                return composer.mentions(
+                    intent, find_mentions(engine.corpus, engine.retriever.tp.normalize, intent.query)
+                )
             case "several":
                 return self._several(engine, intent)
             case "follow_up" if intent.follow == "elaborate" and intent.topic is not None:
                 full = composer.full_point(intent.topic.doc_id, intent.topic.point, intent.lang, intent.text)
                 if full is not None:
-                    return composer.in_context(full, intent.topic.question)
+                    return in_context(full, intent.topic.question)
         decision = self.decide(engine, intent)
         answer = composer.compose(intent, decision)
         if intent.kind == "follow_up" and intent.topic is not None and answer.status != "not_found":
-            return composer.in_context(answer, intent.topic.question)
+            return in_context(answer, intent.topic.question)
         return answer
 
     def search(self, intent: Intent) -> Search:

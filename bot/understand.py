@@ -81,42 +81,58 @@ class Intent:
 # ------------------------------------------------------------------------------------------------
 # small talk
 
+# Words that carry no request of their own around small talk ("谢谢老师的耐心解答", "thanks a lot").
 _FILLER = (
-    r"(?:[啊呀呢吧哦噢喔嗯哈啦了的么嘛吗呐哇你您~～!！?？.。,，、\s]|there|everyone|all|guys|bot|please|so much|a lot)*"
+    r"(?:[啊呀呢吧哦噢喔嗯哈啦了的么嘛吗呐哇你您好真太很挺超~～!！?？.。,，、\s]|老师|小助手|机器人|客服|"
+    r"回答|解答|耐心|非常|特别|一下|我们|我|这个|就行|请问|没别的问题|没有别的问题|没问题|"
+    r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|again|man|sir|madam)\b)*"
 )
-_TALK_PATTERNS: tuple[tuple[Talk, str], ...] = (
+# (kind, Chinese phrases, English phrases); English ones match whole words only ("hi" is not in "this").
+_TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     (
         "greeting",
-        r"你好|您好|你们好|大家好|哈喽|哈罗|嗨|嘿|hi|hello|hey|hallo|早上好|上午好|中午好|下午好|晚上好|早安|晚安|"
-        r"早|在吗|在不在|有人吗|有人在吗|老师好|good (?:morning|afternoon|evening)|yo",
+        r"你好|您好|你们好|大家好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早|在吗|在不在|在\?|在？|"
+        r"有人吗|有人在吗|老师好|测试|我想问个?问题|想问个?问题|问个问题",
+        r"hi|hello|hey|hallo|yo|good (?:morning|afternoon|evening|night)|test(?:ing)?",
     ),
     (
         "thanks",
-        r"谢谢|多谢|感谢|谢了|谢啦|3q|thanks|thank you|thx|ty|好的|好滴|好嘞|ok|okay|收到|明白了?|懂了|知道了|了解了?|"
-        r"辛苦了?|太棒了|很有用|有用|不错|赞|厉害|真好|great|cool|nice|got it|很好|非常好|好",
+        r"谢谢|多谢|感谢|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道了|了解了?|辛苦了?|棒|有用|不错|赞|厉害|"
+        r"嗯嗯|哦哦|哈哈+|ok|okay|👌|👍|🙏",
+        r"thanks?|thank you|thank u|thx|ty|cheers|ok|okay|great|cool|nice|got it|awesome|perfect",
     ),
     (
         "identity",
-        r"你是谁|你是什么|你叫什么(?:名字)?|你是(?:真人|人|机器人|ai|人工智能|bot)(?:还是(?:真人|人|机器人|ai))?|"
-        r"(?:真人|人工)还是机器人|是真人吗|who are you|what are you|are you (?:a )?(?:bot|robot|human|real)",
+        r"你是谁|你是什么|你叫什么(?:名字)?|你叫啥|你是(?:人工客服|人工智能|机器人|真人|客服|ai|bot|人)|"
+        r"(?:真人|人工)还是机器人|还是(?:真人|人工|机器人)|是真人吗|是机器人回复的|机器人回复|谁(?:开发|做|写)的你|谁开发的",
+        r"who are you|what are you|are you (?:a )?(?:bot|robot|human|real|person|ai)|who made you|your name",
     ),
     (
         "usage",
-        r"(?:这个|你|机器人)?(?:怎么|如何|咋)(?:用|使用|问|提问)|能(?:问|做|干)(?:些)?(?:什么|啥)|可以问(?:些)?(?:什么|啥)|"
-        r"有(?:什么|啥)用|会(?:什么|啥)|(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
-        r"直接问(?:就行|就可以)?|使用说明|帮助|help|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|"
-        r"what can you do|能干嘛|用法",
+        r"(?:这个|你|机器人)?(?:怎么|如何|咋)(?:用|使用|问|提问)(?:你)?(?:问题)?|(?:能|可以)(?:帮我)?(?:问|做|干)(?:些)?(?:什么|啥)|"
+        r"可以问(?:些)?(?:什么|啥)|有(?:什么|啥)用|会(?:什么|啥)|(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
+        r"直接问(?:就行|就可以)?|使用说明|帮助|能干嘛|用法|能用英文问|可以用英文问|英文可以",
+        r"help|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how does (?:this|it) work|what can (?:you do|i ask)|"
+        r"can you speak english|do you speak english",
     ),
-    ("bye", r"再见|拜拜|bye|goodbye|see you|回头见|88"),
+    ("bye", r"再见|拜拜|回头见|88", r"bye(?: bye)?|goodbye|see you|good night"),
 )
-_TALK_RE = [(kind, re.compile(rf"(?:{pattern})")) for kind, pattern in _TALK_PATTERNS]
+_TALK_PATTERNS: tuple[tuple[Talk, str], ...] = tuple(
+    (kind, rf"{chinese}|\b(?:{english})\b") for kind, chinese, english in _TALK_PHRASES
+)
+# The more specific kinds first: "你好，你是真人吗" is a question about the bot, not a greeting.
+_TALK_ORDER: tuple[Talk, ...] = ("identity", "usage", "bye", "greeting", "thanks")
+_TALK_RE = sorted(
+    ((kind, re.compile(rf"(?:{pattern})")) for kind, pattern in _TALK_PATTERNS),
+    key=lambda item: _TALK_ORDER.index(item[0]),
+)
 _FILLER_RE = re.compile(rf"^{_FILLER}$")
-_TALK_LEFTOVER_RE = re.compile(r"这个|就行")
 _EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
 # Leading courtesy before a real question: "你好，请问…" / "老师好，…" / "hi,".
 _COURTESY_RE = re.compile(
     r"^(?:(?:你好|您好|老师好|hi|hello|hey|哈喽|嗨|在吗|打扰了?|麻烦问一?下|请问一?下?|"
-    r"问一?下|想问一?下|咨询一?下|我想问问?|我想咨询一?下)[\s,，:：!！。~～]*)+"
+    r"问一?下|想问一?下|咨询一?下|我想问问?|我想咨询一?下|谢谢|多谢|好的|嗯嗯?|收到|明白了|ok|okay|thanks|thank you)"
+    r"[\s,，:：!！。.~～]*)+"
 )
 
 
@@ -133,7 +149,7 @@ def _small_talk(text: str) -> Talk | None:
             rest = stripped
     if found is None:
         return "thanks" if not rest.strip() and text.strip() else None  # an emoji alone: 👍
-    return found if _FILLER_RE.match(_TALK_LEFTOVER_RE.sub("", rest)) else None
+    return found if _FILLER_RE.match(rest) else None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -145,7 +161,7 @@ _ASK_TAIL = (
     r"的全文|原话)?(?:呀|啊|呢|吗)?"
 )
 _POINT_RE = re.compile(
-    rf"^(?:请问|麻烦|帮我|给我)?(?:看(?:一)?下|看看|查(?:一)?下|查查|打开|显示|发(?:一)?下|说说|讲讲|念(?:一)?下|我要看)?"
+    rf"^(?:那|那么)?(?:请问|麻烦|帮我|给我)?(?:看(?:一)?下|看看|查(?:一)?下|查查|打开|显示|发(?:一)?下|说说|讲讲|念(?:一)?下|我要看)?"
     rf"(?:一下)?(?:文件)?(?:的)?(?:第(?P<n1>{_NUM})(?:条|点|项)|(?P<n2>{_NUM})条)(?:工作要点)?{_ASK_TAIL}$"
     rf"|^(?:(?:show|read|open|give)(?: me)?(?: the)? |what(?: does|'s| is)(?: in)? )?(?:point|clause|item|article|no\.?|number)"
     rf"\s*#?(?P<n3>[0-9]{{1,3}})(?: (?:say|says|about|please|pls))*$"

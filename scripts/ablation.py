@@ -1,7 +1,7 @@
 """What each technique contributes: refit without it, evaluate, compare with the full system.
 
 Every variant is calibrated exactly like the shipped system (scripts/calibrate.py's training sets,
-the question bank's leave-one-out samples, same grid, confidence fit and cost-based thresholds),
+same grid, confidence fit and cost-based thresholds),
 with one technique removed, then answered through the whole pipeline and evaluated on the shared
 sets and our own. Usage: .venv/bin/python scripts/ablation.py
 """
@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from calibrate import DEFAULT_SETS, SEARCHED  # noqa: E402
 
-from bot.calibration import calibrate, collect, collect_bank  # noqa: E402
+from bot.calibration import calibrate, collect  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.evaluation import Figures, evaluate, load_labelled  # noqa: E402
 from bot.features import Params  # noqa: E402
@@ -71,8 +71,7 @@ def main() -> int:
             intent = probe.understand(question)
             return probe.search(intent) if intent.kind in SEARCHED else None
 
-        entry = calibrate(retriever, collect(retriever, train, to_search), without=without,
-                          bank=collect_bank(retriever, to_search))
+        entry = calibrate(retriever, collect(retriever, train, to_search), without=without)
         params = Params.from_dict(entry, label)
         if "number_bonus" in options:
             params = replace(params, number_bonus=options["number_bonus"])

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.calibration import calibrate, collect, collect_bank  # noqa: E402
+from bot.calibration import calibrate, collect  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.evaluation import load_labelled  # noqa: E402
 from bot.features import Params  # noqa: E402
@@ -48,16 +48,15 @@ def main() -> int:
         return service.search(intent) if intent.kind in SEARCHED else None
 
     samples = collect(retriever, questions, to_search)
-    bank = collect_bank(retriever, to_search)
     path = data_path("calibration.json")
     existing = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     models = existing.get("models", {})
-    models[settings.embedding_model] = calibrate(retriever, samples, use_dense=True, bank=bank)
+    models[settings.embedding_model] = calibrate(retriever, samples, use_dense=True)
     output = {
         "method": "scripts/calibrate.py — see bot/calibration.py docstring",
         "trained_on": [str(f.relative_to(ROOT.parent)) if f.is_relative_to(ROOT.parent) else str(f) for f in files],
         "models": models,
-        "keyword_only": calibrate(retriever, samples, use_dense=False, bank=bank),
+        "keyword_only": calibrate(retriever, samples, use_dense=False),
     }
     path.write_text(json.dumps(output, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     for name, entry in [(settings.embedding_model, models[settings.embedding_model]), ("keyword_only", output["keyword_only"])]:

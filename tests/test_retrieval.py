@@ -143,6 +143,6 @@ def test_evidence_is_the_sentence_holding_the_number(service) -> None:
 def test_search_exposes_channel_scores_and_features(service) -> None:
     result = _retrieve(service, "七一表彰")
     assert set(result.top.channels) >= {"dense", "words", "chars", "pinyin", "expansion", "bank_dense", "fused"}
-    assert set(result.top.features) >= set(service.engine.retriever.params.features)
+    assert set(result.top.features) >= set(service.engine.retriever.params.model.features)
     assert service.engine.retriever.params.confidence(result.top.features) >= 0.5
     assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)

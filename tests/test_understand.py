@@ -80,8 +80,27 @@ SMALL_TALK = [
     ("你好", "greeting"), ("您好！", "greeting"), ("hi", "greeting"), ("在吗", "greeting"), ("谢谢啦👍 很有用", "thanks"),
     ("thanks!", "thanks"), ("👍", "thanks"), ("你是谁？真人还是机器人", "identity"), ("这个怎么用 直接打字问就行吗", "usage"),
     ("怎麼用", "usage"), ("再见", "bye"), ("ok 谢了", "thanks"), ("Hello there", "greeting"), ("早上好呀", "greeting"),
-    ("你是机器人吗", "identity"), ("你能做什么", "usage"),
+    ("你是机器人吗", "identity"), ("你能做什么", "usage"), ("谢了老师", "thanks"), ("thank u", "thanks"),
+    ("你好呀小助手", "greeting"), ("请问你是人工客服吗", "identity"), ("怎么问你问题", "usage"), ("嗯嗯", "thanks"),
+    ("cheers", "thanks"), ("懂了，谢谢老师的耐心解答", "thanks"), ("Hi! How does this work?", "usage"),
+    ("what can I ask you?", "usage"), ("who made you", "identity"), ("你好，我想问个问题", "greeting"),
+    ("Thank you very much!", "thanks"), ("能用英文问吗", "usage"), ("bye bye", "bye"), ("good night", "bye"),
 ]
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["你好，请问职普比是多少", "这个政策对我们有用吗", "hi, what is the class size limit?", "老师好，孩子近视了学校管不管",
+     "测试一下大班额比例是多少", "谢谢，那大班额比例是多少"],
+)
+def test_small_talk_around_a_question_is_a_question(normalize, message):
+    assert understand(message, normalize=normalize).kind == "ask"
+
+
+@pytest.mark.parametrize(("message", "kind"), [("谢谢，那大班额呢", "follow_up"), ("Thanks. And what about vocational schools?", "follow_up"),
+                                               ("好的，那第8条讲什么", "point")])
+def test_thanks_before_a_follow_up_is_dropped(normalize, message, kind):
+    assert understand(message, TOPIC, normalize=normalize).kind == kind
 
 
 @pytest.mark.parametrize(("message", "talk"), SMALL_TALK)
