@@ -17,13 +17,13 @@ import html
 import logging
 import math
 import re
-from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
+from cachetools import LRUCache
 from telegram import (
     CallbackQuery,
     InlineKeyboardMarkup,
@@ -72,29 +72,6 @@ LIST, HELP = "/list", "/help"  # command syntax, a parameter of the presentation
 T = TypeVar("T")
 
 
-class RecentAnswers:
-    """A small LRU of answers by answer id, for the page buttons of long lists.
-
-    Only touched from the event loop, so it needs no lock; bounded, so a busy bot's memory stays flat.
-    """
-
-    def __init__(self, size: int = RECENT_ANSWERS) -> None:
-        self.size = size
-        self._answers: OrderedDict[str, Answer] = OrderedDict()
-
-    def put(self, answer_id: str, answer: Answer) -> None:
-        self._answers[answer_id] = answer
-        self._answers.move_to_end(answer_id)
-        while len(self._answers) > self.size:
-            self._answers.popitem(last=False)
-
-    def get(self, answer_id: str) -> Answer | None:
-        answer = self._answers.get(answer_id)
-        if answer is not None:
-            self._answers.move_to_end(answer_id)
-        return answer
-
-
 @dataclass
 class ChannelState:
     """What every handler needs, built once per application."""
@@ -105,7 +82,9 @@ class ChannelState:
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="policybot")
     )
-    recent: RecentAnswers = field(default_factory=RecentAnswers)
+    # Answers whose list pages are still reachable by button, by answer id. Only touched from the
+    # event loop, so no lock; bounded, so a busy bot's memory stays flat.
+    recent: LRUCache[str, Answer] = field(default_factory=lambda: LRUCache(RECENT_ANSWERS))
 
     async def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking core work in a worker thread; the event loop keeps serving other chats."""
@@ -332,7 +311,7 @@ async def reply_answer(message: Message, state: ChannelState, answer: Answer, us
     await state.run(state.log.record_answer, answer_id, message.chat_id, user_id, message.chat.type, answer)
     blocks, pages = page_of(answer, 0)
     if pages > 1:
-        state.recent.put(answer_id, answer)
+        state.recent[answer_id] = answer
     keyboard = K.answer_keyboard(answer, answer_id, 0, pages)
     # In a group the reply quotes the question, so everyone sees whom it answers.
     await message.reply_html(
