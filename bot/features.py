@@ -43,6 +43,7 @@ FEATURE_SIGNS: dict[str, int] = {
     "agree": 1,
     "cues": -1,
     "number_gap": -1,
+    "detail_gap": -1,
     "unknown_nouns": -1,
 }
 FEATURES = tuple(FEATURE_SIGNS)
@@ -56,6 +57,7 @@ class QueryFacts:
     unknown_nouns: int  # nouns nobody indexed: the thing asked about is not in the plan
     out_of_scope_cues: int  # cue-list matches, places and years the plans do not name
     asks_number: bool
+    asks_details: tuple[str, ...] = ()  # "when" / "money": details a plan rarely states
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,15 @@ class Consensus:
 
 
 def hit_features(
-    channels: Mapping[str, float], facts: QueryFacts, number_support: float, runner_up: float, consensus: Consensus
+    channels: Mapping[str, float],
+    facts: QueryFacts,
+    number_support: float,
+    runner_up: float,
+    consensus: Consensus,
+    details_found: frozenset[str] = frozenset(),
 ) -> dict[str, float]:
-    """Every feature of one ranked point (``runner_up`` is the next point's fused score)."""
+    """Every feature of one ranked point (``runner_up`` is the next point's fused score,
+    ``details_found`` the kinds of detail its quoted sentences state)."""
     fused = channels.get("fused", 0.0)
     values = {name: float(channels.get(name, 0.0)) for name in CHANNELS}
     values.update(
@@ -82,6 +90,9 @@ def hit_features(
         cues=float(min(facts.out_of_scope_cues, 2)),
         # Asked for a number, but no matching sentence of the point holds one.
         number_gap=(1.0 - number_support) if facts.asks_number else 0.0,
+        # Asked when, or how much money, and the sentences it would quote state no date or amount:
+        # the plan names the topic but not the detail ("…什么时候开学", "…补贴多少钱").
+        detail_gap=float(any(d not in details_found for d in facts.asks_details)),
         unknown_nouns=float(min(facts.unknown_nouns, 3)),
         bank_vote=consensus.bank_vote,
         agree=consensus.agree,

@@ -287,6 +287,30 @@ class CueList:
 _YEAR_RE = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 
 
+# Details a question can ask for, and how a sentence states them.
+_DETAIL_QUESTIONS = {
+    "when": re.compile(
+        r"什么时候|啥时候|哪天|几号|几月|何时|哪一天|什么时间|多久|几点|\bwhen\b|what date|what time|which day"
+    ),
+    "money": re.compile(r"多少钱|几块钱|多少元|多少块|学费|收费|工资|补贴|补助|奖金|how much"),
+}
+_DETAIL_ANSWERS = {
+    "when": re.compile(
+        r"\d{1,2}月|\d{1,2}日|\d{4}年|年底|年初|月底|上半年|下半年|春季|秋季|学期|之前|以前|期间|截至|年内|底前"
+    ),
+    "money": re.compile(r"\d+(?:\.\d+)?\s*(?:元|万元|亿元|万|亿)"),
+}
+
+
+def asked_details(normalized: str) -> tuple[str, ...]:
+    return tuple(kind for kind, pattern in _DETAIL_QUESTIONS.items() if pattern.search(normalized))
+
+
+def stated_details(sentences: Iterable[str]) -> frozenset[str]:
+    text = "".join(sentences)
+    return frozenset(kind for kind, pattern in _DETAIL_ANSWERS.items() if pattern.search(text))
+
+
 def asks_for_number(normalized: str) -> bool:
     return bool(_NUMBER_QUESTION_RE.search(normalized))
 
@@ -346,6 +370,7 @@ class QueryAnalyzer:
                 self.cues.count(normalized) + self._other_years(normalized) + self.places.count(normalized)
             ),
             asks_number=asks_for_number(normalized),
+            asks_details=asked_details(normalized),
         )
         return Query(
             text,
@@ -461,6 +486,7 @@ class Retriever:
             self._number_support(top, units),
             second.score if second else 0.0,
             self._consensus(int(order[0]), points, units),
+            stated_details(e.text for e in top.evidence),
         )
         return Retrieval(
             query, (Hit(top.doc_id, top.point, top.score, top.channels, top.evidence, features), *hits[1:k])

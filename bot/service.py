@@ -279,7 +279,10 @@ def plan_for(engine: Engine, intent: Intent) -> Document:
 def point_answer(engine: Engine, intent: Intent) -> Answer:
     """第N条 / 最后一条: the point in full, or a polite note with the valid range."""
     doc = plan_for(engine, intent)
-    number = max(p.number for p in doc.points) if intent.point == LAST_POINT else intent.point or 0
+    numbers = sorted(p.number for p in doc.points)
+    point = intent.point or 0
+    # LAST_POINT counts from the end: -1 the last point, -2 the one before it.
+    number = numbers[point] if point <= LAST_POINT and -point < len(numbers) else point
     full = engine.composer.full_point(doc.doc_id, number, intent.lang, intent.text)
     return full if full is not None else engine.composer.no_point(intent, number, doc)
 

@@ -31,7 +31,7 @@ FollowUp = Literal["elaborate", "ellipsis"]
 Talk = Literal["greeting", "thanks", "identity", "usage", "bye"]
 Lang = Literal["zh", "en"]
 
-LAST_POINT = -1  # "最后一条"
+LAST_POINT = -1  # "最后一条"; LAST_POINT - 1 is "倒数第二条"
 MAX_PARTS = 3  # questions answered from one message
 # A message longer than this is not read further: a 5000-character paste says nothing more.
 MAX_MESSAGE_CHARS = 600
@@ -156,18 +156,51 @@ def _small_talk(text: str) -> Talk | None:
 # point look-ups: 第8条 / 第八条 / 8条讲什么 / 最后一条 / point 5
 
 _NUM = r"[0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4}"
-_ASK_TAIL = (
-    r"(?:讲|说|写|规定|要求|是)?(?:了|的)?(?:是)?(?:什么|啥|哪些|些啥|什么内容|什么意思|内容|全文|原文|具体内容|的内容|"
-    r"的全文|原话)?(?:呀|啊|呢|吗)?"
+# A reference to one point: 第8条 / 第八点 / 8条 / 条目8 / 最后一条 / 倒数第二条 / point 8 / the 8th point.
+_POINT_REF_RE = re.compile(
+    rf"第\s*(?P<n>{_NUM})\s*(?:条|点|项|款)|(?<![第\d零〇一二两三四五六七八九十百])(?P<m>[0-9]{{1,3}})\s*条|条目\s*(?P<k>[0-9]{{1,3}})"
+    rf"|(?P<last>最后一|倒数第一)(?:条|点|项)|倒数第(?P<back>{_NUM})(?:条|点|项)"
+    r"|\b(?:point|clause|item|article|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
+    r"|\bthe (?P<o>[0-9]{1,2})(?:st|nd|rd|th) (?:point|clause|item)\b|\b(?P<elast>the last) (?:point|clause|item)\b"
 )
-_POINT_RE = re.compile(
-    rf"^(?:那|那么)?(?:请问|麻烦|帮我|给我)?(?:看(?:一)?下|看看|查(?:一)?下|查查|打开|显示|发(?:一)?下|说说|讲讲|念(?:一)?下|我要看)?"
-    rf"(?:一下)?(?:文件)?(?:的)?(?:第(?P<n1>{_NUM})(?:条|点|项)|(?P<n2>{_NUM})条)(?:工作要点)?{_ASK_TAIL}$"
-    rf"|^(?:(?:show|read|open|give)(?: me)?(?: the)? |what(?: does|'s| is)(?: in)? )?(?:point|clause|item|article|no\.?|number)"
-    rf"\s*#?(?P<n3>[0-9]{{1,3}})(?: (?:say|says|about|please|pls))*$"
-    rf"|^(?:请问)?(?P<last>最后一|倒数第一)(?:条|点|项){_ASK_TAIL}$"
-    rf"|^(?:show(?: me)? |what(?: does|'s| is) )?the last point(?: say| says)?$"
+# What may stand around a point reference in a plain look-up ("请问第八条是关于什么的", "发我第10条").
+_POINT_ASK_RE = re.compile(
+    r"请问|麻烦|帮我|给我|发给我|发我|一下|我想|我要|文件|工作要点|要点|具体|主要|哪些|哪方面|方面|内容|全文|原文|原话|意思|关于|怎么|"
+    r"什么|些啥|啥|[把发看查念说讲写是的了些呢吗呀啊吧么里中下想要]|"
+    r"\b(?:please|pls|show|me|the|what|whats|what's|is|does|say|says|about|of|plan|in|read|open|give|tell|text|full|"
+    r"can|you|i|see|want|to)\b|[\s,，.。:：!！?？'\"“”]"
 )
+_EN_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ]
+    )
+}
+# Left over once the reference and the asking words are gone: a few characters at most for a look-up
+# ("第十条是讲职业教育的吗" leaves 职业教育); more means a question about something in the point.
+_POINT_REST = 6
 
 
 def chinese_number(text: str) -> int | None:
@@ -186,13 +219,34 @@ def chinese_number(text: str) -> int | None:
     return total + current
 
 
+def _english_number(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    if word in _EN_NUMBERS:
+        return _EN_NUMBERS[word]
+    head, _, tail = word.partition("-")  # twenty-four
+    if head == "twenty" and tail in _EN_NUMBERS and _EN_NUMBERS[tail] < 10:
+        return 20 + _EN_NUMBERS[tail]
+    return None
+
+
 def _point_lookup(text: str) -> int | None:
-    m = _POINT_RE.match(text)
-    if not m:
+    """The point a plain look-up asks for (LAST_POINT - k for 倒数第k+1条); None for other messages."""
+    refs = list(_POINT_REF_RE.finditer(text))
+    if len(refs) != 1:
         return None
-    if m.group("last") is not None or m.group(0).endswith(("last point", "last point say", "last point says")):
+    m = refs[0]
+    rest = _POINT_ASK_RE.sub("", text[: m.start()] + text[m.end() :])
+    if len(rest) > _POINT_REST:
+        return None
+    if m.group("last") or m.group("elast"):
         return LAST_POINT
-    raw = m.group("n1") or m.group("n2") or m.group("n3")
+    if m.group("back"):
+        back = chinese_number(m.group("back"))
+        return None if not back else LAST_POINT - (back - 1)
+    if m.group("e"):
+        return _english_number(m.group("e"))
+    raw = m.group("n") or m.group("m") or m.group("k") or m.group("o")
     return chinese_number(raw) if raw else None
 
 
@@ -406,10 +460,7 @@ def _year(text: str) -> str | None:
 def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     """One question (not split further)."""
     bare = text.strip(_END_PUNCT)
-    number = _point_lookup(bare)
-    if number is None and not bare.isascii():
-        number = _point_lookup(re.sub(r"\s+", "", bare))  # "第 9 条"
-    if number is not None:
+    if (number := _point_lookup(bare)) is not None:
         return Intent("point", text, query=bare, point=number, lang=lang)
     if (term := _match_term(_MENTION_RES, bare)) is not None:
         return Intent("mentions", text, query=term, lang=lang)

@@ -2,7 +2,8 @@
 
 Usage: .venv/bin/python scripts/calibrate.py [LABELLED.jsonl ...]
 Default sets: ../shared/eval/dev.jsonl and ../shared/eval/everyday.jsonl (when present),
-tests/data/questions.jsonl and tests/data/train_extra.jsonl. tests/data/holdout*.jsonl and
+tests/data/questions.jsonl, tests/data/train_extra.jsonl and tests/data/train_people.jsonl
+(everyday questions and near-domain out-of-scope ones in the same voice). tests/data/holdout*.jsonl and
 tests/data/blind.jsonl are never used here; they measure how the fit generalises.
 Method: bot/calibration.py.
 """
@@ -27,7 +28,7 @@ from bot.text import data_path  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "eval"
 DEFAULT_SETS = [SHARED / "dev.jsonl", SHARED / "everyday.jsonl", ROOT / "tests" / "data" / "questions.jsonl",
-                ROOT / "tests" / "data" / "train_extra.jsonl"]
+                ROOT / "tests" / "data" / "train_extra.jsonl", ROOT / "tests" / "data" / "train_people.jsonl"]
 SEARCHED = ("ask", "locate")
 
 

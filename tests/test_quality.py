@@ -40,7 +40,7 @@ def _check(o: Figures, min_r1: float, min_answered: float, max_not_found: float,
 @pytest.mark.skipif(not DEV_SET.exists(), reason="no ../shared/eval next to this checkout (set POLICYBOT_DEV_SET)")
 @pytest.mark.parametrize(
     ("name", "min_r1", "min_answered", "max_not_found", "max_wrong", "max_oos_answered"),
-    [("dev.jsonl", 0.97, 0.95, 0.0, 0.0, 0.0), ("everyday.jsonl", 0.95, 0.80, 0.03, 0.03, 0.07)],
+    [("dev.jsonl", 0.97, 0.95, 0.0, 0.0, 0.0), ("everyday.jsonl", 0.95, 0.60, 0.05, 0.03, 0.07)],
 )
 def test_shared_sets_hold_their_floors(service, name: str, min_r1: float, min_answered: float,
                                        max_not_found: float, max_wrong: float, max_oos_answered: float) -> None:
@@ -52,7 +52,7 @@ def test_shared_sets_hold_their_floors(service, name: str, min_r1: float, min_an
 @pytest.mark.parametrize(
     ("name", "min_r1", "min_answered", "max_not_found", "max_wrong", "max_oos_answered"),
     [
-        ("questions.jsonl", 0.96, 0.90, 0.02, 0.02, 0.0),
+        ("questions.jsonl", 0.96, 0.85, 0.02, 0.02, 0.0),
         ("holdout.jsonl", 0.93, 0.80, 0.02, 0.02, 0.20),
         ("holdout2.jsonl", 0.95, 0.90, 0.02, 0.025, 0.0),
     ],

@@ -38,8 +38,15 @@ POINTS = [
     ("第8条", 8), ("第八条", 8), ("8条讲什么", 8), ("第十二条是什么", 12), ("看下17条", 17),
     ("最后一条说了什么", LAST_POINT), ("point 5 please", 5), ("第二十条的内容", 20), ("第24條講什麼", 24),
     ("第3点", 3), ("show me point 12", 12), ("What does point 7 say?", 7), ("第一条", 1), ("第 9 条", 9),
-    ("给我看看第二十四条全文", 24),
+    ("给我看看第二十四条全文", 24), ("请问第八条是关于什么的", 8), ("发我第10条", 10), ("条目8", 8), ("point ten", 10),
+    ("the 10th point", 10), ("第十条是讲职业教育的吗", 10), ("倒数第二条", LAST_POINT - 1), ("要点第3条", 3),
+    ("第二十三條的內容", 23), ("clause 10 of the plan", 10),
 ]
+
+
+@pytest.mark.parametrize("message", ["第8条里说的大班额比例是多少", "第8条和第10条有什么区别", "1000条", "point of view on homework"])
+def test_a_point_reference_inside_a_question_is_not_a_look_up(normalize, message):
+    assert understand(message, normalize=normalize).kind != "point"
 
 
 @pytest.mark.parametrize(("message", "number"), POINTS)
