@@ -177,11 +177,16 @@ class Composer(Quoting):
         lang = intent.lang
         blocks = [Block("note", P.say("related_tier", lang))]
         citations = []
-        for hit in decision.hits:
+        for i, hit in enumerate(decision.hits):
             doc, point = self._point(hit.doc_id, hit.point)
-            sentence = hit.evidence[0].text if hit.evidence else point.title  # the best-matching sentence
-            blocks.append(Block("item", P.item(self.label(doc, point, lang), point.title, sentence)))
-            citations.append(self.citation(hit, (sentence,)))
+            # The closest point gets the sentences an answer would quote (a fact can span two); the
+            # others their best-matching sentence.
+            if i == 0:
+                sentences = self.quoted_sentences(hit)
+            else:
+                sentences = (hit.evidence[0].text if hit.evidence else point.title,)
+            blocks.append(Block("item", P.item(self.label(doc, point, lang), point.title, "".join(sentences))))
+            citations.append(self.citation(hit, sentences))
         blocks.append(self.source([c.doc_id for c in citations], lang))
         return Answer(
             intent.text, "related", tuple(blocks), tuple(citations), intent.kind, lang, confidence=decision.confidence

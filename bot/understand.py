@@ -129,10 +129,11 @@ _TALK_RE = sorted(
 _FILLER_RE = re.compile(rf"^{_FILLER}$")
 _EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
 # Leading courtesy before a real question: "你好，请问…" / "老师好，…" / "hi,".
+# Acknowledgements ("收到，…", "好的，…") only count when punctuation follows: "收到这份通知后…" is a question.
 _COURTESY_RE = re.compile(
     r"^(?:(?:你好|您好|老师好|hi|hello|hey|哈喽|嗨|在吗|打扰了?|麻烦问一?下|请问一?下?|"
-    r"问一?下|想问一?下|咨询一?下|我想问问?|我想咨询一?下|谢谢|多谢|好的|嗯嗯?|收到|明白了|ok|okay|thanks|thank you)"
-    r"[\s,，:：!！。.~～]*)+"
+    r"问一?下|想问一?下|咨询一?下|我想问问?|我想咨询一?下)[\s,，:：!！。.~～]*"
+    r"|(?:谢谢|多谢|好的|嗯嗯?|收到|明白了|ok|okay|thanks|thank you)[\s,，:：!！。.~～]+)+"
 )
 
 

@@ -98,7 +98,7 @@ SMALL_TALK = [
 @pytest.mark.parametrize(
     "message",
     ["你好，请问职普比是多少", "这个政策对我们有用吗", "hi, what is the class size limit?", "老师好，孩子近视了学校管不管",
-     "测试一下大班额比例是多少", "谢谢，那大班额比例是多少"],
+     "测试一下大班额比例是多少", "谢谢，那大班额比例是多少", "收到这份通知后，各单位要怎么做？"],
 )
 def test_small_talk_around_a_question_is_a_question(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
