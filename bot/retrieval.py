@@ -162,6 +162,13 @@ def bm25_normalized(model: bm25s.BM25, idf: np.ndarray, tokens: Sequence[str], n
     return (model.get_scores_from_ids(ids) / bound).astype(np.float32)
 
 
+def evidence_weights(weights: dict[str, float]) -> dict[str, float]:
+    """Weights for choosing the sentence to quote within a point, another task than ranking points:
+    the dense channel reads a sentence as a whole, so it keeps at least EVIDENCE_DENSE even when the
+    ranking fit switched it off (must-facts on dev, everyday, questions and both holdouts: 60/64 → 62/64)."""
+    return {**weights, "dense": max(weights.get("dense", 0.0), EVIDENCE_DENSE)}
+
+
 def knn_votes(similarity: np.ndarray, voters_mask: np.ndarray, unit_point: np.ndarray, k: int) -> np.ndarray:
     """Nearest examples voting for their point: each of the ``k`` units of ``voters_mask`` most
     similar to the question carries its point's share of their summed similarity (0–1); every
@@ -415,21 +422,12 @@ class Retriever:
         self.point_has_bank[self.unit_point[self.is_question]] = True
         self.idf = {name: bm25_idf(model) for name, model in index.keyword.items()}
         self.analyzer = QueryAnalyzer(index, config)
-        # Choosing the sentence to quote within a point is another task than ranking points: the
-        # dense channel reads a sentence as a whole, so it keeps at least EVIDENCE_DENSE weight even
-        # when the ranking fit switched it off (must-facts on dev, everyday, questions and both holdouts: 60/64 → 61/64).
-        self.evidence_weights = {
-            **self.params.weights,
-            "dense": max(self.params.weights.get("dense", 0.0), EVIDENCE_DENSE),
-        }
+        self.evidence_weights = evidence_weights(self.params.weights)
         # Sentence units per point, for picking evidence.
         self.sentence_units: dict[tuple[str, int], list[int]] = {}
         for unit in index.units:
             if unit.kind == "sentence":
                 self.sentence_units.setdefault((unit.doc_id, unit.point), []).append(unit.uid)
-
-    def analyze(self, text: str) -> Query:
-        return self.analyzer.analyze(text)
 
     # -- channels ------------------------------------------------------------------------------
 
@@ -473,13 +471,13 @@ class Retriever:
 
     def score_units(self, request: Search) -> tuple[Query, dict[str, np.ndarray] | None]:
         """The analysed query and every unit's channel scores (None when there is nothing to search)."""
-        query = self.analyze(request.text)
+        query = self.analyzer.analyze(request.text)
         if query.is_empty and not re.search(r"\w", query.normalized):
             return query, None
         units = self.unit_channels(query)
         if request.context and request.context_weight > 0:
             w = request.context_weight
-            context = self.unit_channels(self.analyze(f"{request.context} {request.text}"))
+            context = self.unit_channels(self.analyzer.analyze(f"{request.context} {request.text}"))
             units = {name: (1 - w) * scores + w * context[name] for name, scores in units.items()}
         return query, units
 
