@@ -319,7 +319,7 @@ def stats_text(today: int, today_nf: int, week: int, week_nf: int, up: int, down
 REPORT_COLUMNS = ("周", "日期", "问题", "未找到", "比例", "👍", "👎")
 REPORT = {
     "title": "政策问答机器人使用报告  {since} – {until}",
-    "summary": "问题 {questions} 个，未找到 {not_found} 个（{rate}），答非所问/仅相关 {related} 个，反馈 👍 {up} / 👎 {down}",
+    "summary": "问题 {questions} 个，未找到 {not_found} 个（{rate}），只给出相关条目 {related} 个，反馈 👍 {up} / 👎 {down}",
     "weeks": "按周（周一起）：",
     "days": "按天（有提问的日子）：",
     "unanswered": "未找到或 👎 的问题（文件可能需要补充；用右边的命令把问法教给机器人）：",

@@ -23,6 +23,7 @@ class Period:
     start: str
     questions: int = 0
     not_found: int = 0
+    related: int = 0  # answered with the closest clauses only
     thumbs_up: int = 0
     thumbs_down: int = 0
 
@@ -47,6 +48,7 @@ class StaffReport:
         for d in self.days:
             t.questions += d.questions
             t.not_found += d.not_found
+            t.related += d.related
             t.thumbs_up += d.thumbs_up
             t.thumbs_down += d.thumbs_down
         return t
@@ -96,7 +98,10 @@ def build_report(
         day = since + timedelta(days=i)
         r = by_day.get(day.isoformat())
         period = (
-            Period(day.isoformat(), *(int(r[k] or 0) for k in ("questions", "not_found", "thumbs_up", "thumbs_down")))
+            Period(
+                day.isoformat(),
+                *(int(r[k] or 0) for k in ("questions", "not_found", "related", "thumbs_up", "thumbs_down")),
+            )
             if r
             else Period(day.isoformat())
         )
@@ -105,6 +110,7 @@ def build_report(
         week = weeks.setdefault(monday, Period(monday))
         week.questions += period.questions
         week.not_found += period.not_found
+        week.related += period.related
         week.thumbs_up += period.thumbs_up
         week.thumbs_down += period.thumbs_down
     report.weeks = list(weeks.values())

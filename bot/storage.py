@@ -74,6 +74,9 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 UNANSWERED = ("not_found", "related")  # statuses the staff report lists for teaching
+# A row's status; rows from schema 1 (before the three tiers) only know found / not found.
+_STATUS = "COALESCE({q}status, CASE WHEN {q}found = 1 THEN 'answered' ELSE 'not_found' END)"
+_LEGACY_STATUS = "CASE WHEN {q}found = 1 THEN 'answered' ELSE 'not_found' END"
 
 
 class StorageError(RuntimeError):
@@ -349,6 +352,10 @@ class SqliteQueryLog(SqliteFile):
             (answer_id, time.time(), self._hash(user_id), int(positive)),
         )
 
+    def _status(self, q: str = "") -> str:
+        """SQL for a row's status; a read-only report may open a log from before schema 2."""
+        return (_STATUS if self._schema >= 2 else _LEGACY_STATUS).format(q=q)
+
     def question_for(self, answer_id: str) -> str | None:
         rows = self.query("SELECT question FROM questions WHERE answer_id = ?", (answer_id,))
         return rows[0]["question"] if rows else None
@@ -358,8 +365,8 @@ class SqliteQueryLog(SqliteFile):
         today = _day(now)
         week_start = _day(now - 6 * 86400)
         rows = self.query(
-            "SELECT SUM(day = ?) AS today, SUM(day = ? AND found = 0) AS today_nf,"
-            " COUNT(*) AS week, SUM(found = 0) AS week_nf FROM questions WHERE day >= ?",
+            f"SELECT SUM(day = ?) AS today, SUM(day = ? AND {self._status('')} = 'not_found') AS today_nf,"
+            f" COUNT(*) AS week, SUM({self._status('')} = 'not_found') AS week_nf FROM questions WHERE day >= ?",
             (today, today, week_start),
         )[0]
         fb = self.query(
@@ -379,7 +386,8 @@ class SqliteQueryLog(SqliteFile):
 
     def daily(self, since_day: str) -> list[dict[str, Any]]:
         return self.query(
-            "SELECT q.day, COUNT(*) AS questions, SUM(q.found = 0) AS not_found,"
+            f"SELECT q.day, COUNT(*) AS questions, SUM({self._status('q.')} = 'not_found') AS not_found,"
+            f" SUM({self._status('q.')} = 'related') AS related,"
             " COALESCE(SUM(f.up), 0) AS thumbs_up, COALESCE(SUM(f.down), 0) AS thumbs_down"
             " FROM questions q LEFT JOIN (SELECT answer_id, SUM(positive = 1) AS up, SUM(positive = 0) AS down"
             " FROM feedback GROUP BY answer_id) f ON f.answer_id = q.answer_id"
@@ -389,11 +397,7 @@ class SqliteQueryLog(SqliteFile):
 
     def unanswered(self, since_day: str, limit: int) -> list[dict[str, Any]]:
         """Questions answered not_found or only related, most frequent first, with the top cited point."""
-        status = (
-            "COALESCE(status, CASE WHEN found = 1 THEN 'answered' ELSE 'not_found' END)"
-            if self._schema >= 2
-            else "CASE WHEN found = 1 THEN 'answered' ELSE 'not_found' END"
-        )
+        status = self._status()
         return self.query(
             f"SELECT lower(trim(question)) AS question, COUNT(*) AS times, MAX(day) AS last_day,"
             f" MAX({status}) AS status, MAX(top_point) AS top_point FROM questions"

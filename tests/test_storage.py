@@ -222,3 +222,16 @@ def test_report_is_read_only_and_never_prunes(tmp_path: Path) -> None:
     reader.close()
     assert _count(db) == 1 and db.read_bytes() == before
 
+
+
+def test_tiers_are_counted_apart_and_small_talk_is_not_a_miss(log: SqliteQueryLog) -> None:
+    from bot.report import build_report
+
+    for i, status in enumerate(["answered", "related", "not_found", "smalltalk", "smalltalk"]):
+        answer = Answer(f"q{i}", status, (Block("note", "x"),), kind="smalltalk" if status == "smalltalk" else "ask")
+        log.record_answer(f"t{i}", i, i, "private", answer)
+    total = build_report(log, days=1).total
+    assert (total.questions, total.not_found, total.related) == (5, 1, 1)
+    stats = log.stats()
+    assert (stats.today, stats.today_not_found) == (5, 1)
+    assert sorted(r["status"] for r in log.unanswered("2000-01-01", 10)) == ["not_found", "related"]
