@@ -7,6 +7,7 @@ a traceback is shown only with ``--debug``.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import logging
 import sys
@@ -331,6 +332,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"policybot: {_settings_error(e)}", file=sys.stderr)
         return EXIT_USAGE
     setup_logging("DEBUG" if args.debug else settings.log_level, settings.log_format)
+    # Invalid UTF-8 on stdin (ask, chat) is replaced, not a crash halfway through a batch.
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        sys.stdin.reconfigure(errors="replace")
     func: Callable[[Settings, argparse.Namespace], int] = args.func
     try:
         return func(settings, args)

@@ -261,7 +261,12 @@ class SqliteFile:
         try:
             conn = self._connection()
             while self._pending:
-                conn.execute(*self._pending[0])
+                try:
+                    conn.execute(*self._pending[0])
+                except (UnicodeError, sqlite3.InterfaceError, sqlite3.ProgrammingError, sqlite3.IntegrityError) as e:
+                    # A row that can never be written (text that is not valid Unicode, a bad value)
+                    # must not block the queue behind it: drop it, say so, go on.
+                    logger.error("query log: dropped a row that cannot be stored (%s)", type(e).__name__)
                 self._pending.popleft()
             if self._failing_since is not None:
                 logger.warning("query log %s is writable again; queued rows written", self.path)

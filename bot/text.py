@@ -43,6 +43,12 @@ def _read_word_list(path: Path) -> set[str]:
     return words
 
 
+def clean_text(text: str) -> str:
+    """Text as it arrived, minus what cannot be Unicode: a lone surrogate (JSON "\\ud800", invalid
+    UTF-8 read with surrogateescape) becomes U+FFFD instead of failing later, in a log or a reply."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 class TextProcessor:
     """Normalises text and splits it into index terms.
 

@@ -26,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.text import clean_text
+
 IntentKind = Literal["ask", "locate", "point", "mentions", "document", "follow_up", "smalltalk", "several", "empty"]
 FollowUp = Literal["elaborate", "ellipsis"]
 Talk = Literal["greeting", "thanks", "identity", "usage", "bye"]
@@ -481,7 +483,7 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
 def understand(message: str, topic: Topic | None = None, normalize: Callable[[str], str] = lambda s: s) -> Intent:
     """Turn one chat message into an intent. ``normalize`` is the index's normaliser (NFKC, Traditional →
     Simplified, lower case), so patterns see the same characters for 第八條 and 第八条."""
-    original = message.strip()[:MAX_MESSAGE_CHARS]
+    original = clean_text(message).strip()[:MAX_MESSAGE_CHARS]
     text = normalize(original)
     lang = language(text)
     if not re.search(r"\w", _EMOJI_RE.sub("", text)):

@@ -59,3 +59,15 @@ def test_console_chat_session(service) -> None:
     assert "4%" in out and "接上文" in out and "没有第99条" in out and "用法：/point N" in out
     assert "三、构建高质量体系" in out and "请输入想了解的问题" in out
     assert "这行不会被读到" not in out
+
+
+def test_a_lone_surrogate_is_answered_and_logged(service, tmp_path) -> None:
+    from bot.storage import SqliteQueryLog
+
+    log = SqliteQueryLog(tmp_path / "log.sqlite3", salt="s")
+    for i in range(3):  # the same message again and again: nothing is poisoned
+        answer = service.ask("\ud800大班额比例是多少")
+        log.record_answer(f"a{i}", 1, 1, "private", answer)
+    assert answer.found and answer.citations[0].point == 8
+    assert len(log.query("SELECT 1 FROM questions")) == 3 and log.pending == 0
+    log.close()

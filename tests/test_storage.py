@@ -235,3 +235,12 @@ def test_tiers_are_counted_apart_and_small_talk_is_not_a_miss(log: SqliteQueryLo
     stats = log.stats()
     assert (stats.today, stats.today_not_found) == (5, 1)
     assert sorted(r["status"] for r in log.unanswered("2000-01-01", 10)) == ["not_found", "related"]
+
+
+def test_a_row_that_cannot_be_stored_does_not_block_the_queue(log: SqliteQueryLog, caplog) -> None:
+    """A lone surrogate reaching the log (it is cleaned at the edge, but the log must not trust that)."""
+    with caplog.at_level(logging.ERROR, logger="bot.storage"):
+        log.record_answer("bad", 1, 1, "private", _answer(question="\ud800大班额"))
+    log.record_answer("good", 1, 1, "private", _answer(question="大班额"))
+    assert [r["answer_id"] for r in log.query("SELECT answer_id FROM questions")] == ["good"]
+    assert log.pending == 0 and "dropped a row" in caplog.text

@@ -190,3 +190,9 @@ def test_empty(normalize, message):
                                               ("abc", None)])
 def test_chinese_numbers(text, number):
     assert chinese_number(text) == number
+
+
+def test_text_that_is_not_unicode_is_cleaned_at_the_edge(normalize):
+    intent = understand("\ud800大班额比例是多少", normalize=normalize)
+    assert intent.kind == "ask" and intent.text == "\ufffd大班额比例是多少"
+    intent.text.encode("utf-8")  # can be logged and sent
