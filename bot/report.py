@@ -191,13 +191,35 @@ def format_text(report: StaffReport) -> str:
     ] or [f"  {w['none']}"]
     lines += ["", w["top"]]
     lines += [f"  {r['times']:>4}×  {r['label']} {r['title']}" for r in report.top_points] or [f"  {w['none']}"]
-    return "\n".join(lines)
+    return _CONTROL_RE.sub(" ", "\n".join(lines))
+
+
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): questions are user input.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Control characters (ESC, CR, …) in user questions must not reach a staff member's terminal.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+class _SafeWriter:
+    """csv.writer whose text cells are neutralised against formula injection."""
+
+    def __init__(self, buffer: io.StringIO) -> None:
+        self._writer = csv.writer(buffer)
+
+    def writerow(self, row: list[object]) -> None:
+        self._writer.writerow([_cell(v) for v in row])
 
 
 def format_csv(report: StaffReport) -> str:
     """One table with a 'section' column, so one file opens in any spreadsheet."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = _SafeWriter(buffer)
     writer.writerow(["section", "key", "questions_or_times", "not_found", "thumbs_up", "thumbs_down", "detail"])
     for d in report.days:
         writer.writerow(["day", d.start, d.questions, d.not_found, d.thumbs_up, d.thumbs_down, ""])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import logging
 import sqlite3
 import time
@@ -244,3 +246,17 @@ def test_a_row_that_cannot_be_stored_does_not_block_the_queue(log: SqliteQueryLo
     log.record_answer("good", 1, 1, "private", _answer(question="大班额"))
     assert [r["answer_id"] for r in log.query("SELECT answer_id FROM questions")] == ["good"]
     assert log.pending == 0 and "dropped a row" in caplog.text
+
+
+def test_report_output_is_safe_for_spreadsheets_and_terminals(log: SqliteQueryLog) -> None:
+    from bot.report import build_report, format_csv, format_text
+
+    for i, q in enumerate(["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(1)", "\x1b[2J清屏\r"]):
+        log.record_answer(f"x{i}", i, i, "private", _answer(found=False, question=q))
+    report = build_report(log, days=1)
+    rows = list(csv.reader(io.StringIO(format_csv(report))))
+    cells = [cell for row in rows for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    assert "'=hyperlink(\"http://x\")" in cells
+    text = format_text(report)
+    assert "\x1b" not in text and "\r" not in text
