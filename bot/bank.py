@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +25,18 @@ HEADER = (
     '# Add entries with `policybot teach "question" N`; they vote for point N, the quote stays the plan\'s own text.\n'
 )
 MAX_QUESTION_CHARS = 300
+_TEACH_LOCK = threading.Lock()
 
 
 class BankError(ValueError):
-    """A question bank file is malformed, or a question cannot be taught."""
+    """A question bank file is malformed, or a question cannot be taught. ``reason`` and ``values``
+    let a channel say it in its own words (presentation key ``teach_<reason>``); ``str()`` is the
+    one-line English message the command line prints."""
+
+    def __init__(self, message: str, reason: str = "", **values: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -93,17 +102,37 @@ def teach(corpus_dir: Path, doc: Document, question: str, point: int) -> BankQue
     question is already there (for any point)."""
     question = _clean(question)
     if not question:
-        raise BankError('the question is empty; write it in quotes: policybot teach "question" N')
+        raise BankError('the question is empty; write it in quotes: policybot teach "question" N', "empty")
     if len(question) > MAX_QUESTION_CHARS:
-        raise BankError(f"the question is over {MAX_QUESTION_CHARS} characters; teach a shorter one")
+        raise BankError(
+            f"the question is over {MAX_QUESTION_CHARS} characters; teach a shorter one",
+            "too_long",
+            limit=MAX_QUESTION_CHARS,
+        )
     if doc.point(point) is None:
-        last = max(p.number for p in doc.points)
-        raise BankError(f"《{doc.title}》 has no point {point}; points are 0–{last} (0 = the header)")
+        last = doc.last_point
+        raise BankError(
+            f"{doc.doc_id} has no point {point}; points are 0–{last} (0 = the header)",
+            "no_point",
+            title=doc.title,
+            point=point,
+            last=last,
+        )
     path = bank_path(corpus_dir, doc.doc_id)
+    with _TEACH_LOCK:  # two /teach at once must not both read the old file and drop one question
+        return _add(path, doc, question, point)
+
+
+def _add(path: Path, doc: Document, question: str, point: int) -> BankQuestion:
     rows = read_bank(path, doc.doc_id)
     for row in rows:
         if _key(row.question) == _key(question):
-            raise BankError(f"already in the bank for point {row.point}: {row.question}")
+            raise BankError(
+                f"already in the bank for point {row.point}: {row.question}",
+                "duplicate",
+                point=row.point,
+                question=row.question,
+            )
     entry = BankQuestion(doc.doc_id, question, point)
     write_bank(path, [*rows, entry])
     return entry

@@ -15,13 +15,16 @@
    ============================  ========  =========================  =========
    question                      answered  related                    not_found
    ============================  ========  =========================  =========
-   in scope, top point right     0         0.5 (shown, not asserted)  3
-   in scope, top point wrong     4         1 (2 if gold not shown)    3
-   out of scope                  4         0.5                        0
+   in scope, top point right     0         1 (shown, not asserted)    3
+   in scope, top point wrong     6         1 (2 if gold not shown)    3
+   out of scope                  6         0.5                        0
    ============================  ========  =========================  =========
 
    A confident answer to an out-of-scope question, or a confident wrong point, costs most; a refusal
    of an answerable question costs nearly as much; the related tier is the cheap middle.
+   Out-of-scope questions are weighted to OOS_SHARE of the total (tier_costs), as in real traffic.
+5. The same fit without the question-bank features gives the plan-only model, for the points of a
+   plan that has no bank yet.
 """
 
 from __future__ import annotations
@@ -91,17 +94,6 @@ def _ranks(samples: Sequence[Sample], weights: dict[str, float], numbers: np.nda
         hit = [int(np.where(order == g)[0][0]) + 1 for g in s.question.gold if g in order]
         ranks.append(min(hit) if hit else 10**6)
     return ranks
-
-
-def rank_metrics(
-    samples: Sequence[Sample], weights: dict[str, float], point_numbers: Sequence[int]
-) -> tuple[float, float, float]:
-    """(R@1, R@3, MRR) of the fused ranking over the in-scope samples."""
-    ranks = [r for r in _ranks(samples, weights, np.asarray(point_numbers)) if r is not None]
-    if not ranks:
-        return 0.0, 0.0, 0.0
-    n = len(ranks)
-    return sum(r == 1 for r in ranks) / n, sum(r <= 3 for r in ranks) / n, sum(1.0 / r for r in ranks) / n
 
 
 def search_weights(

@@ -98,10 +98,9 @@ class Quoting:
         return P.point_label(point.number, doc.title if self.multi_doc else "", lang)
 
     def heading(self, doc: Document, point: Point, lang: Lang) -> list[Block]:
-        title = point.title if not point.is_header else P.HEADER_TITLE
-        blocks = [Block("heading", P.heading(point.number, title, doc.title if self.multi_doc else "", lang))]
+        blocks = [Block("heading", P.heading(point.number, point.title, doc.title if self.multi_doc else "", lang))]
         if point.section:
-            blocks.append(Block("section", P.section_line(point.section)))
+            blocks.append(Block("section", point.section))  # on its own line: the heading fits a phone
         return blocks
 
     def source(self, doc_ids: list[str], lang: Lang) -> Block:
@@ -164,9 +163,9 @@ class Composer(Quoting):
             names = []
             for hit in related:
                 rdoc, rpoint = self._point(hit.doc_id, hit.point)
-                names.append(f"{self.label(rdoc, rpoint, lang)} {rpoint.title}")
+                names.append(P.heading(rpoint.number, rpoint.title, rdoc.title if self.multi_doc else "", lang))
                 citations.append(self.citation(hit, tuple(e.text for e in hit.evidence[:1])))
-            blocks.append(Block("related", P.say("related_list", lang) + "；".join(names)))
+            blocks.append(Block("related", P.related_list(names, lang)))
         blocks.append(self.source([c.doc_id for c in citations], lang))
         return Answer(
             intent.text, "answered", tuple(blocks), tuple(citations), intent.kind, lang, confidence=decision.confidence
@@ -242,9 +241,10 @@ class Composer(Quoting):
         citation = Citation(doc.doc_id, doc.title, point.number, point.section, point.title, 1.0, point.sentences)
         return Answer(question or P.point_label(number, lang=lang), "answered", blocks, (citation,), "point", lang)
 
-    def no_point(self, intent: Intent, number: int, doc: Document) -> Answer:
-        last = max(p.number for p in doc.points)
-        note = P.say("no_point", intent.lang, n=number, last=last, list=self.list_command)
+    def no_point(self, intent: Intent, number: int | None, doc: Document) -> Answer:
+        """No such point; ``number`` None for a reference that names none ("倒数第五十条")."""
+        key, n = ("no_point", number) if number is not None and number >= 0 else ("no_such_point", None)
+        note = P.say(key, intent.lang, n=n, last=doc.last_point, list=self.list_command)
         return Answer(intent.text, "not_found", (Block("note", note),), (), "point", intent.lang)
 
     def mentions(self, intent: Intent, found: list[tuple[str, int, str]]) -> Answer:

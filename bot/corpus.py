@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import presentation as P
+from bot.text import chinese_number
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +43,6 @@ _CLOSERS = "）)”’》」】"
 _CLOSER_AFTER_END = "”’」）)"
 
 _SUMMARY_LINES = {"摘要", "摘 要"}  # a web page's summary block before the notice
-_TEN = "十"
-_CHINESE_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 class CorpusError(ValueError):
@@ -97,18 +96,13 @@ class Document:
         return None
 
     @property
+    def last_point(self) -> int:
+        return max(p.number for p in self.points)
+
+    @property
     def work_points(self) -> tuple[Point, ...]:
         """The numbered points, without the header."""
         return tuple(p for p in self.points if not p.is_header)
-
-    @property
-    def source_line(self) -> str:
-        parts = [f"《{self.title}》"]
-        if self.issuer:
-            parts.append(self.issuer)
-        if self.date:
-            parts.append(self.date)
-        return " · ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -182,20 +176,6 @@ def _point_title(body: str) -> str:
     return clause[:40]
 
 
-def _section_number(label: str) -> int:
-    """一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 二十三 → 23."""
-    ten = _TEN
-    if label == ten:
-        return 10
-    if label.startswith(ten):
-        return 10 + _CHINESE_NUMERALS.get(label[1:], 0)
-    if label.endswith(ten):
-        return _CHINESE_NUMERALS.get(label[0], 0) * 10
-    if len(label) == 3 and label[1] == ten:
-        return _CHINESE_NUMERALS.get(label[0], 0) * 10 + _CHINESE_NUMERALS.get(label[2], 0)
-    return _CHINESE_NUMERALS.get(label, 0)
-
-
 def _find_title(paras: list[str], name: str) -> tuple[str, list[str], list[str]]:
     """(title, notice paragraphs, body paragraphs). The formal notice ("关于印发《…》的通知") starts the
     useful text; everything before it (summary block, the notice repeated) is page noise. The plan
@@ -244,7 +224,7 @@ def _walk_body(body: list[str]) -> tuple[list[str], list[_RawSection], list[_Raw
             break
         if m := _SECTION_RE.match(para):
             label = m.group("label")
-            sections.append((_section_number(label), label, m.group("title").strip(), []))
+            sections.append((chinese_number(label) or 0, label, m.group("title").strip(), []))
         elif m := _POINT_RE.match(para):
             number = int(m.group("number"))
             heading = f"{sections[-1][1]}、{sections[-1][2]}" if sections else ""

@@ -36,6 +36,7 @@ _ZH: dict[str, str] = {
     "mentions_none": "没有条目提到“{term}”。",
     "mentions_hint": "可以换个说法，或直接提问。",
     "no_point": "没有第{n}条。条目编号是 0–{last}，发送 {list} 浏览全部条目。",
+    "no_such_point": "没有这一条。条目编号是 0–{last}，发送 {list} 浏览全部条目。",
     "point_usage": "用法：{point} N，N 是条目编号（0–{last}，0 为文件头），例如 {point} 8",
     "part": "问题{i}：{question}",
     "greeting": "您好！我是政策问答助手，回答关于{titles}的问题，每个回答都引用原文并注明第几条。",
@@ -82,6 +83,10 @@ _ZH: dict[str, str] = {
     "teach_no_question": '找不到这条回答对应的问题（可能太旧了）。请用命令行：policybot teach "问题" N',
     "taught": "已记下：“{question}” → 第{n}条。发送 {reload} 后生效。",
     "teach_failed": "没有记下：{error}",
+    "teach_empty": "问题是空的。",
+    "teach_too_long": "问题超过 {limit} 个字，请教一个短一些的问法。",
+    "teach_no_point": "《{title}》没有第{point}条，条目编号是 0–{last}。",
+    "teach_duplicate": "这个问法已经在第{point}条的问法里了：{question}",
     "stats": (
         "今天：{today} 个问题，未找到 {today_nf}（{today_rate}）\n"
         "近7天：{week} 个问题，未找到 {week_nf}（{week_rate}）\n"
@@ -112,6 +117,7 @@ _EN: dict[str, str] = {
     "mentions_none": "No point mentions “{term}”.",
     "mentions_hint": "Try other words, or just ask.",
     "no_point": "There is no point {n}. Points are 0–{last}; send {list} to browse them.",
+    "no_such_point": "There is no such point. Points are 0–{last}; send {list} to browse them.",
     "point_usage": "Usage: {point} N, where N is a point number (0–{last}, 0 = the header), e.g. {point} 8",
     "part": "Q{i}: {question}",
     "greeting": "Hello! I answer questions about {titles}, quoting the plan and citing the point number.",
@@ -173,14 +179,14 @@ def heading(number: int, title: str, doc_title: str = "", lang: Lang = "zh") -> 
     return f"{point_label(number, doc_title, lang)} {title}"
 
 
-def section_line(section: str) -> str:
-    return section
-
-
 def source_line(docs: Sequence[tuple[str, str | None, str | None]], lang: Lang = "zh") -> str:
     """'来源：《标题》 · 发文单位 · 日期' for each (title, issuer, date)."""
     parts = [" · ".join(x for x in (f"《{title}》", issuer, date) if x) for title, issuer, date in docs]
     return say("source", lang) + "；".join(parts)
+
+
+def related_list(names: Sequence[str], lang: Lang = "zh") -> str:
+    return say("related_list", lang) + "；".join(names)
 
 
 def titles(doc_titles: Sequence[str]) -> str:

@@ -27,6 +27,13 @@ class Period:
     thumbs_up: int = 0
     thumbs_down: int = 0
 
+    def add(self, other: Period) -> None:
+        self.questions += other.questions
+        self.not_found += other.not_found
+        self.related += other.related
+        self.thumbs_up += other.thumbs_up
+        self.thumbs_down += other.thumbs_down
+
     @property
     def not_found_rate(self) -> float | None:
         return self.not_found / self.questions if self.questions else None
@@ -46,11 +53,7 @@ class StaffReport:
     def total(self) -> Period:
         t = Period(self.since)
         for d in self.days:
-            t.questions += d.questions
-            t.not_found += d.not_found
-            t.related += d.related
-            t.thumbs_up += d.thumbs_up
-            t.thumbs_down += d.thumbs_down
+            t.add(d)
         return t
 
     def as_json(self) -> dict[str, Any]:
@@ -107,12 +110,7 @@ def build_report(
         )
         report.days.append(period)
         monday = (day - timedelta(days=day.weekday())).isoformat()
-        week = weeks.setdefault(monday, Period(monday))
-        week.questions += period.questions
-        week.not_found += period.not_found
-        week.related += period.related
-        week.thumbs_up += period.thumbs_up
-        week.thumbs_down += period.thumbs_down
+        weeks.setdefault(monday, Period(monday)).add(period)
     report.weeks = list(weeks.values())
     report.unanswered = [
         {
@@ -160,7 +158,7 @@ def format_text(report: StaffReport) -> str:
             questions=t.questions,
             not_found=t.not_found,
             rate=_rate(t.not_found_rate),
-            related=sum(1 for r in report.unanswered if r["status"] == "related"),
+            related=t.related,
             up=t.thumbs_up,
             down=t.thumbs_down,
         ),
@@ -256,10 +254,19 @@ def plot(report: StaffReport, path: Path) -> None:
         plt.rcParams["font.sans-serif"] = [cjk[0], "DejaVu Sans"]
     fig, (a, b) = plt.subplots(1, 2, figsize=(12, 4.5), gridspec_kw={"width_ratios": [3, 2]})
     days = [d.start[5:] for d in report.days]
-    answered = [d.questions - d.not_found for d in report.days]
+    # Small talk counts with "answered": it got the reply it asked for.
+    answered = [d.questions - d.not_found - d.related for d in report.days]
+    related = [d.related for d in report.days]
     missing = [d.not_found for d in report.days]
     a.bar(days, answered, label="answered", color="tab:blue")
-    a.bar(days, missing, bottom=answered, label="not found", color="tab:orange")
+    a.bar(days, related, bottom=answered, label="related only", color="tab:olive")
+    a.bar(
+        days,
+        missing,
+        bottom=[x + y for x, y in zip(answered, related, strict=True)],
+        label="not found",
+        color="tab:orange",
+    )
     a.set_title(f"Questions per day, {report.since} – {report.until}")
     a.set_ylabel("questions")
     step = max(1, len(days) // 10)

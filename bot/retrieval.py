@@ -107,10 +107,6 @@ class Retrieval:
     def top(self) -> Hit | None:
         return self.hits[0] if self.hits else None
 
-    @property
-    def is_empty(self) -> bool:
-        return not self.hits
-
 
 # --------------------------------------------------------------------------------------------
 # pure maths
@@ -193,16 +189,27 @@ def vote_share(scores: np.ndarray, voters_mask: np.ndarray, unit_point: np.ndarr
     return float(np.mean(unit_point[ranked] == top)) if len(ranked) else 0.0
 
 
-def find_mentions(corpus: Corpus, normalize: Callable[[str], str], term: str) -> list[tuple[str, int, str]]:
-    """Every point whose text contains ``term`` (compared after normalisation), in plan order, with
-    the first sentence that holds it: (doc_id, point, sentence)."""
-    wanted = normalize(term)
-    found = []
-    for point in corpus.points:
-        if wanted and wanted in normalize(point.text):
-            sentence = next((s for s in point.sentences if wanted in normalize(s)), point.title)
-            found.append((point.doc_id, point.number, sentence))
-    return found
+class MentionIndex:
+    """ "哪几条提到X": every point whose text contains X, compared after normalisation. The plan's
+    texts are normalised once here, not on every question."""
+
+    def __init__(self, corpus: Corpus, normalize: Callable[[str], str]) -> None:
+        self.normalize = normalize
+        self._points = [
+            (p.doc_id, p.number, p.title, normalize(p.text), [(s, normalize(s)) for s in p.sentences])
+            for p in corpus.points
+        ]
+
+    def find(self, term: str) -> list[tuple[str, int, str]]:
+        """(doc_id, point, the first sentence holding the term), in plan order."""
+        wanted = self.normalize(term)
+        if not wanted:
+            return []
+        return [
+            (doc_id, number, next((s for s, norm in sentences if wanted in norm), title))
+            for doc_id, number, title, text, sentences in self._points
+            if wanted in text
+        ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -422,7 +429,6 @@ class Retriever:
         self.point_has_bank[self.unit_point[self.is_question]] = True
         self.idf = {name: bm25_idf(model) for name, model in index.keyword.items()}
         self.analyzer = QueryAnalyzer(index, config)
-        self.evidence_weights = evidence_weights(self.params.weights)
         # Sentence units per point, for picking evidence.
         self.sentence_units: dict[tuple[str, int], list[int]] = {}
         for unit in index.units:
@@ -521,7 +527,7 @@ class Retriever:
         uids = self.sentence_units.get(key, [])
         idx = np.array(uids, dtype=np.int64)
         plan = {name: units[name][idx] for name in PLAN_CHANNELS if name in units}
-        return uids, fuse(plan, self.evidence_weights) if uids else np.zeros(0, dtype=np.float32)
+        return uids, fuse(plan, evidence_weights(self.params.weights)) if uids else np.zeros(0, dtype=np.float32)
 
     def _number_support(self, hit: Hit, units: dict[str, np.ndarray]) -> float:
         """For "how many" questions: how well the point's best sentence holding a number matches,

@@ -20,13 +20,13 @@ from sentence_transformers import SentenceTransformer
 from bot.compose import Answer, Composer, in_context
 from bot.config import Settings
 from bot.corpus import Corpus, Document
-from bot.decide import Decision, decide
+from bot.decide import MAX_RELATED_TIER, Decision, decide
 from bot.dialog import Conversations
 from bot.embedding import load_encoder
 from bot.features import Params, load_params
 from bot.index import IndexMissingError, IndexStaleError, PolicyIndex, build_and_save, load_index, text_fingerprint
 from bot.presentation import Lang
-from bot.retrieval import CueList, Expander, Retriever, RetrieverConfig, Search, find_mentions
+from bot.retrieval import CueList, Expander, MentionIndex, Retriever, RetrieverConfig, Search
 from bot.text import TextProcessor, data_path
 from bot.understand import LAST_POINT, Intent, Topic, understand
 
@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 BACKGROUND_WEIGHT = 0.8
 FOLLOW_UP_WEIGHT = 0.3
 INLINE_RESULTS = 10
+# Intents answered by searching the plan (the rest are look-ups or small talk).
+SEARCHED = ("ask", "locate", "follow_up")
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,7 @@ class Engine:
     index: PolicyIndex
     retriever: Retriever
     composer: Composer
+    mentions: MentionIndex
 
     @property
     def corpus(self) -> Corpus:
@@ -135,7 +138,8 @@ class PolicyService:
         return cls(resources, resources.load_index(build_if_needed=build_if_needed, progress=progress))
 
     def _install(self, index: PolicyIndex) -> None:
-        engine = Engine(index, Retriever(index, self.resources.retriever_config(self.params)), Composer(index.corpus))
+        retriever = Retriever(index, self.resources.retriever_config(self.params))
+        engine = Engine(index, retriever, Composer(index.corpus), MentionIndex(index.corpus, retriever.tp.normalize))
         # A request takes the engine once, so it sees the old or the new index, never a mix.
         with self._lock:
             self._engine = engine
@@ -185,9 +189,7 @@ class PolicyService:
             case "document":
                 return composer.document(intent, plan_for(engine, intent))
             case "mentions":
-                return composer.mentions(
-                    intent, find_mentions(engine.corpus, engine.retriever.tp.normalize, intent.query)
-                )
+                return composer.mentions(intent, engine.mentions.find(intent.query))
             case "several":
                 return self._several(engine, intent)
             case "follow_up" if intent.follow == "elaborate" and intent.topic is not None:
@@ -201,10 +203,7 @@ class PolicyService:
         return answer
 
     def search(self, intent: Intent) -> Search:
-        k = 1 + max(self.settings.max_related, 2)
-        if intent.kind == "follow_up":
-            return Search(intent.query, intent.context, FOLLOW_UP_WEIGHT, k)
-        return Search(intent.query or intent.text, intent.context, BACKGROUND_WEIGHT if intent.context else 0.0, k)
+        return search_for(intent, self.settings.max_related)
 
     def decide(self, engine: Engine, intent: Intent) -> Decision:
         retrieval = engine.retriever.search(self.search(intent))
@@ -282,17 +281,29 @@ def point_answer(engine: Engine, intent: Intent) -> Answer:
     numbers = sorted(p.number for p in doc.points)
     point = intent.point or 0
     # LAST_POINT counts from the end: -1 the last point, -2 the one before it.
-    number = numbers[point] if point <= LAST_POINT and -point < len(numbers) else point
-    full = engine.composer.full_point(doc.doc_id, number, intent.lang, intent.text)
+    number: int | None = point
+    if point <= LAST_POINT:
+        number = numbers[point] if -point < len(numbers) else None
+    full = engine.composer.full_point(doc.doc_id, number, intent.lang, intent.text) if number is not None else None
     return full if full is not None else engine.composer.no_point(intent, number, doc)
 
 
 def inline_clauses(engine: Engine, text: str, k: int) -> list[Answer]:
+    """Only confident answers go into another chat: the top point and the close ones beside it."""
     intent = understand(text, None, engine.retriever.tp.normalize)
-    if intent.kind not in ("ask", "locate"):
+    if intent.kind not in SEARCHED:
         return []
-    retrieval = engine.retriever.search(
-        Search(intent.query or intent.text, intent.context, BACKGROUND_WEIGHT if intent.context else 0.0, k)
-    )
+    retrieval = engine.retriever.search(replace(search_for(intent), k=k))
     decision = decide(retrieval, engine.retriever.params, max_related=k)
+    if decision.status != "answered":
+        return []
     return [engine.composer.compose(intent, Decision("answered", (hit,), decision.confidence)) for hit in decision.hits]
+
+
+def search_for(intent: Intent, max_related: int = 2) -> Search:
+    """The search request for a searched intent: the question part, with the chat's previous question
+    (follow-ups) or the message's background counted at their weight."""
+    k = 1 + max(max_related, MAX_RELATED_TIER - 1)
+    if intent.kind == "follow_up":
+        return Search(intent.query, intent.context, FOLLOW_UP_WEIGHT, k)
+    return Search(intent.query or intent.text, intent.context, BACKGROUND_WEIGHT if intent.context else 0.0, k)

@@ -43,6 +43,39 @@ def _read_word_list(path: Path) -> set[str]:
     return words
 
 
+_CN_UNITS = {"十": 10, "百": 100}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def chinese_number(text: str) -> int | None:
+    """ "8" / "八" / "十二" / "二十四" / "一百" → int; None when it is not a number."""
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
+        return None
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_UNITS:
+            total += (current or 1) * _CN_UNITS[ch]
+            current = 0
+        else:
+            current = current * 10 + _CN_DIGITS[ch]
+    return total + current
+
+
 def clean_text(text: str) -> str:
     """Text as it arrived, minus what cannot be Unicode: a lone surrogate (JSON "\\ud800", invalid
     UTF-8 read with surrogateescape) becomes U+FFFD instead of failing later, in a log or a reply."""

@@ -23,36 +23,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from bot.text import clean_text
+from bot.presentation import Lang
+from bot.text import chinese_number, clean_text
 
 IntentKind = Literal["ask", "locate", "point", "mentions", "document", "follow_up", "smalltalk", "several", "empty"]
 FollowUp = Literal["elaborate", "ellipsis"]
 Talk = Literal["greeting", "thanks", "identity", "usage", "bye"]
-Lang = Literal["zh", "en"]
 
 LAST_POINT = -1  # "最后一条"; LAST_POINT - 1 is "倒数第二条"
 MAX_PARTS = 3  # questions answered from one message
 # A message longer than this is not read further: a 5000-character paste says nothing more.
 MAX_MESSAGE_CHARS = 600
-
-_CN_UNITS = {"十": 10, "百": 100}
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 
 
 @dataclass(frozen=True)
@@ -204,22 +188,6 @@ _EN_NUMBERS = {
 # Left over once the reference and the asking words are gone: a few characters at most for a look-up
 # ("第十条是讲职业教育的吗" leaves 职业教育); more means a question about something in the point.
 _POINT_REST = 6
-
-
-def chinese_number(text: str) -> int | None:
-    """ "8" / "八" / "十二" / "二十四" / "一百" → int; None when it is not a number."""
-    if text.isdigit():
-        return int(text)
-    if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
-        return None
-    total, current = 0, 0
-    for ch in text:
-        if ch in _CN_UNITS:
-            total += (current or 1) * _CN_UNITS[ch]
-            current = 0
-        else:
-            current = current * 10 + _CN_DIGITS[ch]
-    return total + current
 
 
 def _english_number(word: str) -> int | None:
@@ -477,7 +445,7 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
             rest = bare.replace(clause, " ").strip(" ，,")
             return Intent("locate", text, query=term, context=rest, lang=lang)
     question, context = question_part(bare)
-    return Intent("ask", text, query=question, context=context, year=_year(bare), lang=lang)
+    return Intent("ask", text, query=question, context=context, lang=lang)
 
 
 def understand(message: str, topic: Topic | None = None, normalize: Callable[[str], str] = lambda s: s) -> Intent:
@@ -497,35 +465,7 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
     if parts:
         intents = tuple(_single(p, None, lang) for p in parts[:MAX_PARTS])
         # Each part keeps the whole message as context: "…上学要考试吗？要交钱吗？" shares one topic.
-        intents = tuple(i if i.context or i.kind != "ask" else _with_context(i, text) for i in intents)
+        intents = tuple(i if i.context or i.kind != "ask" else replace(i, context=text) for i in intents)
         return Intent("several", original, query=text, parts=intents, lang=lang)
-    intent = _single(text, topic, lang)
-    return Intent(
-        intent.kind,
-        original,
-        intent.query,
-        intent.context,
-        intent.point,
-        intent.year,
-        intent.follow,
-        intent.topic,
-        intent.talk,
-        intent.parts,
-        lang,
-    )
-
-
-def _with_context(intent: Intent, context: str) -> Intent:
-    return Intent(
-        intent.kind,
-        intent.text,
-        intent.query,
-        context,
-        intent.point,
-        intent.year,
-        intent.follow,
-        intent.topic,
-        intent.talk,
-        intent.parts,
-        intent.lang,
-    )
+    # A year anywhere in the message names the plan, whatever the intent ("2021年的计划是谁发的").
+    return replace(_single(text, topic, lang), text=original, year=_year(text))

@@ -17,14 +17,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from calibrate import DEFAULT_SETS, SEARCHED  # noqa: E402
+from calibrate import DEFAULT_SETS  # noqa: E402
 
 from bot.calibration import calibrate, collect  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.evaluation import Figures, evaluate, load_labelled  # noqa: E402
 from bot.features import Params  # noqa: E402
 from bot.retrieval import Expander, Retriever, Search  # noqa: E402
-from bot.service import PolicyService, Resources  # noqa: E402
+from bot.service import SEARCHED, PolicyService, Resources  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "eval"
 EVAL_SETS = [SHARED / "dev.jsonl", SHARED / "everyday.jsonl", ROOT / "tests" / "data" / "holdout.jsonl",

@@ -23,13 +23,12 @@ from bot.config import Settings  # noqa: E402
 from bot.evaluation import load_labelled  # noqa: E402
 from bot.features import Params  # noqa: E402
 from bot.retrieval import Retriever, Search  # noqa: E402
-from bot.service import PolicyService, Resources  # noqa: E402
+from bot.service import SEARCHED, PolicyService, Resources  # noqa: E402
 from bot.text import data_path  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "eval"
 DEFAULT_SETS = [SHARED / "dev.jsonl", SHARED / "everyday.jsonl", ROOT / "tests" / "data" / "questions.jsonl",
                 ROOT / "tests" / "data" / "train_extra.jsonl", ROOT / "tests" / "data" / "train_people.jsonl"]
-SEARCHED = ("ask", "locate")
 
 
 def main() -> int:

@@ -108,3 +108,22 @@ def test_build_command_reports_what_it_built(run_cli, tmp_path: Path) -> None:
     assert "1 document(s), 6 points" in proc.stdout
     proc = run_cli("build", "--if-needed", env=env)
     assert proc.returncode == 0 and "up to date" in proc.stdout
+
+
+def test_teach_validates_and_keeps_the_bank_sorted(run_cli, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SECOND_PLAN, corpus / "second.txt")
+    env = {"POLICYBOT_CORPUS_DIR": str(corpus), "POLICYBOT_INDEX_DIR": str(tmp_path / "index")}
+    bank = corpus / "second.questions.tsv"
+    ok = run_cli("teach", "学校食堂谁来管", "5", "--no-build", env=env)
+    assert ok.returncode == 0, ok.stderr
+    first = run_cli("teach", "足球队一周练几次", "2", env=env)
+    assert first.returncode == 0 and "index rebuilt: 2 bank questions" in first.stdout
+    lines = [line for line in bank.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert lines == ["足球队一周练几次\t2", "学校食堂谁来管\t5"]  # sorted by point, then question
+    duplicate = run_cli("teach", "学校食堂谁来管？", "3", "--no-build", env=env)
+    assert duplicate.returncode == 1 and "already in the bank for point 5" in duplicate.stderr
+    missing = run_cli("teach", "别的问题", "99", "--no-build", env=env)
+    assert missing.returncode == 1 and "has no point 99" in missing.stderr
+    assert len([x for x in bank.read_text(encoding="utf-8").splitlines() if not x.startswith("#")]) == 2

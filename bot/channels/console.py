@@ -29,7 +29,7 @@ _POINT_RE = re.compile(r"^/point(?:\s+(\S+))?\s*$")
 def list_points(service: PolicyService) -> str:
     lines = []
     for doc in service.corpus.documents:
-        lines.append(f"《{doc.title}》")
+        lines.append(P.titles([doc.title]))
         lines.append(f"  {P.point_label(0)} {P.HEADER_TITLE}")
         for section in doc.sections:
             lines.append(f"  {section.heading}")
@@ -65,6 +65,11 @@ def reply(service: PolicyService, line: str, log: QueryLog | None = None) -> str
     return as_text(answer)
 
 
+def _skip_rest_of_line(stdin: TextIO) -> None:
+    while (chunk := stdin.readline(MAX_LINE)) and not chunk.endswith("\n"):
+        pass
+
+
 def run_console(service: PolicyService, stdin: TextIO, stdout: TextIO, log: QueryLog | None = None) -> int:
     interactive = stdin.isatty()
     names = P.titles([d.title for d in service.corpus.documents])
@@ -74,6 +79,8 @@ def run_console(service: PolicyService, stdin: TextIO, stdout: TextIO, log: Quer
             print(P.say("prompt"), end="", file=stdout, flush=True)
         try:
             line = stdin.readline(MAX_LINE)
+            if len(line) == MAX_LINE and not line.endswith("\n"):
+                _skip_rest_of_line(stdin)  # one over-long paste is one question, not several
         except KeyboardInterrupt:
             print(file=stdout)
             return 0

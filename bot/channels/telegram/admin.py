@@ -17,6 +17,7 @@ from telegram.ext import ContextTypes
 
 from bot import presentation as P
 from bot.bank import BankError, teach
+from bot.render import MAX_MESSAGE
 
 from . import keyboards as K
 from .callbacks import answer_id_in, doc_key_in
@@ -24,7 +25,6 @@ from .handlers import ChannelState, state_of, unknown
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE = 4096
 TEACH, RELOAD = "/teach", "/reload"
 
 
@@ -106,5 +106,6 @@ async def _teach(state: ChannelState, replied: Message, question: str, point: in
     try:
         entry = await state.run(teach, state.settings.corpus_dir, doc, question, point)
     except BankError as e:
-        return P.say("teach_failed", error=str(e))
+        reason = P.say(f"teach_{e.reason}", "zh", **e.values) if e.reason else str(e)
+        return P.say("teach_failed", error=reason)
     return P.say("taught", question=entry.question, n=entry.point, reload=RELOAD)

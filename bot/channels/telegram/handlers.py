@@ -66,7 +66,6 @@ STATE = "policybot"  # the key of the ChannelState in application.bot_data
 WORKERS = 4  # threads for the blocking core; more would only contend for the CPU
 PAGE_SIZE = 10  # list items per message page
 RECENT_ANSWERS = 256  # paged answers kept in memory; an older page button says it has expired
-INLINE_RESULTS = 10
 LIST, HELP = "/list", "/help"  # command syntax, a parameter of the presentation texts
 
 T = TypeVar("T")
@@ -236,9 +235,8 @@ async def point_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     doc = state.documents[0]
     args = context.args or []
-    if len(args) != 1 or not args[0].isdigit():
-        last = max(p.number for p in doc.points)
-        await message.reply_text(P.say("point_usage", point="/point", last=last))
+    if len(args) != 1 or not args[0].isdigit() or len(args[0]) > 4:
+        await message.reply_text(P.say("point_usage", point="/point", last=doc.last_point))
         return
     await send_point(message, state, doc, int(args[0]))
 
@@ -247,8 +245,7 @@ async def send_point(message: Message, state: ChannelState, doc: Document, numbe
     """A point's full text as a new message, with a way into the contents."""
     answer = state.service.engine.composer.full_point(doc.doc_id, number, lang)
     if answer is None:
-        last = max(p.number for p in doc.points)
-        await message.reply_text(P.say("no_point", lang, n=number, last=last, list=LIST))
+        await message.reply_text(P.say("no_point", lang, n=number, last=doc.last_point, list=LIST))
         return
     await message.reply_html(as_html(answer.blocks, lang=lang), reply_markup=K.point_back_keyboard(doc, number, False))
 
@@ -431,7 +428,7 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not text:
         await query.answer([], cache_time=10)
         return
-    clauses = await state.run(state.service.clauses, text, INLINE_RESULTS)
+    clauses = await state.run(state.service.clauses, text)
     articles = [
         InlineQueryResultArticle(
             id=str(i),
