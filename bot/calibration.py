@@ -15,8 +15,8 @@
    ============================  ========  =========================  =========
    question                      answered  related                    not_found
    ============================  ========  =========================  =========
-   in scope, top point right     0         1 (shown, not asserted)    3
-   in scope, top point wrong     6         1 (2 if gold not shown)    3
+   in scope, top point right     0         0.5 (shown, not asserted)  5
+   in scope, top point wrong     6         1 (2 if gold not shown)    5
    out of scope                  6         0.5                        0
    ============================  ========  =========================  =========
 
@@ -58,7 +58,7 @@ SHOWN_RELATED = 3
 # everyday.jsonl are small talk or out of scope) and what a public Q&A bot typically sees.
 OOS_SHARE = 0.25
 # (answered, related with gold shown, related without, not_found) per question class.
-COSTS = {"right": (0.0, 1.0, 1.0, 3.0), "wrong": (6.0, 1.0, 2.0, 3.0), "oos": (6.0, 0.5, 0.5, 0.0)}
+COSTS = {"right": (0.0, 0.5, 0.5, 5.0), "wrong": (6.0, 1.0, 2.0, 5.0), "oos": (6.0, 0.5, 0.5, 0.0)}
 
 
 @dataclass
