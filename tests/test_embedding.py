@@ -8,6 +8,8 @@ from sentence_transformers import SentenceTransformer
 
 from bot.embedding import EmbeddingError, USEm3Module, embed, embedding_dimension, load_encoder
 
+pytestmark = pytest.mark.model  # every test here loads the real encoder
+
 TEXTS = ["大班额比例控制在4%以内", "teacher training programs", "職普比45:55", ""]
 
 

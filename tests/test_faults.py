@@ -70,6 +70,7 @@ def _env(**extra: str) -> dict[str, str]:
     return clean_env(POLICYBOT_LOG_LEVEL="WARNING", **extra)
 
 
+@pytest.mark.model  # runs `policybot build` with the real model in a subprocess
 def test_build_killed_midway_leaves_the_previous_index(tmp_path: Path) -> None:
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
