@@ -19,7 +19,7 @@ from bot.render import as_html
 
 from . import keyboards as K
 from .callbacks import BrowsePoint, Contents, SectionView
-from .handlers import edit, expired, state_of
+from .handlers import edit, expired, pressed, state_of
 
 View = tuple[str, InlineKeyboardMarkup | None]
 
@@ -57,40 +57,35 @@ async def documents_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 async def contents_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query, state = update.callback_query, state_of(context)
-    if query is None or not isinstance(query.message, Message):
+    if (found := pressed(update, context, Contents)) is None:
         return
-    doc = state.document(Contents.decode(query.data).doc)
+    query, message, state, _, doc = found
     if doc is None:
         await expired(query)
         return
     await query.answer()
-    await edit(query.message, *contents_view(doc, several=len(state.documents) > 1))
+    await edit(message, *contents_view(doc, several=len(state.documents) > 1))
 
 
 async def section_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query, state = update.callback_query, state_of(context)
-    if query is None or not isinstance(query.message, Message):
+    if (found := pressed(update, context, SectionView)) is None:
         return
-    route = SectionView.decode(query.data)
-    doc = state.document(route.doc)
+    query, message, _, route, doc = found
     view = section_view(doc, route.section) if doc else None
     if view is None:
         await expired(query)
         return
     await query.answer()
-    await edit(query.message, *view)
+    await edit(message, *view)
 
 
 async def browse_point_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    query, state = update.callback_query, state_of(context)
-    if query is None or not isinstance(query.message, Message):
+    if (found := pressed(update, context, BrowsePoint)) is None:
         return
-    route = BrowsePoint.decode(query.data)
-    doc = state.document(route.doc)
+    query, message, state, route, doc = found
     answer = state.service.engine.composer.full_point(doc.doc_id, route.point) if doc else None
     if doc is None or answer is None:
         await expired(query)
         return
     await query.answer()
-    await edit(query.message, as_html(answer.blocks), K.point_back_keyboard(doc, route.point, browsing=True))
+    await edit(message, as_html(answer.blocks), K.point_back_keyboard(doc, route.point, browsing=True))

@@ -48,12 +48,15 @@ from bot.storage import QueryLog
 
 from . import keyboards as K
 from .callbacks import (
+    BrowsePoint,
+    Contents,
     DeepLink,
     Example,
     FullText,
     OpenPoint,
     Page,
     Related,
+    SectionView,
     Vote,
     doc_key,
     find_document,
@@ -156,6 +159,22 @@ async def edit(message: Message, text: str, keyboard: InlineKeyboardMarkup | Non
 async def expired(query: CallbackQuery, lang: Lang = "zh") -> None:
     """A button whose plan (or answer) is gone: say so, in a pop-up the user must acknowledge."""
     await query.answer(P.say("expired", lang, list=LIST), show_alert=True)
+
+
+# The routes whose buttons name a plan by its key.
+DocRoute = TypeVar("DocRoute", FullText, Related, OpenPoint, Contents, SectionView, BrowsePoint)
+
+
+def pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, route_type: type[DocRoute]
+) -> tuple[CallbackQuery, Message, ChannelState, DocRoute, Document | None] | None:
+    """The common start of a button that names a plan: the query, its message, the state, the
+    decoded route and the plan (None when the plan is gone: the button has expired)."""
+    query, state = update.callback_query, state_of(context)
+    if query is None or not isinstance(query.message, Message):
+        return None
+    route = route_type.decode(query.data)
+    return query, query.message, state, route, state.document(route.doc)
 
 
 async def unknown(message: Message, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -321,48 +340,42 @@ async def reply_answer(message: Message, state: ChannelState, answer: Answer, us
 
 async def full_text_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """全文: the answer becomes the whole point, in place; the other buttons (votes) stay."""
-    query, state = update.callback_query, state_of(context)
-    if query is None or not isinstance(query.message, Message):
+    if (found := pressed(update, context, FullText)) is None:
         return
-    route = FullText.decode(query.data)
-    doc = state.document(route.doc)
+    query, message, state, route, doc = found
     answer = state.service.engine.composer.full_point(doc.doc_id, route.point, route.lang) if doc else None
     if answer is None:
         await expired(query, route.lang)
         return
     await query.answer()
-    keyboard = K.without_button(query.message.reply_markup, route.encode())
-    await edit(query.message, as_html(answer.blocks, lang=route.lang), keyboard)
+    keyboard = K.without_button(message.reply_markup, route.encode())
+    await edit(message, as_html(answer.blocks, lang=route.lang), keyboard)
 
 
 async def related_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """相关条目: the plan's further cited points, each with its first sentence, as a new message."""
-    query, state = update.callback_query, state_of(context)
-    if query is None or not isinstance(query.message, Message):
+    if (found := pressed(update, context, Related)) is None:
         return
-    route = Related.decode(query.data)
-    doc = state.document(route.doc)
+    query, message, state, route, doc = found
     if doc is None:
         await expired(query, route.lang)
         return
     await query.answer()
     listed = state.service.engine.composer.points_list(doc.doc_id, list(route.points), route.lang)
     keyboard = K.related_keyboard(doc, [c.point for c in listed.citations], route.lang)
-    await query.message.reply_html(as_html(listed.blocks, lang=route.lang), reply_markup=keyboard)
+    await message.reply_html(as_html(listed.blocks, lang=route.lang), reply_markup=keyboard)
 
 
 async def open_point_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A point from the 相关条目 list, as a new message so the list stays readable."""
-    query, state = update.callback_query, state_of(context)
-    if query is None or not isinstance(query.message, Message):
+    if (found := pressed(update, context, OpenPoint)) is None:
         return
-    route = OpenPoint.decode(query.data)
-    doc = state.document(route.doc)
+    query, message, state, route, doc = found
     if doc is None:
         await expired(query, route.lang)
         return
     await query.answer()
-    await send_point(query.message, state, doc, route.point, route.lang)
+    await send_point(message, state, doc, route.point, route.lang)
 
 
 async def vote_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
