@@ -69,39 +69,43 @@ class Intent:
 
 # Words that carry no request of their own around small talk ("谢谢老师的耐心解答", "thanks a lot").
 _FILLER = (
-    r"(?:[啊呀呢吧哦噢喔嗯哈啦了的么嘛吗呐哇你您好真太很挺超~～!！?？.。,，、\s]|老师|小助手|机器人|客服|"
-    r"回答|解答|耐心|非常|特别|一下|我们|我|这个|就行|请问|没别的问题|没有别的问题|没问题|"
+    r"(?:[啊呀呢吧哦噢喔嗯哈啦了的么嘛吗呐哇你您好真太很挺超没不~～!！?？.。,，、\s]|老师|小助手|机器人|客服|"
+    r"回答|解答|耐心|非常|特别|一下|我们|我|这个|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|"
     r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|again|man|sir|madam)\b)*"
 )
 # (kind, Chinese phrases, English phrases); English ones match whole words only ("hi" is not in "this").
 _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     (
         "greeting",
-        r"你好|您好|你们好|大家好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早|在吗|在不在|在\?|在？|"
-        r"有人吗|有人在吗|老师好|测试|我想问个?问题|想问个?问题|问个问题",
-        r"hi|hello|hey|hallo|yo|good (?:morning|afternoon|evening|night)|test(?:ing)?",
+        r"你好|您好|你们好|大家好|各位好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早|"
+        r"在(?:吗|么|嘛|不|不在)|在\?|在？|有人(?:吗|没|在吗|在不|在么)|老师好|打扰(?:了|一下)|测试|我想问个?问题|想问个?问题|"
+        r"问个问题",
+        r"hi|hiya|hello|hey|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?",
     ),
     (
         "thanks",
-        r"谢谢|多谢|感谢|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道了|了解了?|辛苦了?|棒|有用|不错|赞|厉害|"
-        r"嗯嗯|哦哦|哈哈+|ok|okay|👌|👍|🙏",
+        r"谢谢|多谢|感谢|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解了?|辛苦了?|棒|有用|"
+        r"不错|赞|厉害|嗯嗯|哦哦|哈哈+|嘿嘿|ok|okay|可以|行|没事了|没问题了|先这样|万分|\[[^\]]{1,4}\]|👌|👍|🙏",
         r"thanks?|thank you|thank u|thx|ty|cheers|ok|okay|great|cool|nice|got it|awesome|perfect",
     ),
     (
         "identity",
-        r"你是谁|你是什么|你叫什么(?:名字)?|你叫啥|你是(?:人工客服|人工智能|机器人|真人|客服|ai|bot|人)|"
-        r"(?:真人|人工)还是机器人|还是(?:真人|人工|机器人)|是真人吗|是机器人回复的|机器人回复|谁(?:开发|做|写)的你|谁开发的",
-        r"who are you|what are you|are you (?:a )?(?:bot|robot|human|real|person|ai)|who made you|your name",
+        r"你是谁|你是什么|你叫什么(?:名字)?|你叫啥|(?:你们?|您)?是(?:不是)?(?:人工客服|人工智能|人工|机器人|真人|客服|ai|bot|"
+        r"chatgpt|gpt|人)|(?:真人|人工|机器人|ai)?还是(?:真人|人工|机器人|ai)|机器人回复|谁(?:开发|做|写)的你|谁开发的|"
+        r"(?:你们?|您)是(?:哪个|什么)(?:单位|部门)的?|(?:你们?|您)是教育局的",
+        r"who are you|what are you|are you (?:a )?(?:bot|robot|human|real|person|ai)|who made you|your name|"
+        r"what is this(?: bot)?|who runs (?:this|you)",
     ),
     (
         "usage",
         r"(?:这个|你|机器人)?(?:怎么|如何|咋)(?:用|使用|问|提问)(?:你)?(?:问题)?|(?:能|可以)(?:帮我)?(?:问|做|干)(?:些)?(?:什么|啥)|"
         r"可以问(?:些)?(?:什么|啥)|有(?:什么|啥)用|会(?:什么|啥)|(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
-        r"直接问(?:就行|就可以)?|使用说明|帮助|能干嘛|用法|能用英文问|可以用英文问|英文可以",
-        r"help|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how does (?:this|it) work|what can (?:you do|i ask)|"
-        r"can you speak english|do you speak english",
+        r"直接问(?:就行|就可以)?|使用说明|帮助|能干嘛|用法|能用英文问|可以用英文问|英文可以|"
+        r"(?:能|可以)回答(?:些)?(?:什么|啥|哪些)(?:问题)?|可以问你(?:些)?(?:什么|啥)",
+        r"help|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how (?:to use|does (?:this|it) work)|"
+        r"what can (?:you do|i ask)|what do you do|can you speak english|do you speak english",
     ),
-    ("bye", r"再见|拜拜|回头见|88", r"bye(?: bye)?|goodbye|see you|good night"),
+    ("bye", r"再见|再会|拜拜|回头见|回见|下次再问|88", r"bye(?: bye)?|goodbye|see you|good night"),
 )
 _TALK_PATTERNS: tuple[tuple[Talk, str], ...] = tuple(
     (kind, rf"{chinese}|\b(?:{english})\b") for kind, chinese, english in _TALK_PHRASES

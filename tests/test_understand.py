@@ -92,13 +92,18 @@ SMALL_TALK = [
     ("cheers", "thanks"), ("懂了，谢谢老师的耐心解答", "thanks"), ("Hi! How does this work?", "usage"),
     ("what can I ask you?", "usage"), ("who made you", "identity"), ("你好，我想问个问题", "greeting"),
     ("Thank you very much!", "thanks"), ("能用英文问吗", "usage"), ("bye bye", "bye"), ("good night", "bye"),
+    ("在么", "greeting"), ("有人没", "greeting"), ("morning", "greeting"), ("各位好", "greeting"), ("打扰了", "greeting"),
+    ("万分感谢", "thanks"), ("[握手]", "thanks"), ("没事了", "thanks"), ("你是真人还是AI", "identity"),
+    ("是不是机器人", "identity"), ("你是ChatGPT吗", "identity"), ("你是哪个单位的", "identity"),
+    ("what is this bot", "identity"), ("你能回答什么问题", "usage"), ("what do you do", "usage"), ("再会", "bye"),
 ]
 
 
 @pytest.mark.parametrize(
     "message",
     ["你好，请问职普比是多少", "这个政策对我们有用吗", "hi, what is the class size limit?", "老师好，孩子近视了学校管不管",
-     "测试一下大班额比例是多少", "谢谢，那大班额比例是多少", "收到这份通知后，各单位要怎么做？"],
+     "测试一下大班额比例是多少", "谢谢，那大班额比例是多少", "收到这份通知后，各单位要怎么做？", "可以在哪里报名中职",
+     "不好意思，孩子近视学校管吗", "各位老师，县管校聘是什么", "是人工审核吗", "在不在编有区别吗"],
 )
 def test_small_talk_around_a_question_is_a_question(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
