@@ -47,10 +47,11 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org/bot"
     telegram_file_url: str | None = None
     telegram_timeout: float = Field(default=15.0, gt=0, description="Seconds to wait for a Bot API reply.")
-    webhook_url: str | None = None
+    webhook_url: str | None = Field(default=None, description="Public https:// URL Telegram posts updates to.")
     webhook_secret: SecretStr | None = None
-    webhook_listen: str = "0.0.0.0"
-    webhook_port: int = 8443
+    # Loopback by default: the webhook sits behind a TLS-terminating reverse proxy on the same host.
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
 
     # --- operations -------------------------------------------------------------------------
     log_level: str = "INFO"
@@ -82,6 +83,15 @@ class Settings(BaseSettings):
             return [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
         if isinstance(value, int):
             return [value]
+        return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_webhook(cls, value: str | None) -> str | None:
+        # Telegram only delivers webhooks over HTTPS; an http:// URL would be accepted here and then
+        # never called.
+        if value is not None and not value.startswith("https://"):
+            raise ValueError("must be an https:// URL (Telegram sends webhooks over HTTPS only)")
         return value
 
     @field_validator("log_level")

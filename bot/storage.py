@@ -208,6 +208,9 @@ class SqliteFile:
             self._conn, self._inode, self._schema = conn, (st.st_dev, st.st_ino), version
             return conn
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():
+            # Questions and hashed ids are personal data: the file is the service account's alone.
+            self.path.touch(mode=0o600)
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")

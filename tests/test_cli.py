@@ -127,3 +127,18 @@ def test_teach_validates_and_keeps_the_bank_sorted(run_cli, tmp_path: Path) -> N
     missing = run_cli("teach", "别的问题", "99", "--no-build", env=env)
     assert missing.returncode == 1 and "has no point 99" in missing.stderr
     assert len([x for x in bank.read_text(encoding="utf-8").splitlines() if not x.startswith("#")]) == 2
+
+
+def test_bad_webhook_settings_are_one_line_errors(tmp_path: Path) -> None:
+    """Checked when the settings are read, before anything loads: an http:// webhook is never called
+    by Telegram, and a port outside 1–65535 would listen somewhere else."""
+    import subprocess
+
+    from tests.conftest import POLICYBOT, clean_env
+
+    for name, value, fragment in [("POLICYBOT_WEBHOOK_URL", "http://bot.example.org/x", "https://"),
+                                  ("POLICYBOT_WEBHOOK_PORT", "99999", "65535")]:
+        proc = subprocess.run([str(POLICYBOT), "serve"], env=clean_env(**{name: value}), capture_output=True,
+                              text=True, timeout=60, cwd=tmp_path)
+        assert proc.returncode == 2
+        assert len(proc.stderr.strip().splitlines()) == 1 and name in proc.stderr and fragment in proc.stderr

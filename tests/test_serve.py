@@ -92,14 +92,15 @@ def test_serve_in_webhook_mode(index_dir, session_dir) -> None:
         fake.push_message("hello", chat, user_id=chat)  # makes the chat known to the fake server
         env = clean_env(POLICYBOT_TELEGRAM_TOKEN=fake.token, POLICYBOT_TELEGRAM_API_URL=fake.base_url,
                         POLICYBOT_INDEX_DIR=str(index_dir), POLICYBOT_DATA_DIR=str(session_dir / "webhook-data"),
-                        POLICYBOT_WEBHOOK_URL=f"http://127.0.0.1:{port}/policybot",
+                        # The public URL Telegram calls; a TLS proxy forwards it to the local listener.
+                        POLICYBOT_WEBHOOK_URL="https://bot.example.org/policybot",
                         POLICYBOT_WEBHOOK_LISTEN="127.0.0.1", POLICYBOT_WEBHOOK_PORT=str(port),
                         POLICYBOT_WEBHOOK_SECRET="webhook-secret-123")
         proc = subprocess.Popen([str(POLICYBOT), "serve"], env=env, cwd=session_dir, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
         try:
             registered = fake.wait_for("setWebhook", timeout=60)[0].params
-            assert registered["url"] == f"http://127.0.0.1:{port}/policybot"
+            assert registered["url"] == "https://bot.example.org/policybot"
             assert registered["secret_token"] == "webhook-secret-123"
             update = {"update_id": 1, "message": {
                 "message_id": 77, "date": int(time.time()), "text": "职普比是多少",

@@ -260,3 +260,9 @@ def test_report_output_is_safe_for_spreadsheets_and_terminals(log: SqliteQueryLo
     assert "'=hyperlink(\"http://x\")" in cells
     text = format_text(report)
     assert "\x1b" not in text and "\r" not in text
+
+
+def test_the_database_file_is_private(tmp_path: Path) -> None:
+    log = SqliteQueryLog(tmp_path / "private.sqlite3", salt="s")
+    log.close()
+    assert (tmp_path / "private.sqlite3").stat().st_mode & 0o077 == 0

@@ -476,6 +476,17 @@ def test_stats_for_the_admin_are_the_logs_numbers(bot, fake: FakeBotApi, query_l
     assert f"今天：{s.today} 个问题" in stats and "👍" in stats
 
 
+def test_stats_asked_in_a_group_go_to_the_admin_privately(bot, fake: FakeBotApi) -> None:
+    say(fake, "你好", ADMIN, user_id=ADMIN)  # the admin's private chat exists
+    group_before = len(fake.sent_messages(DEFAULT_GROUP_CHAT_ID))
+    private_before = len(fake.sent_messages(ADMIN))
+    fake.push_message("/stats", DEFAULT_GROUP_CHAT_ID, chat_type="supergroup", user_id=ADMIN)
+    fake.wait_for("sendMessage", count=1, timeout=20,
+                  predicate=lambda c: in_chat(ADMIN)(c) and len(fake.sent_messages(ADMIN)) > private_before)
+    assert "今天：" in fake.sent_messages(ADMIN)[-1]["text"]
+    assert len(fake.sent_messages(DEFAULT_GROUP_CHAT_ID)) == group_before  # nothing posted to the group
+
+
 def test_teach_needs_a_replied_answer_and_a_number(bot, fake: FakeBotApi) -> None:
     usage = P.say("teach_usage", teach="/teach")
     assert say(fake, "/teach 8", ADMIN, user_id=ADMIN)["text"] == usage  # not a reply

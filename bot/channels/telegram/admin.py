@@ -13,6 +13,7 @@ import logging
 import time
 
 from telegram import Message, Update
+from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot import presentation as P
@@ -47,11 +48,14 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if stats is None:
         await message.reply_text(P.say("stats_off"))
         return
-    await message.reply_text(
-        P.stats_text(
-            stats.today, stats.today_not_found, stats.week, stats.week_not_found, stats.thumbs_up, stats.thumbs_down
-        )
+    text = P.stats_text(
+        stats.today, stats.today_not_found, stats.week, stats.week_not_found, stats.thumbs_up, stats.thumbs_down
     )
+    if message.chat.type == ChatType.PRIVATE or message.from_user is None:
+        await message.reply_text(text)
+        return
+    # Usage figures are for staff: in a group they go to the admin's private chat, not to everyone.
+    await context.bot.send_message(message.from_user.id, text)
 
 
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
