@@ -353,11 +353,14 @@ class SqliteQueryLog(SqliteFile):
         )
 
     def record_feedback(self, answer_id: str, positive: bool, user_id: int | None) -> None:
-        # One vote per user and answer; pressing the other button changes the vote.
+        # One vote per user and answer; pressing the other button changes the vote. A vote for an
+        # answer that was never given (forged callback data) is not stored. (The answer's own row is
+        # queued ahead of its votes, so a vote never arrives before it.)
         self._write(
-            "INSERT INTO feedback (answer_id, at, user_hash, positive) VALUES (?,?,?,?) "
-            "ON CONFLICT(answer_id, user_hash) DO UPDATE SET positive = excluded.positive, at = excluded.at",
-            (answer_id, time.time(), self._hash(user_id), int(positive)),
+            "INSERT INTO feedback (answer_id, at, user_hash, positive) SELECT ?, ?, ?, ?"
+            " WHERE EXISTS (SELECT 1 FROM questions WHERE answer_id = ?)"
+            " ON CONFLICT(answer_id, user_hash) DO UPDATE SET positive = excluded.positive, at = excluded.at",
+            (answer_id, time.time(), self._hash(user_id), int(positive), answer_id),
         )
 
     def _status(self, q: str = "") -> str:

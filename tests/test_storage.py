@@ -266,3 +266,10 @@ def test_the_database_file_is_private(tmp_path: Path) -> None:
     log = SqliteQueryLog(tmp_path / "private.sqlite3", salt="s")
     log.close()
     assert (tmp_path / "private.sqlite3").stat().st_mode & 0o077 == 0
+
+
+def test_a_vote_for_an_answer_never_given_is_not_counted(log: SqliteQueryLog) -> None:
+    log.record_feedback("forged-id", False, 7)
+    log.record_answer("real", 1, 1, "private", _answer())
+    log.record_feedback("real", True, 7)
+    assert [r["answer_id"] for r in log.query("SELECT answer_id FROM feedback")] == ["real"]
