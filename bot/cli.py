@@ -106,10 +106,11 @@ def _service(settings: Settings, build_if_needed: bool = False) -> PolicyService
 
 
 def _questions_from_stdin(stream: TextIO) -> Iterable[str]:
-    for line in stream:
-        line = line.rstrip("\n")
+    from bot.channels.console import read_line
+
+    while line := read_line(stream):  # bounded: a 1 GB line is read in pieces and cut
         if line.strip():
-            yield line
+            yield line.rstrip("\n")
 
 
 def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:

@@ -142,3 +142,10 @@ def test_bad_webhook_settings_are_one_line_errors(tmp_path: Path) -> None:
                               text=True, timeout=60, cwd=tmp_path)
         assert proc.returncode == 2
         assert len(proc.stderr.strip().splitlines()) == 1 and name in proc.stderr and fragment in proc.stderr
+
+
+def test_an_over_long_stdin_line_is_one_question(run_cli) -> None:
+    proc = run_cli("ask", "--json", stdin="大班额比例" * 2000 + "\n职普比\n")
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads(line) for line in proc.stdout.strip().splitlines()]
+    assert len(rows) == 2 and rows[1]["question"] == "职普比"

@@ -65,9 +65,14 @@ def reply(service: PolicyService, line: str, log: QueryLog | None = None) -> str
     return as_text(answer)
 
 
-def _skip_rest_of_line(stdin: TextIO) -> None:
-    while (chunk := stdin.readline(MAX_LINE)) and not chunk.endswith("\n"):
-        pass
+def read_line(stream: TextIO) -> str:
+    """One line of at most MAX_LINE characters ('' at the end of input). The rest of a longer line
+    is read and dropped, so an over-long paste is one question, never held whole in memory."""
+    line = stream.readline(MAX_LINE)
+    if len(line) == MAX_LINE and not line.endswith("\n"):
+        while (chunk := stream.readline(MAX_LINE)) and not chunk.endswith("\n"):
+            pass
+    return line
 
 
 def run_console(service: PolicyService, stdin: TextIO, stdout: TextIO, log: QueryLog | None = None) -> int:
@@ -78,9 +83,7 @@ def run_console(service: PolicyService, stdin: TextIO, stdout: TextIO, log: Quer
         if interactive:
             print(P.say("prompt"), end="", file=stdout, flush=True)
         try:
-            line = stdin.readline(MAX_LINE)
-            if len(line) == MAX_LINE and not line.endswith("\n"):
-                _skip_rest_of_line(stdin)  # one over-long paste is one question, not several
+            line = read_line(stdin)
         except KeyboardInterrupt:
             print(file=stdout)
             return 0
