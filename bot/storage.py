@@ -208,9 +208,7 @@ class SqliteFile:
             self._conn, self._inode, self._schema = conn, (st.st_dev, st.st_ino), version
             return conn
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        if not self.path.exists():
-            # Questions and hashed ids are personal data: the file is the service account's alone.
-            self.path.touch(mode=0o600)
+        _create_private(self.path)
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
@@ -242,11 +240,6 @@ class SqliteFile:
         return self._conn
 
     # -- writes -------------------------------------------------------------------------------
-
-    def _hash(self, value: int | None) -> str | None:
-        if value is None:
-            return None
-        return hashlib.sha256(f"{self.salt}:{value}".encode()).hexdigest()[:16]
 
     def _write(self, sql: str, params: tuple[Any, ...]) -> None:
         """Queue a row and flush; on failure keep it queued, log once, retry later."""
@@ -324,6 +317,13 @@ class SqliteFile:
 
 class SqliteQueryLog(SqliteFile):
     """The query log in SQLite: what was asked and answered, the votes, and the report queries."""
+
+    def _hash(self, value: int | None) -> str | None:
+        """A salted hash of a chat or user id: the same id maps to the same 16 hex digits, and the
+        id cannot be read back without the salt."""
+        if value is None:
+            return None
+        return hashlib.sha256(f"{self.salt}:{value}".encode()).hexdigest()[:16]
 
     def record_answer(
         self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str, answer: Answer
@@ -432,6 +432,12 @@ class SqliteQueryLog(SqliteFile):
             " AND top_point IS NOT NULL GROUP BY top_doc, top_point ORDER BY times DESC, top_point LIMIT ?",
             (since_day, limit),
         )
+
+
+def _create_private(path: Path) -> None:
+    """Questions and hashed ids are personal data: a new database file is its owner's alone (0600)."""
+    if not path.exists():
+        path.touch(mode=0o600)
 
 
 def _day(ts: float) -> str:
