@@ -169,10 +169,11 @@ class PolicyService:
         started = time.perf_counter()
         engine = self._engine
         intent = self.understand(message, chat)
-        answer = self._cached(engine, intent)
+        key = self._cache_key(engine, intent)
+        answer = self._cached(engine, key, intent)
         if answer is None:
             answer = self.respond(engine, intent)
-            self._store(engine, intent, answer)
+            self._store(engine, key, answer)
         self._remember(chat, intent, answer)
         return replace(answer, elapsed_ms=(time.perf_counter() - started) * 1000)
 
@@ -228,16 +229,14 @@ class PolicyService:
             return None  # a follow-up's answer depends on the chat, not only on its words
         return engine.retriever.tp.normalize(intent.text)
 
-    def _cached(self, engine: Engine, intent: Intent) -> Answer | None:
-        key = self._cache_key(engine, intent)
+    def _cached(self, engine: Engine, key: str | None, intent: Intent) -> Answer | None:
         if key is None or self._cache is None:
             return None
         with self._lock:
             answer = self._cache.get(key) if engine is self._engine else None
         return replace(answer, question=intent.text) if answer is not None else None
 
-    def _store(self, engine: Engine, intent: Intent, answer: Answer) -> None:
-        key = self._cache_key(engine, intent)
+    def _store(self, engine: Engine, key: str | None, answer: Answer) -> None:
         if key is None or self._cache is None:
             return
         with self._lock:
