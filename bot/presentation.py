@@ -227,7 +227,8 @@ def start_text(doc_titles: Sequence[str], points: int) -> str:
     )
 
 
-def help_text(bot_username: str, console: bool = False) -> str:
+def help_text(bot_username: str = "", console: bool = False) -> str:
+    """The same help in both channels; the console lists its own two commands instead of Telegram's."""
     lines = [
         "怎么用",
         "直接用中文（或英文）提问，例如“大班额比例要控制在多少？”。回答会引用文件原文，并注明第几条。"
@@ -292,14 +293,6 @@ def header_button() -> str:
 
 def vote_label(positive: bool) -> str:
     return "👍" if positive else "👎"
-
-
-def console_help(list_command: str = "/list", point_command: str = "/point") -> str:
-    examples = "\n".join(f"  {q}" for q in EXAMPLES["zh"])
-    return (
-        f"可以直接输入问题，例如：\n{examples}\n"
-        f"命令：{list_command} 列出全部条目  {point_command} N 查看第N条全文  /help 帮助  /quit 退出"
-    )
 
 
 def stats_text(today: int, today_nf: int, week: int, week_nf: int, up: int, down: int) -> str:

@@ -74,3 +74,12 @@ def test_a_lone_surrogate_is_answered_and_logged(service, tmp_path) -> None:
     assert answer.found and answer.citations[0].point == 8
     assert len(log.query("SELECT 1 FROM questions")) == 3 and log.pending == 0
     log.close()
+
+
+def test_console_help_uses_the_telegram_help_words(service) -> None:
+    from bot import presentation as P
+    from bot.channels.console import reply
+
+    text = reply(service, "/help")
+    shared = P.help_text("bot").split("/docs")[0]  # everything up to Telegram's own commands
+    assert text is not None and text.startswith(shared) and "/quit" in text and "@bot" not in text

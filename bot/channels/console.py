@@ -55,7 +55,7 @@ def reply(service: PolicyService, line: str, log: QueryLog | None = None) -> str
     if text in _QUIT:
         return None
     if text in _HELP:
-        return P.console_help()
+        return P.help_text(console=True)
     if text == "/list":
         return list_points(service)
     if m := _POINT_RE.match(text):
