@@ -11,16 +11,19 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import presentation as P
+from bot.formats import FORMATS, FormatError, decode, extract
 from bot.text import chinese_number
 
 logger = logging.getLogger(__name__)
 
-# File types read from corpus/. Anything else (e.g. a README) is skipped with a log line.
-CORPUS_SUFFIXES = (".txt", ".md")
+# File types read from corpus/ (bot/formats.py reads each). Anything else is skipped with a warning.
+CORPUS_SUFFIXES = tuple(FORMATS)
 # Files kept beside a plan that are not plans themselves: the question bank (bot/bank.py).
 COMPANION_SUFFIXES = (".questions.tsv",)
 
@@ -28,19 +31,37 @@ HEADER_TITLE = P.HEADER_TITLE
 
 _NOTICE_RE = re.compile(r"^关于(?:印发|下发|转发)?.*?《(?P<title>[^》]+)》.*通知$")
 _SECTION_RE = re.compile(r"^(?P<label>[一二三四五六七八九十]{1,3})[、.．]\s*(?P<title>\S.*)$")
-# "1." / "1．" / "1、" at the start of a paragraph; the look-ahead stops "2.0行动计划" matching.
-_POINT_RE = re.compile(r"^(?P<number>\d{1,3})\s*[.．、](?!\d)\s*(?P<body>\S.*)$")
+# A sub-heading "（一）学前教育和义务教育": short and without a full stop. "（一）…。" with sentences is
+# an enumerated paragraph inside a point and stays in the point.
+_GROUP_RE = re.compile(r"^[（(](?P<label>[一二三四五六七八九十]{1,3})[）)]\s*(?P<title>[^。！？；]{1,40})$")
+# "1." / "1．" / "１．" / "1、" at the start of a paragraph; the look-ahead stops "2.0行动计划" matching.
+_POINT_RE = re.compile(r"^(?P<number>[0-9０-９]{1,3})\s*[.．、](?![0-9０-９])\s*(?P<body>\S.*)$")
+# Any line that starts a new structural unit (for rejoining hard-wrapped lines).
+_MARKER_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[0-9０-９]{1,3}\s*[.．、](?![0-9０-９]))"
+)
+# "（责任单位：市教育局基础教育科、各区（市）教体局）" closing a point: metadata, not text to quote.
+_DUTY_RE = re.compile(r"[（(](?:责任单位|牵头单位|责任科室|责任部门|责任处室)[:：]")
 _DATE_RE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 # Web-page furniture that follows the plan text.
 _NOISE_RE = re.compile(
     r"二维码|订阅号|服务号|公众号|扫一扫|分享到|打印本页|关闭窗口|责任编辑|【字体|浏览次数|^来源[:：]"
+    r"|^主办单位[:：]|^版权所有|ICP备|^网站地图|^联系我们"
 )
+# Page furniture is short; a plan sentence that mentions a 公众号 is not furniture.
+_NOISE_MAX = 60
+_YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年")
 _TRUNCATED_RE = re.compile(r"(\.\.\.|…)$")
 
 _SENTENCE_END = "。！？；!?;"
 _OPENERS = "（(“‘《「【"
 _CLOSERS = "）)”’》」】"
 _CLOSER_AFTER_END = "”’」）)"
+
+# Hard-wrap detection (wrap_of): widths in display columns; a first line may be indented.
+_INDENT = 2
+_WRAP_MAX = 140
+_WRAP_SHARE = 0.3
 
 _SUMMARY_LINES = {"摘要", "摘 要"}  # a web page's summary block before the notice
 
@@ -59,6 +80,8 @@ class Point:
     text: str
     section: str
     sentences: tuple[str, ...]
+    group: str = ""  # the sub-heading （一）… the point sits under, when the plan has them
+    duty: str = ""  # the units named in its （责任单位：…） note
 
     @property
     def is_header(self) -> bool:
@@ -88,6 +111,15 @@ class Document:
     sha256: str
     sections: tuple[Section, ...]
     points: tuple[Point, ...] = field(repr=False)
+    format: str = "text"
+
+    @property
+    def year(self) -> int | None:
+        """The plan's year: the one in its title (…2022年工作要点), else the year it was issued."""
+        for text in (self.title, self.date or ""):
+            if m := _YEAR_RE.search(text):
+                return int(m.group(1))
+        return None
 
     def point(self, number: int) -> Point | None:
         for point in self.points:
@@ -106,8 +138,18 @@ class Document:
 
 
 @dataclass(frozen=True)
+class Failure:
+    """A plan file that could not be read or parsed: never skipped silently."""
+
+    source: str
+    reason: str
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
 class Corpus:
     documents: tuple[Document, ...]
+    failures: tuple[Failure, ...] = ()
 
     def document(self, doc_id: str) -> Document | None:
         for doc in self.documents:
@@ -125,7 +167,9 @@ class Corpus:
 
     @property
     def file_hashes(self) -> dict[str, str]:
-        return {doc.source: doc.sha256 for doc in self.documents}
+        """Every file read, parsed or failed: a failed file that stays as it is does not make the
+        index stale, a fixed one does."""
+        return {**{f.source: f.sha256 for f in self.failures}, **{doc.source: doc.sha256 for doc in self.documents}}
 
 
 def split_sentences(text: str) -> list[str]:
@@ -158,9 +202,79 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-def _paragraphs(raw: str) -> list[str]:
-    # Ideographic and no-break spaces indent paragraphs in the source; str.strip() removes both.
-    return [line.strip() for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n") if line.strip()]
+def _width(line: str) -> int:
+    """Display width: a Chinese character or full-width mark (also “”…—) is two columns, a digit
+    or Latin letter one."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in line)
+
+
+@dataclass(frozen=True)
+class _Wrap:
+    """Where a hard-wrapped text breaks its lines: by display width (a PDF lays out columns) and by
+    character count (an editor or a converter wraps at N characters)."""
+
+    width: int
+    chars: int
+
+    def full(self, line: str) -> bool:
+        """A line that reaches the margin, give or take a first-line indent of two characters."""
+        text = line.strip()
+        return _width(text) >= self.width - 2 * _INDENT or len(text) >= self.chars - _INDENT
+
+
+def wrap_of(lines: Sequence[str]) -> _Wrap | None:
+    """How a hard-wrapped text (a PDF's lines, text pasted from one) breaks its lines, or None when
+    lines are paragraphs. Wrapped text has many lines of one width: in the PDFs and wrapped files of
+    tests/data/years, 75–90 % of the lines reach the margin; in the 2021 plan, one paragraph per
+    line, 8 % do."""
+    texts = [line.strip() for line in lines if len(line.strip()) >= 8]
+    if len(texts) < 8:
+        return None
+    widths = sorted(_width(t) for t in texts)
+    chars = sorted(len(t) for t in texts)
+    wrap = _Wrap(widths[int(0.9 * (len(widths) - 1))], chars[int(0.9 * (len(chars) - 1))])
+    if wrap.width > _WRAP_MAX:
+        return None
+    full = sum(1 for t in texts if wrap.full(t))
+    return wrap if full >= _WRAP_SHARE * len(texts) else None
+
+
+def _continues(line: str, following: str, wrap: _Wrap) -> bool:
+    """Whether ``following`` continues the paragraph that ``line`` (a wrapped line) is part of."""
+    if not wrap.full(line):
+        return False  # a short line ends its paragraph
+    if following[:1].isspace() or following[:1] == "\u3000":
+        return False  # an indented line starts one
+    # A numbered line after a full stop starts a paragraph; after "；" it is the next item of an
+    # inline list（1）…；（2）…, which the wrap happened to put at the start of a line.
+    return not (_MARKER_RE.match(following.strip()) and line.rstrip()[-1:] in "。！？!?：:）)")
+
+
+def _join(left: str, right: str) -> str:
+    # Latin words broken across lines keep a space between them; Chinese text joins directly.
+    gap = " " if left[-1:].isascii() and left[-1:].isalpha() and right[:1].isascii() and right[:1].isalpha() else ""
+    return left + gap + right
+
+
+def _paragraphs(lines: Sequence[str]) -> list[str]:
+    """Paragraphs from lines. A line is a paragraph, except in hard-wrapped text, where a full-width
+    line runs on into the next unless that one is indented or starts a numbered unit after a full
+    stop. Ideographic and no-break spaces indent paragraphs; str.strip() removes both."""
+    wrap = wrap_of(lines)
+    paras: list[str] = []
+    open_para = False
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            open_para = False
+            continue
+        if open_para and paras:
+            paras[-1] = _join(paras[-1], text)
+        else:
+            paras.append(text)
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        open_para = wrap is not None and bool(following.strip()) and _continues(line, following, wrap)
+    return paras
 
 
 def _compact(text: str) -> str:
@@ -210,29 +324,46 @@ def _issuer_and_date(notice_paras: list[str]) -> tuple[str | None, str | None]:
     return None, None
 
 
-_RawPoint = tuple[int, str, list[str]]  # (number, section heading, paragraphs)
+@dataclass
+class _RawPoint:
+    number: int
+    section: str
+    group: str
+    paras: list[str]
+
+
 _RawSection = tuple[int, str, str, list[int]]  # (number, label, title, point numbers)
 
 
-def _walk_body(body: list[str]) -> tuple[list[str], list[_RawSection], list[_RawPoint]]:
-    """Preamble, sections and points of the body; stops at page furniture."""
+def _walk_body(body: list[str], name: str) -> tuple[list[str], list[_RawSection], list[_RawPoint]]:
+    """Preamble, sections and points of the body; stops at page furniture. A numbered paragraph
+    whose number does not go up (a list 1. 2. inside point 5) stays inside the point it is in."""
     preamble: list[str] = []
     sections: list[_RawSection] = []
     points: list[_RawPoint] = []
+    group = ""
     for para in body:
-        if _NOISE_RE.search(para):
+        if len(para) <= _NOISE_MAX and _NOISE_RE.search(para):
             break
+        point = _POINT_RE.match(para)
         if m := _SECTION_RE.match(para):
             label = m.group("label")
             sections.append((chinese_number(label) or 0, label, m.group("title").strip(), []))
-        elif m := _POINT_RE.match(para):
-            number = int(m.group("number"))
+            group = ""
+        elif m := _GROUP_RE.match(para):
+            group = f"（{m.group('label')}）{m.group('title').strip()}"
+        elif point and (not points or int(point.group("number")) > points[-1].number):
+            number = int(point.group("number"))
             heading = f"{sections[-1][1]}、{sections[-1][2]}" if sections else ""
-            points.append((number, heading, [m.group("body")]))
+            points.append(_RawPoint(number, heading, group, [point.group("body")]))
             if sections:
                 sections[-1][3].append(number)
         elif points:
-            points[-1][2].append(para)
+            if point:
+                logger.warning(
+                    "%s: %r does not continue the numbering; kept in point %d", name, para[:12], points[-1].number
+                )
+            points[-1].paras.append(para)
         else:
             preamble.append(para)  # the overall approach (总体思路) before the first section: the header's
     return preamble, sections, points
@@ -241,10 +372,7 @@ def _walk_body(body: list[str]) -> tuple[list[str], list[_RawSection], list[_Raw
 def _check_numbers(points: list[_RawPoint], name: str) -> None:
     if not points:
         raise CorpusError(f"{name}: no numbered work points (1. 2. …) found")
-    numbers = [n for n, _, _ in points]
-    if len(set(numbers)) != len(numbers):
-        dupes = sorted({n for n in numbers if numbers.count(n) > 1})
-        raise CorpusError(f"{name}: work point numbers repeat: {dupes}")
+    numbers = [p.number for p in points]
     if numbers != list(range(numbers[0], numbers[0] + len(numbers))):
         logger.warning("%s: work points are not numbered consecutively: %s", name, numbers)
 
@@ -259,27 +387,55 @@ def _header(doc_id: str, title: str, notice_paras: list[str], preamble: list[str
     return Point(doc_id, 0, HEADER_TITLE, text, "", sentences)
 
 
-def _point(doc_id: str, number: int, heading: str, paras: list[str]) -> Point:
+def split_duty(paras: list[str]) -> tuple[list[str], str]:
+    """The point's paragraphs without its closing （责任单位：…） note, and the units the note names.
+    The note may end the last paragraph or stand alone; brackets inside it (各区（市）教体局) nest."""
+    last = paras[-1]
+    starts = list(_DUTY_RE.finditer(last))
+    if not starts:
+        return paras, ""
+    start = starts[-1]
+    depth = 0
+    for i in range(start.start(), len(last)):
+        if last[i] in "（(":
+            depth += 1
+        elif last[i] in "）)":
+            depth -= 1
+        if depth == 0:
+            if last[i + 1 :].strip():
+                return paras, ""  # the note is not at the end: leave the text as it is
+            duty = last[start.end() : i].strip()
+            rest = last[: start.start()].rstrip()
+            return ([*paras[:-1], rest] if rest else paras[:-1]), duty
+    return paras, ""
+
+
+def _point(doc_id: str, raw: _RawPoint) -> Point:
+    paras, duty = split_duty(raw.paras)
     title = _point_title(paras[0])
     sentences = [s for p in paras for s in split_sentences(p)]
     # The title is the first sentence; keep it out of the evidence sentences unless it is all there is.
     if len(sentences) > 1 and sentences[0].rstrip("。") == title:
         sentences = sentences[1:]
-    return Point(doc_id, number, title, "\n".join(paras), heading, tuple(sentences))
+    return Point(doc_id, raw.number, title, "\n".join(paras), raw.section, tuple(sentences), raw.group, duty)
 
 
-def parse_plan(raw: str, doc_id: str, source: str = "", sha256: str = "") -> Document:
-    """Parse one plan page. Raises CorpusError when no numbered work points are found."""
+def parse_plan(
+    raw: str | Sequence[str], doc_id: str, source: str = "", sha256: str = "", format: str = "text"
+) -> Document:
+    """Parse one plan from its text or its lines. Raises CorpusError when no numbered work points
+    are found."""
     name = source or doc_id
-    paras = _paragraphs(raw)
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n") if isinstance(raw, str) else raw
+    paras = _paragraphs(lines)
     if not paras:
         raise CorpusError(f"{name}: the file is empty")
     title, notice_paras, body = _find_title(paras, name)
     issuer, date = _issuer_and_date(notice_paras)
-    preamble, sections, points = _walk_body(body)
+    preamble, sections, points = _walk_body(body, name)
     _check_numbers(points, name)
     records = [_header(doc_id, title, notice_paras, preamble, {issuer, date})]
-    records += [_point(doc_id, number, heading, body_paras) for number, heading, body_paras in points]
+    records += [_point(doc_id, point) for point in points]
     return Document(
         doc_id=doc_id,
         title=title,
@@ -290,31 +446,32 @@ def parse_plan(raw: str, doc_id: str, source: str = "", sha256: str = "") -> Doc
         sha256=sha256,
         sections=tuple(Section(n, label, t, tuple(nums)) for n, label, t, nums in sections),
         points=tuple(records),
+        format=format,
     )
 
 
 def read_text(path: Path) -> tuple[str, str]:
-    """Return (text, sha256) of a corpus file; accepts UTF-8 (with or without BOM) and GB18030."""
+    """Return (text, sha256) of a text file; accepts UTF-8 (with or without BOM) and GB18030."""
     data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding), digest
-        except UnicodeDecodeError:
-            continue
-    raise CorpusError(f"{path}: not UTF-8 or GB18030 text; save the file as UTF-8")
+    try:
+        return decode(data, str(path)), hashlib.sha256(data).hexdigest()
+    except FormatError as e:
+        raise CorpusError(str(e)) from e
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
-    """Every plan file in corpus_dir, sorted by name so builds are reproducible."""
+    """Every plan file in corpus_dir, sorted by name so builds are reproducible. A file of a type
+    no reader handles is named in a warning, never skipped silently."""
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus folder {corpus_dir} does not exist; create it and put plan files in it")
     files = []
     for path in sorted(corpus_dir.iterdir()):
         if path.name.startswith(".") or not path.is_file() or path.name.endswith(COMPANION_SUFFIXES):
             continue  # hidden files, folders, and files that belong to a plan (its question bank)
-        if path.suffix.lower() not in CORPUS_SUFFIXES or path.name.lower().startswith("readme"):
-            logger.info("skipping %s: not a plan file (%s)", path.name, ", ".join(CORPUS_SUFFIXES))
+        if path.name.lower().startswith("readme"):
+            continue
+        if path.suffix.lower() not in CORPUS_SUFFIXES:
+            logger.warning("skipping %s: not a plan file type (%s)", path.name, " ".join(CORPUS_SUFFIXES))
             continue
         files.append(path)
     if not files:
@@ -322,9 +479,35 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     return files
 
 
+def _sha256_file(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def load_document(path: Path) -> Document:
+    """Read and parse one plan file of any supported format. Raises CorpusError naming the file."""
+    try:
+        extracted = extract(path)
+    except FormatError as e:
+        raise CorpusError(str(e)) from e
+    return parse_plan(
+        extracted.lines, doc_id=path.stem, source=path.name, sha256=extracted.sha256, format=extracted.format
+    )
+
+
 def load_corpus(corpus_dir: Path) -> Corpus:
-    documents = []
+    """Every plan in corpus_dir. A file that fails is logged as a one-line warning and kept in
+    ``failures`` (the build and /reload report it); only a folder where nothing parses is an error."""
+    documents, failures = [], []
     for path in corpus_files(corpus_dir):
-        text, digest = read_text(path)
-        documents.append(parse_plan(text, doc_id=path.stem, source=path.name, sha256=digest))
-    return Corpus(tuple(documents))
+        try:
+            documents.append(load_document(path))
+        except CorpusError as e:
+            logger.warning("%s", e)
+            failures.append(Failure(path.name, str(e).removeprefix(f"{path.name}: "), _sha256_file(path)))
+    if not documents:
+        reasons = "; ".join(f"{f.source}: {f.reason}" for f in failures)
+        raise CorpusError(f"no plan in {corpus_dir} could be parsed ({reasons})")
+    return Corpus(tuple(documents), tuple(failures))

@@ -18,6 +18,7 @@ so a crash at any moment leaves the previous index intact and loadable.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -42,7 +43,7 @@ from sentence_transformers import SentenceTransformer
 
 from bot.bank import SUFFIX as BANK_SUFFIX
 from bot.bank import BankQuestion, load_bank
-from bot.corpus import Corpus, Document, Point, Section, corpus_files, load_corpus
+from bot.corpus import Corpus, Document, Failure, Point, Section, corpus_files, load_corpus
 from bot.embedding import build_threads, embed, embedding_dimension, model_version
 from bot.text import TextProcessor
 
@@ -51,7 +52,7 @@ logger = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # Bump when the unit scheme or file layout changes: older indexes are then reported stale.
-FORMAT_VERSION = 2  # 2: question-bank units
+FORMAT_VERSION = 3  # 2: question-bank units; 3: points carry sub-heading and 责任单位, documents their format
 CURRENT_LINK = "current"
 # Above this many units an exact flat index gets slow and an approximate one takes over. It is an
 # inverted-file index (IVF): plans repeat themselves across years and districts, so the vectors
@@ -288,6 +289,7 @@ def build_index(
         "faiss_index": type(dense).__name__,
         "corpus_files": {**corpus.file_hashes, **(bank_hashes or {})},
         "documents": [{"doc_id": d.doc_id, "title": d.title, "points": len(d.work_points)} for d in corpus.documents],
+        "failed": {f.source: f.reason for f in corpus.failures},
         "unit_counts": {"total": len(units), **kinds},
         "text_fingerprint": fingerprint if fingerprint is not None else text_fingerprint(tp),
         "libraries": _library_versions(),
@@ -310,16 +312,9 @@ def _corpus_to_json(corpus: Corpus) -> list[dict[str, Any]]:
 def _corpus_from_json(data: list[dict[str, Any]]) -> Corpus:
     documents = []
     for d in data:
-        sections = tuple(Section(s["number"], s["label"], s["title"], tuple(s["point_numbers"])) for s in d["sections"])
-        points = tuple(
-            Point(p["doc_id"], p["number"], p["title"], p["text"], p["section"], tuple(p["sentences"]))
-            for p in d["points"]
-        )
-        documents.append(
-            Document(
-                d["doc_id"], d["title"], d["issuer"], d["date"], d["notice"], d["source"], d["sha256"], sections, points
-            )
-        )
+        sections = tuple(Section(**{**s, "point_numbers": tuple(s["point_numbers"])}) for s in d["sections"])
+        points = tuple(Point(**{**p, "sentences": tuple(p["sentences"])}) for p in d["points"])
+        documents.append(Document(**{**d, "sections": sections, "points": points}))
     return Corpus(tuple(documents))
 
 
@@ -455,6 +450,9 @@ def load_index(
     folder = current_build(index_dir)
     try:
         corpus = _corpus_from_json(json.loads((folder / "corpus.json").read_text(encoding="utf-8")))
+        # The files the build could not read stay visible (/docs) after a restart.
+        failed = tuple(Failure(name, reason) for name, reason in meta.get("failed", {}).items())
+        corpus = dataclasses.replace(corpus, failures=failed)
         units = tuple(Unit(**u) for u in json.loads((folder / "units.json").read_text(encoding="utf-8")))
         dense = faiss.read_index(str(folder / "dense.faiss"))
         keyword = {name: bm25s.BM25.load(str(folder / f"bm25_{name}"), show_progress=False) for name in KEYWORD_INDEXES}

@@ -120,9 +120,12 @@ def test_unparseable_plan_raises_clear_error(raw: str) -> None:
         parse_plan(raw, doc_id="bad", source="bad.txt")
 
 
-def test_repeated_point_numbers_are_an_error() -> None:
-    with pytest.raises(CorpusError, match="repeat"):
-        parse_plan("标题\n1.甲。\n1.乙。", doc_id="d", source="d.txt")
+def test_a_number_that_does_not_go_up_stays_in_its_point(caplog: pytest.LogCaptureFixture) -> None:
+    # A list 1. 2. inside point 5 is part of point 5, not points 1 and 2 again; the log says so.
+    doc = parse_plan("标题\n4.丙。\n5.甲。分三步：\n1.乙。\n2.丁。\n6.戊。", doc_id="d", source="d.txt")
+    assert [p.number for p in doc.work_points] == [4, 5, 6]
+    assert doc.point(5).text == "甲。分三步：\n1.乙。\n2.丁。"
+    assert "d.txt: '1.乙。' does not continue the numbering; kept in point 5" in caplog.text
 
 
 def test_gb18030_files_are_read(tmp_path: Path) -> None:

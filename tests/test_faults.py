@@ -39,11 +39,30 @@ def test_deleted_index_folder_keeps_serving_from_memory(private_service: PolicyS
 
 def test_failed_reload_keeps_the_old_index(private_service: PolicyService) -> None:
     before = private_service.index
-    (private_service.settings.corpus_dir / "broken.txt").write_text("没有任何编号条目的文件", encoding="utf-8")
-    with pytest.raises(Exception, match="no numbered work points"):
+    corpus = private_service.settings.corpus_dir
+    plan = next(corpus.glob("*.txt"))
+    saved = plan.read_bytes()
+    plan.write_text("没有任何编号条目的文件", encoding="utf-8")  # nothing left that parses
+    try:
+        with pytest.raises(Exception, match="no numbered work points"):
+            private_service.reload()
+        assert private_service.index is before
+        assert private_service.ask("大班额比例").found
+    finally:
+        plan.write_bytes(saved)
+
+
+def test_a_broken_extra_file_is_reported_and_the_rest_reloads(private_service: PolicyService) -> None:
+    broken = private_service.settings.corpus_dir / "broken.txt"
+    broken.write_text("没有任何编号条目的文件", encoding="utf-8")
+    try:
+        index = private_service.reload()
+        assert index.meta["failed"] == {"broken.txt": "no numbered work points (1. 2. …) found"}
+        assert [f.source for f in private_service.corpus.failures] == ["broken.txt"]
+        assert private_service.ask("大班额比例").found
+    finally:
+        broken.unlink()
         private_service.reload()
-    assert private_service.index is before
-    assert private_service.ask("大班额比例").found
 
 
 def test_answers_continue_during_a_reload(private_service: PolicyService) -> None:

@@ -1,0 +1,124 @@
+"""Every format a plan arrives in parses to the same records: the plans in tests/data/years are
+written by tests/plan_files.py as PDF (hard wraps, running headers, page footers, （一） sub-headings),
+Word, web page, Markdown and hard-wrapped or GB18030 text, and each must give back every point's
+number, title, full text and 责任单位 exactly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.corpus import CorpusError, load_corpus, load_document, split_duty
+from bot.formats import strip_page_furniture
+from tests.plan_files import (
+    expected_points,
+    load_spec,
+    write_docx,
+    write_html,
+    write_md,
+    write_pdf,
+    write_txt,
+)
+
+YEARS = Path(__file__).parent / "data" / "years"
+SPECS = sorted(YEARS.glob("yingtan-*.json"))
+
+
+def _txt_wrapped(spec: dict, path: Path) -> None:
+    write_txt(spec, path, style="wide_digits", wrap=30)
+
+
+def _txt_gb18030(spec: dict, path: Path) -> None:
+    write_txt(spec, path, style="comma", encoding="gb18030")
+
+
+def _txt_bom(spec: dict, path: Path) -> None:
+    write_txt(spec, path, style="dot", bom=True, newline="\r\n")
+
+
+WRITERS: dict[str, tuple[str, Callable[[dict, Path], None]]] = {
+    "pdf": (".pdf", write_pdf),
+    "docx": (".docx", write_docx),
+    "html": (".html", write_html),
+    "md": (".md", write_md),
+    "txt-wrapped": (".txt", _txt_wrapped),
+    "txt-gb18030": (".txt", _txt_gb18030),
+    "txt-utf8-bom-crlf": (".txt", _txt_bom),
+}
+
+
+@pytest.mark.parametrize("spec_path", SPECS, ids=[p.stem for p in SPECS])
+@pytest.mark.parametrize("fmt", list(WRITERS))
+def test_every_point_parses_exactly(fmt: str, spec_path: Path, tmp_path: Path) -> None:
+    spec = load_spec(spec_path)
+    suffix, write = WRITERS[fmt]
+    path = tmp_path / f"{spec_path.stem}{suffix}"
+    write(spec, path)
+    doc = load_document(path)
+    assert doc.title == spec["title"]
+    assert (doc.issuer, doc.date, doc.year) == (spec["issuer"], spec["date"], int(spec_path.stem[-4:]))
+    got = [(p.number, p.title, p.text, p.duty) for p in doc.work_points]
+    assert got == expected_points(spec)
+    # Sub-headings are headings, not text glued onto the point before them.
+    groups = {f"（{g['label']}）{g['title']}" for s in spec["sections"] for g in s.get("groups", [])}
+    assert {p.group for p in doc.work_points if p.group} == groups
+    assert not any(g in p.text for p in doc.work_points for g in groups)
+    # No quote ends mid-sentence, and no page furniture is left in the text.
+    for point in doc.work_points:
+        assert all(s[-1] in "。；！？”）" for s in point.sentences), point.sentences
+        assert "— " not in point.text and "责任单位" not in point.text
+
+
+def test_a_figure_split_across_lines_is_rejoined(tmp_path: Path) -> None:
+    spec = load_spec(YEARS / "yingtan-2022.json")
+    write_pdf(spec, tmp_path / "p.pdf", chars_per_line=17)
+    doc = load_document(tmp_path / "p.pdf")
+    text = "".join(p.text for p in doc.points)
+    assert "每周5天、每天不少于2小时" in text and "不超过60分钟" in text
+
+
+def test_running_headers_and_page_numbers_are_dropped() -> None:
+    pages = [
+        ["关于印发《甲》的通知", "正文一", "— 1 —"],
+        ["甲2022年工作要点", "正文二", "第 2 页 共 3 页"],
+        ["甲2022年工作要点", "正文三", "3/3"],
+    ]
+    assert strip_page_furniture(pages) == ["关于印发《甲》的通知", "正文一", "正文二", "正文三"]
+
+
+@pytest.mark.parametrize(
+    ("paras", "text", "duty"),
+    [
+        (["甲。乙。（责任单位：市教育局基础教育科）"], ["甲。乙。"], "市教育局基础教育科"),
+        (["甲。", "（责任单位：各区（市）教体局、督导室）"], ["甲。"], "各区（市）教体局、督导室"),
+        (["甲（责任单位另行通知）。"], ["甲（责任单位另行通知）。"], ""),
+        (["甲。（牵头单位：办公室）乙。"], ["甲。（牵头单位：办公室）乙。"], ""),
+    ],
+)
+def test_duty_note_is_metadata(paras: list[str], text: list[str], duty: str) -> None:
+    assert split_duty(paras) == (text, duty)
+
+
+def test_a_file_that_cannot_be_read_is_named_and_the_rest_load(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    write_txt(load_spec(SPECS[0]), tmp_path / "good.txt")
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
+    (tmp_path / "broken.docx").write_bytes(b"PK not a zip")
+    (tmp_path / "notes.xlsx").write_bytes(b"x")
+    corpus = load_corpus(tmp_path)
+    assert [d.source for d in corpus.documents] == ["good.txt"]
+    reasons = {f.source: f.reason for f in corpus.failures}
+    assert set(reasons) == {"broken.pdf", "broken.docx"}
+    assert "PDF" in reasons["broken.pdf"] and "Word" in reasons["broken.docx"]
+    assert "skipping notes.xlsx" in caplog.text and "broken.pdf" in caplog.text
+    # A failed file is part of what the index was built from: fixing it makes the index stale.
+    assert set(corpus.file_hashes) == {"good.txt", "broken.pdf", "broken.docx"}
+
+
+def test_a_folder_where_nothing_parses_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "a.pdf").write_bytes(b"nothing")
+    with pytest.raises(CorpusError, match=r"no plan .* could be parsed \(a\.pdf: not a readable PDF"):
+        load_corpus(tmp_path)
