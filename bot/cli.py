@@ -141,9 +141,10 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
 
     service = _service(settings)
 
-    def answer(question: str) -> tuple[str, tuple[int, ...], str]:
+    def answer(question: str) -> tuple[str, tuple[int, ...], str, tuple[int | None, ...]]:
         a = service.ask(question)
-        return a.status, tuple(c.point for c in a.citations), a.text
+        years = {d.doc_id: d.year for d in service.corpus.documents}
+        return a.status, tuple(c.point for c in a.citations), a.text, tuple(years.get(c.doc_id) for c in a.citations)
 
     status = 0
     for path in args.files:
@@ -164,6 +165,30 @@ def cmd_eval(settings: Settings, args: argparse.Namespace) -> int:
         if args.min_r1 is not None and (report.overall.recall_at_1 or 0.0) < args.min_r1:
             status = EXIT_FAILURE
     return status
+
+
+def cmd_docs(settings: Settings, args: argparse.Namespace) -> int:
+    """The plans in corpus/ as the next build reads them (parsed now, no model needed): year,
+    title, issuer, date, points, format and file, newest first; then the files that fail and why."""
+    from bot import presentation as P
+    from bot.corpus import load_corpus
+    from bot.plans import docs_rows
+
+    docs, failures = docs_rows(load_corpus(settings.corpus_dir))
+    if args.json:
+        keys = ("year", "title", "issuer", "date", "points", "format", "file")
+        print(
+            json.dumps(
+                {
+                    "plans": [dict(zip(keys, row, strict=True)) for row in docs],
+                    "failed": [{"file": f, "reason": r} for f, r in failures],
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print("\n".join(P.docs_lines(docs, failures)))
+    return EXIT_FAILURE if failures else 0
 
 
 def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
@@ -276,6 +301,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.add_argument("--min-r1", type=float, default=None, help="exit 1 when R@1 is below this")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("docs", help="list the plans in corpus/ (year, title, points, format) and files that fail")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_docs)
 
     p = sub.add_parser("serve", help="run the Telegram bot")
     p.add_argument("--build", action="store_true", help="build the index first when missing or stale")

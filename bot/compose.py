@@ -284,3 +284,77 @@ def in_context(answer: Answer, topic_question: str) -> Answer:
     """An answer that used the chat's previous topic says so in its first line."""
     note = Block("note", P.say("context", answer.lang, question=topic_question))
     return replace(answer, blocks=(note, *answer.blocks), context_used=True)
+
+
+# ------------------------------------------------------------------------------------------------
+# a library of plans (bot/plans.py decides which plans; these only word the result)
+
+
+def compare(quoting: Quoting, intent: Intent, found: list[Decision], missing: list[Document]) -> Answer:
+    """Each plan's clause on the topic side by side, newest first, with its key sentences (those with
+    figures first) and its citation; the plans that do not cover it are named."""
+    lang = intent.lang
+    if not found:
+        note = P.say("compare_none", lang, titles=P.titles([d.title for d in missing]), topic=intent.query)
+        return Answer(intent.text, "not_found", (Block("note", note),), (), "compare", lang)
+    blocks = [Block("heading", P.say("compare_head", lang, topic=intent.query))]
+    citations = []
+    for decision in found:
+        hit = decision.hits[0]
+        doc, point = quoting._point(hit.doc_id, hit.point)
+        sentences = quoting.quoted_sentences(hit)
+        label = P.point_label(point.number, doc.title, lang)
+        quote = "".join(P.quote(s) for s in sentences)
+        blocks.append(
+            Block("item", P.say("compare_item", lang, year=doc.year, label=label, title=point.title, quote=quote))
+        )
+        citations.append(quoting.citation(hit, sentences))
+    if missing:
+        blocks.append(
+            Block("note", P.say("compare_missing", lang, plans=P.plan_names([d.year for d in missing], lang)))
+        )
+    blocks.append(quoting.source([c.doc_id for c in citations], lang))
+    return Answer(intent.text, "answered", tuple(blocks), tuple(citations), "compare", lang)
+
+
+def with_older(quoting: Quoting, answer: Answer, older: Decision) -> Answer:
+    """One line under an answer from the newest plan: an older plan says something different."""
+    hit = older.hits[0]
+    doc, point = quoting._point(hit.doc_id, hit.point)
+    sentences = quoting.quoted_sentences(hit)
+    label = P.point_label(point.number, doc.title, answer.lang)
+    note = Block("note", P.say("older_differs", answer.lang, label=label, quote="".join(P.quote(s) for s in sentences)))
+    blocks = [b for b in answer.blocks if b.role != "source"]
+    citations = (*answer.citations, quoting.citation(hit, sentences))
+    source = quoting.source([c.doc_id for c in citations], answer.lang)
+    return replace(answer, blocks=(*blocks, note, source), citations=citations)
+
+
+def with_duty(quoting: Quoting, answer: Answer) -> Answer:
+    """The responsible units of the answer's first clause (its （责任单位：…） note), before the source."""
+    if not answer.citations:
+        return answer
+    top = answer.citations[0]
+    _, point = quoting._point(top.doc_id, top.point)
+    line = P.say("duty", answer.lang, duty=point.duty) if point.duty else P.say("duty_none", answer.lang)
+    blocks = list(answer.blocks)
+    at = next((i for i, b in enumerate(blocks) if b.role == "source"), len(blocks))
+    blocks.insert(at, Block("info", line))
+    return replace(answer, blocks=tuple(blocks))
+
+
+def no_plan_year(intent: Intent, years: tuple[int, ...], loaded: list[Document]) -> Answer:
+    lang = intent.lang
+    names = "、".join(str(y) for y in years)
+    note = P.say("no_plan_year", lang, years=names, loaded=P.titles([d.title for d in loaded]))
+    return Answer(intent.text, "not_found", (Block("note", note),), (), intent.kind, lang)
+
+
+def note_answer(intent: Intent, key: str, **values: object) -> Answer:
+    """A one-line reply that is not an answer (a usage hint)."""
+    note = Block("note", P.say(key, intent.lang, **values))
+    return Answer(intent.text, "not_found", (note,), (), intent.kind, intent.lang)
+
+
+def with_note(answer: Answer, text: str) -> Answer:
+    return replace(answer, blocks=(Block("note", text), *answer.blocks))

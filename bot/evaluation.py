@@ -1,4 +1,11 @@
-"""Labelled question sets and the figures `policybot eval` prints."""
+"""Labelled question sets and the figures `policybot eval` prints.
+
+A question is labelled with the points that answer it (``gold``). Over a library of plans it may
+also name the plan: ``year`` (year-specific questions: the top citation must come from that
+year's plan, and R@1 needs plan and point), or ``docs`` for a comparison ({"2021": [8], "2022":
+[12]}: every plan that covers the topic, with its acceptable points; a comparison is right when it
+cites each of them, and wrong to cite a plan not listed).
+"""
 
 from __future__ import annotations
 
@@ -20,6 +27,10 @@ KINDS = (
     "english",
     "meta",
     "smalltalk",
+    "year",
+    "relative",
+    "latest",
+    "compare",
     "oos",
 )
 
@@ -34,10 +45,12 @@ class LabelledQuestion:
     gold: tuple[int, ...]
     must: tuple[str, ...] = ()
     kind: str = "unknown"
+    year: int | None = None  # the plan the answer must come from
+    docs: tuple[tuple[int, tuple[int, ...]], ...] = ()  # comparisons: (year, acceptable points) per plan
 
     @property
     def in_scope(self) -> bool:
-        return bool(self.gold)
+        return bool(self.gold or self.docs)
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,10 @@ class Outcome:
     status: str  # answered | related | not_found | smalltalk | empty
     cited: tuple[int, ...]
     answer: str
+    years: tuple[int | None, ...] = ()  # the year of each citation's plan, when the answerer knows it
+
+    def _year(self, i: int) -> int | None:
+        return self.years[i] if i < len(self.years) else None
 
     @property
     def found(self) -> bool:
@@ -53,11 +70,30 @@ class Outcome:
 
     @property
     def rank(self) -> int | None:
-        """Rank of the first acceptable point among the citations (answered or related)."""
-        for i, point in enumerate(self.cited, 1):
-            if point in self.question.gold:
-                return i
+        """Rank of the first acceptable point among the citations (answered or related); for a
+        question with a year, plan and point must match; a comparison ranks 1 when it cites every
+        plan that covers the topic."""
+        q = self.question
+        if q.docs:
+            pairs = set(zip(self.years, self.cited, strict=False))
+            return 1 if all(any((y, p) in pairs for p in points) for y, points in q.docs) else None
+        for i, point in enumerate(self.cited):
+            if point in q.gold and (q.year is None or self._year(i) == q.year):
+                return i + 1
         return None
+
+    @property
+    def right_plan(self) -> bool | None:
+        """For an in-scope question with a year: does the top citation come from that plan?"""
+        if self.question.year is None or not self.question.gold:
+            return None
+        return bool(self.cited) and self._year(0) == self.question.year
+
+    @property
+    def other_plans(self) -> bool:
+        """A comparison that cites a plan not covering the topic."""
+        covering = {y for y, _ in self.question.docs}
+        return bool(self.question.docs) and any(y not in covering for y in self.years)
 
     @property
     def must_ok(self) -> bool | None:
@@ -94,9 +130,19 @@ class Figures:
     friendly: int = 0
     must_total: int = 0
     must_ok: int = 0
+    plan_n: int = 0
+    plan_ok: int = 0
+    compare_n: int = 0
+    compare_other: int = 0
 
     def add(self, o: Outcome) -> None:
         self.n += 1
+        if o.right_plan is not None:
+            self.plan_n += 1
+            self.plan_ok += o.right_plan
+        if o.question.docs:
+            self.compare_n += 1
+            self.compare_other += o.other_plans
         tier = o.status if o.status in ("answered", "related") else "not_found"
         if o.question.kind == "smalltalk":
             self.smalltalk += 1
@@ -152,6 +198,10 @@ class Figures:
             "must_total": self.must_total,
             "must_ok": self.must_ok,
             "must_rate": self.must_rate,
+            "right_plan": self.plan_ok,
+            "with_year": self.plan_n,
+            "comparisons": self.compare_n,
+            "comparisons_citing_other_plans": self.compare_other,
         }
 
 
@@ -168,6 +218,10 @@ class Report:
             report.overall.add(o)
             report.by_kind.setdefault(o.question.kind, Figures()).add(o)
         return report
+
+    @property
+    def by_kind_compare_ok(self) -> int:
+        return sum(1 for o in self.outcomes if o.question.docs and o.rank == 1)
 
     @property
     def misses(self) -> list[Outcome]:
@@ -191,22 +245,25 @@ def load_labelled(path: Path) -> list[LabelledQuestion]:
             continue
         try:
             row = json.loads(line)
-            gold = tuple(int(g) for g in row["gold"])
+            docs = tuple((int(y), tuple(int(p) for p in points)) for y, points in row.get("docs", {}).items())
+            gold = tuple(int(g) for g in row["gold"]) if not docs else ()
             must = tuple(str(m) for m in row.get("must", []))
-            questions.append(LabelledQuestion(str(row["q"]), gold, must, str(row.get("kind", "unknown"))))
-        except (ValueError, KeyError, TypeError) as e:
+            year = int(row["year"]) if row.get("year") is not None else None
+            kind = str(row.get("kind", "unknown"))
+            questions.append(LabelledQuestion(str(row["q"]), gold, must, kind, year, docs))
+        except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise LabelledSetError(
-                f'{path}:{n}: expected {{"q": str, "gold": [int, ...], "must"?: [str], "kind"?: str}} ({e})'
+                f'{path}:{n}: expected {{"q": str, "gold": [int, ...], "must"?: [str], "kind"?: str, "year"?: int, '
+                f'"docs"?: {{"2021": [int, ...]}}}} ({e})'
             ) from e
     if not questions:
         raise LabelledSetError(f"{path} holds no questions")
     return questions
 
 
-def evaluate(
-    questions: Iterable[LabelledQuestion], answer: Callable[[str], tuple[str, tuple[int, ...], str]]
-) -> Report:
-    """Run every question through ``answer`` (→ status, cited point numbers, answer text)."""
+def evaluate(questions: Iterable[LabelledQuestion], answer: Callable[[str], tuple]) -> Report:
+    """Run every question through ``answer`` (→ status, cited point numbers, answer text, and
+    optionally the year of each citation's plan)."""
     return Report.of(Outcome(q, *answer(q.q)) for q in questions)
 
 
@@ -231,6 +288,14 @@ def format_report(report: Report, title: str = "") -> str:
         f"not_found {_share(x['not_found'], o.oos)}",
         f"small talk:   friendly reply {_share(o.friendly, o.smalltalk)}",
         f"must-facts: {o.must_ok}/{o.must_total} ({_pct(o.must_rate)})",
+    ]
+    if o.plan_n or o.compare_n:
+        lines += [
+            f"plans:        right plan {_share(o.plan_ok, o.plan_n)} (questions naming or implying a year)   "
+            f"comparisons citing every covering plan {_share(report.by_kind_compare_ok, o.compare_n)}, "
+            f"citing a plan that does not cover it {_share(o.compare_other, o.compare_n)}",
+        ]
+    lines += [
         "",
         f"{'kind':<12}{'n':>4}{'R@1':>7}{'R@3':>7}{'answered':>10}{'related':>9}{'not_found':>11}{'wrong':>7}{'must':>7}",
     ]
@@ -258,5 +323,8 @@ def format_report(report: Report, title: str = "") -> str:
             why.append("missing " + "/".join(f for f in m.question.must if _fold(f) not in _fold(m.answer)))
         gold = ",".join(map(str, m.question.gold)) or "none"
         cited = ",".join(map(str, m.cited)) or "none"
+        if m.question.year or m.question.docs:
+            gold = "; ".join(f"{y}:{','.join(map(str, p))}" for y, p in m.question.docs) or f"{m.question.year}:{gold}"
+            cited = ",".join(f"{y}:{p}" for y, p in zip(m.years, m.cited, strict=False)) or "none"
         lines.append(f"  [{m.question.kind}] {m.question.q}  gold={gold} cited={cited}  ({'; '.join(why)})")
     return "\n".join(lines)

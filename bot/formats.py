@@ -18,11 +18,16 @@ What is a paragraph, a heading or a work point is decided once, for every format
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+# pypdf logs every recoverable oddity of a file ("EOF marker not found") as a warning of its own;
+# what matters to the user is the one line bot.corpus logs when a file cannot be read.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 Format = Literal["text", "markdown", "html", "docx", "pdf"]
 

@@ -78,7 +78,12 @@ _ZH: dict[str, str] = {
     "ask_directly": "请直接发送您的问题，例如：“{example}”",
     "reloading": "正在从 corpus/ 重建索引，期间照常回答问题……",
     "reload_failed": "重建失败，继续使用原索引：{error}",
-    "reloaded": "索引已更新：{docs} 份文件，{points} 条，问法 {questions} 条，用时 {seconds:.1f} 秒。",
+    "reloaded": "索引已更新：{docs} 份文件，{points} 条，问法 {questions} 条，新嵌入 {embedded} 句，用时 {seconds:.1f} 秒。",
+    "unchanged": "文件没有变化。",
+    "added": "新增",
+    "updated": "更新",
+    "removed": "移除",
+    "failed": "未能读取",
     "teach_usage": "用法：回复一条回答，发送 {teach} N（N 是正确的条目编号）。",
     "teach_no_question": '找不到这条回答对应的问题（可能太旧了）。请用命令行：policybot teach "问题" N',
     "taught": "已记下：“{question}” → 第{n}条。发送 {reload} 后生效。",
@@ -94,6 +99,18 @@ _ZH: dict[str, str] = {
     ),
     "stats_off": "查询日志未启用。",
     "prompt": "问> ",
+    "compare_head": "“{topic}”在各年计划中的规定：",
+    "compare_item": "{year}年 · {label} {title}：{quote}",
+    "compare_missing": "未涉及这一点：{plans}。",
+    "compare_none": "在{titles}中都没有找到关于“{topic}”的内容。",
+    "compare_topic": "请说明想比较哪方面，例如：“2021年和2022年关于大班额有什么不同”。",
+    "compare_one_plan": "目前只载入了一份计划（{titles}），无法比较年份；下面是这份计划的规定。",
+    "older_differs": "另：{label}的规定不同：{quote}",
+    "no_plan_year": "没有载入{years}年的计划。已载入：{loaded}。",
+    "duty": "责任单位：{duty}",
+    "duty_none": "这一条没有注明责任单位。",
+    "which_plan": "载入了 {n} 份计划，请指明年份，例如 {example}。",
+    "plan_year": "{year}年",
     "console_banner": "政策问答：{titles}。输入问题，/help 查看帮助，/quit 退出。",
     "console_error": "抱歉，处理这个问题时出错了，请换个说法再试。",
     "cancelled": "（已取消）",
@@ -154,6 +171,18 @@ _EN: dict[str, str] = {
     "command_stats": "Usage numbers (admins)",
     "command_teach": "Reply to an answer to teach the right point (admins)",
     "command_reload": "Rebuild the index with new plans and phrasings (admins)",
+    "compare_head": "What each year's plan says about “{topic}”:",
+    "compare_item": "{year} · {label} {title}: {quote}",
+    "compare_missing": "Not covered by: {plans}.",
+    "compare_none": "None of {titles} says anything about “{topic}”.",
+    "compare_topic": "Please say what to compare, e.g. “class size between 2021 and 2022”.",
+    "compare_one_plan": "Only one plan is loaded ({titles}), so there is nothing to compare; here is what it says.",
+    "older_differs": "Note: {label} says otherwise: {quote}",
+    "no_plan_year": "No plan for {years} is loaded. Loaded: {loaded}.",
+    "duty": "Responsible: {duty}",
+    "duty_none": "This point names no responsible unit.",
+    "which_plan": "{n} plans are loaded; please name the year, e.g. {example}.",
+    "plan_year": "{year}",
 }
 
 _WORDS: dict[Lang, dict[str, str]] = {"zh": _ZH, "en": _EN}
@@ -270,9 +299,32 @@ def about_lines(
     return lines
 
 
-def docs_lines(docs: Sequence[tuple[str, str, str | None, int]]) -> list[str]:
-    """/docs: one line per loaded plan (key, title, date, points)."""
-    return ["已加载的文件："] + [f"{key}：《{title}》{date or ''}，{points} 条" for key, title, date, points in docs]
+def docs_lines(
+    docs: Sequence[tuple[int | None, str, str | None, str | None, int, str, str]],
+    failures: Sequence[tuple[str, str]] = (),
+) -> list[str]:
+    """/docs and `policybot docs`: one line per loaded plan, newest first (year, title, issuer,
+    date, points, format, file), then the files that could not be read and why."""
+    lines = [f"已加载的文件（{len(docs)} 份）："]
+    for year, title, issuer, date, points, fmt, source in docs:
+        issued = " · ".join(x for x in (issuer, date) if x)
+        lines.append(f"{year or '年份不详'}：《{title}》{issued}，{points} 条（{fmt}：{source}）")
+    if failures:
+        lines.append(f"未能读取（{len(failures)} 个文件）：")
+        lines += [f"{source}：{reason}" for source, reason in failures]
+    return lines
+
+
+def changes_line(changes: dict[str, list[str]], lang: Lang = "zh") -> str:
+    """/reload: '新增：a.pdf；更新：b.docx；未能读取：c.pdf (reason)', or that nothing changed."""
+    parts = [f"{say(kind, lang)}：{'、'.join(names)}" for kind, names in changes.items() if names]
+    return "；".join(parts) if parts else say("unchanged", lang)
+
+
+def plan_names(years: Sequence[int | None], lang: Lang = "zh") -> str:
+    """'2020年、2021年计划' — plans named by their year."""
+    names = "、".join(say("plan_year", lang, year=y) for y in years if y)
+    return names + ("计划" if lang == "zh" else " plan(s)")
 
 
 def privacy_text(retention_days: int) -> str:

@@ -96,6 +96,8 @@ class Search:
     context: str = ""
     context_weight: float = 0.0
     k: int = 3
+    docs: tuple[str, ...] = ()  # rank only these plans' points (empty: every plan)
+    numbers: bool = False  # quote sentences with figures first, as for "how many" (comparisons)
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,22 @@ def fuse(channels: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarr
     if total is None:
         return np.zeros_like(next(iter(channels.values())))
     return total
+
+
+def top_within(scores: np.ndarray, inside: np.ndarray, k: int) -> np.ndarray:
+    """The indices of the ``k`` best scores among those ``inside`` (a boolean mask), best first;
+    ties keep index order."""
+    candidates = np.flatnonzero(inside)
+    return candidates[np.argsort(-scores[candidates], kind="stable")][:k]
+
+
+def search_each(retriever: Retriever, request: Search, doc_ids: Sequence[str]) -> dict[str, Retrieval]:
+    """One ranking per plan, from one scoring of the units (the encoder runs once): how each plan
+    on its own answers the question, for year routing and comparisons."""
+    query, units = retriever.score_units(request)
+    if units is None:
+        return {doc_id: Retrieval(query, ()) for doc_id in doc_ids}
+    return {doc_id: retriever.rank(query, units, request.k, (doc_id,)) for doc_id in doc_ids}
 
 
 def bm25_idf(model: bm25s.BM25) -> np.ndarray:
@@ -369,7 +387,8 @@ class QueryAnalyzer:
         for doc in index.corpus.documents:
             self.known_years.update(m.group(0) for m in _YEAR_RE.finditer(doc.date or ""))
 
-    def analyze(self, text: str) -> Query:
+    def analyze(self, text: str, numbers: bool = False) -> Query:
+        """``numbers``: treat it as a "how many" question (comparisons quote the figures)."""
         normalized = self.tp.normalize(text[:MAX_QUERY_CHARS])
         words = self.tp.tokens(normalized)
         expansion_terms, triggers = self.expander.expand(normalized)
@@ -385,7 +404,7 @@ class QueryAnalyzer:
             out_of_scope_cues=(
                 self.cues.count(normalized) + self._other_years(normalized) + self.places.count(normalized)
             ),
-            asks_number=asks_for_number(normalized),
+            asks_number=numbers or asks_for_number(normalized),
             asks_details=asked_details(normalized),
         )
         return Query(
@@ -423,6 +442,7 @@ class Retriever:
         ):
             raise ValueError("index units are not grouped by point; rebuild the index")
         self.point_starts = np.flatnonzero(np.r_[True, np.diff(self.unit_point) != 0])
+        self.point_doc = np.array([doc_id for doc_id, _ in self.point_keys], dtype=object)
         self.n_units = len(index.units)
         self.is_question = np.array([u.kind == "question" for u in index.units], dtype=bool)
         self.point_has_bank = np.zeros(len(self.point_keys), dtype=bool)
@@ -473,11 +493,11 @@ class Retriever:
         query, units = self.score_units(request)
         if units is None:
             return Retrieval(query, ())
-        return self.rank(query, units, request.k)
+        return self.rank(query, units, request.k, request.docs)
 
     def score_units(self, request: Search) -> tuple[Query, dict[str, np.ndarray] | None]:
         """The analysed query and every unit's channel scores (None when there is nothing to search)."""
-        query = self.analyzer.analyze(request.text)
+        query = self.analyzer.analyze(request.text, request.numbers)
         if query.is_empty and not re.search(r"\w", query.normalized):
             return query, None
         units = self.unit_channels(query)
@@ -487,10 +507,12 @@ class Retriever:
             units = {name: (1 - w) * scores + w * context[name] for name, scores in units.items()}
         return query, units
 
-    def rank(self, query: Query, units: dict[str, np.ndarray], k: int) -> Retrieval:
+    def rank(self, query: Query, units: dict[str, np.ndarray], k: int, docs: tuple[str, ...] = ()) -> Retrieval:
         points = self.point_channels(units)
+        inside = np.isin(self.point_doc, docs) if docs else np.ones(len(self.point_keys), dtype=bool)
+        points = {name: np.where(inside, scores, 0.0) for name, scores in points.items()}
         fused = fuse(points, self.params.weights)
-        order = np.argsort(-fused, kind="stable")[: max(k, 2)]
+        order = top_within(fused, inside, max(k, 2))
         hits = tuple(self.make_hit(int(i), fused, points, units, query) for i in order)
         top, second = hits[0], hits[1] if len(hits) > 1 else None
         features = hit_features(

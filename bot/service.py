@@ -17,7 +17,19 @@ from dataclasses import dataclass, replace
 from cachetools import LRUCache
 from sentence_transformers import SentenceTransformer
 
-from bot.compose import Answer, Composer, in_context
+from bot import plans
+from bot import presentation as P
+from bot.compose import (
+    Answer,
+    Composer,
+    compare,
+    in_context,
+    no_plan_year,
+    note_answer,
+    with_duty,
+    with_note,
+    with_older,
+)
 from bot.config import Settings
 from bot.corpus import Corpus, Document
 from bot.decide import MAX_RELATED_TIER, Decision, decide
@@ -26,9 +38,9 @@ from bot.embedding import load_encoder
 from bot.features import Params, load_params
 from bot.index import IndexMissingError, IndexStaleError, PolicyIndex, build_and_save, load_index, text_fingerprint
 from bot.presentation import Lang
-from bot.retrieval import CueList, Expander, MentionIndex, Retriever, RetrieverConfig, Search
+from bot.retrieval import CueList, Expander, MentionIndex, Retriever, RetrieverConfig, Search, search_each
 from bot.text import TextProcessor, data_path
-from bot.understand import LAST_POINT, Intent, Topic, understand
+from bot.understand import LAST_POINT, Intent, Topic, search_text, understand
 
 logger = logging.getLogger(__name__)
 
@@ -189,6 +201,8 @@ class PolicyService:
                 return point_answer(engine, intent)
             case "document":
                 return composer.document(intent, plan_for(engine, intent))
+            case "compare":
+                return compare_answer(engine, intent, self.settings.max_related)
             case "mentions":
                 return composer.mentions(intent, engine.mentions.find(intent.query))
             case "several":
@@ -197,8 +211,9 @@ class PolicyService:
                 full = composer.full_point(intent.topic.doc_id, intent.topic.point, intent.lang, intent.text)
                 if full is not None:
                     return in_context(full, intent.topic.question)
-        decision = self.decide(engine, intent)
-        answer = composer.compose(intent, decision)
+        answer = searched_answer(engine, intent, self.settings.max_related)
+        if intent.asks_duty and answer.status == "answered":
+            answer = with_duty(composer, answer)
         if intent.kind == "follow_up" and intent.topic is not None and answer.status != "not_found":
             return in_context(answer, intent.topic.question)
         return answer
@@ -210,9 +225,11 @@ class PolicyService:
         retrieval = engine.retriever.search(self.search(intent))
         return decide(retrieval, engine.retriever.params, self.settings.max_related)
 
-    def point(self, number: int, lang: Lang = "zh") -> Answer:
-        """Point ``number`` of the first plan in full (console /point N), as asking 第N条 would."""
-        return point_answer(self._engine, Intent("point", str(number), point=number, lang=lang))
+    def point(self, number: int, lang: Lang = "zh", year: int | None = None) -> Answer:
+        """Point ``number`` in full (/point N, /point 2022 N), as asking 第N条 would: of the plan of
+        ``year``, else of the newest plan."""
+        years = (year,) if year else ()
+        return point_answer(self._engine, Intent("point", str(number), point=number, years=years, lang=lang))
 
     def _several(self, engine: Engine, intent: Intent) -> Answer:
         answers = [self.respond(engine, part) for part in intent.parts]
@@ -265,26 +282,74 @@ class PolicyService:
 
 
 def plan_for(engine: Engine, intent: Intent) -> Document:
-    """The plan an intent is about: the one its year names, else the first."""
-    docs = engine.corpus.documents
-    if intent.year:
-        for doc in docs:
-            if intent.year in doc.title or intent.year in (doc.date or ""):
-                return doc
-    return docs[0]
+    """The plan an intent is about: the one its year names (or "去年"), else the newest."""
+    return plans.route(engine.corpus, intent.years, intent.relative).docs[0]
 
 
 def point_answer(engine: Engine, intent: Intent) -> Answer:
-    """第N条 / 最后一条: the point in full, or a polite note with the valid range."""
-    doc = plan_for(engine, intent)
+    """第N条 / 最后一条: the point in full, or a polite note with the valid range. A point asked
+    about right after an answer ("这条由哪个单位负责") is that answer's point."""
+    if intent.topic is not None and intent.point is None:
+        doc = engine.corpus.document(intent.topic.doc_id) or plan_for(engine, intent)
+        point: int = intent.topic.point
+    else:
+        doc, point = plan_for(engine, intent), intent.point or 0
     numbers = sorted(p.number for p in doc.points)
-    point = intent.point or 0
     # LAST_POINT counts from the end: -1 the last point, -2 the one before it.
     number: int | None = point
     if point <= LAST_POINT:
         number = numbers[point] if -point < len(numbers) else None
     full = engine.composer.full_point(doc.doc_id, number, intent.lang, intent.text) if number is not None else None
-    return full if full is not None else engine.composer.no_point(intent, number, doc)
+    if full is None:
+        return engine.composer.no_point(intent, number, doc)
+    return with_duty(engine.composer, full) if intent.asks_duty else full
+
+
+def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
+    """ask / locate / follow-up: retrieve → decide → compose. With several plans loaded the question
+    goes to the plan its year names, or else to the newest plan that answers it (bot/plans.py)."""
+    composer, params = engine.composer, engine.retriever.params
+    request = search_for(intent, max_related)
+    if len(engine.corpus.documents) == 1:
+        return composer.compose(intent, decide(engine.retriever.search(request), params, max_related))
+    route = plans.route(engine.corpus, intent.years, intent.relative)
+    if route.missing and not route.named and intent.names_plan:
+        return no_plan_year(intent, route.missing, list(route.docs))
+    if route.named:
+        request = replace(request, text=search_text(request.text))
+    order = [d.doc_id for d in route.docs]
+    decisions = {
+        doc_id: decide(retrieval, params, max_related)
+        for doc_id, retrieval in search_each(engine.retriever, request, order).items()
+    }
+    chosen = plans.primary(decisions, order)
+    answer = composer.compose(intent, decisions[chosen])
+    if answer.status != "answered" or route.named:
+        return answer
+    quoted = {d: composer.quoted_sentences(x.top) for d, x in decisions.items() if x.top is not None}
+    older = plans.older_answer(decisions, order, chosen, quoted)
+    return with_older(composer, answer, decisions[older]) if older else answer
+
+
+def compare_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
+    """ "2021年和2022年关于X有什么不同": each plan's own ranking for X; the plans that cover X side
+    by side with their key sentences (figures preferred), the others named."""
+    if not intent.query:
+        return note_answer(intent, "compare_topic")
+    route = plans.compare_route(engine.corpus, intent.years, intent.relative)
+    order = [d.doc_id for d in route.docs]
+    request = Search(intent.query, k=1 + max_related, numbers=True)
+    decisions = {
+        doc_id: decide(retrieval, engine.retriever.params, max_related)
+        for doc_id, retrieval in search_each(engine.retriever, request, order).items()
+    }
+    found = plans.covering(decisions, order)
+    missing = [d for d in route.docs if d.doc_id not in found]
+    answer = compare(engine.composer, intent, [decisions[d] for d in found], missing)
+    if len(engine.corpus.documents) == 1:
+        titles = P.titles([d.title for d in engine.corpus.documents])
+        return with_note(answer, P.say("compare_one_plan", intent.lang, titles=titles))
+    return answer
 
 
 def inline_clauses(engine: Engine, text: str, k: int) -> list[Answer]:

@@ -13,6 +13,12 @@ Kinds of intent:
 - ``point``: "第8条" / "第八条" / "8条讲什么" / "最后一条" (``point`` = -1) → the point's full text.
 - ``mentions``: "哪几条提到X" → every point whose text contains X.
 - ``document``: who issued the plan, when, what it is.
+- ``compare``: "2021年和2022年关于X有什么不同" / "X今年有变化吗" / "历年关于X的要求" → each plan's clause on
+  X side by side (``query`` is X, ``years`` the plans asked about; none named means every plan).
+
+Every intent also carries the plans it names: ``years`` ("2022年", "22年", "二〇二二年", "the 2023
+plan") and ``relative`` ("去年" = 1, "前年" = 2: counted back from the newest plan loaded, because a
+bureau loads this year's plan as soon as it is out). ``asks_duty`` marks "由哪个单位负责" questions.
 - ``follow_up``: "具体怎么做" (elaborate) or "那幼儿园呢" (ellipsis) after an answer in the same chat.
 - ``smalltalk``: hi, thanks, "你是谁", "怎么用" → a short friendly reply, never the refusal.
 - ``several``: two or three questions in one message, each answered and cited on its own.
@@ -29,7 +35,9 @@ from typing import Literal
 from bot.presentation import Lang
 from bot.text import chinese_number, clean_text
 
-IntentKind = Literal["ask", "locate", "point", "mentions", "document", "follow_up", "smalltalk", "several", "empty"]
+IntentKind = Literal[
+    "ask", "locate", "point", "mentions", "document", "compare", "follow_up", "smalltalk", "several", "empty"
+]
 FollowUp = Literal["elaborate", "ellipsis"]
 Talk = Literal["greeting", "thanks", "identity", "usage", "bye"]
 
@@ -56,7 +64,10 @@ class Intent:
     query: str = ""  # what to search for
     context: str = ""  # further text counted at a lower weight (background, or the previous question)
     point: int | None = None  # for "point"; LAST_POINT for "最后一条"
-    year: str | None = None  # a plan named by year ("2021年的计划"), when one is
+    years: tuple[int, ...] = ()  # plans named by year ("2021年的计划"), in the order named
+    relative: int | None = None  # "去年" = 1, "前年" = 2 plans back from the newest
+    asks_duty: bool = False  # "这条由哪个单位负责": the answer names the responsible units
+    names_plan: bool = False  # the year names a plan ("2019年的计划"), not a target ("到2025年")
     follow: FollowUp | None = None
     topic: Topic | None = None
     talk: Talk | None = None
@@ -385,7 +396,57 @@ _QUESTION_CUE_RE = re.compile(
 _CLAUSE_SPLIT_RE = re.compile(r"(?<=[。！？!?；;…])|(?<=[，,])|\s{1,}(?=\S)")
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[。！？!?；;])")
 _END_PUNCT = " 。.！!？?～~…"
-_YEAR_RE = re.compile(r"(20\d{2}|19\d{2})\s*年?")
+_YEAR_RE = re.compile(
+    r"(?<![\d.])(?P<full>(?:19|20)\d{2})(?![\d.%％])\s*年?"
+    r"|(?<![\d.])(?P<short>[12]\d)\s*年(?!级|以|内|前|后|来|左右|多)"
+    r"|(?P<chinese>[一二〇零○][〇零○一二三四五六七八九]{3})\s*年"
+)
+# Words around a year that only name the plan: "2022年的计划里", "去年那份要点中".
+_PLAN_LEAD_RE = re.compile(r"^(?:的|在)?(?:工作)?(?:计划|要点|文件)?(?:的|里|中|里面|里的|中的)?")
+_PLAN_NAME_RE = re.compile(r"(?:去年|前年|今年|最新)?(?:的|那份|这份)?(?:工作)?(?:计划|要点)(?:里|中|里面|上)?(?:的)?")
+_PLAN_WORD_RE = re.compile(r"[的]?(?:工作)?(?:计划|要点|文件)")
+_TIME_RE = re.compile(r"今年|去年|前年|上一年|最新|\blast year|\bthis year")
+_TOPIC_EDGE = " ，,的"
+_THIS_ONE_RE = re.compile(
+    r"(?:这|那|该|此|上面|刚才)?(?:一)?(?:条|项|点|个|件事|事)?(?:是|应该|应当|要)?|\s*(?:for\s+)?(?:this|that|it)?(?:\s+(?:point|one))?\s*"
+)
+_NAMES_PLAN_RE = re.compile(r"年(?:度)?(?:的)?(?:工作)?(?:计划|要点|文件)|\b(?:plan|work plan)\b", re.IGNORECASE)
+_RANGE_RE = re.compile(r"\d\s*年?\s*(?:到|至|~|～|-|－|—)\s*\d|\bfrom\s+\d{4}\s+to\s+\d{4}", re.IGNORECASE)
+_CHINESE_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
+_RELATIVE_RE = (
+    (2, re.compile(r"前年|前一年的|两年前的|\bthe year before last\b")),
+    (
+        1,
+        re.compile(r"去年|上一年(?!级)|上年度|上一年度|上一份|上一版|\blast year|\bprevious (?:year|plan)|\blast plan"),
+    ),
+)
+_DUTY_RE = re.compile(
+    r"(?:哪个|哪些|什么|啥)(?:单位|部门|科室|处室|股室|机构)(?:来)?(?:负责|牵头|落实|管|主管|承担)"
+    r"|(?:由|归|是)(?:谁|哪个|哪些|哪|什么)(?:单位|部门|科室)?(?:来)?(?:负责|牵头|管|主管|落实)"
+    r"|(?:谁|哪儿|哪里)(?:来)?(?:负责|牵头|主管)|责任(?:单位|科室|部门|处室)|牵头(?:单位|部门|科室)"
+    r"|\bwho is (?:responsible|in charge)|\bresponsible (?:unit|office|department)"
+)
+# Comparisons across plans: two years side by side, or a change over time.
+_COMPARE_RE = re.compile(
+    r"(?:不同|区别|差别|差异|变化|变动|改变|变了|变没变|对比|比较|相比|比起来|有何异同|异同|调整了?吗|一样吗|有什么变|怎么变"
+    r"|比(?:一下)?(?:怎么样|如何|咋样)|分别|不一样|不一致|一共|累计|总共"
+    r"|\bcompare|\bdifferen|\bchanged?\b|\bvs\.?\b|\bversus\b)"
+)
+_ACROSS_RE = re.compile(
+    r"历年|历次|各年|每年|这几年|近几年|近年来|这些年|几年来|往年|逐年|\bover the years|\beach year|\bevery year"
+)
+_COMPARE_FRAME_RE = re.compile(
+    r"(?:的|里|中|上|在)?(?:规定|要求|提法|说法|内容|表述|政策|目标|计划|工作要点|要点)?"
+    r"(?:有|有没有|是否有|有什么|有哪些|有何|都有|发生了?)?(?:什么|啥|哪些)?(?:样的)?"
+    r"(?:不同|区别|差别|差异|变化|变动|改变|调整|异同|不一样)(?:吗|么|呢|没有|没)?"
+    r"|变了(?:吗|么|没有|没)?|都?一样吗|不一样|不一致|都?有(?:哪些|什么|啥)(?:要求|规定)?|一共|累计|总共|从(?=\s)|到(?=\s)|至(?=\s)|"
+    r"分别(?:是|有)?(?:多少|什么|啥|怎么说|怎么规定)?|比(?:一下)?(?:怎么样|如何|咋样)|变没变|有没有变|怎么变的?|是怎么变的|怎么变化的?|一样吗|相比(?:较)?|比起来|对比(?:一下)?|比较(?:一下)?"
+    r"|(?:和|与|跟|同|比)(?=\s*$)|^(?:请|帮我|麻烦)?(?:对比|比较)(?:一下)?"
+    r"|\b(?:compare|comparison|what(?:'s| is| has)? changed|how (?:has|did|have)|changed?|differences?|different)\b"
+    r"|\b(?:between|and|vs\.?|versus|the|in|on|for|of|about|plans?|years?|from|to)\b"
+    r"|历年|历次|各年度?|每年|这几年|近几年|近年来|这些年|几年来|往年|逐年|今年|去年|前年|最新|"
+    r"关于|有关|对于|的要求|的规定|规定|要求|方面|情况|比(?=有|没|变|的|[\s，,]|$)|[和与跟同及、,，]"
+)
 
 
 def _clauses(text: str) -> list[str]:
@@ -427,16 +488,76 @@ def language(text: str) -> Lang:
     return "en" if latin >= 2 and cjk <= 4 else "zh"
 
 
-def _year(text: str) -> str | None:
-    m = _YEAR_RE.search(text)
-    return m.group(1) if m else None
+def _plan_words(text: str) -> str:
+    """The message without the words that name a plan or ask who is responsible."""
+    text = _DUTY_RE.sub("", _YEAR_RE.sub("", text))
+    text = _PLAN_LEAD_RE.sub("", text.strip())
+    return text.strip() or text
+
+
+def search_text(text: str) -> str:
+    """A question without the words that only choose the plan ("2022年的计划里…"): searched
+    within that plan, they would only add noise."""
+    stripped = _YEAR_RE.sub("", text)
+    stripped = _PLAN_NAME_RE.sub("", stripped)
+    return stripped.strip(_TOPIC_EDGE) or text
+
+
+def years_named(text: str) -> tuple[int, ...]:
+    """Plan years a message names: 2022年 / 2022 / 22年 / 二〇二二年, each once, in order; a range
+    ("从2021年到2023年", "21-23年") names every year in it."""
+    years = _years_listed(text)
+    if len(years) == 2 and _RANGE_RE.search(text) and 0 < years[1] - years[0] <= 20:
+        return tuple(range(years[0], years[1] + 1))
+    return years
+
+
+def _years_listed(text: str) -> tuple[int, ...]:
+    years: list[int] = []
+    for m in _YEAR_RE.finditer(text):
+        if m.group("full"):
+            year = int(m.group("full"))
+        elif m.group("short"):
+            year = 2000 + int(m.group("short"))
+        else:
+            year = int(m.group("chinese").translate(_CHINESE_DIGITS))
+        if 1990 <= year <= 2099 and year not in years:
+            years.append(year)
+    return tuple(years)
+
+
+def relative_year(text: str) -> int | None:
+    """How many plans back from the newest a message means ("去年" = 1), or None."""
+    for back, pattern in _RELATIVE_RE:
+        if pattern.search(text):
+            return back
+    return None
+
+
+def _compare(text: str, lang: Lang) -> Intent | None:
+    """ "2021年和2022年关于大班额有什么不同" → compare, query "大班额". Two years with a change word,
+    a change word with a time word (今年/去年/历年), or 历年 alone ("历年关于X的要求")."""
+    years = years_named(text)
+    timely = bool(_ACROSS_RE.search(text) or _TIME_RE.search(text))
+    changes = bool(_COMPARE_RE.search(text))
+    ranged = len(years) >= 2 and bool(_RANGE_RE.search(text))
+    if not ((len(years) >= 2 and changes) or (changes and timely) or ranged or _ACROSS_RE.search(text)):
+        return None
+    topic = _YEAR_RE.sub(" ", text)
+    topic = _PLAN_WORD_RE.sub(" ", topic)
+    topic = _clean_term(" ".join(w for w in _COMPARE_FRAME_RE.sub(" ", topic).split() if w))
+    return Intent("compare", text, query=topic.strip(_END_PUNCT + _TOPIC_EDGE), years=years, lang=lang)
 
 
 def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     """One question (not split further)."""
     bare = text.strip(_END_PUNCT)
-    if (number := _point_lookup(bare)) is not None:
+    # "2022年第8条由哪个单位负责" is a look-up of point 8: the year and the duty words are said aside.
+    if (number := _point_lookup(_plan_words(bare))) is not None:
         return Intent("point", text, query=bare, point=number, lang=lang)
+    if topic is not None and _DUTY_RE.search(bare) and _THIS_ONE_RE.fullmatch(_DUTY_RE.sub("", bare).strip(_END_PUNCT)):
+        # "这条由哪个单位负责" right after an answer: that answer's point.
+        return Intent("point", text, query=bare, topic=topic, lang=lang)
     if (term := _match_term(_MENTION_RES, bare)) is not None:
         return Intent("mentions", text, query=term, lang=lang)
     if topic is not None and (follow := follow_up_kind(bare)) is not None:
@@ -471,5 +592,26 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         # Each part keeps the whole message as context: "…上学要考试吗？要交钱吗？" shares one topic.
         intents = tuple(i if i.context or i.kind != "ask" else replace(i, context=text) for i in intents)
         return Intent("several", original, query=text, parts=intents, lang=lang)
+    if (compare := _compare(text.strip(_END_PUNCT), lang)) is not None:
+        return replace(compare, text=original, relative=relative_year(text), names_plan=True)
     # A year anywhere in the message names the plan, whatever the intent ("2021年的计划是谁发的").
-    return replace(_single(text, topic, lang), text=original, year=_year(text))
+    return replace(
+        _single(text, topic, lang),
+        text=original,
+        years=years_named(text),
+        relative=relative_year(text),
+        asks_duty=bool(_DUTY_RE.search(text)),
+        names_plan=bool(_NAMES_PLAN_RE.search(text)),
+    )
+
+
+_POINT_ARGS_RE = re.compile(r"^(?:(?P<year>(?:19|20)\d{2})\s*年?\s+)?(?P<n>\d{1,4})$")
+
+
+def point_args(args: str) -> tuple[int | None, int] | None:
+    """The arguments of ``/point``: "8" or "2022 8" → (year or None, number); None when they are
+    anything else."""
+    m = _POINT_ARGS_RE.match(clean_text(args).strip())
+    if m is None:
+        return None
+    return (int(m["year"]) if m["year"] else None), int(m["n"])

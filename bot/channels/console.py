@@ -13,9 +13,11 @@ import uuid
 from typing import TextIO
 
 from bot import presentation as P
+from bot.plans import newest_first
 from bot.render import as_text
 from bot.service import PolicyService
 from bot.storage import NullQueryLog, QueryLog
+from bot.understand import point_args
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +25,7 @@ CHAT_KEY = "console"
 MAX_LINE = 4000  # characters read per line; a longer paste is cut, never held whole in memory
 _QUIT = {"/quit", "/exit", "quit", "exit", ":q"}
 _HELP = {"/help", "help", "?", "？"}
-_POINT_RE = re.compile(r"^/point(?:\s+(\S+))?\s*$")
+_POINT_RE = re.compile(r"^/point(?:\s+(.+?))?\s*$")
 
 
 def list_points(service: PolicyService) -> str:
@@ -41,12 +43,20 @@ def list_points(service: PolicyService) -> str:
 
 
 def point_text(service: PolicyService, arg: str | None) -> str:
-    """/point N: the same answer as asking "第N条"."""
-    docs = service.corpus.documents
-    last = max((p.number for d in docs for p in d.points), default=0)
-    if not arg or not arg.isdigit() or len(arg) > 4:
+    """/point N (or /point 2022 N): the same answer as asking "第N条". With several plans loaded
+    and no year, the reply names the command for each plan."""
+    docs = newest_first(service.corpus)
+    parsed = point_args(arg or "")
+    if parsed is None:
+        last = max((p.number for d in docs for p in d.points), default=0)
         return P.say("point_usage", point="/point", last=last)
-    return as_text(service.point(int(arg)))
+    year, number = parsed
+    if year is None and len(docs) > 1:
+        commands = " · ".join(f"/point {d.year} {number}" for d in docs if d.year)
+        return P.say("which_plan", n=len(docs), example=commands)
+    if year is not None and all(d.year != year for d in docs):
+        return P.say("no_plan_year", years=year, loaded=P.titles([d.title for d in docs]))
+    return as_text(service.point(number, year=year))
 
 
 def reply(service: PolicyService, line: str, log: QueryLog | None = None) -> str | None:

@@ -41,10 +41,12 @@ from bot import presentation as P
 from bot.compose import Answer, Block
 from bot.config import Settings
 from bot.corpus import Document
+from bot.plans import docs_rows, newest_first
 from bot.presentation import Lang
 from bot.render import as_html
 from bot.service import PolicyService
 from bot.storage import QueryLog
+from bot.understand import point_args
 
 from . import keyboards as K
 from .callbacks import (
@@ -58,7 +60,6 @@ from .callbacks import (
     Related,
     SectionView,
     Vote,
-    doc_key,
     find_document,
     new_answer_id,
 )
@@ -235,11 +236,11 @@ async def about_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def docs_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/docs: the loaded plans with the keys their deep links and buttons use."""
+    """/docs: the loaded plans, newest first, and the files that could not be read."""
     if update.effective_message is None:
         return
-    docs = [(doc_key(d.doc_id), d.title, d.date, len(d.work_points)) for d in state_of(context).documents]
-    await update.effective_message.reply_text("\n".join(P.docs_lines(docs)))
+    corpus = state_of(context).service.corpus
+    await update.effective_message.reply_text("\n".join(P.docs_lines(*docs_rows(corpus))))
 
 
 async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -248,16 +249,27 @@ async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def point_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/point N: the full text of point N of the first plan (0 is the header)."""
+    """/point N (or /point 2022 N): the full text of point N (0 is the header). With several plans
+    loaded and no year, one button per plan."""
     message, state = update.effective_message, state_of(context)
     if message is None:
         return
-    doc = state.documents[0]
-    args = context.args or []
-    if len(args) != 1 or not args[0].isdigit() or len(args[0]) > 4:
-        await message.reply_text(P.say("point_usage", point="/point", last=doc.last_point))
+    docs = newest_first(state.service.corpus)
+    parsed = point_args(" ".join(context.args or []))
+    if parsed is None:
+        await message.reply_text(P.say("point_usage", point="/point", last=docs[0].last_point))
         return
-    await send_point(message, state, doc, int(args[0]))
+    year, number = parsed
+    chosen = [d for d in docs if d.year == year] if year is not None else docs
+    if not chosen:
+        await message.reply_text(P.say("no_plan_year", years=year, loaded=P.titles([d.title for d in docs])))
+    elif len(chosen) > 1:
+        example = f"/point {chosen[0].year} {number}"
+        await message.reply_text(
+            P.say("which_plan", n=len(chosen), example=example), reply_markup=K.plans_keyboard(chosen, number)
+        )
+    else:
+        await send_point(message, state, chosen[0], number)
 
 
 async def send_point(message: Message, state: ChannelState, doc: Document, number: int, lang: Lang = "zh") -> None:

@@ -106,6 +106,21 @@ def related_keyboard(doc: Document, numbers: Sequence[int], lang: Lang) -> Inlin
     )
 
 
+def plans_keyboard(documents: Sequence[Document], number: int, lang: Lang = "zh") -> InlineKeyboardMarkup | None:
+    """/point N with several plans loaded: one button per plan, newest first."""
+    return markup(
+        [
+            [
+                button(
+                    f"{d.year or ''} {P.titles([d.title])} {P.point_label(number, lang=lang)}",
+                    OpenPoint(doc_key(d.doc_id), number, lang),
+                )
+            ]
+            for d in documents
+        ]
+    )
+
+
 def examples_keyboard(lang: Lang = "zh") -> InlineKeyboardMarkup | None:
     return markup([[button(q, Example(i))] for i, q in enumerate(P.EXAMPLES[lang])])
 
