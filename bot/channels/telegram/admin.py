@@ -18,6 +18,7 @@ from telegram.ext import ContextTypes
 
 from bot import presentation as P
 from bot.bank import BankError, teach
+from bot.index import build_changes
 from bot.render import MAX_MESSAGE
 
 from . import keyboards as K
@@ -66,6 +67,7 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     await message.reply_text(P.say("reloading"))
     started = time.perf_counter()
+    before = state.service.index.meta
     try:
         index = await state.run(state.service.reload)
     except Exception as e:
@@ -79,8 +81,11 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
             docs=len(docs),
             points=sum(len(d.work_points) for d in docs),
             questions=index.meta.get("unit_counts", {}).get("question", 0),
+            embedded=index.meta.get("embedded", 0),
             seconds=time.perf_counter() - started,
         )
+        + "\n"
+        + P.changes_line(build_changes(before, index.meta))
     )
 
 
