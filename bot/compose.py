@@ -354,7 +354,3 @@ def note_answer(intent: Intent, key: str, **values: object) -> Answer:
     """A one-line reply that is not an answer (a usage hint)."""
     note = Block("note", P.say(key, intent.lang, **values))
     return Answer(intent.text, "not_found", (note,), (), intent.kind, intent.lang)
-
-
-def with_note(answer: Answer, text: str) -> Answer:
-    return replace(answer, blocks=(Block("note", text), *answer.blocks))

@@ -297,7 +297,8 @@ def format_report(report: Report, title: str = "") -> str:
         ]
     lines += [
         "",
-        f"{'kind':<12}{'n':>4}{'R@1':>7}{'R@3':>7}{'answered':>10}{'related':>9}{'not_found':>11}{'wrong':>7}{'must':>7}",
+        f"{'kind':<12}{'n':>4}{'R@1':>7}{'R@3':>7}{'answered':>10}{'related':>9}{'not_found':>11}{'wrong':>7}{'must':>7}"
+        + (f"{'plan':>8}" if o.plan_n else ""),
     ]
     order = [k for k in KINDS if k in report.by_kind] + sorted(k for k in report.by_kind if k not in KINDS)
     for kind in order:
@@ -312,7 +313,8 @@ def format_report(report: Report, title: str = "") -> str:
                 f"{_share(tiers['not_found'], whole):>11}{(str(f.wrong) if f.in_scope else '–'):>7}"
             )
         must = f"{f.must_ok}/{f.must_total}" if f.must_total else "–"
-        lines.append(f"{kind:<12}{f.n:>4}{_pct(f.recall_at_1):>7}{_pct(f.recall_at_3):>7}{cells}{must:>7}")
+        plan = (f"{_share(f.plan_ok, f.plan_n):>8}" if f.plan_n else f"{'–':>8}") if o.plan_n else ""
+        lines.append(f"{kind:<12}{f.n:>4}{_pct(f.recall_at_1):>7}{_pct(f.recall_at_3):>7}{cells}{must:>7}{plan}")
     misses = report.misses
     lines += ["", f"misses: {len(misses)}"]
     for m in misses:

@@ -18,7 +18,6 @@ from cachetools import LRUCache
 from sentence_transformers import SentenceTransformer
 
 from bot import plans
-from bot import presentation as P
 from bot.compose import (
     Answer,
     Composer,
@@ -27,7 +26,6 @@ from bot.compose import (
     no_plan_year,
     note_answer,
     with_duty,
-    with_note,
     with_older,
 )
 from bot.config import Settings
@@ -201,8 +199,10 @@ class PolicyService:
                 return point_answer(engine, intent)
             case "document":
                 return composer.document(intent, plan_for(engine, intent))
-            case "compare":
+            case "compare" if len(engine.corpus.documents) > 1 or not intent.parts:
                 return compare_answer(engine, intent, self.settings.max_related)
+            case "compare":  # one plan loaded: the message is a plain question
+                return self.respond(engine, intent.parts[0])
             case "mentions":
                 return composer.mentions(intent, engine.mentions.find(intent.query))
             case "several":
@@ -261,12 +261,8 @@ class PolicyService:
                 self._cache[key] = answer
 
     def _remember(self, chat: str | None, intent: Intent, answer: Answer) -> None:
-        """The topic for follow-ups: the point a confident answer cited, and the question that set it."""
-        if not chat or not answer.found or not answer.citations or answer.kind in ("mentions", "several", "document"):
-            return
-        top = answer.citations[0]
-        question = intent.topic.question if intent.topic and answer.context_used else intent.text
-        self.conversations.set(chat, Topic(question, top.doc_id, top.point, time.monotonic()))
+        if chat and (topic := topic_of(intent, answer)) is not None:
+            self.conversations.set(chat, topic)
 
     def clauses(self, text: str, k: int = INLINE_RESULTS) -> list[Answer]:
         """The clauses that pass the decision stage, each cited on its own (inline mode)."""
@@ -279,6 +275,15 @@ class PolicyService:
         index = self.resources.build() if rebuild else self.resources.load_index()
         self._install(index)
         return index
+
+
+def topic_of(intent: Intent, answer: Answer) -> Topic | None:
+    """The topic for follow-ups: the point a confident answer cited, and the question that set it."""
+    if not answer.found or not answer.citations or answer.kind in ("mentions", "several", "document", "compare"):
+        return None
+    top = answer.citations[0]
+    question = intent.topic.question if intent.topic and answer.context_used else intent.text
+    return Topic(question, top.doc_id, top.point, time.monotonic())
 
 
 def plan_for(engine: Engine, intent: Intent) -> Document:
@@ -345,11 +350,7 @@ def compare_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
     }
     found = plans.covering(decisions, order)
     missing = [d for d in route.docs if d.doc_id not in found]
-    answer = compare(engine.composer, intent, [decisions[d] for d in found], missing)
-    if len(engine.corpus.documents) == 1:
-        titles = P.titles([d.title for d in engine.corpus.documents])
-        return with_note(answer, P.say("compare_one_plan", intent.lang, titles=titles))
-    return answer
+    return compare(engine.composer, intent, [decisions[d] for d in found], missing)
 
 
 def inline_clauses(engine: Engine, text: str, k: int) -> list[Answer]:

@@ -445,7 +445,7 @@ _COMPARE_FRAME_RE = re.compile(
     r"|\b(?:compare|comparison|what(?:'s| is| has)? changed|how (?:has|did|have)|changed?|differences?|different)\b"
     r"|\b(?:between|and|vs\.?|versus|the|in|on|for|of|about|plans?|years?|from|to)\b"
     r"|历年|历次|各年度?|每年|这几年|近几年|近年来|这些年|几年来|往年|逐年|今年|去年|前年|最新|"
-    r"关于|有关|对于|的要求|的规定|规定|要求|方面|情况|比(?=有|没|变|的|[\s，,]|$)|[和与跟同及、,，]"
+    r"关于|有关|对于|的要求|的规定|规定|要求|方面|情况|(?:(?<=\s)|^)比(?=有|没|变|较|起|[\s，,]|$)|[和与跟同及、,，]"
 )
 
 
@@ -544,7 +544,7 @@ def _compare(text: str, lang: Lang) -> Intent | None:
     if not ((len(years) >= 2 and changes) or (changes and timely) or ranged or _ACROSS_RE.search(text)):
         return None
     topic = _YEAR_RE.sub(" ", text)
-    topic = _PLAN_WORD_RE.sub(" ", topic)
+    topic = _TIME_RE.sub(" ", _ACROSS_RE.sub(" ", _PLAN_WORD_RE.sub(" ", topic)))
     topic = _clean_term(" ".join(w for w in _COMPARE_FRAME_RE.sub(" ", topic).split() if w))
     return Intent("compare", text, query=topic.strip(_END_PUNCT + _TOPIC_EDGE), years=years, lang=lang)
 
@@ -592,11 +592,14 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         # Each part keeps the whole message as context: "…上学要考试吗？要交钱吗？" shares one topic.
         intents = tuple(i if i.context or i.kind != "ask" else replace(i, context=text) for i in intents)
         return Intent("several", original, query=text, parts=intents, lang=lang)
+    single = _single(text, topic, lang)
     if (compare := _compare(text.strip(_END_PUNCT), lang)) is not None:
-        return replace(compare, text=original, relative=relative_year(text), names_plan=True)
+        # The message as a plain question rides along: with one plan loaded there is nothing to compare.
+        plain = replace(single, text=original, years=years_named(text), relative=relative_year(text))
+        return replace(compare, text=original, relative=relative_year(text), names_plan=True, parts=(plain,))
     # A year anywhere in the message names the plan, whatever the intent ("2021年的计划是谁发的").
     return replace(
-        _single(text, topic, lang),
+        single,
         text=original,
         years=years_named(text),
         relative=relative_year(text),

@@ -58,3 +58,8 @@ def test_same_point_number_in_two_plans_stays_distinct(two_plan_service: PolicyS
 def test_single_plan_answers_do_not_repeat_the_title(service: PolicyService) -> None:
     answer = service.ask("七一表彰")
     assert answer.text.startswith("第2条 ")
+
+
+def test_a_comparison_with_one_plan_loaded_is_a_plain_question(service: PolicyService) -> None:
+    answer = service.ask("职普比这几年有变化吗")
+    assert answer.kind == "ask" and answer.citations[0].point == 10 and "45:55" in answer.text

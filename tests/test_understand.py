@@ -201,3 +201,87 @@ def test_text_that_is_not_unicode_is_cleaned_at_the_edge(normalize):
     intent = understand("\ud800大班额比例是多少", normalize=normalize)
     assert intent.kind == "ask" and intent.text == "\ufffd大班额比例是多少"
     intent.text.encode("utf-8")  # can be logged and sent
+
+
+# -- plans named by year, comparisons, responsibility ------------------------------------------------
+
+from bot.understand import point_args, relative_year, years_named  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("2022年大班额比例", (2022,)),
+        ("22年中考体育多少分", (2022,)),
+        ("二〇二二年课后服务", (2022,)),
+        ("二零二三年的计划", (2023,)),
+        ("In the 2023 plan, what about AI?", (2023,)),
+        ("2021和2022年的职普比", (2021, 2022)),
+        ("从21年到23年一共建了多少个", (2021, 2022, 2023)),
+        ("2020-2023年大班额比例", (2020, 2021, 2022, 2023)),
+        ("孩子上三年级", ()),
+        ("教了十几年书", ()),
+        ("占比2.5%", ()),
+    ],
+)
+def test_years_named(text: str, years: tuple[int, ...]) -> None:
+    assert years_named(text) == years
+
+
+@pytest.mark.parametrize(
+    ("text", "back"),
+    [
+        ("去年的计划里大班额", 1),
+        ("上一年度的要求", 1),
+        ("前年的计划", 2),
+        ("What did last year's plan say?", 1),
+        ("我家孩子今年上一年级", None),
+        ("今年的计划", None),
+    ],
+)
+def test_relative_year(text: str, back: int | None) -> None:
+    assert relative_year(text) == back
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "years"),
+    [
+        ("2021年和2022年关于大班额有什么不同", "大班额", (2021, 2022)),
+        ("大班额今年有变化吗", "大班额", ()),
+        ("历年关于职普比的要求", "职普比", ()),
+        ("职普比这几年怎么变的", "职普比", ()),
+        ("职普比跟去年比有变化吗", "职普比", ()),
+        ("2020年与2023年中考体育分值对比", "中考体育分值", (2020, 2023)),
+        ("劳动教育2021年和2023年的提法有什么不一样", "劳动教育", (2021, 2023)),
+        ("2021和2022年的职普比分别是多少", "职普比", (2021, 2022)),
+        ("compare class size between 2021 and 2023", "class size", (2021, 2023)),
+        ("校园安全历年都有哪些要求", "校园安全", ()),
+    ],
+)
+def test_comparisons(text: str, topic: str, years: tuple[int, ...]) -> None:
+    intent = understand(text)
+    assert (intent.kind, intent.query, intent.years) == ("compare", topic, years)
+    assert intent.parts and intent.parts[0].kind != "compare"  # the plain question, for one plan
+
+
+@pytest.mark.parametrize("text", ["大班额比例是多少", "我家孩子今年上一年级，要考试吗", "2022年的大班额比例是多少"])
+def test_not_comparisons(text: str) -> None:
+    assert understand(text).kind != "compare"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [("8", (None, 8)), ("2022 8", (2022, 8)), ("2022年 8", (2022, 8)), (" 12 ", (None, 12)), ("①", None),
+     ("8 2022", None), ("abc", None), ("99999", None), ("", None)],
+)
+def test_point_args(args: str, expected: tuple[int | None, int] | None) -> None:
+    assert point_args(args) == expected
+
+
+def test_responsibility_questions() -> None:
+    topic = Topic("大班额", "plan", 12, 0.0)
+    assert understand("第8条由哪个单位负责").kind == "point" and understand("第8条由哪个单位负责").asks_duty
+    follow = understand("这条由哪个单位负责", topic)
+    assert (follow.kind, follow.topic, follow.asks_duty) == ("point", topic, True)
+    assert understand("大班额由哪个单位牵头", topic).kind == "ask"
+    assert understand("大班额由哪个单位牵头").asks_duty
