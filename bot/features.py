@@ -58,6 +58,7 @@ class QueryFacts:
     out_of_scope_cues: int  # cue-list matches, places and years the plans do not name
     asks_number: bool
     asks_details: tuple[str, ...] = ()  # "when" / "money": details a plan rarely states
+    detail_cues: tuple[str, ...] = ()  # the detail each cue asks for ("多少钱" → money), one per such cue
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,9 @@ def hit_features(
         coverage=facts.coverage,
         # How clearly the winner stands out: ties between unrelated points mean nothing matched well.
         margin=max(0.0, fused - runner_up),
-        cues=float(min(facts.out_of_scope_cues, 2)),
+        # A cue that asks for a detail the point states ("…一共发多少钱" and "2.6亿元") is answered,
+        # not a sign that the question is about something else.
+        cues=float(min(facts.out_of_scope_cues - sum(d in details_found for d in facts.detail_cues), 2)),
         # Asked for a number, but no matching sentence of the point holds one.
         number_gap=(1.0 - number_support) if facts.asks_number else 0.0,
         # Asked when, or how much money, and the sentences it would quote state no date or amount:

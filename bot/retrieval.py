@@ -311,6 +311,10 @@ class CueList:
         """A copy without the cues that occur in ``text`` (e.g. places the plans themselves name)."""
         return CueList(c for c in self._cues if c not in text.lower())
 
+    def matches(self, normalized: str) -> list[str]:
+        """The Chinese cues found in ``normalized`` (English ones are counted, not listed)."""
+        return [cue for cue in self._chinese if cue in normalized]
+
     def count(self, normalized: str) -> int:
         found = sum(1 for cue in self._chinese if cue in normalized)
         if self._english is not None:
@@ -406,6 +410,7 @@ class QueryAnalyzer:
             ),
             asks_number=numbers or asks_for_number(normalized),
             asks_details=asked_details(normalized),
+            detail_cues=tuple(kind for cue in self.cues.matches(normalized) for kind in asked_details(cue)),
         )
         return Query(
             text,
