@@ -773,3 +773,21 @@ def test_teach_from_a_reply_then_reload_answers_the_question(own_bot: OwnBot) ->
     answered = say(fake, question, ADMIN, user_id=ADMIN)
     assert "第20条" in answered["text"] and "没有找到" not in answered["text"]
     assert labels(answered)[0] == "全文"
+
+
+def test_point_per_plan_with_several_plans_loaded(own_bot: OwnBot) -> None:
+    fake, chat = own_bot.fake, 6_100_002
+    shutil.copy(SECOND_PLAN, own_bot.corpus / SECOND_PLAN.name)  # 青松区…2022年工作要点
+    reload(fake)
+    # No year: one button per plan, newest first; a button opens that plan's point.
+    choice = say(fake, "/point 5", chat)
+    assert choice["text"].startswith("载入了 2 份计划，请指明年份，例如 /point 2022 5")
+    keys = [OpenPoint.decode(data).doc for _, data in buttons(choice)]
+    assert keys == [doc_key("second_plan"), KEY]
+    fake.push_callback_query(buttons(choice)[1][1], chat)
+    assert "青少年身心健康" in reply_containing(fake, chat, "《鹰潭市教育局2021年工作要点》第5条")["text"]
+    # A year picks the plan; a year with no plan says so.
+    assert "食堂" in say(fake, "/point 2022 5", chat)["text"]
+    assert say(fake, "/point 2019 5", chat)["text"].startswith("没有载入2019年的计划")
+    docs = say(fake, "/docs", chat)["text"]
+    assert docs.startswith("已加载的文件（2 份）：\n2022：《青松区教育体育局2022年工作要点》")
