@@ -500,10 +500,15 @@ def load_document(path: Path) -> Document:
 def load_corpus(corpus_dir: Path) -> Corpus:
     """Every plan in corpus_dir. A file that fails is logged as a one-line warning and kept in
     ``failures`` (the build and /reload report it); only a folder where nothing parses is an error."""
-    documents, failures = [], []
+    documents: list[Document] = []
+    failures: list[Failure] = []
     for path in corpus_files(corpus_dir):
         try:
-            documents.append(load_document(path))
+            doc = load_document(path)
+            # The same plan twice (a .docx and its PDF): answers would cite both copies.
+            if (twin := next((d for d in documents if d.title == doc.title and d.date == doc.date), None)) is not None:
+                raise CorpusError(f"{path.name}: the same plan as {twin.source} (《{doc.title}》); remove one copy")
+            documents.append(doc)
         except CorpusError as e:
             logger.warning("%s", e)
             failures.append(Failure(path.name, str(e).removeprefix(f"{path.name}: "), _sha256_file(path)))

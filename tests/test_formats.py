@@ -122,3 +122,14 @@ def test_a_folder_where_nothing_parses_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "a.pdf").write_bytes(b"nothing")
     with pytest.raises(CorpusError, match=r"no plan .* could be parsed \(a\.pdf: not a readable PDF"):
         load_corpus(tmp_path)
+
+
+def test_the_same_plan_twice_is_loaded_once_and_the_copy_named(tmp_path: Path) -> None:
+    spec = load_spec(SPECS[0])
+    write_docx(spec, tmp_path / "a-plan.docx")
+    write_pdf(spec, tmp_path / "b-plan.pdf")
+    corpus = load_corpus(tmp_path)
+    assert [d.source for d in corpus.documents] == ["a-plan.docx"]
+    assert [(f.source, f.reason) for f in corpus.failures] == [
+        ("b-plan.pdf", f"the same plan as a-plan.docx (《{spec['title']}》); remove one copy")
+    ]
