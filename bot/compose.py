@@ -87,7 +87,7 @@ class Quoting:
     def multi_doc(self) -> bool:
         return len(self.corpus.documents) > 1
 
-    def _point(self, doc_id: str, number: int) -> tuple[Document, Point]:
+    def resolve(self, doc_id: str, number: int) -> tuple[Document, Point]:
         doc = self.corpus.document(doc_id)
         point = doc.point(number) if doc else None
         if doc is None or point is None:  # an index and corpus out of step; the index loader prevents this
@@ -108,12 +108,12 @@ class Quoting:
         return Block("source", P.source_line([(d.title, d.issuer, d.date) for d in docs if d], lang))
 
     def citation(self, hit: Hit, sentences: tuple[str, ...]) -> Citation:
-        doc, point = self._point(hit.doc_id, hit.point)
+        doc, point = self.resolve(hit.doc_id, hit.point)
         return Citation(doc.doc_id, doc.title, point.number, point.section, point.title, hit.score, sentences)
 
     def quoted_sentences(self, hit: Hit) -> tuple[str, ...]:
         if not hit.evidence:
-            return (self._point(hit.doc_id, hit.point)[1].title,)
+            return (self.resolve(hit.doc_id, hit.point)[1].title,)
         best = hit.evidence[0]
         chosen = [best] + [
             ev for ev in hit.evidence[1:] if best.score > 0 and ev.score >= SECOND_SENTENCE_RATIO * best.score
@@ -147,7 +147,7 @@ class Composer(Quoting):
         if decision.status == "related":
             return self.related(intent, decision)
         top = decision.top
-        doc, point = self._point(top.doc_id, top.point)
+        doc, point = self.resolve(top.doc_id, top.point)
         sentences = self.quoted_sentences(top)
         if intent.kind == "locate":
             blocks = [Block("heading", P.say("locate", lang, label=self.label(doc, point, lang), title=point.title))]
@@ -162,7 +162,7 @@ class Composer(Quoting):
         if related:
             names = []
             for hit in related:
-                rdoc, rpoint = self._point(hit.doc_id, hit.point)
+                rdoc, rpoint = self.resolve(hit.doc_id, hit.point)
                 names.append(P.heading(rpoint.number, rpoint.title, rdoc.title if self.multi_doc else "", lang))
                 citations.append(self.citation(hit, tuple(e.text for e in hit.evidence[:1])))
             blocks.append(Block("related", P.related_list(names, lang)))
@@ -177,7 +177,7 @@ class Composer(Quoting):
         blocks = [Block("note", P.say("related_tier", lang))]
         citations = []
         for i, hit in enumerate(decision.hits):
-            doc, point = self._point(hit.doc_id, hit.point)
+            doc, point = self.resolve(hit.doc_id, hit.point)
             # The closest point gets the sentences an answer would quote (a fact can span two); the
             # others their best-matching sentence.
             if i == 0:
@@ -256,7 +256,7 @@ class Composer(Quoting):
                 Block("note", P.say("mentions_hint", lang)),
             )
             return Answer(intent.text, "not_found", notes, (), "mentions", lang)
-        rows = [(*self._point(d, n), s) for d, n, s in found]
+        rows = [(*self.resolve(d, n), s) for d, n, s in found]
         labels = "、".join(self.label(d, p, lang) for d, p, _ in rows)
         blocks = [Block("heading", P.say("mentions_head", lang, term=term, n=len(rows), labels=labels))]
         blocks += [Block("item", P.item(self.label(d, p, lang), p.title, s)) for d, p, s in rows]
@@ -301,7 +301,7 @@ def compare(quoting: Quoting, intent: Intent, found: list[Decision], missing: li
     citations = []
     for decision in found:
         hit = decision.hits[0]
-        doc, point = quoting._point(hit.doc_id, hit.point)
+        doc, point = quoting.resolve(hit.doc_id, hit.point)
         sentences = quoting.quoted_sentences(hit)
         label = P.point_label(point.number, doc.title, lang)
         quote = "".join(P.quote(s) for s in sentences)
@@ -320,7 +320,7 @@ def compare(quoting: Quoting, intent: Intent, found: list[Decision], missing: li
 def with_older(quoting: Quoting, answer: Answer, older: Decision) -> Answer:
     """One line under an answer from the newest plan: an older plan says something different."""
     hit = older.hits[0]
-    doc, point = quoting._point(hit.doc_id, hit.point)
+    doc, point = quoting.resolve(hit.doc_id, hit.point)
     sentences = quoting.quoted_sentences(hit)
     label = P.point_label(point.number, doc.title, answer.lang)
     note = Block("note", P.say("older_differs", answer.lang, label=label, quote="".join(P.quote(s) for s in sentences)))
@@ -335,7 +335,7 @@ def with_duty(quoting: Quoting, answer: Answer) -> Answer:
     if not answer.citations:
         return answer
     top = answer.citations[0]
-    _, point = quoting._point(top.doc_id, top.point)
+    _, point = quoting.resolve(top.doc_id, top.point)
     line = P.say("duty", answer.lang, duty=point.duty) if point.duty else P.say("duty_none", answer.lang)
     blocks = list(answer.blocks)
     at = next((i for i, b in enumerate(blocks) if b.role == "source"), len(blocks))
