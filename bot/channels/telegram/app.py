@@ -54,7 +54,7 @@ from .callbacks import (
     Vote,
     Voted,
 )
-from .delivery import Courier, InboxProcessor, InboxQueue, resend_unsent, resume
+from .delivery import Courier, InboxProcessor, InboxQueue, resume
 from .handlers import STATE, ChannelState
 from .runner import run_bot
 from .transport import DurableRateLimiter, install_token_redaction
@@ -111,11 +111,12 @@ async def post_init(application: Application) -> None:
             )
         except TelegramError as e:  # the admin has not opened a chat with the bot yet; not fatal
             logger.warning("could not show the admin commands to an admin: %s", e)
-    # The inbox and outbox are keyed by the bot's id: what an earlier run left is resumed now,
-    # before updates are received (the queue is worked from application.start()).
+    # The inbox and outbox are keyed by the bot's id: updates an earlier run left unfinished are
+    # queued now, before new ones are received (the queue is worked from application.start()).
+    # Replies it still owes go out from the runner's background sweep, so a Bot API that is
+    # still down cannot hold up the start.
     state.courier.bot_id = bot.id
     await resume(application, state.courier)
-    await resend_unsent(application, state.courier)
     logger.info("bot @%s ready", bot.username)
 
 
