@@ -19,7 +19,6 @@ run the same coroutine in a thread.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import json
 import logging
@@ -134,9 +133,9 @@ async def _stop(
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
     if resender is not None:
-        resender.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await resender
+        # Not cancelled: with the courier stopping it ends by itself, after marking the request
+        # in flight sent (a cancelled sweep would leave a delivered reply unmarked, sent again).
+        await resender
     if application.running:
         await application.stop()
         if application.post_stop:
