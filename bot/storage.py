@@ -72,6 +72,36 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE questions ADD COLUMN status TEXT;
     UPDATE questions SET status = CASE WHEN found = 1 THEN 'answered' ELSE 'not_found' END;
     """,
+    # 3: what was actually delivered, and the durable inbox and outbox of the Telegram channel
+    # (bot/outbox.py): an update is stored before Telegram is told it arrived, a reply until the
+    # Bot API accepted it. Rows are keyed by the bot's id too: update ids are only unique per bot.
+    """
+    ALTER TABLE questions ADD COLUMN delivered_at REAL;
+    CREATE TABLE inbox (
+        bot_id INTEGER NOT NULL,
+        update_id INTEGER NOT NULL,
+        received_at REAL NOT NULL,
+        body TEXT,
+        done_at REAL,
+        PRIMARY KEY (bot_id, update_id)
+    );
+    CREATE INDEX inbox_open ON inbox(bot_id, done_at);
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        bot_id INTEGER NOT NULL,
+        update_id INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
+        created_at REAL NOT NULL,
+        method TEXT NOT NULL,
+        params TEXT,
+        answer_id TEXT,
+        sent_at REAL,
+        result TEXT,
+        failed TEXT,
+        UNIQUE (bot_id, update_id, seq)
+    );
+    CREATE INDEX outbox_unsent ON outbox(bot_id, sent_at, failed);
+    """,
 )
 UNANSWERED = ("not_found", "related")  # statuses the staff report lists for teaching
 # A row's status; rows from schema 1 (before the three tiers) only know found / not found.
@@ -117,6 +147,14 @@ class QueryLog(Protocol):
 
     def record_feedback(self, answer_id: str, positive: bool, user_id: int | None) -> None: ...
 
+    def record_delivery(self, answer_id: str) -> None:
+        """The reply carrying this answer was accepted by the Bot API (now)."""
+        ...
+
+    def flush(self) -> int:
+        """Write queued rows now; returns how many could not be written."""
+        ...
+
     def question_for(self, answer_id: str) -> str | None:
         """The question an answer replied to (for /teach), or None when unknown."""
         ...
@@ -145,6 +183,12 @@ class NullQueryLog:
     def record_feedback(self, answer_id: str, positive: bool, user_id: int | None) -> None:
         pass
 
+    def record_delivery(self, answer_id: str) -> None:
+        pass
+
+    def flush(self) -> int:
+        return 0
+
     def question_for(self, answer_id: str) -> str | None:
         return None
 
@@ -169,8 +213,10 @@ class NullQueryLog:
 
 class SqliteFile:
     """One SQLite file that survives its misfortunes: reopened when deleted or replaced, writes
-    queued in memory while it is locked or read-only. ``read_only`` opens an existing file for
-    reports: it never migrates, prunes or writes (SQLite's own ``mode=ro`` enforces it)."""
+    queued in memory while it is locked or read-only, the WAL truncated at each prune and at close.
+    ``read_only`` opens an existing file for reports: never migrated, pruned or written."""
+
+    busy_timeout = BUSY_TIMEOUT
 
     def __init__(self, path: Path, salt: str, retention_days: int = 180, read_only: bool = False) -> None:
         self.path = path
@@ -197,7 +243,7 @@ class SqliteFile:
             conn = sqlite3.connect(
                 f"{self.path.resolve().as_uri()}?mode=ro",
                 uri=True,
-                timeout=BUSY_TIMEOUT,
+                timeout=self.busy_timeout,
                 check_same_thread=False,
                 isolation_level=None,
             )
@@ -209,7 +255,7 @@ class SqliteFile:
             return conn
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _create_private(self.path)
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None)
+        conn = sqlite3.connect(self.path, timeout=self.busy_timeout, check_same_thread=False, isolation_level=None)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         self._migrate(conn)
@@ -287,6 +333,7 @@ class SqliteFile:
         self._last_prune = time.monotonic()
         if removed:
             logger.info("pruned %d question(s) older than %d days", removed, self.retention_days)
+        checkpoint(self._conn)
 
     def flush(self) -> int:
         """Try to write queued rows now, ignoring the retry interval; returns how many still wait."""
@@ -311,6 +358,7 @@ class SqliteFile:
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
+                checkpoint(self._conn)  # refused on a read-only connection, silently
                 self._conn.close()
                 self._conn = None
 
@@ -361,6 +409,13 @@ class SqliteQueryLog(SqliteFile):
             " WHERE EXISTS (SELECT 1 FROM questions WHERE answer_id = ?)"
             " ON CONFLICT(answer_id, user_hash) DO UPDATE SET positive = excluded.positive, at = excluded.at",
             (answer_id, time.time(), self._hash(user_id), int(positive), answer_id),
+        )
+
+    def record_delivery(self, answer_id: str) -> None:
+        # Queued behind the answer's own row, like a vote; the first delivery time is kept.
+        self._write(
+            "UPDATE questions SET delivered_at = ? WHERE answer_id = ? AND delivered_at IS NULL",
+            (time.time(), answer_id),
         )
 
     def _status(self, q: str = "") -> str:
@@ -432,6 +487,13 @@ class SqliteQueryLog(SqliteFile):
             " AND top_point IS NOT NULL GROUP BY top_doc, top_point ORDER BY times DESC, top_point LIMIT ?",
             (since_day, limit),
         )
+
+
+def checkpoint(conn: sqlite3.Connection) -> None:
+    """Copy the WAL into the database and truncate it to zero bytes (best effort: a reader holding
+    a snapshot makes SQLite skip it, and the next checkpoint catches up)."""
+    with contextlib.suppress(sqlite3.Error):
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def _create_private(path: Path) -> None:

@@ -287,6 +287,8 @@ class FakeBotApi:
             self._queued_at: dict[int, float] = {}
             self._delivered_at: dict[int, float] = {}
             self._faults: defaultdict[str, deque[ApiError]] = defaultdict(deque)
+            self._outages: dict[str, tuple[float, int]] = {}  # method -> (monotonic end, status)
+            self._pushed: dict[int, JSONDict] = {}  # every update ever queued, for redeliver()
             self._delays: defaultdict[str, deque[float]] = defaultdict(deque)
             self._chats: dict[int, JSONDict] = {}
             self._messages: dict[tuple[int, int], JSONDict] = {}
@@ -390,6 +392,11 @@ class FakeBotApi:
             inline_query = {"id": self._new_query_id(), "from": _user(user_id), "query": query, "offset": ""}
             return self._queue("inline_query", inline_query)
 
+    def last_message_id(self, chat_id: int) -> int:
+        """The id of the latest message in the chat, anyone's (0 before the first)."""
+        with self._cond:
+            return self._last_message_id[chat_id]
+
     def queued_at(self, update_id: int) -> float:
         """``time.monotonic()`` when the update was queued (KeyError if it never was)."""
         with self._cond:
@@ -400,8 +407,17 @@ class FakeBotApi:
         with self._cond:
             return self._delivered_at.get(update_id)
 
+    def redeliver(self, update_id: int) -> None:
+        """Queue an update again under its own id, as Telegram does when it never saw it
+        confirmed (the bot died before its next getUpdates, or a webhook call went unanswered)."""
+        with self._cond:
+            self._updates.append(copy.deepcopy(self._pushed[update_id]))
+            self._updates.sort(key=lambda u: u["update_id"])
+            self._cond.notify_all()
+
     def _queue(self, kind: str, payload: JSONDict) -> int:
         update_id, self._next_update_id = self._next_update_id, self._next_update_id + 1
+        self._pushed[update_id] = {"update_id": update_id, kind: payload}
         self._updates.append({"update_id": update_id, kind: payload})
         self._queued_at[update_id] = time.monotonic()
         self._cond.notify_all()
@@ -442,6 +458,12 @@ class FakeBotApi:
         with self._cond:
             self._faults[self._method_name(method)].extend([error] * count)
 
+    def fail_for(self, seconds: float, *methods: str, status: int = 500) -> None:
+        """An outage: every call of ``methods`` fails with ``status`` for the next ``seconds``."""
+        with self._cond:
+            for method in methods:
+                self._outages[self._method_name(method)] = (time.monotonic() + seconds, status)
+
     def delay_next(self, method: str, seconds: float, count: int = 1) -> None:
         """Answer the next ``count`` calls of ``method`` ``seconds`` late (they still take effect)."""
         with self._cond:
@@ -473,6 +495,9 @@ class FakeBotApi:
             with self._cond:
                 if self._faults[method]:
                     raise self._faults[method].popleft()
+                until, status = self._outages.get(method, (0.0, 500))
+                if time.monotonic() < until:
+                    raise ApiError(status, _ERROR_DESCRIPTIONS.get(status, f"Error {status}"))
                 result = copy.deepcopy(handler(params))  # copied under the lock: edits may follow
             status, payload = 200, {"ok": True, "result": result}
         except ApiError as error:

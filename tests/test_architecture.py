@@ -81,3 +81,10 @@ def test_classes_and_functions_stay_small(path: Path) -> None:
         if limit is not None and node.end_lineno - node.lineno + 1 > limit:
             too_long.append(f"{node.name}: {node.end_lineno - node.lineno + 1} lines (limit {limit})")
     assert not too_long
+
+
+def test_the_readme_says_what_privacy_says() -> None:
+    from bot.presentation import privacy_text
+
+    readme = (BOT.parent / "README.md").read_text(encoding="utf-8")
+    assert all(line in readme for line in privacy_text(180).splitlines())

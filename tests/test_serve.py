@@ -18,8 +18,8 @@ USER = 7_357_735_773
 def test_serve_polls_and_stops_cleanly_on_signal(index_dir, session_dir, sig: signal.Signals) -> None:
     with FakeBotApi(long_poll_cap=1.0) as fake:
         env = clean_env(POLICYBOT_TELEGRAM_TOKEN=fake.token, POLICYBOT_TELEGRAM_API_URL=fake.base_url,
-                        POLICYBOT_INDEX_DIR=str(index_dir), POLICYBOT_DATA_DIR=str(session_dir / "serve-data"),
-                        POLICYBOT_LOG_LEVEL="DEBUG")
+                        POLICYBOT_INDEX_DIR=str(index_dir), POLICYBOT_DATA_DIR=str(session_dir / f"serve-{sig.name}"),
+                        POLICYBOT_LOG_LEVEL="DEBUG", POLICYBOT_HASH_SALT="serve-test-salt")
         started = time.monotonic()
         proc = subprocess.Popen([str(POLICYBOT), "serve"], env=env, cwd=session_dir,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -85,6 +85,22 @@ def _post(url: str, body: dict, secret: str) -> int:
             time.sleep(0.2)
 
 
+def _post_once(url: str, body: bytes, secret: str) -> int | str:
+    """One POST; the HTTP status, or "closed" when the server hung up instead of answering."""
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as e:
+        return e.code
+    except OSError:
+        return "closed"
+
+
 def test_serve_in_webhook_mode(index_dir, session_dir) -> None:
     port = _free_port()
     chat = 8_101_202
@@ -95,7 +111,7 @@ def test_serve_in_webhook_mode(index_dir, session_dir) -> None:
                         # The public URL Telegram calls; a TLS proxy forwards it to the local listener.
                         POLICYBOT_WEBHOOK_URL="https://bot.example.org/policybot",
                         POLICYBOT_WEBHOOK_LISTEN="127.0.0.1", POLICYBOT_WEBHOOK_PORT=str(port),
-                        POLICYBOT_WEBHOOK_SECRET="webhook-secret-123")
+                        POLICYBOT_WEBHOOK_SECRET="webhook-secret-123", POLICYBOT_HASH_SALT="serve-test-salt")
         proc = subprocess.Popen([str(POLICYBOT), "serve"], env=env, cwd=session_dir, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
         try:
@@ -110,6 +126,16 @@ def test_serve_in_webhook_mode(index_dir, session_dir) -> None:
             assert _post(url, update, "webhook-secret-123") == 200
             reply = fake.wait_for("sendMessage", timeout=30)[0]
             assert "45:55" in reply.params["text"] and int(reply.params["chat_id"]) == chat
+            # Telegram posts the same update again (it missed our 200): recognised, not answered twice.
+            assert _post(url, update, "webhook-secret-123") == 200
+            # A body over POLICYBOT_WEBHOOK_MAX_BODY_BYTES is refused while it is read, and the bot goes on.
+            assert _post_once(url, b"{" + b" " * 2_000_000 + b"}", "webhook-secret-123") != 200
+            second = {**update, "update_id": 2, "message": {**update["message"], "message_id": 78, "text": "七一表彰"}}
+            assert _post(url, second, "webhook-secret-123") == 200
+            replies = fake.wait_for("sendMessage", count=2, timeout=30)
+            time.sleep(1.0)  # a duplicate of the first reply would have arrived by now
+            assert ["45:55" in c.params["text"] for c in fake.calls("sendMessage")] == [True, False]
+            assert "第2条" in replies[1].params["text"]
             assert not fake.calls("getUpdates")  # no polling in webhook mode
             proc.send_signal(signal.SIGTERM)
             out, err = proc.communicate(timeout=15)
@@ -119,3 +145,31 @@ def test_serve_in_webhook_mode(index_dir, session_dir) -> None:
                 proc.communicate()
     assert proc.returncode == 0, err[-2000:]
     assert "webhook-secret-123" not in err and fake.token not in err
+
+
+def _one_line_failure(index_dir, session_dir, **settings: str) -> str:  # noqa: ANN001
+    env = clean_env(POLICYBOT_INDEX_DIR=str(index_dir), POLICYBOT_DATA_DIR=str(session_dir / "fail-data"), **settings)
+    proc = subprocess.run([str(POLICYBOT), "serve"], env=env, cwd=session_dir, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+def test_serve_refuses_the_public_default_salt(index_dir, session_dir) -> None:
+    line = _one_line_failure(index_dir, session_dir, POLICYBOT_TELEGRAM_TOKEN="1:x", POLICYBOT_LOG_LEVEL="WARNING")
+    assert "POLICYBOT_HASH_SALT" in line and "POLICYBOT_ALLOW_DEFAULT_SALT" in line
+
+
+def test_start_up_failures_are_one_line(index_dir, session_dir) -> None:
+    with FakeBotApi() as fake:  # a token the Bot API does not know
+        line = _one_line_failure(index_dir, session_dir, POLICYBOT_TELEGRAM_TOKEN="999:WRONG-TOKEN",
+                                 POLICYBOT_TELEGRAM_API_URL=fake.base_url, POLICYBOT_HASH_SALT="s",
+                                 POLICYBOT_LOG_LEVEL="CRITICAL")
+    assert "rejected POLICYBOT_TELEGRAM_TOKEN" in line and "WRONG-TOKEN" not in line
+    # Nothing listens on this port: the connection is refused, retried for a few seconds, then one line.
+    line = _one_line_failure(index_dir, session_dir, POLICYBOT_TELEGRAM_TOKEN="1:x", POLICYBOT_HASH_SALT="s",
+                             POLICYBOT_TELEGRAM_API_URL=f"http://127.0.0.1:{_free_port()}/bot",
+                             POLICYBOT_LOG_LEVEL="CRITICAL")
+    assert "cannot reach the Bot API at 127.0.0.1:" in line and "POLICYBOT_TELEGRAM_API_URL" in line

@@ -16,6 +16,8 @@ import pytest
 
 from bot import presentation as P
 from bot.channels.telegram import build_application
+from bot.channels.telegram.handlers import STATE
+from bot.channels.telegram.runner import run_bot
 from bot.channels.telegram.callbacks import (
     MAX_CALLBACK_DATA,
     BrowsePoint,
@@ -65,21 +67,15 @@ class RunningBot:
             self._ready.set()
 
     async def _main(self) -> None:
-        # The same sequence as Application.run_polling, minus signal handling (not in a thread).
+        # The same coroutine `policybot serve` runs, with our stop event instead of signals.
         app = self.application
+        state = app.bot_data[STATE]
         self._stop = asyncio.Event()
-        await app.initialize()
-        if app.post_init:
-            await app.post_init(app)
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        await app.start()
+        run = asyncio.create_task(run_bot(app, state.settings, state.courier, self._stop))
+        while not (app.running and app.updater.running) and not run.done():
+            await asyncio.sleep(0.01)
         self._ready.set()
-        await self._stop.wait()
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-        if app.post_shutdown:
-            await app.post_shutdown(app)
+        await run
 
     def start(self) -> RunningBot:
         self._thread.start()

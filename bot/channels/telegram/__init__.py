@@ -4,12 +4,15 @@
 - ``handlers``: commands, questions, the buttons under answers, inline mode, the error handler;
 - ``browse``: /list, browsing the plans by part and point; ``admin``: /stats, /teach, /reload;
 - ``callbacks``: typed callback data, one frozen dataclass and one regex per button route;
-- ``keyboards``: the inline keyboards; ``transport``: rate limits, retries, token redaction.
+- ``keyboards``: the inline keyboards; ``transport``: rate limits, retries, token redaction;
+- ``delivery``: the durable inbox and outbox in PTB's queue, update processor and rate limiter;
+- ``runner``: start, long polling or the webhook server, and a clean stop.
 
 Handlers stay thin: the core (``bot/service.py``) answers, ``bot/render.py`` renders, and every
 word comes from ``bot/presentation.py``.
 """
 
 from .app import build_application, serve
+from .runner import StartError
 
-__all__ = ["build_application", "serve"]
+__all__ = ["StartError", "build_application", "serve"]

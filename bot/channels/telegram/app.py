@@ -5,17 +5,18 @@
 ``CommandHandler`` per command, one ``CallbackQueryHandler`` per button route (its ``pattern`` is
 the route's own regex, see ``callbacks.py``), the message and inline handlers, and one error
 handler. A ``TypeHandler`` in group -1 applies POLICYBOT_ALLOWED_CHAT_IDS before anything else.
-``serve`` runs it with long polling, or as a webhook when POLICYBOT_WEBHOOK_URL is set.
+The inbox and outbox (``delivery.py``) are PTB extension points given to the builder: the
+update queue, the update processor and the rate limiter. ``serve`` runs the application
+(``runner.py``) with long polling, or as a webhook when POLICYBOT_WEBHOOK_URL is set.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import secrets
 import signal
 from collections.abc import Callable, Coroutine
 from typing import Any
-from urllib.parse import urlparse
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
@@ -33,6 +34,7 @@ from telegram.ext import (
 
 from bot import presentation as P
 from bot.config import Settings
+from bot.outbox import open_delivery_store
 from bot.presentation import Lang
 from bot.service import PolicyService
 from bot.storage import QueryLog, open_query_log
@@ -52,8 +54,10 @@ from .callbacks import (
     Vote,
     Voted,
 )
+from .delivery import Courier, InboxProcessor, InboxQueue, resume
 from .handlers import STATE, ChannelState
-from .transport import ResilientRateLimiter, install_token_redaction
+from .runner import run_bot
+from .transport import DurableRateLimiter, install_token_redaction
 
 logger = logging.getLogger(__name__)
 
@@ -107,13 +111,33 @@ async def post_init(application: Application) -> None:
             )
         except TelegramError as e:  # the admin has not opened a chat with the bot yet; not fatal
             logger.warning("could not show the admin commands to an admin: %s", e)
+    # The inbox and outbox are keyed by the bot's id: updates an earlier run left unfinished are
+    # queued now, before new ones are received (the queue is worked from application.start()).
+    # Replies it still owes go out from the runner's background sweep, so a Bot API that is
+    # still down cannot hold up the start.
+    state.courier.bot_id = bot.id
+    await resume(application, state.courier)
     logger.info("bot @%s ready", bot.username)
 
 
 async def post_shutdown(application: Application) -> None:
+    """Write what the query log still holds in memory (or say how much is lost), then close
+    both stores; closing checkpoints and truncates the WAL."""
     state: ChannelState = application.bot_data[STATE]
     state.executor.shutdown(wait=False, cancel_futures=True)
+    unwritten = await asyncio.to_thread(state.log.flush)
+    if unwritten:
+        logger.error("%d query-log row(s) could not be written before shutdown and are lost", unwritten)
     state.log.close()
+    if state.courier.store is not None:
+        backlog = state.courier.store.backlog(state.courier.bot_id)
+        if backlog.unfinished_updates or backlog.unsent_requests:
+            logger.warning(
+                "stopping with %d unfinished update(s) and %d unsent request(s); the next start resumes them",
+                backlog.unfinished_updates,
+                backlog.unsent_requests,
+            )
+        state.courier.store.close()
 
 
 def register_handlers(application: Application) -> None:
@@ -137,12 +161,15 @@ def build_application(settings: Settings, service: PolicyService, log: QueryLog 
     # Before PTB is built: it logs its API URLs, which contain the token, at DEBUG level.
     install_token_redaction(token)
     timeout = settings.telegram_timeout
+    store = open_delivery_store(settings.resolved_database_url, settings.retention_days)
+    courier = Courier(store, settings.send_deadline_seconds, settings.send_backoff_max_seconds)
     builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_api_url)
-        .rate_limiter(ResilientRateLimiter())
-        .concurrent_updates(True)  # one slow answer must not hold up the other chats
+        .update_queue(InboxQueue(courier))
+        .rate_limiter(DurableRateLimiter(courier))
+        .concurrent_updates(InboxProcessor(courier))  # one slow answer must not hold up the other chats
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .connect_timeout(timeout)
@@ -154,30 +181,26 @@ def build_application(settings: Settings, service: PolicyService, log: QueryLog 
     if settings.telegram_file_url:
         builder = builder.base_file_url(settings.telegram_file_url)
     application = builder.build()
-    application.bot_data[STATE] = ChannelState(settings, service, log or open_query_log(settings))
+    state = ChannelState(settings, service, log or open_query_log(settings), courier)
+    courier.on_delivered = state.log.record_delivery
+    application.bot_data[STATE] = state
     register_handlers(application)
     return application
 
 
 def serve(settings: Settings, service: PolicyService) -> int:
-    """Run the bot until SIGINT/SIGTERM: long polling, or a webhook when POLICYBOT_WEBHOOK_URL is set."""
+    """Run the bot until SIGINT/SIGTERM: long polling, or a webhook when POLICYBOT_WEBHOOK_URL is set.
+    Raises ``StartError`` (one line) when it cannot start."""
     application = build_application(settings, service)
-    stop_signals = (signal.SIGINT, signal.SIGTERM)
-    if settings.webhook_url:
-        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
-        path = urlparse(settings.webhook_url).path.lstrip("/")
-        logger.info("starting webhook on %s:%d/%s", settings.webhook_listen, settings.webhook_port, path)
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=path,
-            webhook_url=settings.webhook_url,
-            secret_token=secret,
-            allowed_updates=Update.ALL_TYPES,
-            stop_signals=stop_signals,
-        )
-    else:
-        logger.info("starting long polling")
-        application.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=stop_signals)
+    state: ChannelState = application.bot_data[STATE]
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run_bot(application, settings, state.courier, stop)
+
+    asyncio.run(main())
     logger.info("stopped")
     return 0

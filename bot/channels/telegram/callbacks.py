@@ -16,6 +16,7 @@ pressed, possibly days later and after a ``/reload``. So:
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import uuid
 from collections.abc import Iterable
@@ -48,6 +49,13 @@ def find_document(documents: Iterable[Document], key: str) -> Document | None:
 def new_answer_id() -> str:
     """A fresh id for an answer: the query log row, its vote buttons and its pages share it."""
     return uuid.uuid4().hex[:12]
+
+
+def answer_id_for(bot_id: int, update_id: int, secret: str) -> str:
+    """The id of the answer to one update: the same each time the update is handled (after a
+    crash the query-log row and the buttons stay those of the first try), and not guessable
+    without the secret (a forged vote cannot name someone else's answer)."""
+    return hmac.new(secret.encode(), f"answer:{bot_id}:{update_id}".encode(), hashlib.sha256).hexdigest()[:12]
 
 
 class Route:

@@ -60,9 +60,10 @@ from .callbacks import (
     Related,
     SectionView,
     Vote,
+    answer_id_for,
     find_document,
-    new_answer_id,
 )
+from .delivery import Courier, ReplyPending, carrying
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,7 @@ class ChannelState:
     settings: Settings
     service: PolicyService
     log: QueryLog
+    courier: Courier
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="policybot")
     )
@@ -109,6 +111,10 @@ class ChannelState:
         if update.effective_chat is not None:
             return update.effective_chat.id in allowed
         return update.effective_user is not None and update.effective_user.id in allowed
+
+    @property
+    def secret(self) -> str:
+        return self.settings.hash_salt.get_secret_value()
 
     def is_admin(self, update: Update) -> bool:
         return update.effective_user is not None and update.effective_user.id in self.settings.admin_ids
@@ -299,7 +305,8 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await message.reply_text(P.say("ask_directly", example=P.EXAMPLES["zh"][0]))
         return
     answer = await state.run(state.service.ask, question, chat=f"tg:{message.chat_id}")
-    await reply_answer(message, state, answer, update.effective_user.id if update.effective_user else None)
+    user_id = update.effective_user.id if update.effective_user else None
+    await reply_answer(message, state, answer, user_id, answer_id_for(context.bot.id, update.update_id, state.secret))
 
 
 async def example_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -312,7 +319,8 @@ async def example_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     index = Example.decode(query.data).index
     if index < len(examples):
         answer = await state.run(state.service.ask, examples[index], chat=f"tg:{query.message.chat_id}")
-        await reply_answer(query.message, state, answer, query.from_user.id)
+        answer_id = answer_id_for(context.bot.id, update.update_id, state.secret)
+        await reply_answer(query.message, state, answer, query.from_user.id, answer_id)
 
 
 def page_of(answer: Answer, page: int) -> tuple[list[Block], int]:
@@ -333,18 +341,21 @@ def page_of(answer: Answer, page: int) -> tuple[list[Block], int]:
     return blocks, pages
 
 
-async def reply_answer(message: Message, state: ChannelState, answer: Answer, user_id: int | None) -> None:
-    """Log the answer under a new id and reply with its first page and its buttons."""
-    answer_id = new_answer_id()
+async def reply_answer(
+    message: Message, state: ChannelState, answer: Answer, user_id: int | None, answer_id: str
+) -> None:
+    """Log the answer under its id (the same when a crash makes the update be handled again) and
+    reply with its first page and its buttons; the log row is marked delivered with the reply."""
     await state.run(state.log.record_answer, answer_id, message.chat_id, user_id, message.chat.type, answer)
     blocks, pages = page_of(answer, 0)
     if pages > 1:
         state.recent[answer_id] = answer
     keyboard = K.answer_keyboard(answer, answer_id, 0, pages)
     # In a group the reply quotes the question, so everyone sees whom it answers.
-    await message.reply_html(
-        as_html(blocks, lang=answer.lang), reply_markup=keyboard, do_quote=message.chat.type != ChatType.PRIVATE
-    )
+    with carrying(answer_id):
+        await message.reply_html(
+            as_html(blocks, lang=answer.lang), reply_markup=keyboard, do_quote=message.chat.type != ChatType.PRIVATE
+        )
 
 
 # -- the buttons under an answer -------------------------------------------------------------------
@@ -470,7 +481,10 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The one error handler: log the cause, and tell the user something went wrong."""
+    """The one error handler: log the cause, and tell the user something went wrong. A reply
+    still pending in the outbox is no error (the courier has logged it, and it will be sent)."""
+    if isinstance(context.error, ReplyPending):
+        return
     logger.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
