@@ -305,8 +305,9 @@ def compare(quoting: Quoting, intent: Intent, found: list[Decision], missing: li
         sentences = quoting.quoted_sentences(hit)
         label = P.point_label(point.number, doc.title, lang)
         quote = "".join(P.quote(s) for s in sentences)
+        year = P.say("compare_year", lang, year=doc.year) if doc.year else ""
         blocks.append(
-            Block("item", P.say("compare_item", lang, year=doc.year, label=label, title=point.title, quote=quote))
+            Block("item", P.say("compare_item", lang, year=year, label=label, title=point.title, quote=quote))
         )
         citations.append(quoting.citation(hit, sentences))
     if missing:

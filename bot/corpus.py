@@ -9,6 +9,7 @@ every string in the records is a verbatim slice of the source (minus surrounding
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import re
 import unicodedata
@@ -236,7 +237,17 @@ def wrap_of(lines: Sequence[str]) -> _Wrap | None:
     if wrap.width > _WRAP_MAX:
         return None
     full = sum(1 for t in texts if wrap.full(t))
-    return wrap if full >= _WRAP_SHARE * len(texts) else None
+    if full < _WRAP_SHARE * len(texts):
+        return None
+    # A list of one-line items of similar length is not wrapped text: its full lines are followed
+    # by numbered lines. In wrapped text most full lines run on into an unnumbered line.
+    lines = [line for line in lines if line.strip()]
+    runs_on = sum(
+        1
+        for line, following in itertools.pairwise(lines)
+        if wrap.full(line) and not _MARKER_RE.match(following.strip()) and not following[:1].isspace()
+    )
+    return wrap if runs_on >= max(3, _WRAP_SHARE * full) else None
 
 
 def _continues(line: str, following: str, wrap: _Wrap) -> bool:
@@ -342,15 +353,18 @@ def _walk_body(body: list[str], name: str) -> tuple[list[str], list[_RawSection]
     sections: list[_RawSection] = []
     points: list[_RawPoint] = []
     group = ""
+    items = False  # inside a point's own （一）（二） list
     for para in body:
         if len(para) <= _NOISE_MAX and _NOISE_RE.search(para):
             break
         point = _POINT_RE.match(para)
+        if _SECTION_RE.match(para) or (point and (not points or int(point.group("number")) > points[-1].number)):
+            items = False
         if m := _SECTION_RE.match(para):
             label = m.group("label")
             sections.append((chinese_number(label) or 0, label, m.group("title").strip(), []))
             group = ""
-        elif m := _GROUP_RE.match(para):
+        elif (m := _GROUP_RE.match(para)) and not (items or (points and points[-1].paras[-1][-1:] in "：:；;")):
             group = f"（{m.group('label')}）{m.group('title').strip()}"
         elif point and (not points or int(point.group("number")) > points[-1].number):
             number = int(point.group("number"))
@@ -359,6 +373,8 @@ def _walk_body(body: list[str], name: str) -> tuple[list[str], list[_RawSection]
             if sections:
                 sections[-1][3].append(number)
         elif points:
+            # After "…重点资助以下对象：" （一）（二） lines are items of the point, not sub-headings.
+            items = items or bool(_GROUP_RE.match(para))
             if point:
                 logger.warning(
                     "%s: %r does not continue the numbering; kept in point %d", name, para[:12], points[-1].number
@@ -492,6 +508,8 @@ def load_document(path: Path) -> Document:
         extracted = extract(path)
     except FormatError as e:
         raise CorpusError(str(e)) from e
+    except Exception as e:  # a damaged file can make any reader library raise anything
+        raise CorpusError(f"{path.name}: could not be read ({type(e).__name__}: {str(e)[:120]})") from e
     return parse_plan(
         extracted.lines, doc_id=path.stem, source=path.name, sha256=extracted.sha256, format=extracted.format
     )
@@ -504,6 +522,8 @@ def load_corpus(corpus_dir: Path) -> Corpus:
     failures: list[Failure] = []
     for path in corpus_files(corpus_dir):
         try:
+            if (same := next((d for d in documents if d.doc_id == path.stem), None)) is not None:
+                raise CorpusError(f"{path.name}: the same file name as {same.source}; rename one of them")
             doc = load_document(path)
             # The same plan twice (a .docx and its PDF): answers would cite both copies.
             if (twin := next((d for d in documents if d.title == doc.title and d.date == doc.date), None)) is not None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,12 @@ _PAGE_NUMBER_RE = re.compile(
 _EDGE_LINES = 2
 _REPEAT_SHARE = 0.5
 _RUNNING_MAX = 60
+_SENTENCE_ENDS = "。！？；：）)!?;:"
+# Limits for untrusted files: the 2021 plan is 60 KB of text; a plan a thousand times that is a
+# mistake or an attack, and reading it would hold the build (and /reload) for minutes.
+MAX_FILE_BYTES = 50 * 2**20
+MAX_UNPACKED_BYTES = 100 * 2**20
+MAX_PDF_PAGES = 500
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’…—"
 _CJK_GAP_RE = re.compile(rf"(?<=[{_CJK}])[ \t\u00a0]+(?=[{_CJK}])")  # a running header is a title, not a paragraph
 
@@ -95,8 +102,11 @@ def _markdown_lines(data: bytes, name: str) -> list[str]:
 
     tokens = MarkdownIt("commonmark").parse(decode(data, name))
     lines: list[str] = []
+    number = ""  # an ordered list item's number ("1." in the source), which the tokens keep aside
     for token in tokens:
-        if token.type == "inline":
+        if token.type == "list_item_open" and token.info:
+            number = f"{token.info}{token.markup}"
+        elif token.type == "inline":
             # Children carry the text without emphasis marks; soft breaks stay line breaks, so a
             # hard-wrapped Markdown paragraph is rejoined by the same rule as any wrapped text.
             pieces = [
@@ -104,18 +114,27 @@ def _markdown_lines(data: bytes, name: str) -> list[str]:
                 for c in token.children or []
                 if c.type in ("text", "code_inline", "softbreak", "hardbreak")
             ]
-            lines += "".join(pieces).split("\n")
+            lines += (number + "".join(pieces)).split("\n")
             lines.append("")  # a block ends a paragraph
+            number = ""
     return lines
 
 
 def _html_lines(data: bytes, name: str) -> list[str]:
     import html_text
+    import lxml.html  # type: ignore[import-untyped]
 
+    source = data.decode("utf-8", errors="replace") if _declares_utf8(data) else decode(data, name)
     try:
-        text = html_text.extract_text(data.decode("utf-8") if _declares_utf8(data) else decode(data, name))
-    except (ValueError, TypeError) as e:  # lxml raises ValueError on documents it cannot parse
-        raise FormatError(f"{name}: not a readable HTML page ({e})") from e
+        tree = lxml.html.fromstring(source)
+    except (ValueError, TypeError, lxml.etree.ParserError) as e:  # lxml's errors for what it cannot parse
+        raise FormatError(f"{name}: not a readable HTML page ({type(e).__name__})") from e
+    # <ol><li> items are numbered by the browser, not in the text: put the numbers back.
+    for ordered in tree.iter("ol"):
+        start = int(ordered.get("start", "1")) if str(ordered.get("start", "1")).isdigit() else 1
+        for i, item in enumerate(ordered.findall("li"), start):
+            item.text = f"{i}.{item.text or ''}"
+    text = html_text.extract_text(tree)
     # Inline tags (<strong>title。</strong>body) come out with a space between; Chinese has none.
     return [_CJK_GAP_RE.sub("", line) for line in text.split("\n")]
 
@@ -130,9 +149,16 @@ def _docx_lines(path: Path) -> list[str]:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise FormatError(
+                f"{path.name}: unpacks to {unpacked // 2**20} MB (limit {MAX_UNPACKED_BYTES // 2**20} MB); "
+                "a plan is far smaller, save it again from Word"
+            )
         document = docx.Document(str(path))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as e:
-        raise FormatError(f"{path.name}: not a readable Word .docx file ({type(e).__name__}: {e})") from e
+    except (PackageNotFoundError, KeyError, ValueError, OSError, zipfile.BadZipFile) as e:
+        raise FormatError(f"{path.name}: not a readable Word .docx file ({type(e).__name__})") from e
     lines: list[str] = []
     for paragraph in document.paragraphs:
         lines += [paragraph.text, ""]  # each Word paragraph is a paragraph
@@ -147,12 +173,21 @@ def _pdf_pages(path: Path) -> list[list[str]]:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
             raise FormatError(f"{path.name}: the PDF is encrypted; save an unprotected copy")
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise FormatError(f"{path.name}: {len(reader.pages)} pages is too long for a plan (limit {MAX_PDF_PAGES})")
         pages = [(page.extract_text() or "").split("\n") for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, OSError) as e:
-        raise FormatError(f"{path.name}: not a readable PDF ({type(e).__name__}: {e})") from e
+        # The reason names the file, never the server's folders.
+        reason = str(e).replace(str(path), path.name)[:120]
+        raise FormatError(f"{path.name}: not a readable PDF ({type(e).__name__}: {reason})") from e
     if not any(line.strip() for page in pages for line in page):
         raise FormatError(f"{path.name}: the PDF has no text layer (a scan?); run OCR first or use the source file")
     return pages
+
+
+def _title_like(line: str) -> bool:
+    """A running header is a title: short, not a sentence, not a （责任单位：…） note."""
+    return len(line) <= _RUNNING_MAX and line[-1:] not in _SENTENCE_ENDS and not line.startswith(("（", "("))
 
 
 def strip_page_furniture(pages: list[list[str]]) -> list[str]:
@@ -164,13 +199,13 @@ def strip_page_furniture(pages: list[list[str]]) -> list[str]:
     edges: Counter[str] = Counter()
     for page in pages:
         edges.update(set(page[:_EDGE_LINES] + page[-_EDGE_LINES:]))
-    running = {line for line, n in edges.items() if n >= 2 and n >= _REPEAT_SHARE * len(pages)}
+    running = {line for line, n in edges.items() if n >= 2 and n >= _REPEAT_SHARE * len(pages) and _title_like(line)}
     seen: set[str] = set()
     lines: list[str] = []
     for number, page in enumerate(pages):
         for i, line in enumerate(page):
             at_edge = i < _EDGE_LINES or i >= len(page) - _EDGE_LINES
-            repeated = number > 0 and line in seen and len(line) <= _RUNNING_MAX
+            repeated = number > 0 and line in seen and _title_like(line)
             if _PAGE_NUMBER_RE.match(line) or (at_edge and (line in running or repeated)):
                 continue
             seen.add(line)
@@ -184,6 +219,10 @@ def extract(path: Path) -> Extracted:
     if kind is None:
         raise FormatError(f"{path.name}: unsupported file type; use one of {', '.join(sorted(FORMATS))}")
     try:
+        if (size := path.stat().st_size) > MAX_FILE_BYTES:
+            raise FormatError(
+                f"{path.name}: {size // 2**20} MB is too large for a plan (limit {MAX_FILE_BYTES // 2**20} MB)"
+            )
         data = path.read_bytes()
     except OSError as e:
         raise FormatError(f"{path.name}: cannot be read ({e.strerror or e})") from e

@@ -522,7 +522,7 @@ def build_and_save(
     """Parse corpus_dir, build and save atomically under the build lock."""
     with build_lock(index_dir):
         corpus = load_corpus(corpus_dir)
-        cache = VectorCache.in_folder(index_dir, model_name, model_version(model_name))
+        cache = VectorCache.in_folder(index_dir, model_name, model_version(model_name), encoder)
         index = build_index(
             corpus,
             encoder,

@@ -100,7 +100,7 @@ _ZH: dict[str, str] = {
     "stats_off": "查询日志未启用。",
     "prompt": "问> ",
     "compare_head": "“{topic}”在各年计划中的规定：",
-    "compare_item": "{year}年 · {label} {title}：{quote}",
+    "compare_item": "{year}{label} {title}：{quote}",
     "compare_missing": "未涉及这一点：{plans}。",
     "compare_none": "在{titles}中都没有找到关于“{topic}”的内容。",
     "compare_topic": "请说明想比较哪方面，例如：“2021年和2022年关于大班额有什么不同”。",
@@ -110,6 +110,7 @@ _ZH: dict[str, str] = {
     "duty_none": "这一条没有注明责任单位。",
     "which_plan": "载入了 {n} 份计划，请指明年份，例如 {example}。",
     "plan_year": "{year}年",
+    "compare_year": "{year}年 · ",
     "console_banner": "政策问答：{titles}。输入问题，/help 查看帮助，/quit 退出。",
     "console_error": "抱歉，处理这个问题时出错了，请换个说法再试。",
     "cancelled": "（已取消）",
@@ -171,7 +172,7 @@ _EN: dict[str, str] = {
     "command_teach": "Reply to an answer to teach the right point (admins)",
     "command_reload": "Rebuild the index with new plans and phrasings (admins)",
     "compare_head": "What each year's plan says about “{topic}”:",
-    "compare_item": "{year} · {label} {title}: {quote}",
+    "compare_item": "{year}{label} {title}: {quote}",
     "compare_missing": "Not covered by: {plans}.",
     "compare_none": "None of {titles} says anything about “{topic}”.",
     "compare_topic": "Please say what to compare, e.g. “class size between 2021 and 2022”.",
@@ -181,6 +182,7 @@ _EN: dict[str, str] = {
     "duty_none": "This point names no responsible unit.",
     "which_plan": "{n} plans are loaded; please name the year, e.g. {example}.",
     "plan_year": "{year}",
+    "compare_year": "{year} · ",
 }
 
 _WORDS: dict[Lang, dict[str, str]] = {"zh": _ZH, "en": _EN}
@@ -321,8 +323,9 @@ def changes_line(changes: dict[str, list[str]], lang: Lang = "zh") -> str:
 
 def plan_names(years: Sequence[int | None], lang: Lang = "zh") -> str:
     """'2020年、2021年计划' — plans named by their year."""
-    names = "、".join(say("plan_year", lang, year=y) for y in years if y)
-    return names + ("计划" if lang == "zh" else " plan(s)")
+    if lang == "en":
+        return ", ".join(f"the {y} plan" for y in years if y)
+    return "、".join(say("plan_year", lang, year=y) for y in years if y) + "计划"
 
 
 def privacy_text(retention_days: int) -> str:

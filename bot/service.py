@@ -195,6 +195,8 @@ class PolicyService:
                 return composer.empty(intent)
             case "smalltalk":
                 return composer.small_talk(intent)
+            case "point" | "document" if (missing := missing_plan(engine, intent)) is not None:
+                return missing
             case "point":
                 return point_answer(engine, intent)
             case "document":
@@ -242,8 +244,8 @@ class PolicyService:
     # -- around the pipeline ---------------------------------------------------------------------
 
     def _cache_key(self, engine: Engine, intent: Intent) -> str | None:
-        if self._cache is None or intent.kind == "follow_up":
-            return None  # a follow-up's answer depends on the chat, not only on its words
+        if self._cache is None or intent.kind == "follow_up" or intent.topic is not None:
+            return None  # a follow-up's answer ("这条由哪个单位负责") depends on the chat, not only on its words
         return engine.retriever.tp.normalize(intent.text)
 
     def _cached(self, engine: Engine, key: str | None, intent: Intent) -> Answer | None:
@@ -286,6 +288,13 @@ def topic_of(intent: Intent, answer: Answer) -> Topic | None:
     return Topic(question, top.doc_id, top.point, time.monotonic())
 
 
+def missing_plan(engine: Engine, intent: Intent) -> Answer | None:
+    """ "2019年第8条" / "2019年的计划是谁发的" with no 2019 plan loaded: say so, rather than answer
+    from another year's plan."""
+    route = plans.route(engine.corpus, intent.years, intent.relative)
+    return no_plan_year(intent, route.missing, list(route.docs)) if route.missing and not route.named else None
+
+
 def plan_for(engine: Engine, intent: Intent) -> Document:
     """The plan an intent is about: the one its year names (or "去年"), else the newest."""
     return plans.route(engine.corpus, intent.years, intent.relative).docs[0]
@@ -320,6 +329,9 @@ def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
     route = plans.route(engine.corpus, intent.years, intent.relative)
     if route.missing and not route.named and intent.names_plan:
         return no_plan_year(intent, route.missing, list(route.docs))
+    topic_doc = engine.corpus.document(intent.topic.doc_id) if intent.topic else None
+    if intent.kind == "follow_up" and topic_doc is not None and not route.named:
+        route = plans.Route((topic_doc,), True)  # "那幼儿园呢" stays in the plan the chat is about
     if route.named:
         request = replace(request, text=search_text(request.text))
     order = [d.doc_id for d in route.docs]
@@ -339,9 +351,11 @@ def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
 def compare_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
     """ "2021年和2022年关于X有什么不同": each plan's own ranking for X; the plans that cover X side
     by side with their key sentences (figures preferred), the others named."""
-    if not intent.query:
+    if len(intent.query) < 2:  # "今年还有变化吗": nothing named to compare
         return note_answer(intent, "compare_topic")
     route = plans.compare_route(engine.corpus, intent.years, intent.relative)
+    if route.missing and not route.named:
+        return no_plan_year(intent, route.missing, list(route.docs))
     order = [d.doc_id for d in route.docs]
     request = Search(intent.query, k=1 + max_related, numbers=True)
     decisions = {

@@ -396,17 +396,26 @@ _QUESTION_CUE_RE = re.compile(
 _CLAUSE_SPLIT_RE = re.compile(r"(?<=[。！？!?；;…])|(?<=[，,])|\s{1,}(?=\S)")
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[。！？!?；;])")
 _END_PUNCT = " 。.！!？?～~…"
+# A plan year: "2022年", "二〇二二年", "22年中考", "the 2023 plan", "2021和2022", "21-23年". Not a
+# length of time ("教了21年书", "教龄满20年", "工作15年以上") and not a count ("新增2022个学位"): a
+# bare four-digit number is a year only next to 年, a plan word, another year or an English cue.
+_PAIR = r"(?:和|与|跟|同|到|至|、|-|－|—|~|～|\s+and\s+|\s+to\s+|\s+vs\.?\s+)"
+_DURATION_BEFORE = r"(?<![了满近过干教足超工龄第每])"
+_DURATION_AFTER = r"(?!级|以|内|前|后|来|左右|多|书|工龄|教龄|的时间|时间|整)"
 _YEAR_RE = re.compile(
-    r"(?<![\d.])(?P<full>(?:19|20)\d{2})(?![\d.%％])\s*年?"
-    r"|(?<![\d.])(?P<short>[12]\d)\s*年(?!级|以|内|前|后|来|左右|多)"
-    r"|(?P<chinese>[一二〇零○][〇零○一二三四五六七八九]{3})\s*年"
+    rf"(?<![\d.])(?P<full>(?:19|20)\d{{2}})(?:\s*年(?:度)?|(?=\s*(?:的)?(?:工作)?(?:计划|要点|文件))|(?=\s*{_PAIR}\s*(?:19|20)?\d{{2}}\s*年?))"
+    rf"|(?<=[和与跟同到至、\-－—~～])\s*(?P<pair>(?:19|20)\d{{2}})(?![\d.%％])"
+    rf"|\b(?:in|the|from|and|to|vs\.?|of|for|between)\s+(?P<en>(?:19|20)\d{{2}})\b"
+    rf"|(?<![\d.]){_DURATION_BEFORE}(?P<short>[12]\d)(?:\s*年(?:度)?{_DURATION_AFTER}|(?=\s*{_PAIR}\s*[12]\d\s*年))"
+    rf"|(?P<chinese>[一二〇零○][〇零○一二三四五六七八九]{{3}})\s*年"
 )
 # Words around a year that only name the plan: "2022年的计划里", "去年那份要点中".
 _PLAN_LEAD_RE = re.compile(r"^(?:的|在)?(?:工作)?(?:计划|要点|文件)?(?:的|里|中|里面|里的|中的)?")
 _PLAN_NAME_RE = re.compile(r"(?:去年|前年|今年|最新)?(?:的|那份|这份)?(?:工作)?(?:计划|要点)(?:里|中|里面|上)?(?:的)?")
 _PLAN_WORD_RE = re.compile(r"[的]?(?:工作)?(?:计划|要点|文件)")
 _TIME_RE = re.compile(r"今年|去年|前年|上一年|最新|\blast year|\bthis year")
-_TOPIC_EDGE = " ，,的"
+_TOPIC_EDGE = " ，,的-－—~～"
+_VERSUS_RE = re.compile(r"(?:比|和|跟|与|同)(?=去年|前年|上一年|今年)")
 _THIS_ONE_RE = re.compile(
     r"(?:这|那|该|此|上面|刚才)?(?:一)?(?:条|项|点|个|件事|事)?(?:是|应该|应当|要)?|\s*(?:for\s+)?(?:this|that|it)?(?:\s+(?:point|one))?\s*"
 )
@@ -428,13 +437,18 @@ _DUTY_RE = re.compile(
 )
 # Comparisons across plans: two years side by side, or a change over time.
 _COMPARE_RE = re.compile(
-    r"(?:不同|区别|差别|差异|变化|变动|改变|变了|变没变|对比|比较|相比|比起来|有何异同|异同|调整了?吗|一样吗|有什么变|怎么变"
-    r"|比(?:一下)?(?:怎么样|如何|咋样)|分别|不一样|不一致|一共|累计|总共"
+    r"(?:不同|区别|差别|差异|变化|变动|改变|变了|变没变|对比|比较一下|相比|比起来|比起|有何异同|异同|调整了?吗|一样吗|有什么变|怎么变"
+    r"|比(?:一下)?(?:怎么样|如何|咋样)|不一样|不一致|(?:比|和|跟|与|同)(?:去年|前年|上一年)"
     r"|\bcompare|\bdifferen|\bchanged?\b|\bvs\.?\b|\bversus\b)"
 )
 _ACROSS_RE = re.compile(
     r"历年|历次|各年|每年|这几年|近几年|近年来|这些年|几年来|往年|逐年|\bover the years|\beach year|\bevery year"
 )
+# Alone, only these ask across the plans ("历年关于X的要求"); 每年 and 这几年 need a change word
+# ("每年新增多少学位" is a plain question).
+_ACROSS_ALONE_RE = re.compile(r"历年|历次|各年度?|往年|逐年|\bover the years")
+# "一共/分别/累计" compare only across named years ("2021和2022年的职普比分别是多少").
+_ACROSS_YEARS_RE = re.compile(r"分别|一共|累计|总共|合计|各是")
 _COMPARE_FRAME_RE = re.compile(
     r"(?:的|里|中|上|在)?(?:规定|要求|提法|说法|内容|表述|政策|目标|计划|工作要点|要点)?"
     r"(?:有|有没有|是否有|有什么|有哪些|有何|都有|发生了?)?(?:什么|啥|哪些)?(?:样的)?"
@@ -445,7 +459,7 @@ _COMPARE_FRAME_RE = re.compile(
     r"|\b(?:compare|comparison|what(?:'s| is| has)? changed|how (?:has|did|have)|changed?|differences?|different)\b"
     r"|\b(?:between|and|vs\.?|versus|the|in|on|for|of|about|plans?|years?|from|to)\b"
     r"|历年|历次|各年度?|每年|这几年|近几年|近年来|这些年|几年来|往年|逐年|今年|去年|前年|最新|"
-    r"关于|有关|对于|的要求|的规定|规定|要求|方面|情况|(?:(?<=\s)|^)比(?=有|没|变|较|起|[\s，,]|$)|[和与跟同及、,，]"
+    r"关于|有关|对于|的要求|的规定|规定|要求|方面|情况|(?:(?<=\s)|^)比(?=有|没|变|较|起|[\s，,]|$)|(?:改善|提高|下降|降低|增加|减少|好转)了?(?:吗|么|没有|没)|[和与跟同及、,，]"
 )
 
 
@@ -515,8 +529,8 @@ def years_named(text: str) -> tuple[int, ...]:
 def _years_listed(text: str) -> tuple[int, ...]:
     years: list[int] = []
     for m in _YEAR_RE.finditer(text):
-        if m.group("full"):
-            year = int(m.group("full"))
+        if full := m.group("full") or m.group("pair") or m.group("en"):
+            year = int(full)
         elif m.group("short"):
             year = 2000 + int(m.group("short"))
         else:
@@ -534,17 +548,31 @@ def relative_year(text: str) -> int | None:
     return None
 
 
+def _plan_named(intent: Intent, text: str) -> Intent:
+    """The plan words of ``text`` on its intent: the years it names, 去年/前年, whether it asks who
+    is responsible, whether the year names a plan."""
+    return replace(
+        intent,
+        years=years_named(text),
+        relative=relative_year(text),
+        asks_duty=bool(_DUTY_RE.search(text)),
+        names_plan=bool(_NAMES_PLAN_RE.search(text)),
+    )
+
+
 def _compare(text: str, lang: Lang) -> Intent | None:
     """ "2021年和2022年关于大班额有什么不同" → compare, query "大班额". Two years with a change word,
     a change word with a time word (今年/去年/历年), or 历年 alone ("历年关于X的要求")."""
     years = years_named(text)
     timely = bool(_ACROSS_RE.search(text) or _TIME_RE.search(text))
     changes = bool(_COMPARE_RE.search(text))
-    ranged = len(years) >= 2 and bool(_RANGE_RE.search(text))
-    if not ((len(years) >= 2 and changes) or (changes and timely) or ranged or _ACROSS_RE.search(text)):
+    several = len(years) >= 2
+    ranged = several and bool(_RANGE_RE.search(text))
+    listed = several and bool(_ACROSS_YEARS_RE.search(text))
+    if not ((several and changes) or (changes and timely) or ranged or listed or _ACROSS_ALONE_RE.search(text)):
         return None
     topic = _YEAR_RE.sub(" ", text)
-    topic = _TIME_RE.sub(" ", _ACROSS_RE.sub(" ", _PLAN_WORD_RE.sub(" ", topic)))
+    topic = _TIME_RE.sub(" ", _ACROSS_RE.sub(" ", _PLAN_WORD_RE.sub(" ", _VERSUS_RE.sub(" ", topic))))
     topic = _clean_term(" ".join(w for w in _COMPARE_FRAME_RE.sub(" ", topic).split() if w))
     return Intent("compare", text, query=topic.strip(_END_PUNCT + _TOPIC_EDGE), years=years, lang=lang)
 
@@ -588,27 +616,20 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
     text = _COURTESY_RE.sub("", text).strip() or text
     parts = _questions(text)
     if parts:
-        intents = tuple(_single(p, None, lang) for p in parts[:MAX_PARTS])
+        intents = tuple(_plan_named(_single(p, None, lang), p) for p in parts[:MAX_PARTS])
         # Each part keeps the whole message as context: "…上学要考试吗？要交钱吗？" shares one topic.
         intents = tuple(i if i.context or i.kind != "ask" else replace(i, context=text) for i in intents)
         return Intent("several", original, query=text, parts=intents, lang=lang)
     single = _single(text, topic, lang)
     if (compare := _compare(text.strip(_END_PUNCT), lang)) is not None:
         # The message as a plain question rides along: with one plan loaded there is nothing to compare.
-        plain = replace(single, text=original, years=years_named(text), relative=relative_year(text))
+        plain = replace(_plan_named(single, text), text=original)
         return replace(compare, text=original, relative=relative_year(text), names_plan=True, parts=(plain,))
     # A year anywhere in the message names the plan, whatever the intent ("2021年的计划是谁发的").
-    return replace(
-        single,
-        text=original,
-        years=years_named(text),
-        relative=relative_year(text),
-        asks_duty=bool(_DUTY_RE.search(text)),
-        names_plan=bool(_NAMES_PLAN_RE.search(text)),
-    )
+    return replace(_plan_named(single, text), text=original)
 
 
-_POINT_ARGS_RE = re.compile(r"^(?:(?P<year>(?:19|20)\d{2})\s*年?\s+)?(?P<n>\d{1,4})$")
+_POINT_ARGS_RE = re.compile(r"^(?:(?P<year>(?:19|20)\d{2})(?:\s*年\s*|\s+))?(?P<n>\d{1,4})$")
 
 
 def point_args(args: str) -> tuple[int | None, int] | None:

@@ -24,6 +24,8 @@ from bot.embedding import embed, embedding_dimension
 
 logger = logging.getLogger(__name__)
 
+_PROBE = "县域义务教育大班额比例控制在4%以内。"  # any fixed sentence: its vector fingerprints the model
+
 
 class VectorCache:
     def __init__(self, path: Path | None, model: str, model_version: str) -> None:
@@ -36,9 +38,14 @@ class VectorCache:
             self._read(path)
 
     @classmethod
-    def in_folder(cls, index_dir: Path, model: str, model_version: str) -> VectorCache:
+    def in_folder(cls, index_dir: Path, model: str, model_version: str, encoder: SentenceTransformer) -> VectorCache:
+        """The cache of ``model`` under ``index_dir``. The key includes the vector the encoder gives a
+        fixed probe sentence: a model retrained and saved under the same name and version must not
+        reuse the old vectors (and a new dimension must not break the build)."""
         slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model)[:80] or "model"
-        return cls(index_dir / "vectors" / f"{slug}.npz", model, model_version)
+        probe = embed(encoder, [_PROBE])
+        fingerprint = hashlib.sha256(np.round(probe, 4).astype(np.float32).tobytes()).hexdigest()[:16]
+        return cls(index_dir / "vectors" / f"{slug}.npz", model, f"{model_version}:{fingerprint}")
 
     def _read(self, path: Path) -> None:
         try:

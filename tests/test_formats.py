@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.corpus import CorpusError, load_corpus, load_document, split_duty
+from bot.corpus import CorpusError, load_corpus, load_document, parse_plan, split_duty
 from bot.formats import strip_page_furniture
 from tests.plan_files import (
     expected_points,
@@ -133,3 +133,72 @@ def test_the_same_plan_twice_is_loaded_once_and_the_copy_named(tmp_path: Path) -
     assert [(f.source, f.reason) for f in corpus.failures] == [
         ("b-plan.pdf", f"the same plan as a-plan.docx (《{spec['title']}》); remove one copy")
     ]
+
+
+def test_a_list_of_one_line_items_is_not_taken_for_wrapped_text() -> None:
+    items = [f"{n}.扩大普惠性学前教育资源第{n}项任务新建公办园五所" for n in range(1, 9)]
+    doc = parse_plan("某县2023年教育工作要点\n一、学前教育\n" + "\n".join(items), doc_id="d")
+    assert [p.number for p in doc.work_points] == list(range(1, 9))
+
+
+def test_numbered_items_after_a_colon_stay_in_their_point() -> None:
+    raw = "某县2023年教育工作要点\n一、资助\n1.精准资助。重点资助以下对象：\n（一）建档立卡家庭学生\n（二）残疾学生\n2.营养改善。全面落实。"
+    doc = parse_plan(raw, doc_id="d")
+    assert doc.point(1).text == "精准资助。重点资助以下对象：\n（一）建档立卡家庭学生\n（二）残疾学生"
+    assert doc.point(2).group == ""
+
+
+def test_markdown_and_html_ordered_lists_keep_their_numbers(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(
+        "# 某县2023年教育工作要点\n\n## 一、学前教育\n\n1. 扩园。新建五所。\n2. 提质。培训教师。\n", encoding="utf-8"
+    )
+    html = "<html><body><h1>某县2023年教育工作要点</h1><p>一、学前教育</p><ol><li>扩园。新建五所。</li><li>提质。培训教师。</li></ol></body></html>"
+    (tmp_path / "b.html").write_text(html, encoding="utf-8")
+    for name in ("a.md", "b.html"):
+        doc = load_document(tmp_path / name)
+        assert [(p.number, p.title) for p in doc.work_points] == [(1, "扩园"), (2, "提质")], name
+
+
+def test_a_duty_note_at_the_top_of_a_page_is_kept() -> None:
+    pages = [
+        ["甲2022年工作要点", "1.扩园。新建五所。", "（责任单位：基础教育科）", "— 1 —"],
+        ["甲2022年工作要点", "（责任单位：基础教育科）", "2.提质。", "— 2 —"],
+        ["甲2022年工作要点", "3.安全。", "— 3 —"],
+    ]
+    assert strip_page_furniture(pages).count("（责任单位：基础教育科）") == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("truncated.docx", None, "could not be read"),
+        ("renamed.txt", "plain", "the same file name as renamed.md"),
+    ],
+)
+def test_damaged_and_clashing_files_are_reported(tmp_path: Path, name: str, content: str | None, reason: str) -> None:
+    spec = load_spec(SPECS[0])
+    write_md(spec, tmp_path / "renamed.md")
+    if content is None:
+        write_docx(load_spec(SPECS[1]), tmp_path / "whole.docx")
+        data = (tmp_path / "whole.docx").read_bytes()
+        (tmp_path / "whole.docx").unlink()
+        import zipfile
+
+        with zipfile.ZipFile(tmp_path / name, "w") as broken, zipfile.ZipFile(__import__("io").BytesIO(data)) as whole:
+            for info in whole.infolist():
+                body = whole.read(info)
+                broken.writestr(info, body[: len(body) // 2] if info.filename == "word/document.xml" else body)
+    else:
+        write_txt(load_spec(SPECS[2]), tmp_path / name)
+    corpus = load_corpus(tmp_path)
+    failure = next(f for f in corpus.failures if f.source == name)
+    assert reason in failure.reason and str(tmp_path) not in failure.reason
+
+
+def test_oversized_files_are_refused_with_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.formats
+
+    write_txt(load_spec(SPECS[0]), tmp_path / "plan.txt")
+    monkeypatch.setattr(bot.formats, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(CorpusError, match=r"plan\.txt: 0 MB is too large for a plan"):
+        load_document(tmp_path / "plan.txt")

@@ -222,6 +222,12 @@ from bot.understand import point_args, relative_year, years_named  # noqa: E402
         ("孩子上三年级", ()),
         ("教了十几年书", ()),
         ("占比2.5%", ()),
+        ("我在乡下教了21年书，能调回城里吗", ()),
+        ("教龄满20年的老师能评高级职称吗", ()),
+        ("工作满15年的乡村教师有什么政策", ()),
+        ("新增2022个学位", ()),
+        ("21-23年大班额", (2021, 2022, 2023)),
+        ("22年中考体育多少分", (2022,)),
     ],
 )
 def test_years_named(text: str, years: tuple[int, ...]) -> None:
@@ -256,6 +262,8 @@ def test_relative_year(text: str, back: int | None) -> None:
         ("2021和2022年的职普比分别是多少", "职普比", (2021, 2022)),
         ("compare class size between 2021 and 2023", "class size", (2021, 2023)),
         ("校园安全历年都有哪些要求", "校园安全", ()),
+        ("大班额问题比去年改善了吗", "大班额问题", ()),
+        ("2021-2023年大班额的变化", "大班额", (2021, 2022, 2023)),
     ],
 )
 def test_comparisons(text: str, topic: str, years: tuple[int, ...]) -> None:
@@ -264,7 +272,20 @@ def test_comparisons(text: str, topic: str, years: tuple[int, ...]) -> None:
     assert intent.parts and intent.parts[0].kind != "compare"  # the plain question, for one plan
 
 
-@pytest.mark.parametrize("text", ["大班额比例是多少", "我家孩子今年上一年级，要考试吗", "2022年的大班额比例是多少"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "大班额比例是多少",
+        "我家孩子今年上一年级，要考试吗",
+        "2022年的大班额比例是多少",
+        "每年新增多少学位",
+        "学校每年组织几次家长会",
+        "每年招生计划什么时候公布",
+        "今年一共招聘多少名教师",
+        "今年小学和初中分别招多少人",
+        "今年比较重要的工作有哪些",
+    ],
+)
 def test_not_comparisons(text: str) -> None:
     assert understand(text).kind != "compare"
 
@@ -285,3 +306,8 @@ def test_responsibility_questions() -> None:
     assert (follow.kind, follow.topic, follow.asks_duty) == ("point", topic, True)
     assert understand("大班额由哪个单位牵头", topic).kind == "ask"
     assert understand("大班额由哪个单位牵头").asks_duty
+
+
+def test_each_of_several_questions_keeps_its_year() -> None:
+    intent = understand("2022年第8条讲什么？2021年第8条讲什么？")
+    assert [(p.kind, p.point, p.years) for p in intent.parts] == [("point", 8, (2022,)), ("point", 8, (2021,))]

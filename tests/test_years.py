@@ -141,3 +141,22 @@ def test_year_set_floors(library: PolicyService) -> None:
     assert overall.oos_tiers["answered"] == 0, overall.as_dict()
     assert overall.compare_other <= 2 and report.by_kind_compare_ok >= 16, overall.as_dict()
     assert overall.recall_at_1 >= 0.82, overall.as_dict()
+
+
+def test_a_responsibility_follow_up_is_not_served_from_another_chat(library: PolicyService) -> None:
+    library.ask("2022年义务教育大班额比例要控制在多少", chat="a")
+    library.ask("2020年教师招聘多少人", chat="b")
+    first = library.ask("这条由哪个单位负责", chat="a")
+    second = library.ask("这条由哪个单位负责", chat="b")
+    assert first.citations[0].doc_id == "yingtan-2022" and second.citations[0].doc_id == "yingtan-2020"
+
+
+def test_a_point_or_document_of_a_year_not_loaded_is_said_plainly(library: PolicyService) -> None:
+    for question in ("2019年第8条", "2019年的计划是谁发的"):
+        assert library.ask(question).text.startswith("没有载入2019年的计划"), question
+
+
+def test_a_follow_up_stays_in_the_plan_the_chat_is_about(library: PolicyService) -> None:
+    assert _cited(library.ask("2020年义务教育大班额比例控制在多少", chat="f"))[0][0] == 2020
+    follow = library.ask("那学前教育呢", chat="f")
+    assert {year for year, _ in _cited(follow)} == {2020}
