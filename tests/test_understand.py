@@ -264,6 +264,7 @@ def test_relative_year(text: str, back: int | None) -> None:
         ("校园安全历年都有哪些要求", "校园安全", ()),
         ("大班额问题比去年改善了吗", "大班额问题", ()),
         ("2021-2023年大班额的变化", "大班额", (2021, 2022, 2023)),
+        ("普惠性幼儿园覆盖率这几年怎么涨的", "普惠性幼儿园覆盖率", ()),
     ],
 )
 def test_comparisons(text: str, topic: str, years: tuple[int, ...]) -> None:
