@@ -15,13 +15,13 @@ import pytest
 
 from bot import presentation as P
 from bot.channels.telegram import build_application
-from bot.storage import SqliteQueryLog
+from bot.storage import SqlQueryLog
 from tests.conftest import REPO, make_settings
 from tests.fake_bot_api import FakeBotApi
 from tests.test_telegram import RunningBot, in_chat
 
 
-def _bot(api: FakeBotApi, service, log: SqliteQueryLog, data_dir: Path, **overrides) -> RunningBot:  # noqa: ANN001, ANN003
+def _bot(api: FakeBotApi, service, log: SqlQueryLog, data_dir: Path, **overrides) -> RunningBot:  # noqa: ANN001, ANN003
     settings = make_settings(telegram_token=api.token, telegram_api_url=api.base_url, data_dir=data_dir,
                              hash_salt="delivery-test-salt", **overrides)
     return RunningBot(build_application(settings, service, log)).start()
@@ -39,7 +39,7 @@ def _wait_for_log(caplog: pytest.LogCaptureFixture, text: str, timeout: float = 
 
 
 def test_a_redelivered_update_is_answered_once(service, tmp_path: Path, caplog) -> None:
-    log = SqliteQueryLog(tmp_path / "log.sqlite3", salt="s")
+    log = SqlQueryLog(tmp_path / "log.sqlite3", salt="s")
     with FakeBotApi(long_poll_cap=0.5) as api:
         first = _bot(api, service, log, tmp_path)
         try:
@@ -64,7 +64,7 @@ def test_a_redelivered_update_is_answered_once(service, tmp_path: Path, caplog) 
 
 
 def test_an_outage_delays_replies_but_loses_none(service, tmp_path: Path) -> None:
-    log = SqliteQueryLog(tmp_path / "log.sqlite3", salt="s")
+    log = SqlQueryLog(tmp_path / "log.sqlite3", salt="s")
     chats = [8_201, 8_202, 8_203, 8_204]
     with FakeBotApi(long_poll_cap=0.5) as api:
         running = _bot(api, service, log, tmp_path, send_backoff_max_seconds=1.0)
@@ -86,7 +86,7 @@ def test_an_outage_delays_replies_but_loses_none(service, tmp_path: Path) -> Non
 
 
 def test_past_the_deadline_a_reply_waits_in_the_outbox_for_the_next_start(service, tmp_path: Path, caplog) -> None:
-    log = SqliteQueryLog(tmp_path / "log.sqlite3", salt="s")
+    log = SqlQueryLog(tmp_path / "log.sqlite3", salt="s")
     with FakeBotApi(long_poll_cap=0.5) as api:
         running = _bot(api, service, log, tmp_path, send_deadline_seconds=1.5, send_backoff_max_seconds=0.5)
         try:
@@ -110,7 +110,7 @@ def test_past_the_deadline_a_reply_waits_in_the_outbox_for_the_next_start(servic
 
 
 def test_stopping_during_an_outage_is_prompt_and_keeps_the_reply(service, tmp_path: Path) -> None:
-    log = SqliteQueryLog(tmp_path / "log.sqlite3", salt="s")
+    log = SqlQueryLog(tmp_path / "log.sqlite3", salt="s")
     with FakeBotApi(long_poll_cap=0.5) as api:
         running = _bot(api, service, log, tmp_path)  # the real deadline: 15 minutes
         api.fail_for(600, "sendMessage", status=500)
