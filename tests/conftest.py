@@ -151,7 +151,7 @@ def _pg_bin() -> Path:
     return Path(initdb).parent
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -195,7 +195,7 @@ def pg_server() -> Iterator[PgServer]:
     if as_root:
         os.chown(folder, account.pw_uid, account.pw_gid)
         os.chown(folder / "pw", account.pw_uid, account.pw_gid)
-    data, port = folder / "data", _free_port()
+    data, port = folder / "data", free_port()
 
     def run(*args: str) -> None:
         done = subprocess.run([*run_as, *args], capture_output=True, text=True, timeout=120, check=False)

@@ -19,7 +19,7 @@ from bot.compose import Answer, Block, Citation
 from bot.database import SqliteBackend
 from bot.presentation import stats_text
 from bot.storage import SqlQueryLog, StorageError, open_query_log, sqlite_path
-from tests.conftest import PgServer, _free_port, make_settings, sql
+from tests.conftest import PgServer, free_port, make_settings, sql
 
 DOC = "yingtan-education-2021-work-plan"
 
@@ -229,7 +229,7 @@ def test_other_databases_are_a_clear_error() -> None:
 def test_a_server_that_cannot_be_reached_is_a_one_line_error(pg_server: PgServer) -> None:
     for url, why in [
         (f"postgresql://postgres:not-the-password@127.0.0.1:{pg_server.port}/policybot", "password"),
-        (f"postgresql://postgres:not-the-password@127.0.0.1:{_free_port()}/policybot", "refused"),
+        (f"postgresql://postgres:not-the-password@127.0.0.1:{free_port()}/policybot", "refused"),
     ]:
         with pytest.raises(StorageError) as caught:
             open_query_log(make_settings(database_url=url))
