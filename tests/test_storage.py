@@ -92,6 +92,17 @@ def test_schema_on_postgresql_is_versioned_with_wide_types(pg_url: str) -> None:
     assert types["outbox.id"] == "bigint" and types["questions.status"] == "text"
 
 
+def test_processes_starting_together_migrate_once(pg_url: str) -> None:
+    """Replicas starting at the same moment: the advisory lock lets one migrate, the others wait."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(6) as pool:
+        logs = list(pool.map(lambda _: SqlQueryLog(pg_url, salt="s"), range(6)))
+    assert sql(pg_url, "SELECT version FROM schema_version") == [(len(storage.MIGRATIONS),)]
+    for log in logs:
+        log.close()
+
+
 def test_an_older_schema_is_migrated(database_url: str, monkeypatch) -> None:
     monkeypatch.setattr(storage, "MIGRATIONS", storage.MIGRATIONS[:2])
     old = SqlQueryLog(database_url, salt="s")
