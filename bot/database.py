@@ -249,9 +249,14 @@ class PostgresBackend:
             ) from e
         raw.adapters.register_loader("numeric", _Number)
         conn = _PgConnection(raw)
-        if read_only:
-            return conn, self._version(conn)
-        with raw.transaction():
+        try:
+            return conn, self._version(conn) if read_only else self._migrate(conn, migrations)
+        except BaseException:
+            raw.close()
+            raise
+
+    def _migrate(self, conn: _PgConnection, migrations: Sequence[str]) -> int:
+        with conn.raw.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(?)", (_PG_LOCK,))
             conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             version = self._version(conn)
@@ -261,7 +266,7 @@ class PostgresBackend:
                 conn.execute(pg_ddl(migrations[step]))
                 conn.execute("UPDATE schema_version SET version = ?", (step + 1,))
                 logger.info("database schema migrated to version %d", step + 1)
-        return conn, max(version, len(migrations))
+        return max(version, len(migrations))
 
     @staticmethod
     def _version(conn: Connection) -> int:
