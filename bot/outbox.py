@@ -13,9 +13,10 @@
 - A reply still unsent when its update is done (the Bot API was down past the retry deadline)
   stays here until a later attempt delivers it.
 
-The rows live in the query log's database (schema in ``bot/storage.py``, migration 3), on their
-own connection with a longer lock timeout than the log's: an answer may wait for the inbox, it
-must never be confirmed without it. Methods raise ``StorageError`` when the database cannot be
+The rows live in the query log's database, SQLite or PostgreSQL (schema in ``bot/storage.py``,
+migration 3; ``bot/database.py`` runs the same SQL on either), on their own connection with a
+longer lock timeout than the log's: an answer may wait for the inbox, it must never be confirmed
+without it. Each method is one transaction. Methods raise ``StorageError`` when the database cannot be
 used; the channel decides what to do (it keeps answering from memory and logs it).
 
 Everything here is synchronous and thread-safe; the Telegram channel calls it from worker threads.
@@ -23,13 +24,13 @@ Everything here is synchronous and thread-safe; the Telegram channel calls it fr
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bot.storage import SqliteFile, StorageError, checkpoint, sqlite_path
+from bot.database import Connection, backend_for
+from bot.storage import Database, StorageError
 
 KEEP_DONE_SECONDS = 2 * 86400  # Telegram redelivers an unconfirmed update for up to 24 hours
 INBOX_LOCK_TIMEOUT = 5.0  # an answer may wait this long for the inbox, never skip it
@@ -63,30 +64,27 @@ class Backlog:
     unsent_requests: int
 
 
-class DeliveryStore(SqliteFile):
-    """Inbox and outbox rows in the SQLite file of the query log."""
+class DeliveryStore(Database):
+    """Inbox and outbox rows in the database of the query log."""
 
     busy_timeout = INBOX_LOCK_TIMEOUT
 
-    def _run(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    def _run(self, work: Callable[[Connection], T]) -> T:
         """One transaction; any database failure becomes a StorageError."""
         with self._lock:
             try:
                 conn = self._connection()
-                with conn:  # commits, or rolls back on error
-                    conn.execute("BEGIN IMMEDIATE")
+                with self.backend.transaction(conn):  # commits, or rolls back on error
                     return work(conn)
-            except (sqlite3.Error, OSError) as e:
-                if self._conn is not None:
-                    self._conn.close()
-                    self._conn = None
-                raise StorageError(f"delivery store {self.path}: {e}") from e
+            except self._unavailable as e:
+                self._drop_connection()
+                raise StorageError(f"delivery store {self.where}: {e}") from e
 
     # -- inbox --------------------------------------------------------------------------------
 
     def receive(self, bot_id: int, update_id: int, body: str) -> bool:
         """Store an incoming update; False when it was stored before (a redelivery)."""
-        sql = "INSERT OR IGNORE INTO inbox (bot_id, update_id, received_at, body) VALUES (?, ?, ?, ?)"
+        sql = "INSERT INTO inbox (bot_id, update_id, received_at, body) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
         return self._run(lambda c: c.execute(sql, (bot_id, update_id, time.time(), body)).rowcount == 1)
 
     def unfinished(self, bot_id: int) -> list[tuple[int, str]]:
@@ -98,7 +96,7 @@ class DeliveryStore(SqliteFile):
         """The update is handled: drop its body and the requests already sent (their results were
         only kept to replay them); requests still unsent stay."""
 
-        def work(c: sqlite3.Connection) -> None:
+        def work(c: Connection) -> None:
             c.execute(
                 "UPDATE inbox SET done_at = ?, body = NULL WHERE bot_id = ? AND update_id = ?",
                 (time.time(), bot_id, update_id),
@@ -118,11 +116,11 @@ class DeliveryStore(SqliteFile):
         """Store request ``seq`` of an update before it is sent, or find it from an earlier
         handling of the same update (then ``result`` is set when it was already accepted)."""
 
-        def work(c: sqlite3.Connection) -> Outgoing:
+        def work(c: Connection) -> Outgoing:
             key = (bot_id, update_id, seq)
             c.execute(
-                "INSERT OR IGNORE INTO outbox (bot_id, update_id, seq, created_at, method, params, answer_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO outbox (bot_id, update_id, seq, created_at, method, params, answer_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (*key, time.time(), method, params, answer_id),
             )
             row_id, sent_method, result = c.execute(
@@ -161,7 +159,7 @@ class DeliveryStore(SqliteFile):
         return self._run(lambda c: [Unsent(*row) for row in c.execute(sql, (bot_id,))])
 
     def backlog(self, bot_id: int) -> Backlog:
-        def work(c: sqlite3.Connection) -> Backlog:
+        def work(c: Connection) -> Backlog:
             updates = c.execute("SELECT COUNT(*) FROM inbox WHERE bot_id = ? AND done_at IS NULL", (bot_id,))
             requests = c.execute(
                 "SELECT COUNT(*) FROM outbox WHERE bot_id = ? AND sent_at IS NULL AND failed IS NULL", (bot_id,)
@@ -171,24 +169,28 @@ class DeliveryStore(SqliteFile):
         return self._run(work)
 
     def _prune(self) -> None:
+        if self._conn is not None:
+            self._forget(self._conn)
+            self.backend.tidy(self._conn)
+
+    def _forget(self, c: Connection) -> None:
         """Forget handled update ids after two days, and replies never delivered within the
         retention period (their text is personal data too)."""
-        if self._conn is None:
-            return
         now = time.time()
-        self._conn.execute("DELETE FROM inbox WHERE done_at < ?", (now - KEEP_DONE_SECONDS,))
-        self._conn.execute("DELETE FROM outbox WHERE created_at < ?", (now - self.retention_days * 86400,))
+        c.execute("DELETE FROM inbox WHERE done_at < ?", (now - KEEP_DONE_SECONDS,))
+        c.execute("DELETE FROM outbox WHERE created_at < ?", (now - self.retention_days * 86400,))
         self._last_prune = time.monotonic()
-        checkpoint(self._conn)
 
     def prune(self) -> None:
+        self._run(self._forget)
         with self._lock:
-            self._prune()
+            if self._conn is not None:
+                self.backend.tidy(self._conn)
 
 
 def open_delivery_store(database_url: str, retention_days: int) -> DeliveryStore:
-    path = sqlite_path(database_url)
+    backend = backend_for(database_url)
     try:
-        return DeliveryStore(path, salt="", retention_days=retention_days)
-    except (sqlite3.Error, OSError) as e:
-        raise StorageError(f"cannot open the database at {path} ({e}); check POLICYBOT_DATABASE_URL") from e
+        return DeliveryStore(database_url, salt="", retention_days=retention_days)
+    except backend.unavailable as e:
+        raise StorageError(f"cannot open the database at {backend.where} ({e}); check POLICYBOT_DATABASE_URL") from e

@@ -1,4 +1,5 @@
-"""Query log and feedback behind one ``QueryLog`` protocol; SQLite is the embedded default.
+"""Query log and feedback behind one ``QueryLog`` protocol; SQLite is the embedded default,
+PostgreSQL the server option (``bot/database.py`` runs the same SQL on either).
 
 - Every answered question: time, chat type, status (answered / related / not_found / …), cited
   points, latency.
@@ -16,8 +17,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
-import sqlite3
 import threading
 import time
 from collections import deque
@@ -25,6 +24,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+from bot.database import Connection, SqliteBackend, StorageError, backend_for, sqlite_path
+
+__all__ = ["StorageError", "sqlite_path"]  # re-exported: callers import them from here
 
 if TYPE_CHECKING:
     from bot.compose import Answer
@@ -37,7 +40,8 @@ RETRY_SECONDS = 5.0  # how often a failing database is tried again
 PRUNE_SECONDS = 3600.0
 BUSY_TIMEOUT = 0.5  # seconds to wait for a lock: a log write must not hold up an answer
 
-# Each step brings the schema from version i to i+1. Never edit a released step; append one.
+# Each step brings the schema from version i to i+1, on SQLite and on PostgreSQL (written in
+# SQLite's column types; bot/database.py translates them). Never edit a released step; append one.
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE questions (
@@ -107,10 +111,7 @@ UNANSWERED = ("not_found", "related")  # statuses the staff report lists for tea
 # A row's status; rows from schema 1 (before the three tiers) only know found / not found.
 _STATUS = "COALESCE({q}status, CASE WHEN {q}found = 1 THEN 'answered' ELSE 'not_found' END)"
 _LEGACY_STATUS = "CASE WHEN {q}found = 1 THEN 'answered' ELSE 'not_found' END"
-
-
-class StorageError(RuntimeError):
-    pass
+_NF, _RELATED = "'not_found'", "'related'"
 
 
 @dataclass(frozen=True)
@@ -125,21 +126,9 @@ class Stats:
     thumbs_down: int
 
 
-def sqlite_path(url: str) -> Path:
-    """``sqlite:///abs/path.db`` or ``sqlite:///relative.db`` or a bare path → Path."""
-    if url.startswith("sqlite:///"):
-        return Path(url[len("sqlite:///") :])
-    if "://" in url:
-        scheme = url.split("://", 1)[0]
-        raise StorageError(
-            f"POLICYBOT_DATABASE_URL uses {scheme!r}; only SQLite (sqlite:///path/to/file.db) is supported"
-        )
-    return Path(url)
-
-
 class QueryLog(Protocol):
-    """What the channels write and the staff report reads. ``SqliteQueryLog`` is the embedded
-    default; ``NullQueryLog`` keeps nothing."""
+    """What the channels write and the staff report reads. ``SqlQueryLog`` keeps it in SQLite (the
+    embedded default) or PostgreSQL; ``NullQueryLog`` keeps nothing."""
 
     def record_answer(
         self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str, answer: Answer
@@ -211,86 +200,76 @@ class NullQueryLog:
         pass
 
 
-class SqliteFile:
-    """One SQLite file that survives its misfortunes: reopened when deleted or replaced, writes
-    queued in memory while it is locked or read-only, the WAL truncated at each prune and at close.
-    ``read_only`` opens an existing file for reports: never migrated, pruned or written."""
+class Database:
+    """One database that survives its misfortunes: reconnected when the file was deleted or
+    replaced or the server connection was lost, writes queued in memory while it is locked,
+    read-only or down, housekeeping (the WAL) at each prune and at close. ``where`` is a
+    ``POLICYBOT_DATABASE_URL`` or a SQLite file path (``bot/database.py`` has the backends).
+    ``read_only`` opens an existing database for reports: never migrated, pruned or written."""
 
     busy_timeout = BUSY_TIMEOUT
 
-    def __init__(self, path: Path, salt: str, retention_days: int = 180, read_only: bool = False) -> None:
-        self.path = path
+    def __init__(self, where: Path | str, salt: str, retention_days: int = 180, read_only: bool = False) -> None:
+        self.backend = backend_for(where)
+        self.where = self.backend.where
+        # A reconnect to a server that is down raises StorageError (one line, no password).
+        self._unavailable: tuple[type[BaseException], ...] = (*self.backend.unavailable, StorageError)
         self.salt = salt
         self.retention_days = retention_days
         self.read_only = read_only
         self._schema = 0
         self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = None
-        self._inode: tuple[int, int] | None = None
+        self._conn: Connection | None = None
         self._pending: deque[tuple[str, tuple[Any, ...]]] = deque(maxlen=PENDING_LIMIT)
         self._failing_since: float | None = None
         self._last_try = 0.0
         self._last_prune = 0.0
         with self._lock:
-            self._connect()  # fail loudly at start: a bad path is a configuration error
+            self._connect()  # fail loudly at start: a bad path or URL is a configuration error
             if not read_only:
                 self._prune()
 
+    @property
+    def path(self) -> Path:
+        """The SQLite file (tests and tools that look at the file itself)."""
+        if not isinstance(self.backend, SqliteBackend):
+            raise StorageError(f"{self.where} is not a SQLite file")
+        return self.backend.path
+
     # -- connection ---------------------------------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
-        if self.read_only:
-            conn = sqlite3.connect(
-                f"{self.path.resolve().as_uri()}?mode=ro",
-                uri=True,
-                timeout=self.busy_timeout,
-                check_same_thread=False,
-                isolation_level=None,
+    def _connect(self) -> Connection:
+        conn, version = self.backend.connect(MIGRATIONS, self.read_only, self.busy_timeout)
+        if version > len(MIGRATIONS):
+            conn.close()
+            raise StorageError(f"{self.where} was written by a newer policybot (schema {version}); upgrade")
+        if self.read_only and version == 0:
+            conn.close()
+            raise StorageError(
+                f"no query log in {self.where} yet; it is created when the bot answers its first question "
+                "(set POLICYBOT_DATABASE_URL to read another one)"
             )
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > len(MIGRATIONS):
-                raise StorageError(f"{self.path} was written by a newer policybot (schema {version}); upgrade")
-            st = os.stat(self.path)
-            self._conn, self._inode, self._schema = conn, (st.st_dev, st.st_ino), version
-            return conn
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        _create_private(self.path)
-        conn = sqlite3.connect(self.path, timeout=self.busy_timeout, check_same_thread=False, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        self._migrate(conn)
-        st = os.stat(self.path)
-        self._conn, self._inode, self._schema = conn, (st.st_dev, st.st_ino), len(MIGRATIONS)
+        self._conn, self._schema = conn, version
         return conn
 
-    @staticmethod
-    def _migrate(conn: sqlite3.Connection) -> None:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        for step in range(version, len(MIGRATIONS)):
-            conn.executescript(f"BEGIN; {MIGRATIONS[step]} PRAGMA user_version = {step + 1}; COMMIT;")
-            logger.info("query log schema migrated to version %d", step + 1)
+    def _connection(self) -> Connection:
+        """The open connection, replaced when it went stale (file replaced, server connection lost)."""
+        if self._conn is not None and self.backend.stale(self._conn):
+            self._drop_connection()
+        return self._conn if self._conn is not None else self._connect()
 
-    def _connection(self) -> sqlite3.Connection:
-        """The open connection, reopened when the file was deleted or replaced underneath us."""
-        try:
-            st = os.stat(self.path)
-            current = (st.st_dev, st.st_ino)
-        except FileNotFoundError:
-            current = None
-        if self._conn is None or current != self._inode:
-            if self._conn is not None:
-                logger.warning("query log %s was removed or replaced; recreating it", self.path)
+    def _drop_connection(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(*self.backend.unavailable):
                 self._conn.close()
-                self._conn = None
-            return self._connect()
-        return self._conn
+            self._conn = None
 
     # -- writes -------------------------------------------------------------------------------
 
     def _write(self, sql: str, params: tuple[Any, ...]) -> None:
         """Queue a row and flush; on failure keep it queued, log once, retry later."""
         if self.read_only:
-            raise StorageError(f"{self.path} is open read-only (a report); it cannot record answers")
+            raise StorageError(f"{self.where} is open read-only (a report); it cannot record answers")
         with self._lock:
             self._pending.append((sql, params))
             self._flush_locked(force=False)
@@ -298,31 +277,28 @@ class SqliteFile:
     def _flush_locked(self, force: bool) -> None:
         now = time.monotonic()
         if not force and self._failing_since is not None and now - self._last_try < RETRY_SECONDS:
-            return  # failing: do not hammer the file on every answer
+            return  # failing: do not hammer the database on every answer
         self._last_try = now
         try:
             conn = self._connection()
             while self._pending:
                 try:
                     conn.execute(*self._pending[0])
-                except (UnicodeError, sqlite3.InterfaceError, sqlite3.ProgrammingError, sqlite3.IntegrityError) as e:
+                except self.backend.unstorable as e:
                     # A row that can never be written (text that is not valid Unicode, a bad value)
                     # must not block the queue behind it: drop it, say so, go on.
                     logger.error("query log: dropped a row that cannot be stored (%s)", type(e).__name__)
                 self._pending.popleft()
             if self._failing_since is not None:
-                logger.warning("query log %s is writable again; queued rows written", self.path)
+                logger.warning("query log %s is writable again; queued rows written", self.where)
                 self._failing_since = None
             if now - self._last_prune > PRUNE_SECONDS:
                 self._prune()
-        except (sqlite3.Error, OSError) as e:
+        except self._unavailable as e:
             if self._failing_since is None:
                 self._failing_since = now
-                logger.error("query log %s unavailable (%s); answers continue, rows are held in memory", self.path, e)
-            if self._conn is not None:
-                with contextlib.suppress(sqlite3.Error):
-                    self._conn.close()
-                self._conn = None
+                logger.error("query log %s unavailable (%s); answers continue, rows are held in memory", self.where, e)
+            self._drop_connection()
 
     def _prune(self) -> None:
         if self._conn is None:
@@ -333,7 +309,7 @@ class SqliteFile:
         self._last_prune = time.monotonic()
         if removed:
             logger.info("pruned %d question(s) older than %d days", removed, self.retention_days)
-        checkpoint(self._conn)
+        self.backend.tidy(self._conn)
 
     def flush(self) -> int:
         """Try to write queued rows now, ignoring the retry interval; returns how many still wait."""
@@ -358,13 +334,13 @@ class SqliteFile:
     def close(self) -> None:
         with self._lock:
             if self._conn is not None:
-                checkpoint(self._conn)  # refused on a read-only connection, silently
-                self._conn.close()
-                self._conn = None
+                self.backend.tidy(self._conn)
+                self._drop_connection()
 
 
-class SqliteQueryLog(SqliteFile):
-    """The query log in SQLite: what was asked and answered, the votes, and the report queries."""
+class SqlQueryLog(Database):
+    """The query log in SQL (SQLite or PostgreSQL): what was asked and answered, the votes, and the
+    report queries."""
 
     def _hash(self, value: int | None) -> str | None:
         """A salted hash of a chat or user id: the same id maps to the same 16 hex digits, and the
@@ -380,8 +356,9 @@ class SqliteQueryLog(SqliteFile):
         points = [f"{c.doc_id}:{c.point}" for c in answer.citations]
         top = answer.citations[0] if answer.citations else None
         self._write(
-            "INSERT OR IGNORE INTO questions (answer_id, asked_at, day, chat_hash, user_hash, chat_type, question,"
-            " found, kind, points, top_doc, top_point, latency_ms, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO questions (answer_id, asked_at, day, chat_hash, user_hash, chat_type, question, found,"
+            " kind, points, top_doc, top_point, latency_ms, status) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT DO NOTHING",
             (
                 answer_id,
                 now,
@@ -389,7 +366,7 @@ class SqliteQueryLog(SqliteFile):
                 self._hash(chat_id),
                 self._hash(user_id),
                 str(chat_type),
-                answer.question[:1000],
+                answer.question[:1000].replace("\x00", ""),  # PostgreSQL text cannot hold NUL
                 int(answer.found),
                 answer.kind,
                 json.dumps(points),
@@ -431,12 +408,13 @@ class SqliteQueryLog(SqliteFile):
         today = _day(now)
         week_start = _day(now - 6 * 86400)
         rows = self.query(
-            f"SELECT SUM(day = ?) AS today, SUM(day = ? AND {self._status('')} = 'not_found') AS today_nf,"
-            f" COUNT(*) AS week, SUM({self._status('')} = 'not_found') AS week_nf FROM questions WHERE day >= ?",
+            f"SELECT {_count('day = ?')} AS today, {_count(f'day = ? AND {self._status()} = {_NF}')} AS today_nf,"
+            f" COUNT(*) AS week, {_count(f'{self._status()} = {_NF}')} AS week_nf FROM questions WHERE day >= ?",
             (today, today, week_start),
         )[0]
         fb = self.query(
-            "SELECT SUM(f.positive = 1) AS up, SUM(f.positive = 0) AS down FROM feedback f WHERE f.at >= ?",
+            f"SELECT {_count('f.positive = 1')} AS up, {_count('f.positive = 0')} AS down FROM feedback f"
+            " WHERE f.at >= ?",
             (now - 7 * 86400,),
         )[0]
         return Stats(
@@ -451,12 +429,13 @@ class SqliteQueryLog(SqliteFile):
     # -- report queries (bot/report.py formats them) --------------------------------------------
 
     def daily(self, since_day: str) -> list[dict[str, Any]]:
+        status = self._status("q.")
         return self.query(
-            f"SELECT q.day, COUNT(*) AS questions, SUM({self._status('q.')} = 'not_found') AS not_found,"
-            f" SUM({self._status('q.')} = 'related') AS related,"
+            f"SELECT q.day, COUNT(*) AS questions, {_count(f'{status} = {_NF}')} AS not_found,"
+            f" {_count(f'{status} = {_RELATED}')} AS related,"
             " COALESCE(SUM(f.up), 0) AS thumbs_up, COALESCE(SUM(f.down), 0) AS thumbs_down"
-            " FROM questions q LEFT JOIN (SELECT answer_id, SUM(positive = 1) AS up, SUM(positive = 0) AS down"
-            " FROM feedback GROUP BY answer_id) f ON f.answer_id = q.answer_id"
+            f" FROM questions q LEFT JOIN (SELECT answer_id, {_count('positive = 1')} AS up,"
+            f" {_count('positive = 0')} AS down FROM feedback GROUP BY answer_id) f ON f.answer_id = q.answer_id"
             " WHERE q.day >= ? GROUP BY q.day ORDER BY q.day",
             (since_day,),
         )
@@ -474,9 +453,10 @@ class SqliteQueryLog(SqliteFile):
 
     def disliked(self, since_day: str, limit: int) -> list[dict[str, Any]]:
         return self.query(
-            "SELECT q.question, q.top_doc, q.top_point, SUM(f.positive = 0) AS thumbs_down,"
-            " SUM(f.positive = 1) AS thumbs_up FROM feedback f JOIN questions q ON q.answer_id = f.answer_id"
-            " WHERE q.day >= ? GROUP BY q.answer_id HAVING thumbs_down > 0"
+            f"SELECT q.question, q.top_doc, q.top_point, {_count('f.positive = 0')} AS thumbs_down,"
+            f" {_count('f.positive = 1')} AS thumbs_up FROM feedback f JOIN questions q ON q.answer_id = f.answer_id"
+            " WHERE q.day >= ? GROUP BY q.answer_id, q.question, q.top_doc, q.top_point"
+            f" HAVING {_count('f.positive = 0')} > 0"
             " ORDER BY thumbs_down DESC, thumbs_up ASC LIMIT ?",
             (since_day, limit),
         )
@@ -489,17 +469,9 @@ class SqliteQueryLog(SqliteFile):
         )
 
 
-def checkpoint(conn: sqlite3.Connection) -> None:
-    """Copy the WAL into the database and truncate it to zero bytes (best effort: a reader holding
-    a snapshot makes SQLite skip it, and the next checkpoint catches up)."""
-    with contextlib.suppress(sqlite3.Error):
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def _create_private(path: Path) -> None:
-    """Questions and hashed ids are personal data: a new database file is its owner's alone (0600)."""
-    if not path.exists():
-        path.touch(mode=0o600)
+def _count(condition: str) -> str:
+    """SQL counting the rows where ``condition`` holds (PostgreSQL cannot SUM a boolean)."""
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
 def _day(ts: float) -> str:
@@ -507,14 +479,15 @@ def _day(ts: float) -> str:
 
 
 def open_query_log(settings: Settings, read_only: bool = False) -> QueryLog:
-    """The configured log; ``read_only`` for reports: the file must exist and is never changed."""
-    path = sqlite_path(settings.resolved_database_url)
-    if read_only and not path.exists():
+    """The configured log; ``read_only`` for reports: it must exist and is never changed."""
+    url = settings.resolved_database_url
+    backend = backend_for(url)
+    if read_only and isinstance(backend, SqliteBackend) and not backend.path.exists():
         raise StorageError(
-            f"no query log at {path} yet; it is created when the bot answers its first question "
+            f"no query log at {backend.path} yet; it is created when the bot answers its first question "
             "(set POLICYBOT_DATABASE_URL to read another one)"
         )
     try:
-        return SqliteQueryLog(path, settings.hash_salt.get_secret_value(), settings.retention_days, read_only)
-    except (sqlite3.Error, OSError) as e:
-        raise StorageError(f"cannot open the query log at {path} ({e}); check POLICYBOT_DATABASE_URL") from e
+        return SqlQueryLog(url, settings.hash_salt.get_secret_value(), settings.retention_days, read_only)
+    except backend.unavailable as e:
+        raise StorageError(f"cannot open the query log at {backend.where} ({e}); check POLICYBOT_DATABASE_URL") from e

@@ -1,7 +1,8 @@
 """Nothing lost, nothing twice: the durable inbox and outbox with the real PTB client and the fake Bot API.
 
-In-process bots (the same ``run_bot`` as `policybot serve`) for redelivery and outages, and
-`policybot serve` itself, killed with SIGKILL mid-burst, through scripts/crash_test.py.
+In-process bots (the same ``run_bot`` as `policybot serve`) for redelivery and outages — the first
+two on SQLite and on PostgreSQL, the log, inbox and outbox in one database — and `policybot serve`
+itself, killed with SIGKILL mid-burst, through scripts/crash_test.py.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ import pytest
 
 from bot import presentation as P
 from bot.channels.telegram import build_application
-from bot.storage import SqliteQueryLog
+from bot.storage import SqlQueryLog
 from tests.conftest import REPO, make_settings
 from tests.fake_bot_api import FakeBotApi
 from tests.test_telegram import RunningBot, in_chat
 
 
-def _bot(api: FakeBotApi, service, log: SqliteQueryLog, data_dir: Path, **overrides) -> RunningBot:  # noqa: ANN001, ANN003
+def _bot(api: FakeBotApi, service, log: SqlQueryLog, data_dir: Path, **overrides) -> RunningBot:  # noqa: ANN001, ANN003
     settings = make_settings(telegram_token=api.token, telegram_api_url=api.base_url, data_dir=data_dir,
                              hash_salt="delivery-test-salt", **overrides)
     return RunningBot(build_application(settings, service, log)).start()
@@ -38,10 +39,10 @@ def _wait_for_log(caplog: pytest.LogCaptureFixture, text: str, timeout: float = 
         time.sleep(0.05)
 
 
-def test_a_redelivered_update_is_answered_once(service, tmp_path: Path, caplog) -> None:
-    log = SqliteQueryLog(tmp_path / "log.sqlite3", salt="s")
+def test_a_redelivered_update_is_answered_once(service, database_url: str, tmp_path: Path, caplog) -> None:
+    log = SqlQueryLog(database_url, salt="s")
     with FakeBotApi(long_poll_cap=0.5) as api:
-        first = _bot(api, service, log, tmp_path)
+        first = _bot(api, service, log, tmp_path, database_url=database_url)
         try:
             update_id = api.push_message("大班额比例", 71, user_id=71)
             api.wait_for("sendMessage", predicate=lambda c: c.ok and in_chat(71)(c), timeout=30)
@@ -51,7 +52,7 @@ def test_a_redelivered_update_is_answered_once(service, tmp_path: Path, caplog) 
         # to a new process on the same database.
         api.redeliver(update_id)
         with caplog.at_level(logging.INFO, logger="bot.channels.telegram.delivery"):
-            second = _bot(api, service, log, tmp_path)
+            second = _bot(api, service, log, tmp_path, database_url=database_url)
             try:
                 api.push_message("七一表彰", 72, user_id=72)  # queued after the redelivered one
                 api.wait_for("sendMessage", predicate=lambda c: c.ok and in_chat(72)(c), timeout=30)
@@ -63,11 +64,11 @@ def test_a_redelivered_update_is_answered_once(service, tmp_path: Path, caplog) 
     assert len(log.query("SELECT * FROM questions")) == 2
 
 
-def test_an_outage_delays_replies_but_loses_none(service, tmp_path: Path) -> None:
-    log = SqliteQueryLog(tmp_path / "log.sqlite3", salt="s")
+def test_an_outage_delays_replies_but_loses_none(service, database_url: str, tmp_path: Path) -> None:
+    log = SqlQueryLog(database_url, salt="s")
     chats = [8_201, 8_202, 8_203, 8_204]
     with FakeBotApi(long_poll_cap=0.5) as api:
-        running = _bot(api, service, log, tmp_path, send_backoff_max_seconds=1.0)
+        running = _bot(api, service, log, tmp_path, send_backoff_max_seconds=1.0, database_url=database_url)
         try:
             api.fail_for(5, "sendMessage", status=500)
             outage_ends = time.monotonic() + 5
@@ -86,7 +87,7 @@ def test_an_outage_delays_replies_but_loses_none(service, tmp_path: Path) -> Non
 
 
 def test_past_the_deadline_a_reply_waits_in_the_outbox_for_the_next_start(service, tmp_path: Path, caplog) -> None:
-    log = SqliteQueryLog(tmp_path / "log.sqlite3", salt="s")
+    log = SqlQueryLog(tmp_path / "log.sqlite3", salt="s")
     with FakeBotApi(long_poll_cap=0.5) as api:
         running = _bot(api, service, log, tmp_path, send_deadline_seconds=1.5, send_backoff_max_seconds=0.5)
         try:
@@ -110,7 +111,7 @@ def test_past_the_deadline_a_reply_waits_in_the_outbox_for_the_next_start(servic
 
 
 def test_stopping_during_an_outage_is_prompt_and_keeps_the_reply(service, tmp_path: Path) -> None:
-    log = SqliteQueryLog(tmp_path / "log.sqlite3", salt="s")
+    log = SqlQueryLog(tmp_path / "log.sqlite3", salt="s")
     with FakeBotApi(long_poll_cap=0.5) as api:
         running = _bot(api, service, log, tmp_path)  # the real deadline: 15 minutes
         api.fail_for(600, "sendMessage", status=500)

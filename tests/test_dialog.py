@@ -65,9 +65,9 @@ def test_console_chat_session(service) -> None:
 
 
 def test_a_lone_surrogate_is_answered_and_logged(service, tmp_path) -> None:
-    from bot.storage import SqliteQueryLog
+    from bot.storage import SqlQueryLog
 
-    log = SqliteQueryLog(tmp_path / "log.sqlite3", salt="s")
+    log = SqlQueryLog(tmp_path / "log.sqlite3", salt="s")
     for i in range(3):  # the same message again and again: nothing is poisoned
         answer = service.ask("\ud800大班额比例是多少")
         log.record_answer(f"a{i}", 1, 1, "private", answer)

@@ -1,4 +1,5 @@
-"""The durable inbox and outbox (bot/outbox.py) on their own: redeliveries, replays, what is kept. Fast tier."""
+"""The durable inbox and outbox (bot/outbox.py) on their own: redeliveries, replays, what is kept.
+Each test runs on SQLite and on PostgreSQL (the ``database_url`` fixture). Fast tier."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ import pytest
 
 import bot.outbox as outbox
 from bot.outbox import DeliveryStore
-from bot.storage import SqliteQueryLog, StorageError
+from bot.storage import SqlQueryLog, StorageError
+from tests.conftest import PgServer
 
-BOT = 777
+# A real bot id: past 2**31, so the PostgreSQL columns must be BIGINT.
+BOT = 7_123_456_789
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    s = DeliveryStore(tmp_path / "db.sqlite3", salt="", retention_days=30)
+def store(database_url: str):
+    s = DeliveryStore(database_url, salt="", retention_days=30)
     yield s
     s.close()
 
@@ -84,21 +87,29 @@ def test_old_ids_and_undelivered_replies_are_pruned(store: DeliveryStore, monkey
     assert store.query("SELECT * FROM outbox") == []
 
 
-def test_the_log_and_the_store_share_one_file(tmp_path: Path) -> None:
+def test_the_log_and_the_store_share_one_database(database_url: str) -> None:
     from tests.test_storage import _answer
 
-    path = tmp_path / "db.sqlite3"
-    log = SqliteQueryLog(path, salt="s")
-    store = DeliveryStore(path, salt="", retention_days=30)
+    log = SqlQueryLog(database_url, salt="s")
+    store = DeliveryStore(database_url, salt="", retention_days=30)
     log.record_answer("a1", 1, 1, "private", _answer())
     assert log.query("SELECT delivered_at FROM questions") == [{"delivered_at": None}]
     log.record_delivery("a1")
     [row] = log.query("SELECT delivered_at FROM questions")
     assert abs(row["delivered_at"] - time.time()) < 60
     assert store.receive(BOT, 1, "{}")
+    assert log.query("SELECT bot_id, update_id FROM inbox") == [{"bot_id": BOT, "update_id": 1}]
     log.close()
     store.close()
-    # Closing checkpoints: the WAL is truncated.
+
+
+def test_closing_truncates_the_sqlite_wal(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    store = DeliveryStore(path, salt="", retention_days=30)
+    for update_id in range(50):
+        store.receive(BOT, update_id, "{}")
+    assert Path(f"{path}-wal").stat().st_size > 0
+    store.close()
     assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
 
 
@@ -115,3 +126,16 @@ def test_a_broken_database_is_a_storage_error(tmp_path: Path) -> None:
     assert store.receive(BOT, 1, "{}") is True  # recreated when usable again
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT COUNT(*) FROM inbox").fetchone()[0] == 1
+
+
+def test_a_lost_server_connection_is_a_storage_error_then_recovers(pg_server: PgServer, pg_url: str) -> None:
+    store = DeliveryStore(pg_url, salt="", retention_days=30)
+    assert store.receive(BOT, 1, "{}") is True
+    dbname = pg_url.rsplit("/", 1)[1]
+    pg_server.admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{dbname}'")
+    with pytest.raises(StorageError, match=r"delivery store 127\.0\.0\.1:\d+/test_"):
+        store.receive(BOT, 2, "{}")
+    assert store.receive(BOT, 2, "{}") is True  # reconnected; the failed transaction left nothing
+    assert store.receive(BOT, 1, "{}") is False
+    assert [r["update_id"] for r in store.query("SELECT update_id FROM inbox ORDER BY update_id")] == [1, 2]
+    store.close()

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import logging
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 import bot.storage as storage
 from bot.compose import Answer, Block, Citation
+from bot.database import SqliteBackend
 from bot.presentation import stats_text
-from bot.storage import SqliteQueryLog, StorageError, sqlite_path
+from bot.storage import SqlQueryLog, StorageError, open_query_log, sqlite_path
+from tests.conftest import PgServer, free_port, make_settings, sql
 
 DOC = "yingtan-education-2021-work-plan"
 
@@ -25,18 +30,51 @@ def _answer(found: bool = True, point: int = 8, question: str = "大班额比例
 
 
 @pytest.fixture
-def log(tmp_path: Path):
-    q = SqliteQueryLog(tmp_path / "log.sqlite3", salt="pepper", retention_days=30)
+def log(database_url: str):
+    """A new log on each backend (SQLite, then PostgreSQL)."""
+    q = SqlQueryLog(database_url, salt="pepper", retention_days=30)
     yield q
     q.close()
 
 
-def _count(path: Path, table: str = "questions") -> int:
-    with sqlite3.connect(path) as conn:
-        return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+@pytest.fixture
+def sqlite_log(tmp_path: Path):
+    """For what only a file can do (WAL, deletion, permissions)."""
+    q = SqlQueryLog(tmp_path / "log.sqlite3", salt="pepper", retention_days=30)
+    yield q
+    q.close()
 
 
-def test_schema_is_created_in_wal_mode(log: SqliteQueryLog) -> None:
+def _count(url: str, table: str = "questions") -> int:
+    return int(sql(url, f"SELECT COUNT(*) FROM {table}")[0][0])  # type: ignore[call-overload]
+
+
+def _refuse_writes(log: SqlQueryLog) -> None:
+    """The database's own read-only switch on the live connection: the next write fails exactly as
+    on a read-only file or server (chmod does not stop root, who runs CI). A new connection is
+    writable again."""
+    sqlite = isinstance(log.backend, SqliteBackend)
+    log._conn.execute("PRAGMA query_only = ON" if sqlite else "SET default_transaction_read_only = on")  # type: ignore[union-attr]
+
+
+@contextlib.contextmanager
+def _locked(url: str) -> Iterator[None]:
+    """Another connection holding an exclusive lock on the log until the block ends."""
+    if url.startswith("sqlite:///"):
+        blocker = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")
+        yield
+        blocker.execute("ROLLBACK")
+    else:
+        blocker = psycopg.connect(url)  # type: ignore[assignment]
+        blocker.execute("LOCK TABLE questions IN ACCESS EXCLUSIVE MODE")
+        yield
+        blocker.rollback()
+    blocker.close()
+
+
+def test_schema_is_created_in_wal_mode(sqlite_log: SqlQueryLog) -> None:
+    log = sqlite_log
     with sqlite3.connect(log.path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(storage.MIGRATIONS)
@@ -44,7 +82,42 @@ def test_schema_is_created_in_wal_mode(log: SqliteQueryLog) -> None:
     assert {"questions", "feedback"} <= tables
 
 
-def test_questions_and_feedback_are_stored_with_hashed_ids(log: SqliteQueryLog) -> None:
+def test_schema_on_postgresql_is_versioned_with_wide_types(pg_url: str) -> None:
+    SqlQueryLog(pg_url, salt="s").close()
+    SqlQueryLog(pg_url, salt="s").close()  # opened again: nothing to migrate, still one version row
+    assert sql(pg_url, "SELECT version FROM schema_version") == [(len(storage.MIGRATIONS),)]
+    types = dict(sql(pg_url, "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns"
+                             " WHERE table_schema = 'public'"))
+    assert types["questions.asked_at"] == "double precision" and types["inbox.bot_id"] == "bigint"
+    assert types["outbox.id"] == "bigint" and types["questions.status"] == "text"
+
+
+def test_processes_starting_together_migrate_once(pg_url: str) -> None:
+    """Replicas starting at the same moment: the advisory lock lets one migrate, the others wait."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(6) as pool:
+        logs = list(pool.map(lambda _: SqlQueryLog(pg_url, salt="s"), range(6)))
+    assert sql(pg_url, "SELECT version FROM schema_version") == [(len(storage.MIGRATIONS),)]
+    for log in logs:
+        log.close()
+
+
+def test_an_older_schema_is_migrated(database_url: str, monkeypatch) -> None:
+    monkeypatch.setattr(storage, "MIGRATIONS", storage.MIGRATIONS[:2])
+    old = SqlQueryLog(database_url, salt="s")
+    old.record_answer("before", 1, 1, "private", _answer())
+    assert "delivered_at" not in old.query("SELECT * FROM questions")[0]
+    old.close()
+    monkeypatch.undo()
+    new = SqlQueryLog(database_url, salt="s")
+    assert new.query("SELECT answer_id, status, delivered_at FROM questions") == [
+        {"answer_id": "before", "status": "answered", "delivered_at": None}]
+    assert new.query("SELECT COUNT(*) AS n FROM inbox") == [{"n": 0}]
+    new.close()
+
+
+def test_questions_and_feedback_are_stored_with_hashed_ids(log: SqlQueryLog, database_url: str) -> None:
     log.record_answer("a1", 123456789, 987654321, "private", _answer())
     log.record_answer("a2", 123456789, 987654321, "private", _answer(found=False, question="天气"))
     log.record_feedback("a1", True, 987654321)
@@ -57,30 +130,26 @@ def test_questions_and_feedback_are_stored_with_hashed_ids(log: SqliteQueryLog) 
     assert rows[0]["chat_hash"] == rows[1]["chat_hash"] and len(rows[0]["chat_hash"]) == 16
     votes = log.query("SELECT positive FROM feedback")
     assert [v["positive"] for v in votes] == [0]
-    other_salt = SqliteQueryLog(log.path, salt="other", retention_days=30)
+    other_salt = SqlQueryLog(database_url, salt="other", retention_days=30)
     assert other_salt._hash(123456789) != rows[0]["chat_hash"]
     other_salt.close()
 
 
-def test_old_rows_are_pruned(tmp_path: Path) -> None:
-    path = tmp_path / "log.sqlite3"
-    first = SqliteQueryLog(path, salt="s", retention_days=30)
+def test_old_rows_are_pruned(database_url: str) -> None:
+    first = SqlQueryLog(database_url, salt="s", retention_days=30)
     first.record_answer("new", 1, 1, "private", _answer())
     first.record_answer("old", 1, 1, "private", _answer())
-    first.query("SELECT 1")
-    with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE questions SET asked_at = ? WHERE answer_id = 'old'", (time.time() - 40 * 86400,))
     first.close()
-    SqliteQueryLog(path, salt="s", retention_days=30).close()  # prunes on open
-    assert [r[0] for r in sqlite3.connect(path).execute("SELECT answer_id FROM questions")] == ["new"]
+    sql(database_url, "UPDATE questions SET asked_at = ? WHERE answer_id = 'old'", (time.time() - 40 * 86400,))
+    SqlQueryLog(database_url, salt="s", retention_days=30).close()  # prunes on open
+    assert sql(database_url, "SELECT answer_id FROM questions") == [("new",)]
 
 
-def test_locked_database_does_not_block_or_lose_rows(log: SqliteQueryLog, caplog, monkeypatch) -> None:
+def test_locked_database_does_not_block_or_lose_rows(log: SqlQueryLog, database_url: str, caplog,
+                                                      monkeypatch) -> None:
     monkeypatch.setattr(storage, "RETRY_SECONDS", 0.0)
     log.record_answer("before", 1, 1, "private", _answer())
-    blocker = sqlite3.connect(log.path, isolation_level=None)
-    blocker.execute("BEGIN EXCLUSIVE")
-    with caplog.at_level(logging.ERROR, logger="bot.storage"):
+    with _locked(database_url), caplog.at_level(logging.ERROR, logger="bot.storage"):
         started = time.perf_counter()
         for i in range(3):
             log.record_answer(f"locked{i}", 1, 1, "private", _answer())
@@ -89,39 +158,51 @@ def test_locked_database_does_not_block_or_lose_rows(log: SqliteQueryLog, caplog
     assert log.pending == 3
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and "unavailable" in errors[0].getMessage()  # logged once
-    blocker.execute("ROLLBACK")
-    blocker.close()
     assert log.flush() == 0
-    assert _count(log.path) == 4
+    assert _count(database_url) == 4
 
 
-def test_read_only_database_keeps_rows_until_writable(log: SqliteQueryLog, caplog, monkeypatch) -> None:
+def test_read_only_database_keeps_rows_until_writable(log: SqlQueryLog, database_url: str, caplog,
+                                                       monkeypatch) -> None:
     monkeypatch.setattr(storage, "RETRY_SECONDS", 3600.0)
     log.record_answer("first", 1, 1, "private", _answer())
-    # SQLite's own read-only switch on the live connection: the write fails with SQLITE_READONLY,
-    # exactly as on a read-only file (chmod does not stop root, who runs CI).
-    log._conn.execute("PRAGMA query_only = ON")  # type: ignore[union-attr]
+    _refuse_writes(log)
     with caplog.at_level(logging.ERROR, logger="bot.storage"):
         log.record_answer("second", 1, 1, "private", _answer())
         log.record_answer("third", 1, 1, "private", _answer())  # within the retry interval: queued only
     assert log.pending == 2
     assert any("readonly" in r.getMessage() or "read-only" in r.getMessage() for r in caplog.records)
     assert log.flush() == 0  # a new connection is writable again
-    assert _count(log.path) == 3
+    assert _count(database_url) == 3
 
 
-def test_deleted_database_is_recreated(log: SqliteQueryLog, caplog) -> None:
+def test_a_lost_server_connection_loses_no_rows(pg_server: PgServer, pg_url: str, monkeypatch) -> None:
+    monkeypatch.setattr(storage, "RETRY_SECONDS", 0.0)
+    log = SqlQueryLog(pg_url, salt="s")
+    log.record_answer("before", 1, 1, "private", _answer())
+    dbname = pg_url.rsplit("/", 1)[1]
+    pg_server.admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{dbname}'")
+    log.record_answer("after", 1, 1, "private", _answer())  # fails on the dead connection: queued
+    assert log.pending == 1
+    assert log.flush() == 0  # a new connection writes it
+    assert sorted(r["answer_id"] for r in log.query("SELECT answer_id FROM questions")) == ["after", "before"]
+    log.close()
+
+
+def test_deleted_database_is_recreated(sqlite_log: SqlQueryLog, caplog) -> None:
+    log = sqlite_log
     log.record_answer("one", 1, 1, "private", _answer())
     for suffix in ("", "-wal", "-shm"):
         Path(f"{log.path}{suffix}").unlink(missing_ok=True)
-    with caplog.at_level(logging.WARNING, logger="bot.storage"):
+    with caplog.at_level(logging.WARNING, logger="bot.database"):
         log.record_answer("two", 1, 1, "private", _answer())
     assert log.path.exists()
     assert [r["answer_id"] for r in log.query("SELECT answer_id FROM questions")] == ["two"]
     assert any("recreating" in r.getMessage() for r in caplog.records)
 
 
-def test_unopenable_path_queues_then_resumes(log: SqliteQueryLog, monkeypatch) -> None:
+def test_unopenable_path_queues_then_resumes(sqlite_log: SqlQueryLog, monkeypatch) -> None:
+    log = sqlite_log
     monkeypatch.setattr(storage, "RETRY_SECONDS", 0.0)
     log.close()
     for suffix in ("", "-wal", "-shm"):
@@ -134,10 +215,10 @@ def test_unopenable_path_queues_then_resumes(log: SqliteQueryLog, monkeypatch) -
     assert [r["answer_id"] for r in log.query("SELECT answer_id FROM questions")] == ["while-broken"]
 
 
-def test_pending_rows_are_bounded(log: SqliteQueryLog, monkeypatch) -> None:
+def test_pending_rows_are_bounded(log: SqlQueryLog, monkeypatch) -> None:
     monkeypatch.setattr(storage, "RETRY_SECONDS", 3600.0)
     monkeypatch.setattr(log, "_pending", __import__("collections").deque(maxlen=5))
-    log._conn.execute("PRAGMA query_only = ON")  # type: ignore[union-attr]
+    _refuse_writes(log)
     for i in range(20):
         log.record_answer(f"r{i}", 1, 1, "private", _answer())
     assert log.pending == 5
@@ -152,11 +233,24 @@ def test_sqlite_path(url: str, expected: Path) -> None:
 
 
 def test_other_databases_are_a_clear_error() -> None:
-    with pytest.raises(StorageError, match="only SQLite"):
-        sqlite_path("postgresql://localhost/policybot")
+    with pytest.raises(StorageError, match=r"'mysql'; use sqlite:///path/to/file.db or postgresql://"):
+        sqlite_path("mysql://localhost/policybot")
 
 
-def test_stats_for_admins(log: SqliteQueryLog) -> None:
+def test_a_server_that_cannot_be_reached_is_a_one_line_error(pg_server: PgServer) -> None:
+    for url, why in [
+        (f"postgresql://postgres:not-the-password@127.0.0.1:{pg_server.port}/policybot", "password"),
+        (f"postgresql://postgres:not-the-password@127.0.0.1:{free_port()}/policybot", "refused"),
+    ]:
+        with pytest.raises(StorageError) as caught:
+            open_query_log(make_settings(database_url=url))
+        message = str(caught.value)
+        assert "\n" not in message and why in message and "not-the-password" not in message
+        assert "cannot connect to PostgreSQL at 127.0.0.1:" in message and "/policybot" in message
+        assert "check POLICYBOT_DATABASE_URL" in message
+
+
+def test_stats_for_admins(log: SqlQueryLog) -> None:
     log.record_answer("a", 1, 1, "private", _answer())
     log.record_answer("b", 2, 2, "group", _answer(found=False))
     log.record_feedback("a", True, 1)
@@ -167,7 +261,7 @@ def test_stats_for_admins(log: SqliteQueryLog) -> None:
     assert "今天：2 个问题，未找到 1（50%）" in text and "👍 1 · 👎 0" in text
 
 
-def test_report_from_a_filled_log(log: SqliteQueryLog, service, tmp_path: Path) -> None:
+def test_report_from_a_filled_log(log: SqlQueryLog, service, tmp_path: Path) -> None:  # noqa: ANN001
     from bot.report import build_report, format_csv, format_json, format_text, plot
 
     for i in range(6):
@@ -192,41 +286,43 @@ def test_report_from_a_filled_log(log: SqliteQueryLog, service, tmp_path: Path) 
     assert (tmp_path / "report.png").stat().st_size > 10_000
 
 
-def test_report_command(run_cli, tmp_path: Path) -> None:
-    db = tmp_path / "r.sqlite3"
-    log = SqliteQueryLog(db, salt="s")
+def test_report_command(run_cli, database_url: str, tmp_path: Path) -> None:  # noqa: ANN001
+    env = {"POLICYBOT_DATABASE_URL": database_url}
+    missing = run_cli("report", env=env)  # nothing written there yet
+    assert missing.returncode == 1 and "no query log" in missing.stderr
+    log = SqlQueryLog(database_url, salt="s")
     log.record_answer("x", 1, 1, "private", _answer())
     log.close()
-    env = {"POLICYBOT_DATABASE_URL": f"sqlite:///{db}"}
     text = run_cli("report", env=env)
     assert text.returncode == 0 and "问题 1 个" in text.stdout
     as_json = run_cli("report", "--json", "--days", "3", "--plot", str(tmp_path / "p.png"), env=env)
     assert as_json.returncode == 0 and '"questions": 1' in as_json.stdout and (tmp_path / "p.png").exists()
-    missing = run_cli("report", env={"POLICYBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'none.db'}"})
-    assert missing.returncode == 1 and "no query log" in missing.stderr
 
 
-def test_report_is_read_only_and_never_prunes(tmp_path: Path) -> None:
-    """A report on a log with rows past the retention period leaves them where they are."""
+def test_report_is_read_only_and_never_prunes(database_url: str) -> None:
+    """A report on a log with rows past the retention period leaves them where they are, and its
+    connection cannot write (a read-only SQLite file, a read-only PostgreSQL transaction)."""
     from bot.report import build_report
 
-    db = tmp_path / "old.sqlite3"
-    log = SqliteQueryLog(db, salt="s", retention_days=30)
+    log = SqlQueryLog(database_url, salt="s", retention_days=30)
     log.record_answer("old", 1, 1, "private", _answer())
     log.close()
-    with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE questions SET asked_at = asked_at - 400 * 86400")
-    before = db.read_bytes()
-    reader = SqliteQueryLog(db, salt="s", retention_days=30, read_only=True)
-    build_report(reader, days=7)
+    sql(database_url, "UPDATE questions SET asked_at = asked_at - 400 * 86400")
+    db = Path(database_url.removeprefix("sqlite:///"))
+    before = db.read_bytes() if db.is_file() else b""
+    reader = SqlQueryLog(database_url, salt="s", retention_days=30, read_only=True)
+    assert build_report(reader, days=7).unanswered == []
     with pytest.raises(StorageError, match="read-only"):
         reader.record_answer("new", 1, 1, "private", _answer())
+    with pytest.raises(reader.backend.unavailable, match="read-only|readonly"):
+        reader.query("DELETE FROM questions")
     reader.close()
-    assert _count(db) == 1 and db.read_bytes() == before
+    assert _count(database_url) == 1
+    assert (db.read_bytes() if db.is_file() else b"") == before
 
 
 
-def test_tiers_are_counted_apart_and_small_talk_is_not_a_miss(log: SqliteQueryLog) -> None:
+def test_tiers_are_counted_apart_and_small_talk_is_not_a_miss(log: SqlQueryLog) -> None:
     from bot.report import build_report
 
     for i, status in enumerate(["answered", "related", "not_found", "smalltalk", "smalltalk"]):
@@ -239,7 +335,7 @@ def test_tiers_are_counted_apart_and_small_talk_is_not_a_miss(log: SqliteQueryLo
     assert sorted(r["status"] for r in log.unanswered("2000-01-01", 10)) == ["not_found", "related"]
 
 
-def test_a_row_that_cannot_be_stored_does_not_block_the_queue(log: SqliteQueryLog, caplog) -> None:
+def test_a_row_that_cannot_be_stored_does_not_block_the_queue(log: SqlQueryLog, caplog) -> None:
     """A lone surrogate reaching the log (it is cleaned at the edge, but the log must not trust that)."""
     with caplog.at_level(logging.ERROR, logger="bot.storage"):
         log.record_answer("bad", 1, 1, "private", _answer(question="\ud800大班额"))
@@ -248,7 +344,7 @@ def test_a_row_that_cannot_be_stored_does_not_block_the_queue(log: SqliteQueryLo
     assert log.pending == 0 and "dropped a row" in caplog.text
 
 
-def test_report_output_is_safe_for_spreadsheets_and_terminals(log: SqliteQueryLog) -> None:
+def test_report_output_is_safe_for_spreadsheets_and_terminals(log: SqlQueryLog) -> None:
     from bot.report import build_report, format_csv, format_text
 
     for i, q in enumerate(["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(1)", "\x1b[2J清屏\r"]):
@@ -262,13 +358,28 @@ def test_report_output_is_safe_for_spreadsheets_and_terminals(log: SqliteQueryLo
     assert "\x1b" not in text and "\r" not in text
 
 
+def test_disliked_answers_and_most_asked_points(log: SqlQueryLog) -> None:
+    for i in range(3):
+        log.record_answer(f"p8-{i}", i, i, "private", _answer(point=8))
+    log.record_answer("p10", 9, 9, "private", _answer(point=10))
+    for user, positive in [(1, False), (2, False), (3, True)]:
+        log.record_feedback("p8-0", positive, user)
+    log.record_feedback("p10", True, 1)
+    assert log.disliked("2000-01-01", 5) == [{"question": "大班额比例", "top_doc": DOC, "top_point": 8,
+                                             "thumbs_down": 2, "thumbs_up": 1}]
+    assert log.top_points("2000-01-01", 5) == [{"top_doc": DOC, "top_point": 8, "times": 3},
+                                               {"top_doc": DOC, "top_point": 10, "times": 1}]
+    [day] = log.daily("2000-01-01")
+    assert (day["questions"], day["thumbs_up"], day["thumbs_down"], day["not_found"]) == (4, 2, 2, 0)
+
+
 def test_the_database_file_is_private(tmp_path: Path) -> None:
-    log = SqliteQueryLog(tmp_path / "private.sqlite3", salt="s")
+    log = SqlQueryLog(tmp_path / "private.sqlite3", salt="s")
     log.close()
     assert (tmp_path / "private.sqlite3").stat().st_mode & 0o077 == 0
 
 
-def test_a_vote_for_an_answer_never_given_is_not_counted(log: SqliteQueryLog) -> None:
+def test_a_vote_for_an_answer_never_given_is_not_counted(log: SqlQueryLog) -> None:
     log.record_feedback("forged-id", False, 7)
     log.record_answer("real", 1, 1, "private", _answer())
     log.record_feedback("real", True, 7)

@@ -36,7 +36,7 @@ from bot.channels.telegram.callbacks import (
 )
 from bot.compose import Block
 from bot.render import MAX_MESSAGE, as_html
-from bot.storage import SqliteQueryLog
+from bot.storage import SqlQueryLog
 from tests.conftest import CORPUS_FILE, SECOND_PLAN, make_settings
 from tests.fake_bot_api import DEFAULT_GROUP_CHAT_ID, FakeBotApi, parse_telegram_html, validate_telegram_html
 
@@ -98,8 +98,8 @@ def fake() -> Iterator[FakeBotApi]:
 
 
 @pytest.fixture(scope="module")
-def query_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteQueryLog]:
-    log = SqliteQueryLog(tmp_path_factory.mktemp("tg") / "log.sqlite3", salt="test-salt")
+def query_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqlQueryLog]:
+    log = SqlQueryLog(tmp_path_factory.mktemp("tg") / "log.sqlite3", salt="test-salt")
     yield log
     log.close()
 
@@ -636,7 +636,7 @@ def _private_bot(api: FakeBotApi, service, log, tmp_path: Path, **overrides) -> 
 
 
 def test_timeout_is_retried_and_the_reply_delivered(service, tmp_path: Path) -> None:
-    log = SqliteQueryLog(tmp_path / "log.sqlite3", salt="s")
+    log = SqlQueryLog(tmp_path / "log.sqlite3", salt="s")
     with FakeBotApi(long_poll_cap=0.5) as api:
         running = _private_bot(api, service, log, tmp_path, telegram_timeout=1.0)
         try:
@@ -651,7 +651,7 @@ def test_timeout_is_retried_and_the_reply_delivered(service, tmp_path: Path) -> 
 
 def test_broken_query_log_does_not_stop_answers(service, tmp_path: Path, caplog) -> None:
     db = tmp_path / "log.sqlite3"
-    log = SqliteQueryLog(db, salt="s")
+    log = SqlQueryLog(db, salt="s")
     with FakeBotApi(long_poll_cap=0.5) as api:
         running = _private_bot(api, service, log, tmp_path)
         try:
@@ -680,7 +680,7 @@ class OwnBot:
     fake: FakeBotApi
     service: Any
     corpus: Path
-    log: SqliteQueryLog
+    log: SqlQueryLog
 
 
 @pytest.fixture
@@ -696,7 +696,7 @@ def own_bot(tmp_path: Path, resources_for) -> Iterator[OwnBot]:  # noqa: ANN001
     shutil.copy(bank, corpus / bank.name)
     resources = resources_for(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "data")
     service = PolicyService(resources, resources.build())
-    log = SqliteQueryLog(tmp_path / "log.sqlite3", salt="s")
+    log = SqlQueryLog(tmp_path / "log.sqlite3", salt="s")
     with FakeBotApi(long_poll_cap=0.5) as api:
         settings = make_settings(
             telegram_token=api.token,
