@@ -510,9 +510,15 @@ def load_document(path: Path) -> Document:
         raise CorpusError(str(e)) from e
     except Exception as e:  # a damaged file can make any reader library raise anything
         raise CorpusError(f"{path.name}: could not be read ({type(e).__name__}: {str(e)[:120]})") from e
-    return parse_plan(
-        extracted.lines, doc_id=path.stem, source=path.name, sha256=extracted.sha256, format=extracted.format
-    )
+    try:
+        return parse_plan(
+            extracted.lines, doc_id=path.stem, source=path.name, sha256=extracted.sha256, format=extracted.format
+        )
+    except CorpusError as e:
+        if extracted.format == "docx" and "no numbered work points" in str(e):
+            # Word's automatic list numbering is not part of the text python-docx reads.
+            raise CorpusError(f"{e}; if Word numbers the points automatically, type the numbers (1. 2. …)") from e
+        raise
 
 
 def load_corpus(corpus_dir: Path) -> Corpus:

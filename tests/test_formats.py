@@ -202,3 +202,15 @@ def test_oversized_files_are_refused_with_the_limit(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(bot.formats, "MAX_FILE_BYTES", 1000)
     with pytest.raises(CorpusError, match=r"plan\.txt: 0 MB is too large for a plan"):
         load_document(tmp_path / "plan.txt")
+
+
+def test_word_automatic_numbering_is_named_in_the_failure(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("某县2023年教育工作要点")
+    for text in ("扩园。新建五所。", "提质。培训教师。"):
+        document.add_paragraph(text, style="List Number")
+    document.save(tmp_path / "auto.docx")
+    with pytest.raises(CorpusError, match=r"if Word numbers the points automatically, type the numbers"):
+        load_document(tmp_path / "auto.docx")
