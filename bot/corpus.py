@@ -335,7 +335,7 @@ def _issuer_and_date(notice_paras: list[str]) -> tuple[str | None, str | None]:
     return None, None
 
 
-@dataclass
+@dataclass(frozen=True)
 class _RawPoint:
     number: int
     section: str

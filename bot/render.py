@@ -61,3 +61,19 @@ def as_html(blocks: Sequence[Block], limit: int = MAX_MESSAGE, lang: P.Lang = "z
         cut = max(text.rfind(p, 0, keep) for p in "。；！？")
         keep = cut + 1 if cut > keep // 2 else keep
         blocks[longest] = Block(blocks[longest].role, text[:keep] + marker)
+
+
+def line_pages(lines: Sequence[str], limit: int = MAX_MESSAGE) -> list[str]:
+    """Plain lines packed into messages of at most ``limit`` characters, never splitting a line
+    (a line longer than a message is cut with the truncation mark)."""
+    pages: list[str] = []
+    current = ""
+    for line in lines:
+        if len(line) > limit:
+            line = line[: limit - len(P.say("truncated"))] + P.say("truncated")
+        if current and len(current) + 1 + len(line) > limit:
+            pages.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    return [*pages, current] if current else pages

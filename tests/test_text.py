@@ -58,3 +58,13 @@ def test_pinyin_ngrams_match_homophone_typos(tp: TextProcessor) -> None:
     assert set(tp.pinyin_ngrams("县官校聘")) == set(tp.pinyin_ngrams("县管校聘"))
     assert tp.pinyin_ngrams("近视") == ["jin_shi"]
     assert tp.pinyin_ngrams("a") == []
+
+
+def test_long_line_lists_are_packed_into_messages_without_splitting_lines() -> None:
+    from bot.render import line_pages
+
+    lines = [f"文件{i}.pdf：not a readable PDF" + "x" * 60 for i in range(200)]
+    pages = line_pages(lines, limit=1000)
+    assert all(len(page) <= 1000 for page in pages) and len(pages) > 1
+    assert "\n".join(pages).split("\n") == lines
+    assert line_pages(["甲" * 50], limit=20) == ["甲" * (20 - len("……（内容过长，已截断）")) + "……（内容过长，已截断）"]

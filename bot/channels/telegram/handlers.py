@@ -43,7 +43,7 @@ from bot.config import Settings
 from bot.corpus import Document
 from bot.plans import docs_rows, newest_first
 from bot.presentation import Lang
-from bot.render import as_html
+from bot.render import as_html, line_pages
 from bot.service import PolicyService
 from bot.storage import QueryLog
 from bot.understand import point_args
@@ -246,7 +246,9 @@ async def docs_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if update.effective_message is None:
         return
     corpus = state_of(context).service.corpus
-    await update.effective_message.reply_text("\n".join(P.docs_lines(*docs_rows(corpus))))
+    # A long list of failed files must not exceed Telegram's message limit: several messages.
+    for page in line_pages(P.docs_lines(*docs_rows(corpus))):
+        await update.effective_message.reply_text(page)
 
 
 async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
