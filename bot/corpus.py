@@ -495,11 +495,16 @@ def corpus_files(corpus_dir: Path) -> list[Path]:
     return files
 
 
-def _sha256_file(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes (the index records one per corpus file to detect changes)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _failed_hash(path: Path) -> str:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return file_sha256(path)
     except OSError:
-        return ""
+        return ""  # unreadable: any later readable version differs from it
 
 
 def load_document(path: Path) -> Document:
@@ -537,7 +542,7 @@ def load_corpus(corpus_dir: Path) -> Corpus:
             documents.append(doc)
         except CorpusError as e:
             logger.warning("%s", e)
-            failures.append(Failure(path.name, str(e).removeprefix(f"{path.name}: "), _sha256_file(path)))
+            failures.append(Failure(path.name, str(e).removeprefix(f"{path.name}: "), _failed_hash(path)))
     if not documents:
         reasons = "; ".join(f"{f.source}: {f.reason}" for f in failures)
         raise CorpusError(f"no plan in {corpus_dir} could be parsed ({reasons})")

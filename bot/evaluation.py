@@ -133,6 +133,7 @@ class Figures:
     plan_n: int = 0
     plan_ok: int = 0
     compare_n: int = 0
+    compare_ok: int = 0  # comparisons citing every plan that covers the topic
     compare_other: int = 0
 
     def add(self, o: Outcome) -> None:
@@ -142,6 +143,7 @@ class Figures:
             self.plan_ok += o.right_plan
         if o.question.docs:
             self.compare_n += 1
+            self.compare_ok += o.rank == 1
             self.compare_other += o.other_plans
         tier = o.status if o.status in ("answered", "related") else "not_found"
         if o.question.kind == "smalltalk":
@@ -201,6 +203,7 @@ class Figures:
             "right_plan": self.plan_ok,
             "with_year": self.plan_n,
             "comparisons": self.compare_n,
+            "comparisons_citing_every_covering_plan": self.compare_ok,
             "comparisons_citing_other_plans": self.compare_other,
         }
 
@@ -218,10 +221,6 @@ class Report:
             report.overall.add(o)
             report.by_kind.setdefault(o.question.kind, Figures()).add(o)
         return report
-
-    @property
-    def by_kind_compare_ok(self) -> int:
-        return sum(1 for o in self.outcomes if o.question.docs and o.rank == 1)
 
     @property
     def misses(self) -> list[Outcome]:
@@ -292,7 +291,7 @@ def format_report(report: Report, title: str = "") -> str:
     if o.plan_n or o.compare_n:
         lines += [
             f"plans:        right plan {_share(o.plan_ok, o.plan_n)} (questions naming or implying a year)   "
-            f"comparisons citing every covering plan {_share(report.by_kind_compare_ok, o.compare_n)}, "
+            f"comparisons citing every covering plan {_share(o.compare_ok, o.compare_n)}, "
             f"citing a plan that does not cover it {_share(o.compare_other, o.compare_n)}",
         ]
     lines += [

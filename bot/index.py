@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import fcntl
-import hashlib
 import json
 import logging
 import math
@@ -43,7 +42,7 @@ from sentence_transformers import SentenceTransformer
 
 from bot.bank import SUFFIX as BANK_SUFFIX
 from bot.bank import BankQuestion, load_bank
-from bot.corpus import Corpus, Document, Failure, Point, Section, corpus_files, load_corpus
+from bot.corpus import Corpus, Document, Failure, Point, Section, corpus_files, file_sha256, load_corpus
 from bot.embedding import build_threads, embed, embedding_dimension, model_version
 from bot.text import TextProcessor
 from bot.vectors import VectorCache
@@ -210,14 +209,10 @@ def keyword_text(unit: Unit, point: Point) -> str:
 # fingerprints used for staleness
 
 
-def _sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def text_fingerprint(tp: TextProcessor) -> dict[str, str]:
     """Hashes of the data files that change how text is tokenised; a change makes the index stale."""
     files = {"userdict": tp.userdict_path, "stopwords": tp.stopwords_path, "pinyin": tp.pinyin_path}
-    return {name: _sha256_file(path) for name, path in sorted(files.items())}
+    return {name: file_sha256(path) for name, path in sorted(files.items())}
 
 
 def _library_versions() -> dict[str, str]:
@@ -285,8 +280,11 @@ def build_index(
     units = make_units(corpus, bank)
     points = {(p.doc_id, p.number): p for p in corpus.points}
     logger.info("indexing %d units from %d document(s)", len(units), len(corpus.documents))
+    by_doc: dict[str, list[Unit]] = {}
+    for unit in units:
+        by_doc.setdefault(unit.doc_id, []).append(unit)
     for doc in corpus.documents:
-        texts = encoded_texts([u for u in units if u.doc_id == doc.doc_id], points)
+        texts = encoded_texts(by_doc.get(doc.doc_id, []), points)
         new = sum(1 for t in set(texts) if cache is None or t not in cache)
         logger.info("%s: %d points, %d texts, %d to embed", doc.source, len(doc.work_points), len(texts), new)
 
@@ -467,11 +465,11 @@ def build_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, li
 
 def bank_hashes(corpus_dir: Path) -> dict[str, str]:
     """The question banks beside the plans: teaching a question makes the index stale."""
-    return {path.name: _sha256_file(path) for path in sorted(corpus_dir.glob(f"*{BANK_SUFFIX}"))}
+    return {path.name: file_sha256(path) for path in sorted(corpus_dir.glob(f"*{BANK_SUFFIX}"))}
 
 
 def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
-    return {**{path.name: _sha256_file(path) for path in corpus_files(corpus_dir)}, **bank_hashes(corpus_dir)}
+    return {**{path.name: file_sha256(path) for path in corpus_files(corpus_dir)}, **bank_hashes(corpus_dir)}
 
 
 def load_index(

@@ -316,7 +316,7 @@ class CueList:
         return [cue for cue in self._chinese if cue in normalized]
 
     def count(self, normalized: str) -> int:
-        found = sum(1 for cue in self._chinese if cue in normalized)
+        found = len(self.matches(normalized))
         if self._english is not None:
             found += len(self._english.findall(normalized))
         return found

@@ -319,6 +319,12 @@ def point_answer(engine: Engine, intent: Intent) -> Answer:
     return with_duty(engine.composer, full) if intent.asks_duty else full
 
 
+def decide_each(engine: Engine, request: Search, order: list[str], max_related: int) -> dict[str, Decision]:
+    """Each plan's own decision for one request (one encoder pass, bot/retrieval.search_each)."""
+    params = engine.retriever.params
+    return {d: decide(r, params, max_related) for d, r in search_each(engine.retriever, request, order).items()}
+
+
 def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
     """ask / locate / follow-up: retrieve → decide → compose. With several plans loaded the question
     goes to the plan its year names, or else to the newest plan that answers it (bot/plans.py)."""
@@ -335,10 +341,7 @@ def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
     if route.named:
         request = replace(request, text=search_text(request.text))
     order = [d.doc_id for d in route.docs]
-    decisions = {
-        doc_id: decide(retrieval, params, max_related)
-        for doc_id, retrieval in search_each(engine.retriever, request, order).items()
-    }
+    decisions = decide_each(engine, request, order, max_related)
     chosen = plans.primary(decisions, order)
     answer = composer.compose(intent, decisions[chosen])
     if answer.status != "answered" or route.named:
@@ -358,10 +361,7 @@ def compare_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
         return no_plan_year(intent, route.missing, list(route.docs))
     order = [d.doc_id for d in route.docs]
     request = Search(intent.query, k=1 + max_related, numbers=True)
-    decisions = {
-        doc_id: decide(retrieval, engine.retriever.params, max_related)
-        for doc_id, retrieval in search_each(engine.retriever, request, order).items()
-    }
+    decisions = decide_each(engine, request, order, max_related)
     found = plans.covering(decisions, order)
     missing = [d for d in route.docs if d.doc_id not in found]
     return compare(engine.composer, intent, [decisions[d] for d in found], missing)
