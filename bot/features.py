@@ -45,6 +45,8 @@ FEATURE_SIGNS: dict[str, int] = {
     "number_gap": -1,
     "detail_gap": -1,
     "unknown_nouns": -1,
+    "yes_no": 1,
+    "specific": -1,
 }
 FEATURES = tuple(FEATURE_SIGNS)
 
@@ -59,6 +61,8 @@ class QueryFacts:
     asks_number: bool
     asks_details: tuple[str, ...] = ()  # "when" / "money": details a plan rarely states
     detail_cues: tuple[str, ...] = ()  # the detail each cue asks for ("多少钱" → money), one per such cue
+    yes_no: bool = False  # whether something is done: the kind of question a plan answers
+    specific: bool = False  # for one particular school, person, place, date or count
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ def hit_features(
     """Every feature of one ranked point (``runner_up`` is the next point's fused score,
     ``details_found`` the kinds of detail its quoted sentences state)."""
     fused = channels.get("fused", 0.0)
+    stated = bool(details_found.intersection(facts.asks_details))
     values = {name: float(channels.get(name, 0.0)) for name in CHANNELS}
     values.update(
         fused=fused,
@@ -97,6 +102,9 @@ def hit_features(
         # the plan names the topic but not the detail ("…什么时候开学", "…补贴多少钱").
         detail_gap=float(any(d not in details_found for d in facts.asks_details)),
         unknown_nouns=float(min(facts.unknown_nouns, 3)),
+        yes_no=float(facts.yes_no),
+        # Asked for one particular thing that the sentences it would quote do not state.
+        specific=float(facts.specific and not stated),
         bank_vote=consensus.bank_vote,
         agree=consensus.agree,
         has_bank=consensus.has_bank,

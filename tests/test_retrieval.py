@@ -8,6 +8,8 @@ from bot.retrieval import (
     CueList,
     Expander,
     asks_for_number,
+    asks_specific,
+    asks_yes_no,
     bm25_idf,
     bm25_normalized,
     fuse,
@@ -92,6 +94,31 @@ def test_cue_list_counts_out_of_scope_cues(tmp_path) -> None:
 )
 def test_asks_for_number(question: str, expected: bool) -> None:
     assert asks_for_number(question.lower()) is expected
+
+
+# The question's form, whatever its topic (the normalised text: lower case, half-width punctuation).
+@pytest.mark.parametrize(
+    ("question", "yes_no", "specific"),
+    [
+        ("今年上面有没有打算管管", True, False),
+        ("学校安全今年抓不抓", True, False),
+        ("能在这读小学吗?", True, False),
+        ("乡村老师今年有补贴或者宿舍吗", True, False),
+        ("听说老师要轮岗 真的假的", True, False),
+        ("教育局这边支持不", True, False),
+        ("is there a scheme for apprentices", True, False),
+        ("will class sizes come down this year?", True, False),
+        ("要承接的那所独立学院具体是哪一所", False, True),
+        ("扩建好了能多招多少学生", False, True),
+        ("新校区什么时候开学", False, True),
+        ("责任督学是谁", False, True),
+        ("which school is being rebuilt", False, True),
+        ("对教师的职业道德有什么要求?", False, False),
+        ("控辍保学怎么做", False, False),
+    ],
+)
+def test_question_form(question: str, yes_no: bool, specific: bool) -> None:
+    assert (asks_yes_no(question), asks_specific(question)) == (yes_no, specific)
 
 
 @pytest.mark.parametrize(("sentence", "expected"), [("比例控制在4%以内", True), ("三个试点区", True), ("加强师德", False)])
