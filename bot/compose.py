@@ -222,7 +222,11 @@ class Composer(Quoting):
         """Who issued the plan, when, what it is: the parsed notice, cited as the header."""
         lang = intent.lang
         header = doc.point(0)
-        blocks = [Block("info", P.document_info(doc.title, doc.issuer, doc.date, lang))]
+        numbered = [p for p in doc.points if p.number > 0]
+        blocks = [
+            Block("info", P.document_info(doc.title, doc.issuer, doc.date, lang)),
+            Block("note", P.document_shape(len(doc.sections), len(numbered), lang)),
+        ]
         citations: tuple[Citation, ...] = ()
         if header is not None:
             first = header.sentences[:1]

@@ -31,6 +31,7 @@ _ZH: dict[str, str] = {
     "context": "（接上文“{question}”）",
     "locate": "在{label}：{title}",
     "document": "文件信息：《{title}》{issued}。",
+    "shape": "全文分{sections}个部分，共{points}条工作要点；发送 /list 按章节浏览。",
     "issued": "，{issuer}于{date}印发",
     "mentions_head": "提到“{term}”的条目（{n}条）：{labels}",
     "mentions_none": "没有条目提到“{term}”。",
@@ -129,6 +130,7 @@ _EN: dict[str, str] = {
     "context": "(following on from “{question}”)",
     "locate": "In {label}: {title}",
     "document": "Document: 《{title}》{issued}.",
+    "shape": "It has {sections} parts and {points} numbered work points; send /list to browse them.",
     "issued": ", issued by {issuer} on {date}",
     "mentions_head": "Points that mention “{term}” ({n}): {labels}",
     "mentions_none": "No point mentions “{term}”.",
@@ -233,6 +235,10 @@ def item(label: str, title: str, sentence: str) -> str:
 def document_info(title: str, issuer: str | None, date: str | None, lang: Lang = "zh") -> str:
     issued = say("issued", lang, issuer=issuer or "", date=date) if issuer and date else ""
     return say("document", lang, title=title, issued=issued)
+
+
+def document_shape(sections: int, points: int, lang: Lang = "zh") -> str:
+    return say("shape", lang, sections=sections, points=points)
 
 
 def examples_line(lang: Lang = "zh", count: int = 2) -> str:

@@ -173,3 +173,11 @@ def test_search_exposes_channel_scores_and_features(service) -> None:
     assert set(result.top.features) >= set(service.engine.retriever.params.model.features)
     assert service.engine.retriever.params.confidence(result.top.features) >= 0.5
     assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)
+
+
+@pytest.mark.parametrize("question", ["这个文件是谁发的", "这份工作要点一共有多少条", "when was this document issued"])
+def test_document_questions_get_the_notice_and_the_plans_shape(service, question: str) -> None:
+    answer = service.ask(question)
+    assert answer.found and answer.citations[0].point == 0
+    assert "2021年2月24日" in answer.text or "2021-02-24" in answer.text
+    assert "24" in answer.text and "5" in answer.text  # 24 points in 5 parts

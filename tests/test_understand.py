@@ -74,13 +74,21 @@ def test_mentions_phrasings(normalize, message, term):
 DOCUMENT = [
     "这个文件是谁发的", "什么时候印发的", "发文日期是哪天", "这是什么文件", "who issued this plan?",
     "When was the plan issued?", "文件的全称叫什么", "這個文件是誰發的", "这个plan是哪天发的? who issued it",
-    "印发给哪些单位", "哪个部门制定的",
+    "印发给哪些单位", "哪个部门制定的", "这个计划是哪一年的", "when was this document issued",
+    "这份工作要点一共有多少条", "这个要点总共分几部分", "这是市里的还是省里的文件", "主送单位有哪些", "文号是多少",
+    "你这里的政策是哪来的", "是正式文件吗", "how many points does the plan have",
 ]
 
 
 @pytest.mark.parametrize("message", DOCUMENT)
 def test_document_phrasings(normalize, message):
     assert understand(message, normalize=normalize).kind == "document"
+
+
+# About the plan's content, not the document: counts of things in it, years of other things.
+@pytest.mark.parametrize("message", ["一共有多少条措施是关于教师的", "今年一共有多少个学校要扩建", "中考是哪一年改革的"])
+def test_content_questions_are_not_document_questions(normalize, message):
+    assert understand(message, normalize=normalize).kind != "document"
 
 
 SMALL_TALK = [
