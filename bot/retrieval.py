@@ -261,12 +261,12 @@ class Expander:
                 trigger = trigger.strip().lower()
                 if not trigger:
                     continue
-                if trigger.isascii():
+                if "&" in trigger:  # every part somewhere in the question, Chinese or English
+                    self._conjunctions.append((tuple(trigger.split("&")), plan_terms))
+                elif trigger.isascii():
                     words = tuple(_ENGLISH_TOKEN_RE.findall(trigger))
                     if words:
                         self._by_word.setdefault(words[0], []).append((words, plan_terms))
-                elif "&" in trigger:
-                    self._conjunctions.append((tuple(trigger.split("&")), plan_terms))
                 else:
                     self._by_char.setdefault(trigger[0], []).append((trigger, plan_terms))
 
@@ -279,11 +279,13 @@ class Expander:
                 if normalized.startswith(trigger, i):
                     terms.extend(plan_terms)
                     triggers.append(trigger)
+        words = _ENGLISH_TOKEN_RE.findall(normalized)
+        present = set(words)
         for parts, plan_terms in self._conjunctions:
-            if all(part in normalized for part in parts):
+            # An English part is a whole word ("general" is not found in "generally"), a Chinese one a substring.
+            if all((part in present) if part.isascii() else (part in normalized) for part in parts):
                 terms.extend(plan_terms)
                 triggers.extend(parts)
-        words = _ENGLISH_TOKEN_RE.findall(normalized)
         for i, word in enumerate(words):
             for phrase, plan_terms in self._by_word.get(word, ()):
                 if tuple(words[i : i + len(phrase)]) == phrase:

@@ -70,6 +70,16 @@ def test_expander_maps_colloquial_and_english_wording(tmp_path) -> None:
     assert expander.expand("glass sizes") == ([], [])  # whole words only
 
 
+def test_expander_conjunctions_need_every_part(tmp_path) -> None:
+    path = tmp_path / "exp.tsv"
+    path.write_text("中职&普高|vocational&general\t职普比\n", encoding="utf-8")
+    expander = Expander(path)
+    assert expander.expand("中职和普高按比例招生")[0] == ["职普比"]
+    assert expander.expand("ratio of vocational vs general schools")[0] == ["职普比"]
+    assert expander.expand("中职招生")[0] == []
+    assert expander.expand("vocational schools are generally small")[0] == []  # whole English words
+
+
 def test_expander_rejects_malformed_lines(tmp_path) -> None:
     path = tmp_path / "bad.tsv"
     path.write_text("no tab here\n", encoding="utf-8")
