@@ -39,7 +39,7 @@ IntentKind = Literal[
     "ask", "locate", "point", "mentions", "document", "compare", "follow_up", "smalltalk", "several", "empty"
 ]
 FollowUp = Literal["elaborate", "ellipsis"]
-Talk = Literal["greeting", "thanks", "identity", "usage", "bye"]
+Talk = Literal["greeting", "thanks", "identity", "usage", "bye", "complaint"]
 
 LAST_POINT = -1  # "最后一条"; LAST_POINT - 1 is "倒数第二条"
 MAX_PARTS = 3  # questions answered from one message
@@ -81,8 +81,8 @@ class Intent:
 # Words that carry no request of their own around small talk ("谢谢老师的耐心解答", "thanks a lot").
 _FILLER = (
     r"(?:[啊呀呢吧哦噢喔嗯哈啦了的么嘛吗呐哇你您好真太很挺超没不~～!！?？.。,，、\s]|老师|小助手|机器人|客服|"
-    r"回答|解答|耐心|非常|特别|一下|我们|我|这个|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|"
-    r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|again|man|sir|madam)\b)*"
+    r"回答|解答|耐心|非常|特别|一下|我们|我|这个|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|得|清楚|详细|到位|及时|"
+    r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|again|man|sir|madam|is|was|the|answer|your|for)\b)*"
 )
 # (kind, Chinese phrases, English phrases); English ones match whole words only ("hi" is not in "this").
 _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
@@ -96,8 +96,8 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     (
         "thanks",
         r"谢谢|多谢|感谢|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解了?|辛苦了?|棒|有用|"
-        r"不错|赞|厉害|嗯嗯|哦哦|哈哈+|嘿嘿|ok|okay|可以|行|没事了|没问题了|先这样|万分|\[[^\]]{1,4}\]|👌|👍|🙏",
-        r"thanks?|thank you|thank u|thx|ty|cheers|ok|okay|great|cool|nice|got it|awesome|perfect",
+        r"不错|赞|厉害|嗯+|哦哦|哈哈+|嘿嘿|ok|okay|可以|行|没事了|没问题了|先这样|万分|感恩|不客气|\[[^\]]{1,4}\]|👌|👍|🙏",
+        r"thanks?|thank you|thank u|thx|ty|cheers|ok|okay|great|cool|nice|got it|awesome|perfect|good (?:bot|job)|hmm+",
     ),
     (
         "identity",
@@ -116,13 +116,20 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"help|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how (?:to use|does (?:this|it) work)|"
         r"what can (?:you do|i ask)|what do you do|can you speak english|do you speak english",
     ),
-    ("bye", r"再见|再会|拜拜|回头见|回见|下次再问|88", r"bye(?: bye)?|goodbye|see you|good night"),
+    ("bye", r"再见|再会|拜拜|回头见|回见|下次再问|算了|88", r"bye(?: bye)?|goodbye|see you|good night"),
+    # Not a question but a verdict on the last answer: say sorry and how to get further, not the refusal.
+    (
+        "complaint",
+        r"答(?:得|的)?不对|答非所问|回答(?:得|的)?不对|不是我(?:要|想要|问)的|不是这个意思|没用|没有用|看不懂|听不懂|"
+        r"不对|错了|乱答|瞎说|胡说|差评|不准确?",
+        r"wrong|useless|not helpful|(?:that's|that is) not what i asked|makes no sense|bad answer",
+    ),
 )
 _TALK_PATTERNS: tuple[tuple[Talk, str], ...] = tuple(
     (kind, rf"{chinese}|\b(?:{english})\b") for kind, chinese, english in _TALK_PHRASES
 )
 # The more specific kinds first: "你好，你是真人吗" is a question about the bot, not a greeting.
-_TALK_ORDER: tuple[Talk, ...] = ("identity", "usage", "bye", "greeting", "thanks")
+_TALK_ORDER: tuple[Talk, ...] = ("complaint", "identity", "usage", "bye", "greeting", "thanks")
 _TALK_RE = sorted(
     ((kind, re.compile(rf"(?:{pattern})")) for kind, pattern in _TALK_PATTERNS),
     key=lambda item: _TALK_ORDER.index(item[0]),

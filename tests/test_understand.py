@@ -104,6 +104,12 @@ SMALL_TALK = [
     ("万分感谢", "thanks"), ("[握手]", "thanks"), ("没事了", "thanks"), ("你是真人还是AI", "identity"),
     ("是不是机器人", "identity"), ("你是ChatGPT吗", "identity"), ("你是哪个单位的", "identity"),
     ("what is this bot", "identity"), ("你能回答什么问题", "usage"), ("what do you do", "usage"), ("再会", "bye"),
+    ("辛苦了 回答得挺清楚", "thanks"), ("嗯", "thanks"), ("感恩", "thanks"), ("good bot", "thanks"),
+    ("thanks for the answer", "thanks"), ("算了", "bye"),
+    # a verdict on the last answer: sorry and how to go on, never the refusal
+    ("答得不对", "complaint"), ("你答非所问", "complaint"), ("没用", "complaint"), ("看不懂", "complaint"),
+    ("这个回答不对吧", "complaint"), ("that is wrong", "complaint"), ("wrong answer", "complaint"),
+    ("不是我想要的", "complaint"), ("差评", "complaint"), ("答的不對", "complaint"),
 ]
 
 
@@ -111,7 +117,8 @@ SMALL_TALK = [
     "message",
     ["你好，请问职普比是多少", "这个政策对我们有用吗", "hi, what is the class size limit?", "老师好，孩子近视了学校管不管",
      "测试一下大班额比例是多少", "谢谢，那大班额比例是多少", "收到这份通知后，各单位要怎么做？", "可以在哪里报名中职",
-     "不好意思，孩子近视学校管吗", "各位老师，县管校聘是什么", "是人工审核吗", "在不在编有区别吗"],
+     "不好意思，孩子近视学校管吗", "各位老师，县管校聘是什么", "是人工审核吗", "在不在编有区别吗", "补课没用吗",
+     "孩子看不懂课本怎么办", "大班额不对吗", "is there a fee"],
 )
 def test_small_talk_around_a_question_is_a_question(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
