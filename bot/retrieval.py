@@ -44,7 +44,8 @@ EVIDENCE_DENSE = 0.5
 # Question-bank examples that vote on the top point (Consensus.bank_vote).
 VOTERS = 8
 _NUMBER_QUESTION_RE = re.compile(
-    r"多少|几(?!乎)|比例|比率|百分|占比|数量|数目|"
+    # 好几 / 十几 / 这几 say "several", they do not ask how many.
+    r"多少|(?<![好十这那没])几(?!乎)|比例|比率|百分|占比|数量|数目|"
     r"how many|how much|what percent|percentage|ratio|number of|proportion"
 )
 _DIGIT_RE = re.compile(r"\d|[一二三四五六七八九十百千万两]+[个项所门类期届支大型种倍级批位名间次条]")

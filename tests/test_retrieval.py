@@ -100,7 +100,7 @@ def test_cue_list_counts_out_of_scope_cues(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("question", "expected"),
     [("大班额比例是多少", True), ("建成几个资源库", True), ("职普比", False), ("How many courses?", True),
-     ("县管校聘怎么推进", False)],
+     ("县管校聘怎么推进", False), ("一个月值班好几次", False), ("教了十几年书", False)],
 )
 def test_asks_for_number(question: str, expected: bool) -> None:
     assert asks_for_number(question.lower()) is expected
