@@ -200,6 +200,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     from bot.corpus import CorpusError, load_corpus
     from bot.report import build_report, format_csv, format_json, format_text, plot
     from bot.storage import open_query_log
+    from bot.taught import known_phrasings
 
     try:
         corpus = load_corpus(settings.corpus_dir)
@@ -207,7 +208,8 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
         corpus = None  # titles are a convenience; the figures do not need them
     log = open_query_log(settings, read_only=True)
     try:
-        report = build_report(log, days=args.days, limit=args.limit, corpus=corpus)
+        known = known_phrasings(settings.corpus_dir, corpus, settings.resolved_database_url)
+        report = build_report(log, days=args.days, limit=args.limit, corpus=corpus, known=known)
     finally:
         log.close()
     if args.json:

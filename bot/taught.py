@@ -27,7 +27,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.bank import BankQuestion, bank_path, checked, duplicate_error, ensure_new, merge_into_file, question_key
+from bot.bank import (
+    BankQuestion,
+    bank_path,
+    checked,
+    duplicate_error,
+    ensure_new,
+    load_bank,
+    merge_into_file,
+    question_key,
+)
 from bot.bank import read_bank as read_bank_file
 from bot.corpus import Corpus, Document
 from bot.database import Connection, SqliteBackend, backend_for
@@ -188,6 +197,13 @@ def _not_exportable(row: Taught, corpus: Corpus) -> str:
     if doc is None:
         return f"no plan {row.doc_id} in the corpus"
     return "" if doc.point(row.point) is not None else f"{row.doc_id} has no point {row.point}"
+
+
+def known_phrasings(corpus_dir: Path, corpus: Corpus | None, database_url: str) -> dict[str, int]:
+    """Every phrasing already taught (``question_key`` → point): the bank files and the database,
+    both read-only (the staff report marks these instead of offering to teach them again)."""
+    rows = [*(load_bank(corpus_dir, corpus) if corpus is not None else ()), *bank_questions(read_taught(database_url))]
+    return {question_key(q.question): q.point for q in reversed(rows)}  # the file's point wins
 
 
 def bank_questions(rows: Iterable[Taught]) -> tuple[BankQuestion, ...]:

@@ -174,3 +174,26 @@ def test_the_build_takes_taught_rows_in_once_and_records_them(corpus: Corpus) ->
     assert {d: r["questions"] for d, r in recorded.items()} == {DOC: 3, "gone": 1}
     assert taught_hashes(reversed(taught)) == recorded  # order does not matter
     assert taught_hashes(taught[1:]) != recorded
+
+
+def test_the_report_marks_questions_already_taught(
+    store: TaughtStore, corpus_dir: Path, corpus: Corpus, database_url: str
+) -> None:
+    """After /teach the question stays in the log's unanswered list: shown as taught, not as a
+    command that would fail as a duplicate. Reading what is known writes nothing."""
+    from bot.compose import Answer, Block
+    from bot.presentation import REPORT
+    from bot.report import build_report
+    from bot.taught import known_phrasings
+
+    log = SqlQueryLog(database_url, salt="s")
+    for i, question in enumerate(["足球队一周练几次", "食堂谁管", "校服怎么买"]):
+        log.record_answer(f"a{i}", i, i, "private", Answer(question, "not_found", (Block("note", "x"),), ()))
+    _teach(store, corpus_dir, corpus, "足球队一周练几次？", 2)
+    known = known_phrasings(corpus_dir, corpus, database_url)
+    assert known == {"足球队一周练几次": 2, "食堂谁管": 5}
+    teach = {r["question"]: r["teach"] for r in build_report(log, days=1, known=known).unanswered}
+    log.close()
+    assert teach == {"足球队一周练几次": REPORT["taught"].format(n=2), "食堂谁管": REPORT["taught"].format(n=5),
+                     "校服怎么买": 'policybot teach "校服怎么买" N'}
+    assert [r.exported_at for r in store.rows()] == [None]
