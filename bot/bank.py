@@ -56,8 +56,10 @@ def bank_path(corpus_dir: Path, doc_id: str) -> Path:
 
 
 def _clean(question: str) -> str:
-    # One line, no tabs: the file format has no quoting.
-    return " ".join(question.replace("\t", " ").split())
+    # One line, no tabs: the file format has no quoting. No NUL (PostgreSQL text cannot hold it) and
+    # no lone surrogate (not UTF-8: no file or database can store it), whichever channel it came from.
+    text = question.replace("\x00", " ").encode("utf-8", "replace").decode("utf-8")
+    return " ".join(text.replace("\t", " ").split())
 
 
 def question_key(question: str) -> str:

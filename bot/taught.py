@@ -69,7 +69,7 @@ class Taught:
 
 @dataclass(frozen=True)
 class Export:
-    """What ``export`` did: rows written into each bank file, rows already there, rows skipped
+    """What ``export_to_files`` did: rows written into each bank file, rows already there, rows skipped
     (their plan or point is no longer in the corpus) with why."""
 
     written: dict[Path, int]

@@ -197,3 +197,11 @@ def test_the_report_marks_questions_already_taught(
     assert teach == {"足球队一周练几次": REPORT["taught"].format(n=2), "食堂谁管": REPORT["taught"].format(n=5),
                      "校服怎么买": 'policybot teach "校服怎么买" N'}
     assert [r.exported_at for r in store.rows()] == [None]
+
+
+def test_text_no_database_can_hold_is_cleaned_before_it_is_stored(
+    store: TaughtStore, corpus_dir: Path, corpus: Corpus, database_url: str
+) -> None:
+    row = _teach(store, corpus_dir, corpus, "校服\x00怎么\ud800买", 4)
+    assert row.question == "校服 怎么?买"
+    assert sql(database_url, "SELECT question FROM taught") == [("校服 怎么?买",)]
