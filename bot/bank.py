@@ -5,15 +5,20 @@ and then question so a taught question is a one-line diff. The index holds every
 of kind ``question`` that votes for its point (dense and keyword); the quote in an answer is still
 the plan's own sentence.
 
-``teach`` adds an example after checking that the point exists and the question is new.
+``teach`` adds an example after checking that the point exists and the question is new. The same
+checks (``checked``, ``ensure_new``) guard questions taught into the database (``bot/taught.py``),
+which the index build takes in beside the file (``with_taught``): a question taught on one replica
+reaches every replica's next ``/reload`` without a file on any one machine.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 import threading
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +30,7 @@ HEADER = (
     '# Add entries with `policybot teach "question" N`; they vote for point N, the quote stays the plan\'s own text.\n'
 )
 MAX_QUESTION_CHARS = 300
-_TEACH_LOCK = threading.Lock()
+TEACH_LOCK = threading.Lock()  # one writer of a bank file at a time in this process
 
 
 class BankError(ValueError):
@@ -51,11 +56,14 @@ def bank_path(corpus_dir: Path, doc_id: str) -> Path:
 
 
 def _clean(question: str) -> str:
-    # One line, no tabs: the file format has no quoting.
-    return " ".join(question.replace("\t", " ").split())
+    # One line, no tabs: the file format has no quoting. No NUL (PostgreSQL text cannot hold it) and
+    # no lone surrogate (not UTF-8: no file or database can store it), whichever channel it came from.
+    text = question.replace("\x00", " ").encode("utf-8", "replace").decode("utf-8")
+    return " ".join(text.replace("\t", " ").split())
 
 
-def _key(question: str) -> str:
+def question_key(question: str) -> str:
+    """What makes two phrasings the same question: width, case and closing punctuation ignored."""
     return unicodedata.normalize("NFKC", question).casefold().strip(" ?？。.!！")
 
 
@@ -97,9 +105,9 @@ def write_bank(path: Path, rows: list[BankQuestion]) -> None:
         raise
 
 
-def teach(corpus_dir: Path, doc: Document, question: str, point: int) -> BankQuestion:
-    """Add one example to ``doc``'s bank. Raises BankError when the point does not exist or the
-    question is already there (for any point)."""
+def checked(doc: Document, question: str, point: int) -> BankQuestion:
+    """The example to teach, normalised to one line; raises BankError when it is empty, over
+    ``MAX_QUESTION_CHARS`` or names a point ``doc`` lacks."""
     question = _clean(question)
     if not question:
         raise BankError('the question is empty; write it in quotes: policybot teach "question" N', "empty")
@@ -118,21 +126,80 @@ def teach(corpus_dir: Path, doc: Document, question: str, point: int) -> BankQue
             point=point,
             last=last,
         )
-    path = bank_path(corpus_dir, doc.doc_id)
-    with _TEACH_LOCK:  # two /teach at once must not both read the old file and drop one question
-        return _add(path, doc, question, point)
+    return BankQuestion(doc.doc_id, question, point)
 
 
-def _add(path: Path, doc: Document, question: str, point: int) -> BankQuestion:
-    rows = read_bank(path, doc.doc_id)
+def ensure_new(rows: Iterable[BankQuestion], question: str) -> None:
+    """Raises BankError when ``question`` is already among ``rows`` (for any point)."""
+    key = question_key(question)
     for row in rows:
-        if _key(row.question) == _key(question):
-            raise BankError(
-                f"already in the bank for point {row.point}: {row.question}",
-                "duplicate",
-                point=row.point,
-                question=row.question,
-            )
-    entry = BankQuestion(doc.doc_id, question, point)
-    write_bank(path, [*rows, entry])
+        if question_key(row.question) == key:
+            raise duplicate_error(row)
+
+
+def duplicate_error(row: BankQuestion) -> BankError:
+    return BankError(
+        f"already in the bank for point {row.point}: {row.question}",
+        "duplicate",
+        point=row.point,
+        question=row.question,
+    )
+
+
+def teach(corpus_dir: Path, doc: Document, question: str, point: int) -> BankQuestion:
+    """Add one example to ``doc``'s bank file. Raises BankError when the point does not exist or the
+    question is already there (for any point)."""
+    entry = checked(doc, question, point)
+    path = bank_path(corpus_dir, doc.doc_id)
+    with TEACH_LOCK:  # two /teach at once must not both read the old file and drop one question
+        rows = read_bank(path, doc.doc_id)
+        ensure_new(rows, entry.question)
+        write_bank(path, [*rows, entry])
     return entry
+
+
+def merge_into_file(corpus_dir: Path, doc_id: str, entries: Iterable[BankQuestion]) -> int:
+    """Add the ``entries`` the bank file does not hold yet, keeping it sorted; returns how many were new."""
+    path = bank_path(corpus_dir, doc_id)
+    with TEACH_LOCK:
+        rows = read_bank(path, doc_id)
+        merged = _joined(rows, entries, lambda q: True)
+        if len(merged) > len(rows):
+            write_bank(path, list(merged))
+    return len(merged) - len(rows)
+
+
+def with_taught(
+    bank: Iterable[BankQuestion], taught: Iterable[BankQuestion], corpus: Corpus
+) -> tuple[BankQuestion, ...]:
+    """The file's examples and, after them, the taught ones the file does not hold yet (a taught
+    question stays in the database after it was exported into the file: counted once). Taught
+    questions of a plan or point no longer loaded are left out, as in ``load_bank``."""
+    points = {(p.doc_id, p.number) for p in corpus.points}
+    return _joined(bank, taught, lambda q: (q.doc_id, q.point) in points)
+
+
+def _joined(
+    rows: Iterable[BankQuestion], extra: Iterable[BankQuestion], keep: Callable[[BankQuestion], bool]
+) -> tuple[BankQuestion, ...]:
+    """``rows``, then each kept row of ``extra`` whose question (per plan) is not there yet."""
+    joined = list(rows)
+    seen = {(r.doc_id, question_key(r.question)) for r in joined}
+    for q in extra:
+        key = (q.doc_id, question_key(q.question))
+        if key not in seen and keep(q):
+            seen.add(key)
+            joined.append(q)
+    return tuple(joined)
+
+
+def taught_hashes(taught: Iterable[BankQuestion]) -> dict[str, dict[str, object]]:
+    """Per plan, how many questions the database held and a hash of them: the index records what
+    it took in, so a question taught on another replica makes it stale."""
+    lines: dict[str, list[str]] = {}
+    for q in taught:
+        lines.setdefault(q.doc_id, []).append(f"{q.point}\t{q.question}\n")
+    return {
+        doc_id: {"questions": len(rows), "sha256": hashlib.sha256("".join(sorted(rows)).encode()).hexdigest()}
+        for doc_id, rows in sorted(lines.items())
+    }

@@ -1,4 +1,4 @@
-"""The ``policybot`` command: ask, chat, build, eval, serve, run.
+"""The ``policybot`` command: ask, chat, build, eval, docs, report, teach, taught, serve, run.
 
 Every failure a user can cause or fix is reported as one line on stderr with a non-zero exit code;
 a traceback is shown only with ``--debug``.
@@ -7,12 +7,15 @@ a traceback is shown only with ``--debug``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import getpass
 import io
 import json
 import logging
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -21,7 +24,9 @@ from pydantic import ValidationError
 from bot.config import Settings
 
 if TYPE_CHECKING:  # the service pulls in torch; commands import it only when they need it
+    from bot.corpus import Document
     from bot.service import PolicyService
+    from bot.taught import TaughtStore
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +200,7 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     from bot.corpus import CorpusError, load_corpus
     from bot.report import build_report, format_csv, format_json, format_text, plot
     from bot.storage import open_query_log
+    from bot.taught import known_phrasings
 
     try:
         corpus = load_corpus(settings.corpus_dir)
@@ -202,7 +208,8 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
         corpus = None  # titles are a convenience; the figures do not need them
     log = open_query_log(settings, read_only=True)
     try:
-        report = build_report(log, days=args.days, limit=args.limit, corpus=corpus)
+        known = known_phrasings(settings.corpus_dir, corpus, settings.resolved_database_url)
+        report = build_report(log, days=args.days, limit=args.limit, corpus=corpus, known=known)
     finally:
         log.close()
     if args.json:
@@ -217,30 +224,118 @@ def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_teach(settings: Settings, args: argparse.Namespace) -> int:
-    """Add a question to the bank of the point that answers it, then rebuild the index."""
-    from bot.bank import BankError, teach
+def _plan(settings: Settings, doc_id: str | None) -> Document:
+    """The plan a command names with --doc, or the only one loaded."""
     from bot.corpus import load_corpus
 
     corpus = load_corpus(settings.corpus_dir)
-    docs = [d for d in corpus.documents if args.doc in (None, d.doc_id)]
+    docs = [d for d in corpus.documents if doc_id in (None, d.doc_id)]
     if not docs:
         raise UserError(
-            f"no plan {args.doc!r} in {settings.corpus_dir}; plans: {', '.join(d.doc_id for d in corpus.documents)}"
+            f"no plan {doc_id!r} in {settings.corpus_dir}; plans: {', '.join(d.doc_id for d in corpus.documents)}"
         )
     if len(docs) > 1:
         raise UserError(f"several plans are loaded; say which with --doc (one of: {', '.join(d.doc_id for d in docs)})")
+    return docs[0]
+
+
+def _login() -> str | None:
+    """Who teaches from the command line (stored only as a salted hash)."""
     try:
-        entry = teach(settings.corpus_dir, docs[0], args.question, args.point)
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in a bare container
+        return None
+
+
+def cmd_teach(settings: Settings, args: argparse.Namespace) -> int:
+    """Add a question to the bank of the point that answers it, then rebuild the index. Without
+    POLICYBOT_DATABASE_URL it goes into the plan's bank file; with one, into the database's taught
+    questions, like /teach, so every replica takes it in at its next /reload."""
+    from bot.bank import BankError, bank_path, teach
+    from bot.taught import open_taught, teach_in_database
+
+    doc = _plan(settings, args.doc)
+    try:
+        if settings.database_url is None:
+            entry = teach(settings.corpus_dir, doc, args.question, args.point)
+            where = str(bank_path(settings.corpus_dir, doc.doc_id))
+        else:
+            store = open_taught(settings.database_url, settings.hash_salt.get_secret_value())
+            try:
+                entry = teach_in_database(
+                    store, settings.corpus_dir, doc, args.question, args.point, _login(), "cli"
+                ).bank_question
+            finally:
+                store.close()
+            where = f"the database at {store.where} (every replica takes it in at its next /reload; "
+            where += "`policybot taught --export` adds it to the bank file for review)"
     except BankError as e:
         raise UserError(str(e)) from e
-    print(f"taught: {entry.question} → point {entry.point} ({docs[0].doc_id})")
+    print(f"taught: {entry.question} → point {entry.point} ({doc.doc_id}), stored in {where}")
     if not args.no_build:
         from bot.service import Resources
 
         index = Resources.load(settings).build()
         print(f"index rebuilt: {index.meta['unit_counts'].get('question', 0)} bank questions")
     return 0
+
+
+def cmd_taught(settings: Settings, args: argparse.Namespace) -> int:
+    """The questions taught into the database: list them (read-only), export them into the bank
+    files, or drop the ones rejected in review."""
+    from bot.database import backend_for
+    from bot.taught import open_taught, read_taught
+
+    url = settings.resolved_database_url
+    if args.export or args.drop:
+        store = open_taught(url, settings.hash_salt.get_secret_value())
+        try:
+            return _taught_export(settings, store) if args.export else _taught_drop(store, args.drop)
+        finally:
+            store.close()
+    rows = [r for r in read_taught(url) if args.all or r.exported_at is None]
+    if args.json:
+        print(json.dumps([dataclasses.asdict(r) for r in rows], ensure_ascii=False))
+    for row in [] if args.json else rows:
+        when = datetime.fromtimestamp(row.taught_at).astimezone().strftime("%Y-%m-%d %H:%M")
+        exported = ", exported" if row.exported_at is not None else ""
+        print(f"{row.id:>5}  {when}  {row.doc_id}  point {row.point}  {row.question}  ({row.source}{exported})")
+    what = "taught question(s)" if args.all else "taught question(s) not exported yet"
+    print(
+        f"read-only, nothing changed: {len(rows)} {what} in {backend_for(url).where}"
+        + ("; `policybot taught --export` merges them into the bank files" if rows and not args.all else ""),
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _taught_export(settings: Settings, store: TaughtStore) -> int:
+    from bot.corpus import load_corpus
+    from bot.taught import export_to_files
+
+    done = export_to_files(store, settings.corpus_dir, load_corpus(settings.corpus_dir))
+    for path, added in done.written.items():
+        print(f"{path}: {added} question(s) added")
+    for row, why in done.skipped:
+        print(f"not exported: {row.id} {row.question} → point {row.point} ({why})", file=sys.stderr)
+    print(
+        f"exported {done.marked} taught question(s) ({done.already} already in the file); "
+        + ("review with `git diff` and commit" if done.written else "no file changed")
+    )
+    return EXIT_FAILURE if done.skipped else 0
+
+
+def _taught_drop(store: TaughtStore, ids: list[int]) -> int:
+    dropped = store.drop(ids)
+    for row in dropped:
+        exported = "; it was exported: remove its line from the bank file too" if row.exported_at else ""
+        print(f"dropped {row.id}: {row.question} → point {row.point} ({row.doc_id}){exported}")
+    missing = sorted(set(ids) - {row.id for row in dropped})
+    if missing:
+        print(f"no taught question with id {', '.join(map(str, missing))}", file=sys.stderr)
+    if dropped:
+        print("the bots drop them at their next /reload (or `policybot build`)")
+    return EXIT_FAILURE if missing else 0
 
 
 def _check_serving(settings: Settings) -> None:
@@ -337,16 +432,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", type=Path, metavar="FILE.png", help="also draw questions per day and top points")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("teach", help="teach the bot how people ask: add a question to a point's bank")
+    _add_bank_commands(sub)
+
+    p = sub.add_parser("run", help="build if needed, then serve Telegram (token set) or chat")
+    p.set_defaults(func=cmd_run)
+    return parser
+
+
+def _add_bank_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """teach (into the bank file, or the database when POLICYBOT_DATABASE_URL is set) and taught."""
+    p = sub.add_parser(
+        "teach", help="add a question to a point's bank (its file; the database when POLICYBOT_DATABASE_URL is set)"
+    )
     p.add_argument("question", help="the question as people ask it (quote it)")
     p.add_argument("point", type=int, help="the point that answers it (0 = the header)")
     p.add_argument("--doc", help="the plan (its file name without extension) when several are loaded")
     p.add_argument("--no-build", action="store_true", help="do not rebuild the index now")
     p.set_defaults(func=cmd_teach)
 
-    p = sub.add_parser("run", help="build if needed, then serve Telegram (token set) or chat")
-    p.set_defaults(func=cmd_run)
-    return parser
+    p = sub.add_parser("taught", help="questions taught into the database: list (read-only), --export, --drop")
+    action = p.add_mutually_exclusive_group()
+    action.add_argument("--export", action="store_true", help="merge those not exported yet into the bank files")
+    action.add_argument("--drop", type=int, nargs="+", metavar="ID", help="delete these (rejected in review)")
+    p.add_argument("--all", action="store_true", help="list the exported ones too")
+    p.add_argument("--json", action="store_true", help="list as JSON")
+    p.set_defaults(func=cmd_taught)
 
 
 def _known_errors() -> tuple[type[BaseException], ...]:

@@ -3,13 +3,18 @@
 On disk (``index/``)::
 
     index/current -> build-20261129T101500-3f2a/     (symlink, swapped atomically)
-    index/build-…/meta.json      what built it: corpus hashes, model, dimension, counts, versions
+    index/build-…/meta.json      what built it: corpus hashes, taught questions, model, dimension, counts, versions
     index/build-…/corpus.json    the parsed documents (UTF-8, readable)
     index/build-…/units.json     the indexed units: point / sentence, verbatim text
     index/build-…/dense.faiss    FAISS inner-product index over unit-length vectors
     index/build-…/bm25_words/    bm25s index over jieba words
     index/build-…/bm25_chars/    bm25s index over character bigrams
     index/build-…/bm25_pinyin/   bm25s index over pinyin syllable bigrams
+
+The question-bank units come from ``corpus/<plan>.questions.tsv`` and from the questions taught
+into the database (``bot/taught.py``, read by the caller and passed in); ``meta.json`` records
+per plan how many taught questions the database held and their hash, so a question taught on
+another replica makes this index stale as a changed file would.
 
 A build writes a hidden temporary folder, renames it into place and only then repoints ``current``,
 so a crash at any moment leaves the previous index intact and loadable.
@@ -41,7 +46,7 @@ import numpy as np
 from sentence_transformers import SentenceTransformer
 
 from bot.bank import SUFFIX as BANK_SUFFIX
-from bot.bank import BankQuestion, load_bank
+from bot.bank import BankQuestion, load_bank, taught_hashes, with_taught
 from bot.corpus import Corpus, Document, Failure, Point, Section, corpus_files, file_sha256, load_corpus
 from bot.embedding import build_threads, embed, embedding_dimension, model_version
 from bot.text import TextProcessor
@@ -273,9 +278,11 @@ def build_index(
     bank: tuple[BankQuestion, ...] = (),
     bank_hashes: dict[str, str] | None = None,
     cache: VectorCache | None = None,
+    taught: dict[str, dict[str, Any]] | None = None,
 ) -> PolicyIndex:
     """Build the in-memory index. Embedding is batched; ``progress`` shows a bar for long builds;
-    texts in ``cache`` are not embedded again."""
+    texts in ``cache`` are not embedded again. ``taught`` is what the database held
+    (``bot.bank.taught_hashes``), recorded for staleness; its questions are already in ``bank``."""
     started = time.perf_counter()
     units = make_units(corpus, bank)
     points = {(p.doc_id, p.number): p for p in corpus.points}
@@ -311,6 +318,7 @@ def build_index(
         "dimension": int(vectors.shape[1]) if len(vectors) else embedding_dimension(encoder),
         "faiss_index": type(dense).__name__,
         "corpus_files": {**corpus.file_hashes, **(bank_hashes or {})},
+        "taught": taught or {},
         "documents": [{"doc_id": d.doc_id, "title": d.title, "points": len(d.work_points)} for d in corpus.documents],
         "failed": {f.source: f.reason for f in corpus.failures},
         "unit_counts": {"total": len(units), **kinds},
@@ -427,9 +435,14 @@ def read_meta(index_dir: Path) -> dict[str, Any]:
 
 
 def stale_reason(
-    meta: dict[str, Any], corpus_hashes: dict[str, str], model_name: str, fingerprint: dict[str, str]
+    meta: dict[str, Any],
+    corpus_hashes: dict[str, str],
+    model_name: str,
+    fingerprint: dict[str, str],
+    taught: dict[str, dict[str, Any]] | None = None,
 ) -> str | None:
-    """Why an index no longer matches the corpus, model or text data; None when it is current."""
+    """Why an index no longer matches the corpus, model, text data or (given ``taught``, the
+    database's taught questions) what was taught since; None when it is current."""
     if meta.get("format_version") != FORMAT_VERSION:
         return f"index format {meta.get('format_version')} is not the current format {FORMAT_VERSION}"
     if meta.get("model") != model_name:
@@ -447,18 +460,26 @@ def stale_reason(
         return "corpus changed (" + "; ".join(parts) + ")"
     if meta.get("text_fingerprint") != fingerprint:
         return "the segmentation dictionary or text data changed"
+    if taught is not None and (changed := _taught_changes(meta.get("taught", {}), taught)):
+        return f"questions were taught or dropped in the database ({', '.join(changed)})"
     return None
+
+
+def _taught_changes(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The plans whose taught questions in the database differ between two ``taught`` records."""
+    return sorted(d for d in set(before) | set(after) if before.get(d) != after.get(d))
 
 
 def build_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[str]]:
     """What a rebuild changed, from the two builds' meta.json: files added, updated and removed,
-    and the files that failed (with why)."""
+    the plans whose taught questions in the database changed, and the files that failed (with why)."""
     old, new = before.get("corpus_files", {}), after.get("corpus_files", {})
     failed = after.get("failed", {})
     return {
         "added": sorted(n for n in set(new) - set(old) if n not in failed),
         "updated": sorted(n for n in set(new) & set(old) if new[n] != old[n] and n not in failed),
         "removed": sorted(set(old) - set(new)),
+        "taught_questions": _taught_changes(before.get("taught", {}), after.get("taught", {})),
         "failed": [f"{name} ({reason})" for name, reason in sorted(failed.items())],
     }
 
@@ -477,11 +498,12 @@ def load_index(
     expect_model: str | None = None,
     corpus_dir: Path | None = None,
     fingerprint: dict[str, str] | None = None,
+    taught: dict[str, dict[str, Any]] | None = None,
 ) -> PolicyIndex:
     """Load ``index_dir/current``. With expectations given, a stale index raises IndexStaleError."""
     meta = read_meta(index_dir)
     if expect_model is not None and corpus_dir is not None and fingerprint is not None:
-        reason = stale_reason(meta, corpus_hashes(corpus_dir), expect_model, fingerprint)
+        reason = stale_reason(meta, corpus_hashes(corpus_dir), expect_model, fingerprint, taught)
         if reason:
             raise IndexStaleError(f"index in {index_dir} is stale: {reason}; run `policybot build`")
     folder = current_build(index_dir)
@@ -516,8 +538,10 @@ def build_and_save(
     batch_size: int = 64,
     progress: bool = False,
     fingerprint: dict[str, str] | None = None,
+    taught: tuple[BankQuestion, ...] = (),
 ) -> PolicyIndex:
-    """Parse corpus_dir, build and save atomically under the build lock."""
+    """Parse corpus_dir, build and save atomically under the build lock. ``taught``: the questions
+    taught into the database, taken in beside the bank files."""
     with build_lock(index_dir):
         corpus = load_corpus(corpus_dir)
         cache = VectorCache.in_folder(index_dir, model_name, model_version(model_name), encoder)
@@ -529,9 +553,10 @@ def build_and_save(
             batch_size,
             progress,
             fingerprint,
-            bank=load_bank(corpus_dir, corpus),
+            bank=with_taught(load_bank(corpus_dir, corpus), taught, corpus),
             bank_hashes=bank_hashes(corpus_dir),
             cache=cache,
+            taught=taught_hashes(taught),
         )
         save_index(index, index_dir)
         cache.save()

@@ -86,6 +86,7 @@ _ZH: dict[str, str] = {
     "updated": "更新",
     "removed": "移除",
     "failed": "未能读取",
+    "taught_questions": "数据库中新教或删除的问法",
     "teach_usage": "用法：回复一条回答，发送 {teach} N（N 是正确的条目编号）。",
     "teach_no_question": '找不到这条回答对应的问题（可能太旧了）。请用命令行：policybot teach "问题" N',
     "taught": "已记下：“{question}” → 第{n}条。发送 {reload} 后生效。",
@@ -390,4 +391,5 @@ REPORT = {
     "disliked": "👎 最多的回答：",
     "top": "被问得最多的条目：",
     "none": "（无）",
+    "taught": "已教过：第{n}条（在问法文件或数据库中）",
 }

@@ -1,5 +1,5 @@
 """`policybot report`: what staff need from the query log — unanswered questions (each with the
-``policybot teach`` command that would teach it), disliked answers, most asked points, per day and
+``policybot teach`` command that would teach it, or the point it was taught already), disliked answers, most asked points, per day and
 per week. Plain text, JSON, CSV, and a PNG plot. The log is opened read-only: a report never writes."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import presentation as P
+from bot.bank import question_key
 from bot.corpus import Corpus
 from bot.storage import QueryLog
 
@@ -89,10 +90,23 @@ def teach_command(question: str, point: int | None) -> str:
     return f'policybot teach "{escaped}" {point if point is not None else "N"}'
 
 
+def _teach_or_taught(known: dict[str, int], question: str, point: int | None) -> str:
+    taught = known.get(question_key(question))
+    return teach_command(question, point) if taught is None else P.REPORT["taught"].format(n=taught)
+
+
 def build_report(
-    log: QueryLog, days: int = 30, limit: int = 10, corpus: Corpus | None = None, today: date | None = None
+    log: QueryLog,
+    days: int = 30,
+    limit: int = 10,
+    corpus: Corpus | None = None,
+    today: date | None = None,
+    known: dict[str, int] | None = None,
 ) -> StaffReport:
+    """``known``: phrasings already in a question bank or taught (``bot.bank.question_key`` → point);
+    such a question is shown as taught instead of with the command that would teach it again."""
     today = today or datetime.now().astimezone().date()
+    known = known or {}
     since = today - timedelta(days=days - 1)
     report = StaffReport(since.isoformat(), today.isoformat())
     by_day = {r["day"]: r for r in log.daily(since.isoformat())}
@@ -118,7 +132,7 @@ def build_report(
             "times": r["times"],
             "last_day": r["last_day"],
             "status": r["status"],
-            "teach": teach_command(r["question"], r["top_point"]),
+            "teach": _teach_or_taught(known, r["question"], r["top_point"]),
         }
         for r in log.unanswered(since.isoformat(), limit)
     ]
@@ -132,7 +146,7 @@ def build_report(
                 "title": title,
                 "thumbs_down": r["thumbs_down"],
                 "thumbs_up": r["thumbs_up"],
-                "teach": teach_command(r["question"], None),
+                "teach": _teach_or_taught(known, r["question"], None),
             }
         )
     for r in log.top_points(since.isoformat(), limit):

@@ -18,6 +18,7 @@ from cachetools import LRUCache
 from sentence_transformers import SentenceTransformer
 
 from bot import plans
+from bot.bank import BankQuestion, taught_hashes
 from bot.compose import (
     Answer,
     Composer,
@@ -37,6 +38,7 @@ from bot.features import Params, load_params
 from bot.index import IndexMissingError, IndexStaleError, PolicyIndex, build_and_save, load_index, text_fingerprint
 from bot.presentation import Lang
 from bot.retrieval import CueList, Expander, MentionIndex, Retriever, RetrieverConfig, Search, search_each
+from bot.taught import bank_questions, read_taught
 from bot.text import TextProcessor, data_path
 from bot.understand import LAST_POINT, Intent, Topic, search_text, understand
 
@@ -88,6 +90,10 @@ class Resources:
     def fingerprint(self) -> dict[str, str]:
         return text_fingerprint(self.tp)
 
+    def taught(self) -> tuple[BankQuestion, ...]:
+        """The questions taught into the database (read-only; none when it does not exist yet)."""
+        return bank_questions(read_taught(self.settings.resolved_database_url))
+
     def build(self, progress: bool = False) -> PolicyIndex:
         s = self.settings
         return build_and_save(
@@ -99,13 +105,16 @@ class Resources:
             s.embedding_batch_size,
             progress,
             self.fingerprint(),
+            self.taught(),
         )
 
     def load_index(self, build_if_needed: bool = False, progress: bool = False) -> PolicyIndex:
-        """Load the index; with ``build_if_needed`` a missing or stale index is rebuilt first."""
+        """Load the index; with ``build_if_needed`` a missing or stale index (corpus, question
+        banks, taught questions, model or dictionaries changed) is rebuilt first."""
         s = self.settings
         try:
-            return load_index(s.index_dir, s.embedding_model, s.corpus_dir, self.fingerprint())
+            taught = taught_hashes(self.taught())
+            return load_index(s.index_dir, s.embedding_model, s.corpus_dir, self.fingerprint(), taught)
         except (IndexMissingError, IndexStaleError) as e:
             if not build_if_needed:
                 raise

@@ -20,10 +20,11 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from bot.database import Connection, SqliteBackend, StorageError, backend_for, sqlite_path
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 PENDING_LIMIT = 10_000  # rows kept in memory while the database is unavailable
 RETRY_SECONDS = 5.0  # how often a failing database is tried again
@@ -105,6 +107,25 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE (bot_id, update_id, seq)
     );
     CREATE INDEX outbox_unsent ON outbox(bot_id, sent_at, failed);
+    """,
+    # 4: questions taught with /teach (bot/taught.py), shared by every replica: the index build
+    # takes them in beside corpus/<plan>.questions.tsv, and `policybot taught --export` writes them
+    # into that file for review. ``question_key`` is bot.bank.question_key: one row per phrasing
+    # and plan, even when two replicas are taught the same question at once. Never pruned: a
+    # taught phrasing is part of the bank, not of the log (who taught it is a salted hash).
+    """
+    CREATE TABLE taught (
+        id INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        question TEXT NOT NULL,
+        question_key TEXT NOT NULL,
+        point INTEGER NOT NULL,
+        taught_at REAL NOT NULL,
+        taught_by TEXT,
+        source TEXT NOT NULL,
+        exported_at REAL,
+        UNIQUE (doc_id, question_key)
+    );
     """,
 )
 UNANSWERED = ("not_found", "related")  # statuses the staff report lists for teaching
@@ -208,6 +229,7 @@ class Database:
     ``read_only`` opens an existing database for reports: never migrated, pruned or written."""
 
     busy_timeout = BUSY_TIMEOUT
+    empty_ok = False  # read-only on a database without a schema yet: an error (a report), or no rows
 
     def __init__(self, where: Path | str, salt: str, retention_days: int = 180, read_only: bool = False) -> None:
         self.backend = backend_for(where)
@@ -243,7 +265,7 @@ class Database:
         if version > len(MIGRATIONS):
             conn.close()
             raise StorageError(f"{self.where} was written by a newer policybot (schema {version}); upgrade")
-        if self.read_only and version == 0:
+        if self.read_only and version == 0 and not self.empty_ok:
             conn.close()
             raise StorageError(
                 f"no query log in {self.where} yet; it is created when the bot answers its first question "
@@ -322,6 +344,18 @@ class Database:
     def pending(self) -> int:
         return len(self._pending)
 
+    def _run(self, work: Callable[[Connection], T]) -> T:
+        """``work`` in one transaction, committed or rolled back; a database that cannot be used
+        raises StorageError (the connection is replaced at the next call)."""
+        with self._lock:
+            try:
+                conn = self._connection()
+                with self.backend.transaction(conn):
+                    return work(conn)
+            except self._unavailable as e:
+                self._drop_connection()
+                raise StorageError(f"database {self.where}: {e}") from e
+
     # -- reads --------------------------------------------------------------------------------
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
@@ -343,11 +377,7 @@ class SqlQueryLog(Database):
     report queries."""
 
     def _hash(self, value: int | None) -> str | None:
-        """A salted hash of a chat or user id: the same id maps to the same 16 hex digits, and the
-        id cannot be read back without the salt."""
-        if value is None:
-            return None
-        return hashlib.sha256(f"{self.salt}:{value}".encode()).hexdigest()[:16]
+        return salted_hash(self.salt, value)
 
     def record_answer(
         self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str, answer: Answer
@@ -467,6 +497,14 @@ class SqlQueryLog(Database):
             " AND top_point IS NOT NULL GROUP BY top_doc, top_point ORDER BY times DESC, top_point LIMIT ?",
             (since_day, limit),
         )
+
+
+def salted_hash(salt: str, value: int | str | None) -> str | None:
+    """A salted hash of a chat or user id: the same id maps to the same 16 hex digits, and the id
+    cannot be read back without the salt."""
+    if value is None:
+        return None
+    return hashlib.sha256(f"{salt}:{value}".encode()).hexdigest()[:16]
 
 
 def _count(condition: str) -> str:

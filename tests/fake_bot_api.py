@@ -260,9 +260,11 @@ class FakeBotApi:
     """The fake Bot API, as a context manager (or ``start()``/``stop()``); thread-safe."""
 
     def __init__(self, token: str = DEFAULT_TOKEN, *, host: str = "127.0.0.1", port: int = 0,
-                 long_poll_cap: float = 1.0) -> None:
-        """``port=0`` picks a free port; ``long_poll_cap`` bounds getUpdates waits (seconds)."""
+                 long_poll_cap: float = 1.0, first_update_id: int = 10_001) -> None:
+        """``port=0`` picks a free port; ``long_poll_cap`` bounds getUpdates waits (seconds);
+        ``first_update_id`` lets two fakes stand for one bot (its update ids never repeat)."""
         self.token = token
+        self._first_update_id = first_update_id
         self._address = (host, port)
         self._long_poll_cap = long_poll_cap
         handlers = {"getMe": self._get_me, "getUpdates": self._get_updates, "setWebhook": self._set_webhook,
@@ -283,7 +285,7 @@ class FakeBotApi:
         with self._cond:
             self._calls: list[Call] = []
             self._updates: list[JSONDict] = []  # queued and not yet confirmed by an offset
-            self._next_update_id = 10_001
+            self._next_update_id = self._first_update_id
             self._queued_at: dict[int, float] = {}
             self._delivered_at: dict[int, float] = {}
             self._faults: defaultdict[str, deque[ApiError]] = defaultdict(deque)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -127,6 +128,44 @@ def test_teach_validates_and_keeps_the_bank_sorted(run_cli, tmp_path: Path) -> N
     missing = run_cli("teach", "别的问题", "99", "--no-build", env=env)
     assert missing.returncode == 1 and "has no point 99" in missing.stderr
     assert len([x for x in bank.read_text(encoding="utf-8").splitlines() if not x.startswith("#")]) == 2
+
+
+def test_teach_with_a_database_then_list_export_and_drop(run_cli, tmp_path: Path, database_url: str) -> None:
+    """POLICYBOT_DATABASE_URL set: `teach` stores in the database as /teach does (replicas see it);
+    `taught` lists read-only, `--export` merges into the bank file, `--drop` removes a row."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SECOND_PLAN, corpus / "second.txt")
+    env = {"POLICYBOT_CORPUS_DIR": str(corpus), "POLICYBOT_INDEX_DIR": str(tmp_path / "index"),
+           "POLICYBOT_DATABASE_URL": database_url, "POLICYBOT_HASH_SALT": "pepper"}
+    bank = corpus / "second.questions.tsv"
+    first = run_cli("teach", "学校食堂谁来管", "5", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "stored in the database" in first.stdout and "index rebuilt: 1 bank questions" in first.stdout
+    assert not bank.exists()
+    assert run_cli("teach", "足球队一周练几次", "2", "--no-build", env=env).returncode == 0
+    duplicate = run_cli("teach", "学校食堂谁来管？", "3", "--no-build", env=env)
+    assert duplicate.returncode == 1 and "already in the bank for point 5" in duplicate.stderr
+    assert "stale: questions were taught" in run_cli("build", "--if-needed", env=env).stderr
+
+    listing = run_cli("taught", env=env)
+    assert listing.returncode == 0 and "second  point 5  学校食堂谁来管  (cli)" in listing.stdout
+    assert "read-only, nothing changed: 2 taught question(s) not exported yet" in listing.stderr
+    rows = json.loads(run_cli("taught", "--json", env=env).stdout)
+    assert [(r["question"], r["exported_at"]) for r in rows] == [("学校食堂谁来管", None), ("足球队一周练几次", None)]
+    assert all(re.fullmatch(r"[0-9a-f]{16}", r["taught_by"]) for r in rows)  # the login, hashed
+
+    export = run_cli("taught", "--export", env=env)
+    assert export.returncode == 0 and f"{bank}: 2 question(s) added" in export.stdout
+    assert [x for x in bank.read_text(encoding="utf-8").splitlines() if not x.startswith("#")] == [
+        "足球队一周练几次\t2", "学校食堂谁来管\t5"]
+    assert "0 taught question(s) not exported yet" in run_cli("taught", env=env).stderr
+    assert "exported 0 taught question(s)" in run_cli("taught", "--export", env=env).stdout
+    dropped = run_cli("taught", "--drop", str(rows[1]["id"]), "999", env=env)
+    assert dropped.returncode == 1 and "no taught question with id 999" in dropped.stderr
+    assert f"dropped {rows[1]['id']}: 足球队一周练几次" in dropped.stdout and "remove its line" in dropped.stdout
+    every = json.loads(run_cli("taught", "--all", "--json", env=env).stdout)
+    assert [(r["question"], r["exported_at"] is not None) for r in every] == [("学校食堂谁来管", True)]
 
 
 def test_bad_webhook_settings_are_one_line_errors(tmp_path: Path) -> None:

@@ -160,3 +160,40 @@ def test_large_corpora_switch_to_an_ivf_index(tmp_path: Path) -> None:
 
     faiss.write_index(large, str(tmp_path / "ivf.faiss"))
     assert faiss.read_index(str(tmp_path / "ivf.faiss")).ntotal == 3000
+
+
+def test_questions_taught_in_the_database_are_indexed_and_make_it_stale(
+    resources_for, tmp_path: Path, database_url: str  # noqa: ANN001
+) -> None:
+    """What another replica taught: its rows join the bank units once, and the meta records them."""
+    from bot.corpus import load_corpus
+    from bot.index import build_changes
+    from bot.taught import export_to_files, open_taught, teach_in_database
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(SECOND_PLAN, corpus / "second.txt")
+    res = resources_for(corpus_dir=corpus, index_dir=tmp_path / "index", database_url=database_url)
+    first = res.build()
+    assert first.meta["taught"] == {} and "question" not in first.meta["unit_counts"]
+    store = open_taught(database_url, salt="s")
+    row = teach_in_database(store, corpus, load_corpus(corpus).documents[0], "足球队一周练几次", 2, 1, "telegram")
+    with pytest.raises(IndexStaleError, match=r"taught or dropped in the database \(second\).*policybot build"):
+        res.load_index()
+    second = res.load_index(build_if_needed=True)
+    assert [(u.point, u.text) for u in second.units if u.kind == "question"] == [(2, "足球队一周练几次")]
+    assert second.meta["taught"]["second"]["questions"] == 1
+    assert build_changes(first.meta, second.meta)["taught_questions"] == ["second"]
+    assert res.load_index().path == second.path  # current now
+
+    # Exported into the file and still in the table: one unit, not two.
+    export_to_files(store, corpus, load_corpus(corpus))
+    with pytest.raises(IndexStaleError, match="added: second.questions.tsv"):
+        res.load_index()
+    third = res.build()
+    assert third.meta["unit_counts"]["question"] == 1
+    store.drop([row.id])
+    store.close()
+    with pytest.raises(IndexStaleError, match="taught or dropped"):
+        res.load_index()
+    assert res.build().meta["unit_counts"]["question"] == 1  # the reviewed file keeps it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import shutil
@@ -36,11 +37,13 @@ from bot.channels.telegram.callbacks import (
 )
 from bot.compose import Block
 from bot.render import MAX_MESSAGE, as_html
-from bot.storage import SqlQueryLog
-from tests.conftest import CORPUS_FILE, SECOND_PLAN, make_settings
+from bot.storage import SqlQueryLog, salted_hash
+from bot.taught import read_taught
+from tests.conftest import CORPUS_FILE, SECOND_PLAN, make_settings, sql
 from tests.fake_bot_api import DEFAULT_GROUP_CHAT_ID, FakeBotApi, parse_telegram_html, validate_telegram_html
 
 ADMIN = 424242
+SALT = "test-salt"
 PLAN = CORPUS_FILE.stem
 KEY = doc_key(PLAN)
 SOMETHING_WRONG = P.say("something_wrong")
@@ -683,34 +686,39 @@ class OwnBot:
     log: SqlQueryLog
 
 
-@pytest.fixture
-def own_bot(tmp_path: Path, resources_for) -> Iterator[OwnBot]:  # noqa: ANN001
+@contextlib.contextmanager
+def running_own_bot(folder: Path, resources_for, database_url: str | None = None,  # noqa: ANN001
+                    first_update_id: int = 10_001) -> Iterator[OwnBot]:
     """A bot with its own copy of the plan (and its question bank) and its own index, so a test can
-    add plans, teach and reload without touching the repository's corpus or the session index."""
+    add plans, teach and reload without touching the repository's corpus or the session index.
+    With ``database_url`` its log, inbox, outbox and taught questions live there (replicas share it);
+    without, in the default SQLite file under its own data folder. Replicas of one bot get update
+    ids apart (``first_update_id``), as Telegram never repeats one."""
     from bot.service import PolicyService
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
+    corpus = folder / "corpus"
+    corpus.mkdir(parents=True)
     bank = CORPUS_FILE.with_suffix(".questions.tsv")
     shutil.copy(CORPUS_FILE, corpus / CORPUS_FILE.name)
     shutil.copy(bank, corpus / bank.name)
-    resources = resources_for(corpus_dir=corpus, index_dir=tmp_path / "index", data_dir=tmp_path / "data")
+    folders = {"corpus_dir": corpus, "index_dir": folder / "index", "data_dir": folder / "data"}
+    resources = resources_for(**folders, database_url=database_url)
     service = PolicyService(resources, resources.build())
-    log = SqlQueryLog(tmp_path / "log.sqlite3", salt="s")
-    with FakeBotApi(long_poll_cap=0.5) as api:
-        settings = make_settings(
-            telegram_token=api.token,
-            telegram_api_url=api.base_url,
-            admin_ids=[ADMIN],
-            corpus_dir=corpus,
-            index_dir=tmp_path / "index",
-            data_dir=tmp_path / "data",
-        )
+    log = SqlQueryLog(database_url or folder / "log.sqlite3", salt=SALT)
+    with FakeBotApi(long_poll_cap=0.5, first_update_id=first_update_id) as api:
+        settings = make_settings(telegram_token=api.token, telegram_api_url=api.base_url, admin_ids=[ADMIN],
+                                 hash_salt=SALT, database_url=database_url, **folders)
         running = RunningBot(build_application(settings, service, log)).start()
         try:
             yield OwnBot(api, service, corpus, log)
         finally:
             running.stop()
+
+
+@pytest.fixture
+def own_bot(tmp_path: Path, resources_for) -> Iterator[OwnBot]:  # noqa: ANN001
+    with running_own_bot(tmp_path, resources_for) as running:
+        yield running
 
 
 def reload(fake: FakeBotApi) -> str:
@@ -752,24 +760,57 @@ def test_teach_from_a_reply_then_reload_answers_the_question(own_bot: OwnBot) ->
     bank = own_bot.corpus / CORPUS_FILE.with_suffix(".questions.tsv").name
     reply = say(fake, question, ADMIN, user_id=ADMIN)
     # Not answered: refused, or only the closest clauses shown as related.
-    assert ("没有找到" in reply["text"] or "没有直接写到" in reply["text"]) and labels(reply)[-2:] == ["👍", "👎"]
+    assert ("没有找到" in reply["text"] or "没有直接写到" in reply["text"]) and "第20条" not in reply["text"]
+    assert labels(reply)[-2:] == ["👍", "👎"]
     answer = last_message_id(fake, ADMIN)
     # Someone voted first: the 'recorded' button still leads /teach to the answer.
     press(fake, data_of(reply, "👎"), ADMIN, answer, method="editMessageReplyMarkup")
 
     taught = say(fake, "/teach 20", ADMIN, user_id=ADMIN, reply_to_message_id=answer)["text"]
     assert taught == P.say("taught", question=question, n=20, reload="/reload")
-    assert f"{question}\t20\n" in bank.read_text(encoding="utf-8")
+    # Into the bot's database (the default SQLite file), not the reviewed bank file.
+    assert question not in bank.read_text(encoding="utf-8")
+    assert [(r.question, r.point) for r in read_taught(own_bot.service.settings.resolved_database_url)] == [
+        (question, 20)]
     again = say(fake, "/teach 21", ADMIN, user_id=ADMIN, reply_to_message_id=answer)["text"]
     assert again == P.say("teach_failed", error=P.say("teach_duplicate", point=20, question=question))
 
     questions = own_bot.service.index.meta["unit_counts"]["question"]
     reloaded = reload(fake)
     assert f"问法 {questions + 1} 条" in reloaded and "新嵌入 1 句" in reloaded
-    assert f"更新：{bank.name}" in reloaded
+    assert f"{P.say('taught_questions')}：{PLAN}" in reloaded
     answered = say(fake, question, ADMIN, user_id=ADMIN)
-    assert "第20条" in answered["text"] and "没有找到" not in answered["text"]
+    assert answered["text"].startswith("<b>第20条")  # answered, not only related
     assert labels(answered)[0] == "全文"
+
+
+def test_a_question_taught_on_one_replica_is_answered_by_another_after_its_reload(
+    tmp_path: Path, resources_for, database_url: str  # noqa: ANN001
+) -> None:
+    """Two bots, each with its own files (two machines), one database: /teach on A, /reload on B."""
+    question = "校服怎么买"
+    with (running_own_bot(tmp_path / "a", resources_for, database_url) as a,
+          running_own_bot(tmp_path / "b", resources_for, database_url, first_update_id=50_001) as b):
+        files = {p: p.read_bytes() for bot_ in (a, b) for p in bot_.corpus.iterdir()}
+        assert "第20条" not in say(a.fake, question, ADMIN, user_id=ADMIN)["text"]
+        answer = last_message_id(a.fake, ADMIN)
+        taught = say(a.fake, "/teach 20", ADMIN, user_id=ADMIN, reply_to_message_id=answer)["text"]
+        assert taught == P.say("taught", question=question, n=20, reload="/reload")
+        # The teacher as a salted hash, the way the log stores users; no file changed on either machine.
+        assert sql(database_url, "SELECT doc_id, question, point, taught_by, source FROM taught") == [
+            (PLAN, question, 20, salted_hash(SALT, ADMIN), "telegram")]
+        assert {p: p.read_bytes() for p in files} == files
+
+        assert "第20条" not in say(b.fake, question, ADMIN, user_id=ADMIN)["text"]  # B's index predates it
+        on_b = last_message_id(b.fake, ADMIN)
+        again = say(b.fake, "/teach 21", ADMIN, user_id=ADMIN, reply_to_message_id=on_b)["text"]
+        assert again == P.say("teach_failed", error=P.say("teach_duplicate", point=20, question=question))
+        questions = b.service.index.meta["unit_counts"]["question"]
+        reloaded = reload(b.fake)
+        assert f"问法 {questions + 1} 条" in reloaded and f"{P.say('taught_questions')}：{PLAN}" in reloaded
+        answered = say(b.fake, question, ADMIN, user_id=ADMIN)
+        assert answered["text"].startswith("<b>第20条")  # answered, not only related
+        assert b.service.index.meta["taught"][PLAN]["questions"] == 1
 
 
 def test_point_per_plan_with_several_plans_loaded(own_bot: OwnBot) -> None:

@@ -2,9 +2,11 @@
 
 To anyone else they do not exist: the reply is the same as for any unknown command, so the bot
 does not advertise what it would refuse. The loop they support: a question gets a poor answer
-(👎 or 未找到) → an admin replies to that answer with ``/teach N`` → the question goes into the
-plan's question bank (``bot/bank.py``) → ``/reload`` rebuilds the index → the same question is now
-answered with 第N条.
+(👎 or 未找到) → an admin replies to that answer with ``/teach N`` → the question is stored in the
+database's taught questions (``bot/taught.py``, checked like the plan's question bank file
+``bot/bank.py``), where every replica sees it → ``/reload`` on any replica rebuilds its index with
+it → the same question is now answered with 第N条. Staff move taught questions into the bank file
+for review with ``policybot taught --export``.
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot import presentation as P
-from bot.bank import BankError, teach
+from bot.bank import BankError, BankQuestion
+from bot.corpus import Document
 from bot.index import build_changes
 from bot.render import MAX_MESSAGE
+from bot.storage import StorageError
+from bot.taught import open_taught, teach_in_database
 
 from . import keyboards as K
 from .callbacks import answer_id_in, doc_key_in
@@ -105,16 +110,30 @@ async def teach_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if question is None:
         await message.reply_text(P.say("teach_no_question"))
         return
-    await message.reply_text(await _teach(state, replied, question, int(args[0])))
+    who = message.from_user.id if message.from_user is not None else None
+    await message.reply_text(await _teach(state, replied, question, int(args[0]), who))
 
 
-async def _teach(state: ChannelState, replied: Message, question: str, point: int) -> str:
+def _store_taught(state: ChannelState, doc: Document, question: str, point: int, who: int | None) -> BankQuestion:
+    """Into the database every replica reads (opened per /teach: teaching is rare)."""
+    settings = state.settings
+    store = open_taught(settings.resolved_database_url, settings.hash_salt.get_secret_value())
+    try:
+        return teach_in_database(store, settings.corpus_dir, doc, question, point, who, "telegram").bank_question
+    finally:
+        store.close()
+
+
+async def _teach(state: ChannelState, replied: Message, question: str, point: int, who: int | None) -> str:
     # The plan the answer cited (its 全文 / 相关条目 buttons name it), or the first plan when the
     # answer cited none (未找到).
     doc = state.document(K.find(replied.reply_markup, doc_key_in)) or state.documents[0]
     try:
-        entry = await state.run(teach, state.settings.corpus_dir, doc, question, point)
+        entry = await state.run(_store_taught, state, doc, question, point, who)
     except BankError as e:
         reason = P.say(f"teach_{e.reason}", "zh", **e.values) if e.reason else str(e)
         return P.say("teach_failed", error=reason)
+    except StorageError as e:  # the database is down: say so, the admin can try again
+        logger.error("/teach could not store the question: %s", e)
+        return P.say("teach_failed", error=str(e))
     return P.say("taught", question=entry.question, n=entry.point, reload=RELOAD)
