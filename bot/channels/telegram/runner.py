@@ -33,6 +33,7 @@ from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 
 from bot.config import Settings
+from bot.database import is_postgres
 
 from .delivery import Courier, keep_leases, keep_resending
 
@@ -72,6 +73,9 @@ class WebhookHandler(tornado.web.RequestHandler):
 async def start_webhook(application: Application, settings: Settings) -> HTTPServer:
     assert settings.webhook_url is not None
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
+    if settings.webhook_secret is None and is_postgres(settings.resolved_database_url):
+        # Each replica registers the webhook: with secrets of their own, all but the last refuse every call.
+        logger.warning("POLICYBOT_WEBHOOK_SECRET is not set: a random one is used; set the same on every replica")
     path = "/" + urlparse(settings.webhook_url).path.strip("/")
     routes = [(rf"{path}/?", WebhookHandler, {"bot_app": application, "secret": secret})]
     server = HTTPServer(tornado.web.Application(routes), max_body_size=settings.webhook_max_body_bytes)
