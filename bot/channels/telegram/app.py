@@ -6,7 +6,9 @@
 the route's own regex, see ``callbacks.py``), the message and inline handlers, and one error
 handler. A ``TypeHandler`` in group -1 applies POLICYBOT_ALLOWED_CHAT_IDS before anything else.
 The inbox and outbox (``delivery.py``) are PTB extension points given to the builder: the
-update queue, the update processor and the rate limiter. ``serve`` runs the application
+update queue, the update processor and the rate limiter. Follow-up context and the pages of long
+answers are opened in the same database (``open_shared_state``), so that replicas sharing a
+PostgreSQL server answer any update alike. ``serve`` runs the application
 (``runner.py``) with long polling, or as a webhook when POLICYBOT_WEBHOOK_URL is set.
 """
 
