@@ -4,7 +4,8 @@
 # make test-fast runs the tests that need no model (seconds); make check runs ruff and mypy only.
 # The storage tests also run on a PostgreSQL server the suite starts itself: make test needs its
 # binaries (apt-get install -y postgresql; .ci/run installs them), make test-fast leaves those
-# tests out when they are missing, and says so.
+# tests out when they are missing, and says so. The replica tests (model tier) also need nginx
+# (apt-get install -y nginx; .ci/run installs it) and are skipped, saying so, without it.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin

@@ -63,6 +63,14 @@ class Settings(BaseSettings):
     # tried again every minute and at the next start.
     send_deadline_seconds: float = Field(default=900.0, gt=0, description="How long one reply is retried.")
     send_backoff_max_seconds: float = Field(default=30.0, gt=0, description="Longest wait between two tries.")
+    # Several replicas share the inbox: an update is held by the process that received it under a
+    # lease it renews every third of it; once a dead process's lease runs out, a live replica (or
+    # the restarted process) takes the update over. Shorter: faster take-over; longer: a database
+    # hiccup of that length cannot make two replicas handle one update.
+    inbox_lease_seconds: float = Field(default=30.0, ge=1.0, description="How long a claim on an update lasts.")
+    # An update whose handling started this many times without finishing keeps crashing the
+    # process: it is quarantined (dropped, logged, the user told something went wrong).
+    max_handling_attempts: int = Field(default=3, ge=1, description="Handling starts before quarantine.")
 
     # --- operations -------------------------------------------------------------------------
     log_level: str = "INFO"

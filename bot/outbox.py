@@ -12,6 +12,11 @@
   duplicates: it may have reached Telegram just before the crash).
 - A reply still unsent when its update is done (the Bot API was down past the retry deadline)
   stays here until a later attempt delivers it.
+- **Several replicas.** Rows are claimed by one process at a time under a lease (``claimed_by``,
+  ``lease_until``) that the process renews while it lives. An update stored by a replica that
+  then dies is taken over by a live one once the lease has run out; an unsent reply likewise.
+  ``attempts`` counts how often an update's handling started, so the channel can quarantine an
+  update that keeps killing the process instead of crashing every replica in turn.
 
 The rows live in the query log's database, SQLite or PostgreSQL (schema in ``bot/storage.py``,
 migration 3; ``bot/database.py`` runs the same SQL on either), on their own connection with a
@@ -25,17 +30,15 @@ Everything here is synchronous and thread-safe; the Telegram channel calls it fr
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
 
 from bot.database import Connection, backend_for
 from bot.storage import Database, StorageError
 
 KEEP_DONE_SECONDS = 2 * 86400  # Telegram redelivers an unconfirmed update for up to 24 hours
 INBOX_LOCK_TIMEOUT = 5.0  # an answer may wait this long for the inbox, never skip it
-
-T = TypeVar("T")
+TAKE_OVER_BATCH = 200  # updates taken over in one sweep; the next sweep takes the rest
 
 
 @dataclass(frozen=True)
@@ -64,33 +67,94 @@ class Backlog:
     unsent_requests: int
 
 
-class DeliveryStore(Database):
-    """Inbox and outbox rows in the database of the query log."""
+class Inbox(Database):
+    """Inbox rows in the database of the query log, claimed by one process at a time.
+
+    Several replicas share the rows: a row is *claimed* by the process that stored it (or took it
+    over), under a lease that process renews while it is alive (``renew``). A replica that dies
+    stops renewing; once the lease has run out any other replica (or the same one restarted)
+    takes the update over (``take_over``). ``begin`` counts each start of an update's handling
+    and refuses an update that is no longer this process's, so two replicas never handle one
+    update at once. A conditional UPDATE is the lock: under PostgreSQL's row locks (or SQLite's
+    one writer) exactly one of two claimers finds the lease still expired.
+    """
 
     busy_timeout = INBOX_LOCK_TIMEOUT
+    what = "delivery store"
 
-    def _run(self, work: Callable[[Connection], T]) -> T:
-        """One transaction; any database failure becomes a StorageError."""
-        with self._lock:
-            try:
-                conn = self._connection()
-                with self.backend.transaction(conn):  # commits, or rolls back on error
-                    return work(conn)
-            except self._unavailable as e:
-                self._drop_connection()
-                raise StorageError(f"delivery store {self.where}: {e}") from e
+    def receive(self, bot_id: int, update_id: int, body: str, owner: str, lease: float) -> bool:
+        """Store and claim an incoming update; False when it was stored before (a redelivery) and
+        is done or still held by a live process. A redelivery of an update whose process died
+        (its lease ran out) is taken over here and then, like a new one, True."""
 
-    # -- inbox --------------------------------------------------------------------------------
+        def work(c: Connection) -> bool:
+            now = time.time()
+            inserted = c.execute(
+                "INSERT INTO inbox (bot_id, update_id, received_at, body, claimed_by, lease_until)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                (bot_id, update_id, now, body, owner, now + lease),
+            )
+            return inserted.rowcount == 1 or _take(c, bot_id, update_id, owner, now, lease) is not None
 
-    def receive(self, bot_id: int, update_id: int, body: str) -> bool:
-        """Store an incoming update; False when it was stored before (a redelivery)."""
-        sql = "INSERT INTO inbox (bot_id, update_id, received_at, body) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
-        return self._run(lambda c: c.execute(sql, (bot_id, update_id, time.time(), body)).rowcount == 1)
+        return self._run(work)
 
-    def unfinished(self, bot_id: int) -> list[tuple[int, str]]:
-        """Updates stored but not handled to the end, oldest first: (update_id, body)."""
-        sql = "SELECT update_id, body FROM inbox WHERE bot_id = ? AND done_at IS NULL ORDER BY update_id"
-        return self._run(lambda c: [(u, b) for u, b in c.execute(sql, (bot_id,)) if b is not None])
+    def take_over(self, bot_id: int, owner: str, lease: float, limit: int = TAKE_OVER_BATCH) -> list[tuple[int, str]]:
+        """Claim updates stored but not finished whose lease ran out (their process died or
+        stopped), oldest first: (update_id, body)."""
+
+        def work(c: Connection) -> list[tuple[int, str]]:
+            now = time.time()
+            candidates = c.execute(
+                "SELECT update_id FROM inbox WHERE bot_id = ? AND done_at IS NULL AND body IS NOT NULL"
+                " AND (lease_until IS NULL OR lease_until < ?) ORDER BY update_id LIMIT ?",
+                (bot_id, now, limit),
+            ).fetchall()
+            taken = [(u, _take(c, bot_id, u, owner, now, lease)) for (u,) in candidates]
+            return [(u, body) for u, body in taken if body is not None]
+
+        return self._run(work)
+
+    def begin(self, bot_id: int, update_id: int, owner: str, lease: float) -> int:
+        """The handling of an update starts: count the attempt and return how many there have
+        been (1 the first time); 0 when the update is no longer this process's (taken over, or
+        done). An update that was never stored (the database was down) counts as a first try."""
+
+        def work(c: Connection) -> int:
+            row = c.execute(
+                "UPDATE inbox SET attempts = attempts + 1, lease_until = ? WHERE bot_id = ? AND update_id = ?"
+                " AND claimed_by = ? AND done_at IS NULL RETURNING attempts",
+                (time.time() + lease, bot_id, update_id, owner),
+            ).fetchone()
+            if row is not None:
+                return int(row[0])
+            stored = c.execute("SELECT 1 FROM inbox WHERE bot_id = ? AND update_id = ?", (bot_id, update_id))
+            return 0 if stored.fetchone() else 1
+
+        return self._run(work)
+
+    def renew(self, bot_id: int, owner: str, lease: float, updates: Iterable[int], requests: Iterable[int]) -> None:
+        """Extend the leases of the updates and outbox requests this process still holds."""
+
+        def work(c: Connection) -> None:
+            until = time.time() + lease
+            for table, column, ids in (("inbox", "update_id", updates), ("outbox", "id", requests)):
+                for chunk in _chunks(sorted(ids)):
+                    c.execute(
+                        f"UPDATE {table} SET lease_until = ? WHERE bot_id = ? AND claimed_by = ?"
+                        f" AND {column} IN ({','.join('?' * len(chunk))})",
+                        (until, bot_id, owner, *chunk),
+                    )
+
+        self._run(work)
+
+    def release(self, bot_id: int, owner: str) -> None:
+        """Stopping: what this process still holds may be taken over at once, not after the lease."""
+
+        def work(c: Connection) -> None:
+            for table in ("inbox", "outbox"):
+                c.execute(f"UPDATE {table} SET lease_until = NULL WHERE bot_id = ? AND claimed_by = ?", (bot_id, owner))
+
+        self._run(work)
 
     def finish(self, bot_id: int, update_id: int) -> None:
         """The update is handled: drop its body and the requests already sent (their results were
@@ -107,6 +171,26 @@ class DeliveryStore(Database):
             )
 
         self._run(work)
+
+
+def _take(c: Connection, bot_id: int, update_id: int, owner: str, now: float, lease: float) -> str | None:
+    """Claim one unfinished update whose lease ran out; its body, or None when another process
+    holds it (or it is done)."""
+    row = c.execute(
+        "UPDATE inbox SET claimed_by = ?, lease_until = ? WHERE bot_id = ? AND update_id = ? AND done_at IS NULL"
+        " AND body IS NOT NULL AND (lease_until IS NULL OR lease_until < ?) RETURNING body",
+        (owner, now + lease, bot_id, update_id, now),
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+class DeliveryStore(Inbox):
+    """The inbox (above) and the outbox rows, in the database of the query log."""
 
     # -- outbox -------------------------------------------------------------------------------
 
@@ -149,20 +233,38 @@ class DeliveryStore(Database):
         self._run(lambda c: c.execute(sql, (reason[:200], row_id)))
 
     def unsent(self, bot_id: int) -> list[Unsent]:
-        """Requests of finished updates still waiting for the Bot API, oldest first."""
+        """Requests of finished updates still waiting for the Bot API and held by no live process,
+        oldest first (``claim_request`` before sending one)."""
         sql = (
             "SELECT o.id, o.update_id, o.method, o.params, o.answer_id, o.created_at FROM outbox o"
             " JOIN inbox i ON i.bot_id = o.bot_id AND i.update_id = o.update_id"
             " WHERE o.bot_id = ? AND i.done_at IS NOT NULL AND o.sent_at IS NULL AND o.failed IS NULL"
-            " AND o.params IS NOT NULL ORDER BY o.id"
+            " AND o.params IS NOT NULL AND (o.lease_until IS NULL OR o.lease_until < ?) ORDER BY o.id"
         )
-        return self._run(lambda c: [Unsent(*row) for row in c.execute(sql, (bot_id,))])
+        return self._run(lambda c: [Unsent(*row) for row in c.execute(sql, (bot_id, time.time()))])
 
-    def backlog(self, bot_id: int) -> Backlog:
+    def claim_request(self, row_id: int, owner: str, lease: float) -> bool:
+        """Claim an unsent request to send it; False when another process holds it or it went out."""
+        sql = (
+            "UPDATE outbox SET claimed_by = ?, lease_until = ? WHERE id = ? AND sent_at IS NULL AND failed IS NULL"
+            " AND (lease_until IS NULL OR lease_until < ?)"
+        )
+        now = time.time()
+        return self._run(lambda c: c.execute(sql, (owner, now + lease, row_id, now)).rowcount == 1)
+
+    def backlog(self, bot_id: int, owner: str) -> Backlog:
+        """What this process leaves behind: updates it holds unfinished, requests it holds unsent
+        (those of its finished updates included: no one else is sending them yet)."""
+
         def work(c: Connection) -> Backlog:
-            updates = c.execute("SELECT COUNT(*) FROM inbox WHERE bot_id = ? AND done_at IS NULL", (bot_id,))
+            updates = c.execute(
+                "SELECT COUNT(*) FROM inbox WHERE bot_id = ? AND claimed_by = ? AND done_at IS NULL", (bot_id, owner)
+            )
             requests = c.execute(
-                "SELECT COUNT(*) FROM outbox WHERE bot_id = ? AND sent_at IS NULL AND failed IS NULL", (bot_id,)
+                "SELECT COUNT(*) FROM outbox o JOIN inbox i ON i.bot_id = o.bot_id AND i.update_id = o.update_id"
+                " WHERE o.bot_id = ? AND o.sent_at IS NULL AND o.failed IS NULL"
+                " AND (o.claimed_by = ? OR (o.claimed_by IS NULL AND i.claimed_by = ?))",
+                (bot_id, owner, owner),
             )
             return Backlog(updates.fetchone()[0], requests.fetchone()[0])
 

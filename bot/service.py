@@ -32,7 +32,7 @@ from bot.compose import (
 from bot.config import Settings
 from bot.corpus import Corpus, Document
 from bot.decide import MAX_RELATED_TIER, Decision, decide
-from bot.dialog import Conversations
+from bot.dialog import ChatMemory, Conversations
 from bot.embedding import load_encoder
 from bot.features import Params, load_params
 from bot.index import IndexMissingError, IndexStaleError, PolicyIndex, build_and_save, load_index, text_fingerprint
@@ -179,21 +179,23 @@ class PolicyService:
 
     # -- the pipeline ---------------------------------------------------------------------------
 
-    def understand(self, message: str, chat: str | None = None) -> Intent:
-        topic = self.conversations.get(chat) if chat else None
+    def understand(self, message: str, chat: str | None = None, memory: ChatMemory | None = None) -> Intent:
+        topic = (memory or self.conversations).get(chat) if chat else None
         return understand(message, topic, self._engine.retriever.tp.normalize)
 
-    def ask(self, message: str, chat: str | None = None) -> Answer:
-        """Answer one message. With ``chat`` (a per-chat key) follow-ups use the previous topic."""
+    def ask(self, message: str, chat: str | None = None, memory: ChatMemory | None = None) -> Answer:
+        """Answer one message. With ``chat`` (a per-chat key) follow-ups use the previous topic, kept
+        in ``memory`` (a channel's own: the database replicas share) or else in this process."""
         started = time.perf_counter()
         engine = self._engine
-        intent = self.understand(message, chat)
+        intent = self.understand(message, chat, memory)
         key = self._cache_key(engine, intent)
         answer = self._cached(engine, key, intent)
         if answer is None:
             answer = self.respond(engine, intent)
             self._store(engine, key, answer)
-        self._remember(chat, intent, answer)
+        if chat and (topic := topic_of(intent, answer)) is not None:
+            (memory or self.conversations).set(chat, topic)
         return replace(answer, elapsed_ms=(time.perf_counter() - started) * 1000)
 
     def respond(self, engine: Engine, intent: Intent) -> Answer:
@@ -270,10 +272,6 @@ class PolicyService:
         with self._lock:
             if engine is self._engine:  # a reload in between: do not cache the old index's answer
                 self._cache[key] = answer
-
-    def _remember(self, chat: str | None, intent: Intent, answer: Answer) -> None:
-        if chat and (topic := topic_of(intent, answer)) is not None:
-            self.conversations.set(chat, topic)
 
     def clauses(self, text: str, k: int = INLINE_RESULTS) -> list[Answer]:
         """The clauses that pass the decision stage, each cited on its own (inline mode)."""

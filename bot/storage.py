@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 logger = logging.getLogger(__name__)
+
 T = TypeVar("T")
 
 PENDING_LIMIT = 10_000  # rows kept in memory while the database is unavailable
@@ -126,6 +127,34 @@ MIGRATIONS: tuple[str, ...] = (
         exported_at REAL,
         UNIQUE (doc_id, question_key)
     );
+    """,
+    # 5: several replicas on one database (PostgreSQL). Follow-up context and the pages of long
+    # answers are shared, so any replica can answer the next message or button press; inbox and
+    # outbox rows are claimed by one process at a time under a lease it keeps renewing, so a
+    # live replica takes over what a dead one left, and an update is never handled by two at
+    # once; ``attempts`` counts how often an update's handling started (the crash-loop guard).
+    """
+    CREATE TABLE chat_topics (
+        chat_hash TEXT PRIMARY KEY,
+        question TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        point INTEGER NOT NULL,
+        at REAL NOT NULL,
+        expires_at REAL NOT NULL
+    );
+    CREATE INDEX chat_topics_expiry ON chat_topics(expires_at);
+    CREATE TABLE answer_pages (
+        answer_id TEXT PRIMARY KEY,
+        created_at REAL NOT NULL,
+        lang TEXT NOT NULL,
+        blocks TEXT NOT NULL
+    );
+    CREATE INDEX answer_pages_age ON answer_pages(created_at);
+    ALTER TABLE inbox ADD COLUMN claimed_by TEXT;
+    ALTER TABLE inbox ADD COLUMN lease_until REAL;
+    ALTER TABLE inbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+    ALTER TABLE outbox ADD COLUMN lease_until REAL;
     """,
 )
 UNANSWERED = ("not_found", "related")  # statuses the staff report lists for teaching
@@ -230,6 +259,7 @@ class Database:
 
     busy_timeout = BUSY_TIMEOUT
     empty_ok = False  # read-only on a database without a schema yet: an error (a report), or no rows
+    what = "database"  # names the store in a StorageError
 
     def __init__(self, where: Path | str, salt: str, retention_days: int = 180, read_only: bool = False) -> None:
         self.backend = backend_for(where)
@@ -345,16 +375,15 @@ class Database:
         return len(self._pending)
 
     def _run(self, work: Callable[[Connection], T]) -> T:
-        """``work`` in one transaction, committed or rolled back; a database that cannot be used
-        raises StorageError (the connection is replaced at the next call)."""
+        """One transaction, now (not queued); any database failure becomes a StorageError."""
         with self._lock:
             try:
                 conn = self._connection()
-                with self.backend.transaction(conn):
+                with self.backend.transaction(conn):  # commits, or rolls back on error
                     return work(conn)
             except self._unavailable as e:
                 self._drop_connection()
-                raise StorageError(f"database {self.where}: {e}") from e
+                raise StorageError(f"{self.what} {self.where}: {e}") from e
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -377,7 +406,7 @@ class SqlQueryLog(Database):
     report queries."""
 
     def _hash(self, value: int | None) -> str | None:
-        return salted_hash(self.salt, value)
+        return None if value is None else salted_hash(self.salt, value)
 
     def record_answer(
         self, answer_id: str, chat_id: int | None, user_id: int | None, chat_type: str, answer: Answer
@@ -499,11 +528,27 @@ class SqlQueryLog(Database):
         )
 
 
-def salted_hash(salt: str, value: int | str | None) -> str | None:
-    """A salted hash of a chat or user id: the same id maps to the same 16 hex digits, and the id
-    cannot be read back without the salt."""
-    if value is None:
-        return None
+class FailureNote:
+    """A store that falls back to memory logs its failure once, and its recovery once."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.failing = False
+
+    def failed(self, error: BaseException) -> None:
+        if not self.failing:
+            logger.error("%s unavailable (%s); kept in this process's memory meanwhile", self.what, error)
+        self.failing = True
+
+    def recovered(self) -> None:
+        if self.failing:
+            logger.warning("%s stored in the database again", self.what)
+        self.failing = False
+
+
+def salted_hash(salt: str, value: int | str) -> str:
+    """A salted hash of a chat or user id (or a chat key): the same id maps to the same 16 hex
+    digits, and the id cannot be read back without the salt."""
     return hashlib.sha256(f"{salt}:{value}".encode()).hexdigest()[:16]
 
 

@@ -98,12 +98,14 @@ class TaughtStore(Database):
     def add(self, entry: BankQuestion, who: int | str | None, source: str) -> Taught:
         """Store a checked question; BankError when the plan already has this phrasing."""
 
+        by = None if who is None else salted_hash(self.salt, who)
+
         def work(c: Connection) -> Taught | BankQuestion:
             key = question_key(entry.question)
             inserted = c.execute(
                 "INSERT INTO taught (doc_id, question, question_key, point, taught_at, taught_by, source)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (doc_id, question_key) DO NOTHING",
-                (entry.doc_id, entry.question, key, entry.point, time.time(), salted_hash(self.salt, who), source),
+                (entry.doc_id, entry.question, key, entry.point, time.time(), by, source),
             ).rowcount
             row = c.execute(f"SELECT {_COLUMNS} FROM taught WHERE doc_id = ? AND question_key = ?", (entry.doc_id, key))
             found = Taught(*row.fetchone())

@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import glob
 import itertools
 import os
-import pwd
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,6 +16,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 from bot.config import PROJECT_ROOT, Settings
+from tests import servers
+from tests.servers import PgServer, free_port
 
 if TYPE_CHECKING:  # the service pulls in torch: fast tests never import it
     from bot.service import PolicyService, Resources
@@ -42,6 +39,7 @@ MODEL_FIXTURES = {"resources", "index_dir", "service", "resources_for", "run_cli
 # Fixtures that start the PostgreSQL server: tests using them (or the "postgresql" case of
 # database_url) carry the "postgres" marker, so a machine without the server can leave them out.
 POSTGRES_FIXTURES = {"pg_server", "pg_url"}
+NGINX_FIXTURES = {"nginx_bin"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -50,6 +48,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if MODEL_FIXTURES & names:
             item.add_marker(pytest.mark.model)
         callspec = getattr(item, "callspec", None)
+        if NGINX_FIXTURES & names:
+            item.add_marker(pytest.mark.nginx)
         if POSTGRES_FIXTURES & names or (callspec is not None and callspec.params.get("database_url") == "postgresql"):
             item.add_marker(pytest.mark.postgres)
 
@@ -136,86 +136,30 @@ def run_cli(index_dir: Path, session_dir: Path) -> Callable[..., subprocess.Comp
     return run
 
 
-# -- PostgreSQL: a real server, started once per session ----------------------------------------
-
-PG_INSTALL = "apt-get install -y postgresql"
-PG_USER = "postgres"  # the unprivileged account Debian's package creates; initdb refuses to run as root
-
-
-def _pg_bin() -> Path:
-    """The folder of initdb and pg_ctl: Debian's /usr/lib/postgresql/N/bin (newest), or PATH."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
-    initdb = found[-1] if found else shutil.which("initdb")
-    if initdb is None or shutil.which("pg_ctl", path=str(Path(initdb).parent)) is None:
-        pytest.fail(f"PostgreSQL server binaries (initdb, pg_ctl) not found; run `{PG_INSTALL}`", pytrace=False)
-    return Path(initdb).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclasses.dataclass(frozen=True)
-class PgServer:
-    """A running test server: ``url(db)`` is a postgresql:// URL with the password in it."""
-
-    host: str
-    port: int
-    password: str
-
-    def url(self, dbname: str = "policybot") -> str:
-        return f"postgresql://{PG_USER}:{self.password}@{self.host}:{self.port}/{dbname}"
-
-    def admin(self, statement: str) -> None:
-        import psycopg
-
-        with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
-            conn.execute(statement)  # type: ignore[arg-type]
+# -- PostgreSQL: a real server, started once per session (tests/servers.py) ---------------------
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
-    """initdb into a temporary folder, start the server on a free loopback port (its socket in
-    that folder too), create the database ``policybot``; stopped and removed at the end. As root,
-    the server runs as the ``postgres`` account (initdb refuses root)."""
-    bin_dir = _pg_bin()
-    as_root = os.geteuid() == 0
-    if as_root:
-        try:
-            account = pwd.getpwnam(PG_USER)
-        except KeyError:
-            pytest.fail(f"no '{PG_USER}' account to run the test server as; run `{PG_INSTALL}`", pytrace=False)
-    run_as = ["runuser", "-u", PG_USER, "--"] if as_root else []
+    """Debian's PostgreSQL server in a temporary folder on a free loopback port, with a database
+    ``policybot``; stopped and removed at the end. Missing binaries fail the test with the command
+    that installs them (the Makefile leaves these tests out of `make test-fast` then)."""
     started = time.perf_counter()
-    folder = Path(tempfile.mkdtemp(prefix="policybot-pg-"))  # not under pytest's root-only tmp folder
-    password = secrets.token_hex(8)
-    (folder / "pw").write_text(password + "\n")
-    if as_root:
-        os.chown(folder, account.pw_uid, account.pw_gid)
-        os.chown(folder / "pw", account.pw_uid, account.pw_gid)
-    data, port = folder / "data", free_port()
-
-    def run(*args: str) -> None:
-        done = subprocess.run([*run_as, *args], capture_output=True, text=True, timeout=120, check=False)
-        if done.returncode != 0:
-            log = (folder / "server.log").read_text(errors="replace") if (folder / "server.log").exists() else ""
-            pytest.fail(f"{Path(args[0]).name} failed: {done.stderr.strip() or done.stdout.strip()} {log}")
-
-    run(str(bin_dir / "initdb"), "-D", str(data), "-U", PG_USER, f"--pwfile={folder / 'pw'}", "-E", "UTF8",
-        "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync")
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
-    run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-w", "-o", options, "start")
-    server = PgServer("127.0.0.1", port, password)
     try:
-        server.admin("CREATE DATABASE policybot")
-        sys.stderr.write(f"\nPostgreSQL test server up on port {port} in {time.perf_counter() - started:.1f} s\n")
-        yield server
-    finally:
-        subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True, timeout=60, check=False)
-        shutil.rmtree(folder, ignore_errors=True)
+        with servers.postgres() as server:
+            sys.stderr.write(f"\nPostgreSQL test server up on port {server.port} in {time.perf_counter() - started:.1f} s\n")
+            yield server
+    except (servers.ServerMissing, RuntimeError) as e:
+        pytest.fail(str(e), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def nginx_bin() -> str:
+    """nginx's binary; without it the replica tests are skipped, saying how to install it."""
+    try:
+        return servers.nginx_binary()
+    except servers.ServerMissing as e:
+        pytest.skip(f"{e} (the replica tests put nginx in front of two `policybot serve`)")
 
 
 _databases = itertools.count(1)

@@ -409,6 +409,12 @@ class FakeBotApi:
         with self._cond:
             return self._delivered_at.get(update_id)
 
+    def update(self, update_id: int) -> JSONDict:
+        """A copy of a queued update, as Telegram would post it to a webhook (tests in webhook
+        mode post it themselves; setWebhook only records the URL)."""
+        with self._cond:
+            return copy.deepcopy(self._pushed[update_id])
+
     def redeliver(self, update_id: int) -> None:
         """Queue an update again under its own id, as Telegram does when it never saw it
         confirmed (the bot died before its next getUpdates, or a webhook call went unanswered)."""

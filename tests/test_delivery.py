@@ -144,7 +144,10 @@ def test_a_process_killed_mid_burst_loses_nothing(crash_test, index_dir: Path, t
     print(f"\nSIGKILL after {result.replies_before_kill} replies of a 60-message burst, restarted: "
           f"answered {t.answered}, lost {t.lost}, duplicated {t.duplicated}")
     assert t.answered == 60 and t.lost == 0
-    assert t.duplicated <= 10  # only requests in flight at the kill can be sent twice
+    # Only replies accepted by the Bot API but not yet marked sent at the kill are sent again. The
+    # rate limiter lets a burst of up to 30 go out at once (Telegram's 30 per second), and their
+    # marks queue behind the burst's other database writes: runs gave 1 to 13 of the first 20-40.
+    assert t.duplicated <= 30
     assert "resuming" in result.resumed_line
 
 
@@ -156,3 +159,45 @@ def test_a_bot_api_outage_through_serve_loses_nothing(crash_test, index_dir: Pat
           f"longest delay {result.longest_delay:.1f} s")
     assert t.answered == 10 and t.lost == 0 and t.duplicated == 0
     assert result.delayed == 10 and 8.0 <= result.longest_delay < 30
+
+
+def test_an_update_that_keeps_killing_the_process_is_quarantined(crash_test, index_dir: Path, tmp_path: Path) -> None:  # noqa: ANN001
+    """The crash-loop guard, with real crashes: the process is SIGKILLed while it handles one update,
+    twice; the third process to start it gives up on it (POLICYBOT_MAX_HANDLING_ATTEMPTS=2), tells
+    the user something went wrong, and goes on answering."""
+    from tests.conftest import sql
+
+    db, log = tmp_path / "loop.sqlite3", tmp_path / "loop.log"
+    settings = {"POLICYBOT_INDEX_DIR": str(index_dir), "POLICYBOT_INBOX_LEASE_SECONDS": "2",
+                "POLICYBOT_MAX_HANDLING_ATTEMPTS": "2"}
+    chat, question = 6_160_001, "疫情信息报送怎么做"
+
+    def attempts() -> int:
+        rows = sql(f"sqlite:///{db}", "SELECT attempts FROM inbox WHERE done_at IS NULL")
+        return int(rows[0][0]) if rows else 0
+
+    with FakeBotApi(long_poll_cap=0.5) as api:
+        api.delay_next("sendMessage", 600, count=2)  # each reply hangs until the process is killed
+        for crash in (1, 2):
+            serve = crash_test.Serve(api, db, log, **settings)
+            try:
+                if crash == 1:
+                    serve.wait_ready(api)
+                    api.push_message(question, chat, user_id=chat)
+                assert crash_test.wait_until(lambda n=crash: attempts() == n, 120), log.read_text()[-2000:]
+                serve.kill()  # mid-handling: the attempt was counted, the update not finished
+            finally:
+                serve.stop()
+        third = crash_test.Serve(api, db, log, **settings)
+        try:
+            [told] = api.wait_for("sendMessage", timeout=120, predicate=lambda c: c.ok and in_chat(chat)(c))
+            api.push_message("职普比是多少", chat, user_id=chat)  # the bot goes on answering
+            later = api.wait_for("sendMessage", count=2, timeout=60, predicate=lambda c: c.ok and in_chat(chat)(c))
+        finally:
+            assert third.stop() == 0
+    assert told.params["text"] == P.say("something_wrong")
+    assert "45:55" in later[1].params["text"]
+    text = log.read_text()
+    [line] = [x for x in text.splitlines() if "quarantined" in x]
+    assert "started 2 times and never finished" in line and question not in text and str(chat) not in text
+    assert sql(f"sqlite:///{db}", "SELECT COUNT(*) FROM inbox WHERE done_at IS NULL")[0][0] == 0

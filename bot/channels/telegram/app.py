@@ -6,7 +6,9 @@
 the route's own regex, see ``callbacks.py``), the message and inline handlers, and one error
 handler. A ``TypeHandler`` in group -1 applies POLICYBOT_ALLOWED_CHAT_IDS before anything else.
 The inbox and outbox (``delivery.py``) are PTB extension points given to the builder: the
-update queue, the update processor and the rate limiter. ``serve`` runs the application
+update queue, the update processor and the rate limiter. Follow-up context and the pages of long
+answers are opened in the same database (``open_shared_state``), so that replicas sharing a
+PostgreSQL server answer any update alike. ``serve`` runs the application
 (``runner.py``) with long polling, or as a webhook when POLICYBOT_WEBHOOK_URL is set.
 """
 
@@ -16,6 +18,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Callable, Coroutine
+from functools import partial
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -34,10 +37,13 @@ from telegram.ext import (
 
 from bot import presentation as P
 from bot.config import Settings
+from bot.database import backend_for
+from bot.dialog import SqlConversations
 from bot.outbox import open_delivery_store
+from bot.pages import SqlPages
 from bot.presentation import Lang
 from bot.service import PolicyService
-from bot.storage import QueryLog, open_query_log
+from bot.storage import Database, QueryLog, StorageError, open_query_log
 
 from . import admin, browse, handlers
 from .callbacks import (
@@ -54,7 +60,7 @@ from .callbacks import (
     Vote,
     Voted,
 )
-from .delivery import Courier, InboxProcessor, InboxQueue, resume
+from .delivery import Claims, Courier, InboxProcessor, InboxQueue, take_over
 from .handlers import STATE, ChannelState
 from .runner import run_bot
 from .transport import DurableRateLimiter, install_token_redaction
@@ -111,12 +117,13 @@ async def post_init(application: Application) -> None:
             )
         except TelegramError as e:  # the admin has not opened a chat with the bot yet; not fatal
             logger.warning("could not show the admin commands to an admin: %s", e)
-    # The inbox and outbox are keyed by the bot's id: updates an earlier run left unfinished are
-    # queued now, before new ones are received (the queue is worked from application.start()).
+    # The inbox and outbox are keyed by the bot's id: updates an earlier run (or a replica that
+    # died) left unfinished are queued now once their lease has run out, before new ones are
+    # received (the queue is worked from application.start()).
     # Replies it still owes go out from the runner's background sweep, so a Bot API that is
     # still down cannot hold up the start.
     state.courier.bot_id = bot.id
-    await resume(application, state.courier)
+    await take_over(application, state.courier)
     logger.info("bot @%s ready", bot.username)
 
 
@@ -129,15 +136,26 @@ async def post_shutdown(application: Application) -> None:
     if unwritten:
         logger.error("%d query-log row(s) could not be written before shutdown and are lost", unwritten)
     state.log.close()
-    if state.courier.store is not None:
-        backlog = state.courier.store.backlog(state.courier.bot_id)
-        if backlog.unfinished_updates or backlog.unsent_requests:
-            logger.warning(
-                "stopping with %d unfinished update(s) and %d unsent request(s); the next start resumes them",
-                backlog.unfinished_updates,
-                backlog.unsent_requests,
-            )
-        state.courier.store.close()
+    for store in (state.conversations, state.pages):
+        if isinstance(store, Database):
+            store.close()
+    courier = state.courier
+    if courier.store is not None:
+        try:
+            backlog = courier.store.backlog(courier.bot_id, courier.claims.owner)
+            # What this process still holds may be taken over by a live replica at once.
+            courier.store.release(courier.bot_id, courier.claims.owner)
+        except StorageError as e:
+            logger.error("could not hand over the unfinished updates (%s); they are resumed after their lease", e)
+        else:
+            if backlog.unfinished_updates or backlog.unsent_requests:
+                logger.warning(
+                    "stopping with %d unfinished update(s) and %d unsent request(s); "
+                    "another replica or the next start resumes them",
+                    backlog.unfinished_updates,
+                    backlog.unsent_requests,
+                )
+        courier.store.close()
 
 
 def register_handlers(application: Application) -> None:
@@ -153,6 +171,18 @@ def register_handlers(application: Application) -> None:
     application.add_error_handler(handlers.error_handler)
 
 
+def open_shared_state(settings: Settings) -> tuple[SqlConversations, SqlPages]:
+    """Follow-up context and answer pages in the bot's database, shared by its replicas."""
+    url = settings.resolved_database_url
+    salt = settings.hash_salt.get_secret_value()
+    try:
+        return SqlConversations(url, salt, settings.context_ttl_seconds), SqlPages(url)
+    except backend_for(url).unavailable as e:
+        raise StorageError(
+            f"cannot open the database at {backend_for(url).where} ({e}); check POLICYBOT_DATABASE_URL"
+        ) from e
+
+
 def build_application(settings: Settings, service: PolicyService, log: QueryLog | None = None) -> Application:
     """The Application `policybot serve` runs; tests point it at a fake Bot API through the settings."""
     if settings.telegram_token is None:
@@ -162,14 +192,16 @@ def build_application(settings: Settings, service: PolicyService, log: QueryLog 
     install_token_redaction(token)
     timeout = settings.telegram_timeout
     store = open_delivery_store(settings.resolved_database_url, settings.retention_days)
-    courier = Courier(store, settings.send_deadline_seconds, settings.send_backoff_max_seconds)
+    claims = Claims(settings.inbox_lease_seconds, settings.max_handling_attempts)
+    courier = Courier(store, settings.send_deadline_seconds, settings.send_backoff_max_seconds, claims)
+    processor = InboxProcessor(courier)
     builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_api_url)
         .update_queue(InboxQueue(courier))
         .rate_limiter(DurableRateLimiter(courier))
-        .concurrent_updates(InboxProcessor(courier))  # one slow answer must not hold up the other chats
+        .concurrent_updates(processor)  # one slow answer must not hold up the other chats
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .connect_timeout(timeout)
@@ -181,9 +213,11 @@ def build_application(settings: Settings, service: PolicyService, log: QueryLog 
     if settings.telegram_file_url:
         builder = builder.base_file_url(settings.telegram_file_url)
     application = builder.build()
-    state = ChannelState(settings, service, log or open_query_log(settings), courier)
+    conversations, pages = open_shared_state(settings)
+    state = ChannelState(settings, service, log or open_query_log(settings), courier, conversations, pages)
     courier.on_delivered = state.log.record_delivery
     application.bot_data[STATE] = state
+    processor.on_quarantine = partial(handlers.tell_quarantined, application.bot)
     register_handlers(application)
     return application
 

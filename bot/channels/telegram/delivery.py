@@ -17,8 +17,12 @@ Only PTB's own extension points are used, in both polling and webhook mode:
   POLICYBOT_SEND_BACKOFF_MAX_SECONDS, 429 after its ``retry_after`` — until
   POLICYBOT_SEND_DEADLINE_SECONDS; past it ``ReplyPending`` ends the handling, the request stays
   in the outbox, and the log says so.
-- ``resume`` (at start) hands unfinished updates to the handlers again; ``resend_unsent`` (at
-  start, then every minute) sends what the outbox still owes.
+- ``take_over`` (at start, then three times per lease) hands the handlers again the updates that
+  were stored but not finished by a process that died or stopped (this one before a restart, or
+  another replica); ``keep_leases`` renews the leases of what this process holds meanwhile, so
+  that no live replica's update is taken. ``resend_unsent`` (at start, then every minute) sends
+  what the outbox still owes, each request claimed first. ``InboxProcessor`` counts every start
+  of an update's handling and quarantines one that keeps killing the process.
 
 When the database cannot be written the bot keeps answering from memory (the rule of the query
 log: answers go out whatever the database does) and logs it once.
@@ -31,6 +35,9 @@ import inspect
 import itertools
 import json
 import logging
+import os
+import secrets
+import socket
 import warnings
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -64,6 +71,7 @@ FIRST_BACKOFF = 0.5  # seconds before the first retry; doubles up to the configu
 UNTRACKED_DEADLINE = 10.0  # requests outside an update (the command menu) are not worth minutes
 RESEND_SECONDS = 60.0  # how often the outbox is swept for replies a past outage left unsent
 PRUNE_SECONDS = 3600.0
+QUARANTINE_SEQ = 1_000_000  # outbox request numbers of a quarantine reply (an update makes a few requests)
 
 
 @dataclass(frozen=True)
@@ -116,13 +124,34 @@ def retry_seconds(error: RetryAfter) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
+def new_owner() -> str:
+    """This process's name on the rows it claims: host, pid and a random part (a restarted
+    process may get the same pid, in a container always)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+@dataclass
+class Claims:
+    """What this process holds in the shared inbox and outbox, under its owner name. Only touched
+    from the event loop."""
+
+    lease: float = 30.0  # seconds a claim lasts unless renewed (POLICYBOT_INBOX_LEASE_SECONDS)
+    max_attempts: int = 3  # handling starts before an update is quarantined (POLICYBOT_MAX_HANDLING_ATTEMPTS)
+    owner: str = field(default_factory=new_owner)
+    updates: set[int] = field(default_factory=set)  # received or taken over, not finished yet
+    requests: set[int] = field(default_factory=set)  # outbox rows being sent again
+
+
 class Courier:
     """The async side of the inbox and outbox, shared by the queue, the processor and the rate limiter."""
 
-    def __init__(self, store: DeliveryStore | None, deadline: float, backoff_max: float) -> None:
+    def __init__(
+        self, store: DeliveryStore | None, deadline: float, backoff_max: float, claims: Claims | None = None
+    ) -> None:
         self.store = store
         self.deadline = deadline
         self.backoff_max = backoff_max
+        self.claims = claims or Claims()
         self.bot_id = 0  # set once the bot knows who it is (post_init)
         self.on_delivered: Callable[[str], None] = lambda answer_id: None
         self.stopping = asyncio.Event()
@@ -146,13 +175,24 @@ class Courier:
         return result
 
     async def receive(self, update: Update) -> bool:
-        """Store an incoming update; False for a redelivery of one stored before."""
+        """Store and claim an incoming update; False for a redelivery of one stored before."""
         if self.store is None:
             return True
-        new = await self.db(self.store.receive, self.bot_id, update.update_id, json.dumps(update.to_dict()))
+        body, claims = json.dumps(update.to_dict()), self.claims
+        new = await self.db(self.store.receive, self.bot_id, update.update_id, body, claims.owner, claims.lease)
+        if new:
+            claims.updates.add(update.update_id)
         return new is not False  # None: the store failed, and the update is answered from memory
 
+    async def begin(self, update_id: int) -> int | None:
+        """Count a start of the update's handling: the number of starts so far, 0 when another
+        replica holds it now (or it is done), None without a working store."""
+        if self.store is None:
+            return None
+        return await self.db(self.store.begin, self.bot_id, update_id, self.claims.owner, self.claims.lease)
+
     async def finish(self, update_id: int) -> None:
+        self.claims.updates.discard(update_id)
         if self.store is not None:
             await self.db(self.store.finish, self.bot_id, update_id)
 
@@ -259,26 +299,59 @@ class InboxQueue(asyncio.Queue[object]):
 
 
 class InboxProcessor(BaseUpdateProcessor):
-    """Runs an update's handlers (up to ``max_concurrent_updates`` at once) and marks it done after."""
+    """Runs an update's handlers (up to ``max_concurrent_updates`` at once) and marks it done after.
+
+    Each start is counted in the inbox first. An update that is another replica's by now is
+    skipped, and one whose handling already started ``max_attempts`` times without finishing —
+    it keeps killing the process — is quarantined: marked done, logged (its id, never its
+    text), and ``on_quarantine`` tells the user something went wrong."""
 
     def __init__(self, courier: Courier, max_concurrent_updates: int = 256) -> None:
         super().__init__(max_concurrent_updates)
         self.courier = courier
+        self.on_quarantine: Callable[[Update], Awaitable[Any]] | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         if not isinstance(update, Update):
             await coroutine
             return
         if self.courier.stopping.is_set():  # left unfinished in the inbox: handled at the next start
-            if inspect.iscoroutine(coroutine):
-                coroutine.close()
+            _close(coroutine)
             return
-        token = HANDLING.set(Handling(update.update_id))
+        attempts = await self.courier.begin(update.update_id)
+        if attempts == 0:
+            _close(coroutine)
+            self.courier.claims.updates.discard(update.update_id)
+            logger.info("update %d is another replica's now; not handled here", update.update_id)
+            return
+        limit = self.courier.claims.max_attempts
+        quarantined = attempts is not None and attempts > limit
+        # A quarantine reply gets request numbers of its own: the update's first requests may
+        # have been sent before one of the crashes, and would be replayed instead.
+        token = HANDLING.set(Handling(update.update_id, itertools.count(QUARANTINE_SEQ if quarantined else 0)))
         try:
-            await coroutine
+            if quarantined:
+                _close(coroutine)
+                await self._quarantine(update, limit)
+            else:
+                await coroutine
         finally:
             HANDLING.reset(token)
         await self.courier.finish(update.update_id)
+
+    async def _quarantine(self, update: Update, limit: int) -> None:
+        logger.error(
+            "update %d quarantined: its handling started %d times and never finished (it may crash the bot); "
+            "it is dropped and the user is told something went wrong",
+            update.update_id,
+            limit,
+        )
+        if self.on_quarantine is not None:
+            try:
+                await self.on_quarantine(update)
+            except TelegramError as e:  # a pending reply stays in the outbox; anything else is logged
+                if not isinstance(e, ReplyPending):
+                    logger.warning("could not tell the user about a quarantined update: %s", e)
 
     async def initialize(self) -> None:
         pass
@@ -287,30 +360,57 @@ class InboxProcessor(BaseUpdateProcessor):
         pass
 
 
-async def resume(application: Application, courier: Courier) -> None:
-    """At start: queue the updates an earlier run stored but did not finish, oldest first."""
+def _close(coroutine: Awaitable[Any]) -> None:
+    if inspect.iscoroutine(coroutine):
+        coroutine.close()
+
+
+async def take_over(application: Application, courier: Courier) -> int:
+    """Queue the updates whose lease ran out — received by a process that died or stopped before
+    finishing them (this one before a restart, or another replica) — oldest first."""
     if courier.store is None:
-        return
-    rows = await courier.db(courier.store.unfinished, courier.bot_id) or []
+        return 0
+    claims = courier.claims
+    rows = await courier.db(courier.store.take_over, courier.bot_id, claims.owner, claims.lease) or []
+    rows = [(u, body) for u, body in rows if u not in claims.updates]  # already queued here
     if rows:
-        logger.warning("resuming %d update(s) the previous run received but did not finish", len(rows))
+        logger.warning("resuming %d update(s) received but not finished by a process that stopped or died", len(rows))
     queue = application.update_queue
-    for _, body in rows:
+    for update_id, body in rows:
+        claims.updates.add(update_id)
         update = Update.de_json(json.loads(body), application.bot)
         if isinstance(queue, InboxQueue):
             await queue.put_resumed(update)
         else:
             await queue.put(update)
+    return len(rows)
+
+
+async def keep_leases(application: Application, courier: Courier) -> None:
+    """Until the bot stops, three times per lease: renew the leases on what this process holds,
+    then take over what a dead one left."""
+    claims = courier.claims
+    while not courier.stopping.is_set():
+        await courier.nap(claims.lease / 3)
+        if courier.stopping.is_set() or courier.store is None:
+            break
+        renew = courier.store.renew
+        await courier.db(renew, courier.bot_id, claims.owner, claims.lease, set(claims.updates), set(claims.requests))
+        await take_over(application, courier)
 
 
 async def resend_unsent(application: Application, courier: Courier) -> int:
-    """Send the requests the outbox still owes (their updates are done); returns how many went out."""
+    """Send the requests the outbox still owes (their updates are done), each claimed first so
+    that two replicas never send the same one; returns how many went out."""
     if courier.store is None:
         return 0
-    sent = 0
+    sent, claims = 0, courier.claims
     for row in await courier.db(courier.store.unsent, courier.bot_id) or []:
         if courier.stopping.is_set():
             break
+        if not await courier.db(courier.store.claim_request, row.row_id, claims.owner, claims.lease):
+            continue  # another replica is sending it
+        claims.requests.add(row.row_id)
         token = RESENDING.set(row)
         try:
             with warnings.catch_warnings():  # PTB suggests bot.send_message; the stored parameters fit this call
@@ -323,6 +423,7 @@ async def resend_unsent(application: Application, courier: Courier) -> int:
             logger.warning("an undelivered %s was refused when sent again: %s", row.method, e)
         finally:
             RESENDING.reset(token)
+            claims.requests.discard(row.row_id)
     if sent:
         logger.warning("%d reply(ies) delayed by an earlier outage or stop were delivered now", sent)
     return sent

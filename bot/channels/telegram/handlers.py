@@ -1,8 +1,10 @@
 """The handlers for everyday use: commands, questions, the buttons under answers, inline mode, errors.
 
 In the style of PTB's examples, each handler is one small ``async def name(update, context)``.
-What they share (settings, the core service, the query log, a worker pool, recent answers) is one
-``ChannelState`` in ``context.bot_data``, set up by ``app.build_application``.
+What they share (settings, the core service, the query log, a worker pool, the follow-up context
+and the pages of long answers) is one ``ChannelState`` in ``context.bot_data``, set up by
+``app.build_application``. Nothing a later update needs lives only in this process: context and
+pages are in the database (when there is one), so any replica can answer any update.
 
 Handlers stay thin: they parse the update, run the blocking core in a worker thread (the event
 loop keeps serving other chats meanwhile), and render the core's channel-neutral ``Answer`` with
@@ -17,14 +19,14 @@ import html
 import logging
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
-from cachetools import LRUCache
 from telegram import (
+    Bot,
     CallbackQuery,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
@@ -41,6 +43,8 @@ from bot import presentation as P
 from bot.compose import Answer, Block
 from bot.config import Settings
 from bot.corpus import Document
+from bot.dialog import ChatMemory
+from bot.pages import MemoryPages, PageStore
 from bot.plans import docs_rows, newest_first
 from bot.presentation import Lang
 from bot.render import as_html, line_pages
@@ -70,7 +74,6 @@ logger = logging.getLogger(__name__)
 STATE = "policybot"  # the key of the ChannelState in application.bot_data
 WORKERS = 4  # threads for the blocking core; more would only contend for the CPU
 PAGE_SIZE = 10  # list items per message page
-RECENT_ANSWERS = 256  # paged answers kept in memory; an older page button says it has expired
 LIST, HELP = "/list", "/help"  # command syntax, a parameter of the presentation texts
 
 T = TypeVar("T")
@@ -84,12 +87,13 @@ class ChannelState:
     service: PolicyService
     log: QueryLog
     courier: Courier
+    # Follow-up context and the pages of long answers: in the database when there is one, so that
+    # any replica can answer the next message or page button (bot/dialog.py, bot/pages.py).
+    conversations: ChatMemory | None = None
+    pages: PageStore = field(default_factory=MemoryPages)
     executor: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="policybot")
     )
-    # Answers whose list pages are still reachable by button, by answer id. Only touched from the
-    # event loop, so no lock; bounded, so a busy bot's memory stays flat.
-    recent: LRUCache[str, Answer] = field(default_factory=lambda: LRUCache(RECENT_ANSWERS))
 
     async def run(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking core work in a worker thread; the event loop keeps serving other chats."""
@@ -306,7 +310,7 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not question:
         await message.reply_text(P.say("ask_directly", example=P.EXAMPLES["zh"][0]))
         return
-    answer = await state.run(state.service.ask, question, chat=f"tg:{message.chat_id}")
+    answer = await state.run(state.service.ask, question, chat=f"tg:{message.chat_id}", memory=state.conversations)
     user_id = update.effective_user.id if update.effective_user else None
     await reply_answer(message, state, answer, user_id, answer_id_for(context.bot.id, update.update_id, state.secret))
 
@@ -320,26 +324,27 @@ async def example_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     examples = P.EXAMPLES["zh"]
     index = Example.decode(query.data).index
     if index < len(examples):
-        answer = await state.run(state.service.ask, examples[index], chat=f"tg:{query.message.chat_id}")
+        chat = f"tg:{query.message.chat_id}"
+        answer = await state.run(state.service.ask, examples[index], chat=chat, memory=state.conversations)
         answer_id = answer_id_for(context.bot.id, update.update_id, state.secret)
         await reply_answer(query.message, state, answer, query.from_user.id, answer_id)
 
 
-def page_of(answer: Answer, page: int) -> tuple[list[Block], int]:
-    """The blocks of one page of a long list (every block that is not a list item, plus this page's
-    items and a page line) and the number of pages; an answer with few items is one page."""
-    items = [i for i, b in enumerate(answer.blocks) if b.role == "item"]
+def page_of(answer: Sequence[Block], lang: Lang, page: int) -> tuple[list[Block], int]:
+    """The blocks of one page of a long list answer (every block that is not a list item, plus
+    this page's items and a page line) and the number of pages; few items are one page."""
+    items = [i for i, b in enumerate(answer) if b.role == "item"]
     pages = max(1, math.ceil(len(items) / PAGE_SIZE))
     if pages == 1:
-        return list(answer.blocks), 1
+        return list(answer), 1
     page = min(max(page, 0), pages - 1)
     shown = items[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
     blocks = []
-    for i, block in enumerate(answer.blocks):
+    for i, block in enumerate(answer):
         if block.role != "item" or i in shown:
             blocks.append(block)
         if i == shown[-1]:
-            blocks.append(Block("note", P.say("page", answer.lang, page=page + 1, pages=pages)))
+            blocks.append(Block("note", P.say("page", lang, page=page + 1, pages=pages)))
     return blocks, pages
 
 
@@ -349,9 +354,9 @@ async def reply_answer(
     """Log the answer under its id (the same when a crash makes the update be handled again) and
     reply with its first page and its buttons; the log row is marked delivered with the reply."""
     await state.run(state.log.record_answer, answer_id, message.chat_id, user_id, message.chat.type, answer)
-    blocks, pages = page_of(answer, 0)
-    if pages > 1:
-        state.recent[answer_id] = answer
+    blocks, pages = page_of(answer.blocks, answer.lang, 0)
+    if pages > 1:  # stored before the reply goes out: a page button may reach another replica
+        await state.run(state.pages.put, answer_id, answer.lang, answer.blocks)
     keyboard = K.answer_keyboard(answer, answer_id, 0, pages)
     # In a group the reply quotes the question, so everyone sees whom it answers.
     with carrying(answer_id):
@@ -437,21 +442,22 @@ async def voted_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def page_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Another page of a long list, in place; the answer comes from the recent-answers memory."""
+    """Another page of a long list, in place; the answer's blocks come from the page store."""
     query, state = update.callback_query, state_of(context)
     if query is None or not isinstance(query.message, Message):
         return
     route = Page.decode(query.data)
-    answer = state.recent.get(route.answer_id)
-    if answer is None:
+    stored = await state.run(state.pages.get, route.answer_id)
+    if stored is None:
         await query.answer(P.say("page_expired", route.lang), show_alert=True)
         return
     await query.answer()
-    blocks, pages = page_of(answer, route.page)
+    lang, answer = stored
+    blocks, pages = page_of(answer, lang, route.page)
     keyboard = K.replace_rows(
         query.message.reply_markup, (Page,), K.page_row(route.answer_id, route.page, pages, route.lang)
     )
-    await edit(query.message, as_html(blocks, lang=answer.lang), keyboard)
+    await edit(query.message, as_html(blocks, lang=lang), keyboard)
 
 
 # -- inline mode and errors ------------------------------------------------------------------------
@@ -480,6 +486,13 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     ]
     # Telegram caches inline answers for everyone; with an allow-list the answer is per user.
     await query.answer(articles, cache_time=60, is_personal=bool(state.settings.allowed_chat_ids))
+
+
+async def tell_quarantined(bot: Bot, update: Update) -> None:
+    """An update that kept crashing the bot was dropped (``delivery.InboxProcessor``): the user
+    gets the generic error reply, where there is a chat to send it to."""
+    if update.effective_chat is not None:
+        await bot.send_message(update.effective_chat.id, P.say("something_wrong"))
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

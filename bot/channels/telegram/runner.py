@@ -33,8 +33,9 @@ from telegram.ext import Application
 from tornado.httpserver import HTTPServer
 
 from bot.config import Settings
+from bot.database import is_postgres
 
-from .delivery import Courier, keep_resending
+from .delivery import Courier, keep_leases, keep_resending
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,9 @@ class WebhookHandler(tornado.web.RequestHandler):
 async def start_webhook(application: Application, settings: Settings) -> HTTPServer:
     assert settings.webhook_url is not None
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else secrets.token_urlsafe(32)
+    if settings.webhook_secret is None and is_postgres(settings.resolved_database_url):
+        # Each replica registers the webhook: with secrets of their own, all but the last refuse every call.
+        logger.warning("POLICYBOT_WEBHOOK_SECRET is not set: a random one is used; set the same on every replica")
     path = "/" + urlparse(settings.webhook_url).path.strip("/")
     routes = [(rf"{path}/?", WebhookHandler, {"bot_app": application, "secret": secret})]
     server = HTTPServer(tornado.web.Application(routes), max_body_size=settings.webhook_max_body_bytes)
@@ -104,7 +108,7 @@ async def run_bot(
     except (InvalidToken, NetworkError) as e:
         raise _start_error(e, settings) from None
     server: HTTPServer | None = None
-    resender: asyncio.Task[None] | None = None
+    background: list[asyncio.Task[None]] = []
     try:
         if application.post_init:
             await application.post_init(application)
@@ -115,16 +119,19 @@ async def run_bot(
             assert application.updater is not None
             await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
             logger.info("long polling started")
-        resender = asyncio.create_task(keep_resending(application, courier))
+        background = [
+            asyncio.create_task(keep_resending(application, courier)),
+            asyncio.create_task(keep_leases(application, courier)),
+        ]
         await stop.wait()
     except (InvalidToken, NetworkError) as e:
         raise _start_error(e, settings) from None
     finally:
-        await _stop(application, courier, server, resender)
+        await _stop(application, courier, server, background)
 
 
 async def _stop(
-    application: Application, courier: Courier, server: HTTPServer | None, resender: asyncio.Task[None] | None
+    application: Application, courier: Courier, server: HTTPServer | None, background: list[asyncio.Task[None]]
 ) -> None:
     courier.stopping.set()  # retries give up now; unsent replies stay in the outbox
     if server is not None:
@@ -132,10 +139,10 @@ async def _stop(
         await server.close_all_connections()
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
-    if resender is not None:
-        # Not cancelled: with the courier stopping it ends by itself, after marking the request
-        # in flight sent (a cancelled sweep would leave a delivered reply unmarked, sent again).
-        await resender
+    # Not cancelled: with the courier stopping they end by themselves, the resend sweep after
+    # marking the request in flight sent (cancelled, it would leave a delivered reply unmarked).
+    for task in background:
+        await task
     if application.running:
         await application.stop()
         if application.post_stop:
