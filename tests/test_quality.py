@@ -2,8 +2,8 @@
 
 Floors sit a little under the figures measured when they were set (README, "Measured figures"), so a
 change that makes the bot worse on any set fails here. dev.jsonl, everyday.jsonl, questions.jsonl and
-train_extra.jsonl are calibration data (in-sample); holdout2.jsonl and blind.jsonl were written blind
-and are never fitted or tuned on.
+train_extra.jsonl are calibration data (in-sample); holdout2.jsonl, blind.jsonl and blind2.jsonl were
+written blind and are never fitted.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def _check(o: Figures, min_r1: float, min_answered: float, max_not_found: float,
 @pytest.mark.skipif(not DEV_SET.exists(), reason="no ../shared/eval next to this checkout (set POLICYBOT_DEV_SET)")
 @pytest.mark.parametrize(
     ("name", "min_r1", "min_answered", "max_not_found", "max_wrong", "max_oos_answered"),
-    [("dev.jsonl", 0.97, 0.95, 0.0, 0.0, 0.0), ("everyday.jsonl", 0.95, 0.60, 0.05, 0.03, 0.07)],
+    [("dev.jsonl", 0.97, 0.95, 0.0, 0.0, 0.0), ("everyday.jsonl", 0.95, 0.75, 0.03, 0.03, 0.07)],
 )
 def test_shared_sets_hold_their_floors(service, name: str, min_r1: float, min_answered: float,
                                        max_not_found: float, max_wrong: float, max_oos_answered: float) -> None:
@@ -52,8 +52,8 @@ def test_shared_sets_hold_their_floors(service, name: str, min_r1: float, min_an
 @pytest.mark.parametrize(
     ("name", "min_r1", "min_answered", "max_not_found", "max_wrong", "max_oos_answered"),
     [
-        ("questions.jsonl", 0.96, 0.85, 0.02, 0.02, 0.0),
-        ("holdout.jsonl", 0.93, 0.80, 0.02, 0.02, 0.20),
+        ("questions.jsonl", 0.96, 0.87, 0.02, 0.02, 0.0),
+        ("holdout.jsonl", 0.93, 0.85, 0.02, 0.02, 0.20),
         ("holdout2.jsonl", 0.95, 0.90, 0.02, 0.025, 0.0),
     ],
 )
@@ -63,9 +63,15 @@ def test_own_sets_hold_their_floors(service, name: str, min_r1: float, min_answe
 
 
 def test_blind_set_holds_its_floor(service) -> None:
-    """Floors under the first run's figures (docs/blind-first-run.txt); never tuned on."""
+    """Floors under the last run's figures (docs/blind-end-run.txt); never fitted."""
     o = _report(service, DATA / "blind.jsonl").overall
-    _check(o, 0.85, 0.60, 0.04, 0.02, 0.15, min_friendly=0.7)
+    _check(o, 0.97, 0.88, 0.01, 0.02, 0.05)
+
+
+def test_second_blind_set_holds_its_floor(service) -> None:
+    """Floors under the figures of docs/blind2-end-run.txt (first run: docs/blind2-first-run.txt); never fitted."""
+    o = _report(service, DATA / "blind2.jsonl").overall
+    _check(o, 0.93, 0.84, 0.045, 0.02, 0.10)
 
 
 def test_report_breaks_figures_down_by_kind(service) -> None:
