@@ -99,12 +99,7 @@ class SqlConversations(Database):
             if time.monotonic() - self._last_prune > PRUNE_SECONDS:
                 self._forget(c)
 
-        try:
-            self._run(work)
-        except StorageError as e:
-            self._note.failed(e)
-        else:
-            self._note.recovered()
+        self._note.write(lambda: self._run(work))
 
     def _forget(self, c: Connection) -> None:
         c.execute("DELETE FROM chat_topics WHERE expires_at <= ?", (self._clock(),))

@@ -82,12 +82,7 @@ class SqlPages(Database):
             if time.monotonic() - self._last_prune > PRUNE_SECONDS:
                 self._forget(c)
 
-        try:
-            self._run(work)
-        except StorageError as e:
-            self._note.failed(e)
-        else:
-            self._note.recovered()
+        self._note.write(lambda: self._run(work))
 
     def get(self, answer_id: str) -> Pages | None:
         sql = "SELECT lang, blocks FROM answer_pages WHERE answer_id = ? AND created_at > ?"

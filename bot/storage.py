@@ -545,6 +545,15 @@ class FailureNote:
             logger.warning("%s stored in the database again", self.what)
         self.failing = False
 
+    def write(self, call: Callable[[], object]) -> None:
+        """Run a database write; its failure is noted (the caller has kept the data in memory)."""
+        try:
+            call()
+        except StorageError as e:
+            self.failed(e)
+        else:
+            self.recovered()
+
 
 def salted_hash(salt: str, value: int | str) -> str:
     """A salted hash of a chat or user id (or a chat key): the same id maps to the same 16 hex

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -50,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from crash_test import FIRST_CHAT, QUESTIONS, replies, tally, wait_until  # noqa: E402
+from crash_test import FIRST_CHAT, QUESTIONS, Serve, replies, tally, wait_until  # noqa: E402
 
 from tests import servers  # noqa: E402
 from tests.fake_bot_api import BOT_USER, FakeBotApi  # noqa: E402
@@ -62,8 +61,9 @@ SECRET = "replica-test-webhook-secret"
 SALT = "replica-test-salt"
 
 
-class Replica:
-    """One `policybot serve` in webhook mode on its own loopback port; its log in a file."""
+class Replica(Serve):
+    """One `policybot serve` in webhook mode on its own loopback port; its log in a file (``kill`` and
+    ``stop`` as in crash_test's Serve)."""
 
     def __init__(self, name: str, api: FakeBotApi, database_url: str, port: int, log: Path, **settings: str) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYBOT_")}
@@ -86,20 +86,6 @@ class Replica:
         if not servers.wait_for_port(self.port, timeout, alive=lambda: self.proc.poll() is None):
             tail = "\n".join(self.log.read_text().splitlines()[-5:])
             raise RuntimeError(f"replica {self.name} did not start:\n{tail}")
-
-    def kill(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(30)
-
-    def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                return self.proc.wait(60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
 
 
 @dataclass(frozen=True)
