@@ -124,6 +124,7 @@ def test_asks_for_number(question: str, expected: bool) -> None:
         ("责任督学是谁", False, True),
         ("which school is being rebuilt", False, True),
         ("对教师的职业道德有什么要求?", False, False),
+        ("学校里好几个老师周末开补习班", False, False),
         ("控辍保学怎么做", False, False),
     ],
 )
