@@ -86,7 +86,8 @@ def test_document_phrasings(normalize, message):
 
 
 # About the plan's content, not the document: counts of things in it, years of other things.
-@pytest.mark.parametrize("message", ["一共有多少条措施是关于教师的", "今年一共有多少个学校要扩建", "中考是哪一年改革的"])
+@pytest.mark.parametrize("message", ["一共有多少条措施是关于教师的", "今年一共有多少个学校要扩建", "中考是哪一年改革的",
+                                     "学校让孩子天天打卡，这是教育局的还是学校自己的要求"])
 def test_content_questions_are_not_document_questions(normalize, message):
     assert understand(message, normalize=normalize).kind != "document"
 
