@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.corpus import Corpus, Document
+from bot.text import storable
 
 SUFFIX = ".questions.tsv"
 HEADER = (
@@ -58,7 +59,7 @@ def bank_path(corpus_dir: Path, doc_id: str) -> Path:
 def _clean(question: str) -> str:
     # One line, no tabs: the file format has no quoting. No NUL (PostgreSQL text cannot hold it) and
     # no lone surrogate (not UTF-8: no file or database can store it), whichever channel it came from.
-    text = question.replace("\x00", " ").encode("utf-8", "replace").decode("utf-8")
+    text = storable(question.replace("\x00", " "))
     return " ".join(text.replace("\t", " ").split())
 
 

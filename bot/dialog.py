@@ -17,7 +17,6 @@ this module only stores the topics, behind one small interface (``ChatMemory``: 
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Callable
@@ -28,9 +27,8 @@ from cachetools import TTLCache
 
 from bot.database import Connection
 from bot.storage import Database, FailureNote, StorageError, salted_hash
+from bot.text import storable
 from bot.understand import Topic
-
-logger = logging.getLogger(__name__)
 
 PRUNE_SECONDS = 60.0  # how often expired topics are deleted from the database
 CONTEXT_LOCK_TIMEOUT = 0.5  # an answer waits at most this long for a locked SQLite file
@@ -71,7 +69,7 @@ class SqlConversations(Database):
         self.ttl = ttl
         self._clock = clock
         self._memory = Conversations(ttl, timer=clock)  # while the database fails
-        self._note = FailureNote("follow-up context")
+        self._note = FailureNote(self.what)
         super().__init__(where, salt)
 
     def get(self, chat: str) -> Topic | None:
@@ -94,7 +92,7 @@ class SqlConversations(Database):
                 "INSERT INTO chat_topics (chat_hash, question, doc_id, point, at, expires_at) VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (chat_hash) DO UPDATE SET question = excluded.question, doc_id = excluded.doc_id,"
                 " point = excluded.point, at = excluded.at, expires_at = excluded.expires_at",
-                (key, _storable(topic.question[:1000]), topic.doc_id, topic.point, topic.at, now + self.ttl),
+                (key, storable(topic.question[:1000]), topic.doc_id, topic.point, topic.at, now + self.ttl),
             )
             if time.monotonic() - self._last_prune > PRUNE_SECONDS:
                 self._forget(c)
@@ -108,8 +106,3 @@ class SqlConversations(Database):
     def _prune(self) -> None:  # at open, under the lock
         if self._conn is not None:
             self._forget(self._conn)
-
-
-def _storable(text: str) -> str:
-    """Text either database can hold: no lone surrogates, no NUL (PostgreSQL refuses both)."""
-    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")

@@ -16,7 +16,6 @@ kept in this process's memory (bounded) and the failure is logged once.
 from __future__ import annotations
 
 import json
-import logging
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,8 +27,6 @@ from bot.compose import Block
 from bot.database import Connection
 from bot.presentation import Lang
 from bot.storage import Database, FailureNote, StorageError
-
-logger = logging.getLogger(__name__)
 
 KEEP_SECONDS = 2 * 86400
 IN_MEMORY = 256  # pages kept in memory while the database fails, or without one
@@ -66,7 +63,7 @@ class SqlPages(Database):
 
     def __init__(self, where: Path | str) -> None:
         self._memory = MemoryPages()
-        self._note = FailureNote("answer pages")
+        self._note = FailureNote(self.what)
         super().__init__(where, salt="")
 
     def put(self, answer_id: str, lang: Lang, blocks: Sequence[Block]) -> None:

@@ -82,6 +82,12 @@ def clean_text(text: str) -> str:
     return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
+def storable(text: str) -> str:
+    """Text a UTF-8 file and either database can hold: a lone surrogate becomes "?" and NUL is
+    dropped (PostgreSQL text refuses both)."""
+    return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
+
+
 class TextProcessor:
     """Normalises text and splits it into index terms.
 
