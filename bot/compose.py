@@ -166,6 +166,7 @@ class Composer(Quoting):
                 names.append(P.heading(rpoint.number, rpoint.title, rdoc.title if self.multi_doc else "", lang))
                 citations.append(self.citation(hit, tuple(e.text for e in hit.evidence[:1])))
             blocks.append(Block("related", P.related_list(names, lang)))
+        blocks += read_as(decision, lang)
         blocks.append(self.source([c.doc_id for c in citations], lang))
         return Answer(
             intent.text, "answered", tuple(blocks), tuple(citations), intent.kind, lang, confidence=decision.confidence
@@ -186,6 +187,7 @@ class Composer(Quoting):
                 sentences = (hit.evidence[0].text if hit.evidence else point.title,)
             blocks.append(Block("item", P.item(self.label(doc, point, lang), point.title, "".join(sentences))))
             citations.append(self.citation(hit, sentences))
+        blocks += read_as(decision, lang)
         blocks.append(self.source([c.doc_id for c in citations], lang))
         return Answer(
             intent.text, "related", tuple(blocks), tuple(citations), intent.kind, lang, confidence=decision.confidence
@@ -282,6 +284,11 @@ class Composer(Quoting):
             "answered" if "answered" in statuses else "related" if "related" in statuses else "not_found"
         )
         return Answer(intent.text, status, tuple(blocks), citations, "several", intent.lang)
+
+
+def read_as(decision: Decision, lang: Lang) -> list[Block]:
+    """A note on the slips the search read as the plan's words, when there were any."""
+    return [Block("note", P.read_as(decision.respelled, lang))] if decision.respelled else []
 
 
 def in_context(answer: Answer, topic_question: str) -> Answer:

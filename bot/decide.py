@@ -32,6 +32,7 @@ class Decision:
     status: Status
     hits: tuple[Hit, ...]  # answered: the answer then related points; related: the closest points
     confidence: float
+    respelled: tuple[tuple[str, str], ...] = ()  # slips searched as the plan's words (Query.respelled)
 
     @property
     def top(self) -> Hit | None:
@@ -40,13 +41,14 @@ class Decision:
 
 def decide(retrieval: Retrieval, params: Params, max_related: int = 2) -> Decision:
     top = retrieval.top
+    fixes = retrieval.query.respelled
     if top is None or top.score <= 0:
-        return Decision("not_found", (), 0.0)
+        return Decision("not_found", (), 0.0, fixes)
     model = params.model_for(top.features)
     confidence = model(top.features)
     close = tuple(h for h in retrieval.hits[1:] if h.score >= RELATED_SHARE * top.score)
     if confidence >= model.answer_threshold:
-        return Decision("answered", (top, *close[:max_related]), confidence)
+        return Decision("answered", (top, *close[:max_related]), confidence, fixes)
     if confidence >= model.related_threshold:
-        return Decision("related", (top, *close[: MAX_RELATED_TIER - 1]), confidence)
-    return Decision("not_found", (), confidence)
+        return Decision("related", (top, *close[: MAX_RELATED_TIER - 1]), confidence, fixes)
+    return Decision("not_found", (), confidence, fixes)

@@ -25,6 +25,7 @@ _ZH: dict[str, str] = {
     "source": "来源：",
     "related_list": "相关条目：",
     "related_tier": "计划中没有直接写到这一点，最接近的条目：",
+    "read_as": "（已按“{read}”理解“{typed}”）",
     "not_found": "抱歉，在{titles}中没有找到与这个问题相关的内容。",
     "browse": "可以换个说法再问，或发送 {list} 按章节浏览全部条目。",
     "empty": "请输入想了解的问题，例如：“{example}”",
@@ -126,6 +127,7 @@ _EN: dict[str, str] = {
     "source": "Source: ",
     "related_list": "Related: ",
     "related_tier": "The plan does not say this directly. The closest points:",
+    "read_as": "(Read “{typed}” as “{read}”.)",
     "not_found": "Sorry, {titles} has nothing on this question.",
     "browse": "Try other words, or send {list} to browse all points.",
     "empty": "Please type a question, e.g. “{example}”",
@@ -225,6 +227,13 @@ def related_list(names: Sequence[str], lang: Lang = "zh") -> str:
 
 def titles(doc_titles: Sequence[str]) -> str:
     return "、".join(f"《{t}》" for t in doc_titles)
+
+
+def read_as(fixes: Sequence[tuple[str, str]], lang: Lang = "zh") -> str:
+    """How a slip was read ("随签子女" searched as "随迁子女"), so a wrong guess is seen at once."""
+    sep = "、" if lang == "zh" else ", "
+    typed, read = (sep.join(part) for part in zip(*fixes, strict=True))
+    return say("read_as", lang, typed=typed, read=read)
 
 
 def quote(sentence: str) -> str:

@@ -31,6 +31,7 @@ from bot.corpus import Corpus
 from bot.embedding import embed
 from bot.features import BANK_CHANNELS, PLAN_CHANNELS, Consensus, Params, QueryFacts, hit_features
 from bot.index import PolicyIndex
+from bot.respell import Respeller
 from bot.text import TextProcessor, data_path
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ class Query:
     chars: tuple[str, ...]
     pinyin: tuple[str, ...]
     facts: QueryFacts
+    respelled: tuple[tuple[str, str], ...] = ()  # homophone slips searched as the plan's word (as typed, as read)
 
     @property
     def is_empty(self) -> bool:
@@ -428,10 +430,21 @@ class QueryAnalyzer:
         self.known_years = {m.group(0) for m in _YEAR_RE.finditer(corpus_text)}
         for doc in index.corpus.documents:
             self.known_years.update(m.group(0) for m in _YEAR_RE.finditer(doc.date or ""))
+        tp = self.tp
+        self.respeller = Respeller(
+            # Slips are respelled to the plan's own words only; the bank holds slips on purpose.
+            (w for u in index.units if u.kind != "question" for w in tp.tokens(tp.normalize(u.text))),
+            "\n".join(tp.normalize(u.text) for u in index.units),
+            tp.syllable,
+            tp.in_dictionary,
+            tp.dictionary_words,
+            frozenset(w for w in tp.stopwords if len(w) == 1),
+        )
 
     def analyze(self, text: str, numbers: bool = False) -> Query:
         """``numbers``: treat it as a "how many" question (comparisons quote the figures)."""
-        normalized = self.tp.normalize(text[:MAX_QUERY_CHARS])
+        respelling = self.respeller.respell(self.tp.normalize(text[:MAX_QUERY_CHARS]))
+        normalized = respelling.text
         words = self.tp.tokens(normalized)
         expansion_terms, triggers = self.expander.expand(normalized)
         expansion: list[str] = []
@@ -460,6 +473,7 @@ class QueryAnalyzer:
             tuple(self.tp.char_ngrams(normalized)),
             tuple(self.tp.pinyin_ngrams(normalized)),
             facts,
+            respelling.fixes,
         )
 
     def _known(self, word: str, triggers: list[str]) -> bool:

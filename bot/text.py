@@ -179,11 +179,20 @@ class TextProcessor:
         for run in _CJK_RUN_RE.findall(normalized):
             if not ("\u3400" <= run[0] <= "\u9fff") or len(run) < n:
                 continue
-            syllables = [self._syllable(ch) for ch in run]
+            syllables = [self.syllable(ch) for ch in run]
             grams.extend("_".join(syllables[i : i + n]) for i in range(len(syllables) - n + 1))
         return grams
 
-    def _syllable(self, ch: str) -> str:
+    def in_dictionary(self, word: str) -> bool:
+        """A word of jieba's dictionary (or ours): a real word, not a slip."""
+        return self._jieba.FREQ.get(word, 0) > 0
+
+    def dictionary_words(self, normalized: str) -> list[str]:
+        """jieba words by the dictionary alone (no HMM guessing), so an unknown pair of characters
+        stays two single characters instead of becoming a made-up word."""
+        return self._jieba.lcut(normalized, HMM=False)
+
+    def syllable(self, ch: str) -> str:
         # One reading per character, without phrase context: documents and questions get the same
         # syllable for the same character, which is all homophone matching needs.
         return self._pinyin.get(ch, ch)

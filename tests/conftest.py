@@ -21,6 +21,7 @@ from tests.servers import PgServer, free_port
 
 if TYPE_CHECKING:  # the service pulls in torch: fast tests never import it
     from bot.service import PolicyService, Resources
+    from bot.text import TextProcessor
 
 REPO = PROJECT_ROOT
 CORPUS_FILE = REPO / "corpus" / "yingtan-education-2021-work-plan.txt"
@@ -73,11 +74,17 @@ def session_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def normalize() -> Callable[[str], str]:
-    """The index's normaliser (NFKC, Traditional → Simplified, lower case); no model needed."""
+def tp() -> TextProcessor:
+    """The index's text processor (jieba with our dictionary, pinyin, stopwords); no model needed."""
     from bot.text import TextProcessor
 
-    return TextProcessor().normalize
+    return TextProcessor()
+
+
+@pytest.fixture(scope="session")
+def normalize(tp: TextProcessor) -> Callable[[str], str]:
+    """The index's normaliser (NFKC, Traditional → Simplified, lower case); no model needed."""
+    return tp.normalize
 
 
 @pytest.fixture(scope="session")

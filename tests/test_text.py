@@ -5,11 +5,6 @@ import pytest
 from bot.text import TextProcessor
 
 
-@pytest.fixture(scope="module")
-def tp() -> TextProcessor:
-    return TextProcessor()
-
-
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [

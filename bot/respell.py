@@ -1,0 +1,106 @@
+"""Homophone slips → the plan's own words, before a question is searched.
+
+People type Chinese by sound, so the commonest slip is a character with the same pinyin: 随签子女 for
+随迁子女, 县管校品 for 县管校聘, 只普比 for 职普比, 近是 for 近视. The pinyin channel already matches such
+a slip, but every other signal misreads it — the word and character channels miss, the dense encoder
+sees another word, and the confidence model counts an unknown noun — so the right point came up only
+as "related". Respelling the slip to the indexed word it sounds like fixes all of them at once.
+
+A stretch of two to four characters is respelled only when all of these hold:
+
+- it occurs nowhere in the indexed text (plan and question bank) and is not a word of jieba's
+  dictionary: 教室 is a real word even where the plan only says 教师, so it stays;
+- an indexed word (two to six characters, from the keyword index's vocabulary) has exactly the same
+  toneless pinyin;
+- the two share at least half of their characters in place (县官校聘 / 县管校聘 share three), so a
+  stretch that merely sounds like some word (他是 / 踏实) is never touched.
+
+Longer stretches are tried first. The maths is plain string work on what the caller passes in
+(the vocabulary, a syllable function and a dictionary test), so it is testable without an index.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+_CJK_RE = re.compile(r"[\u3400-\u9fff]+")
+LONGEST = 4  # the longest stretch respelled; longer slips are rare and the pinyin channel matches them
+_WORD_LENGTHS = range(2, 7)  # indexed words that can be the target
+
+
+@dataclass(frozen=True)
+class Respelling:
+    text: str  # the respelled text
+    fixes: tuple[tuple[str, str], ...] = ()  # (as typed, as indexed), in order
+
+
+def shared_in_place(a: str, b: str) -> int:
+    return sum(x == y for x, y in zip(a, b, strict=True))
+
+
+class Respeller:
+    """Respells homophone slips in normalised text to words of ``vocabulary``."""
+
+    def __init__(
+        self,
+        vocabulary: Iterable[str],
+        indexed_text: str,
+        syllable: Callable[[str], str],
+        is_word: Callable[[str], bool],
+        segment: Callable[[str], list[str]],
+        particles: frozenset[str] = frozenset(),
+    ) -> None:
+        self.indexed_text = indexed_text
+        self.syllable = syllable
+        self.is_word = is_word
+        self.segment = segment
+        self.particles = particles
+        self.by_sound: dict[tuple[str, ...], list[str]] = {}
+        counts = Counter(w for w in vocabulary if len(w) in _WORD_LENGTHS and _CJK_RE.fullmatch(w))
+        # Commonest first, so of two indexed words that sound alike the plan's usual one wins a tie.
+        for word, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+            self.by_sound.setdefault(self.sound(word), []).append(word)
+
+    def sound(self, text: str) -> tuple[str, ...]:
+        return tuple(self.syllable(ch) for ch in text)
+
+    def target(self, stretch: str) -> str | None:
+        """The indexed word ``stretch`` is a slip of, if it is one."""
+        if stretch in self.indexed_text or self.is_word(stretch):
+            return None
+        candidates = [w for w in self.by_sound.get(self.sound(stretch), []) if w != stretch]
+        if not candidates:
+            return None
+        best = max(candidates, key=lambda w: shared_in_place(stretch, w))
+        if 2 * shared_in_place(stretch, best) < len(stretch):
+            return None
+        slipped = {a for a, b in zip(stretch, best, strict=True) if a != b}
+        return None if slipped & self.particles else best
+
+    def respell(self, normalized: str) -> Respelling:
+        fixes: list[tuple[str, str]] = []
+        pieces: list[str] = []
+        last = 0
+        for run in _CJK_RE.finditer(normalized):
+            text, start = run.group(0), run.start()
+            bounds = {0}
+            for token in self.segment(text):
+                bounds.add(max(bounds) + len(token))
+            i = 0
+            while i < len(text):
+                for n in range(min(LONGEST, len(text) - i), 1, -1):
+                    word = self.target(text[i : i + n]) if i in bounds and i + n in bounds else None
+                    if word is not None:
+                        pieces.append(normalized[last : start + i] + word)
+                        fixes.append((text[i : i + n], word))
+                        last = start + i + n
+                        i += n
+                        break
+                else:
+                    i += 1
+        if not fixes:
+            return Respelling(normalized)
+        return Respelling("".join(pieces) + normalized[last:], tuple(fixes))

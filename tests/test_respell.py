@@ -1,0 +1,110 @@
+"""Homophone slips are searched as the plan's word; real words and particles are left alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.respell import Respeller
+from bot.text import TextProcessor
+
+PLAN = Path(__file__).resolve().parent.parent / "corpus" / "yingtan-education-2021-work-plan.txt"
+
+# A toy alphabet: two characters sound alike when they map to the same syllable.
+SOUNDS = {"甲": "a", "乙": "a", "丙": "b", "丁": "b", "戊": "c", "己": "d", "庚": "e"}
+
+
+def toy(vocabulary: list[str], text: str = "", words: frozenset[str] = frozenset(), particles: str = "") -> Respeller:
+    return Respeller(vocabulary, text, lambda ch: SOUNDS.get(ch, ch), words.__contains__, list, frozenset(particles))
+
+
+def test_a_stretch_that_sounds_like_an_indexed_word_is_respelled() -> None:
+    respelling = toy(["甲丙戊"]).respell("问乙丙戊吗")
+    assert respelling.text == "问甲丙戊吗"
+    assert respelling.fixes == (("乙丙戊", "甲丙戊"),)
+
+
+def test_text_that_occurs_in_the_index_is_not_a_slip() -> None:
+    assert toy(["甲丙"], text="乙丙").respell("乙丙").fixes == ()
+
+
+def test_a_dictionary_word_is_not_a_slip() -> None:
+    assert toy(["甲丙"], words=frozenset({"乙丙"})).respell("乙丙").fixes == ()
+
+
+def test_too_few_shared_characters_is_only_a_word_that_sounds_alike() -> None:
+    assert toy(["甲丙戊"]).respell("乙丁戊").fixes == ()  # one of three shared
+    assert toy(["甲丙"]).respell("乙丁").fixes == ()  # none of two shared
+
+
+def test_a_slipped_particle_is_left_alone() -> None:
+    assert toy(["甲丙"], particles="乙").respell("乙丙").fixes == ()
+
+
+def test_stretches_follow_word_boundaries() -> None:
+    respeller = Respeller(["甲丙"], "", lambda ch: SOUNDS.get(ch, ch), lambda w: False, lambda t: [t[:2], t[2:]])
+    assert respeller.respell("己乙丙").fixes == ()  # 乙丙 straddles the word 己乙
+
+
+def test_of_two_indexed_words_the_one_sharing_more_characters_wins() -> None:
+    assert toy(["甲丁戊", "甲丙戊"]).respell("乙丙戊").text == "甲丙戊"
+
+
+@pytest.fixture(scope="module")
+def plan_respeller(tp: TextProcessor) -> Respeller:
+    """Respells to the real plan's words with the real dictionary (no index, no model)."""
+    text = tp.normalize(PLAN.read_text(encoding="utf-8"))
+    return Respeller(
+        tp.tokens(text),
+        text,
+        tp.syllable,
+        tp.in_dictionary,
+        tp.dictionary_words,
+        frozenset(w for w in tp.stopwords if len(w) == 1),
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("随签子女上学有啥政策", "随迁子女"),
+        ("县管校品是啥意思", "县管校聘"),
+        ("县官校聘在哪几个地方试点", "县管校聘"),
+        ("职谱比是多少", "职普比"),
+        ("特刚计划今年还有吗", "特岗计划"),
+        ("校外陪训机构要整顿吗", "培训"),
+        ("幼儿园小学话的问题有人管没", "小学化"),
+        ("學生資注政策有哪些", "学生资助"),
+    ],
+)
+def test_phone_keyboard_slips_read_as_the_plan_writes_them(
+    plan_respeller: Respeller, tp: TextProcessor, typed: str, read: str
+) -> None:
+    respelling = plan_respeller.respell(tp.normalize(typed))
+    assert read in respelling.text
+    assert [fix[1] for fix in respelling.fixes] == [read]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "大班额的比例上限是多少",  # 是多 sounds like 十多 but straddles 多少
+        "教室里太挤了有人管吗",  # 教室 is a word, though the plan says 教师
+        "我家孩子数学老是不及格",  # 数学 + 老是 are two words, not a slip of 数学老师
+        "孩子一直近是，度数涨得快",  # a slipped particle (是) is too common to guess at
+        "What ratio of vocational vs general enrollment?",
+    ],
+)
+def test_ordinary_writing_is_left_alone(plan_respeller: Respeller, tp: TextProcessor, question: str) -> None:
+    assert plan_respeller.respell(tp.normalize(question)).fixes == ()
+
+
+def test_a_slip_is_answered_and_the_answer_says_how_it_was_read(service) -> None:
+    answer = service.ask("随签子女上学有啥政策")
+    assert answer.status == "answered"
+    assert answer.citations[0].point == 8
+    assert "随迁子女" in answer.text and "随签子女" in answer.text
+    plain = service.ask("随迁子女上学有啥政策")
+    assert plain.citations[0].point == 8
+    assert "随签子女" not in plain.text
