@@ -13,7 +13,8 @@ A stretch of two to four characters is respelled only when all of these hold:
 - an indexed word (two to six characters, from the keyword index's vocabulary) has exactly the same
   toneless pinyin;
 - the two share at least half of their characters in place (县官校聘 / 县管校聘 share three), so a
-  stretch that merely sounds like some word (他是 / 踏实) is never touched.
+  stretch that merely sounds like some word (他是 / 踏实) is never touched;
+- the slipped character is not a particle (近是 could be 近视, 近似 or 进士; 工作是 is not 工作室).
 
 Longer stretches are tried first. The maths is plain string work on what the caller passes in
 (the vocabulary, a syllable function and a dictionary test), so it is testable without an index.
@@ -77,6 +78,8 @@ class Respeller:
         best = max(candidates, key=lambda w: shared_in_place(stretch, w))
         if 2 * shared_in_place(stretch, best) < len(stretch):
             return None
+        # A slipped particle (近是 for 近视) is too common a character to guess at: 工作是 is
+        # "the job is", not 工作室.
         slipped = {a for a, b in zip(stretch, best, strict=True) if a != b}
         return None if slipped & self.particles else best
 
