@@ -8,6 +8,7 @@ they never build answer text themselves. All wording comes from ``bot/presentati
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -126,14 +127,21 @@ class Quoting:
         points = [p for p in (doc.point(n) for n in numbers) if p is not None] if doc else []
         if doc is None or not points:
             return Answer("", "not_found", (Block("note", P.say("expired", lang, list=self.list_command)),), lang=lang)
-        blocks = [Block("heading", P.say("related_button", lang))]
-        blocks += [
+        items, citations = self.point_items(doc, points, lang)
+        blocks = (Block("heading", P.say("related_button", lang)), *items, self.source([doc.doc_id], lang))
+        return Answer("", "answered", blocks, citations, "related", lang)
+
+    def point_items(
+        self, doc: Document, points: Sequence[Point], lang: Lang
+    ) -> tuple[list[Block], tuple[Citation, ...]]:
+        """One line per point with its first sentence, and their citations."""
+        items = [
             Block("item", P.item(self.label(doc, p, lang), p.title, (p.sentences or (p.title,))[0])) for p in points
         ]
         citations = tuple(
             Citation(doc.doc_id, doc.title, p.number, p.section, p.title, 1.0, p.sentences[:1]) for p in points
         )
-        return Answer("", "answered", (*blocks, self.source([doc.doc_id], lang)), citations, "related", lang)
+        return items, citations
 
 
 class Composer(Quoting):
@@ -229,6 +237,7 @@ class Composer(Quoting):
             Block("info", P.document_info(doc.title, doc.issuer, doc.date, lang)),
             Block("note", P.document_shape(len(doc.sections), len(numbered), lang)),
         ]
+        blocks += outline(doc, lang)
         citations: tuple[Citation, ...] = ()
         if header is not None:
             first = header.sentences[:1]
@@ -284,6 +293,31 @@ class Composer(Quoting):
             "answered" if "answered" in statuses else "related" if "related" in statuses else "not_found"
         )
         return Answer(intent.text, status, tuple(blocks), citations, "several", intent.lang)
+
+
+def section_answer(quoting: Quoting, intent: Intent, doc: Document) -> Answer:
+    """第三部分讲什么: the part's heading, then each of its points with its first sentence."""
+    lang = intent.lang
+    section = next((s for s in doc.sections if s.number == intent.section), None)
+    points = [p for p in (doc.point(n) for n in section.point_numbers) if p is not None] if section else []
+    if section is None or not points:
+        note = P.say("no_section", lang, count=len(doc.sections), list=quoting.list_command)
+        return Answer(intent.text, "not_found", (Block("note", note),), (), "section", lang)
+    heading = P.say("section_points", lang, section=section.heading, first=points[0].number, last=points[-1].number)
+    items, citations = quoting.point_items(doc, points, lang)
+    blocks = (Block("heading", heading), *items, quoting.source([doc.doc_id], lang))
+    return Answer(intent.text, "answered", blocks, citations, "section", lang)
+
+
+def outline(doc: Document, lang: Lang) -> list[Block]:
+    """Each part of the plan with its points' range, so "五个部分分别是什么" / "目录" are answered too."""
+    return [
+        Block(
+            "item", P.say("section_points", lang, section=s.heading, first=s.point_numbers[0], last=s.point_numbers[-1])
+        )
+        for s in doc.sections
+        if s.point_numbers
+    ]
 
 
 def read_as(decision: Decision, lang: Lang) -> list[Block]:

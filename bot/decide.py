@@ -52,3 +52,13 @@ def decide(retrieval: Retrieval, params: Params, max_related: int = 2) -> Decisi
     if confidence >= model.related_threshold:
         return Decision("related", (top, *close[: MAX_RELATED_TIER - 1]), confidence, fixes)
     return Decision("not_found", (), confidence, fixes)
+
+
+def named_point(retrieval: Retrieval, key: tuple[str, int], max_related: int = 2) -> Decision | None:
+    """A clause look-up that names a point's title ("学前教育普惠是第几条"): that point is the answer,
+    whatever the scores of longer texts that also hold the words; None when it was not retrieved."""
+    hit = next((h for h in retrieval.hits if (h.doc_id, h.point) == key), None)
+    if hit is None:
+        return None
+    others = tuple(h for h in retrieval.hits if h is not hit and h.score >= RELATED_SHARE * hit.score)
+    return Decision("answered", (hit, *others[:max_related]), 1.0, retrieval.query.respelled)

@@ -232,6 +232,20 @@ class MentionIndex:
             if wanted in text
         ]
 
+    def named(self, term: str, doc_ids: Sequence[str] = ()) -> tuple[str, int] | None:
+        """The point (of ``doc_ids``, else of any plan) that a clause look-up names by the plan's own
+        words: the one whose title holds ``term`` ("学前教育普惠是第几条" → 第7条 推进学前教育普惠优质发展),
+        else the one point whose text does ("现代学徒制是哪个条款"). None when no single point does."""
+        wanted = self.normalize(term)
+        if len(wanted) < 2:
+            return None
+        points = [p for p in self._points if p[1] > 0 and (not doc_ids or p[0] in doc_ids)]
+        for in_title in (True, False):
+            found = [(p[0], p[1]) for p in points if wanted in (self.normalize(p[2]) if in_title else p[3])]
+            if found:
+                return found[0] if len(found) == 1 else None
+        return None
+
 
 # --------------------------------------------------------------------------------------------
 # query analysis

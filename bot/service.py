@@ -26,12 +26,13 @@ from bot.compose import (
     in_context,
     no_plan_year,
     note_answer,
+    section_answer,
     with_duty,
     with_older,
 )
 from bot.config import Settings
 from bot.corpus import Corpus, Document
-from bot.decide import MAX_RELATED_TIER, Decision, decide
+from bot.decide import MAX_RELATED_TIER, Decision, decide, named_point
 from bot.dialog import ChatMemory, Conversations
 from bot.embedding import load_encoder
 from bot.features import Params, load_params
@@ -48,6 +49,8 @@ logger = logging.getLogger(__name__)
 # same message, or the chat's previous question when a fragment ("那高中呢") leans on it.
 BACKGROUND_WEIGHT = 0.8
 FOLLOW_UP_WEIGHT = 0.3
+# Points retrieved for a clause look-up, so the one it names in the plan's words is among them.
+LOCATE_K = 30
 INLINE_RESULTS = 10
 # Intents answered by searching the plan (the rest are look-ups or small talk).
 SEARCHED = ("ask", "locate", "follow_up")
@@ -206,12 +209,14 @@ class PolicyService:
                 return composer.empty(intent)
             case "smalltalk":
                 return composer.small_talk(intent)
-            case "point" | "document" if (missing := missing_plan(engine, intent)) is not None:
+            case "point" | "section" | "document" if (missing := missing_plan(engine, intent)) is not None:
                 return missing
             case "point":
                 return point_answer(engine, intent)
             case "document":
                 return composer.document(intent, plan_for(engine, intent))
+            case "section":
+                return section_answer(composer, intent, plan_for(engine, intent))
             case "compare" if len(engine.corpus.documents) > 1 or not intent.parts:
                 return compare_answer(engine, intent, self.settings.max_related)
             case "compare":  # one plan loaded: the message is a plain question
@@ -338,7 +343,11 @@ def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
     composer, params = engine.composer, engine.retriever.params
     request = search_for(intent, max_related)
     if len(engine.corpus.documents) == 1:
-        return composer.compose(intent, decide(engine.retriever.search(request), params, max_related))
+        retrieval = engine.retriever.search(request)
+        decision = decide(retrieval, params, max_related)
+        if intent.kind == "locate" and (key := engine.mentions.named(intent.query)) is not None:
+            decision = named_point(retrieval, key, max_related) or decision
+        return composer.compose(intent, decision)
     route = plans.route(engine.corpus, intent.years, intent.relative)
     if route.missing and not route.named and intent.names_plan:
         return no_plan_year(intent, route.missing, list(route.docs))
@@ -390,6 +399,8 @@ def search_for(intent: Intent, max_related: int = 2) -> Search:
     """The search request for a searched intent: the question part, with the chat's previous question
     (follow-ups) or the message's background counted at their weight."""
     k = 1 + max(max_related, MAX_RELATED_TIER - 1)
+    if intent.kind == "locate":
+        k = max(k, LOCATE_K)  # a point named by its title is found further down (named_point)
     if intent.kind == "follow_up":
         return Search(intent.query, intent.context, FOLLOW_UP_WEIGHT, k)
     return Search(intent.query or intent.text, intent.context, BACKGROUND_WEIGHT if intent.context else 0.0, k)

@@ -44,6 +44,7 @@ def _read_word_list(path: Path) -> set[str]:
 
 
 _CN_UNITS = {"十": 10, "百": 100}
+_CN_SHORTHANDS = {"廿": "二十", "卅": "三十"}  # 廿二 = 二十二
 _CN_DIGITS = {
     "零": 0,
     "〇": 0,
@@ -61,9 +62,11 @@ _CN_DIGITS = {
 
 
 def chinese_number(text: str) -> int | None:
-    """ "8" / "八" / "十二" / "二十四" / "一百" → int; None when it is not a number."""
+    """ "8" / "八" / "十二" / "二十四" / "廿四" / "一百" → int; None when it is not a number."""
     if text.isdigit():
         return int(text)
+    for short, long in _CN_SHORTHANDS.items():
+        text = text.replace(short, long)
     if not text or any(ch not in _CN_DIGITS and ch not in _CN_UNITS for ch in text):
         return None
     total, current = 0, 0

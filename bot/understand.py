@@ -10,7 +10,9 @@ Kinds of intent:
 - ``ask``: the default; ``query`` is the question part of the message and ``context`` any personal
   background around it ("我在乡下教了十几年书，…我们这种老教师会被调到哪里去？"), counted at a lower weight.
 - ``locate``: "X是第几条" / "哪条讲X" / "关于X的规定在哪" → the point number and title first.
-- ``point``: "第8条" / "第八条" / "8条讲什么" / "最后一条" (``point`` = -1) → the point's full text.
+- ``point``: "第8条" / "第八条" / "8条讲什么" / "最后一条" (``point`` = -1) / "11" → the point's full text;
+  "第8条和第9条" is ``several`` point look-ups.
+- ``section``: "第三部分讲什么" / "第二大部分" / "part 3" → the points of that part, each with its first sentence.
 - ``mentions``: "哪几条提到X" → every point whose text contains X.
 - ``document``: who issued the plan, when, what it is.
 - ``compare``: "2021年和2022年关于X有什么不同" / "X今年有变化吗" / "历年关于X的要求" → each plan's clause on
@@ -36,7 +38,7 @@ from bot.presentation import Lang
 from bot.text import chinese_number, clean_text
 
 IntentKind = Literal[
-    "ask", "locate", "point", "mentions", "document", "compare", "follow_up", "smalltalk", "several", "empty"
+    "ask", "locate", "point", "section", "mentions", "document", "compare", "follow_up", "smalltalk", "several", "empty"
 ]
 FollowUp = Literal["elaborate", "ellipsis"]
 Talk = Literal["greeting", "thanks", "identity", "usage", "bye", "complaint"]
@@ -64,6 +66,7 @@ class Intent:
     query: str = ""  # what to search for
     context: str = ""  # further text counted at a lower weight (background, or the previous question)
     point: int | None = None  # for "point"; LAST_POINT for "最后一条"
+    section: int | None = None  # for "section": the part of the plan (一、二、…) by its number
     years: tuple[int, ...] = ()  # plans named by year ("2021年的计划"), in the order named
     relative: int | None = None  # "去年" = 1, "前年" = 2 plans back from the newest
     asks_duty: bool = False  # "这条由哪个单位负责": the answer names the responsible units
@@ -80,7 +83,7 @@ class Intent:
 
 # Words that carry no request of their own around small talk ("谢谢老师的耐心解答", "thanks a lot").
 _FILLER = (
-    r"(?:[啊呀呢吧哦噢喔嗯哈啦了的么嘛吗呐哇你您好真太很挺超没不~～!！?？.。,，、\s]|老师|小助手|机器人|客服|"
+    r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳这好真太很挺超没不~～!！?？.。,，、\s]|老师|小助手|机器人|客服|"
     r"回答|解答|耐心|非常|特别|一下|我们|我|这个|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|得|清楚|详细|到位|及时|"
     r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|again|man|sir|madam|is|was|the|answer|your|for)\b)*"
 )
@@ -88,10 +91,10 @@ _FILLER = (
 _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     (
         "greeting",
-        r"你好|您好|你们好|大家好|各位好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早|"
+        r"你好|您好|妳好|你号|你们好|大家好|各位好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早|"
         r"在(?:吗|么|嘛|不|不在)|在\?|在？|有人(?:吗|没|在吗|在不|在么)|老师好|打扰(?:了|一下)|测试|我想问个?问题|想问个?问题|"
-        r"问个问题",
-        r"hi|hiya|hello|hey|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?",
+        r"问个问题|(?:我?想)?问(?:点|个)事|(?:我?想)?咨询(?:点|个)事|请教(?:一下|个问题)?",
+        r"hi|hiya|hello|ni ?hao|hey|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?",
     ),
     (
         "thanks",
@@ -112,7 +115,8 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"(?:这个|你|机器人)?(?:怎么|如何|咋)(?:用|使用|问|提问)(?:你)?(?:问题)?|(?:能|可以)(?:帮我)?(?:问|做|干)(?:些)?(?:什么|啥)|"
         r"可以问(?:些)?(?:什么|啥)|有(?:什么|啥)用|会(?:什么|啥)|(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
         r"直接问(?:就行|就可以)?|使用说明|帮助|能干嘛|用法|能用英文问|可以用英文问|英文可以|"
-        r"(?:能|可以)回答(?:些)?(?:什么|啥|哪些)(?:问题)?|可以问你(?:些)?(?:什么|啥)",
+        r"(?:能|可以)回答(?:些)?(?:什么|啥|哪些)(?:问题)?|可以问你(?:些)?(?:什么|啥)|(?:有)?(?:什么|啥|哪些)功能|功能介绍|"
+        r"(?:你|您)?(?:会|能)(?:做|干|帮我做?)(?:些)?(?:什么|啥)",
         r"help|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how (?:to use|does (?:this|it) work)|"
         r"what can (?:you do|i ask)|what do you do|can you speak english|do you speak english",
     ),
@@ -121,7 +125,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     (
         "complaint",
         r"答(?:得|的)?不对|答非所问|回答(?:得|的)?不对|不是我(?:要|想要|问)的|不是这个意思|没用|没有用|看不懂|听不懂|"
-        r"不对|错了|乱答|瞎说|胡说|差评|不准确?",
+        r"不对|错了|乱答|瞎说|胡说|差评|不准确?|笨|傻|蠢|智障|垃圾|太差|不靠谱",
         r"wrong|useless|not helpful|(?:that's|that is) not what i asked|makes no sense|bad answer",
     ),
 )
@@ -164,14 +168,29 @@ def _small_talk(text: str) -> Talk | None:
 # ------------------------------------------------------------------------------------------------
 # point look-ups: 第8条 / 第八条 / 8条讲什么 / 最后一条 / point 5
 
-_NUM = r"[0-9]{1,3}|[零〇一二两三四五六七八九十百]{1,4}"
-# A reference to one point: 第8条 / 第八点 / 8条 / 条目8 / 最后一条 / 倒数第二条 / point 8 / the 8th point.
+_NUM = r"[0-9]{1,3}|[零〇一二两三四五六七八九十百廿]{1,4}"
+# 第 as typed by sound or by a neighbouring key (地8条, 弟8条, di 8 tiao), 条 likewise (第8跳, 第8tiao).
+_DI = r"(?:第|地|弟|递|\bdi\s*)"
+_TIAO = r"(?:条|点|项|款|跳|调|tiao\b)"
+# A Chinese count of ten or more without 第 ("十五条讲什么"); a bare 五条 is more often "five rules".
+_TENS = r"[一二两三四五六七八九]?[十廿][一二三四五六七八九]?"
+# A reference to one point: 第8条 / 第八点 / 8条 / 条目8 / 条8 / 要点十六 / 最后一条 / 倒数第二条 / point 8.
 _POINT_REF_RE = re.compile(
-    rf"第\s*(?P<n>{_NUM})\s*(?:条|点|项|款)|(?<![第\d零〇一二两三四五六七八九十百])(?P<m>[0-9]{{1,3}})\s*条|条目\s*(?P<k>[0-9]{{1,3}})"
-    rf"|(?P<last>最后一|倒数第一)(?:条|点|项)|倒数第(?P<back>{_NUM})(?:条|点|项)"
+    rf"{_DI}\s*(?P<n>{_NUM})\s*{_TIAO}|(?<![第\d零〇一二两三四五六七八九十百廿])(?P<m>[0-9]{{1,3}}|{_TENS})\s*(?:条|tiao\b)"
+    rf"|(?:条目|要点)\s*(?P<k>[0-9]{{1,3}}|{_TENS}|[一二三四五六七八九])(?![0-9条点项])|条\s*(?P<c>[0-9]{{1,2}})(?![0-9])"
+    rf"|(?P<last>最后(?:一|那|的|这)?|倒数第一)(?:条|点|项)|倒数第(?P<back>{_NUM})(?:条|点|项)"
     r"|\b(?:point|clause|item|article|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
     r"|\bthe (?P<o>[0-9]{1,2})(?:st|nd|rd|th) (?:point|clause|item)\b|\b(?P<elast>the last) (?:point|clause|item)\b"
 )
+# A bare number is a point asked for by number ("11", "11？"): what else would it mean here.
+_BARE_NUMBER_RE = re.compile(rf"^(?P<n>[0-9]{{1,2}}|{_TENS}|[一二三四五六七八九])\s*[?？]*$")
+# A part of the plan (一、二、… of the body): 第三部分 / 第二大部分 / 第五大项 / part 3.
+_SECTION_REF_RE = re.compile(
+    rf"{_DI}\s*(?P<n>{_NUM})\s*(?:个)?(?:大)?(?:部分|大项|大块|板块|章|大点|篇)"
+    r"|\b(?:part|section|chapter)\s*(?P<e>[0-9]|[a-z]+)\b|\bthe (?P<o>[0-9])(?:st|nd|rd|th) (?:part|section)\b"
+)
+# Words between references that ask for them together ("第8条和第9条", "对比一下第13条和第14条").
+_TOGETHER_RE = re.compile(r"和|与|跟|及|以及|还有|、|分别|对比|比较|一下|都|各|\b(?:and|vs|compare)\b")
 # What may stand around a point reference in a plain look-up ("请问第八条是关于什么的", "发我第10条").
 _POINT_ASK_RE = re.compile(
     r"请问|麻烦|帮我|给我|发给我|发我|一下|我想|我要|文件|工作要点|要点|具体|主要|哪些|哪方面|方面|内容|全文|原文|原话|意思|关于|怎么|"
@@ -223,15 +242,8 @@ def _english_number(word: str) -> int | None:
     return None
 
 
-def _point_lookup(text: str) -> int | None:
-    """The point a plain look-up asks for (LAST_POINT - k for 倒数第k+1条); None for other messages."""
-    refs = list(_POINT_REF_RE.finditer(text))
-    if len(refs) != 1:
-        return None
-    m = refs[0]
-    rest = _POINT_ASK_RE.sub("", text[: m.start()] + text[m.end() :])
-    if len(rest) > _POINT_REST:
-        return None
+def _ref_number(m: re.Match[str]) -> int | None:
+    """The point one reference names (LAST_POINT - k for 倒数第k+1条)."""
     if m.group("last") or m.group("elast"):
         return LAST_POINT
     if m.group("back"):
@@ -239,7 +251,39 @@ def _point_lookup(text: str) -> int | None:
         return None if not back else LAST_POINT - (back - 1)
     if m.group("e"):
         return _english_number(m.group("e"))
-    raw = m.group("n") or m.group("m") or m.group("k") or m.group("o")
+    raw = m.group("n") or m.group("m") or m.group("k") or m.group("c") or m.group("o")
+    return chinese_number(raw) if raw else None
+
+
+def _point_lookup(text: str) -> tuple[tuple[int | None, str], ...]:
+    """The points a plain look-up asks for, up to MAX_PARTS, each with the words that name it
+    ("第8条和第9条" → ((8, "第8条"), (9, "第9条"))); () for other messages. A reference that names no
+    point (倒数第五十条) is None."""
+    if m := _BARE_NUMBER_RE.match(text):
+        return ((chinese_number(m.group("n")), text),)
+    refs = list(_POINT_REF_RE.finditer(text))
+    if not 1 <= len(refs) <= MAX_PARTS:
+        return ()
+    bounds = [0, *(i for m in refs for i in m.span()), len(text)]
+    rest = "".join(text[a:b] for a, b in zip(bounds[::2], bounds[1::2], strict=True))
+    if len(refs) > 1:
+        rest = _TOGETHER_RE.sub("", rest)
+    if len(_POINT_ASK_RE.sub("", rest)) > _POINT_REST:
+        return ()
+    return tuple({_ref_number(m): m.group(0) for m in refs}.items())
+
+
+def _section_lookup(text: str) -> int | None:
+    """The part of the plan a plain look-up asks for ("第三部分讲什么" → 3)."""
+    refs = list(_SECTION_REF_RE.finditer(text))
+    if len(refs) != 1:
+        return None
+    m = refs[0]
+    if len(_POINT_ASK_RE.sub("", text[: m.start()] + text[m.end() :])) > _POINT_REST:
+        return None
+    if m.group("e"):
+        return _english_number(m.group("e"))
+    raw = m.group("n") or m.group("o")
     return chinese_number(raw) if raw else None
 
 
@@ -247,7 +291,7 @@ def _point_lookup(text: str) -> int | None:
 # locate ("X是第几条") and mentions ("哪几条提到X")
 
 # Places in the plan's structure: a frame only counts as a clause look-up when it names one.
-_WHICH_ONE = r"(?:第几条|哪一条|哪条|哪一点|第几点|哪个条目|哪一个条目|哪一项|第几项|哪个部分|哪一部分|哪部分|哪一块|哪一段|哪段)"
+_WHICH_ONE = r"(?:[第地弟]几条|哪一?个?条款|哪款|哪一?个要点|第几个要点|哪一条|哪条|哪一点|第几点|哪个条目|哪一个条目|哪一项|第几项|哪个部分|哪一部分|哪部分|哪一块|哪一段|哪段)"
 _SAID = r"(?:讲|说|写|规定|提|提到|涉及|谈到|讲到|说到|写到|关于|是关于|管|有关)"
 _LOCATE_PATTERNS = (
     # X是第几条 / X在哪一条里提到的 / X放在哪条了 / X写在哪部分
@@ -261,7 +305,7 @@ _LOCATE_PATTERNS = (
     # 帮我找下X那条 / 查一下X那段
     r"^(?:请|麻烦)?(?:帮我|帮忙|给我)?(?:找|查|翻|定位)(?:一)?下?(?:一下)?(?:关于)?(?P<x>.+?)(?:那|的那|的)?(?:一)?(?:条|段|部分|句|项|点|条目|规定)$",
     # X那段在哪 / X那句在第几点
-    rf"^(?P<x>.+?)(?:那|的那|这)(?:一)?(?:段|句|条|部分|项|句话)(?:话)?(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里)",
+    rf"^(?P<x>.+?)(?:那|的那|这)(?:一)?(?:段|句|条|部分|项|句话)(?:话)?(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里|哪$)",
     # English
     r"^(?:which|what) (?:point|clause|item|article|section|part|paragraph)s? (?:is |talks |deals |covers |mentions |says )?"
     r"(?:about |on |with |of )?(?P<x>.+?)$",
@@ -276,7 +320,7 @@ _MENTION_RES = [
         r"(?:有|里|中|都)?(?:提到|提及|涉及|说到|讲到|写到|出现|包含|有|讲|说|关于)(?:了|过)?(?P<x>.+?)$"
     ),
     re.compile(
-        r"^(?P<x>.+?)(?:在|出现在|被)?(?:哪几条|哪些条目?|哪几个条目|哪几处|哪些地方|哪几部分)(?:里|中)?"
+        r"^(?P<x>.+?)(?:在|出现在|写在|放在|规定在|被)?(?:哪几条|哪些条目?|哪几个条目|哪几处|哪些地方|哪几部分)(?:里|中)?"
         r"(?:提到|提及|涉及|出现|有|说到|讲到)?(?:了|过)?$"
     ),
     re.compile(
@@ -363,6 +407,12 @@ _DOCUMENT_RE = re.compile(
     r"|(?:市里|省里|国家|县里|区里|市级|省级)的还是(?:市里|省里|国家|县里|区里|市级|省级)的|正式文件|红头文件"
     r"|(?:一共|总共|共|总计)(?:有)?(?:多少|几)(?:条|部分|个部分|大部分|项)(?:工作要点|要点|内容)?$|分(?:为|成)?几(?:个)?部分"
     r"|(?:政策|内容|信息|答案|回答|资料)(?:是)?(?:从)?哪(?:里)?来的|(?:出处|来源)(?:是|在)"
+    # its parts and outline, a summary of the whole, whether it is current, its formal marks
+    r"|目录|大纲|(?:分|有)(?:哪几|哪些|几)(?:大)?(?:块|个部分|部分|大部分|方面)|(?:几|五)个部分(?:分别|都)?是|各(?:个)?部分"
+    r"|(?:概括|总结|概述|介绍|归纳)(?:一下)?(?:整个|全|这个|这份|整份)(?:文件|计划|要点|内容)"
+    r"|(?:文件|计划|要点|这份|整个|全文)的?(?:主要内容|大概内容|核心内容|重点内容)|篇幅"
+    r"|(?:文件|计划|要点|这份|这个|这)(?:现在)?(?:还)?(?:是)?(?:有效|作数|算数|过期|失效|最新)|有效期|落款|字号|发文范围"
+    r"|english version|in english\b.*\b(?:plan|document)|summari[sz]e (?:the )?(?:whole |entire )?(?:plan|document)"
     r"|who (?:issued|published|wrote|released|signed) (?:it|this|the plan|the document)"
     r"|when (?:was|is) (?:it|this|the)(?: plan| document| file)? (?:issued|published|released|dated|signed|written)"
     r"|how many (?:points|sections|parts) (?:does|do|are|is)"
@@ -595,8 +645,14 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     """One question (not split further)."""
     bare = text.strip(_END_PUNCT)
     # "2022年第8条由哪个单位负责" is a look-up of point 8: the year and the duty words are said aside.
-    if (number := _point_lookup(_plan_words(bare))) is not None:
-        return Intent("point", text, query=bare, point=number, lang=lang)
+    asked = _point_lookup(_plan_words(bare))
+    if len(asked) == 1:
+        return Intent("point", text, query=bare, point=asked[0][0], lang=lang)
+    if asked:
+        parts = tuple(Intent("point", words, query=words, point=n, lang=lang) for n, words in asked)
+        return Intent("several", text, query=bare, parts=parts, lang=lang)
+    if (section := _section_lookup(_plan_words(bare))) is not None:
+        return Intent("section", text, query=bare, section=section, lang=lang)
     if topic is not None and _DUTY_RE.search(bare) and _THIS_ONE_RE.fullmatch(_DUTY_RE.sub("", bare).strip(_END_PUNCT)):
         # "这条由哪个单位负责" right after an answer: that answer's point.
         return Intent("point", text, query=bare, topic=topic, lang=lang)
@@ -622,6 +678,8 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
     text = normalize(original)
     lang = language(text)
     if not re.search(r"\w", _EMOJI_RE.sub("", text)):
+        if "?" in text:  # "？？？": puzzled — say what the bot can do
+            return Intent("smalltalk", original, talk="usage", lang=lang)
         if text and _EMOJI_RE.search(text):
             return Intent("smalltalk", original, talk="thanks", lang=lang)
         return Intent("empty", original, lang=lang)
@@ -635,6 +693,8 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         intents = tuple(i if i.context or i.kind != "ask" else replace(i, context=text) for i in intents)
         return Intent("several", original, query=text, parts=intents, lang=lang)
     single = _single(text, topic, lang)
+    if single.kind == "several":  # "2022年第8条和第9条": each look-up is of the plan named
+        single = replace(single, parts=tuple(_plan_named(p, text) for p in single.parts))
     if (compare := _compare(text.strip(_END_PUNCT), lang)) is not None:
         # The message as a plain question rides along: with one plan loaded there is nothing to compare.
         plain = replace(_plan_named(single, text), text=original)

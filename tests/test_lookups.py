@@ -1,0 +1,46 @@
+"""Look-ups answered without a confidence guess: a part of the plan, several points at once, a clause
+named in the plan's own words. Model tier (the real index)."""
+
+from __future__ import annotations
+
+
+def test_a_part_of_the_plan_lists_its_points(service) -> None:
+    answer = service.ask("第三部分讲什么")
+    assert answer.status == "answered"
+    assert [c.point for c in answer.citations] == [7, 8, 9, 10, 11]
+    assert "构建高质量体系" in answer.text
+    assert "第7–11条" in answer.text
+
+
+def test_a_part_the_plan_does_not_have_says_how_many_it_has(service) -> None:
+    answer = service.ask("第六部分")
+    assert answer.status == "not_found"
+    assert "5个部分" in answer.text
+
+
+def test_several_points_are_each_given_in_full(service) -> None:
+    answer = service.ask("第8条和第9条")
+    assert answer.status == "answered"
+    assert [c.point for c in answer.citations] == [8, 9]
+    assert "大班额比例控制在4%以内" in answer.text and "普通高中育人方式改革" in answer.text
+
+
+def test_a_clause_named_by_its_title_is_located_whatever_the_scores(service) -> None:
+    # Point 16 also holds 学前教育普及普惠 (in a longer sentence) and outscores the title of point 7.
+    answer = service.ask("学前教育普惠是第几条")
+    assert answer.status == "answered"
+    assert answer.citations[0].point == 7
+
+
+def test_a_clause_named_by_words_only_one_point_holds_is_located(service) -> None:
+    answer = service.ask("现代学徒制是哪个条款")
+    assert answer.status == "answered"
+    assert answer.citations[0].point == 10
+
+
+def test_words_several_points_hold_are_left_to_the_ranking(service) -> None:
+    # 教育 is in most titles, 学生 in no title but in many points: neither names a single point, so
+    # the answer is whatever the search decides.
+    assert service.engine.mentions.named("教育") is None
+    assert service.engine.mentions.named("学生") is None
+    assert service.engine.mentions.named("现代学徒制") == (service.corpus.documents[0].doc_id, 10)
