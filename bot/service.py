@@ -342,19 +342,24 @@ def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
     goes to the plan its year names, or else to the newest plan that answers it (bot/plans.py)."""
     composer, params = engine.composer, engine.retriever.params
     request = search_for(intent, max_related)
+    route = plans.route(engine.corpus, intent.years, intent.relative)
+    if route.missing and not route.named and intent.names_plan:
+        # "2023年的工作计划里…" with no 2023 plan loaded: say so, even with one plan loaded, rather
+        # than answer from another year's plan.
+        return no_plan_year(intent, route.missing, list(route.docs))
+    if route.named and (intent.names_plan or len(engine.corpus.documents) > 1):
+        # "2021年的工作要点里大班额怎么说": the plan words only choose the plan. With one plan loaded a
+        # year that names no plan is content ("为什么说2021年对教育工作很特殊") and stays.
+        request = replace(request, text=search_text(request.text))
     if len(engine.corpus.documents) == 1:
         retrieval = engine.retriever.search(request)
         decision = decide(retrieval, params, max_related)
         if intent.kind == "locate" and (key := engine.mentions.named(intent.query)) is not None:
             decision = named_point(retrieval, key, max_related) or decision
         return composer.compose(intent, decision)
-    route = plans.route(engine.corpus, intent.years, intent.relative)
-    if route.missing and not route.named and intent.names_plan:
-        return no_plan_year(intent, route.missing, list(route.docs))
     topic_doc = engine.corpus.document(intent.topic.doc_id) if intent.topic else None
     if intent.kind == "follow_up" and topic_doc is not None and not route.named:
         route = plans.Route((topic_doc,), True)  # "那幼儿园呢" stays in the plan the chat is about
-    if route.named:
         request = replace(request, text=search_text(request.text))
     order = [d.doc_id for d in route.docs]
     decisions = decide_each(engine, request, order, max_related)

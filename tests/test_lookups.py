@@ -44,3 +44,15 @@ def test_words_several_points_hold_are_left_to_the_ranking(service) -> None:
     assert service.engine.mentions.named("教育") is None
     assert service.engine.mentions.named("学生") is None
     assert service.engine.mentions.named("现代学徒制") == (service.corpus.documents[0].doc_id, 10)
+
+
+def test_a_plan_year_not_loaded_is_said_even_with_one_plan(service) -> None:
+    answer = service.ask("鹰潭2023年的教育工作要点里大班额怎么说")
+    assert answer.status == "not_found"
+    assert "2023" in answer.text and "2021年工作要点" in answer.text
+
+
+def test_words_that_name_the_loaded_plan_do_not_steer_the_search(service) -> None:
+    answer = service.ask("2021年的工作要点里大班额比例是多少")
+    assert answer.status == "answered"
+    assert answer.citations[0].point == 8

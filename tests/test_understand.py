@@ -157,7 +157,7 @@ SMALL_TALK = [
     ("不是我想要的", "complaint"), ("差评", "complaint"), ("答的不對", "complaint"),
     ("有什么功能", "usage"), ("你会做什么", "usage"), ("？？？", "usage"), ("你好 我想问点事", "greeting"),
     ("你这回答不对", "complaint"), ("你好笨", "complaint"), ("妳好", "greeting"), ("nihao", "greeting"),
-    ("谢谢拉", "thanks"), ("你号", "greeting"),
+    ("谢谢拉", "thanks"), ("你号", "greeting"), ("你会说英语吗?", "usage"),
 ]
 
 
@@ -375,3 +375,12 @@ def test_responsibility_questions() -> None:
 def test_each_of_several_questions_keeps_its_year() -> None:
     intent = understand("2022年第8条讲什么？2021年第8条讲什么？")
     assert [(p.kind, p.point, p.years) for p in intent.parts] == [("point", 8, (2022,)), ("point", 8, (2021,))]
+
+
+@pytest.mark.parametrize(
+    ("text", "names_plan"),
+    [("2022年的计划里大班额怎么说", True), ("鹰潭2022年的教育工作要点出来了没", True), ("2023年度工作计划", True),
+     ("为什么说2021年对教育工作很特殊", False), ("到2025年学前教育毛入园率多少", False)],
+)
+def test_a_year_names_a_plan_only_beside_plan_words(normalize, text: str, names_plan: bool) -> None:
+    assert understand(text, normalize=normalize).names_plan is names_plan
