@@ -42,6 +42,8 @@ MAX_QUERY_CHARS = 300
 DENSE_TOP_K = 1024
 # The least weight of the dense channel when picking the sentence to quote (see Retriever.__init__).
 EVIDENCE_DENSE = 0.5
+# A question that is this share of a point's title, and held by it, is that title typed (MentionIndex.titled).
+TITLE_SHARE = 0.5
 # Question-bank examples that vote on the top point (Consensus.bank_vote).
 VOTERS = 8
 _NUMBER_QUESTION_RE = re.compile(
@@ -245,6 +247,23 @@ class MentionIndex:
             if found:
                 return found[0] if len(found) == 1 else None
         return None
+
+    def titled(self, text: str, doc_ids: Sequence[str] = ()) -> tuple[str, int] | None:
+        """The point whose title a question is, give or take a word ("學前教育普惠優質發展" is most of
+        第7条 推进学前教育普惠优质发展): the one title holding the whole question, which is at least
+        TITLE_SHARE of that title."""
+        wanted = self.normalize(text).strip(" ?？。.!！")
+        if len(wanted) < 4:
+            return None
+        found = [
+            (p[0], p[1])
+            for p in self._points
+            if p[1] > 0
+            and (not doc_ids or p[0] in doc_ids)
+            and wanted in (title := self.normalize(p[2]))
+            and len(wanted) >= TITLE_SHARE * len(title)
+        ]
+        return found[0] if len(found) == 1 else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -594,7 +613,9 @@ class Retriever:
             self._number_support(top, units),
             second.score if second else 0.0,
             self._consensus(int(order[0]), points, units),
-            stated_details(e.text for e in top.evidence),
+            # The header's date is the plan's own: it says when the plan was issued, not when
+            # anything asked about happens ("高考成绩啥时候出来" is not answered by 2021年2月24日).
+            stated_details(e.text for e in top.evidence) if top.point > 0 else frozenset(),
         )
         return Retrieval(
             query, (Hit(top.doc_id, top.point, top.score, top.channels, top.evidence, features), *hits[1:k])

@@ -337,6 +337,16 @@ def decide_each(engine: Engine, request: Search, order: list[str], max_related: 
     return {d: decide(r, params, max_related) for d, r in search_each(engine.retriever, request, order).items()}
 
 
+def named_in_plan_words(engine: Engine, intent: Intent) -> tuple[str, int] | None:
+    """The point a question names in the plan's own words: a clause look-up by a phrase only one
+    point holds, or a question that is a point's title typed out."""
+    if intent.kind == "locate":
+        return engine.mentions.named(intent.query)
+    if intent.kind == "ask" and not intent.context:
+        return engine.mentions.titled(intent.query)
+    return None
+
+
 def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
     """ask / locate / follow-up: retrieve → decide → compose. With several plans loaded the question
     goes to the plan its year names, or else to the newest plan that answers it (bot/plans.py)."""
@@ -354,7 +364,7 @@ def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
     if len(engine.corpus.documents) == 1:
         retrieval = engine.retriever.search(request)
         decision = decide(retrieval, params, max_related)
-        if intent.kind == "locate" and (key := engine.mentions.named(intent.query)) is not None:
+        if (key := named_in_plan_words(engine, intent)) is not None:
             decision = named_point(retrieval, key, max_related) or decision
         return composer.compose(intent, decision)
     topic_doc = engine.corpus.document(intent.topic.doc_id) if intent.topic else None

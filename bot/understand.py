@@ -397,7 +397,9 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
 
 _DOCUMENT_RE = re.compile(
     r"(?:谁|哪个单位|哪个部门|什么单位|什么部门|哪家|哪里)(?:发|印发|下发|出|制定|发布|写|签发|颁布)(?:的|了)?"
-    r"|(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子)(?:发|印发|下发|出台|发布|出|定|颁布|签发)"
+    # "(这个文件)什么时候发的", but not "高考成绩啥时候出来": only the plan (or nothing) is issued
+    r"|(?:^|文件|计划|要点|通知|这份|这个|它)(?:是|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子)"
+    r"(?:发|印发|下发|出台|发布|出|定|颁布|签发)"
     r"|(?:发文|印发|发布|下发|成文)(?:时间|日期|单位|机关)"
     r"|(?:这|该|此)(?:是|份|个|篇)?(?:什么|啥|哪个)(?:文件|文|东西|计划|材料)"
     r"|文件(?:的)?(?:名字|名称|标题|全称|题目|文号)|(?:计划|文件)叫(?:什么|啥)|文号"
@@ -414,7 +416,7 @@ _DOCUMENT_RE = re.compile(
     r"|(?:文件|计划|要点|这份|这个|这)(?:现在)?(?:还)?(?:是)?(?:有效|作数|算数|过期|失效|最新)|有效期|落款|字号|发文范围"
     r"|english version|in english\b.*\b(?:plan|document)|summari[sz]e (?:the )?(?:whole |entire )?(?:plan|document)"
     r"|who (?:issued|published|wrote|released|signed) (?:it|this|the plan|the document)"
-    r"|when (?:was|is) (?:it|this|the)(?: plan| document| file)? (?:issued|published|released|dated|signed|written)"
+    r"|when (?:was|is) (?:it|this|the)(?: work plan| plan| document| file)? (?:issued|published|released|dated|signed|written)"
     r"|how many (?:points|sections|parts) (?:does|do|are|is)"
     r"|what (?:is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?$"
     r"|issu(?:ed|ing) (?:date|by)|title of (?:the|this) (?:document|plan)"

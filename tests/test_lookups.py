@@ -56,3 +56,12 @@ def test_words_that_name_the_loaded_plan_do_not_steer_the_search(service) -> Non
     answer = service.ask("2021年的工作要点里大班额比例是多少")
     assert answer.status == "answered"
     assert answer.citations[0].point == 8
+
+
+def test_a_title_typed_out_is_that_point(service) -> None:
+    answer = service.ask("學前教育普惠優質發展")  # Traditional, without the title's first word
+    assert answer.status == "answered"
+    assert answer.citations[0].point == 7
+    mentions = service.engine.mentions
+    assert mentions.titled("学前教育") is None  # a third of the title: a topic, left to the search
+    assert mentions.titled("推进") is None

@@ -119,7 +119,8 @@ DOCUMENT = [
     "你这里的政策是哪来的", "是正式文件吗", "how many points does the plan have",
     "五个部分分别是什么", "文件目录发我一下", "给我概括一下整个文件", "这个要点的主要内容有哪些", "这份文件篇幅长吗",
     "这个文件现在还有效吗", "落款日期是哪天", "发文字号有吗", "我们学校在不在发文范围里", "Is there an English version?",
-    "can you summarize the whole plan", "文件分哪几大块",
+    "can you summarize the whole plan", "文件分哪几大块", "When was this work plan issued, and by which agency?",
+    "这个文件是什么时候发布的",
 ]
 
 
@@ -131,7 +132,7 @@ def test_document_phrasings(normalize, message):
 # About the plan's content, not the document: counts of things in it, years of other things.
 @pytest.mark.parametrize("message", ["一共有多少条措施是关于教师的", "今年一共有多少个学校要扩建", "中考是哪一年改革的",
                                      "学校让孩子天天打卡，这是教育局的还是学校自己的要求", "这个措施现在还有效吗",
-                                     "大班额的主要内容是什么"])
+                                     "大班额的主要内容是什么", "高考成绩啥时候出来 几号能查"])
 def test_content_questions_are_not_document_questions(normalize, message):
     assert understand(message, normalize=normalize).kind != "document"
 
