@@ -422,6 +422,13 @@ def stated_details(sentences: Iterable[str]) -> frozenset[str]:
     return frozenset(kind for kind, pattern in _DETAIL_ANSWERS.items() if pattern.search(text))
 
 
+def stated_by(hit: Hit) -> frozenset[str]:
+    """The kinds of detail the sentences a hit would quote state. None for the header: its date is
+    the plan's own, it says when the plan was issued, not when anything asked about happens
+    ("高考成绩啥时候出来" is not answered by 2021年2月24日)."""
+    return stated_details(e.text for e in hit.evidence) if hit.point > 0 else frozenset()
+
+
 def asks_for_number(normalized: str) -> bool:
     return bool(_NUMBER_QUESTION_RE.search(normalized))
 
@@ -613,9 +620,7 @@ class Retriever:
             self._number_support(top, units),
             second.score if second else 0.0,
             self._consensus(int(order[0]), points, units),
-            # The header's date is the plan's own: it says when the plan was issued, not when
-            # anything asked about happens ("高考成绩啥时候出来" is not answered by 2021年2月24日).
-            stated_details(e.text for e in top.evidence) if top.point > 0 else frozenset(),
+            stated_by(top),
         )
         return Retrieval(
             query, (Hit(top.doc_id, top.point, top.score, top.channels, top.evidence, features), *hits[1:k])
