@@ -10,8 +10,9 @@ A stretch of two to four characters is respelled only when all of these hold:
 
 - it occurs nowhere in the indexed text (plan and question bank) and is not a word of jieba's
   dictionary: 教室 is a real word even where the plan only says 教师, so it stays;
-- an indexed word (two to six characters, from the keyword index's vocabulary) has exactly the same
-  toneless pinyin;
+- an indexed word (two to six characters, from the plan's words) has exactly the same toneless
+  pinyin, or (three characters or more) differs in one character only, whose pinyin is one key away
+  (比列控制 for 比例控制: lie / li);
 - the two share at least half of their characters in place (县官校聘 / 县管校聘 share three), so a
   stretch that merely sounds like some word (他是 / 踏实) is never touched;
 - the slipped character is not a particle (近是 could be 近视, 近似 or 进士; 工作是 is not 工作室).
@@ -32,6 +33,10 @@ LONGEST = 4  # the longest stretch respelled; longer slips are rare and the piny
 _WORD_LENGTHS = range(2, 7)  # indexed words that can be the target
 
 
+def _blank(word: str, i: int) -> str:
+    return word[:i] + "\0" + word[i + 1 :]
+
+
 @dataclass(frozen=True)
 class Respelling:
     text: str  # the respelled text
@@ -40,6 +45,18 @@ class Respelling:
 
 def shared_in_place(a: str, b: str) -> int:
     return sum(x == y for x, y in zip(a, b, strict=True))
+
+
+def one_key_apart(a: str, b: str) -> bool:
+    """Two pinyin syllables typed one key apart: a letter added, dropped or changed (li / lie)."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    return a[i + 1 :] == b[i + 1 :] or a[i:] == b[i + 1 :] or a[i + 1 :] == b[i:]
 
 
 class Respeller:
@@ -60,10 +77,13 @@ class Respeller:
         self.segment = segment
         self.particles = particles
         self.by_sound: dict[tuple[str, ...], list[str]] = {}
+        self.by_frame: dict[str, list[tuple[str, int]]] = {}  # the word with one character blanked
         counts = Counter(w for w in vocabulary if len(w) in _WORD_LENGTHS and _CJK_RE.fullmatch(w))
         # Commonest first, so of two indexed words that sound alike the plan's usual one wins a tie.
         for word, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
             self.by_sound.setdefault(self.sound(word), []).append(word)
+            for i in range(len(word)):
+                self.by_frame.setdefault(_blank(word, i), []).append((word, i))
 
     def sound(self, text: str) -> tuple[str, ...]:
         return tuple(self.syllable(ch) for ch in text)
@@ -73,6 +93,8 @@ class Respeller:
         if stretch in self.indexed_text or self.is_word(stretch):
             return None
         candidates = [w for w in self.by_sound.get(self.sound(stretch), []) if w != stretch]
+        if not candidates and len(stretch) >= 3:  # in a pair, one key away is too often another word
+            candidates = self.one_key_slips(stretch)
         if not candidates:
             return None
         best = max(candidates, key=lambda w: shared_in_place(stretch, w))
@@ -82,6 +104,16 @@ class Respeller:
         # "the job is", not 工作室.
         slipped = {a for a, b in zip(stretch, best, strict=True) if a != b}
         return None if slipped & self.particles else best
+
+    def one_key_slips(self, stretch: str) -> list[str]:
+        """Indexed words that differ from ``stretch`` in one character whose pinyin is one key away
+        (比列 for 比例: lie / li); every other character the same."""
+        found = []
+        for i, ch in enumerate(stretch):
+            for word, j in self.by_frame.get(_blank(stretch, i), []):
+                if j == i and word[i] != ch and one_key_apart(self.syllable(word[i]), self.syllable(ch)):
+                    found.append(word)
+        return found
 
     def respell(self, normalized: str) -> Respelling:
         fixes: list[tuple[str, str]] = []
