@@ -460,6 +460,8 @@ _QUESTION_CUE_RE = re.compile(
 )
 _CLAUSE_SPLIT_RE = re.compile(r"(?<=[。！？!?；;…])|(?<=[，,])|\s{1,}(?=\S)")
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[。！？!?；;])")
+# Words that join a second question to the first, after a pause: "…，还有职普比是多少".
+_ALSO_RE = re.compile(r"[，,。；;\s]+(?:还有就是|还有|另外|再问一?下|顺便问一?下|以及|and also|also)[，,:：\s]*")
 _END_PUNCT = " 。.！!？?～~…"
 # A plan year: "2022年", "二〇二二年", "22年中考", "the 2023 plan", "2021和2022", "21-23年". Not a
 # length of time ("教了21年书", "教龄满20年", "工作15年以上") and not a count ("新增2022个学位"): a
@@ -554,10 +556,16 @@ def question_part(text: str) -> tuple[str, str]:
 
 
 def _questions(text: str) -> list[str]:
-    """Separate questions in one message: sentences ending in ？ that each ask something."""
+    """Separate questions in one message: sentences ending in ？ that each ask something, or two
+    questions joined by 还有 / 另外 / 顺便问下 ("大班额怎么规定的，还有职普比是多少")."""
     sentences = [s.strip() for s in _SENTENCE_SPLIT_RE.split(text) if s.strip(_END_PUNCT + "，,")]
     asked = [s for s in sentences if s.endswith(("？", "?")) and len(s.strip(_END_PUNCT)) >= 4]
-    return asked if len(asked) >= 2 and len(asked) == len([s for s in sentences if _QUESTION_CUE_RE.search(s)]) else []
+    if len(asked) >= 2 and len(asked) == len([s for s in sentences if _QUESTION_CUE_RE.search(s)]):
+        return asked
+    joined = [p.strip(_END_PUNCT + "，,") for p in _ALSO_RE.split(text)]
+    if 2 <= len(joined) <= MAX_PARTS and all(len(p) >= 4 and _QUESTION_CUE_RE.search(p) for p in joined):
+        return joined
+    return []
 
 
 # ------------------------------------------------------------------------------------------------
