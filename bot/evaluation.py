@@ -329,3 +329,47 @@ def format_report(report: Report, title: str = "") -> str:
             cited = ",".join(f"{y}:{p}" for y, p in zip(m.years, m.cited, strict=False)) or "none"
         lines.append(f"  [{m.question.kind}] {m.question.q}  gold={gold} cited={cited}  ({'; '.join(why)})")
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------------
+# the quoted sentence
+
+
+@dataclass(frozen=True)
+class QuoteLabel:
+    """A question whose right point is known, and the sentence(s) of that point that answer it."""
+
+    set: str
+    q: str
+    point: int
+    quote: tuple[str, ...]
+
+
+def load_quotes(path: Path) -> list[QuoteLabel]:
+    """Read {"set", "q", "point", "quote": [sentence, ...]} lines (tests/data/quotes.jsonl)."""
+    labels = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            row = json.loads(line)
+            labels.append(QuoteLabel(str(row["set"]), str(row["q"]), int(row["point"]), tuple(row["quote"])))
+        except (ValueError, KeyError, TypeError) as e:
+            raise LabelledSetError(f'{path}:{n}: expected {{"set", "q", "point", "quote": [str]}} ({e})') from e
+    return labels
+
+
+def quote_hits(
+    labels: Iterable[QuoteLabel], quoted: Callable[[str, int], tuple[str, ...] | None]
+) -> dict[str, tuple[int, int]]:
+    """Per set, (questions whose answer quotes a labelled sentence, questions whose answer cites the
+    labelled point first). ``quoted`` gives the sentences quoted for that point, None when the
+    answer's top citation is another point (a retrieval miss, counted by `policybot eval`)."""
+    counts: dict[str, list[int]] = {}
+    for label in labels:
+        sentences = quoted(label.q, label.point)
+        if sentences is None:
+            continue
+        hit = any(_fold(s) == _fold(want) for s in sentences for want in label.quote)
+        c = counts.setdefault(label.set, [0, 0])
+        c[0] += hit
+        c[1] += 1
+    return {name: (c[0], c[1]) for name, c in counts.items()}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import Figures, Report, evaluate, load_labelled
+from bot.evaluation import Figures, QuoteLabel, Report, evaluate, load_labelled, load_quotes, quote_hits
 from tests.conftest import DATA, DEV_SET
 
 EVERYDAY_SET = DEV_SET.parent / "everyday.jsonl"
@@ -82,3 +82,22 @@ def test_report_breaks_figures_down_by_kind(service) -> None:
     assert {"lexical", "paraphrase", "colloquial", "number", "typo", "traditional", "english", "meta",
             "oos"} <= set(report.by_kind)
     assert sum(f.n for f in report.by_kind.values()) == report.overall.n
+
+
+def test_answers_quote_the_sentence_that_answers(service) -> None:
+    """tests/data/quotes.jsonl: for right answers, a quoted sentence is one a reader marked as the
+    answer (95.5 % when the floor was set; scripts/quote_eval.py prints it per set)."""
+
+    def quoted(question: str, point: int) -> tuple[str, ...] | None:
+        answer = service.ask(question)
+        top = answer.citations[0] if answer.citations else None
+        return top.sentences if top is not None and top.point == point else None
+
+    hits = quote_hits(load_quotes(DATA / "quotes.jsonl"), quoted).values()
+    assert sum(h for h, _ in hits) >= 0.93 * sum(n for _, n in hits)
+
+
+def test_quote_hits_count_only_answers_that_cite_the_labelled_point() -> None:
+    labels = [QuoteLabel("a", "q1", 8, ("句一。",)), QuoteLabel("a", "q2", 8, ("句二。",)), QuoteLabel("b", "q3", 5, ("x",))]
+    quoted = {"q1": ("别的。", "句一。"), "q2": ("别的。",), "q3": None}
+    assert quote_hits(labels, lambda q, _: quoted[q]) == {"a": (1, 2)}
