@@ -1,0 +1,44 @@
+"""The calibration maths on hand-built numbers (fast tier: no model, no index)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.calibration import COSTS, choose_thresholds, fit_logistic, out_of_fold, tier_costs
+
+
+def test_fit_logistic_separates_and_keeps_the_signs_it_is_given() -> None:
+    x = np.array([[0.1, 1.0], [0.2, 0.0], [0.8, 1.0], [0.9, 0.0]] * 5)
+    y = np.array([0.0, 0.0, 1.0, 1.0] * 5)
+    coef, _ = fit_logistic(x, y)
+    assert coef[0] > 0
+    held, _ = fit_logistic(x, 1 - y, signs=[1, 0])  # evidence may only raise confidence
+    assert held[0] >= 0
+
+
+def test_tier_costs_weight_out_of_scope_questions_to_their_share() -> None:
+    costs = tier_costs([1, 2, None, None], oos_share=0.25)
+    assert costs[0].tolist() == [COSTS["right"][0], COSTS["right"][1], COSTS["right"][3]]
+    # two of four are out of scope; weighted so they count as a quarter of all questions
+    assert costs[2][0] == COSTS["oos"][0] * (0.25 / 0.75)
+
+
+def test_thresholds_answer_the_sure_relate_the_middle_and_refuse_the_rest() -> None:
+    # two right, one whose top point is wrong (best shown as related), three out of scope
+    prob = np.array([0.95, 0.9, 0.5, 0.45, 0.1, 0.05])
+    related, answer, fit = choose_thresholds(prob, tier_costs([1, 1, 2, None, None, None], oos_share=0.5))
+    assert 0.5 < answer <= 0.9
+    assert 0.45 < related <= 0.5
+    assert fit["cost"] == COSTS["wrong"][1]
+
+
+def test_out_of_fold_confidence_comes_from_models_that_did_not_see_the_sample() -> None:
+    x = np.arange(40, dtype=float).reshape(-1, 1) / 40
+    y = (x[:, 0] >= 0.5).astype(float)
+    y[-1] = 0.0  # an outlier: the surest-looking sample is labelled wrong
+    coef, intercept = fit_logistic(x, y)
+    in_sample = 1.0 / (1.0 + np.exp(-(x @ coef + intercept)))
+    oof = out_of_fold(x, y, [0], 0.01)
+    assert oof.shape == y.shape and np.all((oof > 0) & (oof < 1))
+    assert oof[-1] > in_sample[-1]  # a model fitted without the outlier is surer it is a hit
+    assert np.array_equal(out_of_fold(x, y, [0], 0.01), oof)  # the fixed shuffle makes it repeatable
