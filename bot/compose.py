@@ -228,24 +228,6 @@ class Composer(Quoting):
         )
         return Answer(intent.text, "smalltalk", blocks, (), "smalltalk", lang)
 
-    def document(self, intent: Intent, doc: Document) -> Answer:
-        """Who issued the plan, when, what it is: the parsed notice, cited as the header."""
-        lang = intent.lang
-        header = doc.point(0)
-        numbered = [p for p in doc.points if p.number > 0]
-        blocks = [
-            Block("info", P.document_info(doc.title, doc.issuer, doc.date, lang)),
-            Block("note", P.document_shape(len(doc.sections), len(numbered), lang)),
-        ]
-        blocks += outline(doc, lang)
-        citations: tuple[Citation, ...] = ()
-        if header is not None:
-            first = header.sentences[:1]
-            blocks += [Block("quote", P.quote(s)) for s in first]
-            citations = (Citation(doc.doc_id, doc.title, 0, "", header.title, 1.0, first),)
-        blocks.append(self.source([doc.doc_id], lang))
-        return Answer(intent.text, "answered", tuple(blocks), citations, "document", lang)
-
     def full_point(self, doc_id: str, number: int, lang: Lang = "zh", question: str = "") -> Answer | None:
         """The whole text of one point (/point N, 第8条, 全文 and deep links); None when it does not exist."""
         doc = self.corpus.document(doc_id)
@@ -292,7 +274,32 @@ class Composer(Quoting):
         status: AnswerStatus = (
             "answered" if "answered" in statuses else "related" if "related" in statuses else "not_found"
         )
-        return Answer(intent.text, status, tuple(blocks), citations, "several", intent.lang)
+        # Points looked up together are shown in full already: no 全文 / 相关条目 buttons to repeat them.
+        kind = "point" if all(part.kind == "point" for part in intent.parts) else "several"
+        return Answer(intent.text, status, tuple(blocks), citations, kind, intent.lang)
+
+
+def document_answer(quoting: Quoting, intent: Intent, doc: Document) -> Answer:
+    """Who issued the plan, when, what it is: the parsed notice, cited as the header."""
+    lang = intent.lang
+    header = doc.point(0)
+    numbered = [p for p in doc.points if p.number > 0]
+    blocks = [
+        Block("info", P.document_info(doc.title, doc.issuer, doc.date, lang)),
+        Block("note", P.document_shape(len(doc.sections), len(numbered), lang)),
+    ]
+    if intent.facet == "outline":
+        blocks += outline(doc, lang)
+    elif intent.facet in ("validity", "language"):
+        # The plan says neither how long it holds nor in what languages it exists: say what it is.
+        blocks.append(Block("note", P.say(f"document_{intent.facet}", lang, year=doc.year or "")))
+    citations: tuple[Citation, ...] = ()
+    if header is not None:
+        first = header.sentences[:1]
+        blocks += [Block("quote", P.quote(s)) for s in first]
+        citations = (Citation(doc.doc_id, doc.title, 0, "", header.title, 1.0, first),)
+    blocks.append(quoting.source([doc.doc_id], lang))
+    return Answer(intent.text, "answered", tuple(blocks), citations, "document", lang)
 
 
 def section_answer(quoting: Quoting, intent: Intent, doc: Document) -> Answer:

@@ -14,6 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 KINDS = (
     "lexical",
@@ -373,3 +374,14 @@ def quote_hits(
         c[0] += hit
         c[1] += 1
     return {name: (c[0], c[1]) for name, c in counts.items()}
+
+
+def quoted_by(ask: Callable[[str], Any]) -> Callable[[str, int], tuple[str, ...] | None]:
+    """For quote_hits: the sentences ``ask``'s answer quotes for its top citation, when that is ``point``."""
+
+    def quoted(question: str, point: int) -> tuple[str, ...] | None:
+        answer = ask(question)
+        top = answer.citations[0] if answer.citations else None
+        return tuple(top.sentences) if top is not None and top.point == point else None
+
+    return quoted

@@ -11,7 +11,7 @@ A stretch of two to four characters is respelled only when all of these hold:
 - it occurs nowhere in the indexed text (plan and question bank) and is not a word of jieba's
   dictionary: 教室 is a real word even where the plan only says 教师, so it stays;
 - an indexed word (two to six characters, from the plan's words) has exactly the same toneless
-  pinyin, or (three characters or more) differs in one character only, whose pinyin is one key away
+  pinyin, or (three characters or more) differs in one character only, whose pinyin is one letter away
   (比列控制 for 比例控制: lie / li);
 - the two share at least half of their characters in place (县官校聘 / 县管校聘 share three), so a
   stretch that merely sounds like some word (他是 / 踏实) is never touched;
@@ -28,8 +28,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from bot.text import TextProcessor
+
 _CJK_RE = re.compile(r"[\u3400-\u9fff]+")
-LONGEST = 4  # the longest stretch respelled; longer slips are rare and the pinyin channel matches them
+# The longest stretch respelled: every slip in the labelled sets fits in four characters (县管校品,
+# 随签子女), and a longer stretch only finds the same slip inside it; the pinyin channel matches the rest.
+LONGEST = 4
 _WORD_LENGTHS = range(2, 7)  # indexed words that can be the target
 
 
@@ -47,8 +51,9 @@ def shared_in_place(a: str, b: str) -> int:
     return sum(x == y for x, y in zip(a, b, strict=True))
 
 
-def one_key_apart(a: str, b: str) -> bool:
-    """Two pinyin syllables typed one key apart: a letter added, dropped or changed (li / lie)."""
+def one_edit_apart(a: str, b: str) -> bool:
+    """Two pinyin syllables one letter apart, as a slip on a phone keyboard makes them: a letter added,
+    dropped or changed (li / lie, zhi / zi)."""
     if a == b:
         return True
     if abs(len(a) - len(b)) > 1:
@@ -85,6 +90,19 @@ class Respeller:
             for i in range(len(word)):
                 self.by_frame.setdefault(_blank(word, i), []).append((word, i))
 
+    @classmethod
+    def for_plans(cls, tp: TextProcessor, plan_texts: Iterable[str], indexed_texts: Iterable[str]) -> Respeller:
+        """Respells to the words of ``plan_texts`` with ``tp``'s pinyin and dictionary; a stretch found
+        in any of ``indexed_texts`` (the plans and the question bank) is no slip."""
+        return cls(
+            (w for text in plan_texts for w in tp.tokens(tp.normalize(text))),
+            "\n".join(tp.normalize(text) for text in indexed_texts),
+            tp.syllable,
+            tp.in_dictionary,
+            tp.dictionary_words,
+            frozenset(w for w in tp.stopwords if len(w) == 1),
+        )
+
     def sound(self, text: str) -> tuple[str, ...]:
         return tuple(self.syllable(ch) for ch in text)
 
@@ -93,7 +111,7 @@ class Respeller:
         if stretch in self.indexed_text or self.is_word(stretch):
             return None
         candidates = [w for w in self.by_sound.get(self.sound(stretch), []) if w != stretch]
-        if not candidates and len(stretch) >= 3:  # in a pair, one key away is too often another word
+        if not candidates and len(stretch) >= 3:  # in a pair, one letter away is too often another word
             candidates = self.one_key_slips(stretch)
         if not candidates:
             return None
@@ -106,12 +124,12 @@ class Respeller:
         return None if slipped & self.particles else best
 
     def one_key_slips(self, stretch: str) -> list[str]:
-        """Indexed words that differ from ``stretch`` in one character whose pinyin is one key away
+        """Indexed words that differ from ``stretch`` in one character whose pinyin is one letter away
         (比列 for 比例: lie / li); every other character the same."""
         found = []
         for i, ch in enumerate(stretch):
             for word, j in self.by_frame.get(_blank(stretch, i), []):
-                if j == i and word[i] != ch and one_key_apart(self.syllable(word[i]), self.syllable(ch)):
+                if j == i and word[i] != ch and one_edit_apart(self.syllable(word[i]), self.syllable(ch)):
                     found.append(word)
         return found
 

@@ -42,7 +42,8 @@ MAX_QUERY_CHARS = 300
 DENSE_TOP_K = 1024
 # The least weight of the dense channel when picking the sentence to quote (see Retriever.__init__).
 EVIDENCE_DENSE = 0.5
-# A question that is this share of a point's title, and held by it, is that title typed (MentionIndex.titled).
+# A question that is this share of a point's title, and held by it, is that title typed (MentionIndex.titled):
+# 學前教育普惠優質發展 is 10 of 12 characters; 学前教育 (a third) is a topic that several points treat.
 TITLE_SHARE = 0.5
 # Question-bank examples that vote on the top point (Consensus.bank_vote).
 VOTERS = 8
@@ -423,7 +424,7 @@ def stated_details(sentences: Iterable[str]) -> frozenset[str]:
 
 
 def stated_by(hit: Hit) -> frozenset[str]:
-    """The kinds of detail the sentences a hit would quote state. None for the header: its date is
+    """The kinds of detail the sentences a hit would quote state; nothing for the header: its date is
     the plan's own, it says when the plan was issued, not when anything asked about happens
     ("高考成绩啥时候出来" is not answered by 2021年2月24日)."""
     return stated_details(e.text for e in hit.evidence) if hit.point > 0 else frozenset()
@@ -470,16 +471,9 @@ class QueryAnalyzer:
         self.known_years = {m.group(0) for m in _YEAR_RE.finditer(corpus_text)}
         for doc in index.corpus.documents:
             self.known_years.update(m.group(0) for m in _YEAR_RE.finditer(doc.date or ""))
-        tp = self.tp
-        self.respeller = Respeller(
-            # Slips are respelled to the plan's own words only; the bank holds slips on purpose.
-            (w for u in index.units if u.kind != "question" for w in tp.tokens(tp.normalize(u.text))),
-            "\n".join(tp.normalize(u.text) for u in index.units),
-            tp.syllable,
-            tp.in_dictionary,
-            tp.dictionary_words,
-            frozenset(w for w in tp.stopwords if len(w) == 1),
-        )
+        # Slips are respelled to the plan's own words only; the bank holds slips on purpose.
+        plan_texts = [u.text for u in index.units if u.kind != "question"]
+        self.respeller = Respeller.for_plans(self.tp, plan_texts, (u.text for u in index.units))
 
     def analyze(self, text: str, numbers: bool = False) -> Query:
         """``numbers``: treat it as a "how many" question (comparisons quote the figures)."""

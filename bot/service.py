@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from cachetools import LRUCache
@@ -23,6 +24,7 @@ from bot.compose import (
     Answer,
     Composer,
     compare,
+    document_answer,
     in_context,
     no_plan_year,
     note_answer,
@@ -49,7 +51,8 @@ logger = logging.getLogger(__name__)
 # same message, or the chat's previous question when a fragment ("那高中呢") leans on it.
 BACKGROUND_WEIGHT = 0.8
 FOLLOW_UP_WEIGHT = 0.3
-# Points retrieved for a clause look-up, so the one it names in the plan's words is among them.
+# Points retrieved for a clause look-up, so the one it names in the plan's words is among them
+# (named_point only promotes a retrieved point): every point of a plan of up to 30 points.
 LOCATE_K = 30
 INLINE_RESULTS = 10
 # Intents answered by searching the plan (the rest are look-ups or small talk).
@@ -214,7 +217,7 @@ class PolicyService:
             case "point":
                 return point_answer(engine, intent)
             case "document":
-                return composer.document(intent, plan_for(engine, intent))
+                return document_answer(composer, intent, plan_for(engine, intent))
             case "section":
                 return section_answer(composer, intent, plan_for(engine, intent))
             case "compare" if len(engine.corpus.documents) > 1 or not intent.parts:
@@ -224,7 +227,7 @@ class PolicyService:
             case "mentions":
                 return composer.mentions(intent, engine.mentions.find(intent.query))
             case "several":
-                return self._several(engine, intent)
+                return several_answer(engine, intent, lambda part: self.respond(engine, part))
             case "follow_up" if intent.follow == "elaborate" and intent.topic is not None:
                 full = composer.full_point(intent.topic.doc_id, intent.topic.point, intent.lang, intent.text)
                 if full is not None:
@@ -248,14 +251,6 @@ class PolicyService:
         ``year``, else of the newest plan."""
         years = (year,) if year else ()
         return point_answer(self._engine, Intent("point", str(number), point=number, years=years, lang=lang))
-
-    def _several(self, engine: Engine, intent: Intent) -> Answer:
-        answers = [self.respond(engine, part) for part in intent.parts]
-        tops = {(a.citations[0].doc_id, a.citations[0].point) for a in answers if a.citations and a.found}
-        # Parts that all land on one point are one question asked twice ("…要考试吗？要交钱吗？").
-        if len(tops) == 1 and all(a.found for a in answers):
-            return replace(answers[0], question=intent.text)
-        return engine.composer.several(intent, answers)
 
     # -- around the pipeline ---------------------------------------------------------------------
 
@@ -312,6 +307,18 @@ def plan_for(engine: Engine, intent: Intent) -> Document:
     return plans.route(engine.corpus, intent.years, intent.relative).docs[0]
 
 
+def several_answer(engine: Engine, intent: Intent, respond: Callable[[Intent], Answer]) -> Answer:
+    """Two or three questions (or look-ups) in one message, each answered by ``respond``."""
+    if intent.parts[0].kind == "point" and (missing := missing_plan(engine, intent.parts[0])) is not None:
+        return missing  # "2023年第8条和第9条" with no 2023 plan: said once
+    answers = [respond(part) for part in intent.parts]
+    tops = {(a.citations[0].doc_id, a.citations[0].point) for a in answers if a.citations and a.found}
+    # Parts that all land on one point are one question asked twice ("…要考试吗？要交钱吗？").
+    if len(tops) == 1 and all(a.found for a in answers):
+        return replace(answers[0], question=intent.text)
+    return engine.composer.several(intent, answers)
+
+
 def point_answer(engine: Engine, intent: Intent) -> Answer:
     """第N条 / 最后一条: the point in full, or a polite note with the valid range. A point asked
     about right after an answer ("这条由哪个单位负责") is that answer's point."""
@@ -320,6 +327,9 @@ def point_answer(engine: Engine, intent: Intent) -> Answer:
         point: int = intent.topic.point
     else:
         doc, point = plan_for(engine, intent), intent.point or 0
+    if intent.section is not None:  # 第三部分第二条: the second point of part 3
+        part = next((s.point_numbers for s in doc.sections if s.number == intent.section), ())
+        point = part[point - 1] if 0 < point <= len(part) else 10**6
     numbers = sorted(p.number for p in doc.points)
     # LAST_POINT counts from the end: -1 the last point, -2 the one before it.
     number: int | None = point
@@ -340,6 +350,12 @@ def decide_each(engine: Engine, request: Search, order: list[str], max_related: 
 def named_in_plan_words(engine: Engine, intent: Intent) -> tuple[str, int] | None:
     """The point a question names in the plan's own words: a clause look-up by a phrase only one
     point holds, or a question that is a point's title typed out."""
+    if intent.kind == "locate" and intent.query.isascii():
+        # "which point covers vocational education": the plan's words for it are the expansion
+        # list's; a point is named when every one of them that names a single point names it.
+        terms, _ = engine.retriever.config.expander.expand(engine.retriever.tp.normalize(intent.query))
+        named = {key for term in terms if (key := engine.mentions.named(term)) is not None}
+        return named.pop() if len(named) == 1 else None
     if intent.kind == "locate":
         return engine.mentions.named(intent.query)
     if intent.kind == "ask" and not intent.context:

@@ -29,6 +29,7 @@ bureau loads this year's plan as soon as it is out). ``asks_duty`` marks "由哪
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -42,6 +43,7 @@ IntentKind = Literal[
 ]
 FollowUp = Literal["elaborate", "ellipsis"]
 Talk = Literal["greeting", "thanks", "identity", "usage", "bye", "complaint"]
+DocFacet = Literal["about", "outline", "validity", "language"]
 
 LAST_POINT = -1  # "最后一条"; LAST_POINT - 1 is "倒数第二条"
 MAX_PARTS = 3  # questions answered from one message
@@ -66,7 +68,8 @@ class Intent:
     query: str = ""  # what to search for
     context: str = ""  # further text counted at a lower weight (background, or the previous question)
     point: int | None = None  # for "point"; LAST_POINT for "最后一条"
-    section: int | None = None  # for "section": the part of the plan (一、二、…) by its number
+    section: int | None = None  # the part of the plan (一、二、…): for "section", and for "point" when
+    # the point is counted within it (第三部分第二条: point 2 of part 3)
     years: tuple[int, ...] = ()  # plans named by year ("2021年的计划"), in the order named
     relative: int | None = None  # "去年" = 1, "前年" = 2 plans back from the newest
     asks_duty: bool = False  # "这条由哪个单位负责": the answer names the responsible units
@@ -74,6 +77,7 @@ class Intent:
     follow: FollowUp | None = None
     topic: Topic | None = None
     talk: Talk | None = None
+    facet: DocFacet | None = None  # for "document": what about it is asked
     parts: tuple[Intent, ...] = field(default=())
     lang: Lang = "zh"
 
@@ -83,9 +87,9 @@ class Intent:
 
 # Words that carry no request of their own around small talk ("谢谢老师的耐心解答", "thanks a lot").
 _FILLER = (
-    r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳这好真太很挺超没不~～!！?？.。,，、\s]|老师|小助手|机器人|客服|"
+    r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳好真太很挺超没不~～!！?？.。,，、\s]|你这|老师|小助手|机器人|客服|"
     r"回答|解答|耐心|非常|特别|一下|我们|我|这个|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|得|清楚|详细|到位|及时|"
-    r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|again|man|sir|madam|is|was|the|answer|your|for)\b)*"
+    r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|again|man|sir|madam|is|was|the|answer|your|for|no)\b)*"
 )
 # (kind, Chinese phrases, English phrases); English ones match whole words only ("hi" is not in "this").
 _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
@@ -169,15 +173,19 @@ def _small_talk(text: str) -> Talk | None:
 # point look-ups: 第8条 / 第八条 / 8条讲什么 / 最后一条 / point 5
 
 _NUM = r"[0-9]{1,3}|[零〇一二两三四五六七八九十百廿]{1,4}"
-# 第 as typed by sound or by a neighbouring key (地8条, 弟8条, di 8 tiao), 条 likewise (第8跳, 第8tiao).
-_DI = r"(?:第|地|弟|递|\bdi\s*)"
-_TIAO = r"(?:条|点|项|款|跳|调|tiao\b)"
-# A Chinese count of ten or more without 第 ("十五条讲什么"); a bare 五条 is more often "five rules".
+_TIAO = r"(?:条|点|项|款|跳|调|tiao\b)"  # 条 as meant, and as typed by sound (第8跳, 第8tiao)
+# 第 typed by sound (地8条, 弟8条, di 8 tiao): only where nothing Chinese comes before it and with 条,
+# or "当地5点放学" would be a look-up of point 5.
+_DI_SLIP = r"(?<![\u3400-\u9fff])(?:地|弟|递|\bdi\s*)"
+# A Chinese count of ten or more without 第, opening the message ("十五条讲什么"); 减负二十条 and
+# 十条措施 name other documents' rules, and a bare 五条 is more often "five rules".
 _TENS = r"[一二两三四五六七八九]?[十廿][一二三四五六七八九]?"
+_NOT_RULES = r"(?!措施|规定|意见|举措|禁令|红线|要求|政策|办法)"
 # A reference to one point: 第8条 / 第八点 / 8条 / 条目8 / 条8 / 要点十六 / 最后一条 / 倒数第二条 / point 8.
 _POINT_REF_RE = re.compile(
-    rf"{_DI}\s*(?P<n>{_NUM})\s*{_TIAO}|(?<![第\d零〇一二两三四五六七八九十百廿])(?P<m>[0-9]{{1,3}}|{_TENS})\s*(?:条|tiao\b)"
-    rf"|(?:条目|要点)\s*(?P<k>[0-9]{{1,3}}|{_TENS}|[一二三四五六七八九])(?![0-9条点项])|条\s*(?P<c>[0-9]{{1,2}})(?![0-9])"
+    rf"第\s*(?P<n>{_NUM})\s*{_TIAO}|{_DI_SLIP}\s*(?P<s>{_NUM})\s*(?:条|跳|调|tiao\b)"
+    rf"|(?<![第\d零〇一二两三四五六七八九十百廿])(?P<m>[0-9]{{1,3}})\s*(?:条|tiao\b){_NOT_RULES}|^(?P<t>{_TENS})\s*条{_NOT_RULES}"
+    rf"|(?:条目|要点)\s*(?P<k>[0-9]{{1,3}}|{_TENS}|[一二三四五六七八九])(?![0-9条点项])|^条\s*(?P<c>[0-9]{{1,2}})(?![0-9点米元个])"
     rf"|(?P<last>最后(?:一|那|的|这)?|倒数第一)(?:条|点|项)|倒数第(?P<back>{_NUM})(?:条|点|项)"
     r"|\b(?:point|clause|item|article|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
     r"|\bthe (?P<o>[0-9]{1,2})(?:st|nd|rd|th) (?:point|clause|item)\b|\b(?P<elast>the last) (?:point|clause|item)\b"
@@ -186,9 +194,12 @@ _POINT_REF_RE = re.compile(
 _BARE_NUMBER_RE = re.compile(rf"^(?P<n>[0-9]{{1,2}}|{_TENS}|[一二三四五六七八九])\s*[?？]*$")
 # A part of the plan (一、二、… of the body): 第三部分 / 第二大部分 / 第五大项 / part 3.
 _SECTION_REF_RE = re.compile(
-    rf"{_DI}\s*(?P<n>{_NUM})\s*(?:个)?(?:大)?(?:部分|大项|大块|板块|章|大点|篇)"
+    rf"(?:第|{_DI_SLIP})\s*(?P<n>{_NUM})\s*(?:个)?(?:大)?(?:部分|大项|大块|板块|章|大点)"
     r"|\b(?:part|section|chapter)\s*(?P<e>[0-9]|[a-z]+)\b|\bthe (?P<o>[0-9])(?:st|nd|rd|th) (?:part|section)\b"
 )
+_SUB = "款项点"  # 第八条第三款: a clause of a point, right after it
+# A point counted within a part: 第三部分第二条 / 第3部分的第1条.
+_WITHIN_PART_RE = re.compile(r"^(?:的|里的?|中的?)?$")
 # Words between references that ask for them together ("第8条和第9条", "对比一下第13条和第14条").
 _TOGETHER_RE = re.compile(r"和|与|跟|及|以及|还有|、|分别|对比|比较|一下|都|各|\b(?:and|vs|compare)\b")
 # What may stand around a point reference in a plain look-up ("请问第八条是关于什么的", "发我第10条").
@@ -243,7 +254,8 @@ def _english_number(word: str) -> int | None:
 
 
 def _ref_number(m: re.Match[str]) -> int | None:
-    """The point one reference names (LAST_POINT - k for 倒数第k+1条)."""
+    """The point one reference names (LAST_POINT - k for 倒数第k+1条); None when its words name no
+    number ("no thanks" matched as "no. <word>")."""
     if m.group("last") or m.group("elast"):
         return LAST_POINT
     if m.group("back"):
@@ -251,26 +263,52 @@ def _ref_number(m: re.Match[str]) -> int | None:
         return None if not back else LAST_POINT - (back - 1)
     if m.group("e"):
         return _english_number(m.group("e"))
-    raw = m.group("n") or m.group("m") or m.group("k") or m.group("c") or m.group("o")
+    raw = next((m.group(g) for g in ("n", "s", "m", "t", "k", "c", "o") if m.group(g)), None)
     return chinese_number(raw) if raw else None
 
 
-def _point_lookup(text: str) -> tuple[tuple[int | None, str], ...]:
+def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
     """The points a plain look-up asks for, up to MAX_PARTS, each with the words that name it
-    ("第8条和第9条" → ((8, "第8条"), (9, "第9条"))); () for other messages. A reference that names no
-    point (倒数第五十条) is None."""
+    ("第8条和第9条" → ((8, "第8条"), (9, "第9条"))); () for other messages."""
     if m := _BARE_NUMBER_RE.match(text):
-        return ((chinese_number(m.group("n")), text),)
+        number = chinese_number(m.group("n"))
+        return ((number, text),) if number is not None else ()
     refs = list(_POINT_REF_RE.finditer(text))
+    # 第八条第三款: a clause of the point before it, not another point.
+    refs = [
+        r
+        for i, r in enumerate(refs)
+        if not (i and not text[refs[i - 1].end() : r.start()].strip() and r.group(0)[-1] in _SUB)
+    ]
     if not 1 <= len(refs) <= MAX_PARTS:
+        return ()
+    gaps = [text[a.end() : b.start()] for a, b in itertools.pairwise(refs)]
+    if any(gap.strip() and not _TOGETHER_RE.search(gap) for gap in gaps):  # 第8条讲的第9条: not a list
         return ()
     bounds = [0, *(i for m in refs for i in m.span()), len(text)]
     rest = "".join(text[a:b] for a, b in zip(bounds[::2], bounds[1::2], strict=True))
     if len(refs) > 1:
         rest = _TOGETHER_RE.sub("", rest)
-    if len(_POINT_ASK_RE.sub("", rest)) > _POINT_REST:
+    if len(_POINT_ASK_RE.sub("", rest)) > _POINT_REST or _SECTION_REF_RE.search(rest):
         return ()
-    return tuple({_ref_number(m): m.group(0) for m in refs}.items())
+    numbers = [_ref_number(m) for m in refs]
+    if any(n is None for n in numbers):
+        return ()
+    return tuple({n: m.group(0) for n, m in zip(numbers, refs, strict=True) if n is not None}.items())
+
+
+def _point_in_part(text: str) -> tuple[int, int] | None:
+    """(part, point within it) for 第三部分第二条; None for other messages."""
+    section, point = _SECTION_REF_RE.search(text), _POINT_REF_RE.search(text)
+    if section is None or point is None or point.start() < section.end():
+        return None
+    if not _WITHIN_PART_RE.match(text[section.end() : point.start()]):
+        return None
+    rest = text[: section.start()] + text[point.end() :]
+    if len(_POINT_ASK_RE.sub("", rest)) > _POINT_REST:
+        return None
+    part, number = _section_number(section), _ref_number(point)
+    return (part, number) if part is not None and number is not None and number > 0 else None
 
 
 def _section_lookup(text: str) -> int | None:
@@ -281,6 +319,10 @@ def _section_lookup(text: str) -> int | None:
     m = refs[0]
     if len(_POINT_ASK_RE.sub("", text[: m.start()] + text[m.end() :])) > _POINT_REST:
         return None
+    return _section_number(m)
+
+
+def _section_number(m: re.Match[str]) -> int | None:
     if m.group("e"):
         return _english_number(m.group("e"))
     raw = m.group("n") or m.group("o")
@@ -407,20 +449,44 @@ _DOCUMENT_RE = re.compile(
     # which year or level the plan is of, its shape, and where the bot's answers come from
     r"|(?:计划|文件|要点|这个|这份|这)(?:是)?(?:哪一?年|哪一?级|哪个级别)"
     r"|(?:市里|省里|国家|县里|区里|市级|省级)的还是(?:市里|省里|国家|县里|区里|市级|省级)的|正式文件|红头文件"
-    r"|(?:一共|总共|共|总计)(?:有)?(?:多少|几)(?:条|部分|个部分|大部分|项)(?:工作要点|要点|内容)?$|分(?:为|成)?几(?:个)?部分"
     r"|(?:政策|内容|信息|答案|回答|资料)(?:是)?(?:从)?哪(?:里)?来的|(?:出处|来源)(?:是|在)"
-    # its parts and outline, a summary of the whole, whether it is current, its formal marks
-    r"|目录|大纲|(?:分|有)(?:哪几|哪些|几)(?:大)?(?:块|个部分|部分|大部分|方面)|(?:几|五)个部分(?:分别|都)?是|各(?:个)?部分"
-    r"|(?:概括|总结|概述|介绍|归纳)(?:一下)?(?:整个|全|这个|这份|整份)(?:文件|计划|要点|内容)"
-    r"|(?:文件|计划|要点|这份|整个|全文)的?(?:主要内容|大概内容|核心内容|重点内容)|篇幅"
-    r"|(?:文件|计划|要点|这份|这个|这)(?:现在)?(?:还)?(?:是)?(?:有效|作数|算数|过期|失效|最新)|有效期|落款|字号|发文范围"
-    r"|english version|in english\b.*\b(?:plan|document)|summari[sz]e (?:the )?(?:whole |entire )?(?:plan|document)"
+    # its formal marks
+    r"|落款|发文字号|发文范围"
     r"|who (?:issued|published|wrote|released|signed) (?:it|this|the plan|the document)"
     r"|when (?:was|is) (?:it|this|the)(?: work plan| plan| document| file)? (?:issued|published|released|dated|signed|written)"
-    r"|how many (?:points|sections|parts) (?:does|do|are|is)"
     r"|what (?:is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?$"
     r"|issu(?:ed|ing) (?:date|by)|title of (?:the|this) (?:document|plan)"
 )
+
+
+# The document as the subject, or nothing: "(这个文件)目录", "(这份要点)还有效吗", not "考试大纲在哪下"
+# or "特岗计划还有效吗", which ask about something in it.
+_THE_DOCUMENT = (
+    r"^(?:请问|我想问一?下|想问一?下)?(?:给我|帮我|请)?(?:这个|这份|该|整个|整份|这|本)?"
+    r"(?:文件|计划|工作要点|要点|通知)?(?:的|里|都|现在|还|是)*"
+)
+# What about the document is asked beyond who issued it and when (bot/compose.py answers each).
+_DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
+    (
+        "outline",
+        re.compile(
+            rf"{_THE_DOCUMENT}(?:目录|大纲|(?:分|有)(?:哪几|哪些|几)(?:大)?(?:块|个部分|部分|大部分)|(?:几|五)个部分|各(?:个)?部分"
+            r"|(?:概括|总结|概述|介绍|归纳)(?:一下)?(?:整个|全|这个|这份|整份)?(?:文件|计划|要点|内容)|主要内容|大概内容"
+            r"|核心内容|重点内容|篇幅)"
+            r"|(?:一共|总共|共|总计)(?:有)?(?:多少|几)(?:条|部分|个部分|大部分|项)(?:工作要点|要点|内容)?$|分(?:为|成)?几(?:个)?部分"
+            r"|\b(?:outline|table of contents|summari[sz]e (?:the )?(?:whole |entire )?(?:plan|document))\b"
+            r"|how many (?:points|sections|parts) (?:does|do|are|is)"
+        ),
+    ),
+    ("validity", re.compile(rf"{_THE_DOCUMENT}(?:有效|作数|算数|过期|失效|最新|有效期)|\bstill (?:valid|in force)\b")),
+    ("language", re.compile(r"英文版|英语版|english version|in english\b.*\b(?:plan|document)|translat")),
+)
+
+
+def document_facet(text: str) -> DocFacet | None:
+    """What a question about the document asks: its outline, whether it is current, its language;
+    None when it is not one of these."""
+    return next((facet for facet, pattern in _DOCUMENT_FACETS if pattern.search(text)), None)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -658,7 +724,10 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     """One question (not split further)."""
     bare = text.strip(_END_PUNCT)
     # "2022年第8条由哪个单位负责" is a look-up of point 8: the year and the duty words are said aside.
-    asked = _point_lookup(_plan_words(bare))
+    if (within := _point_in_part(_plan_words(bare))) is not None:
+        return Intent("point", text, query=bare, point=within[1], section=within[0], lang=lang)
+    # 要点十六 reads as a plan word and a number once 要点 is taken for naming the plan
+    asked = _point_lookup(_plan_words(bare)) or _point_lookup(bare)
     if len(asked) == 1:
         return Intent("point", text, query=bare, point=asked[0][0], lang=lang)
     if asked:
@@ -673,8 +742,8 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
         return Intent("mentions", text, query=term, lang=lang)
     if topic is not None and (follow := follow_up_kind(bare)) is not None:
         return Intent("follow_up", text, query=bare, context=topic.question, follow=follow, topic=topic, lang=lang)
-    if _DOCUMENT_RE.search(bare):
-        return Intent("document", text, query=bare, lang=lang)
+    if (facet := document_facet(bare)) is not None or _DOCUMENT_RE.search(bare):
+        return Intent("document", text, query=bare, facet=facet or "about", lang=lang)
     for clause in [bare, *(_clauses(bare) if len(bare) > 12 else [])]:
         term = _match_term(_LOCATE_RES, clause.strip(_END_PUNCT))
         if term is not None and len(term) >= 2:

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import Settings  # noqa: E402
-from bot.evaluation import load_quotes, quote_hits  # noqa: E402
+from bot.evaluation import load_quotes, quote_hits, quoted_by  # noqa: E402
 from bot.service import PolicyService  # noqa: E402
 
 TRAINING = {"dev", "everyday", "questions", "train_extra", "train_people"}  # calibration sets
@@ -25,12 +25,7 @@ def main() -> int:
     path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "data" / "quotes.jsonl"
     service = PolicyService.from_settings(Settings(), progress=True)
 
-    def quoted(question: str, point: int) -> tuple[str, ...] | None:
-        answer = service.ask(question)
-        top = answer.citations[0] if answer.citations else None
-        return top.sentences if top is not None and top.point == point else None
-
-    hits = quote_hits(load_quotes(path), quoted)
+    hits = quote_hits(load_quotes(path), quoted_by(service.ask))
     for name, (hit, total) in sorted(hits.items()):
         print(f"{name:14} quoted the answering sentence {hit}/{total} ({hit / total:.3f})")
     for group, names in (("calibration sets", TRAINING), ("the others", set(hits) - TRAINING)):

@@ -65,3 +65,39 @@ def test_a_title_typed_out_is_that_point(service) -> None:
     mentions = service.engine.mentions
     assert mentions.titled("学前教育") is None  # a third of the title: a topic, left to the search
     assert mentions.titled("推进") is None
+
+
+def test_an_english_look_up_is_located_through_the_plans_words_for_it(service) -> None:
+    # vocational education → 职业教育, in one title only (第10条 推进职业教育改革优化); 第19条 holds
+    # 职业教育 in its text and had outscored it.
+    answer = service.ask("which point covers vocational education?")
+    assert answer.status == "answered"
+    assert answer.citations[0].point == 10
+
+
+def test_a_date_question_is_not_answered_by_the_headers_issuing_date(service) -> None:
+    answer = service.ask("高考成绩啥时候出来 几号能查")
+    assert not (answer.status == "answered" and answer.citations and answer.citations[0].point == 0)
+
+
+def test_the_document_answer_gives_what_was_asked_about_it(service) -> None:
+    outline_line = "（第1–3条）"
+    assert outline_line in service.ask("目录").text
+    assert outline_line not in service.ask("这个文件是谁发的").text  # who and when: no outline
+    validity = service.ask("这个文件现在还有效吗")
+    assert validity.status == "answered" and "没有写明有效期" in validity.text
+    assert "Chinese only" in service.ask("Is there an English version?").text
+
+
+def test_points_looked_up_together_are_a_point_answer_without_buttons_to_repeat_them(service) -> None:
+    from bot.channels.telegram.keyboards import action_row
+
+    answer = service.ask("第8条和第9条")
+    assert answer.kind == "point"
+    assert action_row(answer) == []
+
+
+def test_an_english_answer_says_in_english_how_a_slip_was_read(service) -> None:
+    answer = service.ask("What is the 县管校品 reform?")
+    assert answer.lang == "en"
+    assert "Read “县管校品” as “县管校聘”" in answer.text

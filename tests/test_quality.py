@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import Figures, QuoteLabel, Report, evaluate, load_labelled, load_quotes, quote_hits
+from bot.evaluation import Figures, QuoteLabel, Report, evaluate, load_labelled, load_quotes, quote_hits, quoted_by
 from tests.conftest import DATA, DEV_SET
 
 EVERYDAY_SET = DEV_SET.parent / "everyday.jsonl"
@@ -87,13 +87,7 @@ def test_report_breaks_figures_down_by_kind(service) -> None:
 def test_answers_quote_the_sentence_that_answers(service) -> None:
     """tests/data/quotes.jsonl: for right answers, a quoted sentence is one a reader marked as the
     answer (95.5 % when the floor was set; scripts/quote_eval.py prints it per set)."""
-
-    def quoted(question: str, point: int) -> tuple[str, ...] | None:
-        answer = service.ask(question)
-        top = answer.citations[0] if answer.citations else None
-        return top.sentences if top is not None and top.point == point else None
-
-    hits = quote_hits(load_quotes(DATA / "quotes.jsonl"), quoted).values()
+    hits = quote_hits(load_quotes(DATA / "quotes.jsonl"), quoted_by(service.ask)).values()
     assert sum(h for h, _ in hits) >= 0.93 * sum(n for _, n in hits)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.respell import Respeller, one_key_apart
+from bot.respell import Respeller, one_edit_apart
 from bot.text import TextProcessor
 
 PLAN = Path(__file__).resolve().parent.parent / "corpus" / "yingtan-education-2021-work-plan.txt"
@@ -56,9 +56,9 @@ def test_of_two_indexed_words_the_one_sharing_more_characters_wins() -> None:
     [("li", "lie", True), ("li", "li", True), ("zhi", "zi", True), ("bu", "bo", True), ("li", "liang", False),
      ("shi", "si", True), ("jiao", "xiao", True), ("jiao", "xiang", False)],
 )
-def test_one_key_apart(a: str, b: str, apart: bool) -> None:
-    assert one_key_apart(a, b) is apart
-    assert one_key_apart(b, a) is apart
+def test_one_edit_apart(a: str, b: str, apart: bool) -> None:
+    assert one_edit_apart(a, b) is apart
+    assert one_edit_apart(b, a) is apart
 
 
 def test_a_character_one_key_away_is_respelled_only_in_a_longer_stretch() -> None:
@@ -70,15 +70,8 @@ def test_a_character_one_key_away_is_respelled_only_in_a_longer_stretch() -> Non
 @pytest.fixture(scope="module")
 def plan_respeller(tp: TextProcessor) -> Respeller:
     """Respells to the real plan's words with the real dictionary (no index, no model)."""
-    text = tp.normalize(PLAN.read_text(encoding="utf-8"))
-    return Respeller(
-        tp.tokens(text),
-        text,
-        tp.syllable,
-        tp.in_dictionary,
-        tp.dictionary_words,
-        frozenset(w for w in tp.stopwords if len(w) == 1),
-    )
+    text = PLAN.read_text(encoding="utf-8")
+    return Respeller.for_plans(tp, [text], [text])
 
 
 @pytest.mark.parametrize(
@@ -92,7 +85,7 @@ def plan_respeller(tp: TextProcessor) -> Respeller:
         ("校外陪训机构要整顿吗", "培训"),
         ("幼儿园小学话的问题有人管没", "小学化"),
         ("學生資注政策有哪些", "学生资助"),
-        ("大班额比列控制在多少以内", "比例控制"),  # lie for li: one key away
+        ("大班额比列控制在多少以内", "比例控制"),  # lie for li: one letter apart
     ],
 )
 def test_phone_keyboard_slips_read_as_the_plan_writes_them(
@@ -111,7 +104,7 @@ def test_phone_keyboard_slips_read_as_the_plan_writes_them(
         "我家孩子数学老是不及格",  # 数学 + 老是 are two words, not a slip of 数学老师
         "孩子一直近是，度数涨得快",  # a slipped particle (是) is too common to guess at
         "What ratio of vocational vs general enrollment?",
-        "私立的贵死了，上面有啥打算没",  # 贵死 is one key from 贵溪, but a pair is too often another word
+        "私立的贵死了，上面有啥打算没",  # 贵死 is one letter from 贵溪, but a pair is too often another word
         "我们家想让孩子冲一冲",
     ],
 )

@@ -47,12 +47,25 @@ POINTS = [
     # slips, bare numbers and the shorter ways of writing a number
     ("第8跳是啥", 8), ("地8条", 8), ("弟十二条讲的啥", 12), ("条8？", 8), ("11", 11), ("十六", 16), ("要点十六", 16),
     ("第廿二条", 22), ("十五条讲什么", 15), ("第19tiao", 19), ("di 2 tiao", 2), ("最后那条讲的是啥👀", LAST_POINT),
+    ("要点十六是什么", 16), ("要点16讲什么", 16), ("第八条第三款", 8),  # a clause of point 8
 ]
+
+
+@pytest.mark.parametrize(("message", "part", "number"), [("第三部分第二条", 3, 2), ("第3部分的第1条是什么", 3, 1),
+                                                         ("第五部分里第七条", 5, 7)])
+def test_a_point_counted_within_a_part(normalize, message, part, number):
+    intent = understand(message, normalize=normalize)
+    assert (intent.kind, intent.section, intent.point) == ("point", part, number)
 
 
 @pytest.mark.parametrize(
     "message",
-    ["第8条里说的大班额比例是多少", "1000条", "point of view on homework", "这条一定要执行吗", "一条一条地看", "五条措施"],
+    [
+        "第8条里说的大班额比例是多少", "1000条", "point of view on homework", "这条一定要执行吗", "一条一条地看", "五条措施",
+        # numbers that are times, counts or other documents' rules, and English that only looks like a reference
+        "当地5点放学吗", "我们这地4点就放学了", "各地3项措施", "这条8点前要交吗", "每条10元", "一条8米宽的路",
+        "二十条措施是什么", "减负二十条", "双减十条", "point taken", "number please", "第8条讲的第9条",
+    ],
 )
 def test_a_point_reference_inside_a_question_is_not_a_look_up(normalize, message):
     assert understand(message, normalize=normalize).kind != "point"
@@ -71,7 +84,7 @@ def test_point_phrasings(normalize, message, number):
         ("第8条和第9条", (8, 9)), ("对比一下第13条和第14条", (13, 14)), ("第9条和第十条分别讲啥", (9, 10)),
         ("第3条、第5条、第7条", (3, 5, 7)), ("point 3 and point 5", (3, 5)), ("第8条和第10条有什么区别", (8, 10)),
         ("看下第1条跟第2条", (1, 2)), ("第3條和第22條", (3, 22)), ("2022年第8条和第9条", (8, 9)),
-        ("第一条还有最后一条", (1, LAST_POINT)),
+        ("第一条还有最后一条", (1, LAST_POINT)), ("第8条第9条", (8, 9)),
     ],
 )
 def test_several_points_asked_together_are_each_looked_up(normalize, message, numbers):
@@ -79,7 +92,7 @@ def test_several_points_asked_together_are_each_looked_up(normalize, message, nu
     assert intent.kind == "several", intent
     assert tuple(p.point for p in intent.parts) == numbers
     assert all(p.kind == "point" for p in intent.parts)
-    assert all(p.years == intent.parts[0].years for p in intent.parts)
+    assert all(p.years == ((2022,) if message.startswith("2022") else ()) for p in intent.parts)
 
 
 SECTIONS = [
@@ -119,6 +132,7 @@ DOCUMENT = [
     "你这里的政策是哪来的", "是正式文件吗", "how many points does the plan have",
     "五个部分分别是什么", "文件目录发我一下", "给我概括一下整个文件", "这个要点的主要内容有哪些", "这份文件篇幅长吗",
     "这个文件现在还有效吗", "落款日期是哪天", "发文字号有吗", "我们学校在不在发文范围里", "Is there an English version?",
+    "这份要点还有效吗",
     "can you summarize the whole plan", "文件分哪几大块", "When was this work plan issued, and by which agency?",
     "这个文件是什么时候发布的",
 ]
@@ -132,7 +146,10 @@ def test_document_phrasings(normalize, message):
 # About the plan's content, not the document: counts of things in it, years of other things.
 @pytest.mark.parametrize("message", ["一共有多少条措施是关于教师的", "今年一共有多少个学校要扩建", "中考是哪一年改革的",
                                      "学校让孩子天天打卡，这是教育局的还是学校自己的要求", "这个措施现在还有效吗",
-                                     "大班额的主要内容是什么", "高考成绩啥时候出来 几号能查"])
+                                     "大班额的主要内容是什么", "高考成绩啥时候出来 几号能查", "特岗计划还有效吗",
+                                     "学前教育行动计划的主要内容", "劳动教育有哪些方面", "教师考核分哪些方面", "课后服务分哪几块",
+                                     "考试大纲在哪下", "招生目录在哪看", "中考招生计划最新消息", "双减文件的主要内容",
+                                     "学校各部分的职责"])
 def test_content_questions_are_not_document_questions(normalize, message):
     assert understand(message, normalize=normalize).kind != "document"
 
@@ -158,7 +175,7 @@ SMALL_TALK = [
     ("不是我想要的", "complaint"), ("差评", "complaint"), ("答的不對", "complaint"),
     ("有什么功能", "usage"), ("你会做什么", "usage"), ("？？？", "usage"), ("你好 我想问点事", "greeting"),
     ("你这回答不对", "complaint"), ("你好笨", "complaint"), ("妳好", "greeting"), ("nihao", "greeting"),
-    ("谢谢拉", "thanks"), ("你号", "greeting"), ("你会说英语吗?", "usage"),
+    ("谢谢拉", "thanks"), ("你号", "greeting"), ("你会说英语吗?", "usage"), ("no thanks", "thanks"),
 ]
 
 
@@ -391,3 +408,18 @@ def test_each_of_several_questions_keeps_its_year() -> None:
 )
 def test_a_year_names_a_plan_only_beside_plan_words(normalize, text: str, names_plan: bool) -> None:
     assert understand(text, normalize=normalize).names_plan is names_plan
+
+
+@pytest.mark.parametrize(
+    ("message", "facet"),
+    [("这个文件是谁发的", "about"), ("目录", "outline"), ("五个部分分别是什么", "outline"), ("一共有多少条", "outline"),
+     ("这份要点还有效吗", "validity"), ("Is there an English version?", "language"), ("给我概括一下整个文件", "outline")],
+)
+def test_what_about_the_document_is_asked(normalize, message, facet):
+    intent = understand(message, normalize=normalize)
+    assert (intent.kind, intent.facet) == ("document", facet)
+
+
+@pytest.mark.parametrize("message", ["这有什么用", "这测试吗"])
+def test_a_bare_this_is_not_small_talk(normalize, message):
+    assert understand(message, normalize=normalize).kind != "smalltalk"

@@ -1,0 +1,25 @@
+"""The decision stage on hand-built retrievals (fast tier: no model, no index)."""
+
+from __future__ import annotations
+
+from bot.decide import named_point
+from bot.features import QueryFacts
+from bot.retrieval import Hit, Query, Retrieval
+
+QUERY = Query("q", "q", ("q",), (), (), (), QueryFacts(1.0, 0, 0, False), (("签", "迁"),))
+
+
+def _retrieval(*scores: tuple[int, float]) -> Retrieval:
+    return Retrieval(QUERY, tuple(Hit("plan", point, score, {}, ()) for point, score in scores))
+
+
+def test_a_named_point_that_was_retrieved_is_the_answer_with_its_close_neighbours() -> None:
+    decision = named_point(_retrieval((16, 0.9), (7, 0.6), (3, 0.2)), ("plan", 7), max_related=2)
+    assert decision is not None
+    assert decision.status == "answered"
+    assert [h.point for h in decision.hits] == [7, 16]  # 3 scores under RELATED_SHARE of point 7
+    assert decision.respelled == (("签", "迁"),)
+
+
+def test_a_named_point_that_was_not_retrieved_changes_nothing() -> None:
+    assert named_point(_retrieval((16, 0.9), (3, 0.2)), ("plan", 7)) is None
