@@ -87,7 +87,7 @@ class Intent:
 
 # Words that carry no request of their own around small talk ("谢谢老师的耐心解答", "thanks a lot").
 _FILLER = (
-    r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳好真太很挺超没不~～!！?？.。,，、\s]|你这|老师|小助手|机器人|客服|"
+    r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳好真太很挺超没不~～!！?？.。,，、\s]|你这|你说的|回复|请|老师|小助手|机器人|客服|"
     r"回答|解答|耐心|非常|特别|一下|我们|我|这个|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|得|清楚|详细|到位|及时|"
     r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|again|man|sir|madam|is|was|the|answer|your|for|no)\b)*"
 )
@@ -97,20 +97,21 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         "greeting",
         r"你好|您好|妳好|你号|你们好|大家好|各位好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早|"
         r"在(?:吗|么|嘛|不|不在)|在\?|在？|有人(?:吗|没|在吗|在不|在么)|老师好|打扰(?:了|一下)|测试|我想问个?问题|想问个?问题|"
-        r"问个问题|(?:我?想)?问(?:点|个)事|(?:我?想)?咨询(?:点|个)事|请教(?:一下|个问题)?",
-        r"hi|hiya|hello|ni ?hao|hey|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?",
+        r"问个问题|(?:我?想)?问(?:点|个)事|(?:我?想)?咨询(?:点|个)事|请教(?:一下|个问题)?|午安|在线等|你好吗|最近好吗|"
+        r"(?:我|我们)?(?:想|要)?(?:咨询|问)(?:一下|一下子)?|(?:可以|能)(?:咨询|问问题|提问)(?:吗|么)?|我有(?:个|一个|几个)问题|^请问$",
+        r"hi|hiya|hello|ni ?hao|how are you|hey|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?",
     ),
     (
         "thanks",
         r"谢谢|多谢|感谢|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解了?|辛苦了?|棒|有用|"
-        r"不错|赞|厉害|嗯+|哦哦|哈哈+|嘿嘿|ok|okay|可以|行|没事了|没问题了|先这样|万分|感恩|不客气|\[[^\]]{1,4}\]|👌|👍|🙏",
+        r"不错|赞|厉害|嗯+|哦+|哈哈+|太好了|好极了|嘿嘿|ok|okay|可以|行|没事了|没问题了|先这样|万分|感恩|不客气|\[[^\]]{1,4}\]|👌|👍|🙏",
         r"thanks?|thank you|thank u|thx|ty|cheers|ok|okay|great|cool|nice|got it|awesome|perfect|good (?:bot|job)|hmm+",
     ),
     (
         "identity",
         r"你是谁|你是什么|你叫什么(?:名字)?|你叫啥|(?:你们?|您)?是(?:不是)?(?:人工客服|人工智能|人工|机器人|真人|客服|ai|bot|"
         r"chatgpt|gpt|人)|(?:真人|人工|机器人|ai)?还是(?:真人|人工|机器人|ai)|机器人回复|谁(?:开发|做|写)的你|谁开发的|"
-        r"(?:你们?|您)是(?:哪个|什么)(?:单位|部门)的?|(?:你们?|您)是教育局的",
+        r"(?:你们?|您)是(?:哪个|什么)(?:单位|部门)的?|(?:你们?|您)是教育局的|你几岁|(?:这是)?(?:什么|啥)机器人",
         r"who are you|what are you|are you (?:a )?(?:bot|robot|human|real|person|ai)|who made you|your name|"
         r"what is this(?: bot)?|who runs (?:this|you)",
     ),
@@ -118,10 +119,10 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         "usage",
         r"(?:这个|你|机器人)?(?:怎么|如何|咋)(?:用|使用|问|提问)(?:你)?(?:问题)?|(?:能|可以)(?:帮我)?(?:问|做|干)(?:些)?(?:什么|啥)|"
         r"可以问(?:些)?(?:什么|啥)|有(?:什么|啥)用|会(?:什么|啥)|(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
-        r"直接问(?:就行|就可以)?|使用说明|帮助|能干嘛|用法|能用英文问|可以用英文问|英文可以|(?:会|能)(?:说|讲|用)英(?:语|文)|"
+        r"直接问(?:就行|就可以)?|使用说明|使用方法|帮助|能干嘛|用法|能用英文问|可以用英文问|英文可以|(?:会|能)(?:说|讲|用)英(?:语|文)|"
         r"(?:能|可以)回答(?:些)?(?:什么|啥|哪些)(?:问题)?|可以问你(?:些)?(?:什么|啥)|(?:有)?(?:什么|啥|哪些)功能|功能介绍|"
         r"(?:你|您)?(?:会|能)(?:做|干|帮我做?)(?:些)?(?:什么|啥)",
-        r"help|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how (?:to use|does (?:this|it) work)|"
+        r"help(?: me)?|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how (?:to use|does (?:this|it) work)|"
         r"what can (?:you do|i ask)|what do you do|can you speak english|do you speak english",
     ),
     ("bye", r"再见|再会|拜拜|回头见|回见|下次再问|算了|88", r"bye(?: bye)?|goodbye|see you|good night"),
@@ -129,7 +130,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     (
         "complaint",
         r"答(?:得|的)?不对|答非所问|回答(?:得|的)?不对|不是我(?:要|想要|问)的|不是这个意思|没用|没有用|看不懂|听不懂|"
-        r"不对|错了|乱答|瞎说|胡说|差评|不准确?|笨|傻|蠢|智障|垃圾|太差|不靠谱",
+        r"不对|错了|乱答|乱回答|乱说|瞎说|胡说|差评|不准确?|笨|傻|蠢|智障|垃圾|太差|不靠谱|不是这个",
         r"wrong|useless|not helpful|(?:that's|that is) not what i asked|makes no sense|bad answer",
     ),
 )

@@ -176,6 +176,11 @@ SMALL_TALK = [
     ("有什么功能", "usage"), ("你会做什么", "usage"), ("？？？", "usage"), ("你好 我想问点事", "greeting"),
     ("你这回答不对", "complaint"), ("你好笨", "complaint"), ("妳好", "greeting"), ("nihao", "greeting"),
     ("谢谢拉", "thanks"), ("你号", "greeting"), ("你会说英语吗?", "usage"), ("no thanks", "thanks"),
+    ("感谢回复", "thanks"), ("太好了", "thanks"), ("哦", "thanks"), ("你几岁了", "identity"), ("这是什么机器人", "identity"),
+    ("在线等", "greeting"), ("how are you", "greeting"), ("最近好吗", "greeting"), ("午安", "greeting"),
+    ("我想咨询一下", "greeting"), ("请问可以咨询吗", "greeting"), ("我有个问题", "greeting"), ("请问", "greeting"),
+    ("使用方法", "usage"), ("help me", "usage"), ("不是这个", "complaint"), ("乱回答", "complaint"),
+    ("你说的不对", "complaint"),
 ]
 
 
@@ -248,7 +253,7 @@ ASK = [
     "我们两口子是外地来鹰潭打工的，孩子户口不在这边，能在这读小学吗？要不要考试",
     "今年教育工作以什么为根本任务", "鹰潭一中今年中考录取分数线是多少",
     "我家孩子近视了，还有点驼背，学校管不管",  # 还有 adds to the background, not a second question
-    "大班额和职普比还有县管校聘都是啥",
+    "大班额和职普比还有县管校聘都是啥", "我想咨询一下随迁子女入学", "问一下职普比", "我有个问题想问下县管校聘在哪试点",
 ]
 
 
