@@ -328,8 +328,12 @@ def point_answer(engine: Engine, intent: Intent) -> Answer:
     else:
         doc, point = plan_for(engine, intent), intent.point or 0
     if intent.section is not None:  # 第三部分第二条: the second point of part 3
-        part = next((s.point_numbers for s in doc.sections if s.number == intent.section), ())
-        point = part[point - 1] if 0 < point <= len(part) else 10**6
+        part = next((s.point_numbers for s in doc.sections if s.number == intent.section), None)
+        if part is None:
+            return section_answer(engine.composer, intent, doc)  # no such part: says how many there are
+        if not 0 < point <= len(part):
+            return engine.composer.no_point(intent, None, doc)
+        point = part[point - 1]
     numbers = sorted(p.number for p in doc.points)
     # LAST_POINT counts from the end: -1 the last point, -2 the one before it.
     number: int | None = point

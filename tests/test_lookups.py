@@ -101,3 +101,11 @@ def test_an_english_answer_says_in_english_how_a_slip_was_read(service) -> None:
     answer = service.ask("What is the 县管校品 reform?")
     assert answer.lang == "en"
     assert "Read “县管校品” as “县管校聘”" in answer.text
+
+
+def test_a_point_counted_within_a_part_that_does_not_exist_is_said_plainly(service) -> None:
+    assert service.ask("第三部分第二条").citations[0].point == 8
+    no_part = service.ask("第八部分第一条")
+    assert no_part.status == "not_found" and "5个部分" in no_part.text
+    no_point = service.ask("第一部分第九条")  # part 1 holds points 1–3
+    assert no_point.status == "not_found" and "没有这一条" in no_point.text
