@@ -731,16 +731,17 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     """One question (not split further)."""
     bare = text.strip(_END_PUNCT)
     # "2022年第8条由哪个单位负责" is a look-up of point 8: the year and the duty words are said aside.
-    if (within := _point_in_part(_plan_words(bare))) is not None:
+    aside = _plan_words(bare)
+    if (within := _point_in_part(aside)) is not None:
         return Intent("point", text, query=bare, point=within[1], section=within[0], lang=lang)
     # 要点十六 reads as a plan word and a number once 要点 is taken for naming the plan
-    asked = _point_lookup(_plan_words(bare)) or _point_lookup(bare)
+    asked = _point_lookup(aside) or _point_lookup(bare)
     if len(asked) == 1:
         return Intent("point", text, query=bare, point=asked[0][0], lang=lang)
     if asked:
         parts = tuple(Intent("point", words, query=words, point=n, lang=lang) for n, words in asked)
         return Intent("several", text, query=bare, parts=parts, lang=lang)
-    if (section := _section_lookup(_plan_words(bare))) is not None:
+    if (section := _section_lookup(aside)) is not None:
         return Intent("section", text, query=bare, section=section, lang=lang)
     if topic is not None and _DUTY_RE.search(bare) and _THIS_ONE_RE.fullmatch(_DUTY_RE.sub("", bare).strip(_END_PUNCT)):
         # "这条由哪个单位负责" right after an answer: that answer's point.
