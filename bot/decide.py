@@ -62,3 +62,14 @@ def named_point(retrieval: Retrieval, key: tuple[str, int], max_related: int = 2
         return None
     others = tuple(h for h in retrieval.hits if h is not hit and h.score >= RELATED_SHARE * hit.score)
     return Decision("answered", (hit, *others[:max_related]), 1.0, retrieval.query.respelled)
+
+
+def for_look_up(decision: Decision, retrieval: Retrieval) -> Decision:
+    """A clause look-up ("X是第几条") with nothing close enough: the nearest points as related rather
+    than a refusal. Staff ask where something is; the related tier claims nothing, and the closest
+    clauses are where to start reading."""
+    top = retrieval.top
+    if decision.status != "not_found" or top is None or top.score <= 0:
+        return decision
+    close = tuple(h for h in retrieval.hits[1:] if h.score >= RELATED_SHARE * top.score)
+    return Decision("related", (top, *close[: MAX_RELATED_TIER - 1]), decision.confidence, decision.respelled)

@@ -34,7 +34,7 @@ from bot.compose import (
 )
 from bot.config import Settings
 from bot.corpus import Corpus, Document
-from bot.decide import MAX_RELATED_TIER, Decision, decide, named_point
+from bot.decide import MAX_RELATED_TIER, Decision, decide, for_look_up, named_point
 from bot.dialog import ChatMemory, Conversations
 from bot.embedding import load_encoder
 from bot.features import Params, load_params
@@ -386,6 +386,8 @@ def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
         decision = decide(retrieval, params, max_related)
         if (key := named_in_plan_words(engine, intent)) is not None:
             decision = named_point(retrieval, key, max_related) or decision
+        if intent.kind == "locate":
+            decision = for_look_up(decision, retrieval)
         return composer.compose(intent, decision)
     topic_doc = engine.corpus.document(intent.topic.doc_id) if intent.topic else None
     if intent.kind == "follow_up" and topic_doc is not None and not route.named:

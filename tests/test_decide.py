@@ -23,3 +23,15 @@ def test_a_named_point_that_was_retrieved_is_the_answer_with_its_close_neighbour
 
 def test_a_named_point_that_was_not_retrieved_changes_nothing() -> None:
     assert named_point(_retrieval((16, 0.9), (3, 0.2)), ("plan", 7)) is None
+
+
+def test_a_look_up_with_nothing_close_lists_the_nearest_points_as_related() -> None:
+    from bot.decide import Decision, for_look_up
+
+    retrieval = _retrieval((5, 0.3), (9, 0.25), (2, 0.05))
+    decision = for_look_up(Decision("not_found", (), 0.01), retrieval)
+    assert decision.status == "related"
+    assert [h.point for h in decision.hits] == [5, 9]  # 2 scores under RELATED_SHARE of point 5
+    answered = Decision("answered", retrieval.hits[:1], 0.9)
+    assert for_look_up(answered, retrieval) is answered
+    assert for_look_up(Decision("not_found", (), 0.0), _retrieval()).status == "not_found"

@@ -109,3 +109,9 @@ def test_a_point_counted_within_a_part_that_does_not_exist_is_said_plainly(servi
     assert no_part.status == "not_found" and "5个部分" in no_part.text
     no_point = service.ask("第一部分第九条")  # part 1 holds points 1–3
     assert no_point.status == "not_found" and "没有这一条" in no_point.text
+
+
+def test_a_clause_look_up_never_dead_ends(service) -> None:
+    answer = service.ask("食堂是第几条")  # the plan has no clause on canteens
+    assert answer.status == "related"  # the nearest clauses, with no claim that they answer
+    assert answer.citations and "没有直接写到" in answer.text
