@@ -39,6 +39,11 @@ class Decision:
         return self.hits[0] if self.hits else None
 
 
+def _close_to(top: Hit, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
+    """The other hits that score a fair share of ``top``'s, in rank order."""
+    return tuple(h for h in hits if h is not top and h.score >= RELATED_SHARE * top.score)
+
+
 def decide(retrieval: Retrieval, params: Params, max_related: int = 2) -> Decision:
     top = retrieval.top
     fixes = retrieval.query.respelled
@@ -46,7 +51,7 @@ def decide(retrieval: Retrieval, params: Params, max_related: int = 2) -> Decisi
         return Decision("not_found", (), 0.0, fixes)
     model = params.model_for(top.features)
     confidence = model(top.features)
-    close = tuple(h for h in retrieval.hits[1:] if h.score >= RELATED_SHARE * top.score)
+    close = _close_to(top, retrieval.hits)
     if confidence >= model.answer_threshold:
         return Decision("answered", (top, *close[:max_related]), confidence, fixes)
     if confidence >= model.related_threshold:
@@ -60,8 +65,7 @@ def named_point(retrieval: Retrieval, key: tuple[str, int], max_related: int = 2
     hit = next((h for h in retrieval.hits if (h.doc_id, h.point) == key), None)
     if hit is None:
         return None
-    others = tuple(h for h in retrieval.hits if h is not hit and h.score >= RELATED_SHARE * hit.score)
-    return Decision("answered", (hit, *others[:max_related]), 1.0, retrieval.query.respelled)
+    return Decision("answered", (hit, *_close_to(hit, retrieval.hits)[:max_related]), 1.0, retrieval.query.respelled)
 
 
 def for_look_up(decision: Decision, retrieval: Retrieval) -> Decision:
@@ -71,5 +75,5 @@ def for_look_up(decision: Decision, retrieval: Retrieval) -> Decision:
     top = retrieval.top
     if decision.status != "not_found" or top is None or top.score <= 0:
         return decision
-    close = tuple(h for h in retrieval.hits[1:] if h.score >= RELATED_SHARE * top.score)
+    close = _close_to(top, retrieval.hits)
     return Decision("related", (top, *close[: MAX_RELATED_TIER - 1]), decision.confidence, decision.respelled)

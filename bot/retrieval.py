@@ -223,6 +223,10 @@ class MentionIndex:
             (p.doc_id, p.number, p.title, normalize(p.text), [(s, normalize(s)) for s in p.sentences])
             for p in corpus.points
         ]
+        # Numbered points with their normalised title and text, for naming one point (named, titled).
+        self._numbered = [
+            (p.doc_id, p.number, normalize(p.title), normalize(p.text)) for p in corpus.points if p.number > 0
+        ]
 
     def find(self, term: str) -> list[tuple[str, int, str]]:
         """(doc_id, point, the first sentence holding the term), in plan order."""
@@ -242,9 +246,12 @@ class MentionIndex:
         wanted = self.normalize(term)
         if len(wanted) < 2:
             return None
-        points = [p for p in self._points if p[1] > 0 and (not doc_ids or p[0] in doc_ids)]
-        for in_title in (True, False):
-            found = [(p[0], p[1]) for p in points if wanted in (self.normalize(p[2]) if in_title else p[3])]
+        for in_title in (True, False):  # the title, then the whole text
+            found = [
+                (doc_id, number)
+                for doc_id, number, title, text in self._numbered
+                if (not doc_ids or doc_id in doc_ids) and wanted in (title if in_title else text)
+            ]
             if found:
                 return found[0] if len(found) == 1 else None
         return None
@@ -257,12 +264,9 @@ class MentionIndex:
         if len(wanted) < 4:
             return None
         found = [
-            (p[0], p[1])
-            for p in self._points
-            if p[1] > 0
-            and (not doc_ids or p[0] in doc_ids)
-            and wanted in (title := self.normalize(p[2]))
-            and len(wanted) >= TITLE_SHARE * len(title)
+            (doc_id, number)
+            for doc_id, number, title, _ in self._numbered
+            if (not doc_ids or doc_id in doc_ids) and wanted in title and len(wanted) >= TITLE_SHARE * len(title)
         ]
         return found[0] if len(found) == 1 else None
 

@@ -254,6 +254,11 @@ def _english_number(word: str) -> int | None:
     return None
 
 
+def _just_asking(rest: str) -> bool:
+    """What stands around a reference is a few asking words at most: a plain look-up."""
+    return len(_POINT_ASK_RE.sub("", rest)) <= _POINT_REST
+
+
 def _ref_number(m: re.Match[str]) -> int | None:
     """The point one reference names (LAST_POINT - k for 倒数第k+1条); None when its words name no
     number ("no thanks" matched as "no. <word>")."""
@@ -290,7 +295,7 @@ def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
     rest = "".join(text[a:b] for a, b in zip(bounds[::2], bounds[1::2], strict=True))
     if len(refs) > 1:
         rest = _TOGETHER_RE.sub("", rest)
-    if len(_POINT_ASK_RE.sub("", rest)) > _POINT_REST or _SECTION_REF_RE.search(rest):
+    if not _just_asking(rest) or _SECTION_REF_RE.search(rest):
         return ()
     numbers = [_ref_number(m) for m in refs]
     if any(n is None for n in numbers):
@@ -305,8 +310,7 @@ def _point_in_part(text: str) -> tuple[int, int] | None:
         return None
     if not _WITHIN_PART_RE.match(text[section.end() : point.start()]):
         return None
-    rest = text[: section.start()] + text[point.end() :]
-    if len(_POINT_ASK_RE.sub("", rest)) > _POINT_REST:
+    if not _just_asking(text[: section.start()] + text[point.end() :]):
         return None
     part, number = _section_number(section), _ref_number(point)
     return (part, number) if part is not None and number is not None and number > 0 else None
@@ -318,7 +322,7 @@ def _section_lookup(text: str) -> int | None:
     if len(refs) != 1:
         return None
     m = refs[0]
-    if len(_POINT_ASK_RE.sub("", text[: m.start()] + text[m.end() :])) > _POINT_REST:
+    if not _just_asking(text[: m.start()] + text[m.end() :]):
         return None
     return _section_number(m)
 
