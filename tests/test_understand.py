@@ -192,6 +192,8 @@ SMALL_TALK = [
     ("我想咨询一下", "greeting"), ("请问可以咨询吗", "greeting"), ("我有个问题", "greeting"), ("请问", "greeting"),
     ("使用方法", "usage"), ("help me", "usage"), ("不是这个", "complaint"), ("乱回答", "complaint"),
     ("你说的不对", "complaint"),
+    ("谢谢，很有帮助", "thanks"), ("您好在不在", "greeting"), ("666", "thanks"), ("人工客服", "identity"),
+    ("转人工", "identity"), ("有没有人工客服", "identity"), ("能语音吗", "usage"), ("有没有人", "greeting"),
 ]
 
 
