@@ -295,11 +295,18 @@ def document_answer(quoting: Quoting, intent: Intent, doc: Document) -> Answer:
         blocks.append(Block("note", P.say(f"document_{intent.facet}", lang, year=doc.year or "")))
     citations: tuple[Citation, ...] = ()
     if header is not None:
-        first = header.sentences[:1]
+        first = header.sentences[:1] if intent.facet == "recipients" else _notice_sentence(header, doc.title)
         blocks += [Block("quote", P.quote(s)) for s in first]
         citations = (Citation(doc.doc_id, doc.title, 0, "", header.title, 1.0, first),)
     blocks.append(quoting.source([doc.doc_id], lang))
     return Answer(intent.text, "answered", tuple(blocks), citations, "document", lang)
+
+
+def _notice_sentence(header: Point, title: str) -> tuple[str, ...]:
+    """The notice's own sentence ("现将《…》印发给你们…"): what the document is and that it is to be
+    carried out. The first sentence is the list of recipients, quoted only when they are asked for."""
+    named = [s for s in header.sentences if f"《{title}》" in s]
+    return tuple(named[:1]) or header.sentences[:1]
 
 
 def section_answer(quoting: Quoting, intent: Intent, doc: Document) -> Answer:

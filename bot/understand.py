@@ -43,7 +43,7 @@ IntentKind = Literal[
 ]
 FollowUp = Literal["elaborate", "ellipsis"]
 Talk = Literal["greeting", "thanks", "identity", "usage", "bye", "complaint"]
-DocFacet = Literal["about", "outline", "validity", "language"]
+DocFacet = Literal["about", "outline", "validity", "language", "recipients"]
 
 LAST_POINT = -1  # "最后一条"; LAST_POINT - 1 is "倒数第二条"
 MAX_PARTS = 3  # questions answered from one message
@@ -87,8 +87,8 @@ class Intent:
 
 # Words that carry no request of their own around small talk ("谢谢老师的耐心解答", "thanks a lot").
 _FILLER = (
-    r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳好真太很挺超没不~～!！?？.。,，、\s]|你这|你说的|回复|请|老师|小助手|机器人|客服|"
-    r"回答|解答|耐心|非常|特别|一下|我们|我要|我想|有没有|我|这个|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|得|清楚|详细|到位|及时|"
+    r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳好真太很挺超没不~～!！?？.。,，、\s]|你这|你说的|说的|讲的|答的|回复|请|老师|小助手|机器人|客服|"
+    r"回答|解答|耐心|非常|特别|一下|我们|我要|我想|有没有|我|这个|都|全都|全|根本|完全|一点都|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|得|清楚|详细|到位|及时|"
     r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|again|man|sir|madam|is|was|the|answer|your|for|no)\b)*"
 )
 # (kind, Chinese phrases, English phrases); English ones match whole words only ("hi" is not in "this").
@@ -118,7 +118,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     (
         "usage",
         r"(?:这个|你|机器人)?(?:怎么|如何|咋)(?:用|使用|问|提问)(?:你)?(?:问题)?|(?:能|可以)(?:帮我)?(?:问|做|干)(?:些)?(?:什么|啥)|"
-        r"可以问(?:些)?(?:什么|啥)|有(?:什么|啥)用|会(?:什么|啥)|(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
+        r"可以问(?:些)?(?:什么|啥)|有(?:什么|啥)用|会(?:些)?(?:什么|啥)|(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
         r"直接问(?:就行|就可以)?|使用说明|使用方法|(?<!有)帮助|(?:能|可以|支持)(?:发|用)?语音(?:吗|么|提问|问)?|能干嘛|用法|能用英文问|可以用英文问|英文可以|(?:会|能)(?:说|讲|用)英(?:语|文)|"
         r"(?:能|可以)回答(?:些)?(?:什么|啥|哪些)(?:问题)?|可以问你(?:些)?(?:什么|啥)|(?:有)?(?:什么|啥|哪些)功能|功能介绍|"
         r"(?:你|您)?(?:会|能)(?:做|干|帮我做?)(?:些)?(?:什么|啥)",
@@ -338,7 +338,7 @@ def _section_number(m: re.Match[str]) -> int | None:
 # locate ("X是第几条") and mentions ("哪几条提到X")
 
 # Places in the plan's structure: a frame only counts as a clause look-up when it names one.
-_WHICH_ONE = r"(?:[第地弟]几条|哪一?个?条款|哪款|哪一?个要点|第几个要点|第几部分|第几块|哪块|哪一条|哪条|哪一点|第几点|哪个条目|哪一个条目|哪一项|第几项|哪个部分|哪一部分|哪部分|哪一块|哪一段|哪段)"
+_WHICH_ONE = r"(?:[第地弟]几条|要点几|哪一?个?条款|哪款|哪一?个要点|第几个要点|第几部分|第几块|哪块|哪一条|哪条|哪一点|第几点|哪个条目|哪一个条目|哪一项|第几项|哪个部分|哪一部分|哪部分|哪一块|哪一段|哪段)"
 # Longer words first: "哪条有提到X" is about X, not 到X.
 _SAID = r"(?:讲到|说到|写到|提到|谈到|讲|说|写|规定|提|涉及|是关于|关于|管|有关)"
 _LOCATE_PATTERNS = (
@@ -356,10 +356,11 @@ _LOCATE_PATTERNS = (
     # 帮我找下X那条 / 查一下X那段
     r"^(?:请|麻烦)?(?:帮我|帮忙|给我)?(?:找|查|翻|定位)(?:一)?下?(?:一下)?(?:关于)?(?P<x>.+?)(?:那|的那|的)?(?:一)?(?:条|段|部分|句|项|点|条目|规定)$",
     # X那段在哪 / X那句在第几点
-    rf"^(?P<x>.+?)(?:那|的那|这)(?:一)?(?:段|句|条|部分|项|句话)(?:话)?(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里|哪$)",
+    rf"^(?P<x>.+?)(?:那|的那|这)(?:一)?(?:段|句|条|部分|项|句话)(?:话)?(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里|哪$|第几个?$|几$)",
     # English
     r"^(?:which|what) (?:point|clause|item|article|section|part|paragraph)s? (?:is |talks |deals |covers |mentions |says )?"
     r"(?:about |on |with |of )?(?P<x>.+?)$",
+    r"^(?P<x>.+?)\s*[-—–:,;]+\s*(?:which|what) (?:point|clause|item|article|section|part)(?: is (?:it|that))?$",
     r"^where (?:does|do|is|are) (?:the plan |it |they )?(?:talk about|mention|say|cover|discuss|deal with)? ?(?P<x>.+?)"
     r"(?: in the plan| mentioned| covered)?$",
     r"^(?:find|locate|show me) (?:the )?(?:point|clause|part|section) (?:about|on) (?P<x>.+?)$",
@@ -454,7 +455,7 @@ _DOCUMENT_RE = re.compile(
     r"|(?:^|文件|计划|要点|通知|这份|这个|它)(?:是|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子)"
     r"(?:发|印发|下发|出台|发布|出|定|颁布|签发)"
     r"|(?:发文|印发|发布|下发|成文)(?:时间|日期|单位|机关)"
-    r"|(?:这|该|此)(?:是|份|个|篇)?(?:什么|啥|哪个)(?:文件|文|东西|计划|材料)"
+    r"|(?:这|该|此)(?:到底|究竟)?(?:是)?(?:份|个|篇)?(?:什么|啥|哪个)(?:文件|文|东西|计划|材料)"
     r"|文件(?:的)?(?:名字|名称|标题|全称|题目|文号)|(?:计划|文件)叫(?:什么|啥)|文号"
     r"|(?:发给|印发给|下发给|抄送|主送)(?:谁|哪些|了谁|哪些单位)|(?:主送|抄送|发文)(?:单位|对象|机关)"
     # which year or level the plan is of, its shape, and where the bot's answers come from
@@ -481,7 +482,7 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
     (
         "outline",
         re.compile(
-            rf"{_THE_DOCUMENT}(?:目录|大纲|(?:分|有)(?:哪几|哪些|几)(?:大)?(?:块|个部分|部分|大部分)|(?:几|五)个部分|各(?:个)?部分"
+            rf"{_THE_DOCUMENT}(?:目录|大纲|(?:分|有)(?:了|为|成)?(?:哪几|哪些|几)(?:个)?(?:大)?(?:块|个部分|部分|大部分|大块)|(?:几|五)个部分|各(?:个)?部分"
             r"|(?:概括|总结|概述|介绍|归纳)(?:一下)?(?:整个|全|这个|这份|整份)?(?:文件|计划|要点|内容)|主要内容|大概内容"
             r"|核心内容|重点内容|篇幅)"
             r"|(?:一共|总共|共|总计)(?:有)?(?:多少|几)(?:条|部分|个部分|大部分|项)(?:工作要点|要点|内容)?$|分(?:为|成)?几(?:个)?部分"
@@ -489,9 +490,23 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
             r"|how many (?:points|sections|parts) (?:does|do|are|is)"
         ),
     ),
-    ("validity", re.compile(rf"{_THE_DOCUMENT}(?:有效|作数|算数|过期|失效|最新|有效期)|\bstill (?:valid|in force)\b")),
+    (
+        "validity",
+        re.compile(
+            rf"{_THE_DOCUMENT}(?:有效|作数|算数|管用|适用|生效|过期|失效|最新|有效期)|\bstill (?:valid|in force)\b"
+        ),
+    ),
     ("language", re.compile(r"英文版|英语版|english version|in english\b.*\b(?:plan|document)|translat")),
+    (
+        "recipients",
+        re.compile(
+            r"(?:发给|印发给|下发给|抄送|主送)(?:了)?(?:谁|哪些|哪个)|(?:主送|抄送|发文)(?:单位|对象|机关)|发文范围"
+            r"|\b(?:sent|addressed|issued) to\b|\brecipients?\b"
+        ),
+    ),
 )
+# "这是个啥文件，简单介绍一下": an introduction to the document is its outline.
+_INTRODUCE_RE = re.compile(r"介绍|概括|总结|概述|简单说说|大概说说|\bsummar|\boverview\b")
 
 
 def document_facet(text: str) -> DocFacet | None:
@@ -755,7 +770,8 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     if topic is not None and (follow := follow_up_kind(bare)) is not None:
         return Intent("follow_up", text, query=bare, context=topic.question, follow=follow, topic=topic, lang=lang)
     if (facet := document_facet(bare)) is not None or _DOCUMENT_RE.search(bare):
-        return Intent("document", text, query=bare, facet=facet or "about", lang=lang)
+        facet = facet or ("outline" if _INTRODUCE_RE.search(bare) else "about")
+        return Intent("document", text, query=bare, facet=facet, lang=lang)
     for clause in [bare, *(_clauses(bare) if len(bare) > 12 else [])]:
         term = _match_term(_LOCATE_RES, clause.strip(_END_PUNCT))
         if term is not None and len(term) >= 2:

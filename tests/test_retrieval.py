@@ -100,7 +100,9 @@ def test_cue_list_counts_out_of_scope_cues(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("question", "expected"),
     [("大班额比例是多少", True), ("建成几个资源库", True), ("职普比", False), ("How many courses?", True),
-     ("县管校聘怎么推进", False), ("一个月值班好几次", False), ("教了十几年书", False)],
+     ("县管校聘怎么推进", False), ("一个月值班好几次", False), ("教了十几年书", False),
+     # 把几个 / 过几天 / 前几年 say "a few"; 第几 asks which point, not how many
+     ("想把几个村小撤并一下", False), ("过几天就开学了", False), ("前几年建的学校", False), ("考试招生那条是第几", False)],
 )
 def test_asks_for_number(question: str, expected: bool) -> None:
     assert asks_for_number(question.lower()) is expected
@@ -123,6 +125,12 @@ def test_asks_for_number(question: str, expected: bool) -> None:
         ("新校区什么时候开学", False, True),
         ("责任督学是谁", False, True),
         ("which school is being rebuilt", False, True),
+        ("鹰潭一中的校训是什么", False, True),
+        ("县管校聘是什么?", False, False),
+        ("这个怎么报名么", True, False),
+        ("市二小今年招几个班", False, True),
+        ("市中小学的课后服务", False, False),
+        ("我们县想把几个学生很少的村小撤并一下", False, False),
         ("对教师的职业道德有什么要求?", False, False),
         ("学校里好几个老师周末开补习班", False, False),
         ("控辍保学怎么做", False, False),

@@ -38,6 +38,9 @@ LOCATE = [
     ("职普比的条款号是多少", "职普比"),
     ("县管校聘是哪条哪款", "县管校聘"),
     ("where can I find the rule on class size", "class size"),
+    ("考试招生那条是第几", "考试招生"),
+    ("课后服务是要点几", "课后服务"),
+    ("party history study for the 100th anniversary — which point?", "party history study for the 100th anniversary"),
 ]
 
 
@@ -193,7 +196,7 @@ SMALL_TALK = [
     ("使用方法", "usage"), ("help me", "usage"), ("不是这个", "complaint"), ("乱回答", "complaint"),
     ("你说的不对", "complaint"),
     ("谢谢，很有帮助", "thanks"), ("您好在不在", "greeting"), ("666", "thanks"), ("人工客服", "identity"),
-    ("转人工", "identity"), ("有没有人工客服", "identity"), ("能语音吗", "usage"), ("有没有人", "greeting"),
+    ("转人工", "identity"), ("你会些什么", "usage"), ("你好笨啊 说的都不对", "complaint"), ("有没有人工客服", "identity"), ("能语音吗", "usage"), ("有没有人", "greeting"),
 ]
 
 
@@ -431,7 +434,9 @@ def test_a_year_names_a_plan_only_beside_plan_words(normalize, text: str, names_
 @pytest.mark.parametrize(
     ("message", "facet"),
     [("这个文件是谁发的", "about"), ("目录", "outline"), ("五个部分分别是什么", "outline"), ("一共有多少条", "outline"),
-     ("这份要点还有效吗", "validity"), ("Is there an English version?", "language"), ("给我概括一下整个文件", "outline")],
+     ("这份要点还有效吗", "validity"), ("Is there an English version?", "language"), ("给我概括一下整个文件", "outline"),
+     ("分了几大部分", "outline"), ("这到底是个啥文件 简单介绍一下", "outline"), ("这个文件现在还管用吗", "validity"),
+     ("这个文件发给谁的", "recipients"), ("Who is this document addressed to?", "recipients")],
 )
 def test_what_about_the_document_is_asked(normalize, message, facet):
     intent = understand(message, normalize=normalize)
