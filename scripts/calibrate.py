@@ -2,8 +2,9 @@
 
 Usage: .venv/bin/python scripts/calibrate.py [LABELLED.jsonl ...]
 Default sets: ../shared/eval/dev.jsonl and ../shared/eval/everyday.jsonl (when present),
-tests/data/questions.jsonl, tests/data/train_extra.jsonl and tests/data/train_people.jsonl
-(everyday questions and near-domain out-of-scope ones in the same voice). tests/data/holdout*.jsonl and
+tests/data/questions.jsonl, tests/data/train_extra.jsonl, tests/data/train_people.jsonl,
+tests/data/people4.jsonl and tests/data/people5.jsonl (everyday questions and near-domain out-of-scope
+ones in the same voice; people4/5 were each run once blind before they were fitted). tests/data/holdout*.jsonl and
 tests/data/blind.jsonl are never used here; they measure how the fit generalises.
 Method: bot/calibration.py.
 """
@@ -28,7 +29,8 @@ from bot.text import data_path  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "eval"
 DEFAULT_SETS = [SHARED / "dev.jsonl", SHARED / "everyday.jsonl", ROOT / "tests" / "data" / "questions.jsonl",
-                ROOT / "tests" / "data" / "train_extra.jsonl", ROOT / "tests" / "data" / "train_people.jsonl"]
+                ROOT / "tests" / "data" / "train_extra.jsonl", ROOT / "tests" / "data" / "train_people.jsonl",
+                ROOT / "tests" / "data" / "people4.jsonl", ROOT / "tests" / "data" / "people5.jsonl"]
 
 
 def main() -> int:

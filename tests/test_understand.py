@@ -446,3 +446,8 @@ def test_what_about_the_document_is_asked(normalize, message, facet):
 @pytest.mark.parametrize("message", ["这有什么用", "这测试吗"])
 def test_a_bare_this_is_not_small_talk(normalize, message):
     assert understand(message, normalize=normalize).kind != "smalltalk"
+
+
+@pytest.mark.parametrize("message", ["关于落实中央八项规定的内容在哪", "关于课后服务的规定在哪呢"])
+def test_about_x_where_is_a_look_up(normalize, message):
+    assert understand(message, normalize=normalize).kind == "locate"
