@@ -278,6 +278,16 @@ class MentionIndex:
 _ENGLISH_TOKEN_RE = re.compile(r"[a-z]+|\d+")  # hyphens and apostrophes separate words
 
 
+def _singular(word: str) -> str:
+    """English plural → singular for matching triggers ("class sizes" ~ "class size"); only the plain
+    -s plural: "classes" is left alone ("class" + "es" would need a dictionary), "ss" words too."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
+
+
+def _english_words(text: str) -> list[str]:
+    return [_singular(w) for w in _ENGLISH_TOKEN_RE.findall(text)]
+
+
 class Expander:
     """Colloquial / English wording → the plan's terms, from a data file (bot/data/expansions.tsv).
 
@@ -303,9 +313,10 @@ class Expander:
                 if not trigger:
                     continue
                 if "&" in trigger:  # every part somewhere in the question, Chinese or English
-                    self._conjunctions.append((tuple(trigger.split("&")), plan_terms))
+                    parts = tuple(_singular(p) if p.isascii() else p for p in trigger.split("&"))
+                    self._conjunctions.append((parts, plan_terms))
                 elif trigger.isascii():
-                    words = tuple(_ENGLISH_TOKEN_RE.findall(trigger))
+                    words = tuple(_english_words(trigger))
                     if words:
                         self._by_word.setdefault(words[0], []).append((words, plan_terms))
                 else:
@@ -320,7 +331,7 @@ class Expander:
                 if normalized.startswith(trigger, i):
                     terms.extend(plan_terms)
                     triggers.append(trigger)
-        words = _ENGLISH_TOKEN_RE.findall(normalized)
+        words = _english_words(normalized)
         present = set(words)
         for parts, plan_terms in self._conjunctions:
             # An English part is a whole word ("general" is not found in "generally"), a Chinese one a substring.

@@ -68,6 +68,16 @@ def test_expander_maps_colloquial_and_english_wording(tmp_path) -> None:
     assert expander.expand("孩子想学门手艺") == (["职业教育", "中职"], ["手艺"])
     assert expander.expand("what is the class size limit") == (["大班额"], ["class size"])
     assert expander.expand("glass sizes") == ([], [])  # whole words only
+    assert expander.expand("large class sizes in compulsory education")[0] == ["大班额"]  # plural -s
+
+
+def test_expander_reads_plain_plurals_only(tmp_path) -> None:
+    path = tmp_path / "exp.tsv"
+    path.write_text("teacher&rotation\t县管校聘\nclass\t班\n", encoding="utf-8")
+    expander = Expander(path)
+    assert expander.expand("teachers rotations")[0] == ["县管校聘"]
+    assert expander.expand("classes")[0] == []  # -es plurals need a dictionary: left alone
+    assert expander.expand("class")[0] == ["班"]  # a word ending in ss is not a plural
 
 
 def test_expander_conjunctions_need_every_part(tmp_path) -> None:
