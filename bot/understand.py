@@ -88,8 +88,8 @@ class Intent:
 # Words that carry no request of their own around small talk ("谢谢老师的耐心解答", "thanks a lot").
 _FILLER = (
     r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳好真太很挺超没不~～!！?？.。,，、\s]|你这|你说的|说的|讲的|答的|回复|请|老师|小助手|机器人|客服|"
-    r"回答|解答|耐心|非常|特别|一下|我们|我要|我想|有没有|我|这个|都|全都|全|根本|完全|一点都|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|得|清楚|详细|到位|及时|"
-    r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|again|man|sir|madam|is|was|the|answer|your|for|no)\b)*"
+    r"回答|解答|耐心|非常|特别|一下|我们|你们|您们|我要|我想|有没有|能不能|可不可以|这是|怎么|我|这个|都|全都|全|根本|完全|一点都|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|得|清楚|详细|到位|及时|"
+    r"嘞|咯|\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|helpful|again|man|sir|madam|is|was|the|answer|your|for|no|really|here)\b)*"
 )
 # (kind, Chinese phrases, English phrases); English ones match whole words only ("hi" is not in "this").
 _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
@@ -99,20 +99,20 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"在(?:吗|么|嘛|不在|不)|在\?|在？|有人(?:吗|没|在吗|在不|在么)|有没有人(?:在)?|老师好|打扰(?:了|一下)|测试|我想问个?问题|想问个?问题|"
         r"问个问题|(?:我?想)?问(?:点|个)事|(?:我?想)?咨询(?:点|个)事|请教(?:一下|个问题)?|午安|在线等|你好吗|最近好吗|"
         r"(?:我|我们)?(?:想|要)?(?:咨询|问)(?:一下|一下子)?|(?:可以|能)(?:咨询|问问题|提问)(?:吗|么)?|我有(?:个|一个|几个)问题|^请问$",
-        r"hi|hiya|hello|ni ?hao|how are you|hey|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?",
+        r"hi|hiya|hello|ni ?hao|how are you|hey|any ?(?:one|body) (?:here|there)|(?:is )?any ?(?:one|body) there|you there|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?",
     ),
     (
         "thanks",
-        r"谢谢|多谢|感谢|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解了?|辛苦了?|棒|有用|"
+        r"谢谢|多谢|感谢|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解了?|辛苦了?|棒|有用|不用了|"
         r"(?:很|挺|非常|太)?有帮助|帮(?:了)?大忙|6{3,}|不错|赞|厉害|嗯+|哦+|哈哈+|太好了|好极了|嘿嘿|ok|okay|可以|行|没事了|没问题了|先这样|万分|感恩|不客气|\[[^\]]{1,4}\]|👌|👍|🙏",
         r"thanks?|thank you|thank u|thx|ty|cheers|ok|okay|great|cool|nice|got it|awesome|perfect|good (?:bot|job)|hmm+",
     ),
     (
         "identity",
         r"你是谁|你是什么|你叫什么(?:名字)?|你叫啥|(?:你们?|您)?是(?:不是)?(?:人工客服|人工智能|人工|机器人|真人|客服|ai|bot|"
-        r"chatgpt|gpt|人)|(?:转|找|要|接)个?(?:人工|真人)(?:客服|服务)?|人工(?:客服|服务)|(?:真人|人工|机器人|ai)?还是(?:真人|人工|机器人|ai)|机器人回复|谁(?:开发|做|写)的你|谁开发的|"
+        r"chatgpt|gpt|人)|(?:转|找|要|接)个?(?:人工|真人)(?:客服|服务)?|人工(?:客服|服务|回复|回答)|(?:这是|是)?(?:教育局)?官方(?:的)?|(?:真人|人工|机器人|ai)?还是(?:真人|人工|机器人|ai)|机器人回复|谁(?:开发|做|写)的你|谁开发的|"
         r"(?:你们?|您)是(?:哪个|什么)(?:单位|部门)的?|(?:你们?|您)是教育局的|你几岁|(?:这是)?(?:什么|啥)机器人",
-        r"who are you|what are you|are you (?:a )?(?:bot|robot|human|real|person|ai)|who made you|your name|"
+        r"who are you|what are you|are you (?:a )?(?:real )?(?:bot|robot|human|real|person|ai)|who made you|your name|"
         r"what is this(?: bot)?|who runs (?:this|you)",
     ),
     (
@@ -121,16 +121,21 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"可以问(?:些)?(?:什么|啥)|有(?:什么|啥)用|会(?:些)?(?:什么|啥)|(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
         r"直接问(?:就行|就可以)?|使用说明|使用方法|(?<!有)帮助|(?:能|可以|支持)(?:发|用)?语音(?:吗|么|提问|问)?|能干嘛|用法|能用英文问|可以用英文问|英文可以|(?:会|能)(?:说|讲|用)英(?:语|文)|"
         r"(?:能|可以)回答(?:些)?(?:什么|啥|哪些)(?:问题)?|可以问你(?:些)?(?:什么|啥)|(?:有)?(?:什么|啥|哪些)功能|功能介绍|"
-        r"(?:你|您)?(?:会|能)(?:做|干|帮我做?)(?:些)?(?:什么|啥)",
+        r"(?:你|您)?(?:会|能)(?:做|干|帮我做?)(?:些)?(?:什么|啥)|有(?:什么|啥)(?:能|可以)帮(?:我|你|您)的",
         r"help(?: me)?|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how (?:to use|does (?:this|it) work)|"
-        r"what can (?:you do|i ask)|what do you do|can you speak english|do you speak english",
+        r"what can (?:you do|i ask)|what do you do|can you speak english|do you speak english|can i ask in english|"
+        r"how does (?:this|it|the) (?:bot )?work|what(?=\s*\?)|huh|pardon",
     ),
-    ("bye", r"再见|再会|拜拜|回头见|回见|下次再问|算了|88", r"bye(?: bye)?|goodbye|see you|good night"),
+    (
+        "bye",
+        r"再见|再会|拜拜|回头见|回见|下次再(?:问|聊)|下次聊|回头(?:再)?聊|(?:我)?先(?:走|撤|下)了|算了|88",
+        r"bye(?: bye)?|goodbye|see (?:you|ya)|good night|cya|later",
+    ),
     # Not a question but a verdict on the last answer: say sorry and how to get further, not the refusal.
     (
         "complaint",
         r"答(?:得|的)?不对|答非所问|回答(?:得|的)?不对|不是我(?:要|想要|问)的|不是这个意思|没用|没有用|看不懂|听不懂|"
-        r"不对|错了|乱答|乱回答|乱说|瞎说|胡说|差评|不准确?|笨|傻|蠢|智障|垃圾|太差|不靠谱|不是这个",
+        r"靠(?:不)?谱(?:吗|么)?|准不准|什么都不(?:知道|懂)|啥(?:也|都)不(?:知道|懂)|(?:问了也)?白问|答的啥|说的啥|答了个啥|不对|错了|乱答|乱回答|乱说|瞎说|胡说|差评|不准确?|笨|傻|蠢|智障|垃圾|太差|不靠谱|不是这个",
         r"wrong|useless|not helpful|(?:that's|that is) not what i asked|makes no sense|bad answer",
     ),
 )
@@ -157,7 +162,7 @@ _COURTESY_RE = re.compile(
 def _small_talk(text: str) -> Talk | None:
     """The kind of small talk when the whole message is made of small-talk phrases and filler."""
     rest = _EMOJI_RE.sub("", text)
-    if len(rest) > 30:
+    if len(rest) > (60 if rest.isascii() else 30):  # English takes about twice the characters
         return None
     found: Talk | None = None
     for kind, pattern in _TALK_RE:
@@ -668,7 +673,7 @@ def language(text: str) -> Lang:
     """English when the message has Latin words and (almost) no Chinese."""
     cjk = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
     latin = len(re.findall(r"[A-Za-z]{2,}", text))
-    return "en" if latin >= 2 and cjk <= 4 else "zh"
+    return "en" if (latin >= 2 and cjk <= 4) or (latin and not cjk) else "zh"
 
 
 def _plan_words(text: str) -> str:

@@ -196,7 +196,13 @@ SMALL_TALK = [
     ("使用方法", "usage"), ("help me", "usage"), ("不是这个", "complaint"), ("乱回答", "complaint"),
     ("你说的不对", "complaint"),
     ("谢谢，很有帮助", "thanks"), ("您好在不在", "greeting"), ("666", "thanks"), ("人工客服", "identity"),
-    ("转人工", "identity"), ("你会些什么", "usage"), ("你好笨啊 说的都不对", "complaint"), ("有没有人工客服", "identity"), ("能语音吗", "usage"), ("有没有人", "greeting"),
+    ("转人工", "identity"), ("你会些什么", "usage"), ("你好笨啊 说的都不对", "complaint"),
+    ("Hi, anyone here?", "greeting"), ("谢谢您嘞", "thanks"), ("不用了谢谢", "thanks"), ("下次再聊", "bye"),
+    ("我先走了", "bye"), ("see ya", "bye"), ("你们是官方的吗", "identity"), ("能不能人工回复", "identity"),
+    ("are you a real person", "identity"), ("你靠谱吗", "complaint"), ("问了也白问", "complaint"),
+    ("你怎么什么都不知道", "complaint"), ("答的啥呀", "complaint"), ("what?", "usage"), ("huh", "usage"),
+    ("Can I ask in English?", "usage"), ("How does this bot work?", "usage"), ("有什么能帮我的", "usage"),
+    ("thank you so much, very helpful", "thanks"), ("有没有人工客服", "identity"), ("能语音吗", "usage"), ("有没有人", "greeting"),
 ]
 
 
@@ -205,7 +211,8 @@ SMALL_TALK = [
     ["你好，请问职普比是多少", "这个政策对我们有用吗", "hi, what is the class size limit?", "老师好，孩子近视了学校管不管",
      "测试一下大班额比例是多少", "谢谢，那大班额比例是多少", "收到这份通知后，各单位要怎么做？", "可以在哪里报名中职",
      "不好意思，孩子近视学校管吗", "各位老师，县管校聘是什么", "是人工审核吗", "在不在编有区别吗", "补课没用吗",
-     "孩子看不懂课本怎么办", "大班额不对吗", "is there a fee"],
+     "孩子看不懂课本怎么办", "大班额不对吗", "is there a fee", "官方公布的职普比是多少", "what is the ratio?",
+     "你怎么看职普比"],
 )
 def test_small_talk_around_a_question_is_a_question(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
@@ -451,3 +458,9 @@ def test_a_bare_this_is_not_small_talk(normalize, message):
 @pytest.mark.parametrize("message", ["关于落实中央八项规定的内容在哪", "关于课后服务的规定在哪呢"])
 def test_about_x_where_is_a_look_up(normalize, message):
     assert understand(message, normalize=normalize).kind == "locate"
+
+
+@pytest.mark.parametrize(("message", "lang"), [("huh", "en"), ("sorry", "en"), ("hello?", "en"), ("你好", "zh"),
+                                               ("KPI是什么", "zh"), ("what is 职普比", "en")])
+def test_a_message_in_latin_letters_only_is_answered_in_english(normalize, message, lang):
+    assert understand(message, normalize=normalize).lang == lang
