@@ -157,6 +157,10 @@ _COURTESY_RE = re.compile(
     r"问一?下|想问一?下|咨询一?下|我想问问?|我想咨询一?下)[\s,，:：!！。.~～]*"
     r"|(?:谢谢|多谢|好的|嗯嗯?|收到|明白了|ok|okay|thanks|thank you)[\s,，:：!！。.~～]+)+"
 )
+# Trailing courtesy after a real question: "…是第几条谢谢", "…在哪 麻烦了", "…? thanks".
+_TRAILING_COURTESY_RE = re.compile(
+    r"(?<=\S)[\s,，。.!！?？~～]*(?:谢谢(?:你|您|啦|了)?|多谢|谢了|麻烦(?:你|您)?了|辛苦了|拜托了?|thanks|thank you|thx)[\s!！。.~～]*$"
+)
 
 
 def _small_talk(text: str) -> Talk | None:
@@ -343,7 +347,7 @@ def _section_number(m: re.Match[str]) -> int | None:
 # locate ("X是第几条") and mentions ("哪几条提到X")
 
 # Places in the plan's structure: a frame only counts as a clause look-up when it names one.
-_WHICH_ONE = r"(?:[第地弟]几条|要点几|哪一?个?条款|哪款|哪一?个要点|第几个要点|第几部分|第几块|哪块|哪一条|哪条|哪一点|第几点|哪个条目|哪一个条目|哪一项|第几项|哪个部分|哪一部分|哪部分|哪一块|哪一段|哪段)"
+_WHICH_ONE = r"(?:[第地弟]几条|要点几|第几项工作|(?<![排名列位])第几个(?:要点|条目)?|哪一?个?条款|哪款|哪一?个要点|第几个要点|第几部分|第几块|哪块|哪一条|哪条|哪一点|第几点|哪个条目|哪一个条目|哪一项|第几项|哪个部分|哪一部分|哪部分|哪一块|哪一段|哪段)"
 # Longer words first: "哪条有提到X" is about X, not 到X.
 _SAID = r"(?:讲到|说到|写到|提到|谈到|讲|说|写|规定|提|涉及|是关于|关于|管|有关)"
 _LOCATE_PATTERNS = (
@@ -351,21 +355,28 @@ _LOCATE_PATTERNS = (
     rf"^(?P<x>.+?)(?:是在|是|在|放在|写在|规定在|出现在|位于|属于|归|对应|出自|来自|见)?(?:文件)?(?:的)?{_WHICH_ONE}"
     rf"(?:哪款|第几款)?(?:里|中|里面|当中)?{_SAID}?(?:的|了|过)?(?:内容|规定)?(?:来着|呀|啊|呢|吗)?$",
     # X写在哪 / X放在哪里了 / X在文件哪里
+    r"^(?P<x>.+?)(?:的内容|的规定)?在(?:文件|计划|要点)(?:里|中)?的?(?:位置|哪个位置)$",
+    r"^(?P<x>.+?)(?:的内容|的规定)?在哪(?:里|儿)?(?:能|可以)?(?:看到|找到|查到|看)(?:呢|呀)?$",
     r"^(?P<x>.+?)(?:写在|放在|规定在|出现在|提到在|在文件|在计划|在要点)(?:里|中)?(?:的)?(?:哪里|哪儿|哪|什么地方|哪个位置)(?:了|呢|呀)?$",
     # 哪条讲X / 第几条是关于X的 / 哪条有提到X / 文件哪里写了X
-    rf"^(?:请问)?(?:文件)?(?:里|中)?(?:{_WHICH_ONE}|哪里|哪儿)(?:是|里|中|有)?{_SAID}(?:的|了)?(?:是)?(?P<x>.+?)(?:的|那条|的内容|的规定)?$",
+    rf"^(?:请问)?(?:有没有|是否有)?(?:文件)?(?:里|中)?(?:{_WHICH_ONE}|哪里|哪儿)(?:是|里|中|有)?{_SAID}(?:的|了)?(?:是)?(?P<x>.+?)(?:的|那条|的内容|的规定)?$",
     # X的条款号是多少
-    r"^(?P<x>.+?)(?:的)?(?:条款号|条目号|条款编号|条目编号)(?:是)?(?:多少|几|什么)",
+    r"^(?P<x>.+?)(?:的)?(?:条款号|条目号|条款编号|条目编号|条号)(?:是)?(?:多少|几|什么|$)",
     # 关于X的规定在哪 / 关于X的那条是第几条
     rf"^(?:请问)?关于(?P<x>.+?)的?(?:规定|内容|条目|条款|要求|部分|那条|那一条|那段|表述|说法)(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里|哪(?:呢|啊|呀)?$)",
     # 帮我找下X那条 / 查一下X那段
     r"^(?:请|麻烦)?(?:帮我|帮忙|给我)?(?:找|查|翻|定位)(?:一)?下?(?:一下)?(?:关于)?(?P<x>.+?)(?:那|的那|的)?(?:一)?(?:条|段|部分|句|项|点|条目|规定)$",
     # X那段在哪 / X那句在第几点
-    rf"^(?P<x>.+?)(?:那|的那|这)(?:一)?(?:段|句|条|部分|项|句话)(?:话)?(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里|哪$|第几个?$|几$)",
+    rf"^(?P<x>.+?)(?:那|的那|这)(?:一)?(?:段|句|条|部分|项|句话)(?:话)?(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里|哪$|第几个?$|几$|(?:多少|几)号$)",
     # English
     r"^(?:which|what) (?:point|clause|item|article|section|part|paragraph)s? (?:is |talks |deals |covers |mentions |says )?"
     r"(?:about |on |with |of )?(?P<x>.+?)$",
     r"^(?P<x>.+?)\s*[-—–:,;]+\s*(?:which|what) (?:point|clause|item|article|section|part)(?: is (?:it|that))?$",
+    r"^(?P<x>.+?)\s+(?:which|what) (?:point|clause|item|article|section|part)$",
+    r"^in (?:which|what) (?:point|clause|item|article|section|part)s? (?:is|are|does|do) (?P<x>.+?)"
+    r"(?: mentioned| covered| discussed| addressed| talked about| found)?$",
+    r"^(?:what|which) number is the (?:point|clause|item|section) (?:on|about|for|covering) (?P<x>.+?)$",
+    r"^(?:the )?(?:point|clause|item) number (?:for|of|on|about) (?P<x>.+?)$",
     r"^where (?:does|do|is|are) (?:the plan |it |they )?(?:talk about|mention|say|cover|discuss|deal with)? ?(?P<x>.+?)"
     r"(?: in the plan| mentioned| covered)?$",
     r"^(?:find|locate|show me) (?:the )?(?:point|clause|part|section) (?:about|on) (?P<x>.+?)$",
@@ -393,7 +404,29 @@ _PRONOUN_RE = re.compile(r"(?:这|那|它|this|that|it|什么|啥)")
 _TERM_STRIP = " “”\"'《》「」‘’:：,，"
 
 
-_TERM_PREFIXES = ("关于", "有关", "讲的是", "讲", "说的是", "说", "是", "的", "about ", "the ")
+_TERM_PREFIXES = (
+    "麻烦",
+    "帮我",
+    "帮忙",
+    "查一下",
+    "查下",
+    "找一下",
+    "找下",
+    "看一下",
+    "看下",
+    "我想知道",
+    "想知道",
+    "关于",
+    "有关",
+    "讲的是",
+    "讲",
+    "说的是",
+    "说",
+    "是",
+    "的",
+    "about ",
+    "the ",
+)
 _TERM_SUFFIXES = (
     "那句话",
     "那段话",
@@ -801,6 +834,7 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
     if (talk := _small_talk(text)) is not None:
         return Intent("smalltalk", original, talk=talk, lang=lang)
     text = _COURTESY_RE.sub("", text).strip() or text
+    text = _TRAILING_COURTESY_RE.sub("", text).strip() or text
     parts = _questions(text)
     if parts:
         intents = tuple(_plan_named(_single(p, None, lang), p) for p in parts[:MAX_PARTS])

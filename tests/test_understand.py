@@ -41,6 +41,18 @@ LOCATE = [
     ("考试招生那条是第几", "考试招生"),
     ("课后服务是要点几", "课后服务"),
     ("party history study for the 100th anniversary — which point?", "party history study for the 100th anniversary"),
+    ("控辍保学在第几个", "控辍保学"),
+    ("麻烦查下控辍保学是第几条谢谢", "控辍保学"),
+    ("控辍保学的条号", "控辍保学"),
+    ("课后服务的内容在哪里能看到", "课后服务"),
+    ("有没有哪一条讲课后服务", "课后服务"),
+    ("课后服务在要点中的位置", "课后服务"),
+    ("有关学生近视的那条是多少号", "学生近视"),
+    ("校园安全 which point", "校园安全"),
+    ("In which point is after-school care mentioned?", "after-school care"),
+    ("what number is the point on teacher training", "teacher training"),
+    ("point number for drowning prevention?", "drowning prevention"),
+    ("学前教育是第几项工作", "学前教育"),
 ]
 
 
@@ -448,6 +460,11 @@ def test_a_year_names_a_plan_only_beside_plan_words(normalize, text: str, names_
 def test_what_about_the_document_is_asked(normalize, message, facet):
     intent = understand(message, normalize=normalize)
     assert (intent.kind, intent.facet) == ("document", facet)
+
+
+@pytest.mark.parametrize("message", ["中国教育排第几个", "大班额比例是多少 谢谢", "高考成绩几号出"])
+def test_rankings_dates_and_thanks_are_not_look_ups(normalize, message):
+    assert understand(message, normalize=normalize).kind == "ask"
 
 
 @pytest.mark.parametrize("message", ["这有什么用", "这测试吗"])
