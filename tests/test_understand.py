@@ -73,7 +73,7 @@ POINTS = [
     # slips, bare numbers and the shorter ways of writing a number
     ("第8跳是啥", 8), ("地8条", 8), ("弟十二条讲的啥", 12), ("条8？", 8), ("11", 11), ("十六", 16), ("要点十六", 16),
     ("第廿二条", 22), ("十五条讲什么", 15), ("第19tiao", 19), ("di 2 tiao", 2), ("最后那条讲的是啥👀", LAST_POINT),
-    ("要点十六是什么", 16), ("要点16讲什么", 16), ("第八条第三款", 8),  # a clause of point 8
+    ("要点十六是什么", 16), ("条款17", 17), ("要点16讲什么", 16), ("第八条第三款", 8),  # a clause of point 8
 ]
 
 
@@ -452,7 +452,7 @@ def test_a_year_names_a_plan_only_beside_plan_words(normalize, text: str, names_
 
 @pytest.mark.parametrize(
     ("message", "facet"),
-    [("这个文件是谁发的", "about"), ("目录", "outline"), ("五个部分分别是什么", "outline"), ("一共有多少条", "outline"),
+    [("这个文件是谁发的", "about"), ("目录", "outline"), ("五个部分分别是什么", "outline"), ("一共有多少条", "outline"), ("有多少条", "outline"),
      ("这份要点还有效吗", "validity"), ("Is there an English version?", "language"), ("给我概括一下整个文件", "outline"),
      ("分了几大部分", "outline"), ("这到底是个啥文件 简单介绍一下", "outline"), ("这个文件现在还管用吗", "validity"),
      ("这个文件发给谁的", "recipients"), ("Who is this document addressed to?", "recipients")],
