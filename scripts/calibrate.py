@@ -36,6 +36,9 @@ DEFAULT_SETS = [SHARED / "dev.jsonl", SHARED / "everyday.jsonl", ROOT / "tests" 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument(
+        "--keep-weights", action="store_true", help="keep the current fusion weights; refit only the confidence models"
+    )
     args = parser.parse_args()
     files = args.files or [f for f in DEFAULT_SETS if f.exists()]
     questions = [q for f in files for q in load_labelled(f)]
@@ -53,12 +56,19 @@ def main() -> int:
     path = data_path("calibration.json")
     existing = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     models = existing.get("models", {})
-    models[settings.embedding_model] = calibrate(retriever, samples, use_dense=True)
+    kept = args.keep_weights and settings.embedding_model in models and "keyword_only" in existing
+    if args.keep_weights and not kept:
+        print("calibrate: no earlier fit to keep the weights of; fitting them", file=sys.stderr)
+    models[settings.embedding_model] = calibrate(
+        retriever, samples, use_dense=True, weights=models[settings.embedding_model]["weights"] if kept else None
+    )
     output = {
         "method": "scripts/calibrate.py — see bot/calibration.py docstring",
         "trained_on": [str(f.relative_to(ROOT.parent)) if f.is_relative_to(ROOT.parent) else str(f) for f in files],
         "models": models,
-        "keyword_only": calibrate(retriever, samples, use_dense=False),
+        "keyword_only": calibrate(
+            retriever, samples, use_dense=False, weights=existing["keyword_only"]["weights"] if kept else None
+        ),
     }
     path.write_text(json.dumps(output, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     for name, entry in [(settings.embedding_model, models[settings.embedding_model]), ("keyword_only", output["keyword_only"])]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.calibration import COSTS, choose_thresholds, fit_logistic, out_of_fold, tier_costs
+from bot.calibration import COSTS, choose_thresholds, fit_logistic, out_of_fold, ranking_metrics, tier_costs
 
 
 def test_fit_logistic_separates_and_keeps_the_signs_it_is_given() -> None:
@@ -42,3 +42,8 @@ def test_out_of_fold_confidence_comes_from_models_that_did_not_see_the_sample() 
     assert oof.shape == y.shape and np.all((oof > 0) & (oof < 1))
     assert oof[-1] > in_sample[-1]  # a model fitted without the outlier is surer it is a hit
     assert np.array_equal(out_of_fold(x, y, [0], 0.01), oof)  # the fixed shuffle makes it repeatable
+
+
+def test_ranking_metrics_count_in_scope_ranks_only() -> None:
+    assert ranking_metrics([1, 2, None, 4]) == (1 / 3, 2 / 3, (1 + 0.5 + 0.25) / 3)
+    assert ranking_metrics([None]) == (0.0, 0.0, 0.0)
