@@ -53,6 +53,8 @@ LOCATE = [
     ("what number is the point on teacher training", "teacher training"),
     ("point number for drowning prevention?", "drowning prevention"),
     ("学前教育是第几项工作", "学前教育"),
+    ("责任督学挂牌的内容在哪 急急急", "责任督学挂牌"),
+    ("课后服务那块在哪里", "课后服务"),
 ]
 
 
@@ -462,7 +464,7 @@ def test_what_about_the_document_is_asked(normalize, message, facet):
     assert (intent.kind, intent.facet) == ("document", facet)
 
 
-@pytest.mark.parametrize("message", ["中国教育排第几个", "大班额比例是多少 谢谢", "高考成绩几号出"])
+@pytest.mark.parametrize("message", ["中国教育排第几个", "大班额比例是多少 谢谢", "高考成绩几号出", "学校在哪"])
 def test_rankings_dates_and_thanks_are_not_look_ups(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
 
