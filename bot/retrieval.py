@@ -384,7 +384,11 @@ _DETAIL_QUESTIONS = {
     "when": re.compile(
         r"什么时候|啥时候|哪天|几号|几月|何时|哪一天|什么时间|多久|几点|\bwhen\b|what date|what time|which day"
     ),
-    "money": re.compile(r"多少钱|几块钱|多少元|多少块|学费|收费|工资|补贴|补助|奖金|how much"),
+    # An amount, not the word for a payment: "有没有补助" asks whether, "补助多少" how much.
+    "money": re.compile(
+        r"多少钱|几块钱|多少元|多少块|(?:学费|收费|费用|工资|补贴|补助|奖金)(?:是|有|能|给|发|一个月|一年|每月|每年)?"
+        r"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|how much"
+    ),
     "where": re.compile(r"在哪|去哪|哪里|哪儿|哪些地方|哪个区|哪几个区|哪个县|\bwhere\b"),
     "which": re.compile(r"哪一?(?:所|家|座)|哪个学校|哪些学校|哪几所|哪些专业|什么专业|\bwhich (?:school|college)"),
 }

@@ -7,6 +7,7 @@ import pytest
 from bot.retrieval import (
     CueList,
     Expander,
+    asked_details,
     asks_for_number,
     asks_specific,
     asks_yes_no,
@@ -210,3 +211,13 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
     assert answer.found and answer.citations[0].point == 0
     assert "2021年2月24日" in answer.text or "2021-02-24" in answer.text
     assert "24" in answer.text and "5" in answer.text  # 24 points in 5 parts
+
+
+@pytest.mark.parametrize(
+    ("question", "details"),
+    [("家里条件差有没有补助", ()), ("外面的补习班收费乱七八糟,有人管吗", ()), ("补助多少钱", ("money",)),
+     ("民办园补助标准是多少", ("money",)), ("学费贵不贵", ("money",)), ("how much is the fee", ("money",)),
+     ("什么时候开学", ("when",))],
+)
+def test_a_payment_named_is_not_an_amount_asked(question: str, details: tuple[str, ...]) -> None:
+    assert asked_details(question) == details
