@@ -527,13 +527,17 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
             r"|核心内容|重点内容|篇幅)"
             r"|(?:一共|总共|共|总计|^)(?:有)?(?:多少|几)(?:条|部分|个部分|大部分|项)(?:工作要点|要点|内容)?$|分(?:为|成)?几(?:个)?部分"
             r"|\b(?:outline|table of contents|summari[sz]e (?:the )?(?:whole |entire )?(?:plan|document))\b"
-            r"|how many (?:points|sections|parts) (?:does|do|are|is)"
+            r"|how many (?:points|sections|parts) (?:does|do|are|is)|^how many (?:points|sections|parts)\??$"
+            r"|^(?:please )?(?:give me |show me |can i (?:have|get) |i want )?(?:an? |the )?(?:summary|overview|outline)"
+            r"(?: of (?:the|this) (?:plan|document))?(?: please)?$"
+            r"|^(?:what are|list|show)(?: me)? (?:all )?(?:the )?(?:main )?(?:parts|sections|points)(?: of (?:the|this) plan)?$"
         ),
     ),
     (
         "validity",
         re.compile(
-            rf"{_THE_DOCUMENT}(?:有效|作数|算数|管用|适用|生效|过期|失效|最新|有效期)|\bstill (?:valid|in force)\b"
+            rf"{_THE_DOCUMENT}(?:有效|作数|算数|管用|适用|生效|过期|失效|最新|有效期)|\bstill (?:valid|in force|in effect)\b"
+            r"|\b(?:is|are) (?:this|the|it)(?: plan| document)? (?:still )?(?:valid|in effect|in force|current)\b"
         ),
     ),
     ("language", re.compile(r"英文版|英语版|english version|in english\b.*\b(?:plan|document)|translat")),

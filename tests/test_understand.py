@@ -457,14 +457,17 @@ def test_a_year_names_a_plan_only_beside_plan_words(normalize, text: str, names_
     [("这个文件是谁发的", "about"), ("目录", "outline"), ("五个部分分别是什么", "outline"), ("一共有多少条", "outline"), ("有多少条", "outline"),
      ("这份要点还有效吗", "validity"), ("Is there an English version?", "language"), ("给我概括一下整个文件", "outline"),
      ("分了几大部分", "outline"), ("这到底是个啥文件 简单介绍一下", "outline"), ("这个文件现在还管用吗", "validity"),
-     ("这个文件发给谁的", "recipients"), ("Who is this document addressed to?", "recipients")],
+     ("这个文件发给谁的", "recipients"), ("Who is this document addressed to?", "recipients"),
+     ("Is this plan still in effect?", "validity"), ("summary please", "outline"), ("give me an overview", "outline"),
+     ("what are the main parts", "outline"), ("list all points", "outline"), ("How many parts?", "outline")],
 )
 def test_what_about_the_document_is_asked(normalize, message, facet):
     intent = understand(message, normalize=normalize)
     assert (intent.kind, intent.facet) == ("document", facet)
 
 
-@pytest.mark.parametrize("message", ["中国教育排第几个", "大班额比例是多少 谢谢", "高考成绩几号出", "学校在哪"])
+@pytest.mark.parametrize("message", ["中国教育排第几个", "大班额比例是多少 谢谢", "高考成绩几号出", "学校在哪",
+                                     "overview of teacher training"])
 def test_rankings_dates_and_thanks_are_not_look_ups(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
 
