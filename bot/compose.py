@@ -328,6 +328,21 @@ def section_answer(quoting: Quoting, intent: Intent, doc: Document) -> Answer:
     return Answer(intent.text, "answered", blocks, citations, "section", lang)
 
 
+def points_answer(quoting: Composer, intent: Intent, doc: Document) -> Answer:
+    """第3到5条 / 前三条 / 最后两条: each point with its first sentence, as for a part of the plan."""
+    numbered = [p.number for p in doc.points if p.number > 0]
+    # LAST_POINT (-1) is the last point, LAST_POINT - 1 the one before: Python's own negative indices.
+    wanted = [numbered[n] if n < 0 else n for n in intent.points if n >= 0 or -n <= len(numbered)]
+    points = [p for p in (doc.point(n) for n in wanted) if p is not None]
+    if not points:
+        first = intent.points[0] if intent.points else None
+        return quoting.no_point(intent, first if first is not None and first >= 0 else None, doc)
+    heading = P.say("points_span", intent.lang, first=points[0].number, last=points[-1].number)
+    items, citations = quoting.point_items(doc, points, intent.lang)
+    blocks = (Block("heading", heading), *items, quoting.source([doc.doc_id], intent.lang))
+    return Answer(intent.text, "answered", blocks, citations, "points", intent.lang)
+
+
 def outline(doc: Document, lang: Lang) -> list[Block]:
     """Each part of the plan with its points' range, so "五个部分分别是什么" / "目录" are answered too."""
     return [

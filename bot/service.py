@@ -28,6 +28,7 @@ from bot.compose import (
     in_context,
     no_plan_year,
     note_answer,
+    points_answer,
     section_answer,
     with_duty,
     with_older,
@@ -212,7 +213,7 @@ class PolicyService:
                 return composer.empty(intent)
             case "smalltalk":
                 return composer.small_talk(intent)
-            case "point" | "section" | "document" if (missing := missing_plan(engine, intent)) is not None:
+            case "point" | "points" | "section" | "document" if (missing := missing_plan(engine, intent)) is not None:
                 return missing
             case "point":
                 return point_answer(engine, intent)
@@ -220,6 +221,8 @@ class PolicyService:
                 return document_answer(composer, intent, plan_for(engine, intent))
             case "section":
                 return section_answer(composer, intent, plan_for(engine, intent))
+            case "points":
+                return points_answer(composer, intent, plan_for(engine, intent))
             case "compare" if len(engine.corpus.documents) > 1 or not intent.parts:
                 return compare_answer(engine, intent, self.settings.max_related)
             case "compare":  # one plan loaded: the message is a plain question
@@ -288,7 +291,11 @@ class PolicyService:
 
 def topic_of(intent: Intent, answer: Answer) -> Topic | None:
     """The topic for follow-ups: the point a confident answer cited, and the question that set it."""
-    if not answer.found or not answer.citations or answer.kind in ("mentions", "several", "document", "compare"):
+    if (
+        not answer.found
+        or not answer.citations
+        or answer.kind in ("mentions", "several", "document", "compare", "points")
+    ):
         return None
     top = answer.citations[0]
     question = intent.topic.question if intent.topic and answer.context_used else intent.text

@@ -39,7 +39,18 @@ from bot.presentation import Lang
 from bot.text import chinese_number, clean_text
 
 IntentKind = Literal[
-    "ask", "locate", "point", "section", "mentions", "document", "compare", "follow_up", "smalltalk", "several", "empty"
+    "ask",
+    "locate",
+    "point",
+    "points",
+    "section",
+    "mentions",
+    "document",
+    "compare",
+    "follow_up",
+    "smalltalk",
+    "several",
+    "empty",
 ]
 FollowUp = Literal["elaborate", "ellipsis"]
 Talk = Literal["greeting", "thanks", "identity", "usage", "bye", "complaint"]
@@ -78,6 +89,7 @@ class Intent:
     topic: Topic | None = None
     talk: Talk | None = None
     facet: DocFacet | None = None  # for "document": what about it is asked
+    points: tuple[int, ...] = ()  # for "points" (第3到5条, 前三条): numbers, LAST_POINT - k counting from the end
     parts: tuple[Intent, ...] = field(default=())
     lang: Lang = "zh"
 
@@ -310,6 +322,37 @@ def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
     if any(n is None for n in numbers):
         return ()
     return tuple({n: m.group(0) for n, m in zip(numbers, refs, strict=True) if n is not None}.items())
+
+
+# A run of points: 第3到5条 / 3-5条 / 前三条 / 最后两条 / points 3-5 / the first three points.
+_SPAN_RE = re.compile(
+    rf"第?\s*(?P<a>{_NUM})\s*(?:条|点)?\s*(?:到|至|-|~|—|–)\s*第?\s*(?P<b>{_NUM})\s*(?:条|点){_NOT_RULES}"
+    rf"|(?<![\u4e00-\u9fff])前\s*(?P<f>{_NUM})\s*(?:条|点|项){_NOT_RULES}"
+    rf"|(?:(?<![\u4e00-\u9fff])后|最后|倒数)\s*(?P<l>{_NUM})\s*(?:条|点|项){_NOT_RULES}"
+    r"|\bpoints?\s*(?P<ea>\d{1,2})\s*(?:-|to|through|–)\s*(?P<eb>\d{1,2})\b"
+    r"|\b(?:the )?first (?P<ef>\d{1,2}|[a-z]+) points\b|\b(?:the )?last (?P<el>\d{1,2}|[a-z]+) points\b"
+)
+MAX_SPAN = 30  # points listed for one run (one line each; rendering keeps a reply within Telegram's limit)
+
+
+def _point_span(text: str) -> tuple[int, ...] | None:
+    """The points a look-up of a run of points asks for, in order; None for other messages."""
+    m = _SPAN_RE.search(text)
+    rest = text[: m.start()] + text[m.end() :] if m else ""
+    if m is None or not _just_asking(rest) or _POINT_REF_RE.search(rest):  # "第3到5条和第8条": not one run
+        return None
+
+    def number(*groups: str) -> int | None:
+        raw = next((m.group(g) for g in groups if m.group(g)), None)
+        return None if raw is None else _english_number(raw) if raw.isascii() else chinese_number(raw)
+
+    first, last = number("a", "ea"), number("b", "eb")
+    if first is not None and last is not None:
+        return tuple(range(first, last + 1)) if 0 <= first < last and last - first < MAX_SPAN else None
+    if (count := number("f", "ef")) is not None:
+        return tuple(range(1, count + 1)) if 1 < count <= MAX_SPAN else None
+    count = number("l", "el")
+    return tuple(LAST_POINT - k for k in reversed(range(count))) if count and 1 < count <= MAX_SPAN else None
 
 
 def _point_in_part(text: str) -> tuple[int, int] | None:
@@ -797,6 +840,8 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     aside = _plan_words(bare)
     if (within := _point_in_part(aside)) is not None:
         return Intent("point", text, query=bare, point=within[1], section=within[0], lang=lang)
+    if (span := _point_span(aside)) is not None:
+        return Intent("points", text, query=bare, points=span, lang=lang)
     # 要点十六 reads as a plan word and a number once 要点 is taken for naming the plan
     asked = _point_lookup(aside) or _point_lookup(bare)
     if len(asked) == 1:

@@ -18,6 +18,20 @@ def test_a_part_the_plan_does_not_have_says_how_many_it_has(service) -> None:
     assert "5个部分" in answer.text
 
 
+def test_a_run_of_points_lists_each_with_its_first_sentence(service) -> None:
+    answer = service.ask("第3到5条")
+    assert answer.status == "answered"
+    assert [c.point for c in answer.citations] == [3, 4, 5]
+    assert "第3–5条" in answer.text and "抓好全面从严治党" in answer.text
+    assert [c.point for c in service.ask("最后两条").citations] == [23, 24]
+
+
+def test_a_run_past_the_last_point_says_which_points_exist(service) -> None:
+    answer = service.ask("第25到27条")
+    assert answer.status == "not_found"
+    assert "0–24" in answer.text
+
+
 def test_several_points_are_each_given_in_full(service) -> None:
     answer = service.ask("第8条和第9条")
     assert answer.status == "answered"

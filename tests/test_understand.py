@@ -486,3 +486,19 @@ def test_about_x_where_is_a_look_up(normalize, message):
                                                ("KPI是什么", "zh"), ("what is 职普比", "en")])
 def test_a_message_in_latin_letters_only_is_answered_in_english(normalize, message, lang):
     assert understand(message, normalize=normalize).lang == lang
+
+
+@pytest.mark.parametrize(
+    ("message", "points"),
+    [("第3到5条", (3, 4, 5)), ("第3-5条讲什么", (3, 4, 5)), ("前三条讲什么", (1, 2, 3)), ("最后两条", (LAST_POINT - 1, LAST_POINT)),
+     ("points 3-5", (3, 4, 5)), ("the first three points", (1, 2, 3)), ("the last two points", (LAST_POINT - 1, LAST_POINT)),
+     ("前十五条", tuple(range(1, 16)))],
+)
+def test_a_run_of_points_is_listed(normalize, message, points):
+    intent = understand(message, normalize=normalize)
+    assert (intent.kind, intent.points) == ("points", points)
+
+
+@pytest.mark.parametrize("message", ["前三条措施是什么", "最后一条", "第3到5条和第8条", "以后三条路怎么走"])
+def test_not_a_run_of_points(normalize, message):
+    assert understand(message, normalize=normalize).kind != "points"

@@ -55,10 +55,11 @@ def markup(rows: Sequence[Row]) -> InlineKeyboardMarkup | None:
 def action_row(answer: Answer) -> Row:
     """全文 for the top point and 相关条目 for the plan's other cited points.
 
-    A point look-up already is the full text; a mentions list and a part of the plan are lists, with
-    no single point to expand, and they already quote every point the related button would repeat.
+    A point look-up already is the full text; a mentions list, a run of points and a part of the plan
+    are lists, with no single point to expand, and they already quote every point the related button
+    would repeat.
     """
-    if not answer.citations or answer.kind in ("point", "mentions", "section"):
+    if not answer.citations or answer.kind in ("point", "points", "mentions", "section"):
         return []
     top, lang = answer.citations[0], answer.lang
     key = doc_key(top.doc_id)
