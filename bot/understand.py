@@ -667,7 +667,10 @@ _THIS_ONE_RE = re.compile(
 )
 # "2022年的计划", "2022年的教育工作要点", "2023年度工作计划": the year names a plan.
 _NAMES_PLAN_RE = re.compile(
-    r"年(?:度)?(?:的)?(?:教育|教育局|全市教育)?(?:的)?(?:工作)?(?:计划|要点|文件)|\b(?:plan|work plan)\b", re.IGNORECASE
+    r"年(?:度)?(?:的)?(?:教育|教育局|全市教育)?(?:的)?(?:工作)?(?:计划|要点|文件)|\b(?:plan|work plan)\b"
+    # a year and nothing else asked: "有2022年的吗", "2022年的呢"
+    r"|^(?:那|请问)?(?:有没有|有)?(?:\d{4}|[〇零○一二三四五六七八九]{4})年(?:度)?的?(?:吗|呢|没有|有吗|有没有|出了吗)?[?？]*$",
+    re.IGNORECASE,
 )
 _RANGE_RE = re.compile(r"\d\s*年?\s*(?:到|至|~|～|-|－|—)\s*\d|\bfrom\s+\d{4}\s+to\s+\d{4}", re.IGNORECASE)
 _CHINESE_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
