@@ -48,8 +48,9 @@ TITLE_SHARE = 0.5
 # Question-bank examples that vote on the top point (Consensus.bank_vote).
 VOTERS = 8
 _NUMBER_QUESTION_RE = re.compile(
-    # 好几 / 十几 / 这几 say "several", they do not ask how many.
-    r"多少|(?<![好十这那没第把过前近后头隔])几(?!乎)|比例|比率|百分|占比|数量|数目|"
+    # 好几 / 十几 / 这几 / 把几个 say "several", 过几天 / 前几年 "a few days / years" (提前几天 does ask),
+    # 第几 asks which point: none of them asks how many.
+    r"多少|(?<![好十这那没第把])几(?!乎)(?!(?<=(?<!提)[过前近后头隔]几)[天年])|比例|比率|百分|占比|数量|数目|"
     r"how many|how much|what percent|percentage|ratio|number of|proportion"
 )
 _DIGIT_RE = re.compile(r"\d|[一二三四五六七八九十百千万两]+[个项所门类期届支大型种倍级批位名间次条]")
@@ -279,8 +280,9 @@ _ENGLISH_TOKEN_RE = re.compile(r"[a-z]+|\d+")  # hyphens and apostrophes separat
 
 
 def _singular(word: str) -> str:
-    """English plural → singular for matching triggers ("class sizes" ~ "class size"); only the plain
-    -s plural: "classes" is left alone ("class" + "es" would need a dictionary), "ss" words too."""
+    """English plural → singular for matching triggers ("class sizes" ~ "class size"): a final -s is
+    dropped (not after ss, us, is). "classes" becomes "classe" and "subsidies" "subsidie", in the
+    triggers and the question alike, so the two still meet; only singular and plural do not."""
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
 
 
@@ -386,7 +388,7 @@ _DETAIL_QUESTIONS = {
     ),
     # An amount, not the word for a payment: "有没有补助" asks whether, "补助多少" how much.
     "money": re.compile(
-        r"多少钱|几块钱|多少元|多少块|(?:学费|收费|费用|工资|补贴|补助|奖金)(?:是|有|能|给|发|一个月|一年|每月|每年)?"
+        r"多少钱|几块钱|多少元|多少块|(?:学费|收费|费用|工资|补贴|补助|奖金)[^,，。?？!！没]{0,4}?"
         r"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|how much"
     ),
     "where": re.compile(r"在哪|去哪|哪里|哪儿|哪些地方|哪个区|哪几个区|哪个县|\bwhere\b"),
@@ -418,7 +420,7 @@ _YES_NO_RE = re.compile(
 )
 _SPECIFIC_RE = re.compile(
     r"哪一?(?:所|个|家|座|位|几个|几所|几家|年|月|天|里|儿|些学校|些专业|些区|些县)|"
-    r"多少(?:个|所|名|人|学生|家|间|岁|分)|(?<![好十这那没第把过前近后头隔])几(?:个|所|名|家|岁|年级|周岁|月|号|点)|"
+    r"多少(?:个|所|名|人|学生|家|间|岁|分)|(?<![好十这那没第把])几(?:个|所|名|家|岁|年级|周岁|月|号|点)|"
     # a named school: 鹰潭一中, 市二小 (not 市中小学)
     r"(?:鹰潭|贵溪|余江|月湖|信江|市|县|区|镇)第?[一二三四五六七八九十\d]{1,2}[中小](?![学生心])|"
     r"是谁|叫什么|在哪|去哪|什么时候|啥时候|哪天|"

@@ -171,7 +171,8 @@ _COURTESY_RE = re.compile(
 )
 # Trailing courtesy after a real question: "…是第几条谢谢", "…在哪 麻烦了", "…? thanks".
 _TRAILING_COURTESY_RE = re.compile(
-    r"(?<=\S)[\s,，。.!！?？~～]*(?:谢谢(?:你|您|啦|了)?|多谢|谢了|麻烦(?:你|您)?了|辛苦了|拜托了?|急{2,}|在线等|thanks|thank you|thx)[\s!！。.~～]*$"
+    r"(?<=\S)(?:[\s,，。.!！?？~～]+(?:麻烦了|辛苦了|拜托了?|在线等)|[\s,，。.!！?？~～]*"
+    r"(?:谢谢(?:你|您|啦|了)?|多谢|谢了|麻烦(?:你|您)了|急{2,}|thanks|thank you|thx))[\s!！。.~～]*$"
 )
 
 
@@ -207,7 +208,7 @@ _NOT_RULES = r"(?!措施|规定|意见|举措|禁令|红线|要求|政策|办法
 _POINT_REF_RE = re.compile(
     rf"第\s*(?P<n>{_NUM})\s*{_TIAO}|{_DI_SLIP}\s*(?P<s>{_NUM})\s*(?:条|跳|调|tiao\b)"
     rf"|(?<![第\d零〇一二两三四五六七八九十百廿])(?P<m>[0-9]{{1,3}})\s*(?:条|tiao\b){_NOT_RULES}|^(?P<t>{_TENS})\s*条{_NOT_RULES}"
-    rf"|(?:条目|要点|条款)\s*(?P<k>[0-9]{{1,3}}|{_TENS}|[一二三四五六七八九])(?![0-9条点项])|^条\s*(?P<c>[0-9]{{1,2}})(?![0-9点米元个])"
+    rf"|(?:条目|要点)\s*(?P<k>[0-9]{{1,3}}|{_TENS}|[一二三四五六七八九])(?![0-9条点项])|^条款?\s*(?P<c>[0-9]{{1,2}})(?![0-9点米元个])"
     rf"|(?P<last>最后(?:一|那|的|这)?|倒数第一)(?:条|点|项)|倒数第(?P<back>{_NUM})(?:条|点|项)"
     r"|\b(?:point|clause|item|article|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
     r"|\bthe (?P<o>[0-9]{1,2})(?:st|nd|rd|th) (?:point|clause|item)\b|\b(?P<elast>the last) (?:point|clause|item)\b"
@@ -326,9 +327,10 @@ def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
 
 # A run of points: 第3到5条 / 3-5条 / 前三条 / 最后两条 / points 3-5 / the first three points.
 _SPAN_RE = re.compile(
-    rf"第?\s*(?P<a>{_NUM})\s*(?:条|点)?\s*(?:到|至|-|~|—|–)\s*第?\s*(?P<b>{_NUM})\s*(?:条|点){_NOT_RULES}"
-    rf"|(?<![\u4e00-\u9fff])前\s*(?P<f>{_NUM})\s*(?:条|点|项){_NOT_RULES}"
-    rf"|(?:(?<![\u4e00-\u9fff])后|最后|倒数)\s*(?P<l>{_NUM})\s*(?:条|点|项){_NOT_RULES}"
+    # 条 only: "下午3-5点" and "3点到5点放学" are clock times
+    rf"第?\s*(?P<a>{_NUM})\s*条?\s*(?:到|至|-|~|—|–)\s*第?\s*(?P<b>{_NUM})\s*条{_NOT_RULES}"
+    rf"|(?<![\u4e00-\u9fff])前\s*(?P<f>{_NUM})\s*(?:条|项){_NOT_RULES}"
+    rf"|(?:(?<![\u4e00-\u9fff])后|最后|倒数)\s*(?P<l>{_NUM})\s*(?:条|项){_NOT_RULES}"
     r"|\bpoints?\s*(?P<ea>\d{1,2})\s*(?:-|to|through|–)\s*(?P<eb>\d{1,2})\b"
     r"|\b(?:the )?first (?P<ef>\d{1,2}|[a-z]+) points\b|\b(?:the )?last (?P<el>\d{1,2}|[a-z]+) points\b"
 )
@@ -390,7 +392,7 @@ def _section_number(m: re.Match[str]) -> int | None:
 # locate ("X是第几条") and mentions ("哪几条提到X")
 
 # Places in the plan's structure: a frame only counts as a clause look-up when it names one.
-_WHICH_ONE = r"(?:[第地弟]几条|要点几|第几项工作|(?<![排名列位])第几个(?:要点|条目)?|哪一?个?条款|哪款|哪一?个要点|第几个要点|第几部分|第几块|哪块|哪一条|哪条|哪一点|第几点|哪个条目|哪一个条目|哪一项|第几项|哪个部分|哪一部分|哪部分|哪一块|哪一段|哪段)"
+_WHICH_ONE = r"(?:[第地弟]几条|要点几|第几项工作|第几个(?:要点|条目)|哪一?个?条款|哪款|哪一?个要点|第几个要点|第几部分|第几块|哪块|哪一条|哪条|哪一点|第几点|哪个条目|哪一个条目|哪一项|第几项|哪个部分|哪一部分|哪部分|哪一块|哪一段|哪段)"
 # Longer words first: "哪条有提到X" is about X, not 到X.
 _SAID = r"(?:讲到|说到|写到|提到|谈到|讲|说|写|规定|提|涉及|是关于|关于|管|有关)"
 _LOCATE_PATTERNS = (
@@ -400,8 +402,8 @@ _LOCATE_PATTERNS = (
     # X写在哪 / X放在哪里了 / X在文件哪里
     r"^(?P<x>.+?)(?:的内容|的规定)?在(?:文件|计划|要点)(?:里|中)?的?(?:位置|哪个位置)$",
     # X的内容在哪 / X那块在哪里 (a bare "X在哪" asks where a place is)
-    r"^(?P<x>.+?)的?(?:内容|规定|条款|条文|表述|那块|那段|那部分)在(?:文件|计划|要点)?(?:里|中)?的?(?:哪里|哪儿|哪)(?:呢|呀|啊)?$",
-    r"^(?P<x>.+?)(?:的内容|的规定)?在哪(?:里|儿)?(?:能|可以)?(?:看到|找到|查到|看)(?:呢|呀)?$",
+    r"^(?P<x>.+?)的?(?:内容|规定|条款|条文|表述|那块|那段|那部分)在(?:文件|计划|要点)?(?:里|中)?的?(?:哪里|哪儿|哪)"
+    r"(?:能|可以)?(?:看到|找到|查到)?(?:呢|呀|啊)?$",
     r"^(?P<x>.+?)(?:写在|放在|规定在|出现在|提到在|在文件|在计划|在要点)(?:里|中)?(?:的)?(?:哪里|哪儿|哪|什么地方|哪个位置)(?:了|呢|呀)?$",
     # 哪条讲X / 第几条是关于X的 / 哪条有提到X / 文件哪里写了X
     rf"^(?:请问)?(?:有没有|是否有)?(?:文件)?(?:里|中)?(?:{_WHICH_ONE}|哪里|哪儿)(?:是|里|中|有)?{_SAID}(?:的|了)?(?:是)?(?P<x>.+?)(?:的|那条|的内容|的规定)?$",
@@ -417,7 +419,7 @@ _LOCATE_PATTERNS = (
     r"^(?:which|what) (?:point|clause|item|article|section|part|paragraph)s? (?:is |talks |deals |covers |mentions |says )?"
     r"(?:about |on |with |of )?(?P<x>.+?)$",
     r"^(?P<x>.+?)\s*[-—–:,;]+\s*(?:which|what) (?:point|clause|item|article|section|part)(?: is (?:it|that))?$",
-    r"^(?P<x>.+?)\s+(?:which|what) (?:point|clause|item|article|section|part)$",
+    r"^(?P<x>[^a-z]*[\u4e00-\u9fff][^a-z]*?)\s*(?:which|what) (?:point|clause|item|article|section|part)$",
     r"^in (?:which|what) (?:point|clause|item|article|section|part)s? (?:is|are|does|do) (?P<x>.+?)"
     r"(?: mentioned| covered| discussed| addressed| talked about| found)?$",
     r"^(?:what|which) number is the (?:point|clause|item|section) (?:on|about|for|covering) (?P<x>.+?)$",
@@ -579,16 +581,19 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
     (
         "validity",
         re.compile(
-            rf"{_THE_DOCUMENT}(?:有效|作数|算数|管用|适用|生效|过期|失效|最新|有效期)|\bstill (?:valid|in force|in effect)\b"
-            r"|\b(?:is|are) (?:this|the|it)(?: plan| document)? (?:still )?(?:valid|in effect|in force|current)\b"
+            rf"{_THE_DOCUMENT}(?:有效|作数|算数|管用|生效|过期|失效|最新|有效期)"
+            r"|\b(?:plan|document) (?:is )?still (?:valid|in force|in effect)\b"
+            r"|\b(?:is|are) (?:this|the) (?:plan|document)(?: still)? (?:valid|in effect|in force|current)\b"
+            r"|\bis it still (?:valid|in effect|in force)\b"
         ),
     ),
     ("language", re.compile(r"英文版|英语版|english version|in english\b.*\b(?:plan|document)|translat")),
     (
         "recipients",
         re.compile(
-            r"(?:发给|印发给|下发给|抄送|主送)(?:了)?(?:谁|哪些|哪个)|(?:主送|抄送|发文)(?:单位|对象|机关)|发文范围"
-            r"|\b(?:sent|addressed|issued) to\b|\brecipients?\b"
+            rf"{_THE_DOCUMENT}(?:发给|印发给|下发给|抄送|主送)(?:了)?(?:谁|哪些|哪个)|(?:主送|抄送|发文)(?:单位|对象|机关)|发文范围"
+            r"|\b(?:this|the) (?:plan|document|notice) (?:is |was )?(?:sent|addressed|issued) to\b"
+            r"|\brecipients of (?:this|the) (?:plan|document|notice)\b"
         ),
     ),
 )
@@ -667,10 +672,13 @@ _THIS_ONE_RE = re.compile(
 )
 # "2022年的计划", "2022年的教育工作要点", "2023年度工作计划": the year names a plan.
 _NAMES_PLAN_RE = re.compile(
-    r"年(?:度)?(?:的)?(?:教育|教育局|全市教育)?(?:的)?(?:工作)?(?:计划|要点|文件)|\b(?:plan|work plan)\b"
-    # a year and nothing else asked: "有2022年的吗", "2022年的呢"
-    r"|^(?:那|请问)?(?:有没有|有)?(?:\d{4}|[〇零○一二三四五六七八九]{4})年(?:度)?的?(?:吗|呢|没有|有吗|有没有|出了吗)?[?？]*$",
+    r"年(?:度)?(?:的)?(?:教育|教育局|全市教育)?(?:的)?(?:工作)?(?:计划|要点|文件)|\b(?:plan|work plan)\b",
     re.IGNORECASE,
+)
+# A year and nothing else asked: "有2022年的吗", "2022年的呢" (not as a follow-up: "2025年呢" after a
+# question about 2025 asks about that year's target).
+_YEAR_ONLY_RE = re.compile(
+    r"^(?:那|请问)?(?:有没有|有)?(?:\d{4}|[〇零○一二三四五六七八九]{4})年(?:度)?的?(?:吗|呢|没有|有吗|有没有|出了吗)?[?？]*$"
 )
 _RANGE_RE = re.compile(r"\d\s*年?\s*(?:到|至|~|～|-|－|—)\s*\d|\bfrom\s+\d{4}\s+to\s+\d{4}", re.IGNORECASE)
 _CHINESE_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
@@ -758,7 +766,8 @@ def language(text: str) -> Lang:
     """English when the message has Latin words and (almost) no Chinese."""
     cjk = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
     latin = len(re.findall(r"[A-Za-z]{2,}", text))
-    return "en" if (latin >= 2 and cjk <= 4) or (latin and not cjk) else "zh"
+    # One word in Latin letters alone ("sorry", "hello?") is English; "ok" and "hi" are typed by everyone.
+    return "en" if (latin >= 2 and cjk <= 4) or (not cjk and re.search(r"[A-Za-z]{4,}", text)) else "zh"
 
 
 def _plan_words(text: str) -> str:
@@ -815,7 +824,7 @@ def _plan_named(intent: Intent, text: str) -> Intent:
         years=years_named(text),
         relative=relative_year(text),
         asks_duty=bool(_DUTY_RE.search(text)),
-        names_plan=bool(_NAMES_PLAN_RE.search(text)),
+        names_plan=bool(_NAMES_PLAN_RE.search(text) or (intent.kind != "follow_up" and _YEAR_ONLY_RE.match(text))),
     )
 
 

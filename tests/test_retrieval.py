@@ -113,7 +113,8 @@ def test_cue_list_counts_out_of_scope_cues(tmp_path) -> None:
     [("大班额比例是多少", True), ("建成几个资源库", True), ("职普比", False), ("How many courses?", True),
      ("县管校聘怎么推进", False), ("一个月值班好几次", False), ("教了十几年书", False),
      # 把几个 / 过几天 / 前几年 say "a few"; 第几 asks which point, not how many
-     ("想把几个村小撤并一下", False), ("过几天就开学了", False), ("前几年建的学校", False), ("考试招生那条是第几", False)],
+     ("想把几个村小撤并一下", False), ("过几天就开学了", False), ("前几年建的学校", False), ("考试招生那条是第几", False),
+     ("每班不超过几个学生", True), ("要提前几天报名", True), ("课后几点结束", True)],
 )
 def test_asks_for_number(question: str, expected: bool) -> None:
     assert asks_for_number(question.lower()) is expected
@@ -217,7 +218,8 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
     ("question", "details"),
     [("家里条件差有没有补助", ()), ("外面的补习班收费乱七八糟,有人管吗", ()), ("补助多少钱", ("money",)),
      ("民办园补助标准是多少", ("money",)), ("学费贵不贵", ("money",)), ("how much is the fee", ("money",)),
-     ("什么时候开学", ("when",))],
+     ("什么时候开学", ("when",)), ("学费要多少", ("money",)), ("补助能拿多少", ("money",)),
+     ("补助金额是多少", ("money",)), ("补助有没有标准", ())],
 )
 def test_a_payment_named_is_not_an_amount_asked(question: str, details: tuple[str, ...]) -> None:
     assert asked_details(question) == details
