@@ -284,7 +284,7 @@ def test_point_command(bot, fake: FakeBotApi, chat: int, command: str, expected:
 
 
 def test_question_is_answered_with_citation_and_buttons(bot, fake: FakeBotApi, chat: int, query_log) -> None:
-    reply = say(fake, "中职学校招生按职普比多少", chat)  # an answer that cites a further point of the plan
+    reply = say(fake, "中职招生比例", chat)  # an answer that cites a further point of the plan
     assert reply["parse_mode"] == "HTML"
     assert "第10条" in reply["text"] and "45:55" in reply["text"]
     assert validate_telegram_html(reply["text"]) is None
