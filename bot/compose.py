@@ -339,7 +339,11 @@ def points_answer(quoting: Composer, intent: Intent, doc: Document) -> Answer:
         return quoting.no_point(intent, first if first is not None and first >= 0 else None, doc)
     heading = P.say("points_span", intent.lang, first=points[0].number, last=points[-1].number)
     items, citations = quoting.point_items(doc, points, intent.lang)
-    blocks = (Block("heading", heading), *items, quoting.source([doc.doc_id], intent.lang))
+    # "第20到30条" of a plan of 24 points: say where the plan ends rather than list 20–24 silently.
+    beyond = (
+        [Block("note", P.say("points_beyond", intent.lang, last=doc.last_point))] if len(points) < len(wanted) else []
+    )
+    blocks = (Block("heading", heading), *items, *beyond, quoting.source([doc.doc_id], intent.lang))
     return Answer(intent.text, "answered", blocks, citations, "points", intent.lang)
 
 

@@ -905,6 +905,8 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         intents = tuple(i if i.context or i.kind != "ask" else replace(i, context=text) for i in intents)
         return Intent("several", original, query=text, parts=intents, lang=lang)
     single = _single(text, topic, lang)
+    if single.kind == "ask" and _YEAR_ONLY_RE.match(text):  # "2021年的呢" with nothing before it: that plan
+        single = Intent("document", text, query=text, facet="about", lang=lang)
     if single.kind == "several":  # "2022年第8条和第9条": each look-up is of the plan named
         single = replace(single, parts=tuple(_plan_named(p, text) for p in single.parts))
     if (compare := _compare(text.strip(_END_PUNCT), lang)) is not None:

@@ -30,6 +30,9 @@ def test_a_run_past_the_last_point_says_which_points_exist(service) -> None:
     answer = service.ask("第25到27条")
     assert answer.status == "not_found"
     assert "0–24" in answer.text
+    partly = service.ask("第20到30条")
+    assert [c.point for c in partly.citations] == [20, 21, 22, 23, 24]
+    assert "0–24" in partly.text
 
 
 def test_several_points_are_each_given_in_full(service) -> None:

@@ -524,3 +524,8 @@ def test_courtesy_is_cut_only_where_it_stands_apart(normalize, message, query):
 def test_a_year_alone_as_a_follow_up_is_not_a_plan_asked_for(normalize):
     assert understand("2025年呢", TOPIC, normalize=normalize).names_plan is False
     assert understand("2025年呢", normalize=normalize).names_plan is True
+
+
+def test_a_year_alone_asks_for_that_plan(normalize):
+    assert understand("2021年的呢", normalize=normalize).kind == "document"
+    assert understand("2021年的呢", TOPIC, normalize=normalize).kind == "follow_up"
