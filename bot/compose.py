@@ -330,9 +330,7 @@ def section_answer(quoting: Quoting, intent: Intent, doc: Document) -> Answer:
 
 def points_answer(quoting: Composer, intent: Intent, doc: Document) -> Answer:
     """第3到5条 / 前三条 / 最后两条: each point with its first sentence, as for a part of the plan."""
-    numbered = [p.number for p in doc.points if p.number > 0]
-    # LAST_POINT (-1) is the last point, LAST_POINT - 1 the one before: Python's own negative indices.
-    wanted = [numbered[n] if n < 0 else n for n in intent.points if n >= 0 or -n <= len(numbered)]
+    wanted = [n for n in map(doc.counted, intent.points) if n is not None]  # LAST_POINT counts from the end
     points = [p for p in (doc.point(n) for n in wanted) if p is not None]
     if not points:
         first = intent.points[0] if intent.points else None

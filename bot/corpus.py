@@ -132,6 +132,14 @@ class Document:
     def last_point(self) -> int:
         return max(p.number for p in self.points)
 
+    def counted(self, number: int) -> int | None:
+        """A point number as asked: ``number`` itself, or for a negative one counted from the end
+        of the work points (-1 the last, -2 the one before: 最后一条, 倒数第二条); None before the first."""
+        if number >= 0:
+            return number
+        work = sorted(p.number for p in self.work_points)
+        return work[number] if -number <= len(work) else None
+
     @property
     def work_points(self) -> tuple[Point, ...]:
         """The numbered points, without the header."""

@@ -47,10 +47,11 @@ EVIDENCE_DENSE = 0.5
 TITLE_SHARE = 0.5
 # Question-bank examples that vote on the top point (Consensus.bank_vote).
 VOTERS = 8
+# 几 that may ask how many: not in 好几 / 十几 / 这几 / 那几 / 没几 ("several"), 把几个 ("a few"), 第几 (which one).
+_FEW = r"(?<![好十这那没第把])几"
 _NUMBER_QUESTION_RE = re.compile(
-    # 好几 / 十几 / 这几 / 把几个 say "several", 过几天 / 前几年 "a few days / years" (提前几天 does ask),
-    # 第几 asks which point: none of them asks how many.
-    r"多少|(?<![好十这那没第把])几(?!乎)(?!(?<=(?<!提)[过前近后头隔]几)[天年])|比例|比率|百分|占比|数量|数目|"
+    # 过几天 / 前几年 say "a few days / years" (提前几天 does ask how many).
+    rf"多少|{_FEW}(?!乎)(?!(?<=(?<!提)[过前近后头隔]几)[天年])|比例|比率|百分|占比|数量|数目|"
     r"how many|how much|what percent|percentage|ratio|number of|proportion"
 )
 _DIGIT_RE = re.compile(r"\d|[一二三四五六七八九十百千万两]+[个项所门类期届支大型种倍级批位名间次条]")
@@ -420,7 +421,7 @@ _YES_NO_RE = re.compile(
 )
 _SPECIFIC_RE = re.compile(
     r"哪一?(?:所|个|家|座|位|几个|几所|几家|年|月|天|里|儿|些学校|些专业|些区|些县)|"
-    r"多少(?:个|所|名|人|学生|家|间|岁|分)|(?<![好十这那没第把])几(?:个|所|名|家|岁|年级|周岁|月|号|点)|"
+    rf"多少(?:个|所|名|人|学生|家|间|岁|分)|{_FEW}(?:个|所|名|家|岁|年级|周岁|月|号|点)|"
     # a named school: 鹰潭一中, 市二小 (not 市中小学)
     r"(?:鹰潭|贵溪|余江|月湖|信江|市|县|区|镇)第?[一二三四五六七八九十\d]{1,2}[中小](?![学生心])|"
     r"是谁|叫什么|在哪|去哪|什么时候|啥时候|哪天|"

@@ -44,7 +44,7 @@ from bot.presentation import Lang
 from bot.retrieval import CueList, Expander, MentionIndex, Retriever, RetrieverConfig, Search, search_each
 from bot.taught import bank_questions, read_taught
 from bot.text import TextProcessor, data_path
-from bot.understand import LAST_POINT, Intent, Topic, search_text, understand
+from bot.understand import Intent, Topic, search_text, understand
 
 logger = logging.getLogger(__name__)
 
@@ -341,11 +341,7 @@ def point_answer(engine: Engine, intent: Intent) -> Answer:
         if not 0 < point <= len(part):
             return engine.composer.no_point(intent, None, doc)
         point = part[point - 1]
-    numbers = sorted(p.number for p in doc.points)
-    # LAST_POINT counts from the end: -1 the last point, -2 the one before it.
-    number: int | None = point
-    if point <= LAST_POINT:
-        number = numbers[point] if -point < len(numbers) else None
+    number = doc.counted(point)  # LAST_POINT counts from the end
     full = engine.composer.full_point(doc.doc_id, number, intent.lang, intent.text) if number is not None else None
     if full is None:
         return engine.composer.no_point(intent, number, doc)
