@@ -216,6 +216,24 @@ SMALL_TALK = [
     ("你怎么什么都不知道", "complaint"), ("答的啥呀", "complaint"), ("what?", "usage"), ("huh", "usage"),
     ("Can I ask in English?", "usage"), ("How does this bot work?", "usage"), ("有什么能帮我的", "usage"),
     ("thank you so much, very helpful", "thanks"), ("有没有人工客服", "identity"), ("能语音吗", "usage"), ("有没有人", "greeting"),
+    # asking for help, slips held down or typed by sound, who is writing, wishes, chit-chat
+    ("能帮我个忙吗", "usage"), ("帮帮我", "usage"), ("求助", "usage"), ("Can you help me?", "usage"), ("I need help", "usage"),
+    ("问你个事", "greeting"), ("可以问你个问题吗", "greeting"), ("I have a question", "greeting"), ("hiiii", "greeting"),
+    ("helllo", "greeting"), ("泥嚎", "greeting"), ("在马", "greeting"), ("zai ma", "greeting"), ("xiexie", "thanks"),
+    ("thx bro", "thanks"), ("byebye", "bye"), ("你好，我是余江的一个家长", "greeting"), ("Hi, I'm a parent", "greeting"),
+    ("老师您好！打扰您了", "greeting"), ("新年快乐", "greeting"), ("谢谢，祝您工作顺利", "thanks"), ("暂时没有问题了", "thanks"),
+    ("好的，我再看看", "thanks"), ("emmm", "thanks"), ("那好吧", "thanks"), ("了解了解", "thanks"), ("ok, understood", "thanks"),
+    ("你是不是自动回复", "identity"), ("这是自动回复吧", "identity"), ("你的回答准确吗", "identity"), ("你的数据从哪来", "identity"),
+    ("这是教育局的官方号吗", "identity"), ("有没有工作人员", "identity"), ("我要投诉", "identity"), ("Is this official?", "identity"),
+    ("Where does your information come from?", "identity"), ("you there?", "greeting"), ("are u human", "identity"),
+    ("你能回答哪些方面的问题", "usage"), ("你能帮我查政策吗", "usage"), ("可以发图片吗", "usage"), ("第一次用，不太会问", "usage"),
+    ("我是新来的 怎么用这个", "usage"), ("What kind of questions can I ask?", "usage"), ("Do you speak Chinese?", "usage"),
+    ("这个机器人干嘛用的", "usage"), ("教教我怎么用", "usage"), ("啥？", "usage"),
+    ("明天再问", "bye"), ("回聊", "bye"), ("我走了", "bye"), ("Good bye!", "bye"),
+    ("你回答的啥玩意儿 牛头不对马嘴", "complaint"), ("你答错了", "complaint"), ("什么乱七八糟的", "complaint"),
+    ("一点用都没有", "complaint"), ("你到底懂不懂", "complaint"), ("无语", "complaint"), ("That doesn't answer my question", "complaint"),
+    ("Nope, that's not it", "complaint"),
+    ("我爱你", "chat"), ("你吃饭了吗", "chat"), ("今天天气怎么样", "chat"), ("讲个笑话", "chat"), ("tell me a joke", "chat"),
 ]
 
 
@@ -225,7 +243,9 @@ SMALL_TALK = [
      "测试一下大班额比例是多少", "谢谢，那大班额比例是多少", "收到这份通知后，各单位要怎么做？", "可以在哪里报名中职",
      "不好意思，孩子近视学校管吗", "各位老师，县管校聘是什么", "是人工审核吗", "在不在编有区别吗", "补课没用吗",
      "孩子看不懂课本怎么办", "大班额不对吗", "is there a fee", "官方公布的职普比是多少", "what is the ratio?",
-     "你怎么看职普比"],
+     "你怎么看职普比", "孩子不会用电脑怎么办", "我要投诉学校乱收费", "天气热了学校会放假吗", "学校的信息是最新的吗",
+     "能帮我查下职普比吗", "可以问你高考的事吗", "在马路边的学校安全吗", "帮帮困难学生有什么政策", "新年快乐之后什么时候开学",
+     "老师没回答孩子的问题怎么办", "你能回答大班额的问题吗"],
 )
 def test_small_talk_around_a_question_is_a_question(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
