@@ -227,8 +227,13 @@ class PolicyService:
                 return compare_answer(engine, intent, self.settings.max_related)
             case "compare":  # one plan loaded: the message is a plain question
                 return self.respond(engine, intent.parts[0])
+            case "mentions" if found := engine.mentions.find(intent.query):
+                return composer.mentions(intent, found)
             case "mentions":
-                return composer.mentions(intent, engine.mentions.find(intent.query))
+                # No point has the exact words ("四史学习教育" for 学习“四史”): a confident clause look-up
+                # answers; else say that no point mentions them rather than list loosely related ones.
+                located = self.respond(engine, replace(intent, kind="locate"))
+                return located if located.status == "answered" else composer.mentions(intent, [])
             case "several":
                 return several_answer(engine, intent, lambda part: self.respond(engine, part))
             case "follow_up" if intent.follow == "elaborate" and intent.topic is not None:

@@ -422,7 +422,7 @@ def _section_number(m: re.Match[str]) -> int | None:
 # Places in the plan's structure: a frame only counts as a clause look-up when it names one.
 _WHICH_ONE = r"(?:[第地弟]几条|要点几|第几项工作|第几个(?:要点|条目)|哪一?个?条款|哪款|哪一?个要点|第几个要点|第几部分|第几块|哪块|哪一条|哪条|哪一点|第几点|哪个条目|哪一个条目|哪一项|第几项|哪个部分|哪一部分|哪部分|哪一块|哪一段|哪段)"
 # Longer words first: "哪条有提到X" is about X, not 到X.
-_SAID = r"(?:讲到|说到|写到|提到|谈到|讲|说|写|规定|提|涉及|是关于|关于|管|有关)"
+_SAID = r"(?:讲到|说到|写到|提到|谈到|提及|出现|有(?:讲|说|写|提)到?|讲|说|写|规定|提|涉及|是关于|关于|管|有关)"
 _LOCATE_PATTERNS = (
     # X是第几条 / X在哪一条里提到的 / X放在哪条了 / X写在哪部分
     rf"^(?P<x>.+?)(?:是在|是|在|放在|写在|规定在|出现在|位于|属于|归|对应|出自|来自|见)?(?:文件)?(?:的)?{_WHICH_ONE}"
@@ -464,8 +464,8 @@ _MENTION_RES = [
         r"(?:有|里|中|都)?(?:提到|提及|涉及|说到|讲到|写到|出现|包含|有|讲|说|关于)(?:了|过)?(?P<x>.+?)$"
     ),
     re.compile(
-        r"^(?P<x>.+?)(?:在|出现在|写在|放在|规定在|被)?(?:哪几条|哪些条目?|哪几个条目|哪几处|哪些地方|哪几部分)(?:里|中)?"
-        r"(?:提到|提及|涉及|出现|有|说到|讲到)?(?:了|过)?$"
+        r"^(?P<x>.+?)(?:在|出现在|写在|放在|规定在|被)?(?:文件|计划|要点)?(?:里|中)?(?:哪几条|哪些条目?|哪几个条目|哪几处|哪些地方|哪几部分)(?:里|中)?"
+        r"(?:提到|提及|涉及|出现|有(?:讲|说|写|提)到?|有|说到|讲到|讲|说|写)?(?:了|过)?$"
     ),
     re.compile(
         r"^(?:which|what) (?:points|clauses|items|sections|parts) (?:mention|cover|talk about|refer to|deal with|are about)"
@@ -561,11 +561,15 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
 # ------------------------------------------------------------------------------------------------
 # the document itself
 
-_DOCUMENT_RE = re.compile(
-    # "谁发的", but not "文件哪里写了职普比" (a clause look-up)
+# "谁发的" asks who issued the plan, but "校车钱谁出" / "补助谁发" / "毕业证谁发" ask who pays or hands
+# something out: money or a thing handed out, named anywhere in the message, makes it a question about that.
+_WHO_ISSUED_RE = re.compile(
     r"(?:谁|哪个单位|哪个部门|什么单位|什么部门|哪家|哪里)(?:发|印发|下发|出|制定|发布|写(?!了)|签发|颁布)(?:的|了)?"
+)
+_HANDED_OUT_RE = re.compile(r"钱|费|补助|补贴|津贴|工资|资金|经费|奖|证|成绩|通知书|书本|教材|校服|物资")
+_DOCUMENT_RE = re.compile(
     # "(这个文件)什么时候发的", but not "高考成绩啥时候出来": only the plan (or nothing) is issued
-    r"|(?:^|文件|计划|要点|通知|这份|这个|它)(?:是|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子)"
+    r"(?:^|文件|计划|要点|通知|这份|这个|它)(?:是|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子)"
     r"(?:发|印发|下发|出台|发布|出|定|颁布|签发)"
     r"|(?:发文|印发|发布|下发|成文)(?:时间|日期|单位|机关)"
     r"|(?:这|该|此)(?:到底|究竟)?(?:是)?(?:份|个|篇)?(?:什么|啥|哪个)(?:文件|文|东西|计划|材料)"
@@ -898,7 +902,11 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
         return Intent("mentions", text, query=term, lang=lang)
     if topic is not None and (follow := follow_up_kind(bare)) is not None:
         return Intent("follow_up", text, query=bare, context=topic.question, follow=follow, topic=topic, lang=lang)
-    if (facet := document_facet(bare)) is not None or _DOCUMENT_RE.search(bare):
+    if (
+        (facet := document_facet(bare)) is not None
+        or _DOCUMENT_RE.search(bare)
+        or (_WHO_ISSUED_RE.search(bare) and not _HANDED_OUT_RE.search(bare))
+    ):
         facet = facet or ("outline" if _INTRODUCE_RE.search(bare) else "about")
         return Intent("document", text, query=bare, facet=facet, lang=lang)
     for clause in [bare, *(_clauses(bare) if len(bare) > 12 else [])]:

@@ -132,3 +132,15 @@ def test_a_clause_look_up_never_dead_ends(service) -> None:
     answer = service.ask("食堂是第几条")  # the plan has no clause on canteens
     assert answer.status == "related"  # the nearest clauses, with no claim that they answer
     assert answer.citations and "没有直接写到" in answer.text
+
+
+def test_words_no_point_holds_exactly_are_looked_up_as_a_clause(service) -> None:
+    answer = service.ask("四史学习教育在哪几条里出现过")  # the plan writes 学习“四史”
+    assert answer.status == "answered"
+    assert answer.citations[0].point in (2, 4)
+
+
+def test_words_nowhere_in_the_plan_are_said_to_be_nowhere(service) -> None:
+    answer = service.ask("哪几条提到了火星探测")
+    assert not answer.found and not answer.citations
+    assert "没有条目提到“火星探测”" in answer.text

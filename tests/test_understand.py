@@ -9,6 +9,7 @@ from bot.understand import LAST_POINT, Topic, chinese_number, question_part, und
 TOPIC = Topic("大班额比例要控制在多少", "plan", 8, 0.0)
 
 LOCATE = [
+    ("学习强国在哪一条里出现", "学习强国"), ("哪条出现了学习强国", "学习强国"), ("双减在哪一条有讲", "双减"),
     ("控辍保学是第几条", "控辍保学"),
     ("哪条讲的责任督学挂牌督导", "责任督学挂牌督导"),
     ("关于“两个只增不减”的规定在哪？", "两个只增不减"),
@@ -140,7 +141,7 @@ MENTIONS = [
     ("哪几条提到了大班额", "大班额"), ("哪些条目提到教师", "教师"), ("大班额在哪几条出现", "大班额"),
     ("哪几条涉及职业教育", "职业教育"), ("which points mention safety", "safety"), ("哪幾條提到了課後服務", "课后服务"),
     ("有几条提到防溺水", "防溺水"), ("哪些地方说到了双减", "双减"), ("list all points about teachers", "teachers"),
-    ("哪几处提到信息化", "信息化"),
+    ("哪几处提到信息化", "信息化"), ("防溺水在文件里哪几条有讲", "防溺水"), ("四史学习教育在哪几条里出现过", "四史学习教育"),
 ]
 
 
@@ -549,3 +550,14 @@ def test_a_year_alone_as_a_follow_up_is_not_a_plan_asked_for(normalize):
 def test_a_year_alone_asks_for_that_plan(normalize):
     assert understand("2021年的呢", normalize=normalize).kind == "document"
     assert understand("2021年的呢", TOPIC, normalize=normalize).kind == "follow_up"
+
+
+@pytest.mark.parametrize("message", ["乡下学校有没有校车接送,校车钱谁出", "补助谁发", "毕业证谁发的", "奖学金哪个部门发"])
+def test_who_pays_or_hands_out_is_not_who_issued_the_plan(normalize, message):
+    assert understand(message, normalize=normalize).kind != "document"
+
+
+@pytest.mark.parametrize("message", ["这个文件谁出的", "谁发的", "政策是谁制定的", "哪个单位印发的"])
+def test_who_issued_it_is_a_document_question(normalize, message):
+    intent = understand(message, normalize=normalize)
+    assert (intent.kind, intent.facet) == ("document", "about")
