@@ -219,7 +219,8 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
     [("家里条件差有没有补助", ()), ("外面的补习班收费乱七八糟,有人管吗", ()), ("补助多少钱", ("money",)),
      ("民办园补助标准是多少", ("money",)), ("学费贵不贵", ("money",)), ("how much is the fee", ("money",)),
      ("什么时候开学", ("when",)), ("学费要多少", ("money",)), ("补助能拿多少", ("money",)),
-     ("补助金额是多少", ("money",)), ("补助有没有标准", ())],
+     ("补助金额是多少", ("money",)), ("补助有没有标准", ()), ("保教费具体收多少", ("money",)), ("伙食费多少", ("money",)),
+     ("一学期要交多少", ("money",)), ("收多少个学生", ()), ("交了多少年社保", ())],
 )
 def test_a_payment_named_is_not_an_amount_asked(question: str, details: tuple[str, ...]) -> None:
     assert asked_details(question) == details
