@@ -20,7 +20,7 @@ import logging
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import bm25s
@@ -523,6 +523,7 @@ class QueryAnalyzer:
             detail_cues=tuple(kind for cue in self.cues.matches(normalized) for kind in asked_details(cue)),
             yes_no=asks_yes_no(normalized),
             specific=asks_specific(normalized),
+            content_words=len(meaningful),
         )
         return Query(
             text,
@@ -621,8 +622,13 @@ class Retriever:
         units = self.unit_channels(query)
         if request.context and request.context_weight > 0:
             w = request.context_weight
-            context = self.unit_channels(self.analyzer.analyze(f"{request.context} {request.text}"))
+            whole = self.analyzer.analyze(f"{request.context} {request.text}", request.numbers)
+            context = self.unit_channels(whole)
             units = {name: (1 - w) * scores + w * context[name] for name, scores in units.items()}
+            if not query.facts.content_words:
+                # "…老师们人心惶惶，这事具体怎么说的": the question part names nothing, so what the
+                # message is about (coverage, unknown nouns) is read from the whole message.
+                query = replace(query, facts=whole.facts)
         return query, units
 
     def rank(self, query: Query, units: dict[str, np.ndarray], k: int, docs: tuple[str, ...] = ()) -> Retrieval:

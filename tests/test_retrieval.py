@@ -224,3 +224,13 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
 )
 def test_a_payment_named_is_not_an_amount_asked(question: str, details: tuple[str, ...]) -> None:
     assert asked_details(question) == details
+
+
+def test_a_question_part_that_names_nothing_is_read_with_its_background(service) -> None:
+    message = "我是校长 今年市直要推局管校聘 老师们人心惶惶 这事具体怎么说的"
+    intent = service.understand(message)
+    assert intent.context and intent.query == "这事具体怎么说的"
+    facts = service.engine.retriever.search(service.search(intent)).query.facts
+    assert facts.content_words > 0 and facts.coverage > 0.5  # 局管校聘 and the rest, not an empty question
+    alone = service.engine.retriever.search(service.search(service.understand("这事具体怎么说的"))).query.facts
+    assert alone.content_words == 0 and alone.coverage == 0.0
