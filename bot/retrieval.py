@@ -544,6 +544,18 @@ class QueryAnalyzer:
         return sum(1 for m in _YEAR_RE.finditer(normalized) if m.group(0) not in self.known_years)
 
 
+def mixed(units: dict[str, np.ndarray], context: dict[str, np.ndarray], weight: float) -> dict[str, np.ndarray]:
+    """Channel scores of the question part with those of the whole message counted at ``weight``."""
+    return {name: (1 - weight) * scores + weight * context[name] for name, scores in units.items()}
+
+
+def with_background(query: Query, whole: Query) -> Query:
+    """The question part, whose facts are the whole message's when it names nothing itself:
+    in "…老师们人心惶惶，这事具体怎么说的" what is asked about (coverage, unknown nouns) is in the
+    background, and an empty word list would read as "nothing matched"."""
+    return query if query.facts.content_words else replace(query, facts=whole.facts)
+
+
 class Retriever:
     """Channel scores for every unit, aggregated to points, fused, with evidence and features."""
 
@@ -621,14 +633,8 @@ class Retriever:
             return query, None
         units = self.unit_channels(query)
         if request.context and request.context_weight > 0:
-            w = request.context_weight
             whole = self.analyzer.analyze(f"{request.context} {request.text}", request.numbers)
-            context = self.unit_channels(whole)
-            units = {name: (1 - w) * scores + w * context[name] for name, scores in units.items()}
-            if not query.facts.content_words:
-                # "…老师们人心惶惶，这事具体怎么说的": the question part names nothing, so what the
-                # message is about (coverage, unknown nouns) is read from the whole message.
-                query = replace(query, facts=whole.facts)
+            return with_background(query, whole), mixed(units, self.unit_channels(whole), request.context_weight)
         return query, units
 
     def rank(self, query: Query, units: dict[str, np.ndarray], k: int, docs: tuple[str, ...] = ()) -> Retrieval:
