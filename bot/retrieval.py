@@ -32,7 +32,7 @@ from bot.embedding import embed
 from bot.features import BANK_CHANNELS, PLAN_CHANNELS, Consensus, Params, QueryFacts, hit_features
 from bot.index import PolicyIndex
 from bot.respell import Respeller
-from bot.text import TextProcessor, data_path
+from bot.text import TextProcessor, data_path, few_as_several
 
 logger = logging.getLogger(__name__)
 
@@ -436,7 +436,7 @@ def asks_yes_no(normalized: str) -> bool:
 
 def asks_specific(normalized: str) -> bool:
     """For one particular school, place, person, date or count."""
-    return bool(_SPECIFIC_RE.search(normalized))
+    return bool(_SPECIFIC_RE.search(few_as_several(normalized)))
 
 
 def asked_details(normalized: str) -> tuple[str, ...]:
@@ -456,7 +456,7 @@ def stated_by(hit: Hit) -> frozenset[str]:
 
 
 def asks_for_number(normalized: str) -> bool:
-    return bool(_NUMBER_QUESTION_RE.search(normalized))
+    return bool(_NUMBER_QUESTION_RE.search(few_as_several(normalized)))
 
 
 def has_number(sentence: str) -> bool:

@@ -79,6 +79,23 @@ def chinese_number(text: str) -> int | None:
     return total + current
 
 
+# 几 before a measure word asks "how many", unless the message goes on to ask something else:
+# "孩子被几个高年级的堵在厕所…学校有没有硬要求?" and "之前有老师上门来教过几次，今年还有没有人来" tell
+# of "a few", then ask whether. Such a 几 is written 数 (数个, 数次), the literary "several".
+_SEVERAL_RE = re.compile(
+    r"(?<![十百第])几(?=[个次位名所家天年岁月回遍趟])"
+    r"(?=.{3,}?(?:有没有|是不是|能不能|会不会|管不管|还有人|[吗么嘛](?:[\s?？!！。,，~～啊呀]*$|[?？])))"
+)
+
+_SEVERAL = "数"
+
+
+def few_as_several(text: str) -> str:
+    """``text`` with every 几 that tells of "a few" rather than asks "how many" written 数; the
+    same length, so positions in it are positions in ``text``."""
+    return _SEVERAL_RE.sub(_SEVERAL, text)
+
+
 def clean_text(text: str) -> str:
     """Text as it arrived, minus what cannot be Unicode: a lone surrogate (JSON "\\ud800", invalid
     UTF-8 read with surrogateescape) becomes U+FFFD instead of failing later, in a log or a reply."""

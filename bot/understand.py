@@ -36,7 +36,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.presentation import Lang
-from bot.text import chinese_number, clean_text
+from bot.text import chinese_number, clean_text, few_as_several
 
 IntentKind = Literal[
     "ask",
@@ -766,7 +766,9 @@ def question_part(text: str) -> tuple[str, str]:
     if len(text) <= 24:
         return text, ""
     clauses = _clauses(text)
-    first = next((i for i, c in enumerate(clauses) if _QUESTION_CUE_RE.search(c)), None)
+    # 几 that tells of "a few" (被几个高年级的堵…) does not make its clause the question.
+    cues = _clauses(few_as_several(text))
+    first = next((i for i, c in enumerate(cues) if _QUESTION_CUE_RE.search(c)), None)
     if first is None or first == 0:
         return text, ""
     question = "，".join(clauses[first:])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import TextProcessor
+from bot.text import TextProcessor, few_as_several
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,15 @@ def test_long_line_lists_are_packed_into_messages_without_splitting_lines() -> N
     assert all(len(page) <= 1000 for page in pages) and len(pages) > 1
     assert "\n".join(pages).split("\n") == lines
     assert line_pages(["甲" * 50], limit=20) == ["甲" * (20 - len("……（内容过长，已截断）")) + "……（内容过长，已截断）"]
+
+
+@pytest.mark.parametrize(
+    ("text", "several"),
+    [("孩子被几个高年级的堵在厕所，学校有没有硬要求?", True), ("之前有老师上门来教过几次今年还有没有人来", True),
+     ("几个同学想参加比赛，市里会组织吗", True), ("每个班最多几个人", False), ("一个班几个人算大班额?", False),
+     ("要招几个老师", False), ("第几条讲大班额，有没有", False), ("十几个班，会不会配人", False)],
+)
+def test_a_few_told_of_is_not_how_many_asked(text: str, several: bool) -> None:
+    marked = few_as_several(text)
+    assert len(marked) == len(text)
+    assert ("几" not in marked) is several

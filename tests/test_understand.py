@@ -325,6 +325,11 @@ def test_personal_context_is_kept_apart_from_the_question():
     assert "乡下" in context
 
 
+def test_a_few_told_of_in_the_background_is_not_the_question():
+    question, context = question_part("孩子在学校被几个高年级的堵在厕所要钱，回来不敢说。就想问问，学校安全这块上面到底有没有什么硬要求？")
+    assert question.startswith("就想问问") and "几个高年级" in context
+
+
 def test_courtesy_before_a_question_is_dropped(normalize):
     intent = understand("你好，请问大班额比例要控制在多少？", normalize=normalize)
     assert intent.kind == "ask" and intent.query.startswith("大班额")
