@@ -417,7 +417,9 @@ _DETAIL_ANSWERS = {
 _YES_NO_RE = re.compile(
     # 什么 / 怎么 / 这么 end in 么 but ask what or how, not whether.
     r"([\u4e00-\u9fff])[不没]\1|有没有|(?<![什怎这那多])(?:[吗么嘛][\s?？!！。,，~～啊呀]*$|[吗么][?？])|[不没][\s?？!！。~啊]*$|"
-    r"真的假的|是真的|^(?:is|are|do|does|did|will|can|could|should|has|have)\b|\bis there\b|\bare there\b|\bany\b"
+    r"真的假的|是真的|^(?:is|are|do|does|did|will|can|could|should|has|have)\b|\bis there\b|\bare there\b|\bany\b|"
+    # "是上面定的还是学校自己搞的", "每家都要来吗还是…": whether it is a rule from above
+    r"还是(?:学校|老师|我们|他们|班主任)?自己|(?<![什怎这那多])[吗么]还是"
 )
 _SPECIFIC_RE = re.compile(
     r"哪一?(?:所|个|家|座|位|几个|几所|几家|年|月|天|里|儿|些学校|些专业|些区|些县)|"

@@ -146,6 +146,10 @@ def test_asks_for_number(question: str, expected: bool) -> None:
         ("对教师的职业道德有什么要求?", False, False),
         ("学校里好几个老师周末开补习班", False, False),
         ("控辍保学怎么做", False, False),
+        ("不让带手机，这规矩是上面定的还是学校自己搞的", True, False),
+        ("家访是每家都要来吗还是我家孩子出了啥事", True, False),
+        ("公办还是民办好", False, False),
+        ("孩子被几个高年级的堵在厕所，学校有没有硬要求", True, False),
     ],
 )
 def test_question_form(question: str, yes_no: bool, specific: bool) -> None:
