@@ -183,13 +183,21 @@ def test_real_questions_find_the_right_point(service, question: str, point: int,
     assert f"第{point}条" in answer.text
 
 
-@pytest.mark.parametrize("question", ["今天天气怎么样", "明天会下雨吗", "给我讲个笑话", "怎么申请信用卡"])
+@pytest.mark.parametrize("question", ["鹰潭明天天气怎么样", "明天会下雨吗", "给我讲个笑话", "怎么申请信用卡"])
 def test_out_of_scope_questions_are_refused(service, question: str) -> None:
     answer = service.ask(question)
     assert answer.status == "not_found"
     assert answer.citations == ()
     assert "没有找到" in answer.text
     assert "第" not in answer.text  # no citation at all
+
+
+@pytest.mark.parametrize("message", ["今天天气怎么样", "你吃饭了吗", "tell me a joke"])
+def test_chit_chat_is_told_what_the_bot_is_for(service, message: str) -> None:
+    answer = service.ask(message)
+    assert answer.status == "smalltalk" and answer.citations == ()
+    assert "没有找到" not in answer.text
+    assert ("闲聊" in answer.text) or ("chit-chat" in answer.text)
 
 
 def _retrieve(service, question: str):

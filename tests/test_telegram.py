@@ -408,7 +408,7 @@ def test_follow_up_uses_the_previous_topic(bot, fake: FakeBotApi, chat: int) -> 
 
 
 def test_out_of_scope_question_is_refused_politely(bot, fake: FakeBotApi, chat: int) -> None:
-    reply = say(fake, "今天天气怎么样", chat)
+    reply = say(fake, "怎么申请信用卡", chat)
     assert "没有找到" in reply["text"] and "/list" in reply["text"]
     assert "第" not in reply["text"].split("没有找到")[0]
     assert labels(reply) == ["👍", "👎"]  # staff want the 👎 (and /teach) on exactly these
@@ -503,7 +503,7 @@ def test_admin_commands_are_hidden_from_others(bot, fake: FakeBotApi, chat: int,
 
 
 def test_stats_for_the_admin_are_the_logs_numbers(bot, fake: FakeBotApi, query_log) -> None:
-    say(fake, "今天天气怎么样", ADMIN, user_id=ADMIN)  # at least one question, and one not found
+    say(fake, "怎么申请信用卡", ADMIN, user_id=ADMIN)  # at least one question, and one not found
     s = query_log.stats()
     assert s.today >= 1 and s.today_not_found >= 1
     stats = say(fake, "/stats", ADMIN, user_id=ADMIN)["text"]
