@@ -101,35 +101,37 @@ class Intent:
 _FILLER = (
     r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳好真太很挺超没不~～!！?？.。,，、\s]|你这|你说的|说的|讲的|答的|回复|请|老师|小助手|机器人|客服|"
     r"回答|解答|耐心|非常|特别|一下|我们|你们|您们|我要|我想|有没有|能不能|可不可以|这是|怎么|我|这个|都|全都|全|根本|完全|一点都|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|得|清楚|详细|到位|及时|"
-    r"嘞|咯|那|是不是|祝(?:你|您)?(?:工作顺利|身体健康|万事如意|生活愉快)|老铁|兄弟|大佬|亲|也|智能客服|智能助手|助手|"
+    r"嘞|咯|那|是不是|祝(?:你|您)?(?:工作顺利|工作愉快|身体健康|万事如意|生活愉快)|老铁|兄弟|大佬|亲|也|智能客服|智能助手|助手|"
     # who is writing: "你好，我是余江的一个家长" is a greeting
-    r"我是(?:[\u4e00-\u9fff]{1,8}?的)?(?:一名|一个|一位)?(?:学生)?(?:家长|老师|教师|学生|校长|班主任|妈妈|爸爸|奶奶|爷爷|外婆|外公)|"
+    r"我是(?:[\u4e00-\u9fff]{1,8}?的)?(?:一名|一个|一位)?(?:新来的)?(?:学生)?(?:家长|老师|教师|学生|校长|班主任|妈妈|爸爸|奶奶|爷爷|外婆|外公)|"
     r"\b(?:i'm|i am) (?:a |an )?(?:parent|teacher|student|mom|mum|dad)\b|"
-    r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|helpful|again|man|sir|madam|is|was|the|answer|your|for|no|really|here|bro|buddy|mate|dude|at all|oh|nope|well)\b)*"
+    r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|helpful|again|man|sir|madam|is|was|the|answer|your|for|no|really|here|bro|buddy|mate|dude|at all|oh|nope|well|sorry|great)\b)*"
 )
 # (kind, Chinese phrases, English phrases); English ones match whole words only ("hi" is not in "this").
 _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     (
         "greeting",
-        r"你好|您好|妳好|你号|您号|泥嚎|你嚎|尼好|在马|你们好|大家好|各位好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早|"
+        r"你好|您好|妳好|你号|您号|泥嚎|你嚎|尼好|在马|哈啰|早晨好?|(?:你|您)?(?:现在)?方便吗|请多关照|还在(?:吗|么|嘛)|"
+        r"(?:我)?(?:有|想问)(?:几个|一些|个)(?:教育)?(?:方面的)?问题(?:想)?(?:请教|问|咨询)?(?:一下)?|(?:想|要)?咨询(?:一些|几个|点)(?:教育)?(?:方面的)?问题|你们好|大家好|各位好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早|"
         r"在(?:吗|么|嘛|不在|不)|在\?|在？|有人(?:吗|没|在吗|在不|在么|在线吗?)|(?:祝(?:你|您)?)?(?:新年|中秋|节日|端午|国庆|春节|元旦)快乐|有没有人(?:在)?|老师好|打扰(?:了|一下|(?:你|您)了)|测试|我想问个?问题|想问个?问题|"
         r"(?:我有个?事)?(?:想|要)?(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|(?:可以|能)(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|我有(?:个|件)事|"
         r"问个问题|(?:我?想)?问(?:点|个)事|(?:我?想)?咨询(?:点|个)事|请教(?:一下|个问题)?|午安|在线等|你好吗|最近好吗|"
         r"(?:我|我们)?(?:想|要)?咨询(?:一下|一下子)?|(?:我|我们)?(?:想|要)问(?:一下|一下子)?|我(?:们)?问(?:一下|一下子)|问一下子?|(?:可以|能)(?:咨询|问问题|提问)(?:吗|么)?|我有(?:个|一个|几个)问题|^请问$",
-        r"hi+|hiya|hel+o|zai ma|sup|what's up|(?:is )?any ?(?:one|body)|(?:are )?(?:you|u) there|ni ?hao|how are you|hey|(?:can|may) i ask (?:you )?(?:something|a question)|i have (?:a|some) questions?|any ?(?:one|body) (?:here|there)|(?:is )?any ?(?:one|body) there|you there|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?",
+        r"hi+|hiya|hel+o|sorry to (?:bother|trouble) you|zai ma|sup|what's up|(?:is )?any ?(?:one|body)|(?:are )?(?:you|u) there|ni ?hao|how are you|hey|(?:can|may) i ask (?:you )?(?:something|a question)|i have (?:a|some) questions?|any ?(?:one|body) (?:here|there)|(?:is )?any ?(?:one|body) there|you there|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?",
     ),
     (
         "thanks",
         r"谢谢|多谢|感谢|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解(?:了(?!解))?|辛苦了?|棒|有用|不用了|"
         r"(?:很|挺|非常|太)?有帮助|帮(?:了)?大忙|6{3,}|不错|赞|厉害|嗯+|哦+|哈哈+|太好了|好极了|嘿嘿|(?<![a-z])ok(?:ay)?(?![a-z])|可以|行|没事了|没问题了|好了|先这样|(?:我)?再(?:看看|想想)|(?:暂时|也)?没(?:有)?(?:其他|别的|其它)?(?:的)?(?:问题)?了|em+|额+|呃+|万分|感恩|不客气|呵呵|聪明|牛|真行|\[[^\]]{1,4}\]|👌|👍|🙏",
-        r"thanks?|thank you|thank u|thx|ty|tks|thn?ks|thanx|tnx|xie ?xie|cheers|ok|okay|great|cool|nice|got it|awesome|perfect|good (?:bot|job)|hm+|lol|haha+|understood|i see|have a (?:nice|good) day",
+        r"thanks a million|thanks?|thank you|thank u|thx|ty|tks|thn?ks|thanx|tnx|xie ?xie|cheers|ok|okay|great|cool|nice|got it|awesome|perfect|good (?:bot|job)|hm+|lol|haha+|understood|i see|have a (?:nice|good|great) day|thanks a million",
     ),
     (
         "identity",
         r"你是谁|你是什么|你叫什么(?:名字)?|你叫啥|(?:你们?|您)?是(?:不是)?(?:人工客服|人工智能|人工|机器人|真人|客服|ai|bot|"
         r"chatgpt|gpt|人)|(?:转|找|要|接)个?(?:人工|真人)(?:客服|服务)?|人工(?:客服|服务|回复|回答)|(?:这是|是)?(?:教育局)?官方(?:的)?|(?:真人|人工|机器人|ai)?还是(?:真人|人工|机器人|ai)|机器人回复|谁(?:开发|做|写)的你|谁开发的|"
         r"(?:你们?|您)是(?:哪个|什么)(?:单位|部门)的?|(?:你们?|您)是教育局的|你几岁|(?:这是)?(?:什么|啥)机器人|(?:你|您)是(?:哪位|谁啊)|(?:真人)?还是机器|(?:你|您)有名字|"
-        r"(?:你|您)是(?:男的|女的|男是女|男生|女生)(?:还是)?(?:男的|女的)?|(?:你|您)多大(?:了)?|(?:你|您)(?:住)?在哪(?:里|儿)?|(?:这是|是不是|是)?自动回复|"
+        r"(?:你|您)是(?:男的|女的|男是女|男生|女生)(?:还是)?(?:男的|女的)?|(?:你|您)多大(?:了)?|(?:你|您)(?:住)?在哪(?:里|儿)?|(?:这是|是不是|是)?自动回复|可信(?:吗|么|不)?|(?:你们|您们|你)(?:几点|什么时候)(?:上班|下班)|(?:你们|你)(?:周末|晚上)(?:上班|在)(?:吗)?|"
+        r"(?:这个|这)(?:号|账号|公众号)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号)?|"
         r"(?:你|您|这些)?(?:的)?(?:回答|答案|信息|数据|资料|内容)(?:的|得)?(?:都)?(?:是)?(?:准确|准|可靠|靠谱|权威|官方的?|最新的?|有(?:没有)?依据|从哪(?:里|儿)?来的?|哪来的|(?:的)?来源)|"
         r"(?:这里|这)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号|公众号)?|有没有(?:教育局的?)?(?:工作人员|真人)|(?:找|要找|转给?)(?:教育局的?)?(?:工作人员|真人|人(?!工)|局长|领导)|(?:我要)?投诉",
         r"who are you|what are you|are you (?:a )?(?:real )?(?:bot|robot|human|real|person|ai)|who made you|your name|"
@@ -137,8 +139,8 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     ),
     (
         "usage",
-        r"(?:你|您)?(?:只能|只|能|可以|会)(?:帮我)?(?:回答|答|查)(?:(?:哪些|什么|啥|哪|这个|这些|教育局|教育|鹰潭|政策|文件|工作)+(?:方面)?的?)?(?:问题|政策)|(?:都)?(?:知道|懂)(?:些)?(?:哪些|什么|啥)(?:政策)?|"
-        r"(?:这里)?(?:能|可以)(?:咨询|问)(?:教育局的?)?(?:政策|工作)|(?:能|可以|能不能)(?:发|传)(?:图片|照片|文件|截图|语音|视频)(?:给你)?|"
+        r"(?:我)?打字(?:慢|太慢|不方便)|(?:你|您)?(?:只能|只|能|可以|会)(?:帮我)?(?:回答|答|查)(?:(?:哪些|什么|啥|哪|这个|这些|教育局|教育|鹰潭|政策|文件|工作)+(?:方面)?的?)?(?:问题|政策)|(?:都)?(?:知道|懂)(?:些)?(?:哪些|什么|啥)(?:政策)?|"
+        r"(?:这里)?(?:能|可以)(?:咨询|问)(?:教育局的?)?(?:政策|工作)|(?:能|可以|能不能)(?:发|传|听懂|识别|用)(?:图片|照片|文件|截图|语音|视频)(?:给你)?|"
         r"(?:我)?(?:不太|不)会(?:问|用)?|第一次用|(?:我是)?新来的|(?:这个|你|机器人)?(?:怎么|如何|咋)(?:用|使用|问|提问)(?:你)?(?:问题)?|(?:能|可以)(?:帮我)?(?:问|做|干)(?:些)?(?:什么|啥)|"
         r"可以问(?:些)?(?:什么|啥)|有(?:什么|啥)用|会(?:些)?(?:什么|啥)|(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
         r"直接问(?:就行|就可以)?|使用说明|使用方法|(?<!有)帮助|(?:能|可以|支持)(?:发|用)?语音(?:吗|么|提问|问)?|能干嘛|用法|能用英文问|可以用英文问|英文可以|(?:会|能)(?:说|讲|用)英(?:语|文)|"
@@ -146,19 +148,19 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"(?:你|您)?(?:会|能)(?:做|干|帮我做?)(?:些)?(?:什么|啥)|有(?:什么|啥)(?:能|可以)帮(?:我|你|您)的|"
         r"(?:你|您)?(?:能|可以)?帮(?:帮)?(?:我|忙)(?:个忙|一个忙|一下|下)?|帮(?:个|一个)?忙|求(?:助|帮忙|救)|救命|"
         r"(?:我)?(?:该|要|应该)?(?:怎么|如何|咋)(?:问|提问)|(?:我)?(?:用不来|不会用|不懂怎么用)|教(?:教)?我(?:怎么)?用|(?:有)?说明书|"
-        r"(?:这个|这|你)?(?:群)?(?:机器人)?(?:是)?(?:干|做)(?:嘛|啥|什么)(?:用)?的|"
+        r"(?:这个|这|你)?(?:群)?(?:机器人|号|账号|公众号)?(?:是)?(?:干|做)(?:嘛|啥|什么)(?:用)?的|"
         r"(?:我)?问(?:什么|啥)(?:你)?都能(?:答|回答)|(?:什么|啥)都(?:能|可以)问|(?:能|可以)问(?:别的|其他|其它)(?:的)?(?:问题|事)?|"
         r"(?:你)?(?:懂|知道)(?:些)?(?:什么|啥|教育政策|政策)|(?:啥|什么|蛤|啊)(?=\s*[?？])",
-        r"(?:can|could) you help(?: me)?|what (?:kind of |sort of )?(?:questions|topics) (?:can i ask|do you (?:cover|answer|know))|"
+        r"(?:is there )?any ?(?:one|body) (?:who can |to )?help(?: me)?|(?:can|could) you help(?: me)?|what (?:kind of |sort of )?(?:questions|topics) (?:can i ask|do you (?:cover|answer|know))|"
         r"can you answer questions(?: about [a-z ]+)?|do you speak (?:chinese|english)|can i ask in (?:chinese|english)(?: or (?:chinese|english))?|"
-        r"i'm new(?: here)?|what can (?:this|the) bot (?:do|tell me)|i need (?:some )?help|help(?: me)?|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how (?:to use|does (?:this|it) work)|"
+        r"i'm new(?: here)?|(?:i )?(?:don't|do not|can't|cannot) (?:speak|read|write) chinese(?: (?:very )?well)?|do you (?:understand|speak|know) english|what can (?:this|the) bot (?:do|tell me)|i need (?:some )?help|help(?: me)?|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how (?:to use|does (?:this|it) work)|"
         r"what can (?:you do|i ask)|what do you do|can you speak english|do you speak english|can i ask in english|"
         r"how does (?:this|it|the) (?:bot )?work|what(?=\s*\?)|huh|pardon",
     ),
     (
         "bye",
-        r"再见|再会|拜拜|回头见|回见|下次再(?:问|聊)|下次聊|回头(?:再)?聊|(?:我)?(?:先)?(?:走|撤|下)了|算了|88|拜(?!托)|(?:明天|回头|晚点|改天|下次|以后)(?:有问题)?(?:再)?(?:来)?问(?:你)?|回聊|先不问了",
-        r"bye(?: ?bye)?|good ?bye|see (?:you|ya)|good night|cya|later",
+        r"再见|再会|拜拜|回头见|回见|下次再(?:问|聊)|下次聊|回头(?:再)?聊|(?:我)?(?:先)?(?:走|撤|下)了|算了|88|拜(?!托)|(?:明天|回头|晚点|改天|下次|以后)(?:有问题)?(?:再)?(?:来)?问(?:你)?|回聊|先不问了|有问题再(?:找|问)(?:你|您)",
+        r"bye(?: ?bye)?|good ?bye|(?:good ?)?night|see (?:you|ya)|good night|cya|later",
     ),
     # Not a question but a verdict on the last answer: say sorry and how to get further, not the refusal.
     (
@@ -207,7 +209,7 @@ def _small_talk(text: str) -> Talk | None:
     """The kind of small talk when the whole message is made of small-talk phrases and filler."""
     # A letter held down is a slip of the same word: "hiiii", "helllo", "byeee".
     rest = re.sub(r"([a-z])\1{2,}", r"\1", _EMOJI_RE.sub("", text))
-    if len(rest) > (60 if rest.isascii() else 30):  # English takes about twice the characters
+    if len(rest) > (60 if rest.isascii() else 40):  # English takes about twice the characters
         return None
     found: Talk | None = None
     for kind, pattern in _TALK_RE:

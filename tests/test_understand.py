@@ -234,6 +234,11 @@ SMALL_TALK = [
     ("你回答的啥玩意儿 牛头不对马嘴", "complaint"), ("你答错了", "complaint"), ("什么乱七八糟的", "complaint"),
     ("一点用都没有", "complaint"), ("你到底懂不懂", "complaint"), ("无语", "complaint"), ("That doesn't answer my question", "complaint"),
     ("Nope, that's not it", "complaint"),
+    ("您好，我是一名初三学生的家长，想咨询一些教育方面的问题，请问您现在方便吗？", "greeting"), ("哈囉，請問在嗎", "greeting"),
+    ("早晨", "greeting"), ("晚上好呀，还在吗", "greeting"), ("sorry to bother you", "greeting"), ("Thanks a million!", "thanks"),
+    ("Sorry, I don't speak Chinese well", "usage"), ("is there anyone who can help me", "usage"), ("我打字慢 能发语音吗", "usage"),
+    ("请问这个号是干什么的", "usage"), ("这个号是教育局的吗", "identity"), ("你们几点下班", "identity"), ("goodnight", "bye"),
+    ("嗯嗯，谢谢啦，有问题再找你", "bye"), ("谢谢，辛苦了，祝你工作愉快", "thanks"),
     ("我爱你", "chat"), ("你吃饭了吗", "chat"), ("今天天气怎么样", "chat"), ("讲个笑话", "chat"), ("tell me a joke", "chat"),
 ]
 
@@ -246,7 +251,8 @@ SMALL_TALK = [
      "孩子看不懂课本怎么办", "大班额不对吗", "is there a fee", "官方公布的职普比是多少", "what is the ratio?",
      "你怎么看职普比", "孩子不会用电脑怎么办", "我要投诉学校乱收费", "天气热了学校会放假吗", "学校的信息是最新的吗",
      "能帮我查下职普比吗", "可以问你高考的事吗", "在马路边的学校安全吗", "帮帮困难学生有什么政策", "新年快乐之后什么时候开学",
-     "老师没回答孩子的问题怎么办", "你能回答大班额的问题吗"],
+     "老师没回答孩子的问题怎么办", "你能回答大班额的问题吗", "教育局几点上班", "孩子晚上睡不着怎么办",
+     "您好，我是一名初三学生的家长，想问问中考体育怎么考"],
 )
 def test_small_talk_around_a_question_is_a_question(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
