@@ -63,7 +63,7 @@ class QueryFacts:
     detail_cues: tuple[str, ...] = ()  # the detail each cue asks for ("多少钱" → money), one per such cue
     yes_no: bool = False  # whether something is done: the kind of question a plan answers
     specific: bool = False  # for one particular school, person, place, date or count
-    content_words: int = 0  # content words of two characters or more: none in "这事具体怎么说的"
+    content_words: int = 0  # content words (two characters or more, or Latin): none in "这事具体怎么说的"
 
 
 @dataclass(frozen=True)

@@ -389,8 +389,8 @@ _DETAIL_QUESTIONS = {
     ),
     # An amount, not the word for a payment: "有没有补助" asks whether, "补助多少" how much.
     "money": re.compile(
-        r"多少钱|几块钱|多少元|多少块|(?:[\u4e00-\u9fff]费|收费|费用|工资|补贴|补助|津贴|资助|奖金)[^,，。?？!！没]{0,4}?"
-        r"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|(?:交|收|缴|付|花|赔)(?:了)?多少(?![个所名人年天次条项])|how much"
+        r"多少钱|几块钱|多少元|多少块|(?:[\u4e00-\u9fff](?<![免浪消])费|收费|费用|工资|补贴|补助|津贴|资助|奖金)[^,，。?？!！没]{0,4}?"
+        r"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|(?<![招接吸提递])(?:交|收|缴|付|花|赔)(?:了)?多少(?![个所名人年天次条项学新时材])|how much"
     ),
     "where": re.compile(r"在哪|去哪|哪里|哪儿|哪些地方|哪个区|哪几个区|哪个县|\bwhere\b"),
     "which": re.compile(r"哪一?(?:所|家|座)|哪个学校|哪些学校|哪几所|哪些专业|什么专业|\bwhich (?:school|college)"),
@@ -419,7 +419,7 @@ _YES_NO_RE = re.compile(
     r"([\u4e00-\u9fff])[不没]\1|有没有|(?<![什怎这那多])(?:[吗么嘛][\s?？!！。,，~～啊呀]*$|[吗么][?？])|[不没][\s?？!！。~啊]*$|"
     r"真的假的|是真的|^(?:is|are|do|does|did|will|can|could|should|has|have)\b|\bis there\b|\bare there\b|\bany\b|"
     # "是上面定的还是学校自己搞的", "每家都要来吗还是…": whether it is a rule from above
-    r"还是(?:学校|老师|我们|他们|班主任)?自己|(?<![什怎这那多])[吗么]还是"
+    r"(?:定|规定|要求|搞|安排)的?还是(?:学校|老师|我们|他们|班主任)?自己|(?<![什怎这那多])[吗么]还是"
 )
 _SPECIFIC_RE = re.compile(
     r"哪一?(?:所|个|家|座|位|几个|几所|几家|年|月|天|里|儿|些学校|些专业|些区|些县)|"
@@ -552,9 +552,9 @@ def mixed(units: dict[str, np.ndarray], context: dict[str, np.ndarray], weight: 
 
 
 def with_background(query: Query, whole: Query) -> Query:
-    """The question part, whose facts are the whole message's when it names nothing itself:
-    in "…老师们人心惶惶，这事具体怎么说的" what is asked about (coverage, unknown nouns) is in the
-    background, and an empty word list would read as "nothing matched"."""
+    """The question part; when it names nothing itself, every fact about it (coverage, unknown nouns,
+    cues, the question's form) is the whole message's: in "…老师们人心惶惶，这事具体怎么说的" what is
+    asked about is in the background, and an empty word list would read as "nothing matched"."""
     return query if query.facts.content_words else replace(query, facts=whole.facts)
 
 

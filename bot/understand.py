@@ -99,8 +99,8 @@ class Intent:
 
 # Words that carry no request of their own around small talk ("谢谢老师的耐心解答", "thanks a lot").
 _FILLER = (
-    r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳好真太很挺超没不~～!！?？.。,，、\s]|你这|你说的|说的|讲的|答的|回复|请|老师|小助手|机器人|客服|"
-    r"回答|解答|耐心|非常|特别|一下|我们|你们|您们|我要|我想|有没有|能不能|可不可以|这是|怎么|我|这个|都|全都|全|根本|完全|一点都|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|得|清楚|详细|到位|及时|"
+    r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳好真太很挺超没不~～!！?？.。,，、\s]|你这|说的|讲的|答的|回复|请|老师|小助手|机器人|客服|"
+    r"回答|解答|耐心|非常|特别|一下|我们|你们|您们|我要|我想|有没有|能不能|可不可以|这是|怎么|我|这个|都|全|根本|完全|一点都|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|得|清楚|详细|到位|及时|"
     r"嘞|咯|那|是不是|祝(?:你|您)?(?:工作顺利|工作愉快|身体健康|万事如意|生活愉快)|老铁|兄弟|大佬|亲|也|智能客服|智能助手|助手|"
     # who is writing: "你好，我是余江的一个家长" is a greeting
     r"我是(?:[\u4e00-\u9fff]{1,8}?的)?(?:一名|一个|一位)?(?:新来的)?(?:学生)?(?:家长|老师|教师|学生|校长|班主任|妈妈|爸爸|奶奶|爷爷|外婆|外公)|"
@@ -111,19 +111,19 @@ _FILLER = (
 _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     (
         "greeting",
-        r"你好|您好|妳好|你号|您号|泥嚎|你嚎|尼好|在马|哈啰|早晨好?|(?:你|您)?(?:现在)?方便吗|请多关照|还在(?:吗|么|嘛)|"
-        r"(?:我)?(?:有|想问)(?:几个|一些|个)(?:教育)?(?:方面的)?问题(?:想)?(?:请教|问|咨询)?(?:一下)?|(?:想|要)?咨询(?:一些|几个|点)(?:教育)?(?:方面的)?问题|你们好|大家好|各位好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|早|"
+        r"你好|您好|妳好|你号|您号|泥嚎|你嚎|尼好|在马|哈啰|早晨好?|(?:你|您)?(?:现在)?方便吗|请多关照|还在(?:吗|么|嘛)|(?:大家|各位)早|"
+        r"(?:我)?(?:有|想问)(?:几个|一些|个)(?:教育)?(?:方面的)?问题(?:想)?(?:请教|问|咨询)?(?:一下)?|(?:想|要)?咨询(?:一些|几个|点)(?:教育)?(?:方面的)?问题|你们好|大家好|各位好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|(?:(?<![\u4e00-\u9fff])|(?<=老师)|(?<=大家)|(?<=各位)|(?<=你)|(?<=您))早|"
         r"在(?:吗|么|嘛|不在|不)|在\?|在？|有人(?:吗|没|在吗|在不|在么|在线吗?)|(?:祝(?:你|您)?)?(?:新年|中秋|节日|端午|国庆|春节|元旦)快乐|有没有人(?:在)?|老师好|打扰(?:了|一下|(?:你|您)了)|测试|我想问个?问题|想问个?问题|"
-        r"(?:我有个?事)?(?:想|要)?(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|(?:可以|能)(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|我有(?:个|件)事|"
+        r"(?:我有个?事)?(?:我)?(?:想|要)?(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|(?:可以|能)(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|我有(?:个|件)事|"
         r"问个问题|(?:我?想)?问(?:点|个)事|(?:我?想)?咨询(?:点|个)事|请教(?:一下|个问题)?|午安|在线等|你好吗|最近好吗|"
         r"(?:我|我们)?(?:想|要)?咨询(?:一下|一下子)?|(?:我|我们)?(?:想|要)问(?:一下|一下子)?|我(?:们)?问(?:一下|一下子)|问一下子?|(?:可以|能)(?:咨询|问问题|提问)(?:吗|么)?|我有(?:个|一个|几个)问题|^请问$",
-        r"hi+|hiya|hel+o|sorry to (?:bother|trouble) you|zai ma|sup|what's up|(?:is )?any ?(?:one|body)|(?:are )?(?:you|u) there|ni ?hao|how are you|hey|(?:can|may) i ask (?:you )?(?:something|a question)|i have (?:a|some) questions?|any ?(?:one|body) (?:here|there)|(?:is )?any ?(?:one|body) there|you there|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?",
+        r"hi+|hiya|hel+o|hey+|sorry to (?:bother|trouble) you|zai ma|sup|what's up|(?:is )?any ?(?:one|body)|(?:are )?(?:you|u) there|ni ?hao|how are you|hey|(?:can|may) i ask (?:you )?(?:something|a question)|i have (?:a|some) questions?|any ?(?:one|body) (?:here|there)|(?:is )?any ?(?:one|body) there|you there|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?",
     ),
     (
         "thanks",
         r"谢谢|多谢|感谢|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解(?:了(?!解))?|辛苦了?|棒|有用|不用了|"
-        r"(?:很|挺|非常|太)?有帮助|帮(?:了)?大忙|6{3,}|不错|赞|厉害|嗯+|哦+|哈哈+|太好了|好极了|嘿嘿|(?<![a-z])ok(?:ay)?(?![a-z])|可以|行|没事了|没问题了|好了|先这样|(?:我)?再(?:看看|想想)|(?:暂时|也)?没(?:有)?(?:其他|别的|其它)?(?:的)?(?:问题)?了|em+|额+|呃+|万分|感恩|不客气|呵呵|聪明|牛|真行|\[[^\]]{1,4}\]|👌|👍|🙏",
-        r"thanks a million|thanks?|thank you|thank u|thx|ty|tks|thn?ks|thanx|tnx|xie ?xie|cheers|ok|okay|great|cool|nice|got it|awesome|perfect|good (?:bot|job)|hm+|lol|haha+|understood|i see|have a (?:nice|good|great) day|thanks a million",
+        r"(?:很|挺|非常|太)?有帮助|帮(?:了)?大忙|6{3,}|不错|赞|厉害|嗯+|哦+|哈哈+|太好了|好极了|嘿嘿|(?<![a-z])(?:ok(?:ay)?)+(?![a-z])|可以|行|没事了|没问题了|好了|先这样|(?:我)?再(?:看看|想想)|(?:暂时|也)?没(?:有)?(?:其他|别的|其它)?(?:的)?(?:问题)?了|额+|呃+|万分|感恩|不客气|呵呵|聪明|牛|真行|\[[^\]]{1,4}\]|👌|👍|🙏",
+        r"thanks a million|thanks?|thank you|thank u|thx|ty|tks|thn?ks|thanx|tnx|xie ?xie|cheers|ok|okay|great|cool|nice|got it|awesome|perfect|good (?:bot|job)|hm+|em+|lol|haha+|understood|i see|have a (?:nice|good|great) day",
     ),
     (
         "identity",
@@ -133,7 +133,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"(?:你|您)是(?:男的|女的|男是女|男生|女生)(?:还是)?(?:男的|女的)?|(?:你|您)多大(?:了)?|(?:你|您)(?:住)?在哪(?:里|儿)?|(?:这是|是不是|是)?自动回复|可信(?:吗|么|不)?|(?:你们|您们|你)(?:几点|什么时候)(?:上班|下班)|(?:你们|你)(?:周末|晚上)(?:上班|在)(?:吗)?|"
         r"(?:这个|这)(?:号|账号|公众号)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号)?|"
         r"(?:你|您|这些)?(?:的)?(?:回答|答案|信息|数据|资料|内容)(?:的|得)?(?:都)?(?:是)?(?:准确|准|可靠|靠谱|权威|官方的?|最新的?|有(?:没有)?依据|从哪(?:里|儿)?来的?|哪来的|(?:的)?来源)|"
-        r"(?:这里|这)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号|公众号)?|有没有(?:教育局的?)?(?:工作人员|真人)|(?:找|要找|转给?)(?:教育局的?)?(?:工作人员|真人|人(?!工)|局长|领导)|(?:我要)?投诉",
+        r"(?:这里|这)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号|公众号)?|有没有(?:教育局的?)?(?:工作人员|真人)|(?:找|要找|转给?)(?:教育局的?)?(?:工作人员|真人|人(?!工)|局长|领导)|我要投诉|^投诉$",
         r"who are you|what are you|are you (?:a )?(?:real )?(?:bot|robot|human|real|person|ai)|who made you|your name|"
         r"what is this(?: bot)?|who runs (?:this|you)|is (?:this|it) (?:a )?(?:bot|robot|human|person|official)|how accurate are (?:your|the) answers|where does (?:your|the|this) (?:information|info|data) come from|are (?:you|u) (?:a )?(?:human|person|real)|what(?:'s| is) your name|how old are you",
     ),
@@ -141,7 +141,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         "usage",
         r"(?:我)?打字(?:慢|太慢|不方便)|(?:你|您)?(?:只能|只|能|可以|会)(?:帮我)?(?:回答|答|查)(?:(?:哪些|什么|啥|哪|这个|这些|教育局|教育|鹰潭|政策|文件|工作)+(?:方面)?的?)?(?:问题|政策)|(?:都)?(?:知道|懂)(?:些)?(?:哪些|什么|啥)(?:政策)?|"
         r"(?:这里)?(?:能|可以)(?:咨询|问)(?:教育局的?)?(?:政策|工作)|(?:能|可以|能不能)(?:发|传|听懂|识别|用)(?:图片|照片|文件|截图|语音|视频)(?:给你)?|"
-        r"(?:我)?(?:不太|不)会(?:问|用)?|第一次用|(?:我是)?新来的|(?:这个|你|机器人)?(?:怎么|如何|咋)(?:用|使用|问|提问)(?:你)?(?:问题)?|(?:能|可以)(?:帮我)?(?:问|做|干)(?:些)?(?:什么|啥)|"
+        r"(?:我)?(?:不太|不)会(?:问|用)|(?:我)?不太会|(?<![\u4e00-\u9fff])(?:我)?不会(?=[啊呀~～\s]*$)|第一次用|(?:我是)?新来的|(?:这个|你|机器人)?(?:怎么|如何|咋)(?:用|使用|问|提问)(?:你)?(?:问题)?|(?:能|可以)(?:帮我)?(?:问|做|干)(?:些)?(?:什么|啥)|"
         r"可以问(?:些)?(?:什么|啥)|有(?:什么|啥)用|会(?:些)?(?:什么|啥)|(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
         r"直接问(?:就行|就可以)?|使用说明|使用方法|(?<!有)帮助|(?:能|可以|支持)(?:发|用)?语音(?:吗|么|提问|问)?|能干嘛|用法|能用英文问|可以用英文问|英文可以|(?:会|能)(?:说|讲|用)英(?:语|文)|"
         r"(?:能|可以)回答(?:些)?(?:什么|啥|哪些)(?:问题)?|可以问你(?:些)?(?:什么|啥)|(?:有)?(?:什么|啥|哪些)功能|功能介绍|"
@@ -150,9 +150,9 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"(?:我)?(?:该|要|应该)?(?:怎么|如何|咋)(?:问|提问)|(?:我)?(?:用不来|不会用|不懂怎么用)|教(?:教)?我(?:怎么)?用|(?:有)?说明书|"
         r"(?:这个|这|你)?(?:群)?(?:机器人|号|账号|公众号)?(?:是)?(?:干|做)(?:嘛|啥|什么)(?:用)?的|"
         r"(?:我)?问(?:什么|啥)(?:你)?都能(?:答|回答)|(?:什么|啥)都(?:能|可以)问|(?:能|可以)问(?:别的|其他|其它)(?:的)?(?:问题|事)?|"
-        r"(?:你)?(?:懂|知道)(?:些)?(?:什么|啥|教育政策|政策)|(?:啥|什么|蛤|啊)(?=\s*[?？])",
+        r"(?:你)?(?:懂|知道)(?:些)?(?:什么|啥|教育政策|政策)|(?:啥|什么|蛤|啊|嗯|额)(?=\s*[?？])",
         r"(?:is there )?any ?(?:one|body) (?:who can |to )?help(?: me)?|(?:can|could) you help(?: me)?|what (?:kind of |sort of )?(?:questions|topics) (?:can i ask|do you (?:cover|answer|know))|"
-        r"can you answer questions(?: about [a-z ]+)?|do you speak (?:chinese|english)|can i ask in (?:chinese|english)(?: or (?:chinese|english))?|"
+        r"can you answer questions|do you speak (?:chinese|english)|can i ask in (?:chinese|english)(?: or (?:chinese|english))?|"
         r"i'm new(?: here)?|(?:i )?(?:don't|do not|can't|cannot) (?:speak|read|write) chinese(?: (?:very )?well)?|do you (?:understand|speak|know) english|what can (?:this|the) bot (?:do|tell me)|i need (?:some )?help|help(?: me)?|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how (?:to use|does (?:this|it) work)|"
         r"what can (?:you do|i ask)|what do you do|can you speak english|do you speak english|can i ask in english|"
         r"how does (?:this|it|the) (?:bot )?work|what(?=\s*\?)|huh|pardon",
@@ -160,22 +160,22 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     (
         "bye",
         r"再见|再会|拜拜|回头见|回见|下次再(?:问|聊)|下次聊|回头(?:再)?聊|(?:我)?(?:先)?(?:走|撤|下)了|算了|88|拜(?!托)|(?:明天|回头|晚点|改天|下次|以后)(?:有问题)?(?:再)?(?:来)?问(?:你)?|回聊|先不问了|有问题再(?:找|问)(?:你|您)",
-        r"bye(?: ?bye)?|good ?bye|(?:good ?)?night|see (?:you|ya)|good night|cya|later",
+        r"bye+(?: ?bye+)?|good ?bye|(?:good ?)?night|see (?:you|ya)|cya|later",
     ),
     # Not a question but a verdict on the last answer: say sorry and how to get further, not the refusal.
     (
         "complaint",
         r"答(?:得|的)?不对|答非所问|回答(?:得|的)?不对|不是我(?:要|想要|问)的|不是这个意思|没用|没有用|看不懂|听不懂|"
         r"靠(?:不)?谱(?:吗|么)?|准不准|什么都不(?:知道|懂)|啥(?:也|都)不(?:知道|懂)|(?:问了也)?白问|答的啥|说的啥|答了个啥|不对|错了|乱答|乱回答|乱说|瞎说|胡说|差评|不准确?|笨|傻|蠢|智障|垃圾|太差|不靠谱|不是这个|"
-        r"(?:回)?答错|(?:回)?(?:答|说|回)(?:的|得)(?:是)?(?:什么|啥)(?:东西|玩意儿?)?|(?:什么|啥)玩意儿?|(?:牛头|驴唇|驴头)不对马嘴|"
-        r"(?:在)?说(?:的)?(?:什么|啥)(?:呢|啊)?|看不明白|不明白|(?:什么|啥)?乱七八糟|(?:这)?(?:都)?(?:是)?什么跟什么|一点(?:用)?都没(?:有)?用?|废物|没(?:有)?回答|(?:到底|根本)?(?:懂不懂|不懂)|(?:什么|啥)鬼|搞(?:什么|啥)|无语|服了|晕",
+        r"(?:回)?答错|(?:回)?答(?:的|得)(?:是)?(?:什么|啥)(?:东西|玩意儿?)?|(?:你|您)(?:说|回)(?:的|得)(?:是)?(?:什么|啥)(?:东西|玩意儿?)?|(?:什么|啥)玩意儿?|(?:牛头|驴唇|驴头)不对马嘴|"
+        r"(?:你|您)(?:在)?说(?:的)?(?:什么|啥)(?:呢|啊)?|看不明白|不明白|(?:什么|啥)?乱七八糟|(?:这)?(?:都)?(?:是)?什么跟什么|一点(?:用)?都没(?:有)?用?|废物|没(?:有)?回答|(?:到底|根本)?(?:懂不懂|不懂)|(?:什么|啥)鬼|搞(?:什么|啥)|无语|服了|晕",
         r"(?:that's |that is |you are |you're )?wrong|(?:that's|that is) not it|(?:that |it )?(?:doesn't|does not) answer (?:my|the) question|useless|not helpful|(?:that's|that is)? ?not what i asked|makes no sense|bad answer|"
         r"(?:you )?(?:didn't|did not|don't|do not) (?:answer|understand)(?: (?:my|the) question| me)?",
     ),
     # Chit-chat that is not about the plan at all: say what the bot is for, with examples.
     (
         "chat",
-        r"我(?:爱|喜欢)(?:你|您)|(?:你|您)?吃(?:饭|了)(?:了|没)?(?:吗|没)?|(?:今天|明天|这几天)?(?:的)?天气(?:怎么样|如何|咋样|好不好|好吗)?|"
+        r"我(?:爱|喜欢)(?:你|您)|(?:你|您)?吃(?:饭)?了(?:吗|没)?|(?:你|您)吃饭(?:了|没)?(?:吗|没)?|(?:今天|明天|这几天)(?:的)?天气(?:怎么样|如何|咋样|好不好|好吗)?|(?<![\u4e00-\u9fff])天气(?:怎么样|如何|咋样|好不好|好吗)?|"
         r"讲个笑话|(?:陪我)?聊(?:聊)?天|好无聊|无聊|(?:你|您)(?:好|真)?(?:可爱|漂亮|帅)|(?:你|您)喜欢(?:什么|啥)|(?:你|您)?(?:在)?干(?:嘛|啥|什么)呢",
         r"tell me a joke|i love you|how(?:'s| is) the weather|what(?:'s| is) the weather(?: like)?(?: today)?|let's chat|what are you doing|i'm bored",
     ),
@@ -189,7 +189,10 @@ _TALK_RE = sorted(
     ((kind, re.compile(rf"(?:{pattern})")) for kind, pattern in _TALK_PATTERNS),
     key=lambda item: _TALK_ORDER.index(item[0]),
 )
+# No word here is two others run together (全都 = 全 + 都 was one): each message has one split into
+# filler, so a message that is not all filler fails fast instead of trying every split.
 _FILLER_RE = re.compile(rf"^{_FILLER}$")
+_ASKS_RE = re.compile(r"(?<![什怎这那多])[吗么嘛没][\s?？!！。~～啊呀]*$|[?？]\s*$")
 _EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
 # Leading courtesy before a real question: "你好，请问…" / "老师好，…" / "hi,".
 # Acknowledgements ("收到，…", "好的，…") only count when punctuation follows: "收到这份通知后…" is a question.
@@ -208,7 +211,7 @@ _TRAILING_COURTESY_RE = re.compile(
 def _small_talk(text: str) -> Talk | None:
     """The kind of small talk when the whole message is made of small-talk phrases and filler."""
     # A letter held down is a slip of the same word: "hiiii", "helllo", "byeee".
-    rest = re.sub(r"([a-z])\1{2,}", r"\1", _EMOJI_RE.sub("", text))
+    rest = re.sub(r"([a-z])\1{2,}", r"\1\1", _EMOJI_RE.sub("", text))
     if len(rest) > (60 if rest.isascii() else 40):  # English takes about twice the characters
         return None
     found: Talk | None = None
@@ -219,6 +222,8 @@ def _small_talk(text: str) -> Talk | None:
             rest = stripped
     if found is None:
         return "thanks" if not rest.strip() and text.strip() else None  # an emoji alone: 👍
+    if found in ("thanks", "bye") and _ASKS_RE.search(text):
+        return None  # "我是外地户口的家长，可以吗？", "老师也行吗", "下了吗": a question, not an acknowledgement
     return found if _FILLER_RE.match(rest) else None
 
 
@@ -566,8 +571,9 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
 # "谁发的" asks who issued the plan, but "校车钱谁出" / "补助谁发" / "毕业证谁发" ask who pays or hands
 # something out: money or a thing handed out, named anywhere in the message, makes it a question about that.
 _WHO_ISSUED_RE = re.compile(
-    r"(?:谁|哪个单位|哪个部门|什么单位|什么部门|哪家|哪里)(?:发|印发|下发|出|制定|发布|写(?!了)|签发|颁布)(?:的|了)?"
+    r"(?:谁|哪个单位|哪个部门|什么单位|什么部门|哪家|哪里)(?:发|印发|下发|出(?![发现来去题])|制定|发布|写(?!了)|签发|颁布)(?:的|了)?"
 )
+_PLAN_NAMED_RE = re.compile(r"文件|计划|要点|通知")  # "这份关于教师工资的文件是谁发的" is about the plan
 _HANDED_OUT_RE = re.compile(r"钱|费|补助|补贴|津贴|工资|资金|经费|奖|证|成绩|通知书|书本|教材|校服|物资")
 _DOCUMENT_RE = re.compile(
     # "(这个文件)什么时候发的", but not "高考成绩啥时候出来": only the plan (or nothing) is issued
@@ -909,7 +915,7 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     if (
         (facet := document_facet(bare)) is not None
         or _DOCUMENT_RE.search(bare)
-        or (_WHO_ISSUED_RE.search(bare) and not _HANDED_OUT_RE.search(bare))
+        or (_WHO_ISSUED_RE.search(bare) and (_PLAN_NAMED_RE.search(bare) or not _HANDED_OUT_RE.search(bare)))
     ):
         facet = facet or ("outline" if _INTRODUCE_RE.search(bare) else "about")
         return Intent("document", text, query=bare, facet=facet, lang=lang)

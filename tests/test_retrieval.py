@@ -149,6 +149,7 @@ def test_asks_for_number(question: str, expected: bool) -> None:
         ("不让带手机，这规矩是上面定的还是学校自己搞的", True, False),
         ("家访是每家都要来吗还是我家孩子出了啥事", True, False),
         ("公办还是民办好", False, False),
+        ("校服是统一订还是自己买", False, False),
         ("孩子被几个高年级的堵在厕所，学校有没有硬要求", True, False),
     ],
 )
@@ -232,7 +233,8 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
      ("民办园补助标准是多少", ("money",)), ("学费贵不贵", ("money",)), ("how much is the fee", ("money",)),
      ("什么时候开学", ("when",)), ("学费要多少", ("money",)), ("补助能拿多少", ("money",)),
      ("补助金额是多少", ("money",)), ("补助有没有标准", ()), ("保教费具体收多少", ("money",)), ("伙食费多少", ("money",)),
-     ("一学期要交多少", ("money",)), ("收多少个学生", ()), ("交了多少年社保", ())],
+     ("一学期要交多少", ("money",)), ("收多少个学生", ()), ("交了多少年社保", ()), ("学前教育免费几年", ()),
+     ("今年招收多少学生", ()), ("每天花多少时间做作业", ())],
 )
 def test_a_payment_named_is_not_an_amount_asked(question: str, details: tuple[str, ...]) -> None:
     assert asked_details(question) == details

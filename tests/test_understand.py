@@ -239,6 +239,7 @@ SMALL_TALK = [
     ("Sorry, I don't speak Chinese well", "usage"), ("is there anyone who can help me", "usage"), ("我打字慢 能发语音吗", "usage"),
     ("请问这个号是干什么的", "usage"), ("这个号是教育局的吗", "identity"), ("你们几点下班", "identity"), ("goodnight", "bye"),
     ("嗯嗯，谢谢啦，有问题再找你", "bye"), ("谢谢，辛苦了，祝你工作愉快", "thanks"),
+    ("老师早", "greeting"), ("大家早", "greeting"), ("吃了吗", "chat"), ("天气真好", "chat"), ("我不会", "usage"), ("okok", "thanks"), ("我想问你个事", "greeting"), ("goood morning", "greeting"), ("byee", "bye"), ("嗯？", "usage"),
     ("我爱你", "chat"), ("你吃饭了吗", "chat"), ("今天天气怎么样", "chat"), ("讲个笑话", "chat"), ("tell me a joke", "chat"),
 ]
 
@@ -252,7 +253,11 @@ SMALL_TALK = [
      "你怎么看职普比", "孩子不会用电脑怎么办", "我要投诉学校乱收费", "天气热了学校会放假吗", "学校的信息是最新的吗",
      "能帮我查下职普比吗", "可以问你高考的事吗", "在马路边的学校安全吗", "帮帮困难学生有什么政策", "新年快乐之后什么时候开学",
      "老师没回答孩子的问题怎么办", "你能回答大班额的问题吗", "教育局几点上班", "孩子晚上睡不着怎么办",
-     "您好，我是一名初三学生的家长，想问问中考体育怎么考"],
+     "您好，我是一名初三学生的家长，想问问中考体育怎么考",
+     # an eligibility question after who is writing is a question, not thanks (review, fourth session)
+     "我是外地户口的家长，可以吗？", "我是随迁子女的家长，行不行？", "老师也可以吗？", "那我可以吗？", "好了吗？", "下了吗？",
+     "是不是太早了？", "这个说的是什么？", "怎么投诉老师？", "能不能吃饭？", "不会吗？",
+     "can you answer questions about enrolment for my son"],
 )
 def test_small_talk_around_a_question_is_a_question(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
@@ -563,12 +568,13 @@ def test_a_year_alone_asks_for_that_plan(normalize):
     assert understand("2021年的呢", TOPIC, normalize=normalize).kind == "follow_up"
 
 
-@pytest.mark.parametrize("message", ["乡下学校有没有校车接送,校车钱谁出", "补助谁发", "毕业证谁发的", "奖学金哪个部门发"])
+@pytest.mark.parametrize("message", ["乡下学校有没有校车接送,校车钱谁出", "补助谁发", "毕业证谁发的", "奖学金哪个部门发",
+                                     "中考谁出题？", "校车从哪里出发？"])
 def test_who_pays_or_hands_out_is_not_who_issued_the_plan(normalize, message):
     assert understand(message, normalize=normalize).kind != "document"
 
 
-@pytest.mark.parametrize("message", ["这个文件谁出的", "谁发的", "政策是谁制定的", "哪个单位印发的"])
+@pytest.mark.parametrize("message", ["这个文件谁出的", "谁发的", "政策是谁制定的", "哪个单位印发的", "这份关于教师工资的文件是谁发的"])
 def test_who_issued_it_is_a_document_question(normalize, message):
     intent = understand(message, normalize=normalize)
     assert (intent.kind, intent.facet) == ("document", "about")
