@@ -117,7 +117,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"(?:我有个?事)?(?:我)?(?:想|要)?(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|(?:可以|能)(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|我有(?:个|件)事|"
         r"问个问题|(?:我?想)?问(?:点|个)事|(?:我?想)?咨询(?:点|个)事|请教(?:一下|个问题)?|午安|在线等|你好吗|最近好吗|"
         r"(?:我|我们)?(?:想|要)?咨询(?:一下|一下子)?|(?:我|我们)?(?:想|要)问(?:一下|一下子)?|我(?:们)?问(?:一下|一下子)|问一下子?|(?:可以|能)(?:咨询|问问题|提问)(?:吗|么)?|我有(?:个|一个|几个)问题|^请问$",
-        r"hi+|hiya|hel+o|hey+|sorry to (?:bother|trouble) you|zai ma|sup|what's up|(?:is )?any ?(?:one|body)|(?:are )?(?:you|u) there|ni ?hao|how are you|hey|(?:can|may) i ask (?:you )?(?:something|a question)|i have (?:a|some) questions?|any ?(?:one|body) (?:here|there)|(?:is )?any ?(?:one|body) there|you there|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?",
+        r"hi+|hiya|hel+o|hey+|sorry to (?:bother|trouble) you|zai ma|sup|what's up|(?:is )?any ?(?:one|body)|(?:are )?(?:you|u) there|ni ?hao|how are you|(?:can|may) i ask (?:you )?(?:something|a question)|i have (?:a|some) questions?|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?",
     ),
     (
         "thanks",
@@ -154,7 +154,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"(?:is there )?any ?(?:one|body) (?:who can |to )?help(?: me)?|(?:can|could) you help(?: me)?|what (?:kind of |sort of )?(?:questions|topics) (?:can i ask|do you (?:cover|answer|know))|"
         r"can you answer questions|do you speak (?:chinese|english)|can i ask in (?:chinese|english)(?: or (?:chinese|english))?|"
         r"i'm new(?: here)?|(?:i )?(?:don't|do not|can't|cannot) (?:speak|read|write) chinese(?: (?:very )?well)?|do you (?:understand|speak|know) english|what can (?:this|the) bot (?:do|tell me)|i need (?:some )?help|help(?: me)?|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how (?:to use|does (?:this|it) work)|"
-        r"what can (?:you do|i ask)|what do you do|can you speak english|do you speak english|can i ask in english|"
+        r"what can (?:you do|i ask)|what do you do|can you speak english|"
         r"how does (?:this|it|the) (?:bot )?work|what(?=\s*\?)|huh|pardon",
     ),
     (
@@ -193,6 +193,8 @@ _TALK_RE = sorted(
 # filler, so a message that is not all filler fails fast instead of trying every split.
 _FILLER_RE = re.compile(rf"^{_FILLER}$")
 _ASKS_RE = re.compile(r"(?<![什怎这那多])[吗么嘛没][\s?？!！。~～啊呀]*$|[?？]\s*$")
+# A letter held down is a slip of the same word: "hiiii", "helllo", "byeee" (kept double: "good").
+_HELD_LETTER_RE = re.compile(r"([a-z])\1{2,}")
 _EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
 # Leading courtesy before a real question: "你好，请问…" / "老师好，…" / "hi,".
 # Acknowledgements ("收到，…", "好的，…") only count when punctuation follows: "收到这份通知后…" is a question.
@@ -210,8 +212,7 @@ _TRAILING_COURTESY_RE = re.compile(
 
 def _small_talk(text: str) -> Talk | None:
     """The kind of small talk when the whole message is made of small-talk phrases and filler."""
-    # A letter held down is a slip of the same word: "hiiii", "helllo", "byeee".
-    rest = re.sub(r"([a-z])\1{2,}", r"\1\1", _EMOJI_RE.sub("", text))
+    rest = _HELD_LETTER_RE.sub(r"\1\1", _EMOJI_RE.sub("", text))
     if len(rest) > (60 if rest.isascii() else 40):  # English takes about twice the characters
         return None
     found: Talk | None = None
@@ -568,8 +569,9 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
 # ------------------------------------------------------------------------------------------------
 # the document itself
 
-# "谁发的" asks who issued the plan, but "校车钱谁出" / "补助谁发" / "毕业证谁发" ask who pays or hands
-# something out: money or a thing handed out, named anywhere in the message, makes it a question about that.
+# "谁发的" asks who issued the plan (but not "文件哪里写了职普比", a clause look-up), while "校车钱谁出" /
+# "补助谁发" / "毕业证谁发" ask who pays or hands something out: money or a thing handed out, named
+# anywhere in the message, makes it a question about that.
 _WHO_ISSUED_RE = re.compile(
     r"(?:谁|哪个单位|哪个部门|什么单位|什么部门|哪家|哪里)(?:发|印发|下发|出(?![发现来去题])|制定|发布|写(?!了)|签发|颁布)(?:的|了)?"
 )
