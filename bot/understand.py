@@ -107,17 +107,39 @@ _FILLER = (
     r"\b(?:i'm|i am) (?:a |an )?(?:parent|teacher|student|mom|mum|dad)\b|"
     r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|helpful|again|man|sir|madam|is|was|the|answer|your|for|no|really|here|bro|buddy|mate|dude|at all|oh|nope|well|sorry|great)\b)*"
 )
+# A topic too general to search: "我想了解一下今年教育局的工作，可以问你吗" asks leave to ask, nothing yet.
+# Words that name something to look up (高考, 上学, 孩子) are left out: "可以问你高考的事吗" is searched.
+_GENERAL_ZH = (
+    r"(?:关于|有关|今年|鹰潭市?|市里|我们这边|教育局?|方面|相关|的|工作|政策|文件|这个|这份|计划|要点|一些|几个|些|点)+"
+)
+_GENERAL_EN = r"(?:\s*(?:education|educational|schools?|the|in|yingtan|local|policy|policies|plan|this|document|work|bureau|of|city|here|your|'s|and))+"
+_ASKS_LEAVE = (
+    r"(?:我|我们)?(?:想|要)?(?:了解|咨询|问|请教|打听)(?:一下|下|了解)?" + _GENERAL_ZH + r"(?:事情?|问题|情况)?"
+    r"[，,\s]*(?:请问)?(?:我)?(?:可以|能|方便)(?:问|咨询|请教)?(?:你|您)?(?:吗|么|嘛|不)|"
+    r"(?:可以|能)(?:问|咨询|请教)(?:你|您)?"
+    + _GENERAL_ZH
+    + r"(?:事情?|问题)|"
+    + _GENERAL_ZH
+    + r"(?:事情?|问题)[，,\s]*(?:可以|能)(?:问|咨询|请教)(?:你|您)?(?:吗|么|嘛|不)|"
+    r"(?:我|我们)?(?:想|要)?(?:了解|咨询|问|请教|打听)(?:一下|下)?" + _GENERAL_ZH + r"(?:事情?|问题)"
+)
+_ASKS_LEAVE_EN = (
+    r"(?:(?:can|may|could) i ask(?: you)?|i (?:have|got)|i(?:'d| would) like to ask(?: you)?|i want to ask(?: you)?)"
+    r" (?:some |a few |a couple of |a |one )?(?:questions?|things?) (?:about|on|regarding)" + _GENERAL_EN
+)
 # (kind, Chinese phrases, English phrases); English ones match whole words only ("hi" is not in "this").
 _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     (
         "greeting",
-        r"你好|您好|妳好|你号|您号|泥嚎|你嚎|尼好|在马|哈啰|早晨好?|(?:你|您)?(?:现在)?方便吗|请多关照|还在(?:吗|么|嘛)|(?:大家|各位)早|"
+        _ASKS_LEAVE
+        + r"|你好|您好|妳好|你号|您号|泥嚎|你嚎|尼好|在马|哈啰|早晨好?|(?:你|您)?(?:现在)?方便吗|请多关照|还在(?:吗|么|嘛)|(?:大家|各位)早|"
         r"(?:我)?(?:有|想问)(?:几个|一些|个)(?:教育)?(?:方面的)?问题(?:想)?(?:请教|问|咨询)?(?:一下)?|(?:想|要)?咨询(?:一些|几个|点)(?:教育)?(?:方面的)?问题|你们好|大家好|各位好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|(?:(?<![\u4e00-\u9fff])|(?<=老师)|(?<=大家)|(?<=各位)|(?<=你)|(?<=您))早|"
         r"在(?:吗|么|嘛|不在|不)|在\?|在？|有人(?:吗|没|在吗|在不|在么|在线吗?)|(?:祝(?:你|您)?)?(?:新年|中秋|节日|端午|国庆|春节|元旦)快乐|有没有人(?:在)?|老师好|打扰(?:了|一下|(?:你|您)了)|测试|我想问个?问题|想问个?问题|"
         r"(?:我有个?事)?(?:我)?(?:想|要)?(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|(?:可以|能)(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|我有(?:个|件)事|"
         r"问个问题|(?:我?想)?问(?:点|个)事|(?:我?想)?咨询(?:点|个)事|请教(?:一下|个问题)?|午安|在线等|你好吗|最近好吗|"
         r"(?:我|我们)?(?:想|要)?咨询(?:一下|一下子)?|(?:我|我们)?(?:想|要)问(?:一下|一下子)?|我(?:们)?问(?:一下|一下子)|问一下子?|(?:可以|能)(?:咨询|问问题|提问)(?:吗|么)?|我有(?:个|一个|几个)问题|^请问$",
-        r"hi+|hiya|hel+o|hey+|sorry to (?:bother|trouble) you|zai ma|sup|what's up|(?:is )?any ?(?:one|body)|(?:are )?(?:you|u) there|ni ?hao|how are you|(?:can|may) i ask (?:you )?(?:something|a question)|i have (?:a|some) questions?|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?",
+        _ASKS_LEAVE_EN
+        + r"|hi+|hiya|hel+o|hey+|sorry to (?:bother|trouble) you|zai ma|sup|what's up|(?:is )?any ?(?:one|body)|(?:are )?(?:you|u) there|ni ?hao|how are you|(?:can|may) i ask (?:you )?(?:something|a question)|i have (?:a|some) questions?|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?",
     ),
     (
         "thanks",

@@ -240,6 +240,11 @@ SMALL_TALK = [
     ("请问这个号是干什么的", "usage"), ("这个号是教育局的吗", "identity"), ("你们几点下班", "identity"), ("goodnight", "bye"),
     ("嗯嗯，谢谢啦，有问题再找你", "bye"), ("谢谢，辛苦了，祝你工作愉快", "thanks"),
     ("老师早", "greeting"), ("大家早", "greeting"), ("吃了吗", "chat"), ("天气真好", "chat"), ("我不会", "usage"), ("okok", "thanks"), ("我想问你个事", "greeting"), ("goood morning", "greeting"), ("byee", "bye"), ("嗯？", "usage"),
+    # leave to ask about something too general to search (fifth session)
+    ("您好，我想了解一下今年教育局的工作，可以问你吗", "greeting"), ("Can I ask you some questions about education in Yingtan?", "greeting"),
+    ("可以问你一些关于教育的问题吗", "greeting"), ("教育方面的问题能问你吗", "greeting"), ("想问下文件的问题，可以吗", "greeting"),
+    ("I have some questions about schools in Yingtan", "greeting"), ("hello, may I ask a few questions about the education plan?", "greeting"),
+    ("我想了解一下鹰潭的教育政策，方便吗", "greeting"),
     ("我爱你", "chat"), ("你吃饭了吗", "chat"), ("今天天气怎么样", "chat"), ("讲个笑话", "chat"), ("tell me a joke", "chat"),
 ]
 
@@ -257,7 +262,9 @@ SMALL_TALK = [
      # an eligibility question after who is writing is a question, not thanks (review, fourth session)
      "我是外地户口的家长，可以吗？", "我是随迁子女的家长，行不行？", "老师也可以吗？", "那我可以吗？", "好了吗？", "下了吗？",
      "是不是太早了？", "这个说的是什么？", "怎么投诉老师？", "能不能吃饭？", "不会吗？",
-     "can you answer questions about enrolment for my son"],
+     "can you answer questions about enrolment for my son",
+     # leave to ask about something that can be searched is searched; so is a general topic without the ask
+     "高考的问题可以问吗", "I have a question about kindergarten", "我想了解一下今年教育局的工作"],
 )
 def test_small_talk_around_a_question_is_a_question(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
