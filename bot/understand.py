@@ -264,13 +264,18 @@ _TENS = r"[一二两三四五六七八九]?[十廿][一二三四五六七八九]
 _NOT_RULES = r"(?!措施|规定|意见|举措|禁令|红线|要求|政策|办法)"
 # A reference to one point: 第8条 / 第八点 / 8条 / 条目8 / 条8 / 要点十六 / 最后一条 / 倒数第二条 / point 8.
 _POINT_REF_RE = re.compile(
-    rf"第\s*(?P<n>{_NUM})\s*{_TIAO}|{_DI_SLIP}\s*(?P<s>{_NUM})\s*(?:条|跳|调|tiao\b)"
+    rf"第\s*(?P<n>{_NUM})\s*(?:{_TIAO}|个\s*(?:工作)?(?:要点|条目))|{_DI_SLIP}\s*(?P<s>{_NUM})\s*(?:条|跳|调|tiao\b)"
     rf"|(?<![第\d零〇一二两三四五六七八九十百廿])(?P<m>[0-9]{{1,3}})\s*(?:条|tiao\b){_NOT_RULES}|^(?P<t>{_TENS})\s*条{_NOT_RULES}"
     rf"|(?:条目|要点)\s*(?P<k>[0-9]{{1,3}}|{_TENS}|[一二三四五六七八九])(?![0-9条点项])|^条款?\s*(?P<c>[0-9]{{1,2}})(?![0-9点米元个])"
     rf"|(?P<last>最后(?:一|那|的|这)?|倒数第一)(?:条|点|项)|倒数第(?P<back>{_NUM})(?:条|点|项)"
     r"|\b(?:point|clause|item|article|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
     r"|\bthe (?P<o>[0-9]{1,2})(?:st|nd|rd|th) (?:point|clause|item)\b|\b(?P<elast>the last) (?:point|clause|item)\b"
 )
+# Points listed under one 条: "第3、4条", "第三，五条", "第3和4条" are 第3条、第4条 (each looked up).
+_POINT_LIST_RE = re.compile(
+    rf"第\s*(?P<list>(?:{_NUM})(?:\s*{_TIAO}?\s*(?:、|,|，|和|与|跟|及|以及)\s*第?\s*(?:{_NUM}))+)\s*{_TIAO}"
+)
+_LIST_NUMBER_RE = re.compile(_NUM)
 # A bare number is a point asked for by number ("11", "11？"): what else would it mean here.
 _BARE_NUMBER_RE = re.compile(rf"^(?P<n>[0-9]{{1,2}}|{_TENS}|[一二三四五六七八九])\s*[?？]*$")
 # A part of the plan (一、二、… of the body): 第三部分 / 第二大部分 / 第五大项 / part 3.
@@ -968,6 +973,7 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         return Intent("smalltalk", original, talk=talk, lang=lang)
     text = _COURTESY_RE.sub("", text).strip() or text
     text = _TRAILING_COURTESY_RE.sub("", text).strip() or text
+    text = _POINT_LIST_RE.sub(_each_point, text)
     parts = _questions(text)
     if parts:
         intents = tuple(_plan_named(_single(p, None, lang), p) for p in parts[:MAX_PARTS])
@@ -985,6 +991,11 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         return replace(compare, text=original, relative=relative_year(text), names_plan=True, parts=(plain,))
     # A year anywhere in the message names the plan, whatever the intent ("2021年的计划是谁发的").
     return replace(_plan_named(single, text), text=original)
+
+
+def _each_point(m: re.Match[str]) -> str:
+    """第3、4条 → 第3条、第4条."""
+    return "、".join(f"第{n}条" for n in _LIST_NUMBER_RE.findall(m["list"]))
 
 
 _POINT_ARGS_RE = re.compile(r"^(?:(?P<year>(?:19|20)\d{2})(?:\s*年\s*|\s+))?(?P<n>\d{1,4})$")
