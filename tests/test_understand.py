@@ -247,7 +247,12 @@ SMALL_TALK = [
     ("您好，我想了解一下今年教育局的工作，可以问你吗", "greeting"), ("Can I ask you some questions about education in Yingtan?", "greeting"),
     ("可以问你一些关于教育的问题吗", "greeting"), ("教育方面的问题能问你吗", "greeting"), ("想问下文件的问题，可以吗", "greeting"),
     ("I have some questions about schools in Yingtan", "greeting"), ("hello, may I ask a few questions about the education plan?", "greeting"),
-    ("我想了解一下鹰潭的教育政策，方便吗", "greeting"),
+    ("我想了解一下鹰潭的教育政策，方便吗", "greeting"), ("你好你好，我是余江那边的家长，想问问学校方面的事，现在方便不", "greeting"),
+    ("can I ask you about schools in Yingtan?", "greeting"), ("晚上好，这么晚打扰了哈", "greeting"), ("老表，在不在？", "greeting"),
+    ("你是机器人还是真人在回？", "identity"), ("Good morning! Is this the Yingtan education bot?", "identity"),
+    ("好的谢谢你，讲得很清楚了", "thanks"), ("先这样吧，回头有问题再来找你", "bye"), ("今天鹰潭热死了，你那边热不热😂", "chat"),
+    ("刚才那个回答也太长了吧，手机上根本看不完", "complaint"), ("没听懂，能说简单点吗", "complaint"),
+    ("又答错了，我问的根本不是这个", "complaint"),
     ("我爱你", "chat"), ("你吃饭了吗", "chat"), ("今天天气怎么样", "chat"), ("讲个笑话", "chat"), ("tell me a joke", "chat"),
 ]
 
@@ -267,7 +272,8 @@ SMALL_TALK = [
      "是不是太早了？", "这个说的是什么？", "怎么投诉老师？", "能不能吃饭？", "不会吗？",
      "can you answer questions about enrolment for my son",
      # leave to ask about something that can be searched is searched; so is a general topic without the ask
-     "高考的问题可以问吗", "I have a question about kindergarten", "我想了解一下今年教育局的工作"],
+     "高考的问题可以问吗", "I have a question about kindergarten", "我想了解一下今年教育局的工作",
+     "学校这么晚放学正常吗", "鹰潭今天热死了 学校开空调吗", "我问的是大班额", "想问问学校食堂的事，可以吗"],
 )
 def test_small_talk_around_a_question_is_a_question(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
