@@ -393,7 +393,8 @@ _DETAIL_QUESTIONS = {
         r"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|(?<![招接吸提递])(?:交|收|缴|付|花|赔)(?:了)?多少(?![个所名人年天次条项学新时材])|how much"
     ),
     "where": re.compile(r"在哪|去哪|哪里|哪儿|哪些地方|哪个区|哪几个区|哪个县|\bwhere\b"),
-    "which": re.compile(r"哪一?(?:所|家|座)|哪个学校|哪些学校|哪几所|哪些专业|什么专业|\bwhich (?:school|college)"),
+    # (哪些专业 asks what a college teaches, which no plan lists: an out-of-scope cue, not this detail.)
+    "which": re.compile(r"哪一?(?:所|家|座)|哪个学校|哪些学校|哪几所|\bwhich (?:school|college)"),
 }
 _DETAIL_ANSWERS = {
     "when": re.compile(

@@ -274,6 +274,7 @@ _POINT_LIST_RE = re.compile(
     rf"第\s*(?P<list>(?:{_NUM})(?:\s*{_TIAO}?\s*(?:、|,|，|和|与|跟|及|以及)\s*第?\s*(?:{_NUM}))+)\s*{_TIAO}"
 )
 _LIST_NUMBER_RE = re.compile(_NUM)
+_ONE_POINT = "第{}条"
 # A bare number is a point asked for by number ("11", "11？"): what else would it mean here.
 _BARE_NUMBER_RE = re.compile(rf"^(?P<n>[0-9]{{1,2}}|{_TENS}|[一二三四五六七八九])\s*[?？]*$")
 # A part of the plan (一、二、… of the body): 第三部分 / 第二大部分 / 第五大项 / part 3.
@@ -993,7 +994,7 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
 
 def _each_point(m: re.Match[str]) -> str:
     """第3、4条 → 第3条、第4条."""
-    return "、".join(f"第{n}条" for n in _LIST_NUMBER_RE.findall(m["list"]))
+    return "、".join(_ONE_POINT.format(n) for n in _LIST_NUMBER_RE.findall(m["list"]))
 
 
 _POINT_ARGS_RE = re.compile(r"^(?:(?P<year>(?:19|20)\d{2})(?:\s*年\s*|\s+))?(?P<n>\d{1,4})$")
