@@ -392,6 +392,11 @@ _DETAIL_QUESTIONS = {
         r"多少钱|几块钱|多少元|多少块|(?:[\u4e00-\u9fff](?<![免浪消])费|收费|费用|工资|补贴|补助|津贴|资助|奖金)[^,，。?？!！没]{0,4}?"
         r"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|(?<![招接吸提递])(?:交|收|缴|付|花|赔)(?:了)?多少(?![个所名人年天次条项学新时材])|how much"
     ),
+    # A day in the school calendar: "…什么时候开学" is not answered by "启动2021年…项目" (a year, not a day).
+    "date": re.compile(
+        r"(?:什么时候|啥时候|哪天|几号|几月|何时|哪一天)(?:正式)?(?:开学|放假|报名|开考|考试|出成绩|出分|放榜|录取|投入使用|启用)|"
+        r"(?:开学|放假|报名|考试|开考|出成绩|录取)(?:的)?(?:时间|日期|是哪天|是几号|在哪天)"
+    ),
     "where": re.compile(r"在哪|去哪|哪里|哪儿|哪些地方|哪个区|哪几个区|哪个县|\bwhere\b"),
     # (哪些专业 asks what a college teaches, which no plan lists: an out-of-scope cue, not this detail.)
     "which": re.compile(r"哪一?(?:所|家|座)|哪个学校|哪些学校|哪几所|\bwhich (?:school|college)"),
@@ -401,6 +406,7 @@ _DETAIL_ANSWERS = {
         r"\d{1,2}月|\d{1,2}日|\d{4}年|年底|年初|月底|上半年|下半年|春季|秋季|学期|之前|以前|期间|截至|年内|底前"
     ),
     "money": re.compile(r"\d+(?:\.\d+)?\s*(?:元|万元|亿元|万|亿)"),
+    "date": re.compile(r"\d{1,2}月\d{1,2}日|\d{1,2}月(?:初|中旬|下旬|底|份)"),
     # Places named in a list, the way a plan says where (贵溪市、余江区、月湖区).
     "where": re.compile(r"[\u4e00-\u9fff]{2}(?:市|区|县|镇|乡)[、,和及]"),
     # A named institution (鹰潭职业技术学院, 市一中), not a kind of school (中小学).
@@ -443,7 +449,8 @@ def asks_specific(normalized: str) -> bool:
 
 
 def asked_details(normalized: str) -> tuple[str, ...]:
-    return tuple(kind for kind, pattern in _DETAIL_QUESTIONS.items() if pattern.search(normalized))
+    kinds = tuple(kind for kind, pattern in _DETAIL_QUESTIONS.items() if pattern.search(normalized))
+    return tuple(k for k in kinds if k != "when") if "date" in kinds else kinds  # a day is the "when" asked
 
 
 def stated_details(sentences: Iterable[str]) -> frozenset[str]:
