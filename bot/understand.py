@@ -953,7 +953,20 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
             rest = bare.replace(clause, " ").strip(" ，,")
             return Intent("locate", text, query=term, context=rest, lang=lang)
     question, context = question_part(bare)
-    return Intent("ask", text, query=question, context=context, lang=lang)
+    return Intent("ask", text, query=_in_the_plan(question), context=_in_the_plan(context), lang=lang)
+
+
+# "…教育局文件里到底是怎么说的": where to look, not what about. Searched, the words 教育局 and 文件 pull the
+# notice header (point 0) above the point the background is about.
+_IN_THE_PLAN_RE = re.compile(
+    r"(?:鹰潭市?)?(?:教育局|市里|上面|局里|政府|你们)?(?:的)?(?:这份|这个|那个|今年的?)?(?:工作要点|文件|计划|要点|通知)(?:里面?|中|上面?)"
+)
+
+
+def _in_the_plan(text: str) -> str:
+    """``text`` without the words that only say "in the plan" (not when nothing else is left)."""
+    stripped = _IN_THE_PLAN_RE.sub("", text)
+    return text if stripped == text else stripped.strip(" ，,") or text
 
 
 def understand(message: str, topic: Topic | None = None, normalize: Callable[[str], str] = lambda s: s) -> Intent:

@@ -594,3 +594,18 @@ def test_who_pays_or_hands_out_is_not_who_issued_the_plan(normalize, message):
 def test_who_issued_it_is_a_document_question(normalize, message):
     intent = understand(message, normalize=normalize)
     assert (intent.kind, intent.facet) == ("document", "about")
+
+
+@pytest.mark.parametrize(
+    ("message", "query"),
+    [("文件里大班额怎么说", "大班额怎么说"), ("今年文件里对乡村老师有什么政策", "对乡村老师有什么政策"),
+     ("老年教育工作要点里有提吗", "老年教育有提吗"), ("文件里", "文件里"), ("这个文件主要讲什么", None)],
+)
+def test_in_the_plan_only_says_where_to_look(normalize, message, query):
+    """"…文件里怎么说" names where to look, not what about: the words are not searched (they pull the
+    notice header up); a message that is nothing else keeps them."""
+    intent = understand(message, normalize=normalize)
+    if query is None:
+        assert intent.kind != "ask" or "文件" in intent.query
+    else:
+        assert (intent.kind, intent.query) == ("ask", query)
