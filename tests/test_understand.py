@@ -512,7 +512,12 @@ def test_a_year_names_a_plan_only_beside_plan_words(normalize, text: str, names_
      ("分了几大部分", "outline"), ("这到底是个啥文件 简单介绍一下", "outline"), ("这个文件现在还管用吗", "validity"),
      ("这个文件发给谁的", "recipients"), ("Who is this document addressed to?", "recipients"),
      ("Is this plan still in effect?", "validity"), ("summary please", "outline"), ("give me an overview", "outline"),
-     ("what are the main parts", "outline"), ("list all points", "outline"), ("How many parts?", "outline")],
+     ("what are the main parts", "outline"), ("list all points", "outline"), ("How many parts?", "outline"),
+     # fifth session: blocks, what it mainly says, the original text, a bare "sum it up", its kind and title
+     ("文件一共几条，分了几大块", "outline"), ("文件分几个板块", "outline"), ("这个文件主要讲什么", "outline"),
+     ("文件里的五大块分别是什么", "outline"), ("文件原文在哪里下载", "outline"), ("哪里能看到原文", "outline"),
+     ("给我原文", "outline"), ("概括一下", "outline"), ("这是政策还是通知", "about"), ("要点的标题是什么", "about"),
+     ("今年的工作要点出来没有", "about")],
 )
 def test_what_about_the_document_is_asked(normalize, message, facet):
     intent = understand(message, normalize=normalize)
@@ -520,7 +525,8 @@ def test_what_about_the_document_is_asked(normalize, message, facet):
 
 
 @pytest.mark.parametrize("message", ["中国教育排第几个", "大班额比例是多少 谢谢", "高考成绩几号出", "学校在哪",
-                                     "overview of teacher training"])
+                                     "overview of teacher training", "大班额主要讲什么", "考试大纲原文在哪下载",
+                                     "课后服务是政策还是学校自己搞的"])
 def test_rankings_dates_and_thanks_are_not_look_ups(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
 
