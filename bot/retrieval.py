@@ -394,8 +394,12 @@ _DETAIL_QUESTIONS = {
     ),
     # A day in the school calendar: "…什么时候开学" is not answered by "启动2021年…项目" (a year, not a day).
     "date": re.compile(
-        r"(?:什么时候|啥时候|哪天|几号|几月|何时|哪一天)(?:正式)?(?:开学|放假|报名|开考|考试|出成绩|出分|放榜|录取|投入使用|启用)|"
+        r"(?:什么时候|啥时候|哪天|几号|几月|何时|哪一天)(?:正式)?(?:开学|放假|报名|开考|考试|出成绩|出分|放榜|录取)|"
         r"(?:开学|放假|报名|考试|开考|出成绩|录取)(?:的)?(?:时间|日期|是哪天|是几号|在哪天)"
+    ),
+    # When building work ends: "…什么时候完工" is not answered by "启动2021年…项目" (when it starts).
+    "done": re.compile(
+        r"(?:什么时候|啥时候|哪天|何时|哪年|几月)(?:能|才能|可以|会)?(?:完工|建成|建好|竣工|交付|投入使用|交房|盖好|修好)"
     ),
     "where": re.compile(r"在哪|去哪|哪里|哪儿|哪些地方|哪个区|哪几个区|哪个县|\bwhere\b"),
     # (哪些专业 asks what a college teaches, which no plan lists: an out-of-scope cue, not this detail.)
@@ -407,6 +411,9 @@ _DETAIL_ANSWERS = {
     ),
     "money": re.compile(r"\d+(?:\.\d+)?\s*(?:元|万元|亿元|万|亿)"),
     "date": re.compile(r"\d{1,2}月\d{1,2}日|\d{1,2}月(?:初|中旬|下旬|底|份)"),
+    "done": re.compile(
+        r"(?:年底|年内|月底|\d{4}年|\d{1,2}月)(?:前|以前|之前)?(?:全面)?(?:建成|完工|竣工|交付|投入使用)"
+    ),
     # Places named in a list, the way a plan says where (贵溪市、余江区、月湖区).
     "where": re.compile(r"[\u4e00-\u9fff]{2}(?:市|区|县|镇|乡)[、,和及]"),
     # A named institution (鹰潭职业技术学院, 市一中), not a kind of school (中小学).
@@ -450,7 +457,8 @@ def asks_specific(normalized: str) -> bool:
 
 def asked_details(normalized: str) -> tuple[str, ...]:
     kinds = tuple(kind for kind, pattern in _DETAIL_QUESTIONS.items() if pattern.search(normalized))
-    return tuple(k for k in kinds if k != "when") if "date" in kinds else kinds  # a day is the "when" asked
+    # a day, or when building work ends, is the "when" asked
+    return tuple(k for k in kinds if k != "when") if {"date", "done"} & set(kinds) else kinds
 
 
 def stated_details(sentences: Iterable[str]) -> frozenset[str]:

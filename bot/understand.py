@@ -101,7 +101,7 @@ class Intent:
 _FILLER = (
     r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳好真太很挺超没不~～!！?？.。,，、\s]|你这|说的|讲的|答的|回复|请|老师|小助手|机器人|客服|"
     r"回答|解答|耐心|非常|特别|一下|我们|你们|您们|我要|我想|有没有|能不能|可不可以|这是|怎么|我|这个|都|全|根本|完全|一点都|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|得|清楚|详细|到位|及时|"
-    r"嘞|咯|那|是不是|讲得|说得|答得|写得|这些|又|我问的|刚才|刚刚|那个|手机上|老表|今天|你那边|鹰潭|祝(?:你|您)?(?:工作顺利|工作愉快|身体健康|万事如意|生活愉快)|老铁|兄弟|大佬|亲|也|智能客服|智能助手|助手|"
+    r"嘞|咯|那|是不是|还|有点|讲得|说得|答得|写得|这些|又|我问的|刚才|刚刚|那个|手机上|老表|今天|你那边|鹰潭|祝(?:你|您)?(?:工作顺利|工作愉快|身体健康|万事如意|生活愉快)|老铁|兄弟|大佬|亲|也|智能客服|智能助手|助手|"
     # who is writing: "你好，我是余江的一个家长" is a greeting
     r"我是(?:[\u4e00-\u9fff]{1,8}?的)?(?:一名|一个|一位)?(?:新来的)?(?:学生)?(?:家长|老师|教师|学生|校长|班主任|妈妈|爸爸|奶奶|爷爷|外婆|外公)|"
     r"\b(?:i'm|i am) (?:a |an )?(?:parent|teacher|student|mom|mum|dad)\b|"
@@ -141,13 +141,13 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     ),
     (
         "thanks",
-        r"谢谢|多谢|感谢|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解(?:了(?!解))?|辛苦了?|棒|有用|不用了|"
+        r"谢谢|多谢|感谢|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解(?:了(?!解))?|晓得了?|辛苦了?|棒|有用|不用了|"
         r"(?:很|挺|非常|太)?有帮助|帮(?:了)?大忙|6{3,}|不错|赞|厉害|嗯+|哦+|哈哈+|太好了|好极了|嘿嘿|(?<![a-z])(?:ok(?:ay)?)+(?![a-z])|可以|行|没事了|没问题了|好了|先这样|(?:我)?再(?:看看|想想)|(?:暂时|也)?没(?:有)?(?:其他|别的|其它)?(?:的)?(?:问题)?了|额+|呃+|万分|感恩|不客气|呵呵|聪明|牛|真行|\[[^\]]{1,4}\]|👌|👍|🙏",
         r"thanks a million|thanks?|thank you|thank u|thx|ty|tks|thn?ks|thanx|tnx|xie ?xie|cheers|ok|okay|great|cool|nice|got it|awesome|perfect|good (?:bot|job)|hm+|em+|lol|haha+|understood|i see|have a (?:nice|good|great) day",
     ),
     (
         "identity",
-        r"你是谁|你是什么|你叫什么(?:名字)?|你叫啥|(?:你们?|您)?是(?:不是)?(?:人工客服|人工智能|人工|机器人|真人|客服|ai|bot|"
+        r"你是谁|你是什么|(?:你|您)?系边个|你叫什么(?:名字)?|你叫啥|(?:你们?|您)?是(?:不是)?(?:人工客服|人工智能|人工|机器人|真人|客服|ai|bot|"
         r"chatgpt|gpt|人)|(?:转|找|要|接)个?(?:人工|真人)(?:客服|服务)?|人工(?:客服|服务|回复|回答)|(?:这是|是)?(?:教育局)?官方(?:的)?|(?:真人|人工|机器人|ai)?还是(?:真人|人工|机器人|ai)(?:在)?(?:回复?|回答)?(?:的)?|机器人回复|谁(?:开发|做|写)的你|谁开发的|"
         r"(?:你们?|您)是(?:哪个|什么)(?:单位|部门)的?|(?:你们?|您)是教育局的|你几岁|(?:这是)?(?:什么|啥)机器人|(?:你|您)是(?:哪位|谁啊)|(?:真人)?还是机器|(?:你|您)有名字|"
         r"(?:你|您)是(?:男的|女的|男是女|男生|女生)(?:还是)?(?:男的|女的)?|(?:你|您)多大(?:了)?|(?:你|您)(?:住)?在哪(?:里|儿)?|(?:这是|是不是|是)?自动回复|可信(?:吗|么|不)?|(?:你们|您们|你)(?:几点|什么时候)(?:上班|下班)|(?:你们|你)(?:周末|晚上)(?:上班|在)(?:吗)?|"
@@ -185,10 +185,11 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     # Not a question but a verdict on the last answer: say sorry and how to get further, not the refusal.
     (
         "complaint",
-        r"答(?:得|的)?不对|答非所问|(?:也)?太长了?|看不完|字太多了?|太啰嗦了?|没听懂|没看懂|(?:能|可以)?(?:说|讲|写)(?:得)?(?:简单|通俗|明白)(?:一?点)?|说人话|回答(?:得|的)?不对|不是我(?:要|想要|问)的|不是这个意思|没用|没有用|看不懂|听不懂|"
+        r"答(?:得|的)?不对|答非所问|(?:也)?太长了?|看不完|字太多了?|太啰嗦了?|没听懂|没看懂|(?:能|可以)?(?:说|讲|写)(?:得)?(?:简单|通俗|明白)(?:一?点)?|(?:能|可以)?(?:说|讲)人话|回答(?:得|的)?不对|不是我(?:要|想要|问)的|不是这个意思|没用|没有用|看不懂|听不懂|"
         r"靠(?:不)?谱(?:吗|么)?|准不准|什么都不(?:知道|懂)|啥(?:也|都)不(?:知道|懂)|(?:问了也)?白问|答的啥|说的啥|答了个啥|不对|错了|乱答|乱回答|乱说|瞎说|胡说|差评|不准确?|笨|傻|蠢|智障|垃圾|太差|不靠谱|不是这个|"
         r"(?:回)?答错|(?:回)?答(?:的|得)(?:是)?(?:什么|啥)(?:东西|玩意儿?)?|(?:你|您)(?:说|回)(?:的|得)(?:是)?(?:什么|啥)(?:东西|玩意儿?)?|(?:什么|啥)玩意儿?|(?:牛头|驴唇|驴头)不对马嘴|"
-        r"(?:你|您)(?:在)?说(?:的)?(?:什么|啥)(?:呢|啊)?|看不明白|不明白|(?:什么|啥)?乱七八糟|(?:这)?(?:都)?(?:是)?什么跟什么|一点(?:用)?都没(?:有)?用?|废物|没(?:有)?回答|(?:到底|根本)?(?:懂不懂|不懂)|(?:什么|啥)鬼|搞(?:什么|啥)|无语|服了|晕",
+        r"(?:你|您)(?:在)?说(?:的)?(?:什么|啥)(?:呢|啊)?|看不明白|不明白|(?:什么|啥)?乱七八糟|(?:这)?(?:都)?(?:是)?什么跟什么|一点(?:用)?都没(?:有)?用?|废物|没(?:有)?回答|(?:到底|根本)?(?:懂不懂|不懂)|(?:什么|啥)鬼|搞(?:什么|啥|么子)|无语|服了|晕|(?:半天|怎么|咋)(?:都)?不回(?:我|复|话)?|"
+        r"(?:能|可以)?(?:简短|简单|短|简洁)(?:一?点)",
         r"(?:that's |that is |you are |you're )?wrong|(?:that's|that is) not it|(?:that |it )?(?:doesn't|does not) answer (?:my|the) question|useless|not helpful|(?:that's|that is)? ?not what i asked|makes no sense|bad answer|"
         r"(?:you )?(?:didn't|did not|don't|do not) (?:answer|understand)(?: (?:my|the) question| me)?",
     ),
@@ -213,6 +214,12 @@ _TALK_RE = sorted(
 # filler, so a message that is not all filler fails fast instead of trying every split.
 _FILLER_RE = re.compile(rf"^{_FILLER}$")
 _ASKS_RE = re.compile(r"(?<![什怎这那多])[吗么嘛没][\s?？!！。~～啊呀]*$|[?？]\s*$")
+# Saying the questions come later: "…先跟您问个好", "…稍后再请教几个问题", "…我先组织下语言".
+_LATER_RE = re.compile(
+    r"(?:稍后|待会儿?|等会儿?|一会儿?|回头|等下|晚点)(?:再)?(?:想)?(?:向|跟)?(?:你|您)?(?:请教|问|咨询)"
+    r"|先(?:跟|和|给|向)?(?:你|您)?(?:打个招呼|问个好|问声好|组织(?:一?下)?语言)"
+)
+_ANNOUNCED_RE = re.compile(r"(?:请教|问|咨询)(?:你|您)?(?:几个|一些|点)?(?:问题|事)")
 # A letter held down is a slip of the same word: "hiiii", "helllo", "byeee" (kept double: "good").
 _HELD_LETTER_RE = re.compile(r"([a-z])\1{2,}")
 _EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
@@ -233,6 +240,8 @@ _TRAILING_COURTESY_RE = re.compile(
 def _small_talk(text: str) -> Talk | None:
     """The kind of small talk when the whole message is made of small-talk phrases and filler."""
     rest = _HELD_LETTER_RE.sub(r"\1\1", _EMOJI_RE.sub("", text))
+    if _LATER_RE.search(rest) and not _QUESTION_CUE_RE.search(_ANNOUNCED_RE.sub("", rest)):
+        return "greeting"  # however long: who is writing and that questions will follow, nothing asked yet
     if len(rest) > (60 if rest.isascii() else 40):  # English takes about twice the characters
         return None
     found: Talk | None = None
@@ -266,7 +275,7 @@ _POINT_REF_RE = re.compile(
     rf"|(?<![第\d零〇一二两三四五六七八九十百廿])(?P<m>[0-9]{{1,3}})\s*(?:条|tiao\b){_NOT_RULES}|^(?P<t>{_TENS})\s*条{_NOT_RULES}"
     rf"|(?:条目|要点)\s*(?P<k>[0-9]{{1,3}}|{_TENS}|[一二三四五六七八九])(?![0-9条点项])|^条款?\s*(?P<c>[0-9]{{1,2}})(?![0-9点米元个])"
     rf"|(?P<last>最后(?:一|那|的|这)?|倒数第一)(?:条|点|项)|倒数第(?P<back>{_NUM})(?:条|点|项)"
-    r"|\b(?:point|clause|item|article|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
+    r"|\b(?:points?|clause|item|article|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
     r"|\bthe (?P<o>[0-9]{1,2})(?:st|nd|rd|th) (?:point|clause|item)\b|\b(?P<elast>the last) (?:point|clause|item)\b"
 )
 # Points listed under one 条: "第3、4条", "第三，五条", "第3和4条" are 第3条、第4条 (each looked up).
@@ -274,6 +283,12 @@ _POINT_LIST_RE = re.compile(
     rf"第\s*(?P<list>(?:{_NUM})(?:\s*{_TIAO}?\s*(?:、|,|，|和|与|跟|及|以及)\s*第?\s*(?:{_NUM}))+)\s*{_TIAO}"
 )
 _LIST_NUMBER_RE = re.compile(_NUM)
+# "points 18 and 2", "points 3, 5 and 7": point 18 and point 2.
+_EN_POINT_LIST_RE = re.compile(r"\bpoints\s+(?P<list>\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})+)\b")
+# A look-up first, then more words after a pause: "十八条讲的啥 单位让我们学习".
+_LEADING_LOOKUP_RE = re.compile(
+    r"^(?P<head>.{2,16}?(?:什么|啥|内容|原文|全文|说一下|讲一下|看一下|看看))[\s,，。!！?？]+\S"
+)
 _ONE_POINT = "第{}条"
 # A bare number is a point asked for by number ("11", "11？"): what else would it mean here.
 _BARE_NUMBER_RE = re.compile(rf"^(?P<n>[0-9]{{1,2}}|{_TENS}|[一二三四五六七八九])\s*[?？]*$")
@@ -289,7 +304,7 @@ _WITHIN_PART_RE = re.compile(r"^(?:的|里的?|中的?)?$")
 _TOGETHER_RE = re.compile(r"和|与|跟|及|以及|还有|、|分别|对比|比较|一下|都|各|\b(?:and|vs|compare)\b")
 # What may stand around a point reference in a plain look-up ("请问第八条是关于什么的", "发我第10条").
 _POINT_ASK_RE = re.compile(
-    r"请问|麻烦|帮我|给我|发给我|发我|一下|我想|我要|文件|工作要点|要点|具体|主要|哪些|哪方面|方面|内容|全文|原文|原话|意思|关于|怎么|"
+    r"请问|麻烦|帮我|给我|发给我|发我|一下|我想|我要|能不能|可以|完整|详细|一遍|全部|文件|工作要点|要点|具体|主要|哪些|哪方面|方面|内容|全文|原文|原话|意思|关于|怎么|"
     r"什么|些啥|啥|[把发看查念说讲写是的了些呢吗呀啊吧么里中下想要]|"
     r"\b(?:please|pls|show|me|the|what|whats|what's|is|does|say|says|about|of|plan|in|read|open|give|tell|text|full|"
     r"can|you|i|see|want|to)\b|[\s,，.。:：!！?？'\"“”]"
@@ -355,6 +370,12 @@ def _ref_number(m: re.Match[str]) -> int | None:
         return _english_number(m.group("e"))
     raw = next((m.group(g) for g in ("n", "s", "m", "t", "k", "c", "o") if m.group(g)), None)
     return chinese_number(raw) if raw else None
+
+
+def _leading_lookup(text: str) -> tuple[tuple[int, str], ...]:
+    """A look-up that opens the message and ends in asking words, whatever follows the pause."""
+    m = _LEADING_LOOKUP_RE.match(text)
+    return _point_lookup(m["head"]) if m else ()
 
 
 def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
@@ -599,7 +620,7 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
 # "补助谁发" / "毕业证谁发" ask who pays or hands something out: money or a thing handed out, named
 # anywhere in the message, makes it a question about that.
 _WHO_ISSUED_RE = re.compile(
-    r"(?:谁|哪个单位|哪个部门|什么单位|什么部门|哪家|哪里)(?:发|印发|下发|出(?![发现来去题])|制定|发布|写(?!了)|签发|颁布)(?:的|了)?"
+    r"(?:谁|(?:哪|那)个单位|(?:哪|那)个部门|什么单位|什么部门|哪家|哪里)(?:发|印发|下发|出(?![发现来去题])|制定|发布|写(?!了)|签发|颁布)(?:的|了)?"
 )
 _PLAN_NAMED_RE = re.compile(r"文件|计划|要点|通知")  # "这份关于教师工资的文件是谁发的" is about the plan
 _HANDED_OUT_RE = re.compile(r"钱|费|补助|补贴|津贴|工资|资金|经费|奖|证|成绩|通知书|书本|教材|校服|物资")
@@ -609,7 +630,7 @@ _DOCUMENT_RE = re.compile(
     r"(?:发|印发|下发|出台|发布|出|定|颁布|签发)"
     r"|(?:发文|印发|发布|下发|成文)(?:时间|日期|单位|机关)"
     r"|(?:这|该|此)(?:到底|究竟)?(?:是)?(?:份|个|篇)?(?:什么|啥|哪个)(?:文件|文|东西|计划|材料)"
-    r"|(?:文件|要点|计划)(?:的)?(?:名字|名称|标题|全称|题目|文号)|(?:计划|文件)叫(?:什么|啥)|文号"
+    r"|(?:文件|要点|计划)(?:的)?(?:名字|名称|标题|全称|全名|题目|文号)|(?:是)?哪一?年的(?:工作要点|计划|文件|要点)|(?:计划|文件)叫(?:什么|啥)|文号"
     r"|(?:这|这个|这份)(?:是)?(?:政策|通知|文件|法规|规定|计划)还是(?:政策|通知|文件|法规|规定|计划)"
     r"|(?:工作要点|计划|文件)(?:出来|发布|出台|下发|印发)(?:了)?(?:没有|没|吗|么)"
     r"|(?:发给|印发给|下发给|抄送|主送)(?:谁|哪些|了谁|哪些单位)|(?:主送|抄送|发文)(?:单位|对象|机关)"
@@ -621,7 +642,7 @@ _DOCUMENT_RE = re.compile(
     r"|落款|发文字号|发文范围"
     r"|who (?:issued|published|wrote|released|signed) (?:it|this|the plan|the document)"
     r"|when (?:was|is) (?:it|this|the)(?: work plan| plan| document| file)? (?:issued|published|released|dated|signed|written)"
-    r"|what (?:is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?$"
+    r"|what (?:is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?(?:[,.!?].*)?$"
     r"|issu(?:ed|ing) (?:date|by)|title of (?:the|this) (?:document|plan)"
 )
 
@@ -644,7 +665,7 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
             r"|(?:概括|总结|概述|介绍|归纳)(?:一下)?(?:整个|全|这个|这份|整份)?(?:文件|计划|要点|内容)|主要内容|大概内容"
             r"|核心内容|重点内容|篇幅)"
             r"|^(?:请|帮我|给我)?(?:概括|总结|概述|归纳)(?:一下)?$|哪(?:里|儿)(?:能|可以)?(?:看|找|下载|查)(?:到)?(?:文件)?(?:的)?(?:原文|全文)"
-            r"|(?:一共|总共|共|总计|^)(?:有)?(?:多少|几)(?:条|部分|个部分|大部分|项)(?:工作要点|要点|内容)?(?:$|[，,])|分(?:为|成|了)?几(?:个)?(?:大)?(?:部分|板块|块)"
+            r"|(?:一共|总共|共|总计|^)(?:有)?(?:多少|几)(?:条|部分|部份|个部分|个部份|大部分|项)(?:工作要点|要点|内容)?[啊呀呢吗么嘛]*(?:$|[，,])|分(?:为|成|了)?几(?:个)?(?:大)?(?:部分|部份|板块|块)"
             r"|\b(?:outline|table of contents|summari[sz]e (?:the )?(?:whole |entire )?(?:plan|document))\b"
             r"|how many (?:points|sections|parts) (?:does|do|are|is)|^how many (?:points|sections|parts)\??$"
             r"|^(?:please )?(?:give me |show me |can i (?:have|get) |i want )?(?:an? |the )?(?:summary|overview|outline)"
@@ -728,7 +749,8 @@ _PAIR = r"(?:和|与|跟|同|到|至|、|-|－|—|~|～|\s+and\s+|\s+to\s+|\s+v
 _DURATION_BEFORE = r"(?<![了满近过干教足超工龄第每])"
 _DURATION_AFTER = r"(?!级|以|内|前|后|来|左右|多|书|工龄|教龄|的时间|时间|整)"
 _YEAR_RE = re.compile(
-    rf"(?<![\d.])(?P<full>(?:19|20)\d{{2}})(?:\s*年(?:度)?|(?=\s*(?:的)?(?:工作)?(?:计划|要点|文件))|(?=\s*{_PAIR}\s*(?:19|20)?\d{{2}}\s*年?))"
+    # "都2026年了" tells the time, it names no plan
+    rf"(?<![\d.])(?P<full>(?:19|20)\d{{2}})(?:\s*年(?:度)?(?!了)|(?=\s*(?:的)?(?:工作)?(?:计划|要点|文件))|(?=\s*{_PAIR}\s*(?:19|20)?\d{{2}}\s*年?))"
     rf"|(?<=[和与跟同到至、\-－—~～])\s*(?P<pair>(?:19|20)\d{{2}})(?![\d.%％])"
     rf"|\b(?:in|the|from|and|to|vs\.?|of|for|between)\s+(?P<en>(?:19|20)\d{{2}})\b"
     rf"|(?<![\d.]){_DURATION_BEFORE}(?P<short>[12]\d)(?:\s*年(?:度)?{_DURATION_AFTER}|(?=\s*{_PAIR}\s*[12]\d\s*年))"
@@ -931,7 +953,7 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     if (span := _point_span(aside)) is not None:
         return Intent("points", text, query=bare, points=span, lang=lang)
     # 要点十六 reads as a plan word and a number once 要点 is taken for naming the plan
-    asked = _point_lookup(aside) or _point_lookup(bare)
+    asked = _point_lookup(aside) or _point_lookup(bare) or _leading_lookup(aside)
     if len(asked) == 1:
         return Intent("point", text, query=bare, point=asked[0][0], lang=lang)
     if asked:
@@ -992,6 +1014,7 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
     text = _COURTESY_RE.sub("", text).strip() or text
     text = _TRAILING_COURTESY_RE.sub("", text).strip() or text
     text = _POINT_LIST_RE.sub(_each_point, text)
+    text = _EN_POINT_LIST_RE.sub(lambda m: " and ".join(f"point {n}" for n in re.findall(r"\d+", m["list"])), text)
     parts = _questions(text)
     if parts:
         intents = tuple(_plan_named(_single(p, None, lang), p) for p in parts[:MAX_PARTS])

@@ -196,7 +196,8 @@ def test_out_of_scope_questions_are_refused(service, question: str) -> None:
 # The plan names the college, the exam or the fee, never its syllabus or the amount per period.
 @pytest.mark.parametrize("question", ["鹰潭职业技术学院有哪些专业", "职教高考考哪些科目", "教师编制考试考什么",
                                       "幼儿园保教费一个月多少", "乡村教师补助一年能拿多少", "中职什么时候报名",
-                                      "今年什么时候放假"])
+                                      "今年什么时候放假", "新校区什么时候能完工", "幼儿园一个月收费多少",
+                                      "孩子成绩一般，读普高还是读中职好？您给点建议"])
 def test_a_detail_the_plan_never_states_is_not_answered(service, question: str) -> None:
     assert service.ask(question).status != "answered"
 
@@ -240,7 +241,7 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
     [("家里条件差有没有补助", ()), ("外面的补习班收费乱七八糟,有人管吗", ()), ("补助多少钱", ("money",)),
      ("民办园补助标准是多少", ("money",)), ("学费贵不贵", ("money",)), ("how much is the fee", ("money",)),
      ("什么时候开学", ("date",)), ("中职什么时候报名", ("date",)), ("开学时间是哪天", ("date",)),
-     ("新高中什么时候建成", ("when",)), ("学费要多少", ("money",)), ("补助能拿多少", ("money",)),
+     ("新高中什么时候建成", ("done",)), ("新校区什么时候能投入使用", ("done",)), ("学费要多少", ("money",)), ("补助能拿多少", ("money",)),
      ("补助金额是多少", ("money",)), ("补助有没有标准", ()), ("保教费具体收多少", ("money",)), ("伙食费多少", ("money",)),
      ("一学期要交多少", ("money",)), ("收多少个学生", ()), ("交了多少年社保", ()), ("学前教育免费几年", ()),
      ("今年招收多少学生", ()), ("每天花多少时间做作业", ())],

@@ -66,7 +66,7 @@ def test_locate_phrasings(normalize, message, term):
 
 
 POINTS = [
-    ("第8条", 8), ("第四个要点", 4), ("第4个工作要点讲啥", 4), ("第八条", 8), ("8条讲什么", 8), ("第十二条是什么", 12), ("看下17条", 17),
+    ("第8条", 8), ("第四个要点", 4), ("第8点能不能完整说一下，我要抄到笔记本上", 8), ("十八条讲的啥 单位让我们学习", 18), ("第4个工作要点讲啥", 4), ("第八条", 8), ("8条讲什么", 8), ("第十二条是什么", 12), ("看下17条", 17),
     ("最后一条说了什么", LAST_POINT), ("point 5 please", 5), ("第二十条的内容", 20), ("第24條講什麼", 24),
     ("第3点", 3), ("show me point 12", 12), ("What does point 7 say?", 7), ("第一条", 1), ("第 9 条", 9),
     ("给我看看第二十四条全文", 24), ("请问第八条是关于什么的", 8), ("发我第10条", 10), ("条目8", 8), ("point ten", 10),
@@ -115,7 +115,7 @@ def test_point_phrasings(normalize, message, number):
         ("第一条还有最后一条", (1, LAST_POINT)), ("第8条第9条", (8, 9)),
         # points listed under one 条 (fifth session)
         ("第3、4条", (3, 4)), ("第三、四条讲什么", (3, 4)), ("第3条,第5条", (3, 5)), ("第3和4条", (3, 4)),
-        ("第3,4,5条", (3, 4, 5)), ("第十、十一条", (10, 11)), ("第5、6条大概说的啥", (5, 6)),
+        ("第3,4,5条", (3, 4, 5)), ("could you show me points 18 and 2?", (18, 2)), ("show me points 3, 5 and 7", (3, 5, 7)), ("第十、十一条", (10, 11)), ("第5、6条大概说的啥", (5, 6)),
     ],
 )
 def test_several_points_asked_together_are_each_looked_up(normalize, message, numbers):
@@ -253,6 +253,12 @@ SMALL_TALK = [
     ("好的谢谢你，讲得很清楚了", "thanks"), ("先这样吧，回头有问题再来找你", "bye"), ("今天鹰潭热死了，你那边热不热😂", "chat"),
     ("刚才那个回答也太长了吧，手机上根本看不完", "complaint"), ("没听懂，能说简单点吗", "complaint"),
     ("又答错了，我问的根本不是这个", "complaint"),
+    # found by people9: praise, dialect, slowness, length, openings that say the questions come later
+    ("哈哈哈 你还挺聪明", "thanks"), ("晓得了 多谢哈", "thanks"), ("搞么子嘞，半天不回我", "complaint"),
+    ("回答太长了，能简短点吗", "complaint"), ("你这个回答有点官方 能说人话吗", "complaint"), ("你系边个啊", "identity"),
+    ("您好，我是一名家长，平时工作比较忙，今天终于有空来了解一下教育局的政策，先打个招呼，稍后再请教几个问题，辛苦了🙏", "greeting"),
+    ("尊敬的工作人员您好！我是贵溪的一名乡村教师，从教十几年了，一直关注市里的教育政策，今天看到这个机器人觉得很方便，先跟您问个好。", "greeting"),
+    ("你好 想请教下，不过我先组织下语言", "greeting"),
     ("我爱你", "chat"), ("你吃饭了吗", "chat"), ("今天天气怎么样", "chat"), ("讲个笑话", "chat"), ("tell me a joke", "chat"),
 ]
 
@@ -273,7 +279,8 @@ SMALL_TALK = [
      "can you answer questions about enrolment for my son",
      # leave to ask about something that can be searched is searched; so is a general topic without the ask
      "高考的问题可以问吗", "I have a question about kindergarten", "我想了解一下今年教育局的工作",
-     "学校这么晚放学正常吗", "鹰潭今天热死了 学校开空调吗", "我问的是大班额", "想问问学校食堂的事，可以吗"],
+     "学校这么晚放学正常吗", "鹰潭今天热死了 学校开空调吗", "我问的是大班额", "想问问学校食堂的事，可以吗",
+     "先问一下大班额", "待会儿再问大班额是多少", "您好，我家孩子明年上小学，户口不在本地，想了解入学政策，谢谢", "还能报名吗"],
 )
 def test_small_talk_around_a_question_is_a_question(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
@@ -517,7 +524,9 @@ def test_a_year_names_a_plan_only_beside_plan_words(normalize, text: str, names_
      ("文件一共几条，分了几大块", "outline"), ("文件分几个板块", "outline"), ("这个文件主要讲什么", "outline"),
      ("文件里的五大块分别是什么", "outline"), ("文件原文在哪里下载", "outline"), ("哪里能看到原文", "outline"),
      ("给我原文", "outline"), ("概括一下", "outline"), ("这是政策还是通知", "about"), ("要点的标题是什么", "about"),
-     ("今年的工作要点出来没有", "about")],
+     ("今年的工作要点出来没有", "about"), ("一共多少条啊", "outline"), ("一共有几部份", "outline"),
+     ("文件全名叫什么", "about"), ("这个文见是那个单位发的", "about"), ("是哪年的工作要点？", "about"),
+     ("what is this document about, in a nutshell", "about"), ("这份要点现在还有效吗？都2026年了", "validity")],
 )
 def test_what_about_the_document_is_asked(normalize, message, facet):
     intent = understand(message, normalize=normalize)
@@ -615,3 +624,8 @@ def test_in_the_plan_only_says_where_to_look(normalize, message, query):
         assert intent.kind != "ask" or "文件" in intent.query
     else:
         assert (intent.kind, intent.query) == ("ask", query)
+
+
+@pytest.mark.parametrize("message", ["这份要点现在还有效吗？都2026年了", "已经2025年了，这个还管用吗"])
+def test_a_year_that_tells_the_time_names_no_plan(normalize, message):
+    assert understand(message, normalize=normalize).years == ()
