@@ -988,13 +988,21 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
 # notice header (point 0) above the point the background is about.
 _IN_THE_PLAN_RE = re.compile(
     r"(?:鹰潭市?)?(?:教育局|市里|上面|局里|政府|你们)?(?:的)?(?:这份|这个|那个|今年的?)?(?:工作要点|文件|计划|要点|通知)(?:里面?|中|上面?)"
+    # the same in English: "what does the plan say about…", "is there anything in the plan on…"
+    r"|\b(?:(?:does|do|will|did) (?:the|this|your|its) (?:work |education )?(?:plan|document)"
+    r"(?: say| says| mention| cover| include| state| have| contain| tell us| do)(?: anything| something)?(?: about| on| regarding| for)?"
+    r"|(?:in|from) (?:the|this|your|its) (?:work |education )?(?:plan|document)(?: about| on| regarding| for)?)\b"
+    r"|\b(?:what(?:'s| is) )?planned (?:for|about|on)\b|\b(?:is there )?anything (?:about|on|regarding)\b"
 )
+
+
+_NOTHING_ASKED_RE = re.compile(r"[\W\s]*(?:what|how|does|do|is|are|will|did|and|so)?[\W\s]*", re.IGNORECASE)
 
 
 def _in_the_plan(text: str) -> str:
     """``text`` without the words that only say "in the plan" (not when nothing else is left)."""
-    stripped = _IN_THE_PLAN_RE.sub("", text)
-    return text if stripped == text else stripped.strip(" ，,") or text
+    stripped = re.sub(r"\s{2,}", " ", _IN_THE_PLAN_RE.sub("", text)).strip(" ，,")
+    return text if stripped == text or _NOTHING_ASKED_RE.fullmatch(stripped) else stripped
 
 
 def understand(message: str, topic: Topic | None = None, normalize: Callable[[str], str] = lambda s: s) -> Intent:

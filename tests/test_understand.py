@@ -614,7 +614,10 @@ def test_who_issued_it_is_a_document_question(normalize, message):
 @pytest.mark.parametrize(
     ("message", "query"),
     [("文件里大班额怎么说", "大班额怎么说"), ("今年文件里对乡村老师有什么政策", "对乡村老师有什么政策"),
-     ("老年教育工作要点里有提吗", "老年教育有提吗"), ("文件里", "文件里"), ("这个文件主要讲什么", None)],
+     ("老年教育工作要点里有提吗", "老年教育有提吗"), ("文件里", "文件里"), ("这个文件主要讲什么", None),
+     ("what does the plan say about covid in schools", "what covid in schools"),
+     ("Is there anything in the plan about teacher pay?", "is there anything teacher pay"),
+     ("What's the main idea of the plan?", "what's the main idea of the plan"), ("what does the plan say", "what does the plan say")],
 )
 def test_in_the_plan_only_says_where_to_look(normalize, message, query):
     """"…文件里怎么说" names where to look, not what about: the words are not searched (they pull the
