@@ -216,7 +216,12 @@ def keyword_text(unit: Unit, point: Point) -> str:
 
 def text_fingerprint(tp: TextProcessor) -> dict[str, str]:
     """Hashes of the data files that change how text is tokenised; a change makes the index stale."""
-    files = {"userdict": tp.userdict_path, "stopwords": tp.stopwords_path, "pinyin": tp.pinyin_path}
+    files = {
+        "userdict": tp.userdict_path,
+        "stopwords": tp.stopwords_path,
+        "pinyin": tp.pinyin_path,
+        "dialect": tp.dialect_path,
+    }
     return {name: file_sha256(path) for name, path in sorted(files.items())}
 
 

@@ -34,6 +34,16 @@ def _read_pinyin(path: Path) -> dict[str, str]:
     return table
 
 
+def _read_dialect(path: Path) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(pattern, Mandarin) per line of bot/data/dialect.tsv, applied in order."""
+    rules = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            pattern, _, mandarin = line.partition("\t")
+            rules.append((re.compile(pattern), mandarin))
+    return tuple(rules)
+
+
 def _read_word_list(path: Path) -> set[str]:
     words = set()
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -115,7 +125,13 @@ class TextProcessor:
     same characters: half-width forms, Simplified Chinese, no control characters, single spaces.
     """
 
-    def __init__(self, userdict: Path | None = None, stopwords: Path | None = None, pinyin: Path | None = None) -> None:
+    def __init__(
+        self,
+        userdict: Path | None = None,
+        stopwords: Path | None = None,
+        pinyin: Path | None = None,
+        dialect: Path | None = None,
+    ) -> None:
         self._t2s = opencc.OpenCC("t2s")
         # A private jieba.Tokenizer, so loading our dictionary never changes jieba's global state.
         jieba.setLogLevel(logging.WARNING)
@@ -127,6 +143,8 @@ class TextProcessor:
         self.pinyin_path = pinyin or data_path("pinyin.tsv")
         self.stopwords = frozenset(_read_word_list(self.stopwords_path))
         self._pinyin = _read_pinyin(self.pinyin_path)
+        self.dialect_path = dialect or data_path("dialect.tsv")
+        self._dialect = _read_dialect(self.dialect_path)
         self._non_nouns = self._read_non_nouns()
 
     def _read_non_nouns(self) -> np.ndarray:
@@ -153,11 +171,14 @@ class TextProcessor:
         return not (i < len(self._non_nouns) and self._non_nouns[i] == h)
 
     def normalize(self, text: str) -> str:
-        """NFKC (full-width → half-width), Traditional → Simplified, no control characters, lower case."""
+        """NFKC (full-width → half-width), Traditional → Simplified, dialect words as Mandarin, no control
+        characters, lower case."""
         text = unicodedata.normalize("NFKC", text)
         # Control (Cc), format (Cf, e.g. zero-width), unassigned and private-use characters become spaces.
         text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
         text = self._t2s.convert(text)
+        for pattern, mandarin in self._dialect:
+            text = pattern.sub(mandarin, text)
         return _SPACE_RE.sub(" ", text).strip().lower()
 
     def segment(self, normalized: str) -> list[str]:

@@ -147,7 +147,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     ),
     (
         "identity",
-        r"你是谁|你是什么|(?:你|您)?系边个|你叫什么(?:名字)?|你叫啥|(?:你们?|您)?是(?:不是)?(?:人工客服|人工智能|人工|机器人|真人|客服|ai|bot|"
+        r"你是谁|你是什么|(?:你|您)?系(?:边|哪)个|你叫什么(?:名字)?|你叫啥|(?:你们?|您)?是(?:不是)?(?:人工客服|人工智能|人工|机器人|真人|客服|ai|bot|"
         r"chatgpt|gpt|人)|(?:转|找|要|接)个?(?:人工|真人)(?:客服|服务)?|人工(?:客服|服务|回复|回答)|(?:这是|是)?(?:教育局)?官方(?:的)?|(?:真人|人工|机器人|ai)?还是(?:真人|人工|机器人|ai)(?:在)?(?:回复?|回答)?(?:的)?|机器人回复|谁(?:开发|做|写)的你|谁开发的|"
         r"(?:你们?|您)是(?:哪个|什么)(?:单位|部门)的?|(?:你们?|您)是教育局的|你几岁|(?:这是)?(?:什么|啥)机器人|(?:你|您)是(?:哪位|谁啊)|(?:真人)?还是机器|(?:你|您)有名字|"
         r"(?:你|您)是(?:男的|女的|男是女|男生|女生)(?:还是)?(?:男的|女的)?|(?:你|您)多大(?:了)?|(?:你|您)(?:住)?在哪(?:里|儿)?|(?:这是|是不是|是)?自动回复|可信(?:吗|么|不)?|(?:你们|您们|你)(?:几点|什么时候)(?:上班|下班)|(?:你们|你)(?:周末|晚上)(?:上班|在)(?:吗)?|"
@@ -274,9 +274,11 @@ _POINT_REF_RE = re.compile(
     rf"第\s*(?P<n>{_NUM})\s*(?:{_TIAO}|个\s*(?:工作)?(?:要点|条目))|{_DI_SLIP}\s*(?P<s>{_NUM})\s*(?:条|跳|调|tiao\b)"
     rf"|(?<![第\d零〇一二两三四五六七八九十百廿])(?P<m>[0-9]{{1,3}})\s*(?:条|tiao\b){_NOT_RULES}|^(?P<t>{_TENS})\s*条{_NOT_RULES}"
     rf"|(?:条目|要点)\s*(?P<k>[0-9]{{1,3}}|{_TENS}|[一二三四五六七八九])(?![0-9条点项])|^条款?\s*(?P<c>[0-9]{{1,2}})(?![0-9点米元个])"
-    rf"|(?P<last>最后(?:一|那|的|这)?|倒数第一)(?:条|点|项)|倒数第(?P<back>{_NUM})(?:条|点|项)"
+    rf"|(?P<last>最后(?:一|那|的|这)?|最末(?:一|那)?|倒数第一)(?:条|点|项)|倒数第(?P<back>{_NUM})(?:条|点|项)"
     r"|\b(?:points?|clause|item|article|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
-    r"|\bthe (?P<o>[0-9]{1,2})(?:st|nd|rd|th) (?:point|clause|item)\b|\b(?P<elast>the last) (?:point|clause|item)\b"
+    r"|\b(?:the )?(?:(?P<o>[0-9]{1,2})(?:st|nd|rd|th)|(?P<eo>(?:twenty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+    r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)))"
+    r" (?:point|clause|item|article)\b(?! of view)|\b(?P<elast>the last) (?:point|clause|item)\b"
 )
 # Points listed under one 条: "第3、4条", "第三，五条", "第3和4条" are 第3条、第4条 (each looked up).
 _POINT_LIST_RE = re.compile(
@@ -291,10 +293,10 @@ _LEADING_LOOKUP_RE = re.compile(
 )
 _ONE_POINT = "第{}条"
 # A bare number is a point asked for by number ("11", "11？"): what else would it mean here.
-_BARE_NUMBER_RE = re.compile(rf"^(?P<n>[0-9]{{1,2}}|{_TENS}|[一二三四五六七八九])\s*[?？]*$")
+_BARE_NUMBER_RE = re.compile(rf"^(?:第|#)?\s*(?P<n>[0-9]{{1,2}}|{_TENS}|[一二三四五六七八九])\s*(?:个)?[?？]*$")
 # A part of the plan (一、二、… of the body): 第三部分 / 第二大部分 / 第五大项 / part 3.
 _SECTION_REF_RE = re.compile(
-    rf"(?:第|{_DI_SLIP})\s*(?P<n>{_NUM})\s*(?:个)?(?:大)?(?:部分|大项|大块|板块|章|大点)"
+    rf"(?:第|{_DI_SLIP})\s*(?P<n>{_NUM})\s*(?:个)?(?:大)?(?:部分|大项|大块|块(?!钱)|板块|章|大点)"
     r"|\b(?:part|section|chapter)\s*(?P<e>[0-9]|[a-z]+)\b|\bthe (?P<o>[0-9])(?:st|nd|rd|th) (?:part|section)\b"
 )
 _SUB = "款项点"  # 第八条第三款: a clause of a point, right after it
@@ -342,14 +344,45 @@ _EN_NUMBERS = {
 _POINT_REST = 6
 
 
+_EN_ORDINALS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zeroth",
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+            "thirteenth",
+            "fourteenth",
+            "fifteenth",
+            "sixteenth",
+            "seventeenth",
+            "eighteenth",
+            "nineteenth",
+            "twentieth",
+        ]
+    )
+}
+
+
 def _english_number(word: str) -> int | None:
     if word.isdigit():
         return int(word)
-    if word in _EN_NUMBERS:
-        return _EN_NUMBERS[word]
-    head, _, tail = word.partition("-")  # twenty-four
-    if head == "twenty" and tail in _EN_NUMBERS and _EN_NUMBERS[tail] < 10:
-        return 20 + _EN_NUMBERS[tail]
+    if word in _EN_NUMBERS or word in _EN_ORDINALS:
+        return _EN_NUMBERS.get(word, _EN_ORDINALS.get(word))
+    head, _, tail = word.partition("-")  # twenty-four, twenty-first
+    units = _EN_NUMBERS.get(tail, _EN_ORDINALS.get(tail))
+    if head == "twenty" and units is not None and units < 10:
+        return 20 + units
     return None
 
 
@@ -366,8 +399,8 @@ def _ref_number(m: re.Match[str]) -> int | None:
     if m.group("back"):
         back = chinese_number(m.group("back"))
         return None if not back else LAST_POINT - (back - 1)
-    if m.group("e"):
-        return _english_number(m.group("e"))
+    if m.group("e") or m.group("eo"):
+        return _english_number(m.group("e") or m.group("eo"))
     raw = next((m.group(g) for g in ("n", "s", "m", "t", "k", "c", "o") if m.group(g)), None)
     return chinese_number(raw) if raw else None
 

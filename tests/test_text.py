@@ -15,6 +15,10 @@ from bot.text import TextProcessor, few_as_several
         ("大班额\u200b比例\x00\x07", "大班额 比例"),  # zero-width and control characters
         ("  多个\t\n空白\u3000 ", "多个 空白"),
         ("", ""),
+        # dialect words as Mandarin (bot/data/dialect.tsv)
+        ("学校有冇心理老师", "学校有没有心理老师"), ("我家伢崽读中职", "我家孩子读中职"), ("搞么子", "搞什么"),
+        ("新校区么时候建好", "新校区什么时候建好"), ("几时能招生", "什么时候能招生"), ("係咪真㗎", "是不是真㗎"),
+        ("什么时候", "什么时候"), ("那么子", "那么子"), ("我崽明年高考", "我孩子明年高考"),
     ],
 )
 def test_normalize(tp: TextProcessor, raw: str, expected: str) -> None:

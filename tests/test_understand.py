@@ -66,7 +66,8 @@ def test_locate_phrasings(normalize, message, term):
 
 
 POINTS = [
-    ("第8条", 8), ("第四个要点", 4), ("第8点能不能完整说一下，我要抄到笔记本上", 8), ("十八条讲的啥 单位让我们学习", 18), ("第4个工作要点讲啥", 4), ("第八条", 8), ("8条讲什么", 8), ("第十二条是什么", 12), ("看下17条", 17),
+    ("第8条", 8), ("第四个要点", 4), ("第8", 8), ("第八", 8), ("第24", 24), ("第8个", 8), ("#8", 8), ("最末一条", LAST_POINT),
+    ("the eighth point", 8), ("8th point", 8), ("the first point", 1), ("twenty-first point", 21), ("第8点能不能完整说一下，我要抄到笔记本上", 8), ("十八条讲的啥 单位让我们学习", 18), ("第4个工作要点讲啥", 4), ("第八条", 8), ("8条讲什么", 8), ("第十二条是什么", 12), ("看下17条", 17),
     ("最后一条说了什么", LAST_POINT), ("point 5 please", 5), ("第二十条的内容", 20), ("第24條講什麼", 24),
     ("第3点", 3), ("show me point 12", 12), ("What does point 7 say?", 7), ("第一条", 1), ("第 9 条", 9),
     ("给我看看第二十四条全文", 24), ("请问第八条是关于什么的", 8), ("发我第10条", 10), ("条目8", 8), ("point ten", 10),
@@ -93,6 +94,7 @@ def test_a_point_counted_within_a_part(normalize, message, part, number):
         # numbers that are times, counts or other documents' rules, and English that only looks like a reference
         "当地5点放学吗", "我们这地4点就放学了", "各地3项措施", "这条8点前要交吗", "每条10元", "一条8米宽的路",
         "二十条措施是什么", "减负二十条", "双减十条", "point taken", "number please", "第8条讲的第9条",
+        "first point of view", "第8个孩子",
     ],
 )
 def test_a_point_reference_inside_a_question_is_not_a_look_up(normalize, message):
