@@ -197,7 +197,8 @@ def test_out_of_scope_questions_are_refused(service, question: str) -> None:
 @pytest.mark.parametrize("question", ["鹰潭职业技术学院有哪些专业", "职教高考考哪些科目", "教师编制考试考什么",
                                       "幼儿园保教费一个月多少", "乡村教师补助一年能拿多少", "中职什么时候报名",
                                       "今年什么时候放假", "新校区什么时候能完工", "幼儿园一个月收费多少",
-                                      "孩子成绩一般，读普高还是读中职好？您给点建议"])
+                                      "孩子成绩一般，读普高还是读中职好？您给点建议", "新学校什么时候建好",
+                                      "申请助学金需要什么材料", "孩子在幼儿园被老师打了，我该怎么维权"])
 def test_a_detail_the_plan_never_states_is_not_answered(service, question: str) -> None:
     assert service.ask(question).status != "answered"
 
