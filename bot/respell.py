@@ -34,6 +34,9 @@ _CJK_RE = re.compile(r"[\u3400-\u9fff]+")
 # The longest stretch respelled: every slip in the labelled sets fits in four characters (县管校品,
 # 随签子女), and a longer stretch only finds the same slip inside it; the pinyin channel matches the rest.
 LONGEST = 4
+# Function characters a slip is never guessed at, besides the one-character stopwords: "到学生家" is
+# "to the student's home", not 大学生 (dao / da, one letter apart).
+_FUNCTION_CHARACTERS = frozenset("到在给把被让向从对跟和与就都也还又才去来说要会能想")
 _WORD_LENGTHS = range(2, 7)  # indexed words that can be the target
 
 
@@ -100,7 +103,7 @@ class Respeller:
             tp.syllable,
             tp.in_dictionary,
             tp.dictionary_words,
-            frozenset(w for w in tp.stopwords if len(w) == 1),
+            frozenset(w for w in tp.stopwords if len(w) == 1) | _FUNCTION_CHARACTERS,
         )
 
     def sound(self, text: str) -> tuple[str, ...]:

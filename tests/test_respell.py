@@ -106,6 +106,7 @@ def test_phone_keyboard_slips_read_as_the_plan_writes_them(
         "What ratio of vocational vs general enrollment?",
         "私立的贵死了，上面有啥打算没",  # 贵死 is one letter from 贵溪, but a pair is too often another word
         "我们家想让孩子冲一冲",
+        "老师到学生家家访的那个规定在哪",  # 到学生 is "to the student('s home)", not 大学生 (dao / da)
     ],
 )
 def test_ordinary_writing_is_left_alone(plan_respeller: Respeller, tp: TextProcessor, question: str) -> None:
