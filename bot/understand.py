@@ -141,7 +141,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     ),
     (
         "thanks",
-        r"谢谢|多谢|感谢|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解(?:了(?!解))?|晓得了?|辛苦了?|棒|有用|不用了|"
+        r"谢谢|多谢|感谢|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解(?:了(?!解))?|(?<!不)晓得了|辛苦了?|棒|有用|不用了|"
         r"(?:很|挺|非常|太)?有帮助|帮(?:了)?大忙|6{3,}|不错|赞|厉害|嗯+|哦+|哈哈+|太好了|好极了|嘿嘿|(?<![a-z])(?:ok(?:ay)?)+(?![a-z])|可以|行|没事了|没问题了|好了|先这样|(?:我)?再(?:看看|想想)|(?:暂时|也)?没(?:有)?(?:其他|别的|其它)?(?:的)?(?:问题)?了|额+|呃+|万分|感恩|不客气|呵呵|聪明|牛|真行|\[[^\]]{1,4}\]|👌|👍|🙏",
         r"thanks a million|thanks?|thank you|thank u|thx|ty|tks|thn?ks|thanx|tnx|xie ?xie|cheers|ok|okay|great|cool|nice|got it|awesome|perfect|good (?:bot|job)|hm+|em+|lol|haha+|understood|i see|have a (?:nice|good|great) day",
     ),
@@ -216,10 +216,12 @@ _FILLER_RE = re.compile(rf"^{_FILLER}$")
 _ASKS_RE = re.compile(r"(?<![什怎这那多])[吗么嘛没][\s?？!！。~～啊呀]*$|[?？]\s*$")
 # Saying the questions come later: "…先跟您问个好", "…稍后再请教几个问题", "…我先组织下语言".
 _LATER_RE = re.compile(
-    r"(?:稍后|待会儿?|等会儿?|一会儿?|回头|等下|晚点)(?:再)?(?:想)?(?:向|跟)?(?:你|您)?(?:请教|问|咨询)"
+    r"(?:稍后|待会儿?|等会儿?|一会儿?|回头|等下|晚点)(?:再)?(?:想)?(?:向|跟)?(?:你|您)?(?:请教|问|咨询)(?:你|您)?(?:几个|一些|点)?(?:问题|事)?"
     r"|先(?:跟|和|给|向)?(?:你|您)?(?:打个招呼|问个好|问声好|组织(?:一?下)?语言)"
 )
 _ANNOUNCED_RE = re.compile(r"(?:请教|问|咨询)(?:你|您)?(?:几个|一些|点)?(?:问题|事)")
+# A request in the words before it: "晚点再问你，先帮我查一下…" asks now.
+_REQUEST_RE = re.compile(r"帮我|帮忙|查一?下|告知|告诉我|介绍|说说|讲讲|说一下|讲一下|听说")
 # A letter held down is a slip of the same word: "hiiii", "helllo", "byeee" (kept double: "good").
 _HELD_LETTER_RE = re.compile(r"([a-z])\1{2,}")
 _EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
@@ -237,10 +239,22 @@ _TRAILING_COURTESY_RE = re.compile(
 )
 
 
+def _asks_later(text: str) -> bool:
+    """The message ends by saying its questions come later ("…先跟您问个好", "…稍后再请教几个问题")
+    and asks or requests nothing before that."""
+    last = next(reversed(list(_LATER_RE.finditer(text))), None)
+    if last is None or _QUESTION_CUE_RE.search(_ANNOUNCED_RE.sub("", text)) or _REQUEST_RE.search(text):
+        return False
+    after = text[last.end() :]
+    for _, pattern in _TALK_RE:
+        after = pattern.sub(" ", after)
+    return bool(_FILLER_RE.match(_EMOJI_RE.sub("", _ANNOUNCED_RE.sub("", after))))
+
+
 def _small_talk(text: str) -> Talk | None:
     """The kind of small talk when the whole message is made of small-talk phrases and filler."""
     rest = _HELD_LETTER_RE.sub(r"\1\1", _EMOJI_RE.sub("", text))
-    if _LATER_RE.search(rest) and not _QUESTION_CUE_RE.search(_ANNOUNCED_RE.sub("", rest)):
+    if _asks_later(rest):
         return "greeting"  # however long: who is writing and that questions will follow, nothing asked yet
     if len(rest) > (60 if rest.isascii() else 40):  # English takes about twice the characters
         return None
@@ -282,7 +296,7 @@ _POINT_REF_RE = re.compile(
 )
 # Points listed under one 条: "第3、4条", "第三，五条", "第3和4条" are 第3条、第4条 (each looked up).
 _POINT_LIST_RE = re.compile(
-    rf"第\s*(?P<list>(?:{_NUM})(?:\s*{_TIAO}?\s*(?:、|,|，|和|与|跟|及|以及)\s*第?\s*(?:{_NUM}))+)\s*{_TIAO}"
+    rf"第\s*(?P<list>(?:{_NUM})(?:\s*条?\s*(?:、|,|和|与|跟|及|以及)\s*第?\s*(?:{_NUM}))+)\s*条"
 )
 _LIST_NUMBER_RE = re.compile(_NUM)
 # "points 18 and 2", "points 3, 5 and 7": point 18 and point 2.
@@ -292,11 +306,12 @@ _LEADING_LOOKUP_RE = re.compile(
     r"^(?P<head>.{2,16}?(?:什么|啥|内容|原文|全文|说一下|讲一下|看一下|看看))[\s,，。!！?？]+\S"
 )
 _ONE_POINT = "第{}条"
+_BARE = rf"[0-9]{{1,2}}|{_TENS}|[一二三四五六七八九]"
 # A bare number is a point asked for by number ("11", "11？"): what else would it mean here.
-_BARE_NUMBER_RE = re.compile(rf"^(?:第|#)?\s*(?P<n>[0-9]{{1,2}}|{_TENS}|[一二三四五六七八九])\s*(?:个)?[?？]*$")
+_BARE_NUMBER_RE = re.compile(rf"^(?:第\s*(?P<n>{_BARE})\s*个?|#?\s*(?P<b>{_BARE}))\s*[?？]*$")
 # A part of the plan (一、二、… of the body): 第三部分 / 第二大部分 / 第五大项 / part 3.
 _SECTION_REF_RE = re.compile(
-    rf"(?:第|{_DI_SLIP})\s*(?P<n>{_NUM})\s*(?:个)?(?:大)?(?:部分|大项|大块|块(?!钱)|板块|章|大点)"
+    rf"(?:第|{_DI_SLIP})\s*(?P<n>{_NUM})\s*(?:个)?(?:大)?(?:部分|大项|大块|块(?=讲|说|是|有|的内容|内容|[?？\s]*$)|板块|章|大点)"
     r"|\b(?:part|section|chapter)\s*(?P<e>[0-9]|[a-z]+)\b|\bthe (?P<o>[0-9])(?:st|nd|rd|th) (?:part|section)\b"
 )
 _SUB = "款项点"  # 第八条第三款: a clause of a point, right after it
@@ -415,7 +430,7 @@ def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
     """The points a plain look-up asks for, up to MAX_PARTS, each with the words that name it
     ("第8条和第9条" → ((8, "第8条"), (9, "第9条"))); () for other messages."""
     if m := _BARE_NUMBER_RE.match(text):
-        number = chinese_number(m.group("n"))
+        number = chinese_number(m.group("n") or m.group("b"))
         return ((number, text),) if number is not None else ()
     refs = list(_POINT_REF_RE.finditer(text))
     # 第八条第三款: a clause of the point before it, not another point.
@@ -655,7 +670,7 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
 # "补助谁发" / "毕业证谁发" ask who pays or hands something out: money or a thing handed out, named
 # anywhere in the message, makes it a question about that.
 _WHO_ISSUED_RE = re.compile(
-    r"(?:谁|(?:哪|那)个单位|(?:哪|那)个部门|什么单位|什么部门|哪家|哪里)(?:发|印发|下发|出(?![发现来去题])|制定|发布|写(?!了)|签发|颁布)(?:的|了)?"
+    r"(?:谁|哪个单位|哪个部门|什么单位|什么部门|哪家|哪里)(?:发|印发|下发|出(?![发现来去题])|制定|发布|写(?!了)|签发|颁布)(?:的|了)?"
 )
 _PLAN_NAMED_RE = re.compile(r"文件|计划|要点|通知")  # "这份关于教师工资的文件是谁发的" is about the plan
 _HANDED_OUT_RE = re.compile(r"钱|费|补助|补贴|津贴|工资|资金|经费|奖|证|成绩|通知书|书本|教材|校服|物资")
@@ -665,9 +680,10 @@ _DOCUMENT_RE = re.compile(
     r"(?:发|印发|下发|出台|发布|出|定|颁布|签发)"
     r"|(?:发文|印发|发布|下发|成文)(?:时间|日期|单位|机关)"
     r"|(?:这|该|此)(?:到底|究竟)?(?:是)?(?:份|个|篇)?(?:什么|啥|哪个)(?:文件|文|东西|计划|材料)"
-    r"|(?:文件|要点|计划)(?:的)?(?:名字|名称|标题|全称|全名|题目|文号)|(?:是)?哪一?年的(?:工作要点|计划|文件|要点)|(?:计划|文件)叫(?:什么|啥)|文号"
+    r"|文件(?:的)?(?:名字|名称|标题|全称|全名|题目|文号)|^(?:这份|这个|该)?(?:要点|工作要点)(?:的)?(?:名字|名称|标题|全称|全名|题目)"
+    r"|(?:是)?哪一?年的(?:工作要点|工作计划)|(?:计划|文件)叫(?:什么|啥)|文号"
     r"|(?:这|这个|这份)(?:是)?(?:政策|通知|文件|法规|规定|计划)还是(?:政策|通知|文件|法规|规定|计划)"
-    r"|(?:工作要点|计划|文件)(?:出来|发布|出台|下发|印发)(?:了)?(?:没有|没|吗|么)"
+    r"|^(?:今年|鹰潭|市里|教育局|[0-9]{4}年|的|这份|这个)*(?:教育)?(?:工作要点|工作计划)(?:出来|发布|出台|下发|印发)(?:了)?(?:没有|没|吗|么)"
     r"|(?:发给|印发给|下发给|抄送|主送)(?:谁|哪些|了谁|哪些单位)|(?:主送|抄送|发文)(?:单位|对象|机关)"
     # which year or level the plan is of, its shape, and where the bot's answers come from
     r"|(?:计划|文件|要点|这个|这份|这)(?:是)?(?:哪一?年|哪一?级|哪个级别)"
@@ -698,9 +714,11 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
             r"|(?:五|几)(?:大块|个板块|大板块|大部分|个部分|部分)(?:分别)?(?:是|有|讲|说)(?:了)?(?:什么|啥|哪些)"
             r"|(?:原文|全文)(?:在哪(?:里|儿)?)?(?:能)?(?:下载|看|找|查)?(?:到)?$"
             r"|(?:概括|总结|概述|介绍|归纳)(?:一下)?(?:整个|全|这个|这份|整份)?(?:文件|计划|要点|内容)|主要内容|大概内容"
-            r"|核心内容|重点内容|篇幅)"
+            r"|核心内容|重点内容|篇幅"
+            r"|(?:一共|总共|共|总计)?(?:有)?(?:多少|几)(?:条|部分|部份|个部分|个部份|大部分|项)(?:工作要点|要点|内容)?[啊呀呢吗么嘛]*(?:$|[，,])"
+            r"|分(?:为|成|了)?几(?:个)?(?:大)?(?:部分|部份|板块|块))"
             r"|^(?:请|帮我|给我)?(?:概括|总结|概述|归纳)(?:一下)?$|哪(?:里|儿)(?:能|可以)?(?:看|找|下载|查)(?:到)?(?:文件)?(?:的)?(?:原文|全文)"
-            r"|(?:一共|总共|共|总计|^)(?:有)?(?:多少|几)(?:条|部分|部份|个部分|个部份|大部分|项)(?:工作要点|要点|内容)?[啊呀呢吗么嘛]*(?:$|[，,])|分(?:为|成|了)?几(?:个)?(?:大)?(?:部分|部份|板块|块)"
+            r"|(?:一共|总共|共|总计|^)(?:有)?(?:多少|几)(?:条|部分|个部分|大部分|项)(?:工作要点|要点|内容)?$|分(?:为|成)?几(?:个)?部分"
             r"|\b(?:outline|table of contents|summari[sz]e (?:the )?(?:whole |entire )?(?:plan|document))\b"
             r"|how many (?:points|sections|parts) (?:does|do|are|is)|^how many (?:points|sections|parts)\??$"
             r"|^(?:please )?(?:give me |show me |can i (?:have|get) |i want )?(?:an? |the )?(?:summary|overview|outline)"
@@ -1022,7 +1040,7 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
 # "…教育局文件里到底是怎么说的": where to look, not what about. Searched, the words 教育局 and 文件 pull the
 # notice header (point 0) above the point the background is about.
 _IN_THE_PLAN_RE = re.compile(
-    r"(?:鹰潭市?)?(?:教育局|市里|上面|局里|政府|你们)?(?:的)?(?:这份|这个|那个|今年的?)?(?:工作要点|文件|计划|要点|通知)(?:里面?|中|上面?)"
+    r"(?:鹰潭市?)?(?:教育局|市里|上面|局里|政府|你们)?(?:的)?(?:这份|这个|那个|今年的?)?(?:工作要点|文件|计划|要点|通知)(?:里面?|中(?![考职小学专高央国心层期])|上面?)"
     # the same in English: "what does the plan say about…", "is there anything in the plan on…"
     r"|\b(?:(?:does|do|will|did) (?:the|this|your|its) (?:work |education )?(?:plan|document)"
     r"(?: say| says| mention| cover| include| state| have| contain| tell us| do)(?: anything| something)?(?: about| on| regarding| for)?"
@@ -1031,7 +1049,7 @@ _IN_THE_PLAN_RE = re.compile(
 )
 
 
-_NOTHING_ASKED_RE = re.compile(r"[\W\s]*(?:what|how|does|do|is|are|will|did|and|so)?[\W\s]*", re.IGNORECASE)
+_NOTHING_ASKED_RE = re.compile(r"[\W\s\d]*(?:what|how|does|do|is|are|will|did|and|so)?[\W\s\d]*", re.IGNORECASE)
 
 
 def _in_the_plan(text: str) -> str:

@@ -203,6 +203,13 @@ def test_a_detail_the_plan_never_states_is_not_answered(service, question: str) 
     assert service.ask(question).status != "answered"
 
 
+# 考什么 is not a cue inside 中考什么时候…, nor "monthly" in a question the plan answers (review).
+@pytest.mark.parametrize(("question", "point"), [("中考什么时候恢复分数制", 9), ("is there monthly subsidy for rural teachers", 18)])
+def test_a_cue_inside_another_word_does_not_refuse(service, question: str, point: int) -> None:
+    answer = service.ask(question)
+    assert answer.status == "answered" and answer.citations[0].point == point
+
+
 @pytest.mark.parametrize("message", ["今天天气怎么样", "你吃饭了吗", "tell me a joke"])
 def test_chit_chat_is_told_what_the_bot_is_for(service, message: str) -> None:
     answer = service.ask(message)
