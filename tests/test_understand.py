@@ -262,6 +262,14 @@ SMALL_TALK = [
     ("您好，我是一名家长，平时工作比较忙，今天终于有空来了解一下教育局的政策，先打个招呼，稍后再请教几个问题，辛苦了🙏", "greeting"),
     ("尊敬的工作人员您好！我是贵溪的一名乡村教师，从教十几年了，一直关注市里的教育政策，今天看到这个机器人觉得很方便，先跟您问个好。", "greeting"),
     ("你好 想请教下，不过我先组织下语言", "greeting"),
+    # a hand-written round of 110 (fifth session): praise, the bot's maker and hours, plainness, leaving
+    ("有人吗？急", "greeting"), ("忙吗", "greeting"), ("答得很好", "thanks"), ("回答得很详细，点赞", "thanks"),
+    ("你知道的真多", "thanks"), ("就这样吧", "thanks"), ("你是哪个公司开发的", "identity"), ("你是用什么做的", "identity"),
+    ("你会一直在线吗", "identity"), ("你周末休息吗", "identity"), ("你会回答吗", "usage"), ("我该怎么用你", "usage"),
+    ("你说的对吗", "complaint"), ("你没理解我的意思", "complaint"), ("这不是我要的答案", "complaint"),
+    ("看不太懂", "complaint"), ("太复杂了", "complaint"), ("能不能说简单点", "complaint"), ("说重点", "complaint"),
+    ("太长了不想看", "complaint"), ("我先去忙了", "bye"), ("晚点再聊", "bye"), ("never mind", "bye"),
+    ("你累不累", "chat"), ("今天星期几", "chat"), ("你能帮我写作业吗", "usage"), ("帮我写作文", "usage"),
     ("我爱你", "chat"), ("你吃饭了吗", "chat"), ("今天天气怎么样", "chat"), ("讲个笑话", "chat"), ("tell me a joke", "chat"),
 ]
 
@@ -283,7 +291,8 @@ SMALL_TALK = [
      # leave to ask about something that can be searched is searched; so is a general topic without the ask
      "高考的问题可以问吗", "I have a question about kindergarten", "我想了解一下今年教育局的工作",
      "学校这么晚放学正常吗", "鹰潭今天热死了 学校开空调吗", "我问的是大班额", "想问问学校食堂的事，可以吗",
-     "先问一下大班额", "待会儿再问大班额是多少", "您好，我家孩子明年上小学，户口不在本地，想了解入学政策，谢谢", "还能报名吗"],
+     "先问一下大班额", "待会儿再问大班额是多少", "您好，我家孩子明年上小学，户口不在本地，想了解入学政策，谢谢", "还能报名吗",
+     "孩子写作业到半夜怎么办", "老师周末休息吗", "学校几点放学", "说说大班额的重点"],
 )
 def test_small_talk_around_a_question_is_a_question(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
