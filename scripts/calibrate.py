@@ -3,8 +3,9 @@
 Usage: .venv/bin/python scripts/calibrate.py [LABELLED.jsonl ...]
 Default sets: ../shared/eval/dev.jsonl and ../shared/eval/everyday.jsonl (when present),
 tests/data/questions.jsonl, tests/data/train_extra.jsonl, tests/data/train_people.jsonl,
-tests/data/people4.jsonl and tests/data/people5.jsonl (everyday questions and near-domain out-of-scope
-ones in the same voice; people4/5 were each run once blind before they were fitted). tests/data/holdout*.jsonl and
+tests/data/people4.jsonl, people5, people7, people8, people9 and people10 (everyday questions and near-domain
+out-of-scope ones in the same voice; each was run once, unfitted, before it was fitted: docs/people*-first-run.txt).
+The shipped fit (2026-12-02, fifth session) kept the fusion weights (--keep-weights). tests/data/holdout*.jsonl and
 tests/data/blind.jsonl are never used here; they measure how the fit generalises.
 Method: bot/calibration.py.
 """
@@ -30,7 +31,8 @@ from bot.text import data_path  # noqa: E402
 SHARED = ROOT.parent / "shared" / "eval"
 DEFAULT_SETS = [SHARED / "dev.jsonl", SHARED / "everyday.jsonl", ROOT / "tests" / "data" / "questions.jsonl",
                 ROOT / "tests" / "data" / "train_extra.jsonl", ROOT / "tests" / "data" / "train_people.jsonl",
-                ROOT / "tests" / "data" / "people4.jsonl", ROOT / "tests" / "data" / "people5.jsonl"]
+                ROOT / "tests" / "data" / "people4.jsonl", ROOT / "tests" / "data" / "people5.jsonl",
+                *(ROOT / "tests" / "data" / f"people{n}.jsonl" for n in (7, 8, 9, 10))]
 
 
 def main() -> int:
