@@ -1069,6 +1069,8 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
             return Intent("smalltalk", original, talk="usage", lang=lang)
         if text and _EMOJI_RE.search(text):
             return Intent("smalltalk", original, talk="thanks", lang=lang)
+        if text.strip():  # "。。。", "…": lost for words — say what the bot can do, as for "？？？"
+            return Intent("smalltalk", original, talk="usage", lang=lang)
         return Intent("empty", original, lang=lang)
     if (talk := _small_talk(text)) is not None:
         return Intent("smalltalk", original, talk=talk, lang=lang)

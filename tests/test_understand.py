@@ -269,7 +269,7 @@ SMALL_TALK = [
     ("你说的对吗", "complaint"), ("你没理解我的意思", "complaint"), ("这不是我要的答案", "complaint"),
     ("看不太懂", "complaint"), ("太复杂了", "complaint"), ("能不能说简单点", "complaint"), ("说重点", "complaint"),
     ("太长了不想看", "complaint"), ("我先去忙了", "bye"), ("晚点再聊", "bye"), ("never mind", "bye"),
-    ("/start", "greeting"), ("/help", "usage"), ("不好意思发错群了", "bye"), ("能发语音问吗", "usage"),
+    ("。。。", "usage"), ("...", "usage"), ("……", "usage"), ("/start", "greeting"), ("/help", "usage"), ("不好意思发错群了", "bye"), ("能发语音问吗", "usage"),
     ("太慢了吧 回个消息等半天", "complaint"),
     ("你累不累", "chat"), ("今天星期几", "chat"), ("你能帮我写作业吗", "usage"), ("帮我写作文", "usage"),
     ("我爱你", "chat"), ("你吃饭了吗", "chat"), ("今天天气怎么样", "chat"), ("讲个笑话", "chat"), ("tell me a joke", "chat"),
