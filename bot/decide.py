@@ -52,7 +52,9 @@ def decide(retrieval: Retrieval, params: Params, max_related: int = 2) -> Decisi
     model = params.model_for(top.features)
     confidence = model(top.features)
     close = _close_to(top, retrieval.hits)
-    if confidence >= model.answer_threshold:
+    # A question about another place or year ("上饶那边大班额比例控制在多少") is never answered from this
+    # plan with confidence, however well its words match: the closest clauses are shown as related.
+    if confidence >= model.answer_threshold and not retrieval.query.facts.elsewhere:
         return Decision("answered", (top, *close[:max_related]), confidence, fixes)
     if confidence >= model.related_threshold:
         return Decision("related", (top, *close[: MAX_RELATED_TIER - 1]), confidence, fixes)

@@ -59,13 +59,13 @@ class QueryFacts:
     unknown_nouns: int  # nouns nobody indexed: the thing asked about is not in the plan
     out_of_scope_cues: int  # cue-list matches, places and years the plans do not name
     asks_number: bool
-    asks_details: tuple[
-        str, ...
-    ] = ()  # "when" / "date" / "done" / "money" / "where" / "which": details a plan rarely states
+    # "when" / "date" / "done" / "money" / "where" / "which": details a plan rarely states
+    asks_details: tuple[str, ...] = ()
     detail_cues: tuple[str, ...] = ()  # the detail each cue asks for ("多少钱" → money), one per such cue
     yes_no: bool = False  # whether something is done: the kind of question a plan answers
     specific: bool = False  # for one particular school, person, place, date or count
     content_words: int = 0  # content words (two characters or more, or Latin): none in "这事具体怎么说的"
+    elsewhere: int = 0  # places and years no loaded plan names ("上饶那边…", "2019年…"): asked about elsewhere
 
 
 @dataclass(frozen=True)

@@ -542,6 +542,7 @@ class QueryAnalyzer:
             yes_no=asks_yes_no(normalized),
             specific=asks_specific(normalized),
             content_words=len(meaningful),
+            elsewhere=self._other_years(normalized) + self.places.count(normalized),
         )
         return Query(
             text,

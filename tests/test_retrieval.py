@@ -266,3 +266,11 @@ def test_a_question_part_that_names_nothing_is_read_with_its_background(service)
     assert facts.content_words > 0 and facts.coverage > 0.5  # 局管校聘 and the rest, not an empty question
     alone = service.engine.retriever.search(service.search(service.understand("这事具体怎么说的"))).query.facts
     assert alone.content_words == 0 and alone.coverage == 0.0
+
+
+def test_a_question_about_another_place_is_never_answered_with_confidence(service) -> None:
+    """上饶's ratio is not in Yingtan's plan, however well the words match point 8: related, not answered;
+    a district the plan names (贵溪) is this plan's own."""
+    elsewhere = service.ask("上饶那边大班额比例控制在多少,跟我们一样吗")
+    assert elsewhere.status == "related" and elsewhere.citations[0].point == 8
+    assert service.ask("贵溪今年有没有新建学校").status == "answered"
