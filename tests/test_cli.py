@@ -42,11 +42,11 @@ def test_ask_json_schema(run_cli) -> None:
 
 
 def test_ask_batch_from_stdin_answers_each_line_in_order(run_cli) -> None:
-    questions = ["大班额比例", "今天星期几", "", "特崗計劃"]
+    questions = ["大班额比例", "明天会下雨吗", "", "特崗計劃"]
     proc = run_cli("ask", "--json", stdin="\n".join(questions) + "\n")
     assert proc.returncode == 0, proc.stderr
     rows = [json.loads(line) for line in proc.stdout.strip().splitlines()]
-    assert [r["question"] for r in rows] == ["大班额比例", "今天星期几", "特崗計劃"]
+    assert [r["question"] for r in rows] == ["大班额比例", "明天会下雨吗", "特崗計劃"]
     for r in rows:
         _check_schema(r)
     assert [r["found"] for r in rows] == [True, False, True]
@@ -85,7 +85,7 @@ def test_eval_prints_the_figures(run_cli, tmp_path: Path) -> None:
     labelled = tmp_path / "mini.jsonl"
     rows = [
         {"q": "大班额的比例上限是多少", "gold": [8], "must": ["4%"], "kind": "number"},
-        {"q": "今天星期几", "gold": [], "kind": "oos"},
+        {"q": "明天会下雨吗", "gold": [], "kind": "oos"},
         {"q": "七一表彰", "gold": [2], "kind": "lexical"},
     ]
     labelled.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
