@@ -156,7 +156,8 @@ class Composer(Quoting):
         """The answer to one searched intent (ask, locate, follow-up ellipsis)."""
         lang = intent.lang
         if decision.status == "not_found" or decision.top is None:
-            return self.not_found(intent)
+            # A remark nothing in the plan is close to ("今天热死了，空调都不管用"): a kind word, not a refusal.
+            return self.small_talk(replace(intent, talk="remark")) if intent.remark else self.not_found(intent)
         if decision.status == "related":
             return self.related(intent, decision)
         top = decision.top

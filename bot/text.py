@@ -25,7 +25,7 @@ def data_path(name: str) -> Path:
     return Path(str(resources.files("bot") / "data" / name))
 
 
-def _read_pinyin(path: Path) -> dict[str, str]:
+def read_pinyin(path: Path) -> dict[str, str]:
     table = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
@@ -142,7 +142,7 @@ class TextProcessor:
         self.stopwords_path = stopwords or data_path("stopwords.txt")
         self.pinyin_path = pinyin or data_path("pinyin.tsv")
         self.stopwords = frozenset(_read_word_list(self.stopwords_path))
-        self._pinyin = _read_pinyin(self.pinyin_path)
+        self._pinyin = read_pinyin(self.pinyin_path)
         self.dialect_path = dialect or data_path("dialect.tsv")
         self._dialect = _read_dialect(self.dialect_path)
         self._non_nouns = self._read_non_nouns()

@@ -29,6 +29,7 @@ bureau loads this year's plan as soon as it is out). ``asks_duty`` marks "由哪
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.presentation import Lang
-from bot.text import chinese_number, clean_text, few_as_several
+from bot.text import chinese_number, clean_text, data_path, few_as_several, read_pinyin
 
 IntentKind = Literal[
     "ask",
@@ -53,7 +54,7 @@ IntentKind = Literal[
     "empty",
 ]
 FollowUp = Literal["elaborate", "ellipsis"]
-Talk = Literal["greeting", "thanks", "identity", "usage", "bye", "complaint", "chat"]
+Talk = Literal["greeting", "thanks", "identity", "usage", "bye", "complaint", "apology", "chat", "remark"]
 DocFacet = Literal["about", "outline", "validity", "language", "recipients"]
 
 LAST_POINT = -1  # "最后一条"; LAST_POINT - 1 is "倒数第二条"
@@ -92,6 +93,9 @@ class Intent:
     points: tuple[int, ...] = ()  # for "points" (第3到5条, 前三条): numbers, LAST_POINT - k counting from the end
     parts: tuple[Intent, ...] = field(default=())
     lang: Lang = "zh"
+    # Asks nothing: no question word or mark and no request ("今天热死了，空调都不管用"). When nothing
+    # in the plan is close, it is a remark to answer kindly, not a question to refuse.
+    remark: bool = False
 
 
 # ------------------------------------------------------------------------------------------------
@@ -101,11 +105,11 @@ class Intent:
 _FILLER = (
     r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳好真太很挺超没不~～!！?？.。,，、\s]|你这|说的|讲的|答的|回复|请|老师|小助手|机器人|客服|"
     r"回答|解答|耐心|非常|特别|一下|我们|你们|您们|我要|我想|有没有|能不能|可不可以|这是|怎么|我|这个|都|全|根本|完全|一点都|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|得|清楚|详细|到位|及时|"
-    r"嘞|咯|那|是不是|还|有点|急+|该|答案|讲得|说得|答得|写得|这些|又|我问的|刚才|刚刚|那个|手机上|老表|今天|你那边|鹰潭|祝(?:你|您)?(?:工作顺利|工作愉快|身体健康|万事如意|生活愉快)|老铁|兄弟|大佬|亲|也|智能客服|智能助手|助手|"
+    r"嘞|咯|那|是不是|还|有点|急+|该|答案|讲得|说得|答得|写得|这些|又|我问的|刚才|刚刚|那个|手机上|老表|今天|你那边|鹰潭|祝(?:你|您)?(?:工作顺利|工作愉快|身体健康|万事如意|生活愉快)|老铁|兄弟|大佬|亲|也|智能客服|智能助手|助手|呗|感觉|觉得|(?:这个|这)?东西|"
     # who is writing: "你好，我是余江的一个家长" is a greeting
     r"我是(?:[\u4e00-\u9fff]{1,8}?的)?(?:一名|一个|一位)?(?:新来的)?(?:学生)?(?:家长|老师|教师|学生|校长|班主任|妈妈|爸爸|奶奶|爷爷|外婆|外公)|"
     r"\b(?:i'm|i am) (?:a |an )?(?:parent|teacher|student|mom|mum|dad)\b|"
-    r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|helpful|again|man|sir|madam|is|was|the|answer|your|for|no|really|here|bro|buddy|mate|dude|at all|oh|nope|well|sorry|great)\b)*"
+    r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|helpful|again|man|sir|madam|is|was|the|answer|your|for|no|really|here|bro|buddy|mate|dude|at all|oh|nope|well|sorry|great|doing|today|tonight|now|just|\d+)\b)*"
 )
 # A topic too general to search: "我想了解一下今年教育局的工作，可以问你吗" asks leave to ask, nothing yet.
 # Words that name something to look up (高考, 上学, 孩子) are left out: "可以问你高考的事吗" is searched.
@@ -141,20 +145,20 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     ),
     (
         "thanks",
-        r"谢谢|多谢|感谢|点赞|(?:回)?答(?:得|的)(?:很|真|挺|非常|太)?(?:好|棒|详细|清楚|到位)|(?:知道|懂)(?:的|得)(?:真|好|挺|很)?多|就这样(?:吧)?|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解(?:了(?!解))?|(?<!不)晓得了|辛苦了?|棒|有用|不用了|"
+        r"谢谢|多谢|感谢|点赞|(?:回)?答(?:得|的)(?:很|真|挺|非常|太)?(?:好|棒|详细|清楚|到位)|(?:知道|懂)(?:的|得)(?:真|好|挺|很)?多|就这样(?:吧)?|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解(?:了(?!解))?|(?<!不)晓得了|辛苦了?|棒|加油(?:鸭|呀|啊)?|有用|不用了|"
         r"(?:很|挺|非常|太)?有帮助|帮(?:了)?大忙|6{3,}|不错|赞|厉害|嗯+|哦+|哈哈+|太好了|好极了|嘿嘿|(?<![a-z])(?:ok(?:ay)?)+(?![a-z])|可以|行|没事了|没问题了|好了|先这样|(?:我)?再(?:看看|想想)|(?:暂时|也)?没(?:有)?(?:其他|别的|其它)?(?:的)?(?:问题)?了|额+|呃+|万分|感恩|不客气|呵呵|聪明|牛|真行|\[[^\]]{1,4}\]|👌|👍|🙏",
-        r"thanks a million|thanks?|thank you|thank u|thx|ty|tks|thn?ks|thanx|tnx|xie ?xie|cheers|ok|okay|great|cool|nice|got it|awesome|perfect|good (?:bot|job)|hm+|em+|lol|haha+|understood|i see|have a (?:nice|good|great) day",
+        r"thanks a million|thanks? (?:you )?for your (?:time|help|patience)|thanks?|thank you|thank u|thx|ty|tks|thn?ks|thanx|tnx|xie ?xie|cheers|ok|okay|great|cool|nice|got it|awesome|perfect|good (?:bot|job)|hm+|em+|lol|haha+|understood|i see|have a (?:nice|good|great) day",
     ),
     (
         "identity",
-        r"你是谁|你是什么|(?:你是)?(?:哪个|什么|哪家)(?:公司|单位|团队|人)(?:开发|做|写|研发)的|(?:你是)?用(?:什么|啥)(?:做|写|开发)的|(?:你|您)?(?:会)?(?:一直|24小时|全天|随时)(?:都)?在线|(?:你|您)?系(?:边|哪)个|你叫什么(?:名字)?|你叫啥|(?:你们?|您)?是(?:不是)?(?:人工客服|人工智能|人工|机器人|真人|客服|ai|bot|"
-        r"chatgpt|gpt|人)|(?:转|找|要|接)个?(?:人工|真人)(?:客服|服务)?|人工(?:客服|服务|回复|回答)|(?:这是|是)?(?:教育局)?官方(?:的)?|(?:真人|人工|机器人|ai)?还是(?:真人|人工|机器人|ai)(?:在)?(?:回复?|回答)?(?:的)?|机器人回复|谁(?:开发|做|写)的你|谁开发的|"
+        r"(?:你是)?谁(?:开发|做|写|研发|搞|造)(?:出来)?的|你是谁|你是什么|(?:你是)?(?:哪个|什么|哪家)(?:公司|单位|团队|人)(?:开发|做|写|研发)的|(?:你是)?用(?:什么|啥)(?:做|写|开发)的|(?:你|您)?(?:会)?(?:一直|24小时|全天|随时)(?:都)?在线|(?:你|您)?系(?:边|哪)个|你叫什么(?:名字)?|你叫啥|(?:你们?|您)?是(?:不是)?(?:人工客服|人工智能|人工|机器人|真人|客服|ai|bot|"
+        r"chatgpt|gpt|人)|(?:转|找|要|接)个?(?:人工|真人)(?:客服|服务)?|人工(?:客服|服务|回复|回答)|(?:这是|是)?(?:教育局)?官方(?:的)?|(?:真人|人工|机器人|ai)?还是(?:真人|人工|机器人|ai)(?:在)?(?:回复?|回答)?(?:的)?|机器人回复|谁(?:开发|做|写)的你|套(?:了)?(?:个|一个)?壳|"
         r"(?:你们?|您)是(?:哪个|什么)(?:单位|部门)的?|(?:你们?|您)是教育局的|你几岁|(?:这是)?(?:什么|啥)机器人|(?:你|您)是(?:哪位|谁啊)|(?:真人)?还是机器|(?:你|您)有名字|"
         r"(?:你|您)是(?:男的|女的|男是女|男生|女生)(?:还是)?(?:男的|女的)?|(?:你|您)多大(?:了)?|(?:你|您)(?:住)?在哪(?:里|儿)?|(?:这是|是不是|是)?自动回复|可信(?:吗|么|不)?|(?:你们|您们|你)(?:几点|什么时候)(?:上班|下班)|(?:你们|你)(?:周末|晚上)(?:上班|在|休息)(?:吗)?|"
         r"(?:这个|这)(?:号|账号|公众号)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号)?|"
         r"(?:你|您|这些)?(?:的)?(?:回答|答案|信息|数据|资料|内容)(?:的|得)?(?:都)?(?:是)?(?:准确|准|可靠|靠谱|权威|官方的?|最新的?|有(?:没有)?依据|从哪(?:里|儿)?来的?|哪来的|(?:的)?来源)|"
         r"(?:这里|这)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号|公众号)?|有没有(?:教育局的?)?(?:工作人员|真人)|(?:找|要找|转给?)(?:教育局的?)?(?:工作人员|真人|人(?!工)|局长|领导)|我要投诉|^投诉$",
-        r"who are you|what are you|are you (?:a )?(?:real )?(?:bot|robot|human|real|person|ai)|who made you|your name|"
+        r"who are you|what are you|are you (?:a )?(?:real )?(?:bot|robot|human|real|person|ai)(?: or (?:a )?(?:real )?(?:bot|robot|human|person|machine|ai))?|(?:who|what company) (?:built|developed|created|wrote) (?:you|this)|are you chatgpt|who made you|your name|"
         r"what is this(?: bot)?|is (?:this|it) the (?:yingtan )?(?:education )?(?:bureau(?:'s)? )?(?:official )?(?:bot|account)|who runs (?:this|you)|is (?:this|it) (?:a )?(?:bot|robot|human|person|official)|how accurate are (?:your|the) answers|where does (?:your|the|this) (?:information|info|data) come from|are (?:you|u) (?:a )?(?:human|person|real)|what(?:'s| is) your name|how old are you",
     ),
     (
@@ -173,8 +177,8 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"(?:你)?(?:懂|知道)(?:些)?(?:什么|啥|教育政策|政策)|(?:啥|什么|蛤|啊|嗯|额)(?=\s*[?？])",
         r"(?:is there )?any ?(?:one|body) (?:who can |to )?help(?: me)?|(?:can|could) you help(?: me)?|what (?:kind of |sort of )?(?:questions|topics) (?:can i ask|do you (?:cover|answer|know))|"
         r"can you answer questions|do you speak (?:chinese|english)|can i ask in (?:chinese|english)(?: or (?:chinese|english))?|"
-        r"i'm new(?: here)?|(?:i )?(?:don't|do not|can't|cannot) (?:speak|read|write) chinese(?: (?:very )?well)?|do you (?:understand|speak|know) english|what can (?:this|the) bot (?:do|tell me)|i need (?:some )?help|help(?: me)?|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how (?:to use|does (?:this|it) work)|"
-        r"what can (?:you do|i ask)|what do you do|can you speak english|"
+        r"i'm new(?: here)?|(?:i )?(?:don't|do not|can't|cannot) (?:speak|read|write) chinese(?: (?:very )?well)?|do you (?:understand|speak|know) english|what can (?:this|the) bot (?:do|tell me)|i need (?:some )?help|(?<!your )help(?: me)?|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how (?:to use|does (?:this|it) work)|"
+        r"what can (?:you do(?: for me)?|i ask)|what can you help (?:me )?with|what do you do|can you speak english|"
         r"how does (?:this|it|the) (?:bot )?work|what(?=\s*\?)|huh|pardon",
     ),
     (
@@ -188,16 +192,24 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"答(?:得|的)?不对|答非所问|太慢了?|(?:回个消息)?等(?:了)?半天|(?:说|答|讲)(?:的|得)(?:对|准)(?:吗|么|不)|(?:真的)?懂(?:教育|政策)(?:吗|么)|没(?:理解|明白|听懂|看懂)(?:我的意思)?|看不(?:太)?懂|听不(?:太)?懂|太(?:复杂|难懂)了?|(?:说|讲)重点|不想看|(?:也)?太长了?|看不完|字太多了?|太啰嗦了?|没听懂|没看懂|(?:能不能|可不可以|能|可以)?(?:说|讲|写)(?:得)?(?:简单|通俗|明白)(?:一?点)?|(?:能|可以)?(?:说|讲)人话|回答(?:得|的)?不对|(?:这)?不是我(?:要|想要|问)的|不是这个意思|没用|没有用|看不懂|听不懂|"
         r"靠(?:不)?谱(?:吗|么)?|准不准|什么都不(?:知道|懂)|啥(?:也|都)不(?:知道|懂)|(?:问了也)?白问|答的啥|说的啥|答了个啥|不对|错了|乱答|乱回答|乱说|瞎说|胡说|差评|不准确?|笨|傻|蠢|智障|垃圾|太差|不靠谱|不是这个|"
         r"(?:回)?答错|(?:回)?答(?:的|得)(?:是)?(?:什么|啥)(?:东西|玩意儿?)?|(?:你|您)(?:说|回)(?:的|得)(?:是)?(?:什么|啥)(?:东西|玩意儿?)?|(?:什么|啥)玩意儿?|(?:牛头|驴唇|驴头)不对马嘴|"
-        r"(?:你|您)(?:在)?说(?:的)?(?:什么|啥)(?:呢|啊)?|看不明白|不明白|(?:什么|啥)?乱七八糟|(?:这)?(?:都)?(?:是)?什么跟什么|一点(?:用)?都没(?:有)?用?|废物|没(?:有)?回答|(?:到底|根本)?(?:懂不懂|不懂)|(?:什么|啥)鬼|搞(?:什么|啥|么子)|无语|服了|晕|(?:半天|怎么|咋)(?:都)?不回(?:我|复|话)?|"
-        r"(?:能|可以)?(?:简短|简单|短|简洁)(?:一?点)",
+        r"(?:你|您)(?:在)?说(?:的)?(?:什么|啥)(?:呢|啊)?|看不明白|不明白|(?:什么|啥)?乱七八糟|(?:这)?(?:都)?(?:是)?什么跟什么|一点(?:用)?都没(?:有)?用?|废物|没(?:有)?回答|(?:到底|根本)?(?:懂不懂|不懂)|(?:什么|啥)鬼|搞(?:什么|啥子?|么子)|无语|服了|晕|(?:半天|怎么|咋)(?:都)?不回(?:我|复|话)?|"
+        r"(?:能不能|可不可以|能|可以)?(?:简短|简单|短|简洁)(?:一?点)|(?:怎么|咋)?(?:这么|那么|好|真|太)慢|等了(?:快|好|有)?(?:一|几|半|两)?(?:分钟|小时|会儿?|天)(?:了)?|"
+        r"(?:半天|怎么|咋)?(?:都)?没(?:有)?(?:反应|动静|回复|回音|回我)|没(?:啥|什么|一点)用|(?:感觉)?(?:是)?(?:在)?答非所问",
         r"(?:that's |that is |you are |you're )?wrong|(?:that's|that is) not it|(?:that |it )?(?:doesn't|does not) answer (?:my|the) question|useless|not helpful|(?:that's|that is)? ?not what i asked|makes no sense|bad answer|"
         r"(?:you )?(?:didn't|did not|don't|do not) (?:answer|understand)(?: (?:my|the) question| me)?",
+    ),
+    # Saying sorry to the bot ("抱歉，刚才语气有点冲"): no harm done, go on asking.
+    (
+        "apology",
+        r"抱歉|对不起|不好意思(?:啊|哈)?(?:刚才|刚刚)|别(?:介意|生气|见怪)|见谅|(?:刚才|刚刚)(?:语气|说话|态度)(?:有点|太)?(?:冲|急|凶|重)",
+        r"(?:i'm |i am )?sorry(?: about that| for that)?|my bad|apologies|(?:i )?apologi[sz]e",
     ),
     # Chit-chat that is not about the plan at all: say what the bot is for, with examples.
     (
         "chat",
         r"我(?:爱|喜欢)(?:你|您)|(?:你|您)?吃(?:饭)?了(?:吗|没)?|(?:你|您)吃饭(?:了|没)?(?:吗|没)?|(?:今天|明天|这几天)(?:的)?天气(?:怎么样|如何|咋样|好不好|好吗)?|(?<![\u4e00-\u9fff])天气(?:怎么样|如何|咋样|好不好|好吗)?|"
-        r"(?:好|太|真)?(?:热|冷)(?:死了|死人了?)|(?:你)?累不累|(?:今天|明天)?(?:是)?星期几|(?:现在)?几点了|(?:(?:你)?(?:能|可以)?帮我)?写(?:作业|作文|首诗|诗|文章)|(?:热|冷)不(?:热|冷)|讲个笑话|(?:陪我)?聊(?:聊)?天|好无聊|无聊|(?:你|您)(?:好|真)?(?:可爱|漂亮|帅)|(?:你|您)喜欢(?:什么|啥)|(?:你|您)?(?:在)?干(?:嘛|啥|什么)呢",
+        r"(?:好|太|真)?(?:热|冷)(?:死了|死人了?)|(?:早饭|早餐|午饭|中饭|晚饭|晚餐|夜宵|饭)(?:吃)?(?:了)?(?:什么|啥|没|吗)(?:好)?|吃(?:什么|啥)好|(?:有人|谁)?陪(?:我)?聊(?:聊|天)?|睡不着|(?:讲|说)(?:个|一个)?笑话(?:听听)?|"
+        r"(?:上班|上课)?(?:好|太|真)?无聊|(?:你)?累不累|(?:今天|明天)?(?:是)?星期几|(?:现在)?几点了|(?:(?:你)?(?:能|可以)?帮我)?写(?:作业|作文|首诗|诗|文章)|(?:热|冷)不(?:热|冷)|讲个笑话|(?:陪我)?聊(?:聊)?天|好无聊|无聊|(?:你|您)(?:好|真)?(?:可爱|漂亮|帅)|(?:你|您)喜欢(?:什么|啥)|(?:你|您)?(?:在)?干(?:嘛|啥|什么)呢",
         r"tell me a joke|i love you|how(?:'s| is) the weather|what(?:'s| is) the weather(?: like)?(?: today)?|let's chat|what are you doing|i'm bored",
     ),
 )
@@ -205,7 +217,7 @@ _TALK_PATTERNS: tuple[tuple[Talk, str], ...] = tuple(
     (kind, rf"{chinese}|\b(?:{english})\b") for kind, chinese, english in _TALK_PHRASES
 )
 # The more specific kinds first: "你好，你是真人吗" is a question about the bot, not a greeting.
-_TALK_ORDER: tuple[Talk, ...] = ("complaint", "identity", "usage", "bye", "greeting", "thanks", "chat")
+_TALK_ORDER: tuple[Talk, ...] = ("complaint", "identity", "usage", "bye", "greeting", "apology", "thanks", "chat")
 _TALK_RE = sorted(
     ((kind, re.compile(rf"(?:{pattern})")) for kind, pattern in _TALK_PATTERNS),
     key=lambda item: _TALK_ORDER.index(item[0]),
@@ -219,7 +231,11 @@ _LATER_RE = re.compile(
     r"(?:稍后|待会儿?|等会儿?|一会儿?|回头|等下|晚点)(?:再)?(?:想)?(?:向|跟)?(?:你|您)?(?:请教|问|咨询)(?:你|您)?(?:几个|一些|点)?(?:问题|事)?"
     r"|先(?:跟|和|给|向)?(?:你|您)?(?:打个招呼|问个好|问声好|组织(?:一?下)?语言)"
 )
-_ANNOUNCED_RE = re.compile(r"(?:请教|问|咨询)(?:你|您)?(?:几个|一些|点)?(?:问题|事)")
+_ANNOUNCED_RE = re.compile(
+    r"(?:请教|问|咨询)(?:你|您)?(?:几个|一些|点)?(?:问题|事)"
+    # the topic named, nothing asked yet: "我想问问幼儿园方面的政策，先跟你打个招呼"
+    r"|想(?:问问|问一下|了解一?下|咨询一?下|咨询)[^，,。？?!！\s]{0,12}?(?:方面|这块|相关)?的?(?:政策|问题|事情?|情况)"
+)
 # A request in the words before it: "晚点再问你，先帮我查一下…" asks now.
 _REQUEST_RE = re.compile(r"帮我|帮忙|查一?下|告知|告诉我|介绍|说说|讲讲|说一下|讲一下|听说")
 # A letter held down is a slip of the same word: "hiiii", "helllo", "byeee" (kept double: "good").
@@ -306,6 +322,22 @@ _LEADING_LOOKUP_RE = re.compile(
     r"^(?P<head>.{2,16}?(?:什么|啥|内容|原文|全文|说一下|讲一下|看一下|看看))[\s,，。!！?？]+\S"
 )
 _ONE_POINT = "第{}条"
+_LAST_PAUSE_RE = re.compile(r"^(.*)([\s,，。;；!！?？:：]+)([^\s,，。;；!！?？:：]+[\s,，。!！?？]*)$")
+# A numeral typed by sound between 第 and 条 ("第巴条", "第十吧条", "第酒条"): a pinyin keyboard offers
+# the homophone first as often as the numeral. Read only there, and only when the whole reads as a number.
+_NUMERALS = {
+    "yi": "一",
+    "er": "二",
+    "san": "三",
+    "si": "四",
+    "wu": "五",
+    "liu": "六",
+    "qi": "七",
+    "ba": "八",
+    "jiu": "九",
+    "shi": "十",
+}
+_NUMERAL_SLIP_RE = re.compile(r"第(?P<n>[\u4e00-\u9fff]{1,3})条")
 _BARE = rf"[0-9]{{1,2}}|{_TENS}|[一二三四五六七八九]"
 # A bare number is a point asked for by number ("11", "11？"): what else would it mean here.
 _BARE_NUMBER_RE = re.compile(rf"^(?:第\s*(?P<n>{_BARE})\s*个?|#?\s*(?P<b>{_BARE}))\s*[?？]*$")
@@ -424,6 +456,12 @@ def _leading_lookup(text: str) -> tuple[tuple[int, str], ...]:
     """A look-up that opens the message and ends in asking words, whatever follows the pause."""
     m = _LEADING_LOOKUP_RE.match(text)
     return _point_lookup(m["head"]) if m else ()
+
+
+def _trailing_lookup(text: str) -> tuple[tuple[int, str], ...]:
+    """A look-up that closes the message after a pause: "一共24条，第24条是啥", "我是老师 第8条讲的什么"."""
+    m = _LAST_PAUSE_RE.match(text)
+    return _point_lookup(m[3]) if m and m[1].strip() and _POINT_REF_RE.search(m[3]) else ()
 
 
 def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
@@ -1006,7 +1044,7 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     if (span := _point_span(aside)) is not None:
         return Intent("points", text, query=bare, points=span, lang=lang)
     # 要点十六 reads as a plan word and a number once 要点 is taken for naming the plan
-    asked = _point_lookup(aside) or _point_lookup(bare) or _leading_lookup(aside)
+    asked = _point_lookup(aside) or _point_lookup(bare) or _leading_lookup(aside) or _trailing_lookup(aside)
     if len(asked) == 1:
         return Intent("point", text, query=bare, point=asked[0][0], lang=lang)
     if asked:
@@ -1076,6 +1114,7 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         return Intent("smalltalk", original, talk=talk, lang=lang)
     text = _COURTESY_RE.sub("", text).strip() or text
     text = _TRAILING_COURTESY_RE.sub("", text).strip() or text
+    text = _NUMERAL_SLIP_RE.sub(_numeral_slip, text)
     text = _POINT_LIST_RE.sub(_each_point, text)
     text = _EN_POINT_LIST_RE.sub(lambda m: " and ".join(f"point {n}" for n in re.findall(r"\d+", m["list"])), text)
     parts = _questions(text)
@@ -1093,8 +1132,37 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         # The message as a plain question rides along: with one plan loaded there is nothing to compare.
         plain = replace(_plan_named(single, text), text=original)
         return replace(compare, text=original, relative=relative_year(text), names_plan=True, parts=(plain,))
+    if single.kind == "ask" and _is_remark(text):
+        single = replace(single, remark=True)
     # A year anywhere in the message names the plan, whatever the intent ("2021年的计划是谁发的").
     return replace(_plan_named(single, text), text=original)
+
+
+# A message without a question word is a topic typed to search ("学前教育普惠", "义务教育优质均衡") unless
+# it runs longer than this, or says two things with a pause between ("今天热死了 空调都不管用").
+_REMARK_MIN_CHARS = 10
+_REMARK_PAUSED_CHARS = 6
+_INNER_PAUSE_RE = re.compile(r"\w[\s,，。;；!！~～…]+\w")
+
+
+def _is_remark(text: str) -> bool:
+    """Says something without asking or requesting anything, and is longer than a search term."""
+    words = len(re.sub(r"[\W_]", "", _EMOJI_RE.sub("", text)))
+    long_enough = words >= _REMARK_MIN_CHARS or (words >= _REMARK_PAUSED_CHARS and _INNER_PAUSE_RE.search(text))
+    return bool(long_enough) and not _QUESTION_CUE_RE.search(text) and not _REQUEST_RE.search(text)
+
+
+@functools.cache
+def _numeral_sounds() -> dict[str, str]:
+    """Character → the numeral it sounds like (toneless), from the shipped pinyin table."""
+    return {ch: _NUMERALS[py] for ch, py in read_pinyin(data_path("pinyin.tsv")).items() if py in _NUMERALS}
+
+
+def _numeral_slip(m: re.Match[str]) -> str:
+    """第巴条 → 第八条; anything that does not read as a number is left as it was."""
+    sounds = _numeral_sounds()
+    digits = "".join(sounds.get(ch, ch) for ch in m["n"])
+    return _ONE_POINT.format(digits) if chinese_number(digits) else m.group(0)
 
 
 def _each_point(m: re.Match[str]) -> str:

@@ -218,6 +218,19 @@ def test_chit_chat_is_told_what_the_bot_is_for(service, message: str) -> None:
     assert ("闲聊" in answer.text) or ("chit-chat" in answer.text)
 
 
+@pytest.mark.parametrize("message", ["今天下大雨了，路上好堵", "我们单位今天停电了一上午", "the weather here has been awful"])
+def test_a_remark_nothing_matches_gets_a_kind_word_not_the_refusal(service, message: str) -> None:
+    answer = service.ask(message)
+    assert answer.status == "smalltalk" and answer.citations == ()
+    assert "没有找到" not in answer.text and "does not answer" not in answer.text
+
+
+def test_a_remark_about_the_plan_is_still_searched(service) -> None:
+    """Saying something the plan covers, without a question word, still gets the clause."""
+    answer = service.ask("我家孩子班上有六十多个人，大班额太严重了")
+    assert answer.status in ("answered", "related") and answer.citations[0].point == 8
+
+
 def _retrieve(service, question: str):
     return service.engine.retriever.search(service.search(service.understand(question)))
 

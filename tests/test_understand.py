@@ -70,6 +70,9 @@ POINTS = [
     ("第8条", 8), ("第四个要点", 4), ("第8", 8), ("第八", 8), ("第24", 24), ("第8个", 8), ("#8", 8), ("最末一条", LAST_POINT),
     ("the eighth point", 8), ("8th point", 8), ("the first point", 1), ("twenty-first point", 21), ("第8点能不能完整说一下，我要抄到笔记本上", 8), ("十八条讲的啥 单位让我们学习", 18), ("第4个工作要点讲啥", 4), ("第八条", 8), ("8条讲什么", 8), ("第十二条是什么", 12), ("看下17条", 17),
     ("最后一条说了什么", LAST_POINT), ("point 5 please", 5), ("第二十条的内容", 20), ("第24條講什麼", 24),
+    # a numeral typed by sound between 第 and 条, and a look-up after something said first
+    ("第巴条", 8), ("第十吧条讲的啥", 18), ("第酒条说的什么", 9), ("第二是四条", 24), ("第伞条", 3),
+    ("一共24条，第24条是啥", 24), ("我是老师 第8条讲的什么", 8), ("领导让我们学习，看下第17条", 17),
     ("第3点", 3), ("show me point 12", 12), ("What does point 7 say?", 7), ("第一条", 1), ("第 9 条", 9),
     ("给我看看第二十四条全文", 24), ("请问第八条是关于什么的", 8), ("发我第10条", 10), ("条目8", 8), ("point ten", 10),
     ("the 10th point", 10), ("第十条是讲职业教育的吗", 10), ("倒数第二条", LAST_POINT - 1), ("要点第3条", 3),
@@ -189,6 +192,13 @@ def test_content_questions_are_not_document_questions(normalize, message):
 
 
 SMALL_TALK = [
+    # sixth session: maker, length, slowness, silence, apologies, meals, company, thanks for the time
+    ("你是谁做的呀", "identity"), ("are you a human or a bot?", "identity"), ("是不是gpt套壳", "identity"),
+    ("what can you help with", "usage"), ("能不能短一点", "complaint"), ("怎么这么慢", "complaint"),
+    ("半天没反应", "complaint"), ("没什么用啊", "complaint"), ("对不起，刚才说话有点急", "apology"),
+    ("sorry about that", "apology"), ("my bad", "apology"), ("晚饭吃啥好", "chat"), ("有人陪我聊天吗", "chat"),
+    ("thanks for your help, bye", "bye"), ("How are you doing?", "greeting"), ("食咗飯未", "chat"), ("加油呀", "thanks"),
+    ("你好，想了解一下招生方面的情况，待会儿问你", "greeting"),
     ("你好", "greeting"), ("您好！", "greeting"), ("hi", "greeting"), ("在吗", "greeting"), ("谢谢啦👍 很有用", "thanks"),
     ("thanks!", "thanks"), ("👍", "thanks"), ("你是谁？真人还是机器人", "identity"), ("这个怎么用 直接打字问就行吗", "usage"),
     ("怎麼用", "usage"), ("再见", "bye"), ("ok 谢了", "thanks"), ("Hello there", "greeting"), ("早上好呀", "greeting"),
@@ -298,6 +308,17 @@ SMALL_TALK = [
 )
 def test_small_talk_around_a_question_is_a_question(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
+
+
+@pytest.mark.parametrize(("message", "remark"), [
+    ("今天下大雨了，路上好堵", True), ("我们单位今天停电了一上午", True), ("the weather here has been awful", True),
+    ("大班额", False), ("学前教育普惠", False), ("大班额怎么解决", False), ("孩子近视了学校管不管", False),
+    ("帮我查一下课后服务", False), ("介绍一下职业教育", False), ("what is the ratio", False),
+])
+def test_a_message_that_asks_nothing_is_a_remark(normalize, message, remark):
+    """A remark is answered kindly when nothing in the plan is close; a short topic is a search."""
+    intent = understand(message, normalize=normalize)
+    assert (intent.kind, intent.remark) == ("ask", remark)
 
 
 @pytest.mark.parametrize(("message", "kind"), [("谢谢，那大班额呢", "follow_up"), ("Thanks. And what about vocational schools?", "follow_up"),
