@@ -198,7 +198,11 @@ def test_out_of_scope_questions_are_refused(service, question: str) -> None:
                                       "幼儿园保教费一个月多少", "乡村教师补助一年能拿多少", "中职什么时候报名",
                                       "今年什么时候放假", "新校区什么时候能完工", "幼儿园一个月收费多少",
                                       "孩子成绩一般，读普高还是读中职好？您给点建议", "新学校什么时候建好",
-                                      "申请助学金需要什么材料", "孩子在幼儿园被老师打了，我该怎么维权"])
+                                      "申请助学金需要什么材料", "孩子在幼儿园被老师打了，我该怎么维权",
+                                      # sixth session: which is better, how to sign up, acting on one case, rosters, the year a school opens
+                                      "城里两所高中哪所更好", "特岗教师怎么报名", "你们能不能帮我处理一下这个班主任",
+                                      "公办幼儿园的名单在哪里能看到", "新建的那所小学哪年能开学",
+                                      "When will the new primary school campus open for enrolment?"])
 def test_a_detail_the_plan_never_states_is_not_answered(service, question: str) -> None:
     assert service.ask(question).status != "answered"
 
