@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import bm25s
+import faiss
 import numpy as np
 from sentence_transformers import SentenceTransformer
 
@@ -576,6 +577,58 @@ def with_background(query: Query, whole: Query) -> Query:
     return query if query.facts.content_words else replace(query, facts=whole.facts)
 
 
+# How much a sentence gains from the question-bank examples written about it: "上小学要不要考试" matches
+# examples like "小学入学要考试吗", which sit closest to the 免试就近入学 sentence, not to the point's first.
+BANK_EVIDENCE = 1.0
+
+
+def bank_sentences(
+    index: PolicyIndex, sentence_units: dict[tuple[str, int], list[int]]
+) -> dict[tuple[str, int], tuple[np.ndarray, np.ndarray]]:
+    """Per point: its bank examples' unit ids and, for each, the uid of the point's sentence it is
+    closest to (cosine of the stored vectors). Empty when the vectors cannot be read back."""
+    try:
+        if isinstance(index.dense, faiss.IndexIVF):
+            index.dense.make_direct_map()
+        vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
+    except RuntimeError:
+        return {}
+    links: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
+    questions: dict[tuple[str, int], list[int]] = {}
+    for unit in index.units:
+        if unit.kind == "question" and (unit.doc_id, unit.point) in sentence_units:
+            questions.setdefault((unit.doc_id, unit.point), []).append(unit.uid)
+    for key, qids in questions.items():
+        sids = np.array(sentence_units[key], dtype=np.int64)
+        q = np.array(qids, dtype=np.int64)
+        nearest = sids[np.argmax(vectors[q] @ vectors[sids].T, axis=1)]
+        links[key] = (q, nearest)
+    return links
+
+
+def sentence_units(index: PolicyIndex) -> dict[tuple[str, int], list[int]]:
+    """The sentence units of each point, in order."""
+    found: dict[tuple[str, int], list[int]] = {}
+    for unit in index.units:
+        if unit.kind == "sentence":
+            found.setdefault((unit.doc_id, unit.point), []).append(unit.uid)
+    return found
+
+
+def bank_support(
+    links: tuple[np.ndarray, np.ndarray], uids: list[int], units: dict[str, np.ndarray], weights: dict[str, float]
+) -> np.ndarray:
+    """Per sentence of ``uids``: how well the question matches the bank examples closest to it (the
+    best of them; 0 for a sentence no example is closest to)."""
+    questions, sentences = links
+    match = fuse({n: units[n][questions] for n in BANK_CHANNELS if n != "bank_knn" and n in units}, weights)
+    support = np.zeros(len(uids), dtype=np.float32)
+    if match.size:
+        position = {uid: i for i, uid in enumerate(uids)}
+        np.maximum.at(support, [position[s] for s in sentences], match)
+    return support
+
+
 class Retriever:
     """Channel scores for every unit, aggregated to points, fused, with evidence and features."""
 
@@ -600,11 +653,9 @@ class Retriever:
         self.point_has_bank[self.unit_point[self.is_question]] = True
         self.idf = {name: bm25_idf(model) for name, model in index.keyword.items()}
         self.analyzer = QueryAnalyzer(index, config)
-        # Sentence units per point, for picking evidence.
-        self.sentence_units: dict[tuple[str, int], list[int]] = {}
-        for unit in index.units:
-            if unit.kind == "sentence":
-                self.sentence_units.setdefault((unit.doc_id, unit.point), []).append(unit.uid)
+        # Sentence units per point, for picking evidence; each bank example with its closest sentence.
+        self.sentence_units = sentence_units(index)
+        self.bank_links = bank_sentences(index, self.sentence_units)
 
     # -- channels ------------------------------------------------------------------------------
 
@@ -721,6 +772,8 @@ class Retriever:
         if query.facts.asks_number:
             numeric = np.array([has_number(self.index.units[u].text) for u in uids])
             score = score + numeric.astype(np.float32) * self.params.number_bonus
+        if (links := self.bank_links.get(key)) is not None:
+            score = score + BANK_EVIDENCE * bank_support(links, uids, units, self.params.weights)
         order = np.argsort(-score, kind="stable")[:limit]
         return tuple(
             Evidence(self.index.units[uids[j]].sentence, self.index.units[uids[j]].text, float(score[j])) for j in order

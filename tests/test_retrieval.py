@@ -291,3 +291,23 @@ def test_a_question_about_another_place_is_never_answered_with_confidence(servic
     elsewhere = service.ask("上饶那边大班额比例控制在多少,跟我们一样吗")
     assert elsewhere.status == "related" and elsewhere.citations[0].point == 8
     assert service.ask("贵溪今年有没有新建学校").status == "answered"
+
+
+def test_every_bank_example_is_linked_to_a_sentence_of_its_own_point(service) -> None:
+    units = service.index.units
+    links = service.engine.retriever.bank_links
+    assert links, "no bank example was linked to a sentence"
+    for (doc_id, point), (questions, sentences) in links.items():
+        assert len(questions) == len(sentences)
+        assert all(units[q].kind == "question" and units[q].point == point for q in questions)
+        assert all(units[s].kind == "sentence" and (units[s].doc_id, units[s].point) == (doc_id, point) for s in sentences)
+
+
+@pytest.mark.parametrize(("question", "fact"), [("学校的钱今年会不会变少", "两个只增不减"),
+                                                ("中专读了还能转回普高吗", "双向流转"),
+                                                ("初中没读完就去打工的孩子有人管吗", "劝返")])
+def test_the_quoted_sentence_is_the_one_the_bank_examples_ask_about(service, question: str, fact: str) -> None:
+    """None of these shares words with its answering sentence; the bank examples closest to that
+    sentence do (with BANK_EVIDENCE = 0 each quoted other sentences of the same point only)."""
+    answer = service.ask(question)
+    assert answer.status == "answered" and fact in answer.text
