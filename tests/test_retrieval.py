@@ -202,7 +202,7 @@ def test_out_of_scope_questions_are_refused(service, question: str) -> None:
                                       # sixth session: which is better, how to sign up, acting on one case, rosters, the year a school opens
                                       "城里两所高中哪所更好", "特岗教师怎么报名", "你们能不能帮我处理一下这个班主任",
                                       "公办幼儿园的名单在哪里能看到", "新建的那所小学哪年能开学",
-                                      "When will the new primary school campus open for enrolment?"])
+                                      "When will the new primary school campus open for enrolment?", "教师节那天老师放不放假"])
 def test_a_detail_the_plan_never_states_is_not_answered(service, question: str) -> None:
     assert service.ask(question).status != "answered"
 
