@@ -800,7 +800,9 @@ _ELABORATE_RE = re.compile(
     r"^(?:那|那么|所以)?(?:具体|详细|详细点|详细一点|具体点|具体一点)?(?:怎么做|怎么搞|怎么弄|怎么办|如何做|如何落实|怎么落实|"
     r"说说|讲讲|展开|展开说说|内容|是什么|有哪些|呢|点)?$"
     r"|^(?:还有呢|还有吗|然后呢|全文|原文|完整内容|全部内容|多说点|再详细点|再具体点|详细说说|具体说说|展开讲讲|原文呢|全文呢)$"
-    r"|^(?:more|details|more details|tell me more|full text|and then|go on|elaborate)$"
+    # what the answer means: "什么意思", "这条是啥意思", "what does that mean"
+    r"|^(?:这|这个|这条|这句|那|那个|那条|你这)?(?:是|说的是|讲的是)?(?:什么|啥)意思(?:啊|呀|哦)?$|^(?:解释一下|能解释一下吗|通俗(?:一)?点(?:说)?)$"
+    r"|^(?:more|details|more details|tell me more|full text|and then|go on|elaborate|what does (?:that|this|it) mean|explain(?: (?:that|this|it))?)$"
 )
 _ELLIPSIS_RE = re.compile(
     r"^(?:那|那么|那个|还有|另外|那要是|要是|如果是)?(?P<x>.{1,12}?)(?:呢|怎么样|怎么说|咋样|咋说)$"
@@ -1066,6 +1068,9 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     ):
         facet = facet or ("outline" if _INTRODUCE_RE.search(bare) else "about")
         return Intent("document", text, query=bare, facet=facet, lang=lang)
+    if topic is None and follow_up_kind(bare) == "elaborate":
+        # "详细说说", "什么意思" before any answer: nothing to go on — say how to ask.
+        return Intent("smalltalk", text, talk="usage", lang=lang)
     for clause in [bare, *(_clauses(bare) if len(bare) > 12 else [])]:
         term = _match_term(_LOCATE_RES, clause.strip(_END_PUNCT))
         if term is not None and len(term) >= 2:

@@ -337,7 +337,15 @@ FOLLOW_UPS = [
     ("具体怎么做？", "elaborate"), ("详细说说", "elaborate"), ("还有呢", "elaborate"), ("全文", "elaborate"),
     ("tell me more", "elaborate"), ("那幼儿园呢？", "ellipsis"), ("那高中呢", "ellipsis"), ("what about kindergartens?", "ellipsis"),
     ("那农村学校呢", "ellipsis"), ("詳細說說", "elaborate"), ("初中怎么样", "ellipsis"),
+    ("什么意思", "elaborate"), ("这条是啥意思？", "elaborate"), ("what does that mean?", "elaborate"), ("解释一下", "elaborate"),
 ]
+
+
+@pytest.mark.parametrize("message", ["详细说说", "还有呢", "tell me more", "什么意思", "这条是啥意思？", "具体怎么做？"])
+def test_a_follow_up_before_any_answer_is_told_how_to_ask(normalize, message):
+    """Nothing to elaborate on yet: searching "什么意思" only lists loosely related points."""
+    intent = understand(message, None, normalize=normalize)
+    assert (intent.kind, intent.talk) == ("smalltalk", "usage")
 
 
 @pytest.mark.parametrize(("message", "follow"), FOLLOW_UPS)
