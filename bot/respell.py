@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from bot.text import TextProcessor
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff]+")
+_LATIN_RE = re.compile(r"(?<![a-z])[a-z]{4,}(?![a-z])")  # a word of two syllables or more
 # The longest stretch respelled: every slip in the labelled sets fits in four characters (县管校品,
 # 随签子女), and a longer stretch only finds the same slip inside it; the pinyin channel matches the rest.
 LONGEST = 4
@@ -78,8 +79,10 @@ class Respeller:
         is_word: Callable[[str], bool],
         segment: Callable[[str], list[str]],
         particles: frozenset[str] = frozenset(),
+        spell: Callable[[str], list[str] | None] = lambda word: None,
     ) -> None:
         self.indexed_text = indexed_text
+        self.spell = spell
         self.syllable = syllable
         self.is_word = is_word
         self.segment = segment
@@ -104,6 +107,7 @@ class Respeller:
             tp.in_dictionary,
             tp.dictionary_words,
             frozenset(w for w in tp.stopwords if len(w) == 1) | _FUNCTION_CHARACTERS,
+            tp.spelled_syllables,
         )
 
     def sound(self, text: str) -> tuple[str, ...]:
@@ -136,7 +140,28 @@ class Respeller:
                     found.append(word)
         return found
 
+    def spelled_out(self, normalized: str) -> Respelling:
+        """Pinyin typed inside a Chinese message ("jinshi防控") → the indexed word of that exact sound."""
+        if not _CJK_RE.search(normalized):
+            return Respelling(normalized)  # an English message: its words are English
+
+        fixes: list[tuple[str, str]] = []
+
+        def word_for(m: re.Match[str]) -> str:
+            syllables = self.spell(m.group(0))
+            words = self.by_sound.get(tuple(syllables), []) if syllables else []
+            if words:
+                fixes.append((m.group(0), words[0]))
+            return words[0] if words else m.group(0)
+
+        return Respelling(_LATIN_RE.sub(word_for, normalized), tuple(fixes))
+
     def respell(self, normalized: str) -> Respelling:
+        spelled = self.spelled_out(normalized)
+        respelled = self.respell_slips(spelled.text)
+        return Respelling(respelled.text, spelled.fixes + respelled.fixes)
+
+    def respell_slips(self, normalized: str) -> Respelling:
         fixes: list[tuple[str, str]] = []
         pieces: list[str] = []
         last = 0

@@ -20,6 +20,9 @@ _WORDISH_RE = re.compile(r"[0-9a-z\u3400-\u9fff]")
 _CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+|[0-9a-z]+(?:[.:%][0-9a-z]+)*%?")
 
 
+_MAX_SPELLED = 24  # letters of one pinyin word read as syllables ("zhiyejiaoyu")
+
+
 def data_path(name: str) -> Path:
     """Path of a data file shipped inside the package (bot/data/)."""
     return Path(str(resources.files("bot") / "data" / name))
@@ -143,6 +146,7 @@ class TextProcessor:
         self.pinyin_path = pinyin or data_path("pinyin.tsv")
         self.stopwords = frozenset(_read_word_list(self.stopwords_path))
         self._pinyin = read_pinyin(self.pinyin_path)
+        self._syllables = frozenset(self._pinyin.values())
         self.dialect_path = dialect or data_path("dialect.tsv")
         self._dialect = _read_dialect(self.dialect_path)
         self._non_nouns = self._read_non_nouns()
@@ -217,12 +221,32 @@ class TextProcessor:
         近事 for 近视); on pinyin they match exactly.
         """
         grams: list[str] = []
-        for run in _CJK_RUN_RE.findall(normalized):
-            if not ("\u3400" <= run[0] <= "\u9fff") or len(run) < n:
+        runs = _CJK_RUN_RE.findall(normalized)
+        mixed = any("\u3400" <= run[0] <= "\u9fff" for run in runs)
+        for run in runs:
+            if "\u3400" <= run[0] <= "\u9fff":
+                syllables = [self.syllable(ch) for ch in run]
+            elif mixed and (spelled := self.spelled_syllables(run)) is not None:
+                syllables = spelled  # "jinshi防控": pinyin typed where the characters did not come up
+            else:
                 continue
-            syllables = [self.syllable(ch) for ch in run]
             grams.extend("_".join(syllables[i : i + n]) for i in range(len(syllables) - n + 1))
         return grams
+
+    def spelled_syllables(self, word: str) -> list[str] | None:
+        """ "jinshi" → ["jin", "shi"]: a Latin word that splits wholly into two or more toneless pinyin
+        syllables (the fewest), else None."""
+        if not word.isascii() or not word.isalpha() or len(word) > _MAX_SPELLED:
+            return None
+        best: list[list[str] | None] = [[]] + [None] * len(word)
+        for end in range(1, len(word) + 1):
+            for start in range(max(0, end - 6), end):
+                head, current = best[start], best[end]
+                fewer = current is None or (head is not None and len(head) + 1 < len(current))
+                if head is not None and fewer and word[start:end] in self._syllables:
+                    best[end] = [*head, word[start:end]]
+        found = best[len(word)]
+        return found if found is not None and len(found) >= 2 else None
 
     def in_dictionary(self, word: str) -> bool:
         """A word of jieba's dictionary (or ours): a real word, not a slip."""

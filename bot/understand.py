@@ -322,7 +322,9 @@ _LEADING_LOOKUP_RE = re.compile(
     r"^(?P<head>.{2,16}?(?:什么|啥|内容|原文|全文|说一下|讲一下|看一下|看看))[\s,，。!！?？]+\S"
 )
 _ONE_POINT = "第{}条"
-_LAST_PAUSE_RE = re.compile(r"^(.*)([\s,，。;；!！?？:：]+)([^\s,，。;；!！?？:：]+[\s,，。!！?？]*)$")
+_PAUSE_RE = re.compile(r"[\s,，。;；!！?？:：]+")
+# "这两条", "这几条": the points just named, asked about (第16条和第19条，这两条讲的什么).
+_THESE_RE = re.compile(r"[\s,，。;；:：]+(?:那|那么)?这(?:两|几|三|些)?条(?P<rest>[^,，。;；]*)$")
 # A numeral typed by sound between 第 and 条 ("第巴条", "第十吧条", "第酒条"): a pinyin keyboard offers
 # the homophone first as often as the numeral. Read only there, and only when the whole reads as a number.
 _NUMERALS = {
@@ -459,9 +461,16 @@ def _leading_lookup(text: str) -> tuple[tuple[int, str], ...]:
 
 
 def _trailing_lookup(text: str) -> tuple[tuple[int, str], ...]:
-    """A look-up that closes the message after a pause: "一共24条，第24条是啥", "我是老师 第8条讲的什么"."""
-    m = _LAST_PAUSE_RE.match(text)
-    return _point_lookup(m[3]) if m and m[1].strip() and _POINT_REF_RE.search(m[3]) else ()
+    """A look-up that closes the message after a pause: "一共24条，第24条是啥", "我是老师 第8条讲的什么",
+    "局里让我们学第16条和第19条，这两条讲的什么" (from the last pause before which something else is said)."""
+    for pause in reversed(list(_PAUSE_RE.finditer(text))):
+        head, tail = text[: pause.start()], text[pause.end() :]
+        if head.strip() and _POINT_REF_RE.search(tail) and (found := _point_lookup(tail)):
+            return found
+    # the points named, then asked about as 这两条: what comes before the first of them is context
+    these = _THESE_RE.search(text)
+    refs = list(_POINT_REF_RE.finditer(text[: these.start()])) if these and _just_asking(these["rest"]) else []
+    return _point_lookup(text[refs[0].start() : these.start()]) if these and refs else ()
 
 
 def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
@@ -676,8 +685,14 @@ _TERM_SUFFIXES = (
 )
 
 
+# A phrase quoted inside a look-up is the thing looked for: 有句话叫“课堂建在车间”，是哪条里的.
+_QUOTED_RE = re.compile(r"[“\"「『‘'](?P<q>[^“”\"「」『』‘’']{2,40})(?:[”\"」』’']|$)")
+
+
 def _clean_term(term: str) -> str:
     """ "关于“两个只增不减”的规定" → "两个只增不减": the frame words around the thing looked for."""
+    if (quoted := _QUOTED_RE.search(term)) is not None and quoted["q"].strip():
+        term = quoted["q"]
     while True:
         before = term
         term = term.strip(_TERM_STRIP)

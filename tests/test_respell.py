@@ -121,3 +121,43 @@ def test_a_slip_is_answered_and_the_answer_says_how_it_was_read(service) -> None
     plain = service.ask("随迁子女上学有啥政策")
     assert plain.citations[0].point == 8
     assert "随签子女" not in plain.text
+
+
+def _spell(word: str) -> list[str] | None:
+    """The toy alphabet's pinyin: "ab" → a, b; anything else is no pinyin."""
+    return list(word) if set(word) <= {"a", "b", "c", "d", "e"} and len(word) >= 2 else None
+
+
+def _spelling_toy(vocabulary: list[str]) -> Respeller:
+    return Respeller(vocabulary, "", lambda ch: SOUNDS.get(ch, ch), frozenset().__contains__, list, frozenset(), _spell)
+
+
+@pytest.mark.parametrize(("message", "fixed"), [("abcd怎么办", "甲丙戊己怎么办"), ("问 abcd 吗", "问 甲丙戊己 吗")])
+def test_a_pinyin_word_with_a_sound_in_the_index_is_respelled(message: str, fixed: str) -> None:
+    respelling = _spelling_toy(["甲丙戊己"]).respell(message)
+    assert respelling.text == fixed and respelling.fixes == (("abcd", "甲丙戊己"),)
+
+
+@pytest.mark.parametrize("message", ["abce怎么办", "问abcdd吗", "abc是什么"])  # no such sound; too short
+def test_pinyin_of_no_indexed_word_is_left_alone(message: str) -> None:
+    assert _spelling_toy(["甲丙戊己", "甲丙戊"]).respell(message).fixes == ()
+
+
+def test_an_english_message_keeps_its_words() -> None:
+    """No Chinese around it: "abcd" is an English word, not pinyin."""
+    assert _spelling_toy(["甲丙戊己"]).respell("what is abcd").fixes == ()
+
+
+@pytest.mark.parametrize(("word", "syllables"), [("jinshi", ["jin", "shi"]), ("zhiyejiaoyu", ["zhi", "ye", "jiao", "yu"]),
+                                                 ("xianguanxiaopin", ["xian", "guan", "xiao", "pin"]),
+                                                 ("xian", None), ("hello", None), ("school", None), ("ok", None)])
+def test_a_latin_word_splits_into_the_fewest_pinyin_syllables(tp: TextProcessor, word: str, syllables) -> None:
+    assert tp.spelled_syllables(word) == syllables
+
+
+@pytest.mark.parametrize(("message", "word"), [("jinshi防控在哪条", "近视"), ("xianguanxiaopin是什么", "县管校聘"),
+                                                ("zhipubi要求是多少", "职普比")])
+def test_pinyin_in_a_question_is_searched_as_the_plan_word(tp: TextProcessor, message: str, word: str) -> None:
+    plan = PLAN.read_text(encoding="utf-8")
+    respelling = Respeller.for_plans(tp, [plan], [plan]).respell(tp.normalize(message))
+    assert word in respelling.text

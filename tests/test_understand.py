@@ -9,6 +9,8 @@ from bot.understand import LAST_POINT, Topic, chinese_number, question_part, und
 TOPIC = Topic("大班额比例要控制在多少", "plan", 8, 0.0)
 
 LOCATE = [
+    # a phrase quoted inside the look-up is the thing looked for (sixth session)
+    ("有句话叫“课堂建在车间”，是哪条里的", "课堂建在车间"), ("领导讲话提到\"两个只增不减\"，出自第几条", "两个只增不减"),
     ("老师到学生家家访的那个规定在哪", "老师到学生家家访"), ("大班额那个是第几条", "大班额"),
     ("学习强国在哪一条里出现", "学习强国"), ("哪条出现了学习强国", "学习强国"), ("双减在哪一条有讲", "双减"),
     ("控辍保学是第几条", "控辍保学"),
@@ -122,6 +124,8 @@ def test_point_phrasings(normalize, message, number):
         # points listed under one 条 (fifth session)
         ("第3、4条", (3, 4)), ("第三、四条讲什么", (3, 4)), ("第3条,第5条", (3, 5)), ("第3和4条", (3, 4)),
         ("第3,4,5条", (3, 4, 5)), ("could you show me points 18 and 2?", (18, 2)), ("show me points 3, 5 and 7", (3, 5, 7)), ("第十、十一条", (10, 11)), ("第5、6条大概说的啥", (5, 6)),
+        # the points named after some context, then asked about as 这两条 (sixth session)
+        ("局里让我们重点学第16条和第19条，这两条讲的什么", (16, 19)), ("第8条和第9条 这两条有什么区别", (8, 9)),
     ],
 )
 def test_several_points_asked_together_are_each_looked_up(normalize, message, numbers):
