@@ -583,6 +583,8 @@ _LOCATE_PATTERNS = (
     r"^(?P<x>.+?)的?(?:内容|规定|条款|条文|表述|那块|那段|那部分)在(?:文件|计划|要点)?(?:里|中)?的?(?:哪里|哪儿|哪)"
     r"(?:能|可以)?(?:看到|找到|查到)?(?:呢|呀|啊)?$",
     r"^(?P<x>.+?)(?:写在|放在|规定在|出现在|提到在|在文件|在计划|在要点)(?:里|中)?(?:的)?(?:哪里|哪儿|哪|什么地方|哪个位置)(?:了|呢|呀)?$",
+    # X在哪里说的 / X在文件哪儿有写 (a bare "X在哪" asks where a place is; saying words make it the plan's)
+    r"^(?P<x>.+?)在(?:文件|计划|要点)?(?:里|中)?(?:的)?(?:哪里|哪儿|哪)(?:有)?(?:说|讲|写|提|规定)(?:到)?(?:的|了|过)?(?:呢|呀|啊)?$",
     # 哪条讲X / 第几条是关于X的 / 哪条有提到X / 文件哪里写了X
     rf"^(?:请问)?(?:有没有|是否有)?(?:文件)?(?:里|中)?(?:{_WHICH_ONE}|哪里|哪儿)(?:是|里|中|有)?{_SAID}(?:的|了)?(?:是)?(?P<x>.+?)(?:的|那条|的内容|的规定)?$",
     # X的条款号是多少
@@ -606,6 +608,9 @@ _LOCATE_PATTERNS = (
     r"(?: in the plan| mentioned| covered)?$",
     r"^(?:find|locate|show me) (?:the )?(?:point|clause|part|section) (?:about|on) (?P<x>.+?)$",
     r"^where (?:can|do) (?:i|we) find (?:the )?(?:rule|rules|part|point|clause|section|passage)s? (?:on|about) (?P<x>.+?)$",
+    # where's the rule about X / where is the bit on X / where are the parts that mention X
+    r"^where(?:'s| is| are|'re) (?:the )?(?:rule|bit|part|point|clause|section|passage|paragraph|line|stuff|thing|text)s? "
+    r"(?:about|on|regarding|for|covering|that (?:says?|mentions?|covers?|talks? about)) (?P<x>.+?)$",
 )
 _LOCATE_RES = [re.compile(p) for p in _LOCATE_PATTERNS]
 _MENTION_RES = [
@@ -686,7 +691,8 @@ _TERM_SUFFIXES = (
 
 
 # A phrase quoted inside a look-up is the thing looked for: 有句话叫“课堂建在车间”，是哪条里的.
-_QUOTED_RE = re.compile(r"[“\"「『‘'](?P<q>[^“”\"「」『』‘’']{2,40})(?:[”\"」』’']|$)")
+# An ASCII apostrophe opens a quote only after a space or the start ("teachers' pay" is no quote).
+_QUOTED_RE = re.compile(r"(?:[“\"「『‘]|(?<![a-z0-9])')(?P<q>[^“”\"「」『』‘’']{2,40})(?:[”\"」』’']|$)")
 
 
 def _clean_term(term: str) -> str:

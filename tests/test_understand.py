@@ -10,7 +10,9 @@ TOPIC = Topic("大班额比例要控制在多少", "plan", 8, 0.0)
 
 LOCATE = [
     # a phrase quoted inside the look-up is the thing looked for (sixth session)
-    ("有句话叫“课堂建在车间”，是哪条里的", "课堂建在车间"), ("领导讲话提到\"两个只增不减\"，出自第几条", "两个只增不减"),
+    ("有句话叫“课堂建在车间”，是哪条里的", "课堂建在车间"), ("总体思路在哪里说的", "总体思路"), ("学生资助在文件哪儿有写", "学生资助"),
+    ("where's the rule about class sizes", "class sizes"), ("Where is the bit on the 'five managements'?", "five managements"),
+    ("which point is about teachers' pay", "teachers' pay"), ("领导讲话提到\"两个只增不减\"，出自第几条", "两个只增不减"),
     ("老师到学生家家访的那个规定在哪", "老师到学生家家访"), ("大班额那个是第几条", "大班额"),
     ("学习强国在哪一条里出现", "学习强国"), ("哪条出现了学习强国", "学习强国"), ("双减在哪一条有讲", "双减"),
     ("控辍保学是第几条", "控辍保学"),
