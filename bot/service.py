@@ -343,9 +343,11 @@ def point_answer(engine: Engine, intent: Intent) -> Answer:
         part = next((s.point_numbers for s in doc.sections if s.number == intent.section), None)
         if part is None:
             return section_answer(engine.composer, intent, doc)  # no such part: says how many there are
-        if not 0 < point <= len(part):
+        # 第一部分的最后一条 / 倒数第二条: counted from the part's end (LAST_POINT is -1, LAST_POINT - 1 -2, …)
+        within = point if point > 0 else len(part) + 1 + point
+        if not 0 < within <= len(part):
             return engine.composer.no_point(intent, None, doc)
-        point = part[point - 1]
+        point = part[within - 1]
     number = doc.counted(point)  # LAST_POINT counts from the end
     full = engine.composer.full_point(doc.doc_id, number, intent.lang, intent.text) if number is not None else None
     if full is None:

@@ -545,7 +545,7 @@ def _point_in_part(text: str) -> tuple[int, int] | None:
     if not _just_asking(text[: section.start()] + text[point.end() :]):
         return None
     part, number = _section_number(section), _ref_number(point)
-    return (part, number) if part is not None and number is not None and number > 0 else None
+    return (part, number) if part is not None and number is not None and number != 0 else None
 
 
 def _section_lookup(text: str) -> int | None:

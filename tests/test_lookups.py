@@ -122,6 +122,8 @@ def test_an_english_answer_says_in_english_how_a_slip_was_read(service) -> None:
 
 def test_a_point_counted_within_a_part_that_does_not_exist_is_said_plainly(service) -> None:
     assert service.ask("第三部分第二条").citations[0].point == 8
+    assert service.ask("第一部分的最后一条").citations[0].point == 3  # counted from the part's end
+    assert service.ask("第二部分倒数第二条").citations[0].point == 5
     no_part = service.ask("第八部分第一条")
     assert no_part.status == "not_found" and "5个部分" in no_part.text
     no_point = service.ask("第一部分第九条")  # part 1 holds points 1–3

@@ -89,7 +89,8 @@ POINTS = [
 
 
 @pytest.mark.parametrize(("message", "part", "number"), [("第三部分第二条", 3, 2), ("第3部分的第1条是什么", 3, 1),
-                                                         ("第五部分里第七条", 5, 7)])
+                                                         ("第五部分里第七条", 5, 7), ("第一部分的最后一条", 1, LAST_POINT),
+                                                         ("第二部分倒数第二条", 2, LAST_POINT - 1)])
 def test_a_point_counted_within_a_part(normalize, message, part, number):
     intent = understand(message, normalize=normalize)
     assert (intent.kind, intent.section, intent.point) == ("point", part, number)
