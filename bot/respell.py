@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from bot.text import TextProcessor
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff]+")
+_SPELLED_MIN = 3  # syllables of pinyin typed out before it is read as a plan word
 _LATIN_RE = re.compile(r"(?<![a-z])[a-z]{4,}(?![a-z])")  # a word of two syllables or more
 # The longest stretch respelled: every slip in the labelled sets fits in four characters (县管校品,
 # 随签子女), and a longer stretch only finds the same slip inside it; the pinyin channel matches the rest.
@@ -149,7 +150,9 @@ class Respeller:
 
         def word_for(m: re.Match[str]) -> str:
             syllables = self.spell(m.group(0))
-            words = self.by_sound.get(tuple(syllables), []) if syllables else []
+            # Two syllables have too many words ("jiaoshi": 教师 or 教室, "shiyan": 实验 or 试验); three and
+            # more name one ("zhipubi", "xianguanxiaopin").
+            words = self.by_sound.get(tuple(syllables), []) if syllables and len(syllables) >= _SPELLED_MIN else []
             if words:
                 fixes.append((m.group(0), words[0]))
             return words[0] if words else m.group(0)

@@ -398,7 +398,7 @@ _DETAIL_QUESTIONS = {
         r"(?:什么时候|啥时候|哪天|几号|几月|何时|哪一天|哪年|哪一年)(?:能|才能|可以|会)?(?:正式)?(?:开始)?(?:开学|放假|报名|开考|考试|出成绩|出分|放榜|录取|招生)|"
         r"(?:开学|放假|报名|考试|开考|出成绩|录取)(?:的)?(?:时间|日期|是哪天|是几号|在哪天)|"
         # whether a day is off is a day in the calendar too: "教师节放不放假"
-        r"放不放假|放假(?:吗|么|不|没)|放几天|休不休息|"
+        r"放不放假|放假(?:吗|么)|放几天|休不休息|"
         r"\bwhen (?:does|do|will|is|are|can)\b.{0,60}?\b(?:open|opens|start|starts|begin|begins|enrol|enroll|register|take (?:new )?(?:students|pupils))\b"
     ),
     # When building work ends: "…什么时候完工" is not answered by "启动2021年…项目" (when it starts).
@@ -581,7 +581,10 @@ def with_background(query: Query, whole: Query) -> Query:
 
 # How much a sentence gains from the question-bank examples written about it: "上小学要不要考试" matches
 # examples like "小学入学要考试吗", which sit closest to the 免试就近入学 sentence, not to the point's first.
-BANK_EVIDENCE = 1.0
+# Measured (scripts/quote_eval.py, calibration sets / the others; must-facts of all sets, of 960): 0 → 341/343,
+# 890; 0.5 → 345/346, 905; 1.0 → 348/349, 906. 1.0 also let the examples outvote a sentence holding the
+# asked words (综合高中, a quoted “课堂建在车间”) in a review of the sixth session, so the middle is kept.
+BANK_EVIDENCE = 0.5
 
 
 def bank_sentences(

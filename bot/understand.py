@@ -109,7 +109,7 @@ _FILLER = (
     # who is writing: "你好，我是余江的一个家长" is a greeting
     r"我是(?:[\u4e00-\u9fff]{1,8}?的)?(?:一名|一个|一位)?(?:新来的)?(?:学生)?(?:家长|老师|教师|学生|校长|班主任|妈妈|爸爸|奶奶|爷爷|外婆|外公)|"
     r"\b(?:i'm|i am) (?:a |an )?(?:parent|teacher|student|mom|mum|dad)\b|"
-    r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|helpful|again|man|sir|madam|is|was|the|answer|your|for|no|really|here|bro|buddy|mate|dude|at all|oh|nope|well|sorry|great|doing|today|tonight|now|just|\d+)\b)*"
+    r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|helpful|again|man|sir|madam|is|was|the|answer|your|for|no|really|here|bro|buddy|mate|dude|at all|oh|nope|well|sorry|great|doing|today|tonight|now|just)\b)*"
 )
 # A topic too general to search: "我想了解一下今年教育局的工作，可以问你吗" asks leave to ask, nothing yet.
 # Words that name something to look up (高考, 上学, 孩子) are left out: "可以问你高考的事吗" is searched.
@@ -136,12 +136,12 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         _ASKS_LEAVE
         + r"|^/start(?:@\w+)?$|你好|您好|妳好|你号|您号|泥嚎|你嚎|尼好|在马|哈啰|早晨好?|(?:你|您)?(?:现在)?方便(?:吗|么|不)|(?:你|您)?(?:现在)?(?:有空|忙)(?:吗|么|不)|这么(?:晚|早)(?:了)?(?:还)?|大晚上的|一大早的?|(?:先)?(?:跟|和|给)(?:你|您)打(?:个)?招呼|请多关照|还在(?:吗|么|嘛)|(?:大家|各位)早|"
         r"(?:我)?(?:有|想问)(?:几个|一些|个)(?:教育)?(?:方面的)?问题(?:想)?(?:请教|问|咨询)?(?:一下)?|(?:想|要)?咨询(?:一些|几个|点)(?:教育)?(?:方面的)?问题|你们好|大家好|各位好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|(?:(?<![\u4e00-\u9fff])|(?<=老师)|(?<=大家)|(?<=各位)|(?<=你)|(?<=您))早|"
-        r"在(?:吗|么|嘛|不在|不)|在\?|在？|有人(?:吗|没|在吗|在不|在么|在线吗?)|(?:祝(?:你|您)?)?(?:新年|中秋|节日|端午|国庆|春节|元旦)快乐|有没有人(?:在)?|老师好|打扰(?:了|一下|(?:你|您)了)|测试|我想问个?问题|想问个?问题|"
+        r"在(?:吗|么|嘛|不在|不)|在\?|在？|有人(?:吗|没|在吗|在不|在么|在线吗?)|(?:祝(?:你|您)?)?(?:新年|中秋|节日|端午|国庆|春节|元旦)快乐|有没有人(?:在)?|老师好|打扰(?:了|一下|(?:你|您)了)|测试(?:一下)?(?:[\s,，]*\d+)*|我想问个?问题|想问个?问题|"
         r"(?:我有个?事)?(?:我)?(?:想|要)?(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|(?:可以|能)(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|我有(?:个|件)事|"
         r"问个问题|(?:我?想)?问(?:点|个)事|(?:我?想)?咨询(?:点|个)事|请教(?:一下|个问题)?|午安|在线等|你好吗|最近好吗|"
         r"(?:我|我们)?(?:想|要)?咨询(?:一下|一下子)?|(?:我|我们)?(?:想|要)问(?:一下|一下子)?|我(?:们)?问(?:一下|一下子)|问一下子?|(?:可以|能)(?:咨询|问问题|提问)(?:吗|么)?|我有(?:个|一个|几个)问题|^请问$",
         _ASKS_LEAVE_EN
-        + r"|hi+|hiya|hel+o|hey+|sorry to (?:bother|trouble) you|zai ma|sup|what's up|(?:is )?any ?(?:one|body)|(?:are )?(?:you|u) there|ni ?hao|how are you|(?:can|may) i ask (?:you )?(?:something|a question)|i have (?:a|some) questions?|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?",
+        + r"|hi+|hiya|hel+o|hey+|sorry to (?:bother|trouble) you|zai ma|sup|what's up|(?:is )?any ?(?:one|body)|(?:are )?(?:you|u) there|ni ?hao|how are you|(?:can|may) i ask (?:you )?(?:something|a question)|i have (?:a|some) questions?|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?(?:[\s,]*\d+)*",
     ),
     (
         "thanks",
@@ -151,14 +151,14 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     ),
     (
         "identity",
-        r"(?:你是)?谁(?:开发|做|写|研发|搞|造)(?:出来)?的|你是谁|你是什么|(?:你是)?(?:哪个|什么|哪家)(?:公司|单位|团队|人)(?:开发|做|写|研发)的|(?:你是)?用(?:什么|啥)(?:做|写|开发)的|(?:你|您)?(?:会)?(?:一直|24小时|全天|随时)(?:都)?在线|(?:你|您)?系(?:边|哪)个|你叫什么(?:名字)?|你叫啥|(?:你们?|您)?是(?:不是)?(?:人工客服|人工智能|人工|机器人|真人|客服|ai|bot|"
+        r"(?:你|你们|这个机器人|这个bot)是谁(?:开发|做|写|研发|搞|造)(?:出来)?的|谁(?:开发|研发|造)(?:出来)?的(?:你)?|你是谁|你是什么|(?:你是)?(?:哪个|什么|哪家)(?:公司|单位|团队|人)(?:开发|做|写|研发)的|(?:你是)?用(?:什么|啥)(?:做|写|开发)的|(?:你|您)?(?:会)?(?:一直|24小时|全天|随时)(?:都)?在线|(?:你|您)?系(?:边|哪)个|你叫什么(?:名字)?|你叫啥|(?:你们?|您)?是(?:不是)?(?:人工客服|人工智能|人工|机器人|真人|客服|ai|bot|"
         r"chatgpt|gpt|人)|(?:转|找|要|接)个?(?:人工|真人)(?:客服|服务)?|人工(?:客服|服务|回复|回答)|(?:这是|是)?(?:教育局)?官方(?:的)?|(?:真人|人工|机器人|ai)?还是(?:真人|人工|机器人|ai)(?:在)?(?:回复?|回答)?(?:的)?|机器人回复|谁(?:开发|做|写)的你|套(?:了)?(?:个|一个)?壳|"
         r"(?:你们?|您)是(?:哪个|什么)(?:单位|部门)的?|(?:你们?|您)是教育局的|你几岁|(?:这是)?(?:什么|啥)机器人|(?:你|您)是(?:哪位|谁啊)|(?:真人)?还是机器|(?:你|您)有名字|"
         r"(?:你|您)是(?:男的|女的|男是女|男生|女生)(?:还是)?(?:男的|女的)?|(?:你|您)多大(?:了)?|(?:你|您)(?:住)?在哪(?:里|儿)?|(?:这是|是不是|是)?自动回复|可信(?:吗|么|不)?|(?:你们|您们|你)(?:几点|什么时候)(?:上班|下班)|(?:你们|你)(?:周末|晚上)(?:上班|在|休息)(?:吗)?|"
         r"(?:这个|这)(?:号|账号|公众号)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号)?|"
         r"(?:你|您|这些)?(?:的)?(?:回答|答案|信息|数据|资料|内容)(?:的|得)?(?:都)?(?:是)?(?:准确|准|可靠|靠谱|权威|官方的?|最新的?|有(?:没有)?依据|从哪(?:里|儿)?来的?|哪来的|(?:的)?来源)|"
         r"(?:这里|这)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号|公众号)?|有没有(?:教育局的?)?(?:工作人员|真人)|(?:找|要找|转给?)(?:教育局的?)?(?:工作人员|真人|人(?!工)|局长|领导)|我要投诉|^投诉$",
-        r"who are you|what are you|are you (?:a )?(?:real )?(?:bot|robot|human|real|person|ai)(?: or (?:a )?(?:real )?(?:bot|robot|human|person|machine|ai))?|(?:who|what company) (?:built|developed|created|wrote) (?:you|this)|are you chatgpt|who made you|your name|"
+        r"who are you|what are you|are you (?:a )?(?:real )?(?:bot|robot|human|real|person|ai)(?: or (?:a )?(?:real )?(?:bot|robot|human|person|machine|ai))?|(?:who|what company) (?:built|developed|created|made|wrote) (?:you|this bot)|are you chatgpt|who made you|your name|"
         r"what is this(?: bot)?|is (?:this|it) the (?:yingtan )?(?:education )?(?:bureau(?:'s)? )?(?:official )?(?:bot|account)|who runs (?:this|you)|is (?:this|it) (?:a )?(?:bot|robot|human|person|official)|how accurate are (?:your|the) answers|where does (?:your|the|this) (?:information|info|data) come from|are (?:you|u) (?:a )?(?:human|person|real)|what(?:'s| is) your name|how old are you",
     ),
     (
@@ -202,7 +202,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     (
         "apology",
         r"抱歉|对不起|不好意思(?:啊|哈)?(?:刚才|刚刚)|别(?:介意|生气|见怪)|见谅|(?:刚才|刚刚)(?:语气|说话|态度)(?:有点|太)?(?:冲|急|凶|重)",
-        r"(?:i'm |i am )?sorry(?: about that| for that)?|my bad|apologies|(?:i )?apologi[sz]e",
+        r"(?:i'm |i am )?sorry(?: about that| for that)?(?!\s*\?)|my bad|apologies|(?:i )?apologi[sz]e",
     ),
     # Chit-chat that is not about the plan at all: say what the bot is for, with examples.
     (
@@ -322,6 +322,10 @@ _LEADING_LOOKUP_RE = re.compile(
     r"^(?P<head>.{2,16}?(?:什么|啥|内容|原文|全文|说一下|讲一下|看一下|看看))[\s,，。!！?？]+\S"
 )
 _ONE_POINT = "第{}条"
+# Asking what a point says ("第24条是啥", "看下第17条"), not whether it holds something ("第8条有没有说").
+_WHAT_IT_SAYS_RE = re.compile(
+    r"什么|啥|内容|讲的|说的|讲了|说了|写的|写了|看下|看看|看一下|原文|全文|讲讲|说说|\bwhat\b"
+)
 _PAUSE_RE = re.compile(r"[\s,，。;；!！?？:：]+")
 # "这两条", "这几条": the points just named, asked about (第16条和第19条，这两条讲的什么).
 _THESE_RE = re.compile(r"[\s,，。;；:：]+(?:那|那么)?这(?:两|几|三|些)?条(?P<rest>[^,，。;；]*)$")
@@ -465,7 +469,11 @@ def _trailing_lookup(text: str) -> tuple[tuple[int, str], ...]:
     "局里让我们学第16条和第19条，这两条讲的什么" (from the last pause before which something else is said)."""
     for pause in reversed(list(_PAUSE_RE.finditer(text))):
         head, tail = text[: pause.start()], text[pause.end() :]
-        if head.strip() and _POINT_REF_RE.search(tail) and (found := _point_lookup(tail)):
+        # "大班额比例控制在多少，第8条里有吗" asks about the content and names where to look: searched
+        if not head.strip() or _QUESTION_CUE_RE.search(head) or not _POINT_REF_RE.search(tail):
+            continue
+        rest = _POINT_REF_RE.sub("", tail).strip(_END_PUNCT)
+        if (len(rest) <= 1 or _WHAT_IT_SAYS_RE.search(rest)) and (found := _point_lookup(tail)):
             return found
     # the points named, then asked about as 这两条: what comes before the first of them is context
     these = _THESE_RE.search(text)
@@ -692,13 +700,15 @@ _TERM_SUFFIXES = (
 
 # A phrase quoted inside a look-up is the thing looked for: 有句话叫“课堂建在车间”，是哪条里的.
 # An ASCII apostrophe opens a quote only after a space or the start ("teachers' pay" is no quote).
+_TERM_GOES_ON_RE = re.compile(r"[\u4e00-\u9fff]{2,}|[a-z]{3,}")
 _QUOTED_RE = re.compile(r"(?:[“\"「『‘]|(?<![a-z0-9])')(?P<q>[^“”\"「」『』‘’']{2,40})(?:[”\"」』’']|$)")
 
 
 def _clean_term(term: str) -> str:
     """ "关于“两个只增不减”的规定" → "两个只增不减": the frame words around the thing looked for."""
-    if (quoted := _QUOTED_RE.search(term)) is not None and quoted["q"].strip():
-        term = quoted["q"]
+    quoted = _QUOTED_RE.search(term)
+    if quoted is not None and quoted["q"].strip() and not _TERM_GOES_ON_RE.search(term[quoted.end() :]):
+        term = quoted["q"]  # a lead-in before the quote; "“双减”背景下的课后服务" goes on after it and stays whole
     while True:
         before = term
         term = term.strip(_TERM_STRIP)
@@ -1168,6 +1178,17 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
 # it runs longer than this, or says two things with a pause between ("今天热死了 空调都不管用").
 _REMARK_MIN_CHARS = 10
 _REMARK_PAUSED_CHARS = 6
+# Asks or reports all the same: wants something (了解, 发我, tell me), reports a case (反映, 投诉), asks
+# without a question word (…没有, …吧, 谁), names a point or a part, or holds a number (a score, a year).
+_NOT_A_REMARK_RE = re.compile(
+    r"了解|发我|发给我|给我|告诉|想要|想知道|需要|请|反映|投诉|举报|希望|处理|没有|吧|谁|条|部分|\d|"
+    r"\b(?:tell|give|show|send|need|want|please|find|list|explain|point|section|part|clause|article)\b"
+)
+# A remark says how things are or feel ("热死了", "好堵", "停电了", "has been awful"); a bare noun phrase
+# ("鹰潭一中今年的录取分数线", "教育局的地址和办公时间") is a search for a detail, refused when not found.
+_REMARK_TONE_RE = re.compile(
+    r"[了啊呀哈死太真好挺哦嘛哇呗~～!！…]|\b(?:has|have|had|been|was|were|am|feel|felt|got|so|too|really|very)\b"
+)
 _INNER_PAUSE_RE = re.compile(r"\w[\s,，。;；!！~～…]+\w")
 
 
@@ -1175,7 +1196,13 @@ def _is_remark(text: str) -> bool:
     """Says something without asking or requesting anything, and is longer than a search term."""
     words = len(re.sub(r"[\W_]", "", _EMOJI_RE.sub("", text)))
     long_enough = words >= _REMARK_MIN_CHARS or (words >= _REMARK_PAUSED_CHARS and _INNER_PAUSE_RE.search(text))
-    return bool(long_enough) and not _QUESTION_CUE_RE.search(text) and not _REQUEST_RE.search(text)
+    return (
+        bool(long_enough)
+        and not _QUESTION_CUE_RE.search(text)
+        and not _REQUEST_RE.search(text)
+        and not _NOT_A_REMARK_RE.search(text)
+        and bool(_REMARK_TONE_RE.search(text) or _EMOJI_RE.search(text))
+    )
 
 
 @functools.cache
