@@ -238,13 +238,16 @@ class TextProcessor:
         syllables (the fewest), else None."""
         if not word.isascii() or not word.isalpha() or len(word) > _MAX_SPELLED:
             return None
+        # best[i]: the fewest syllables that spell word[:i] (None when none do); a syllable has at most
+        # six letters ("zhuang").
         best: list[list[str] | None] = [[]] + [None] * len(word)
         for end in range(1, len(word) + 1):
             for start in range(max(0, end - 6), end):
-                head, current = best[start], best[end]
-                fewer = current is None or (head is not None and len(head) + 1 < len(current))
-                if head is not None and fewer and word[start:end] in self._syllables:
-                    best[end] = [*head, word[start:end]]
+                head, piece, current = best[start], word[start:end], best[end]
+                if head is None or piece not in self._syllables:
+                    continue
+                if current is None or len(head) + 1 < len(current):
+                    best[end] = [*head, piece]
         found = best[len(word)]
         return found if found is not None and len(found) >= 2 else None
 
