@@ -349,6 +349,14 @@ class Expander:
                     triggers.append(" ".join(phrase))
         return list(dict.fromkeys(terms)), list(dict.fromkeys(triggers))
 
+    def matched_share(self, normalized: str, ignore: frozenset[str]) -> float:
+        """The share of the question's English words, less those ``ignore`` lists, that a trigger
+        holds: "hiring foreign teachers" → 1/3 (only "teacher" is a trigger); 1.0 with no words."""
+        _, triggers = self.expand(normalized)
+        held = {w for t in triggers if t.isascii() for w in _english_words(t)}
+        words = [w for w in _english_words(normalized) if w not in ignore and not w.isdigit()]
+        return sum(w in held for w in words) / len(words) if words else 1.0
+
 
 class CueList:
     """Out-of-scope cues (bot/data/out_of_scope.txt): substrings for Chinese, whole words for English."""

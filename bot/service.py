@@ -361,13 +361,25 @@ def decide_each(engine: Engine, request: Search, order: list[str], max_related: 
     return {d: decide(r, params, max_related) for d, r in search_each(engine.retriever, request, order).items()}
 
 
+# Words of an English look-up that say which plan, not which point ("…of Yingtan's education plan").
+_GENERIC_ENGLISH = frozenset(
+    {"education", "educational", "yingtan", "work", "point", "clause", "section", "part", "vs", "versus"}
+)
+
+
 def named_in_plan_words(engine: Engine, intent: Intent) -> tuple[str, int] | None:
     """The point a question names in the plan's own words: a clause look-up by a phrase only one
     point holds, or a question that is a point's title typed out."""
     if intent.kind == "locate" and intent.query.isascii():
         # "which point covers vocational education": the plan's words for it are the expansion
         # list's; a point is named when every one of them that names a single point names it.
-        terms, _ = engine.retriever.config.expander.expand(engine.retriever.tp.normalize(intent.query))
+        # When most of its words are not the plan's ("hiring foreign teachers": only "teacher" is),
+        # the look-up is about something else the plan may not hold, and the confidence model decides.
+        expander, tp = engine.retriever.config.expander, engine.retriever.tp
+        text = tp.normalize(intent.query)
+        if expander.matched_share(text, tp.stopwords | _GENERIC_ENGLISH) < 0.5:
+            return None
+        terms, _ = expander.expand(text)
         named = {key for term in terms if (key := engine.mentions.named(term)) is not None}
         return named.pop() if len(named) == 1 else None
     if intent.kind == "locate":

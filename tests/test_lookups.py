@@ -92,6 +92,13 @@ def test_an_english_look_up_is_located_through_the_plans_words_for_it(service) -
     assert answer.citations[0].point == 10
 
 
+def test_an_english_look_up_mostly_in_words_the_plan_lacks_names_no_point(service) -> None:
+    # Only "teacher" is the plan's; "hiring foreign teachers" is not named by point 18's title
+    # (教师队伍) and had been answered with certainty.
+    answer = service.ask("Which point covers hiring foreign teachers?")
+    assert answer.status != "answered"
+
+
 def test_a_date_question_is_not_answered_by_the_headers_issuing_date(service) -> None:
     answer = service.ask("高考成绩啥时候出来 几号能查")
     assert not (answer.status == "answered" and answer.citations and answer.citations[0].point == 0)

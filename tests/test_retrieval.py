@@ -72,6 +72,15 @@ def test_expander_maps_colloquial_and_english_wording(tmp_path) -> None:
     assert expander.expand("large class sizes in compulsory education")[0] == ["大班额"]  # plural -s
 
 
+def test_expander_measures_the_share_of_english_words_its_triggers_hold(tmp_path) -> None:
+    path = tmp_path / "exp.tsv"
+    path.write_text("teacher\t教师\nclass size\t大班额\n", encoding="utf-8")
+    expander = Expander(path)
+    assert expander.matched_share("hiring foreign teachers", frozenset()) == 1 / 3
+    assert expander.matched_share("class sizes of the schools", frozenset({"of", "the", "school"})) == 1.0
+    assert expander.matched_share("第8条", frozenset()) == 1.0  # no English words: nothing unmatched
+
+
 def test_expander_reads_plain_plurals_only(tmp_path) -> None:
     path = tmp_path / "exp.tsv"
     path.write_text("teacher&rotation\t县管校聘\nclass\t班\n", encoding="utf-8")
