@@ -413,7 +413,14 @@ _DETAIL_QUESTIONS = {
     "done": re.compile(
         r"(?:什么时候|啥时候|哪天|何时|哪年|几月)(?:能|才能|可以|会)?(?:完工|建成|建好|竣工|交付|投入使用|交房|盖好|修好)"
     ),
-    "where": re.compile(r"在哪|去哪|哪里|哪儿|哪些地方|哪个区|哪几个区|哪个县|\bwhere\b"),
+    # (哪里来的 asks where a thing comes from, not where it is.)
+    "where": re.compile(r"在哪|去哪|哪里(?!来)|哪儿(?!来)|哪些地方|哪个区|哪几个区|哪个县|\bwhere\b"),
+    # What a programme is called ("这个活动叫什么"), not a person's name ("校长叫什么名字") nor which
+    # school ("新建的那所学校叫什么名字": a plan names programmes, rarely a new school).
+    "name": re.compile(
+        r"(?<![长师人他她任记校学园区])(?:叫什么|叫啥|叫做什么)|(?<![长师人他她任记校学园区叫])(?:什么|啥)名(?:字|称|堂)|全名|"
+        r"\bwhat(?:'s| is) (?:it|this|that|the \w+) called\b|\bwhat(?:'s| is) the name\b"
+    ),
     # (哪些专业 asks what a college teaches, which no plan lists: an out-of-scope cue, not this detail.)
     "which": re.compile(r"哪一?(?:所|家|座)|哪个学校|哪些学校|哪几所|\bwhich (?:school|college)"),
 }
@@ -430,6 +437,8 @@ _DETAIL_ANSWERS = {
     "where": re.compile(r"[\u4e00-\u9fff]{2}(?:市|区|县|镇|乡)[、,和及]"),
     # A named institution (鹰潭职业技术学院, 市一中), not a kind of school (中小学).
     "which": re.compile(r"[\u4e00-\u9fff]{2,}(?:学院|大学)|市[一二三四五六七八九十\d]+(?:小|中)"),
+    # A plan names its programmes in quotes (“万师访万家”) or by what they are (…职业技术大学, …工程).
+    "name": re.compile(r"“[^”]{2,24}”|[\u4e00-\u9fff]{2,}(?:学院|大学|工程|计划|行动)"),
 }
 
 

@@ -285,7 +285,10 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
      ("新高中什么时候建成", ("done",)), ("新校区什么时候能投入使用", ("done",)), ("学费要多少", ("money",)), ("补助能拿多少", ("money",)),
      ("补助金额是多少", ("money",)), ("补助有没有标准", ()), ("保教费具体收多少", ("money",)), ("伙食费多少", ("money",)),
      ("一学期要交多少", ("money",)), ("收多少个学生", ()), ("交了多少年社保", ()), ("学前教育免费几年", ()),
-     ("今年招收多少学生", ()), ("每天花多少时间做作业", ())],
+     ("今年招收多少学生", ()), ("每天花多少时间做作业", ()),
+     # a programme's name is a detail a plan states; a person's or a new school's is not this detail
+     ("这个活动叫什么", ("name",)), ("那个计划全名叫什么", ("name",)), ("校长叫什么名字", ()), ("新建的学校叫什么名字", ()),
+     ("这是哪里来的", ()), ("在哪里报名", ("where",))],
 )
 def test_a_payment_named_is_not_an_amount_asked(question: str, details: tuple[str, ...]) -> None:
     assert asked_details(question) == details
