@@ -103,7 +103,7 @@ class Intent:
 
 # Words that carry no request of their own around small talk ("谢谢老师的耐心解答", "thanks a lot").
 _FILLER = (
-    r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳好真太很挺超没不~～!！?？.。,，、\s]|你这|说的|讲的|答的|回复|请|老师|小助手|机器人|客服|"
+    r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳好真太很挺超没不~～!！?？.。,，、\s㗎嘅喎咩]|你这|就是|说的|讲的|答的|回复|请|老师|小助手|机器人|客服|"
     r"回答|解答|耐心|非常|特别|一下|我们|你们|您们|我要|我想|有没有|能不能|可不可以|这是|怎么|我|这个|都|全|根本|完全|一点都|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|得|清楚|详细|到位|及时|"
     r"嘞|咯|那|是不是|还|有点|急+|该|答案|讲得|说得|答得|写得|这些|又|我问的|刚才|刚刚|那个|手机上|老表|今天|你那边|鹰潭|祝(?:你|您)?(?:工作顺利|工作愉快|身体健康|万事如意|生活愉快)|老铁|兄弟|大佬|亲|也|智能客服|智能助手|助手|呗|感觉|觉得|(?:这个|这)?东西|"
     # who is writing: "你好，我是余江的一个家长" is a greeting
@@ -134,31 +134,31 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     (
         "greeting",
         _ASKS_LEAVE
-        + r"|^/start(?:@\w+)?$|你好|您好|妳好|你号|您号|泥嚎|你嚎|尼好|在马|哈啰|早晨好?|(?:你|您)?(?:现在)?方便(?:吗|么|不)|(?:你|您)?(?:现在)?(?:有空|忙)(?:吗|么|不)|这么(?:晚|早)(?:了)?(?:还)?|大晚上的|一大早的?|(?:先)?(?:跟|和|给)(?:你|您)打(?:个)?招呼|请多关照|还在(?:吗|么|嘛)|(?:大家|各位)早|"
+        + r"|(?:想)?问(?:你|您)(?:点|个|些|一点)(?:东西|事儿?|问题)|^/start(?:@\w+)?$|你好|您好|妳好|你号|您号|泥嚎|你嚎|尼好|在马|哈啰|早晨好?|(?:你|您)?(?:现在)?方便(?:吗|么|不)|(?:你|您)?(?:现在)?(?:有空|忙)(?:吗|么|不)|这么(?:晚|早)(?:了)?(?:还)?|大晚上的|一大早的?|(?:先)?(?:跟|和|给)(?:你|您)打(?:个)?招呼|请多关照|还在(?:吗|么|嘛)|(?:大家|各位)早|"
         r"(?:我)?(?:有|想问)(?:几个|一些|个)(?:教育)?(?:方面的)?问题(?:想)?(?:请教|问|咨询)?(?:一下)?|(?:想|要)?咨询(?:一些|几个|点)(?:教育)?(?:方面的)?问题|你们好|大家好|各位好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|(?:(?<![\u4e00-\u9fff])|(?<=老师)|(?<=大家)|(?<=各位)|(?<=你)|(?<=您))早|"
         r"在(?:吗|么|嘛|不在|不)|在\?|在？|有人(?:吗|没|在吗|在不|在么|在线吗?)|(?:祝(?:你|您)?)?(?:新年|中秋|节日|端午|国庆|春节|元旦)快乐|有没有人(?:在)?|老师好|打扰(?:了|一下|(?:你|您)了)|测试(?:一下)?(?:[\s,，]*\d+)*|我想问个?问题|想问个?问题|"
         r"(?:我有个?事)?(?:我)?(?:想|要)?(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|(?:可以|能)(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|我有(?:个|件)事|"
-        r"问个问题|(?:我?想)?问(?:点|个)事|(?:我?想)?咨询(?:点|个)事|请教(?:一下|个问题)?|午安|在线等|你好吗|最近好吗|"
+        r"问个问题|(?:我?想)?问(?:点|个)事|(?:听|看|收)得(?:到|见)(?:吗|么|不|没)?|(?:能|可以)(?:听|看|收)(?:到|见)(?:吗|么|不)?|(?:我?想)?咨询(?:点|个)事|请教(?:一下|个问题)?|午安|在线等|你好吗|最近好吗|"
         r"(?:我|我们)?(?:想|要)?咨询(?:一下|一下子)?|(?:我|我们)?(?:想|要)问(?:一下|一下子)?|我(?:们)?问(?:一下|一下子)|问一下子?|(?:可以|能)(?:咨询|问问题|提问)(?:吗|么)?|我有(?:个|一个|几个)问题|^请问$",
         _ASKS_LEAVE_EN
         + r"|hi+|hiya|hel+o|hey+|sorry to (?:bother|trouble) you|zai ma|sup|what's up|(?:is )?any ?(?:one|body)|(?:are )?(?:you|u) there|ni ?hao|how are you|(?:can|may) i ask (?:you )?(?:something|a question)|i have (?:a|some) questions?|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?(?:[\s,]*\d+)*",
     ),
     (
         "thanks",
-        r"谢谢|多谢|感谢|点赞|(?:回)?答(?:得|的)(?:很|真|挺|非常|太)?(?:好|棒|详细|清楚|到位)|(?:知道|懂)(?:的|得)(?:真|好|挺|很)?多|就这样(?:吧)?|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解(?:了(?!解))?|(?<!不)晓得了|辛苦了?|棒|加油(?:鸭|呀|啊)?|有用|不用了|"
-        r"(?:很|挺|非常|太)?有帮助|帮(?:了)?大忙|6{3,}|不错|赞|厉害|嗯+|哦+|哈哈+|太好了|好极了|嘿嘿|(?<![a-z])(?:ok(?:ay)?)+(?![a-z])|可以|行|没事了|没问题了|好了|先这样|(?:我)?再(?:看看|想想)|(?:暂时|也)?没(?:有)?(?:其他|别的|其它)?(?:的)?(?:问题)?了|额+|呃+|万分|感恩|不客气|呵呵|聪明|牛|真行|\[[^\]]{1,4}\]|👌|👍|🙏",
+        r"谢谢|多谢|感谢|(?:唔该|多谢)晒?|点赞|(?:回)?答(?:得|的)(?:很|真|挺|非常|太)?(?:好|棒|详细|清楚|到位)|(?:知道|懂)(?:的|得)(?:真|好|挺|很)?多|就这样(?:吧)?|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解(?:了(?!解))?|(?<!不)晓得了|辛苦了?|棒|加油(?:鸭|呀|啊)?|有用|不用了|"
+        r"(?:很|挺|非常|太)?有帮助|帮(?:了)?大忙|6{3,}|不错|赞|厉害|嗯+|哦+|哈哈+|太好了|好极了|嘿嘿|(?<![a-z])(?:ok(?:ay)?)+(?![a-z])|可以|行|没事(?:了|啦)?|没问题了|好了|先这样|(?:我)?再(?:看看|想想)|(?:暂时|也)?没(?:有)?(?:其他|别的|其它)?(?:的)?(?:问题)?了|额+|呃+|万分|感恩|不客气|呵呵|聪明|牛|真行|\[[^\]]{1,4}\]|👌|👍|🙏",
         r"thanks a million|thanks? (?:you )?for your (?:time|help|patience)|thanks?|thank you|thank u|thx|ty|tks|thn?ks|thanx|tnx|xie ?xie|cheers|ok|okay|great|cool|nice|got it|awesome|perfect|good (?:bot|job)|hm+|em+|lol|haha+|understood|i see|have a (?:nice|good|great) day",
     ),
     (
         "identity",
         r"(?:你|你们|这个机器人|这个bot)是谁(?:开发|做|写|研发|搞|造)(?:出来)?的|谁(?:开发|研发|造)(?:出来)?的(?:你)?|谁(?:做|写)的你|你是谁|你是什么|(?:你是)?(?:哪个|什么|哪家)(?:公司|单位|团队|人)(?:开发|做|写|研发)的|(?:你是)?用(?:什么|啥)(?:做|写|开发)的|(?:你|您)?(?:会)?(?:一直|24小时|全天|随时)(?:都)?在线|(?:你|您)?系(?:边|哪)个|你叫什么(?:名字)?|你叫啥|(?:你们?|您)?是(?:不是)?(?:人工客服|人工智能|人工|机器人|真人|客服|ai|bot|"
         r"chatgpt|gpt|人)|(?:转|找|要|接)个?(?:人工|真人)(?:客服|服务)?|人工(?:客服|服务|回复|回答)|(?:这是|是)?(?:教育局)?官方(?:的)?|(?:真人|人工|机器人|ai)?还是(?:真人|人工|机器人|ai)(?:在)?(?:回复?|回答)?(?:的)?|机器人回复|套(?:了)?(?:个|一个)?壳|"
-        r"(?:你们?|您)是(?:哪个|什么)(?:单位|部门)的?|(?:你们?|您)是教育局的|你几岁|(?:这是)?(?:什么|啥)机器人|(?:你|您)是(?:哪位|谁啊)|(?:真人)?还是机器|(?:你|您)有名字|"
+        r"(?:你们?|您)是(?:哪个|什么)(?:单位|部门)的?|(?:你们?|您)是(?:不是)?(?:教育局|局里)的(?:工作人员|人|员工)?|你几岁|(?:这是)?(?:什么|啥)机器人|(?:你|您)是(?:哪位|谁啊)|(?:真人)?还是机器|(?:你|您)有名字|"
         r"(?:你|您)是(?:男的|女的|男是女|男生|女生)(?:还是)?(?:男的|女的)?|(?:你|您)多大(?:了)?|(?:你|您)(?:住)?在哪(?:里|儿)?|(?:这是|是不是|是)?自动回复|可信(?:吗|么|不)?|(?:你们|您们|你)(?:几点|什么时候)(?:上班|下班)|(?:你们|你)(?:周末|晚上)(?:上班|在|休息)(?:吗)?|"
         r"(?:这个|这)(?:号|账号|公众号)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号)?|"
         r"(?:你|您|这些)?(?:的)?(?:回答|答案|信息|数据|资料|内容)(?:的|得)?(?:都)?(?:是)?(?:准确|准|可靠|靠谱|权威|官方的?|最新的?|有(?:没有)?依据|从哪(?:里|儿)?来的?|哪来的|(?:的)?来源)|"
-        r"(?:这里|这)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号|公众号)?|有没有(?:教育局的?)?(?:工作人员|真人)|(?:找|要找|转给?)(?:教育局的?)?(?:工作人员|真人|人(?!工)|局长|领导)|我要投诉|^投诉$",
-        r"who are you|what are you|are you (?:a )?(?:real )?(?:bot|robot|human|real|person|ai)(?: or (?:a )?(?:real )?(?:bot|robot|human|person|machine|ai))?|(?:who|what company) (?:built|developed|created|made|wrote) (?:you|this bot)|are you chatgpt|who made you|your name|"
+        r"(?:这里|这个|这)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号|公众号)?|有没有(?:教育局的?)?(?:工作人员|真人)|(?:找|要找|转给?)(?:教育局的?)?(?:工作人员|真人|人(?!工)|局长|领导)|我要投诉|^投诉$",
+        r"who are you|what are you|are you (?:a )?(?:real )?(?:bot|robot|human|real|person|ai)(?: or (?:a )?(?:real )?(?:bot|robot|human|person|machine|ai))?|(?:who|what company) (?:built|developed|created|made|wrote) (?:you|this bot)|(?:who|what company) (?:built|developed|created|made) (?:this|it)|are you chatgpt|who made you|your name|"
         r"what is this(?: bot)?|is (?:this|it) the (?:yingtan )?(?:education )?(?:bureau(?:'s)? )?(?:official )?(?:bot|account)|who runs (?:this|you)|is (?:this|it) (?:a )?(?:bot|robot|human|person|official)|how accurate are (?:your|the) answers|where does (?:your|the|this) (?:information|info|data) come from|are (?:you|u) (?:a )?(?:human|person|real)|what(?:'s| is) your name|how old are you",
     ),
     (
@@ -166,7 +166,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"^/help(?:@\w+)?$|(?:我)?打字(?:慢|太慢|不方便)|会回答(?:吗|么|不)|(?:怎么|如何|咋)(?:用|使用)(?:你|这个)|(?:你|您)?(?:只能|只|能|可以|会)(?:帮我)?(?:回答|答|查)(?:(?:哪些|什么|啥|哪|这个|这些|教育局|教育|鹰潭|政策|文件|工作)+(?:方面)?的?)?(?:问题|政策)|(?:都)?(?:知道|懂)(?:些)?(?:哪些|什么|啥)(?:政策)?|"
         r"(?:这里)?(?:能|可以)(?:咨询|问)(?:教育局的?)?(?:政策|工作)|(?:能|可以|能不能)(?:发|传|听懂|识别|用)(?:图片|照片|文件|截图|语音|视频)(?:给你)?(?:问|提问)?|"
         r"(?:我)?(?:不太|不)会(?:问|用)|(?:我)?不太会|(?<![\u4e00-\u9fff])(?:我)?不会(?=[啊呀~～\s]*$)|第一次用|(?:我是)?新来的|(?:这个|你|机器人)?(?:怎么|如何|咋)(?:用|使用|问|提问)(?:你)?(?:问题)?|(?:能|可以)(?:帮我)?(?:问|做|干)(?:些)?(?:什么|啥)|"
-        r"可以问(?:些)?(?:什么|啥)|有(?:什么|啥)用|会(?:些)?(?:什么|啥)|(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
+        r"可以问(?:些)?(?:什么|啥)|(?:我)?(?:可以|能)问(?:你|您)?(?:哪些|些|什么|啥)(?:东西|问题|事)?|(?:用|问)(?:这个|你|您)(?:要)?(?:收费|收钱|花钱|付费|要钱|交钱)|(?:这个|你|您)是(?:不是)?免费的?|点(?:样)?用|有(?:什么|啥)用|会(?:些)?(?:什么|啥)|(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
         r"直接问(?:就行|就可以)?|使用说明|使用方法|(?<!有)帮助|(?:能|可以|支持)(?:发|用)?语音(?:吗|么|提问|问)?|能干嘛|用法|能用英文问|可以用英文问|英文可以|(?:会|能)(?:说|讲|用)英(?:语|文)|"
         r"(?:能|可以)回答(?:些)?(?:什么|啥|哪些)(?:问题)?|可以问你(?:些)?(?:什么|啥)|(?:有)?(?:什么|啥|哪些)功能|功能介绍|"
         r"(?:你|您)?(?:会|能)(?:做|干|帮我做?)(?:些)?(?:什么|啥)|有(?:什么|啥)(?:能|可以)帮(?:我|你|您)的|"
@@ -183,7 +183,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     ),
     (
         "bye",
-        r"再见|再会|拜拜|回头见|回见|下次再(?:问|聊)|下次聊|回头(?:再)?聊|(?:我)?(?:先)?(?:走|撤|下)了|算了|88|拜(?!托)|(?:明天|回头|晚点|改天|下次|以后)(?:有问题)?(?:再)?(?:来)?问(?:你)?|回聊|先不问了|发错(?:群|人|地方)?了?|(?:我)?(?:先)?去忙了|(?:晚点|晚些|改天|有空)(?:再)?聊|(?:回头|以后|下次)?有问题再(?:来)?(?:找|问)(?:你|您)",
+        r"再见|再会|(?:周末|假期)(?:愉快|快乐)|拜拜|回头见|回见|下次再(?:问|聊)|下次聊|回头(?:再)?聊|(?:我)?(?:先)?(?:走|撤|下)了|算了|88|拜(?!托)|(?:明天|回头|晚点|改天|下次|以后)(?:有问题)?(?:再)?(?:来)?问(?:你)?|回聊|先不问了|发错(?:群|人|地方)?了?|(?:我)?(?:先)?去忙了|(?:晚点|晚些|改天|有空)(?:再)?聊|(?:回头|以后|下次)?有问题再(?:来)?(?:找|问)(?:你|您)",
         r"never ?mind|nvm|bye+(?: ?bye+)?|good ?bye|(?:good ?)?night|see (?:you|ya)|cya|later",
     ),
     # Not a question but a verdict on the last answer: say sorry and how to get further, not the refusal.
@@ -207,7 +207,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     # Chit-chat that is not about the plan at all: say what the bot is for, with examples.
     (
         "chat",
-        r"我(?:爱|喜欢)(?:你|您)|(?:你|您)?吃(?:饭)?了(?:吗|没)?|(?:你|您)吃饭(?:了|没)?(?:吗|没)?|(?:今天|明天|这几天)(?:的)?天气(?:怎么样|如何|咋样|好不好|好吗)?|(?<![\u4e00-\u9fff])天气(?:怎么样|如何|咋样|好不好|好吗)?|"
+        r"我(?:爱|喜欢)(?:你|您)|(?:好|真|太)?(?:累|烦|困|饿)(?:死(?:我)?了|死人了?)?|心累|郁闷|崩溃了?|头大|(?:你|您)?吃(?:饭)?了(?:吗|没)?|(?:你|您)吃饭(?:了|没)?(?:吗|没)?|(?:今天|明天|这几天)(?:的)?天气(?:怎么样|如何|咋样|好不好|好吗)?|(?<![\u4e00-\u9fff])天气(?:怎么样|如何|咋样|好不好|好吗)?|"
         r"(?:好|太|真)?(?:热|冷)(?:死了|死人了?)|(?:早饭|早餐|午饭|中饭|晚饭|晚餐|夜宵|饭)(?:吃)?(?:了)?(?:什么|啥|没|吗)(?:好)?|吃(?:什么|啥)好|(?:有人|谁)?陪(?:我)?聊(?:聊|天)?|睡不着|(?:讲|说)(?:个|一个)?笑话(?:听听)?|"
         r"(?:上班|上课)?(?:好|太|真)?无聊|(?:你)?累不累|(?:今天|明天)?(?:是)?星期几|(?:现在)?几点了|(?:(?:你)?(?:能|可以)?帮我)?写(?:作业|作文|首诗|诗|文章)|(?:热|冷)不(?:热|冷)|讲个笑话|(?:陪我)?聊(?:聊)?天|好无聊|无聊|(?:你|您)(?:好|真)?(?:可爱|漂亮|帅)|(?:你|您)喜欢(?:什么|啥)|(?:你|您)?(?:在)?干(?:嘛|啥|什么)呢",
         r"tell me a joke|i love you|how(?:'s| is) the weather|what(?:'s| is) the weather(?: like)?(?: today)?|let's chat|what are you doing|i'm bored",
@@ -255,6 +255,22 @@ _TRAILING_COURTESY_RE = re.compile(
 )
 
 
+# Filler wherever it falls, also inside a phrase ("这个是那个教育局的吗").
+_INNER_FILLER_RE = re.compile("那个")
+# The syllables of greetings, thanks and goodbyes, for slips typed by sound; particles that may close them.
+_TALK_SOUNDS: dict[str, Talk] = {
+    "nihao": "greeting",
+    "ninhao": "greeting",
+    "zaima": "greeting",
+    "zaibuzai": "greeting",
+    "xiexie": "thanks",
+    "duoxie": "thanks",
+    "zaijian": "bye",
+    "baibai": "bye",
+}
+_PARTICLE_SOUNDS = frozenset({"a", "ya", "la", "ne", "o", "wa", "ba", "ha"})
+
+
 def _asks_later(text: str) -> bool:
     """The message ends by saying its questions come later ("…先跟您问个好", "…稍后再请教几个问题")
     and asks or requests nothing before that."""
@@ -267,9 +283,21 @@ def _asks_later(text: str) -> bool:
     return bool(_FILLER_RE.match(_EMOJI_RE.sub("", _ANNOUNCED_RE.sub("", after))))
 
 
+def _talk_by_sound(text: str) -> Talk | None:
+    """Small talk typed by sound ("你豪", "在马", "谢谢拉"): a message of two to five Chinese
+    characters whose syllables, less closing particles, are a greeting, thanks or goodbye."""
+    chars = re.sub(r"[\W_]", "", text)
+    if not 2 <= len(chars) <= 5 or not all("\u3400" <= ch <= "\u9fff" for ch in chars):
+        return None
+    syllables = [_sounds().get(ch, "?") for ch in chars]
+    while len(syllables) > 2 and syllables[-1] in _PARTICLE_SOUNDS:
+        syllables.pop()
+    return _TALK_SOUNDS.get("".join(syllables))
+
+
 def _small_talk(text: str) -> Talk | None:
     """The kind of small talk when the whole message is made of small-talk phrases and filler."""
-    rest = _HELD_LETTER_RE.sub(r"\1\1", _EMOJI_RE.sub("", text))
+    rest = _INNER_FILLER_RE.sub("", _HELD_LETTER_RE.sub(r"\1\1", _EMOJI_RE.sub("", text)))
     if _asks_later(rest):
         return "greeting"  # however long: who is writing and that questions will follow, nothing asked yet
     if len(rest) > (60 if rest.isascii() else 40):  # English takes about twice the characters
@@ -281,7 +309,9 @@ def _small_talk(text: str) -> Talk | None:
             found = found or kind
             rest = stripped
     if found is None:
-        return "thanks" if not rest.strip() and text.strip() else None  # an emoji alone: 👍
+        if not rest.strip() and text.strip():
+            return "thanks"  # an emoji alone: 👍
+        return _talk_by_sound(rest)
     if found in ("thanks", "bye") and _ASKS_RE.search(text):
         return None  # "我是外地户口的家长，可以吗？", "老师也行吗", "下了吗": a question, not an acknowledgement
     return found if _FILLER_RE.match(rest) else None
@@ -830,7 +860,7 @@ def document_facet(text: str) -> DocFacet | None:
 _ELABORATE_RE = re.compile(
     r"^(?:那|那么|所以)?(?:具体|详细|详细点|详细一点|具体点|具体一点)?(?:怎么做|怎么搞|怎么弄|怎么办|如何做|如何落实|怎么落实|"
     r"说说|讲讲|展开|展开说说|内容|是什么|有哪些|呢|点)?$"
-    r"|^(?:还有呢|还有吗|然后呢|全文|原文|完整内容|全部内容|多说点|再详细点|再具体点|详细说说|具体说说|展开讲讲|原文呢|全文呢)$"
+    r"|^(?:再说一遍|再讲一遍|再发一遍|重复一下|还有呢|还有吗|然后呢|全文|原文|完整内容|全部内容|多说点|再详细点|再具体点|详细说说|具体说说|展开讲讲|原文呢|全文呢)$"
     # what the answer means: "什么意思", "这条是啥意思", "what does that mean"
     r"|^(?:这|这个|这条|这句|那|那个|那条|你这)?(?:是|说的是|讲的是)?(?:什么|啥)意思(?:啊|呀|哦)?$|^(?:解释一下|能解释一下吗|通俗(?:一)?点(?:说)?)$"
     r"|^(?:more|details|more details|tell me more|full text|and then|go on|elaborate|what does (?:that|this|it) mean|explain(?: (?:that|this|it))?)$"
@@ -1206,9 +1236,15 @@ def _is_remark(text: str) -> bool:
 
 
 @functools.cache
+def _sounds() -> dict[str, str]:
+    """Character → its toneless syllable, from the shipped pinyin table (read once per process)."""
+    return read_pinyin(data_path("pinyin.tsv"))
+
+
+@functools.cache
 def _numeral_sounds() -> dict[str, str]:
-    """Character → the numeral it sounds like (toneless), from the shipped pinyin table."""
-    return {ch: _NUMERALS[py] for ch, py in read_pinyin(data_path("pinyin.tsv")).items() if py in _NUMERALS}
+    """Character → the numeral it sounds like (toneless)."""
+    return {ch: _NUMERALS[py] for ch, py in _sounds().items() if py in _NUMERALS}
 
 
 def _numeral_slip(m: re.Match[str]) -> str:

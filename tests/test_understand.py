@@ -199,6 +199,13 @@ def test_content_questions_are_not_document_questions(normalize, message):
 
 
 SMALL_TALK = [
+    # seventh session: Cantonese thanks and "how to use", asking leave, a line check, never mind, a mood,
+    # well-wishes, is it free, bureau staff, greetings typed by sound, 那个 inside a phrase
+    ("唔該晒", "thanks"), ("點用㗎？", "usage"), ("嗨，有空吗，问你点东西哈", "greeting"), ("喂喂喂听得到吗", "greeting"),
+    ("呃……算了没事", "bye"), ("好累啊", "chat"), ("烦死了", "chat"), ("周末愉快！", "bye"), ("用这个要收费吗", "usage"),
+    ("我可以问你哪些东西", "usage"), ("你是教育局的工作人员吗", "identity"), ("你豪", "greeting"), ("在马", "greeting"),
+    ("谢谢拉", "thanks"), ("再见啦", "bye"), ("喂你好你好这个是那个教育局的那个吗", "identity"),
+    ("Is this a bot? who made it", "identity"), ("嗯那个那个……就是我想问一下啊那个", "greeting"),
     # sixth session: maker, length, slowness, silence, apologies, meals, company, thanks for the time
     ("你是谁做的呀", "identity"), ("are you a human or a bot?", "identity"), ("是不是gpt套壳", "identity"),
     ("what can you help with", "usage"), ("能不能短一点", "complaint"), ("怎么这么慢", "complaint"),
@@ -311,7 +318,9 @@ SMALL_TALK = [
      "高考的问题可以问吗", "I have a question about kindergarten", "我想了解一下今年教育局的工作",
      "学校这么晚放学正常吗", "鹰潭今天热死了 学校开空调吗", "我问的是大班额", "想问问学校食堂的事，可以吗",
      "先问一下大班额", "待会儿再问大班额是多少", "您好，我家孩子明年上小学，户口不在本地，想了解入学政策，谢谢", "还能报名吗",
-     "孩子写作业到半夜怎么办", "老师周末休息吗", "学校几点放学", "说说大班额的重点"],
+     "孩子写作业到半夜怎么办", "老师周末休息吗", "学校几点放学", "说说大班额的重点",
+     # seventh session: a mood, a fee or a thing's name inside a real question stays a question
+     "孩子作业太多累死了有人管吗", "上幼儿园要收费吗", "那个学校叫什么", "这个是教育局管的吗", "海豪"],
 )
 def test_small_talk_around_a_question_is_a_question(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
@@ -359,7 +368,7 @@ def test_review_of_the_sixth_session(normalize, message, kind):
     assert understand(message, normalize=normalize).kind == kind
 
 
-@pytest.mark.parametrize("message", ["详细说说", "还有呢", "tell me more", "什么意思", "这条是啥意思？", "具体怎么做？"])
+@pytest.mark.parametrize("message", ["详细说说", "还有呢", "tell me more", "什么意思", "这条是啥意思？", "具体怎么做？", "再说一遍"])
 def test_a_follow_up_before_any_answer_is_told_how_to_ask(normalize, message):
     """Nothing to elaborate on yet: searching "什么意思" only lists loosely related points."""
     intent = understand(message, None, normalize=normalize)
