@@ -434,7 +434,7 @@ _DETAIL_ANSWERS = {
         r"(?:年底|年内|月底|\d{4}年|\d{1,2}月)(?:前|以前|之前)?(?:全面)?(?:建成|完工|竣工|交付|投入使用)"
     ),
     # Places named in a list, the way a plan says where (贵溪市、余江区、月湖区).
-    "where": re.compile(r"[\u4e00-\u9fff]{2}(?:市|区|县|镇|乡)[、,和及]"),
+    "where": re.compile(r"[\u4e00-\u9fff]{2}(?:市|(?<!校)区|县|镇|乡)[、,和及]"),
     # A named institution (鹰潭职业技术学院, 市一中), not a kind of school (中小学).
     "which": re.compile(r"[\u4e00-\u9fff]{2,}(?:学院|大学)|市[一二三四五六七八九十\d]+(?:小|中)"),
     # A plan names its programmes in quotes (“万师访万家”) or by what they are (…职业技术大学, …工程).
@@ -589,11 +589,27 @@ def mixed(units: dict[str, np.ndarray], context: dict[str, np.ndarray], weight: 
     return {name: (1 - weight) * scores + weight * context[name] for name, scores in units.items()}
 
 
+# Words that point at a place said before: "我表姐在上饶教书，她们那边大班额控制在多少".
+_THERE_RE = re.compile(r"那边|那里|那儿|当地|[他她]们?那")
+
+
 def with_background(query: Query, whole: Query) -> Query:
     """The question part; when it names nothing itself, every fact about it (coverage, unknown nouns,
     cues, the question's form) is the whole message's: in "…老师们人心惶惶，这事具体怎么说的" what is
-    asked about is in the background, and an empty word list would read as "nothing matched"."""
-    return query if query.facts.content_words else replace(query, facts=whole.facts)
+    asked about is in the background, and an empty word list would read as "nothing matched". When
+    it points at a place (那边) and the background names another city, it asks about that city."""
+    if not query.facts.content_words:
+        return replace(query, facts=whole.facts)
+    elsewhere = whole.facts.elsewhere - query.facts.elsewhere
+    if elsewhere > 0 and _THERE_RE.search(query.normalized):
+        facts = query.facts
+        return replace(
+            query,
+            facts=replace(
+                facts, elsewhere=facts.elsewhere + elsewhere, out_of_scope_cues=facts.out_of_scope_cues + elsewhere
+            ),
+        )
+    return query
 
 
 # How much a sentence gains from the question-bank examples written about it: "上小学要不要考试" matches

@@ -612,9 +612,9 @@ _WHICH_ONE = r"(?:[第地弟]几条|要点几|第几项工作|第几个(?:要点
 # Longer words first: "哪条有提到X" is about X, not 到X.
 _SAID = r"(?:讲到|说到|写到|提到|谈到|提及|出现|有(?:讲|说|写|提)到?|讲|说|写|规定|提|涉及|是关于|关于|管|有关)"
 _LOCATE_PATTERNS = (
-    # X是第几条 / X在哪一条里提到的 / X放在哪条了 / X写在哪部分
+    # X是第几条 / X在哪一条里提到的 / X放在哪条了 / X写在哪部分 / X在哪一条能看到
     rf"^(?P<x>.+?)(?:是在|是|在|放在|写在|规定在|出现在|位于|属于|归|对应|出自|来自|见)?(?:文件)?(?:的)?{_WHICH_ONE}"
-    rf"(?:哪款|第几款)?(?:里|中|里面|当中)?{_SAID}?(?:的|了|过)?(?:内容|规定)?(?:来着|呀|啊|呢|吗)?$",
+    rf"(?:哪款|第几款)?(?:里|中|里面|当中)?(?:{_SAID}|(?:能|可以)?(?:看到|找到|查到))?(?:的|了|过)?(?:内容|规定)?(?:来着|呀|啊|呢|吗)?$",
     # X写在哪 / X放在哪里了 / X在文件哪里
     r"^(?P<x>.+?)(?:的内容|的规定)?在(?:文件|计划|要点)(?:里|中)?的?(?:位置|哪个位置)$",
     # X的内容在哪 / X那块在哪里 (a bare "X在哪" asks where a place is)
@@ -1211,7 +1211,7 @@ _REMARK_PAUSED_CHARS = 6
 # Asks or reports all the same: wants something (了解, 发我, tell me), reports a case (反映, 投诉), asks
 # without a question word (…没有, …吧, 谁), names a point or a part, or holds a number (a score, a year).
 _NOT_A_REMARK_RE = re.compile(
-    r"了解|发我|发给我|给我|告诉|想要|想知道|需要|请|反映|投诉|举报|希望|处理|没有|吧|谁|条|部分|\d|"
+    r"了解|发我|发给我|给我|告诉|想要|想知道|需要|请|反映|投诉|举报|希望|处理|没有|吧|谁|条|部分|好还是|\d|"
     r"\b(?:tell|give|show|send|need|want|please|find|list|explain|point|section|part|clause|article)\b"
 )
 # A remark says how things are or feel ("热死了", "好堵", "停电了", "has been awful"); a bare noun phrase

@@ -16,6 +16,7 @@ from bot.retrieval import (
     fuse,
     has_number,
     point_max,
+    stated_details,
 )
 from bot.features import logistic
 
@@ -310,6 +311,20 @@ def test_a_question_about_another_place_is_never_answered_with_confidence(servic
     elsewhere = service.ask("上饶那边大班额比例控制在多少,跟我们一样吗")
     assert elsewhere.status == "related" and elsewhere.citations[0].point == 8
     assert service.ask("贵溪今年有没有新建学校").status == "answered"
+
+
+def test_a_question_pointing_at_a_place_in_its_background_asks_about_that_place(service) -> None:
+    """那边 points at the city named before it; "在这边读" is Yingtan, where the message is written."""
+    there = service.ask("我表姐在上饶教书,她们那边今年大班额是要控制在多少以内?")
+    assert there.status != "answered"
+    here = service.understand("我老家湖南的，在鹰潭打工，孩子能在这边读公办小学吗")
+    facts = service.engine.retriever.search(service.search(here)).query.facts
+    assert facts.elsewhere == 0
+
+
+def test_a_campus_is_not_a_place_named_in_a_list() -> None:
+    assert "where" not in stated_details(["月湖新城新建市一小校区、信江新区新建九年一贯制学校"])
+    assert "where" in stated_details(["在贵溪市、余江区开展试点"])
 
 
 def test_every_bank_example_is_linked_to_a_sentence_of_its_own_point(service) -> None:

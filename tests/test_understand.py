@@ -9,6 +9,7 @@ from bot.understand import LAST_POINT, Topic, chinese_number, question_part, und
 TOPIC = Topic("大班额比例要控制在多少", "plan", 8, 0.0)
 
 LOCATE = [
+    ("今年新建学校的项目在哪一条能看到", "今年新建学校的项目"), ("职普比在哪条可以查到", "职普比"),
     # a phrase quoted inside the look-up is the thing looked for (sixth session)
     ("有句话叫“课堂建在车间”，是哪条里的", "课堂建在车间"), ("总体思路在哪里说的", "总体思路"), ("学生资助在文件哪儿有写", "学生资助"),
     ("where's the rule about class sizes", "class sizes"), ("“双减”背景下的课后服务是哪一条", "双减”背景下的课后服务"), ("Where is the bit on the 'five managements'?", "five managements"),
