@@ -318,7 +318,7 @@ def _notice_sentence(header: Point, title: str) -> tuple[str, ...]:
 def section_answer(quoting: Quoting, intent: Intent, doc: Document) -> Answer:
     """第三部分讲什么: the part's heading, then each of its points with its first sentence."""
     lang = intent.lang
-    section = next((s for s in doc.sections if s.number == intent.section), None)
+    section = doc.section(intent.section) if intent.section is not None else None
     points = [p for p in (doc.point(n) for n in section.point_numbers) if p is not None] if section else []
     if section is None or not points:
         note = P.say("no_section", lang, count=len(doc.sections), list=quoting.list_command)

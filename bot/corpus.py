@@ -140,6 +140,12 @@ class Document:
         work = sorted(p.number for p in self.work_points)
         return work[number] if -number <= len(work) else None
 
+    def section(self, number: int) -> Section | None:
+        """Part ``number`` of the body, or for a negative one counted from the end (-1: 最后一部分)."""
+        if number < 0:
+            return self.sections[number] if -number <= len(self.sections) else None
+        return next((s for s in self.sections if s.number == number), None)
+
     @property
     def work_points(self) -> tuple[Point, ...]:
         """The numbered points, without the header."""

@@ -340,10 +340,11 @@ def point_answer(engine: Engine, intent: Intent) -> Answer:
     else:
         doc, point = plan_for(engine, intent), intent.point or 0
     if intent.section is not None:  # 第三部分第二条: the second point of part 3
-        part = next((s.point_numbers for s in doc.sections if s.number == intent.section), None)
-        if part is None:
+        section = doc.section(intent.section)
+        if section is None:
             return section_answer(engine.composer, intent, doc)  # no such part: says how many there are
         # 第一部分的最后一条 / 倒数第二条: counted from the part's end (LAST_POINT is -1, LAST_POINT - 1 -2, …)
+        part = section.point_numbers
         within = point if point > 0 else len(part) + 1 + point
         if not 0 < within <= len(part):
             return engine.composer.no_point(intent, None, doc)

@@ -58,6 +58,7 @@ Talk = Literal["greeting", "thanks", "identity", "usage", "bye", "complaint", "a
 DocFacet = Literal["about", "outline", "validity", "language", "recipients"]
 
 LAST_POINT = -1  # "最后一条"; LAST_POINT - 1 is "倒数第二条"
+LAST_SECTION = -1  # "最后一部分", "the last part"
 MAX_PARTS = 3  # questions answered from one message
 # A message longer than this is not read further: a 5000-character paste says nothing more.
 MAX_MESSAGE_CHARS = 600
@@ -380,11 +381,15 @@ _BARE_NUMBER_RE = re.compile(rf"^(?:第\s*(?P<n>{_BARE})\s*个?|#?\s*(?P<b>{_BAR
 # A part of the plan (一、二、… of the body): 第三部分 / 第二大部分 / 第五大项 / part 3.
 _SECTION_REF_RE = re.compile(
     rf"(?:第|{_DI_SLIP})\s*(?P<n>{_NUM})\s*(?:个)?(?:大)?(?:部分|大项|大块|块(?=讲|说|是|有|的内容|内容|[?？\s]*$)|板块|章|大点)"
-    r"|\b(?:part|section|chapter)\s*(?P<e>[0-9]|[a-z]+)\b|\bthe (?P<o>[0-9])(?:st|nd|rd|th) (?:part|section)\b"
+    r"|(?P<zlast>最后(?:一个|一|的)?(?:大)?(?:部分|大项|板块|章))"
+    r"|\b(?:part|section|chapter)\s*(?P<e>[0-9]|[a-z]+)\b"
+    r"|\bthe (?:(?P<o>[0-9])(?:st|nd|rd|th)|(?P<eo>first|second|third|fourth|fifth|sixth|last)) (?:part|section)\b"
 )
 _SUB = "款项点"  # 第八条第三款: a clause of a point, right after it
 # A point counted within a part: 第三部分第二条 / 第3部分的第1条.
 _WITHIN_PART_RE = re.compile(r"^(?:的|里的?|中的?)?$")
+# …and in English the other way round: "the last point in part 1", "the second point of the third part".
+_EN_WITHIN_PART_RE = re.compile(r"^\s+(?:of|in|from)\s+$")
 # Words between references that ask for them together ("第8条和第9条", "对比一下第13条和第14条").
 _TOGETHER_RE = re.compile(r"和|与|跟|及|以及|还有|、|分别|对比|比较|一下|都|各|\b(?:and|vs|compare)\b")
 # What may stand around a point reference in a plain look-up ("请问第八条是关于什么的", "发我第10条").
@@ -392,7 +397,7 @@ _POINT_ASK_RE = re.compile(
     r"请问|麻烦|帮我|给我|发给我|发我|一下|我想|我要|能不能|可以|完整|详细|一遍|全部|文件|工作要点|要点|具体|主要|哪些|哪方面|方面|内容|全文|原文|原话|意思|关于|怎么|"
     r"什么|些啥|啥|[把发看查念说讲写是的了些呢吗呀啊吧么里中下想要]|"
     r"\b(?:please|pls|show|me|the|what|whats|what's|is|does|say|says|about|of|plan|in|read|open|give|tell|text|full|"
-    r"can|you|i|see|want|to)\b|[\s,，.。:：!！?？'\"“”]"
+    r"can|you|i|see|want|to|do|these|those|two|both|they|list|points?|all)\b|[\s,，.。:：!！?？'\"“”]"
 )
 _EN_NUMBERS = {
     w: i
@@ -574,13 +579,15 @@ def _point_span(text: str) -> tuple[int, ...] | None:
 
 
 def _point_in_part(text: str) -> tuple[int, int] | None:
-    """(part, point within it) for 第三部分第二条; None for other messages."""
+    """(part, point within it) for 第三部分第二条 or "the last point in part 1"; None for other messages."""
     section, point = _SECTION_REF_RE.search(text), _POINT_REF_RE.search(text)
-    if section is None or point is None or point.start() < section.end():
+    if section is None or point is None:
         return None
-    if not _WITHIN_PART_RE.match(text[section.end() : point.start()]):
+    first, second = (section, point) if section.start() < point.start() else (point, section)
+    between = text[first.end() : second.start()]
+    if first.end() > second.start() or not (_WITHIN_PART_RE if first is section else _EN_WITHIN_PART_RE).match(between):
         return None
-    if not _just_asking(text[: section.start()] + text[point.end() :]):
+    if not _just_asking(text[: first.start()] + text[second.end() :]):
         return None
     part, number = _section_number(section), _ref_number(point)
     return (part, number) if part is not None and number is not None and number != 0 else None
@@ -598,8 +605,11 @@ def _section_lookup(text: str) -> int | None:
 
 
 def _section_number(m: re.Match[str]) -> int | None:
-    if m.group("e"):
-        return _english_number(m.group("e"))
+    """The part one reference names; LAST_SECTION for 最后一部分 / the last part."""
+    if m.group("zlast") or m.group("eo") == "last":
+        return LAST_SECTION
+    if m.group("e") or m.group("eo"):
+        return _english_number(m.group("e") or m.group("eo"))
     raw = m.group("n") or m.group("o")
     return chinese_number(raw) if raw else None
 

@@ -131,6 +131,9 @@ def test_a_point_counted_within_a_part_that_does_not_exist_is_said_plainly(servi
     assert service.ask("第三部分第二条").citations[0].point == 8
     assert service.ask("第一部分的最后一条").citations[0].point == 3  # counted from the part's end
     assert service.ask("第二部分倒数第二条").citations[0].point == 5
+    assert service.ask("what's the last point in part 1").citations[0].point == 3
+    assert [c.point for c in service.ask("最后一部分讲什么").citations] == [18, 19, 20, 21, 22, 23, 24]
+    assert service.ask("the last point of the last part").citations[0].point == 24
     no_part = service.ask("第八部分第一条")
     assert no_part.status == "not_found" and "5个部分" in no_part.text
     no_point = service.ask("第一部分第九条")  # part 1 holds points 1–3

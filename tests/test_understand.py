@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.understand import LAST_POINT, Topic, chinese_number, question_part, understand
+from bot.understand import LAST_POINT, LAST_SECTION, Topic, chinese_number, question_part, understand
 
 TOPIC = Topic("大班额比例要控制在多少", "plan", 8, 0.0)
 
@@ -91,7 +91,13 @@ POINTS = [
 
 @pytest.mark.parametrize(("message", "part", "number"), [("第三部分第二条", 3, 2), ("第3部分的第1条是什么", 3, 1),
                                                          ("第五部分里第七条", 5, 7), ("第一部分的最后一条", 1, LAST_POINT),
-                                                         ("第二部分倒数第二条", 2, LAST_POINT - 1)])
+                                                         ("第二部分倒数第二条", 2, LAST_POINT - 1),
+                                                         # English puts the point first (seventh session)
+                                                         ("what's the last point in part 1", 1, LAST_POINT),
+                                                         ("first point of part 2", 2, 1), ("point 3 in section 2", 2, 3),
+                                                         ("what's the second point of the third part", 3, 2),
+                                                         ("the last point of the last part", LAST_SECTION, LAST_POINT),
+                                                         ("最后一部分的第一条", LAST_SECTION, 1)])
 def test_a_point_counted_within_a_part(normalize, message, part, number):
     intent = understand(message, normalize=normalize)
     assert (intent.kind, intent.section, intent.point) == ("point", part, number)
@@ -130,6 +136,7 @@ def test_point_phrasings(normalize, message, number):
         ("第3,4,5条", (3, 4, 5)), ("could you show me points 18 and 2?", (18, 2)), ("show me points 3, 5 and 7", (3, 5, 7)), ("第十、十一条", (10, 11)), ("第5、6条大概说的啥", (5, 6)),
         # the points named after some context, then asked about as 这两条 (sixth session)
         ("局里让我们重点学第16条和第19条，这两条讲的什么", (16, 19)), ("第8条和第9条 这两条有什么区别", (8, 9)),
+        ("points 16 and 19, what do these two say", (16, 19)),
     ],
 )
 def test_several_points_asked_together_are_each_looked_up(normalize, message, numbers):
@@ -144,6 +151,8 @@ SECTIONS = [
     ("第三部分讲什么", 3), ("第二大部分", 2), ("第五大项说的啥", 5), ("part 3", 3), ("第一部分都有啥内容", 1),
     ("第四部分是关于什么的", 4), ("the 2nd part", 2), ("第5部分", 5), ("第三部分講什麼", 3), ("地三部分", 3),
     ("section two", 2), ("第六部分", 6),
+    ("最后一部分讲什么", LAST_SECTION), ("最后一个部分", LAST_SECTION), ("what's in the last section", LAST_SECTION),
+    ("list the points in part 5", 5),
 ]
 
 
@@ -332,7 +341,7 @@ def test_small_talk_around_a_question_is_a_question(normalize, message):
     ("大班额", False), ("学前教育普惠", False),
     # review (sixth session): a detail asked without a question word, a request, a report
     ("鹰潭一中今年的录取分数线", False), ("教育局的电话号码发我一下", False), ("我要反映学校食堂卫生问题，希望尽快处理", False),
-    ("Please send me the contact number of the education bureau", False), ("the last point of section two", False), ("大班额怎么解决", False), ("孩子近视了学校管不管", False),
+    ("Please send me the contact number of the education bureau", False), ("the rules on class sizes", False), ("大班额怎么解决", False), ("孩子近视了学校管不管", False),
     ("帮我查一下课后服务", False), ("介绍一下职业教育", False), ("what is the ratio", False),
 ])
 def test_a_message_that_asks_nothing_is_a_remark(normalize, message, remark):
