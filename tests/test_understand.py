@@ -216,6 +216,9 @@ SMALL_TALK = [
     ("我可以问你哪些东西", "usage"), ("你是教育局的工作人员吗", "identity"), ("你豪", "greeting"), ("在马", "greeting"),
     ("谢谢拉", "thanks"), ("再见啦", "bye"), ("喂你好你好这个是那个教育局的那个吗", "identity"),
     ("Is this a bot? who made it", "identity"), ("嗯那个那个……就是我想问一下啊那个", "greeting"),
+    ("不好意思发错了", "bye"), ("哎呀手滑了", "bye"), ("我就是随便看看", "usage"), ("没什么事，就是试一下", "usage"),
+    ("你好呀，我是余江一个小学老师，听同事说这个挺好用的，先来看看", "usage"), ("你能听懂方言吗", "usage"),
+    ("你会不会骗人", "identity"), ("你说错了", "complaint"), ("我是老师", "greeting"), ("I'm a teacher", "greeting"),
     # sixth session: maker, length, slowness, silence, apologies, meals, company, thanks for the time
     ("你是谁做的呀", "identity"), ("are you a human or a bot?", "identity"), ("是不是gpt套壳", "identity"),
     ("what can you help with", "usage"), ("能不能短一点", "complaint"), ("怎么这么慢", "complaint"),
@@ -330,7 +333,8 @@ SMALL_TALK = [
      "先问一下大班额", "待会儿再问大班额是多少", "您好，我家孩子明年上小学，户口不在本地，想了解入学政策，谢谢", "还能报名吗",
      "孩子写作业到半夜怎么办", "老师周末休息吗", "学校几点放学", "说说大班额的重点",
      # seventh session: a mood, a fee or a thing's name inside a real question stays a question
-     "孩子作业太多累死了有人管吗", "上幼儿园要收费吗", "那个学校叫什么", "这个是教育局管的吗", "海豪"],
+     "孩子作业太多累死了有人管吗", "上幼儿园要收费吗", "那个学校叫什么", "这个是教育局管的吗", "海豪",
+     "我是老师，想问问职称", "学校会不会骗人", "先看看大班额"],
 )
 def test_small_talk_around_a_question_is_a_question(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
