@@ -623,8 +623,9 @@ BANK_EVIDENCE = 0.5
 def bank_sentences(
     index: PolicyIndex, sentence_units: dict[tuple[str, int], list[int]]
 ) -> dict[tuple[str, int], tuple[np.ndarray, np.ndarray]]:
-    """Per point: its bank examples' unit ids and, for each, the uid of the point's sentence it is
-    closest to (cosine of the stored vectors). Empty when the vectors cannot be read back."""
+    """Per point: its bank examples' unit ids and, for each, the position (in ``sentence_units``
+    order) of the point's sentence it is closest to (cosine of the stored vectors). Empty when the
+    vectors cannot be read back. Positions, not uids, so a query looks nothing up per sentence."""
     try:
         if isinstance(index.dense, faiss.IndexIVF):
             index.dense.make_direct_map()
@@ -639,8 +640,7 @@ def bank_sentences(
     for key, qids in questions.items():
         sids = np.array(sentence_units[key], dtype=np.int64)
         q = np.array(qids, dtype=np.int64)
-        nearest = sids[np.argmax(vectors[q] @ vectors[sids].T, axis=1)]
-        links[key] = (q, nearest)
+        links[key] = (q, np.argmax(vectors[q] @ vectors[sids].T, axis=1))
     return links
 
 
@@ -654,16 +654,15 @@ def sentence_units(index: PolicyIndex) -> dict[tuple[str, int], list[int]]:
 
 
 def bank_support(
-    links: tuple[np.ndarray, np.ndarray], uids: list[int], units: dict[str, np.ndarray], weights: dict[str, float]
+    links: tuple[np.ndarray, np.ndarray], sentences: int, units: dict[str, np.ndarray], weights: dict[str, float]
 ) -> np.ndarray:
-    """Per sentence of ``uids``: how well the question matches the bank examples closest to it (the
-    best of them; 0 for a sentence no example is closest to)."""
-    questions, sentences = links
+    """Per sentence of a point (``sentences`` of them): how well the question matches the bank
+    examples closest to it (the best of them; 0 for a sentence no example is closest to)."""
+    questions, nearest = links
     match = fuse({n: units[n][questions] for n in BANK_CHANNELS if n != "bank_knn" and n in units}, weights)
-    support = np.zeros(len(uids), dtype=np.float32)
+    support = np.zeros(sentences, dtype=np.float32)
     if match.size:
-        position = {uid: i for i, uid in enumerate(uids)}
-        np.maximum.at(support, [position[s] for s in sentences], match)
+        np.maximum.at(support, nearest, match)
     return support
 
 
@@ -811,7 +810,7 @@ class Retriever:
             numeric = np.array([has_number(self.index.units[u].text) for u in uids])
             score = score + numeric.astype(np.float32) * self.params.number_bonus
         if (links := self.bank_links.get(key)) is not None:
-            score = score + BANK_EVIDENCE * bank_support(links, uids, units, self.params.weights)
+            score = score + BANK_EVIDENCE * bank_support(links, len(uids), units, self.params.weights)
         order = np.argsort(-score, kind="stable")[:limit]
         return tuple(
             Evidence(self.index.units[uids[j]].sentence, self.index.units[uids[j]].text, float(score[j])) for j in order
