@@ -362,6 +362,11 @@ def read_as(decision: Decision, lang: Lang) -> list[Block]:
     return [Block("note", P.read_as(decision.respelled, lang))] if decision.respelled else []
 
 
+def quoted_only(answer: Answer) -> Answer:
+    """Asked for plain words: say that the bot quotes the plan and never rewords it, then the point."""
+    return replace(answer, blocks=(Block("note", P.say("plain", answer.lang)), *answer.blocks))
+
+
 def in_context(answer: Answer, topic_question: str) -> Answer:
     """An answer that used the chat's previous topic says so in its first line."""
     note = Block("note", P.say("context", answer.lang, question=topic_question))

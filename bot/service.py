@@ -29,6 +29,7 @@ from bot.compose import (
     no_plan_year,
     note_answer,
     points_answer,
+    quoted_only,
     section_answer,
     with_duty,
     with_older,
@@ -236,10 +237,10 @@ class PolicyService:
                 return located if located.status == "answered" else composer.mentions(intent, [])
             case "several":
                 return several_answer(engine, intent, lambda part: self.respond(engine, part))
-            case "follow_up" if intent.follow == "elaborate" and intent.topic is not None:
+            case "follow_up" if intent.follow in ("elaborate", "plain") and intent.topic is not None:
                 full = composer.full_point(intent.topic.doc_id, intent.topic.point, intent.lang, intent.text)
                 if full is not None:
-                    return in_context(full, intent.topic.question)
+                    return in_context(quoted_only(full) if intent.follow == "plain" else full, intent.topic.question)
         answer = searched_answer(engine, intent, self.settings.max_related)
         if intent.asks_duty and answer.status == "answered":
             answer = with_duty(composer, answer)

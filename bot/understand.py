@@ -53,7 +53,7 @@ IntentKind = Literal[
     "several",
     "empty",
 ]
-FollowUp = Literal["elaborate", "ellipsis"]
+FollowUp = Literal["elaborate", "plain", "ellipsis"]  # plain: "通俗点说", said in plain words
 Talk = Literal["greeting", "thanks", "identity", "usage", "bye", "complaint", "apology", "chat", "remark"]
 DocFacet = Literal["about", "outline", "validity", "language", "recipients"]
 
@@ -875,8 +875,13 @@ _ELABORATE_RE = re.compile(
     r"说说|讲讲|展开|展开说说|内容|是什么|有哪些|呢|点)?$"
     r"|^(?:再说一遍|再讲一遍|再发一遍|重复一下|还有呢|还有吗|然后呢|全文|原文|完整内容|全部内容|多说点|再详细点|再具体点|详细说说|具体说说|展开讲讲|原文呢|全文呢)$"
     # what the answer means: "什么意思", "这条是啥意思", "what does that mean"
-    r"|^(?:这|这个|这条|这句|那|那个|那条|你这)?(?:是|说的是|讲的是)?(?:什么|啥)意思(?:啊|呀|哦)?$|^(?:解释一下|能解释一下吗|通俗(?:一)?点(?:说)?)$"
+    r"|^(?:这|这个|这条|这句|那|那个|那条|你这)?(?:是|说的是|讲的是)?(?:什么|啥)意思(?:啊|呀|哦)?$"
     r"|^(?:more|details|more details|tell me more|full text|and then|go on|elaborate|what does (?:that|this|it) mean|explain(?: (?:that|this|it))?)$"
+)
+# Asked to say it in plain words: the bot quotes, it never rewords a clause (compose.quoted_only).
+_PLAIN_RE = re.compile(
+    r"^(?:能|可以|能不能|可不可以)?(?:解释一下|解释解释|通俗(?:一)?点(?:说|讲)?|(?:用)?大白话(?:说|讲)?(?:一下|讲讲|说说)?|(?:说|讲)(?:得)?(?:通俗|简单)(?:一)?点|简单(?:点|说|讲)(?:说|讲)?)(?:吗|呢)?$"
+    r"|^(?:in )?(?:plain|simple) (?:words|english|terms)|^(?:explain|say) (?:it|that) (?:simply|in plain words)$"
 )
 _ELLIPSIS_RE = re.compile(
     r"^(?:那|那么|那个|还有|另外|那要是|要是|如果是)?(?P<x>.{1,12}?)(?:呢|怎么样|怎么说|咋样|咋说)$"
@@ -889,6 +894,8 @@ def follow_up_kind(text: str) -> FollowUp | None:
     """Classify a (normalised, end-punctuation-free) message that only makes sense after an answer."""
     if not text or len(text) > 40:
         return None
+    if _PLAIN_RE.match(text):
+        return "plain"
     if _ELABORATE_RE.match(text):
         return "elaborate"
     if len(text) <= (40 if text.isascii() else 16) and _ELLIPSIS_RE.match(text):
@@ -1142,7 +1149,7 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     ):
         facet = facet or ("outline" if _INTRODUCE_RE.search(bare) else "about")
         return Intent("document", text, query=bare, facet=facet, lang=lang)
-    if topic is None and follow_up_kind(bare) == "elaborate":
+    if topic is None and follow_up_kind(bare) in ("elaborate", "plain"):
         # "详细说说", "什么意思" before any answer: nothing to go on — say how to ask.
         return Intent("smalltalk", text, talk="usage", lang=lang)
     for clause in [bare, *(_clauses(bare) if len(bare) > 12 else [])]:

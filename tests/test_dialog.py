@@ -28,6 +28,15 @@ def test_elaboration_returns_the_whole_previous_point(service) -> None:
     assert "城乡教育联合体" in more.text  # a sentence the first answer did not quote
 
 
+def test_asked_for_plain_words_the_point_is_quoted_with_a_note_that_the_bot_never_rewords(service) -> None:
+    service.ask("大班额比例控制在多少", chat="t5")
+    plain = service.ask("通俗点说", chat="t5")
+    assert plain.context_used and plain.citations[0].point == 8
+    assert "不把条文改写成白话" in plain.text and "4%以内" in plain.text
+    again = service.ask("什么意思", chat="t5")  # what it means: the point in full, no note
+    assert again.citations[0].point == 8 and "不把条文改写成白话" not in again.text
+
+
 def test_ellipsis_keeps_the_topic_but_follows_the_new_words(service) -> None:
     service.ask("公办园收费标准怎么定", chat="t2")
     follow = service.ask("那高中呢？", chat="t2")

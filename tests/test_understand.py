@@ -367,10 +367,11 @@ def test_small_talk(normalize, message, talk):
 
 
 FOLLOW_UPS = [
+    ("通俗点说", "plain"), ("用大白话讲讲", "plain"), ("能解释一下吗", "plain"), ("简单点说", "plain"), ("in plain words", "plain"),
     ("具体怎么做？", "elaborate"), ("详细说说", "elaborate"), ("还有呢", "elaborate"), ("全文", "elaborate"),
     ("tell me more", "elaborate"), ("那幼儿园呢？", "ellipsis"), ("那高中呢", "ellipsis"), ("what about kindergartens?", "ellipsis"),
     ("那农村学校呢", "ellipsis"), ("詳細說說", "elaborate"), ("初中怎么样", "ellipsis"),
-    ("什么意思", "elaborate"), ("这条是啥意思？", "elaborate"), ("what does that mean?", "elaborate"), ("解释一下", "elaborate"),
+    ("什么意思", "elaborate"), ("这条是啥意思？", "elaborate"), ("what does that mean?", "elaborate"), ("解释一下", "plain"),
 ]
 
 
