@@ -377,6 +377,10 @@ class CueList:
         """A copy without the cues that occur in ``text`` (e.g. places the plans themselves name)."""
         return CueList(c for c in self._cues if c not in text.lower())
 
+    def within(self, text: str) -> CueList:
+        """A copy with only the cues that occur in ``text`` (the places the plans name)."""
+        return CueList(c for c in self._cues if c in text.lower())
+
     def matches(self, normalized: str) -> list[str]:
         """The Chinese cues found in ``normalized`` (English ones are counted, not listed)."""
         return [cue for cue in self._chinese if cue in normalized]
@@ -433,12 +437,15 @@ _DETAIL_ANSWERS = {
     "done": re.compile(
         r"(?:年底|年内|月底|\d{4}年|\d{1,2}月)(?:前|以前|之前)?(?:全面)?(?:建成|完工|竣工|交付|投入使用)"
     ),
-    # Places named in a list, the way a plan says where (贵溪市、余江区、月湖区).
-    "where": re.compile(r"[\u4e00-\u9fff]{2}(?:市|(?<!校)区|县|镇|乡)[、,和及]"),
+    # Places named in a list, the way a plan says where (贵溪市、余江区), or a new town (信江新区, 月湖新城);
+    # a campus (市二中南校区、) is not a place.
+    "where": re.compile(r"[\u4e00-\u9fff]{2}(?:市|(?<!校)区|县|镇|乡)[、,和及]|[\u4e00-\u9fff]{2}(?:新区|新城)"),
     # A named institution (鹰潭职业技术学院, 市一中), not a kind of school (中小学).
     "which": re.compile(r"[\u4e00-\u9fff]{2,}(?:学院|大学)|市[一二三四五六七八九十\d]+(?:小|中)"),
     # A plan names its programmes in quotes (“万师访万家”) or by what they are (…职业技术大学, …工程).
-    "name": re.compile(r"“[^”]{2,24}”|[\u4e00-\u9fff]{2,}(?:学院|大学|工程|计划|行动)"),
+    "name": re.compile(
+        r"“[^”]{2,24}”|《[^》]{2,40}》|[\u4e00-\u9fff]{2,}(?:学院|大学|工程|计划|行动|方案|办法|工作室)"
+    ),
 }
 
 
@@ -531,6 +538,7 @@ class QueryAnalyzer:
         )
         # Places the plans name are the plans' own; any other place marks another city's question.
         self.places = config.places.without(corpus_text)
+        self.home = config.places.within(corpus_text)
         # Years the plans talk about; a question about another year is about another plan.
         self.known_years = {m.group(0) for m in _YEAR_RE.finditer(corpus_text)}
         for doc in index.corpus.documents:
@@ -555,7 +563,10 @@ class QueryAnalyzer:
             coverage=1.0 - len(unknown) / len(meaningful) if meaningful else 0.0,
             unknown_nouns=sum(1 for w in unknown if self.tp.is_noun(w)),
             out_of_scope_cues=(
-                self.cues.count(normalized) + self._other_years(normalized) + self.places.count(normalized)
+                self.cues.count(normalized)
+                + self._other_years(normalized)
+                + self.places.count(normalized)
+                + bool(_CHOICE_RE.search(normalized))
             ),
             asks_number=numbers or asks_for_number(normalized),
             asks_details=asked_details(normalized),
@@ -576,6 +587,15 @@ class QueryAnalyzer:
             respelling.fixes,
         )
 
+    def pointed_at(self, question: Query, whole: Query) -> int:
+        """Other cities a question points at with 那边 / 当地 ("我表姐在上饶教书，她们那边…"): those its
+        background names, when nothing there puts the family at home (a plan's own place, 老家, 这边)."""
+        if not _THERE_RE.search(question.normalized):
+            return 0
+        if self.home.count(whole.normalized) or _HOME_RE.search(whole.normalized):
+            return 0
+        return self.places.count(whole.normalized) - self.places.count(question.normalized)
+
     def _known(self, word: str, triggers: list[str]) -> bool:
         """In the plan's or the question bank's vocabulary, or explained by an expansion trigger."""
         return word in self.vocabulary or any(word in t or t in word for t in triggers)
@@ -590,24 +610,26 @@ def mixed(units: dict[str, np.ndarray], context: dict[str, np.ndarray], weight: 
 
 
 # Words that point at a place said before: "我表姐在上饶教书，她们那边大班额控制在多少".
+# One family's choice between two ("读贵溪一中好还是余江一中好"): advice, which no plan gives. Not
+# "最好还是…" (had better) nor "控制好还是没控制好" (whether it was done).
+_CHOICE_RE = re.compile(r"(?<![最只还])(?:好|合适|划算)还是(?![没不])\S{1,15}?(?:好|合适|划算)(?:呢|啊|呀)?\s*[?？]?$")
 _THERE_RE = re.compile(r"那边|那里|那儿|当地|[他她]们?那")
+# Words that place the asker's family at home: "我在深圳打工，孩子在老家，那边的学校…" asks about home.
+_HOME_RE = re.compile(r"老家|家乡|本地|这边|这里|我们这")
 
 
-def with_background(query: Query, whole: Query) -> Query:
+def with_background(query: Query, whole: Query, there: int = 0) -> Query:
     """The question part; when it names nothing itself, every fact about it (coverage, unknown nouns,
     cues, the question's form) is the whole message's: in "…老师们人心惶惶，这事具体怎么说的" what is
-    asked about is in the background, and an empty word list would read as "nothing matched". When
-    it points at a place (那边) and the background names another city, it asks about that city."""
+    asked about is in the background, and an empty word list would read as "nothing matched".
+    ``there``: other cities the question points at (Analyzer.pointed_at), asked about as elsewhere."""
     if not query.facts.content_words:
         return replace(query, facts=whole.facts)
-    elsewhere = whole.facts.elsewhere - query.facts.elsewhere
-    if elsewhere > 0 and _THERE_RE.search(query.normalized):
+    if there:
         facts = query.facts
         return replace(
             query,
-            facts=replace(
-                facts, elsewhere=facts.elsewhere + elsewhere, out_of_scope_cues=facts.out_of_scope_cues + elsewhere
-            ),
+            facts=replace(facts, elsewhere=facts.elsewhere + there, out_of_scope_cues=facts.out_of_scope_cues + there),
         )
     return query
 
@@ -742,7 +764,8 @@ class Retriever:
         units = self.unit_channels(query)
         if request.context and request.context_weight > 0:
             whole = self.analyzer.analyze(f"{request.context} {request.text}", request.numbers)
-            return with_background(query, whole), mixed(units, self.unit_channels(whole), request.context_weight)
+            there = self.analyzer.pointed_at(query, whole)
+            return with_background(query, whole, there), mixed(units, self.unit_channels(whole), request.context_weight)
         return query, units
 
     def rank(self, query: Query, units: dict[str, np.ndarray], k: int, docs: tuple[str, ...] = ()) -> Retrieval:

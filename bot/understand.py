@@ -104,13 +104,13 @@ class Intent:
 
 # Words that carry no request of their own around small talk ("谢谢老师的耐心解答", "thanks a lot").
 _FILLER = (
-    r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳好真太很挺超没不~～!！?？.。,，、\s㗎嘅喎咩]|你这|就是|哎呀|哎哟|哎|唉|说的|讲的|答的|回复|请|老师|小助手|机器人|客服|"
+    r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳好真太很挺超没不~～!！?？.。,，、\s㗎嘅喎咩]|你这|就是|哎呀|哎哟|哎|唉|咳+|还是|说的|讲的|答的|回复|请|老师|小助手|机器人|客服|"
     r"回答|解答|耐心|非常|特别|一下|我们|你们|您们|我要|我想|有没有|能不能|可不可以|这是|怎么|我|这个|都|全|根本|完全|一点都|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|得|清楚|详细|到位|及时|"
     r"嘞|咯|那|是不是|还|有点|急+|该|答案|讲得|说得|答得|写得|这些|又|我问的|刚才|刚刚|那个|手机上|老表|今天|你那边|鹰潭|祝(?:你|您)?(?:工作顺利|工作愉快|身体健康|万事如意|生活愉快)|老铁|兄弟|大佬|亲|也|智能客服|智能助手|助手|呗|感觉|觉得|(?:这个|这)?东西|"
     # who is writing: "你好，我是余江的一个家长" is a greeting
-    r"我是(?:[\u4e00-\u9fff]{1,8}?的?)?(?:一名|一个|一位)?(?:新来的)?(?:小学|初中|中学|高中|幼儿园|学校|学生)?(?:家长|老师|教师|学生|校长|班主任|妈妈|爸爸|奶奶|爷爷|外婆|外公)|"
+    r"我是(?:[\u4e00-\u9fff]{1,8}?(?:的|(?=一名|一个|一位)))?(?:一名|一个|一位)?(?:新来的)?(?:小学|初中|中学|高中|幼儿园|学校|学生)?(?:家长|老师|教师|学生|校长|班主任|妈妈|爸爸|奶奶|爷爷|外婆|外公)|"
     r"\b(?:i'm|i am) (?:a |an )?(?:parent|teacher|student|mom|mum|dad)\b|"
-    r"\b(?:there|everyone|all|guys|bot|please|so|much|very|a|lot|you|u|that|this|it|helps?|helpful|again|man|sir|madam|is|was|the|answer|your|for|no|really|here|bro|buddy|mate|dude|at all|oh|nope|well|sorry|great|doing|today|tonight|now|just)\b)*"
+    r"\b(?:there|everyone|all|guys|bot|please|lol|lmao|tbh|ngl|ur|sry|hey|so|much|very|a|lot|you|u|that|this|it|helps?|helpful|again|man|sir|madam|is|was|the|answer|your|for|no|really|here|bro|buddy|mate|dude|at all|oh|nope|well|sorry|great|doing|today|tonight|now|just)\b)*"
 )
 # A topic too general to search: "我想了解一下今年教育局的工作，可以问你吗" asks leave to ask, nothing yet.
 # Words that name something to look up (高考, 上学, 孩子) are left out: "可以问你高考的事吗" is searched.
@@ -135,18 +135,18 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     (
         "greeting",
         _ASKS_LEAVE
-        + r"|(?:想)?问(?:你|您)(?:点|个|些|一点)(?:东西|事儿?|问题)|^/start(?:@\w+)?$|你好|您好|妳好|你号|您号|泥嚎|你嚎|尼好|在马|哈啰|早晨好?|(?:你|您)?(?:现在)?方便(?:吗|么|不)|(?:你|您)?(?:现在)?(?:有空|忙)(?:吗|么|不)|这么(?:晚|早)(?:了)?(?:还)?|大晚上的|一大早的?|(?:先)?(?:跟|和|给)(?:你|您)打(?:个)?招呼|请多关照|还在(?:吗|么|嘛)|(?:大家|各位)早|"
+        + r"|(?:想)?问(?:你|您)(?:点|个|些|一点)(?:东西|事儿?|问题)|^@\S+$|(?:小助手|机器人)(?:小助手|机器人)|(?:请)?多(?:多)?指教|(?:我)?想想(?:怎么|咋)(?:说|问)|^/start(?:@\w+)?$|你好|您好|妳好|你号|您号|泥嚎|你嚎|尼好|在马|哈啰|早晨好?|(?:你|您)?(?:现在)?方便(?:吗|么|不)|(?:你|您)?(?:现在)?(?:有空|忙)(?:吗|么|不)|这么(?:晚|早)(?:了)?(?:还)?|大晚上的|一大早的?|(?:先)?(?:跟|和|给)(?:你|您)打(?:个)?招呼|请多关照|还在(?:吗|么|嘛)|(?:大家|各位)早|"
         r"(?:我)?(?:有|想问)(?:几个|一些|个)(?:教育)?(?:方面的)?问题(?:想)?(?:请教|问|咨询)?(?:一下)?|(?:想|要)?咨询(?:一些|几个|点)(?:教育)?(?:方面的)?问题|你们好|大家好|各位好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|(?:(?<![\u4e00-\u9fff])|(?<=老师)|(?<=大家)|(?<=各位)|(?<=你)|(?<=您))早|"
         r"在(?:吗|么|嘛|不在|不)|在\?|在？|有人(?:吗|没|在吗|在不|在么|在线吗?)|(?:祝(?:你|您)?)?(?:新年|中秋|节日|端午|国庆|春节|元旦)快乐|有没有人(?:在)?|老师好|打扰(?:了|一下|(?:你|您)了)|测试(?:一下)?(?:[\s,，]*\d+)*|我想问个?问题|想问个?问题|"
         r"(?:我有个?事)?(?:我)?(?:想|要)?(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|(?:可以|能)(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|我有(?:个|件)事|"
         r"问个问题|(?:我?想)?问(?:点|个)事|(?:听|看|收)得(?:到|见)(?:吗|么|不|没)?|(?:能|可以)(?:听|看|收)(?:到|见)(?:吗|么|不)?|(?:我?想)?咨询(?:点|个)事|请教(?:一下|个问题)?|午安|在线等|你好吗|最近好吗|"
         r"(?:我|我们)?(?:想|要)?咨询(?:一下|一下子)?|(?:我|我们)?(?:想|要)问(?:一下|一下子)?|我(?:们)?问(?:一下|一下子)|问一下子?|(?:可以|能)(?:咨询|问问题|提问)(?:吗|么)?|我有(?:个|一个|几个)问题|^请问$",
         _ASKS_LEAVE_EN
-        + r"|hi+|hiya|hel+o|hey+|sorry to (?:bother|trouble) you|zai ma|sup|what's up|(?:is )?any ?(?:one|body)|(?:are )?(?:you|u) there|ni ?hao|how are you|(?:can|may) i ask (?:you )?(?:something|a question)|i have (?:a|some) questions?|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?(?:[\s,]*\d+)*",
+        + r"|hi+|hiya|hel+o|hey+|(?:just )?checking (?:if|whether) (?:you're|you are|ur|u r) (?:alive|there|awake|working)|(?:yo )?wass?up|hope (?:you're|you are|ur|u r) hav(?:ing|in) a (?:good|great|nice|gr8) day|sorry to (?:bother|trouble) you|zai ma|sup|what's up|(?:is )?any ?(?:one|body)|(?:are )?(?:you|u) there|ni ?hao|how are you|(?:can|may) i ask (?:you )?(?:something|a question)|i have (?:a|some) questions?|hallo|howdy|yo|(?:good )?(?:morning|afternoon|evening)|greetings|test(?:ing)?(?:[\s,]*\d+)*",
     ),
     (
         "thanks",
-        r"谢谢|多谢|感谢|(?:唔该|多谢)晒?|(?:听(?:同事|朋友|别人|人)说)?(?:这个|你|这)?(?:挺|很|真|蛮|还)?好用(?:的)?|点赞|(?:回)?答(?:得|的)(?:很|真|挺|非常|太)?(?:好|棒|详细|清楚|到位)|(?:知道|懂)(?:的|得)(?:真|好|挺|很)?多|就这样(?:吧)?|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解(?:了(?!解))?|(?<!不)晓得了|辛苦了?|棒|加油(?:鸭|呀|啊)?|有用|不用了|"
+        r"谢谢|多谢|感谢|(?:唔该|多谢)晒?|原来(?:是)?(?:这样|如此|系咁)|(?:那)?(?:我)?(?:就)?放心了|(?:心里)?(?:踏实|有数|有底)(?:多)?了|(?:听你)?这么一说|点(?:个)?赞|\+1|笑死(?:我)?了|(?:我)?回头再(?:去)?(?:看看|翻翻|研究)(?:原文)?|(?:听(?:同事|朋友|别人|人)说)?(?:这个|你|这)?(?:挺|很|真|蛮|还)?好用(?:的)?|点赞|(?:回)?答(?:得|的)(?:很|真|挺|非常|太)?(?:好|棒|详细|清楚|到位)|(?:知道|懂)(?:的|得)(?:真|好|挺|很)?多|就这样(?:吧)?|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解(?:了(?!解))?|(?<!不)晓得了|辛苦了?|棒|加油(?:鸭|呀|啊)?|有用|不用了|"
         r"(?:很|挺|非常|太)?有帮助|帮(?:了)?大忙|6{3,}|不错|赞|厉害|嗯+|哦+|哈哈+|太好了|好极了|嘿嘿|(?<![a-z])(?:ok(?:ay)?)+(?![a-z])|可以|行|没事(?:了|啦)?|没(?:什么|啥)事(?:了|啦)?|没问题了|好了|先这样|(?:我)?再(?:看看|想想)|(?:暂时|也)?没(?:有)?(?:其他|别的|其它)?(?:的)?(?:问题)?了|额+|呃+|万分|感恩|不客气|呵呵|聪明|牛|真行|\[[^\]]{1,4}\]|👌|👍|🙏",
         r"thanks a million|thanks? (?:you )?for your (?:time|help|patience)|thanks?|thank you|thank u|thx|ty|tks|thn?ks|thanx|tnx|xie ?xie|cheers|ok|okay|great|cool|nice|got it|awesome|perfect|good (?:bot|job)|hm+|em+|lol|haha+|understood|i see|have a (?:nice|good|great) day",
     ),
@@ -157,14 +157,14 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"(?:你们?|您)是(?:哪个|什么)(?:单位|部门)的?|(?:你们?|您)是(?:不是)?(?:教育局|局里)的(?:工作人员|人|员工)?|你几岁|(?:这是)?(?:什么|啥)机器人|(?:你|您)是(?:哪位|谁啊)|(?:真人)?还是机器|(?:你|您)有名字|"
         r"(?:你|您)是(?:男的|女的|男是女|男生|女生)(?:还是)?(?:男的|女的)?|(?:你|您)多大(?:了)?|(?:你|您)(?:住)?在哪(?:里|儿)?|(?:这是|是不是|是)?自动回复|可信(?:吗|么|不)?|(?:你们|您们|你)(?:几点|什么时候)(?:上班|下班)|(?:你们|你)(?:周末|晚上)(?:上班|在|休息)(?:吗)?|"
         r"(?:这个|这)(?:号|账号|公众号)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号)?|"
-        r"(?:你|您|这些)?(?:的)?(?:回答|答案|信息|数据|资料|内容)(?:的|得)?(?:都)?(?:是)?(?:准确|准|可靠|靠谱|权威|官方的?|最新的?|有(?:没有)?依据|从哪(?:里|儿)?来的?|哪来的|(?:的)?来源)|"
-        r"(?:这里|这个|这)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号|公众号)?|有没有(?:教育局的?)?(?:工作人员|真人)|(?:找|要找|转给?)(?:教育局的?)?(?:工作人员|真人|人(?!工)|局长|领导)|我要投诉|^投诉$|(?:会不会|会|能不能)?骗人",
+        r"(?:你|您|这些)?(?:的)?(?:回答|答案|信息|数据|资料|内容)(?:的|得)?(?:都)?(?:是)?(?:准确|准|可靠|靠谱|权威|官方的?|最新的?|有(?:没有)?依据|从哪(?:里|儿)?来的?|哪(?:里|儿)?来的|(?:的)?来源)|"
+        r"(?:这里|这个|这)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号|公众号)?|有没有(?:教育局的?)?(?:工作人员|真人)|(?:找|要找|转给?)(?:教育局的?)?(?:工作人员|真人|人(?!工)|局长|领导)|我要投诉|^投诉$|(?:会不会|会|能不能)?骗人|(?:在)?(?:后面|后台)(?:打字|回复|回答)|回(?:得|的)(?:这么|好|真|挺)快|(?:你)?(?:还)?在上班",
         r"who are you|what are you|are you (?:a )?(?:real )?(?:bot|robot|human|real|person|ai)(?: or (?:a )?(?:real )?(?:bot|robot|human|person|machine|ai))?|(?:who|what company) (?:built|developed|created|made|wrote) (?:you|this bot)|(?:who|what company) (?:built|developed|created|made) (?:this|it)|are you chatgpt|who made you|your name|"
         r"what is this(?: bot)?|is (?:this|it) the (?:yingtan )?(?:education )?(?:bureau(?:'s)? )?(?:official )?(?:bot|account)|who runs (?:this|you)|is (?:this|it) (?:a )?(?:bot|robot|human|person|official)|how accurate are (?:your|the) answers|where does (?:your|the|this) (?:information|info|data) come from|are (?:you|u) (?:a )?(?:human|person|real)|what(?:'s| is) your name|how old are you",
     ),
     (
         "usage",
-        r"^/help(?:@\w+)?$|(?:我)?(?:就是|只是)?(?:先来|先|来|随便)(?:看看|逛逛|瞧瞧)|(?:就是)?(?<!测)试(?:一下|一下子|试)(?:而已)?|(?:能|会|可以)?(?:听懂|听得懂|看懂|识别)(?:方言|土话|家乡话|粤语|白话|语音|英语|英文)|(?:我)?打字(?:慢|太慢|不方便)|会回答(?:吗|么|不)|(?:怎么|如何|咋)(?:用|使用)(?:你|这个)|(?:你|您)?(?:只能|只|能|可以|会)(?:帮我)?(?:回答|答|查)(?:(?:哪些|什么|啥|哪|这个|这些|教育局|教育|鹰潭|政策|文件|工作)+(?:方面)?的?)?(?:问题|政策)|(?:都)?(?:知道|懂)(?:些)?(?:哪些|什么|啥)(?:政策)?|"
+        r"^/help(?:@\w+)?$|(?:我)?(?:就是|只是)?(?:先来|先|来|随便)(?:看看|逛逛|瞧瞧)|(?:就是)?(?<!测)试(?:一下|一下子|试)(?:而已)?|(?:能|会|可以)?(?:听懂|听得懂|看懂|识别)(?:出来)?(?:方言|土话|家乡话|粤语|白话|语音|英语|英文)?(?=[吗么嘛\s?？]|$)|(?:我)?说话(?:你)?(?:能|会|可以)?(?:听懂|识别)(?:出来)?|(?:我)?打字(?:慢|太慢|不方便)|会回答(?:吗|么|不)|(?:怎么|如何|咋)(?:用|使用)(?:你|这个)|(?:你|您)?(?:只能|只|能|可以|会)(?:帮我)?(?:回答|答|查)(?:(?:哪些|什么|啥|哪|这个|这些|教育局|教育|鹰潭|政策|文件|工作)+(?:方面)?的?)?(?:问题|政策)|(?:都)?(?:知道|懂)(?:些)?(?:哪些|什么|啥)(?:政策)?|"
         r"(?:这里)?(?:能|可以)(?:咨询|问)(?:教育局的?)?(?:政策|工作)|(?:能|可以|能不能)(?:发|传|听懂|识别|用)(?:图片|照片|文件|截图|语音|视频)(?:给你)?(?:问|提问)?|"
         r"(?:我)?(?:不太|不)会(?:问|用)|(?:我)?不太会|(?<![\u4e00-\u9fff])(?:我)?不会(?=[啊呀~～\s]*$)|第一次用|(?:我是)?新来的|(?:这个|你|机器人)?(?:怎么|如何|咋)(?:用|使用|问|提问)(?:你)?(?:问题)?|(?:能|可以)(?:帮我)?(?:问|做|干)(?:些)?(?:什么|啥)|"
         r"可以问(?:些)?(?:什么|啥)|(?:我)?(?:可以|能)问(?:你|您)?(?:哪些|些|什么|啥)(?:东西|问题|事)?|(?:用|问)(?:这个|你|您)(?:要)?(?:收费|收钱|花钱|付费|要钱|交钱)|(?:这个|你|您)是(?:不是)?免费的?|点(?:样)?用|有(?:什么|啥)用|会(?:些)?(?:什么|啥)|(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
@@ -178,19 +178,19 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"(?:你)?(?:懂|知道)(?:些)?(?:什么|啥|教育政策|政策)|(?:啥|什么|蛤|啊|嗯|额)(?=\s*[?？])",
         r"(?:is there )?any ?(?:one|body) (?:who can |to )?help(?: me)?|(?:can|could) you help(?: me)?|what (?:kind of |sort of )?(?:questions|topics) (?:can i ask|do you (?:cover|answer|know))|"
         r"can you answer questions|do you speak (?:chinese|english)|can i ask in (?:chinese|english)(?: or (?:chinese|english))?|"
-        r"i'm new(?: here)?|(?:i )?(?:don't|do not|can't|cannot) (?:speak|read|write) chinese(?: (?:very )?well)?|do you (?:understand|speak|know) english|what can (?:this|the) bot (?:do|tell me)|i need (?:some )?help|(?<!your )help(?: me)?|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how (?:to use|does (?:this|it) work)|"
+        r"i'm new(?: here)?|(?:i )?(?:don't|do not|can't|cannot) (?:speak|read|write) chinese(?: (?:very )?well)?|my chinese (?:is )?(?:bad|poor|not (?:very )?good)|do you (?:understand|speak|know) english|what can (?:this|the) bot (?:do|tell me)|i need (?:some )?help|(?<!your )help(?: me)?|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how (?:to use|does (?:this|it) work)|"
         r"what can (?:you do(?: for me)?|i ask)|what can you help (?:me )?with|what do you do|can you speak english|"
         r"how does (?:this|it|the) (?:bot )?work|what(?=\s*\?)|huh|pardon",
     ),
     (
         "bye",
-        r"再见|再会|(?:周末|假期)(?:愉快|快乐)|拜拜|回头见|回见|下次再(?:问|聊)|下次聊|回头(?:再)?聊|(?:我)?(?:先)?(?:走|撤|下)了|算了|88|拜(?!托)|(?:明天|回头|晚点|改天|下次|以后)(?:有问题)?(?:再)?(?:来)?问(?:你)?|回聊|先不问了|(?:发|打|按|点)错(?:群|人|地方|了)?了?|手滑了?|(?:我)?(?:先)?去忙了|(?:晚点|晚些|改天|有空)(?:再)?聊|(?:回头|以后|下次)?有问题再(?:来)?(?:找|问)(?:你|您)",
+        r"再见|再会|别管(?:那条|上一条|它|了)?|(?:请)?忽略(?:那条|上一条|它)?|(?:那|行吧)?(?:我)?(?:自己)?(?:再)?去问(?:问)?(?:学校|老师|班主任|社区|教育局)|(?:我)?去(?:跟|和)[\u4e00-\u9fff]{1,6}(?:说|商量)(?:一下|一声|下)?|(?:明天|回头|改天)(?:再)?聊|(?:周末|假期)(?:愉快|快乐)|拜拜|回头见|回见|下次再(?:问|聊)|下次聊|回头(?:再)?聊|(?:我)?(?:先)?(?:走|撤|下)了|算了|88|拜(?!托)|(?:明天|回头|晚点|改天|下次|以后)(?:有问题)?(?:再)?(?:来)?问(?:你)?|回聊|先不问了|(?<![你您])(?:发|打|按|点)错(?:群|人|地方|了)?了?|手滑了?|(?:我)?(?:先)?去忙了|(?:晚点|晚些|改天|有空)(?:再)?聊|(?:回头|以后|下次)?有问题再(?:来)?(?:找|问)(?:你|您)",
         r"never ?mind|nvm|bye+(?: ?bye+)?|good ?bye|(?:good ?)?night|see (?:you|ya)|cya|later",
     ),
     # Not a question but a verdict on the last answer: say sorry and how to get further, not the refusal.
     (
         "complaint",
-        r"(?:你|您)?(?:说|答|讲|搞|弄)错了?|答(?:得|的)?不对|答非所问|太慢了?|(?:回个消息)?等(?:了)?半天|(?:说|答|讲)(?:的|得)(?:对|准)(?:吗|么|不)|(?:真的)?懂(?:教育|政策)(?:吗|么)|没(?:理解|明白|听懂|看懂)(?:我的意思)?|看不(?:太)?懂|听不(?:太)?懂|太(?:复杂|难懂)了?|(?:说|讲)重点|不想看|(?:也)?太长了?|看不完|字太多了?|太啰嗦了?|没听懂|没看懂|(?:能不能|可不可以|能|可以)?(?:说|讲|写)(?:得)?(?:简单|通俗|明白)(?:一?点)?|(?:能|可以)?(?:说|讲)人话|回答(?:得|的)?不对|(?:这)?不是我(?:要|想要|问)的|不是这个意思|没用|没有用|看不懂|听不懂|"
+        r"(?:你|您)?(?:说|答|讲|搞|弄|打|写)错了?|(?:你)?(?:是不是)?(?:只会)?(?:复制粘贴|照搬|照本宣科|念)(?:文件|原文)?|答(?:得|的)?不对|答非所问|太慢了?|(?:回个消息)?等(?:了)?半天|(?:说|答|讲)(?:的|得)(?:对|准)(?:吗|么|不)|(?:真的)?懂(?:教育|政策)(?:吗|么)|没(?:理解|明白|听懂|看懂)(?:我的意思)?|看不(?:太)?懂|听不(?:太)?懂|太(?:复杂|难懂)了?|(?:说|讲)重点|不想看|(?:也)?太长了?|看不完|字太多了?|太啰嗦了?|没听懂|没看懂|(?:能不能|可不可以|能|可以)?(?:说|讲|写)(?:得)?(?:简单|通俗|明白)(?:一?点)?|(?:能|可以)?(?:说|讲)人话|回答(?:得|的)?不对|(?:这)?不是我(?:要|想要|问)的|不是这个意思|没用|没有用|看不懂|听不懂|"
         r"靠(?:不)?谱(?:吗|么)?|准不准|什么都不(?:知道|懂)|啥(?:也|都)不(?:知道|懂)|(?:问了也)?白问|答的啥|说的啥|答了个啥|不对|(?<![发写打按点输选])错了|乱答|乱回答|乱说|瞎说|胡说|差评|不准确?|笨|傻|蠢|智障|垃圾|太差|不靠谱|不是这个|"
         r"(?:回)?答错|(?:回)?答(?:的|得)(?:是)?(?:什么|啥)(?:东西|玩意儿?)?|(?:你|您)(?:说|回)(?:的|得)(?:是)?(?:什么|啥)(?:东西|玩意儿?)?|(?:什么|啥)玩意儿?|(?:牛头|驴唇|驴头)不对马嘴|"
         r"(?:你|您)(?:在)?说(?:的)?(?:什么|啥)(?:呢|啊)?|看不明白|不明白|(?:什么|啥)?乱七八糟|(?:这)?(?:都)?(?:是)?什么跟什么|一点(?:用)?都没(?:有)?用?|废物|没(?:有)?回答|(?:到底|根本)?(?:懂不懂|不懂)|(?:什么|啥)鬼|搞(?:什么|啥子?|么子)|无语|服了|晕|(?:半天|怎么|咋)(?:都)?不回(?:我|复|话)?|"
@@ -208,10 +208,10 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     # Chit-chat that is not about the plan at all: say what the bot is for, with examples.
     (
         "chat",
-        r"我(?:爱|喜欢)(?:你|您)|(?:好|真|太)?(?:累|烦|困|饿)(?:死(?:我)?了|死人了?)?|心累|郁闷|崩溃了?|头大|(?:你|您)?吃(?:饭)?了(?:吗|没)?|(?:你|您)吃饭(?:了|没)?(?:吗|没)?|(?:今天|明天|这几天)(?:的)?天气(?:怎么样|如何|咋样|好不好|好吗)?|(?<![\u4e00-\u9fff])天气(?:怎么样|如何|咋样|好不好|好吗)?|"
+        r"我(?:爱|喜欢)(?:你|您)|考考你|(?:你)?猜(?:猜)?我是谁|(?<![\u4e00-\u9fff])(?:我)?(?:好|真|太)?(?:累|烦|困|饿)(?:死(?:我)?了|死人了?)?|心累|郁闷|崩溃了?|头大|(?:你|您)?吃(?:饭)?了(?:吗|没)?|(?:你|您)吃饭(?:了|没)?(?:吗|没)?|(?:今天|明天|这几天)(?:的)?天气(?:怎么样|如何|咋样|好不好|好吗)?|(?<![\u4e00-\u9fff])天气(?:怎么样|如何|咋样|好不好|好吗)?|"
         r"(?:好|太|真)?(?:热|冷)(?:死了|死人了?)|(?:早饭|早餐|午饭|中饭|晚饭|晚餐|夜宵|饭)(?:吃)?(?:了)?(?:什么|啥|没|吗)(?:好)?|吃(?:什么|啥)好|(?:有人|谁)?陪(?:我)?聊(?:聊|天)?|睡不着|(?:讲|说)(?:个|一个)?笑话(?:听听)?|"
         r"(?:上班|上课)?(?:好|太|真)?无聊|(?:你)?累不累|(?:今天|明天)?(?:是)?星期几|(?:现在)?几点了|(?:(?:你)?(?:能|可以)?帮我)?写(?:作业|作文|首诗|诗|文章)|(?:热|冷)不(?:热|冷)|讲个笑话|(?:陪我)?聊(?:聊)?天|好无聊|无聊|(?:你|您)(?:好|真)?(?:可爱|漂亮|帅)|(?:你|您)喜欢(?:什么|啥)|(?:你|您)?(?:在)?干(?:嘛|啥|什么)呢",
-        r"tell me a joke|i love you|how(?:'s| is) the weather|what(?:'s| is) the weather(?: like)?(?: today)?|let's chat|what are you doing|i'm bored",
+        r"tell me a joke|(?:you|u) sound like (?:my|a) [\w' ]{1,30}|i love you|how(?:'s| is) the weather|what(?:'s| is) the weather(?: like)?(?: today)?|let's chat|what are you doing|i'm bored",
     ),
 )
 _TALK_PATTERNS: tuple[tuple[Talk, str], ...] = tuple(
@@ -230,7 +230,9 @@ _ASKS_RE = re.compile(r"(?<![什怎这那多])[吗么嘛没][\s?？!！。~～�
 # Saying the questions come later: "…先跟您问个好", "…稍后再请教几个问题", "…我先组织下语言".
 _LATER_RE = re.compile(
     r"(?:稍后|待会儿?|等会儿?|一会儿?|回头|等下|晚点)(?:再)?(?:想)?(?:向|跟)?(?:你|您)?(?:请教|问|咨询)(?:你|您)?(?:几个|一些|点)?(?:问题|事)?"
-    r"|先(?:跟|和|给|向)?(?:你|您)?(?:打个招呼|问个好|问声好|组织(?:一?下)?语言)"
+    r"|(?:先|来|路过)(?:跟|和|给|向)?(?:你|您|大家)?(?:打个招呼|问个好|问声好|组织(?:一?下)?语言|报(?:个)?到)"
+    # "等我把问题理一理再来问你", "以后可能会经常来请教你"
+    r"|(?:等我|以后|之后|下回|下次).{0,12}?(?:再)?来?(?:请教|问|找|麻烦)(?:你|您)"
 )
 _ANNOUNCED_RE = re.compile(
     r"(?:请教|问|咨询)(?:你|您)?(?:几个|一些|点)?(?:问题|事)"
@@ -267,8 +269,6 @@ _TALK_SOUNDS: dict[str, Talk] = {
     "zaibuzai": "greeting",
     "xiexie": "thanks",
     "duoxie": "thanks",
-    "zaijian": "bye",
-    "baibai": "bye",
 }
 _PARTICLE_SOUNDS = frozenset({"a", "ya", "la", "ne", "o", "wa", "ba", "ha"})
 
@@ -313,7 +313,7 @@ def _small_talk(text: str) -> Talk | None:
     if found is None:
         if not rest.strip() and text.strip():
             return "thanks"  # an emoji alone: 👍
-        if _INTRO_RE.search(rest) and _FILLER_RE.match(rest):
+        if _INTRO_RE.search(rest) and _FILLER_RE.match(rest) and not _ASKS_RE.search(text):
             return "greeting"  # who is writing, and nothing else yet: "我是余江的一名老师"
         return _talk_by_sound(rest)
     if found in ("thanks", "bye") and _ASKS_RE.search(text):
@@ -384,7 +384,7 @@ _BARE_NUMBER_RE = re.compile(rf"^(?:第\s*(?P<n>{_BARE})\s*个?|#?\s*(?P<b>{_BAR
 # A part of the plan (一、二、… of the body): 第三部分 / 第二大部分 / 第五大项 / part 3.
 _SECTION_REF_RE = re.compile(
     rf"(?:第|{_DI_SLIP})\s*(?P<n>{_NUM})\s*(?:个)?(?:大)?(?:部分|大项|大块|块(?=讲|说|是|有|的内容|内容|[?？\s]*$)|板块|章|大点)"
-    r"|(?P<zlast>最后(?:一个|一|的)?(?:大)?(?:部分|大项|板块|章))"
+    r"|(?<![条点])(?<!条的)(?P<zlast>最后(?:一个|一|的)?(?:大)?(?:部分|大项|板块|章))(?=$|[讲说是有写的里中?？\s,，]|内容)"
     r"|\b(?:part|section|chapter)\s*(?P<e>[0-9]|[a-z]+)\b"
     r"|\bthe (?:(?P<o>[0-9])(?:st|nd|rd|th)|(?P<eo>first|second|third|fourth|fifth|sixth|last)) (?:part|section)\b"
 )
@@ -541,7 +541,7 @@ def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
     rest = "".join(text[a:b] for a, b in zip(bounds[::2], bounds[1::2], strict=True))
     if len(refs) > 1:
         rest = _TOGETHER_RE.sub("", rest)
-    if not _just_asking(rest) or _SECTION_REF_RE.search(rest):
+    if not _just_asking(rest) or _SECTION_REF_RE.search(text):
         return ()
     numbers = [_ref_number(m) for m in refs]
     if any(n is None for n in numbers):
@@ -599,7 +599,8 @@ def _point_in_part(text: str) -> tuple[int, int] | None:
 def _section_lookup(text: str) -> int | None:
     """The part of the plan a plain look-up asks for ("第三部分讲什么" → 3)."""
     refs = list(_SECTION_REF_RE.finditer(text))
-    if len(refs) != 1:
+    # "the last part of point 8" is about point 8
+    if len(refs) != 1 or any(_ref_number(p) is not None for p in _POINT_REF_RE.finditer(text)):
         return None
     m = refs[0]
     if not _just_asking(text[: m.start()] + text[m.end() :]):
@@ -907,7 +908,8 @@ def follow_up_kind(text: str) -> FollowUp | None:
 # question part vs. personal context, and several questions in one message
 
 _QUESTION_CUE_RE = re.compile(
-    r"[吗么嘛呢?？]|什么|啥|怎么|怎样|咋|如何|哪|多少|(?<![十百])几[个年岁天月号点条次门所]|是否|能不能|可不可以|可以不|会不会|有没有|"
+    # 么 of 这么 / 那么 and a 嘛 that asserts ("还挺聪明的嘛，…") ask nothing
+    r"[吗呢?？]|(?<![什怎这那多要])么|嘛(?=[\s?？!！。~～]*$)|干嘛|什么|啥|怎么|怎样|咋|如何|哪|多少|(?<![十百])几[个年岁天月号点条次门所]|是否|能不能|可不可以|可以不|会不会|有没有|"
     r"要不要|用不用|需不需要|是不是|行不行|算不算|给不给|让不让|管不管|收不收|还能|能否|请问|想问|想知道|求问|问下|问一下"
     r"|\b(?:what|how|when|where|which|who|why|is|are|can|could|do|does|will|should|any)\b"
 )
@@ -1232,12 +1234,16 @@ _REMARK_PAUSED_CHARS = 6
 # without a question word (…没有, …吧, 谁), names a point or a part, or holds a number (a score, a year).
 _NOT_A_REMARK_RE = re.compile(
     r"了解|发我|发给我|给我|告诉|想要|想知道|需要|请|反映|投诉|举报|希望|处理|没有|吧|谁|条|部分|好还是|\d|"
+    # a worry asks for reassurance: "老担心孩子偷偷跑去河里游泳" is a question about safety
+    r"担心|害怕|发愁|着急|焦虑|"
+    # whether it is so, asked as V不V / V没V ("提没提", "抓不抓")
+    r"([\u4e00-\u9fff])[不没]\1|"
     r"\b(?:tell|give|show|send|need|want|please|find|list|explain|point|section|part|clause|article)\b"
 )
 # A remark says how things are or feel ("热死了", "好堵", "停电了", "has been awful"); a bare noun phrase
 # ("鹰潭一中今年的录取分数线", "教育局的地址和办公时间") is a search for a detail, refused when not found.
 _REMARK_TONE_RE = re.compile(
-    r"[了啊呀哈死太真好挺哦嘛哇呗~～!！…]|\b(?:has|have|had|been|was|were|am|feel|felt|got|so|too|really|very)\b"
+    r"[了啊呀哈死太真好挺哦嘛哇呗嘿呵哎唉~～!！…]|\b(?:has|have|had|been|was|were|am|feel|felt|got|so|too|really|very)\b"
 )
 _INNER_PAUSE_RE = re.compile(r"\w[\s,，。;；!！~～…]+\w")
 

@@ -320,10 +320,16 @@ def test_a_question_pointing_at_a_place_in_its_background_asks_about_that_place(
     here = service.understand("我老家湖南的，在鹰潭打工，孩子能在这边读公办小学吗")
     facts = service.engine.retriever.search(service.search(here)).query.facts
     assert facts.elsewhere == 0
+    # 那边 after the plan's own place, or the family's home town, is this plan's (review, seventh session)
+    for message in ("我在深圳打工，孩子留在贵溪老家，那边的学校有没有课后服务", "我是2022届毕业生，想回鹰潭当老师，那边有定向培养吗"):
+        facts = service.engine.retriever.search(service.search(service.understand(message))).query.facts
+        assert facts.elsewhere == 0, message
 
 
-def test_a_campus_is_not_a_place_named_in_a_list() -> None:
-    assert "where" not in stated_details(["月湖新城新建市一小校区、信江新区新建九年一贯制学校"])
+def test_where_exactly_is_not_the_district_a_plan_names(service) -> None:
+    """Point 20 names the districts of the new schools (信江新区…), not the plot of a campus."""
+    assert service.ask("市一小新校区建在哪个区").status == "answered"
+    assert service.ask("月湖新城那个市一小的新校区具体建在哪个位置,靠不靠近我们小区").status != "answered"
     assert "where" in stated_details(["在贵溪市、余江区开展试点"])
 
 

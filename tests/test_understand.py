@@ -163,6 +163,16 @@ def test_section_phrasings(normalize, message, number):
     assert intent.section == number
 
 
+@pytest.mark.parametrize(("message", "kind", "point"), [
+    # review (seventh session): the last part of a point is that point; "the last portion of the money" no part
+    ("第八条最后一部分讲的是什么", "point", 8), ("第二十条的最后一部分", "point", 20), ("最后一部分钱什么时候发", "ask", None),
+    ("最后一部分人怎么办", "ask", None),
+])
+def test_the_last_part_of_something_else_is_not_the_plans_last_part(normalize, message, kind, point):
+    intent = understand(message, normalize=normalize)
+    assert (intent.kind, intent.point) == (kind, point)
+
+
 MENTIONS = [
     ("哪几条提到了大班额", "大班额"), ("哪些条目提到教师", "教师"), ("大班额在哪几条出现", "大班额"),
     ("哪几条涉及职业教育", "职业教育"), ("which points mention safety", "safety"), ("哪幾條提到了課後服務", "课后服务"),
@@ -219,6 +229,12 @@ SMALL_TALK = [
     ("不好意思发错了", "bye"), ("哎呀手滑了", "bye"), ("我就是随便看看", "usage"), ("没什么事，就是试一下", "usage"),
     ("你好呀，我是余江一个小学老师，听同事说这个挺好用的，先来看看", "usage"), ("你能听懂方言吗", "usage"),
     ("你会不会骗人", "identity"), ("你说错了", "complaint"), ("我是老师", "greeting"), ("I'm a teacher", "greeting"),
+    # people16 (seventh session): reactions, going elsewhere, a sign-on, a mention, a quiz, English chat
+    ("原来是这样", "thanks"), ("那我就放心了", "thanks"), ("行吧我自己去问学校", "bye"), ("好的我去跟孩子他爸说一下", "bye"),
+    ("晚安啦，明天再聊", "bye"), ("@机器人", "greeting"), ("小助手小助手", "greeting"), ("嘿嘿，考考你，你猜我是谁", "greeting"),
+    ("yo wassup bot", "greeting"), ("hey there lol just checking if ur alive", "greeting"), ("你打错了", "complaint"),
+    ("这个数据哪里来的", "identity"), ("你是不是只会复制粘贴文件啊😅", "complaint"), ("不好意思刚才手滑发错了，别管那条", "bye"),
+    ("我是家委会的，代表我们班三十多个家长来跟你打个招呼", "greeting"),
     # sixth session: maker, length, slowness, silence, apologies, meals, company, thanks for the time
     ("你是谁做的呀", "identity"), ("are you a human or a bot?", "identity"), ("是不是gpt套壳", "identity"),
     ("what can you help with", "usage"), ("能不能短一点", "complaint"), ("怎么这么慢", "complaint"),
@@ -334,7 +350,9 @@ SMALL_TALK = [
      "孩子写作业到半夜怎么办", "老师周末休息吗", "学校几点放学", "说说大班额的重点",
      # seventh session: a mood, a fee or a thing's name inside a real question stays a question
      "孩子作业太多累死了有人管吗", "上幼儿园要收费吗", "那个学校叫什么", "这个是教育局管的吗", "海豪",
-     "我是老师，想问问职称", "学校会不会骗人", "先看看大班额"],
+     "我是老师，想问问职称", "学校会不会骗人", "先看看大班额",
+     # review (seventh session): who is writing, then a question; a mood of others; 在建 is not 再见
+     "我是非师范生能当老师吗", "我是男生能当幼儿园老师吗", "老师太累了", "我们老师真累", "在建", "在建呢", "大班额别管了吗"],
 )
 def test_small_talk_around_a_question_is_a_question(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
