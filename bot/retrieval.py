@@ -495,10 +495,10 @@ def stated_details(sentences: Iterable[str]) -> frozenset[str]:
 
 
 def stated_by(hit: Hit) -> frozenset[str]:
-    """The kinds of detail the sentences a hit would quote state; nothing for the header: its date is
-    the plan's own, it says when the plan was issued, not when anything asked about happens
-    ("高考成绩啥时候出来" is not answered by 2021年2月24日)."""
-    return stated_details(e.text for e in hit.evidence) if hit.point > 0 else frozenset()
+    """The kinds of detail the sentences a hit would quote state; for the header only the plan's name:
+    its date is the plan's own, it says when the plan was issued, not when anything asked about
+    happens ("高考成绩啥时候出来" is not answered by 2021年2月24日)."""
+    return stated_details(e.text for e in hit.evidence) if hit.point > 0 else frozenset({"name"})
 
 
 def asks_for_number(normalized: str) -> bool:

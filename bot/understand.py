@@ -384,7 +384,10 @@ _BARE_NUMBER_RE = re.compile(rf"^(?:第\s*(?P<n>{_BARE})\s*个?|#?\s*(?P<b>{_BAR
 # A part of the plan (一、二、… of the body): 第三部分 / 第二大部分 / 第五大项 / part 3.
 _SECTION_REF_RE = re.compile(
     rf"(?:第|{_DI_SLIP})\s*(?P<n>{_NUM})\s*(?:个)?(?:大)?(?:部分|大项|大块|块(?=讲|说|是|有|的内容|内容|[?？\s]*$)|板块|章|大点)"
-    r"|(?<![条点])(?<!条的)(?P<zlast>最后(?:一个|一|的)?(?:大)?(?:部分|大项|板块|章))(?=$|[讲说是有写的里中?？\s,，]|内容)"
+    # 最后一部分 alone or after the plan's name, and before nothing but asking words: "总体思路最后一部分" and
+    # "最后一部分的资金" are the last portion of something else.
+    r"|(?:(?<![\u4e00-\u9fff])|(?<=文件)|(?<=文件的)|(?<=计划)|(?<=计划的)|(?<=要点)|(?<=要点的)|(?<=请问)|(?<=看看)|(?<=看下))"
+    r"(?P<zlast>最后(?:一个|一|的)?(?:大)?(?:部分|大项|板块|章))(?=$|[讲说是有写里中?？\s,，]|内容|的(?:第|内容|条|是))"
     r"|\b(?:part|section|chapter)\s*(?P<e>[0-9]|[a-z]+)\b"
     r"|\bthe (?:(?P<o>[0-9])(?:st|nd|rd|th)|(?P<eo>first|second|third|fourth|fifth|sixth|last)) (?:part|section)\b"
 )

@@ -99,6 +99,11 @@ def test_an_english_look_up_mostly_in_words_the_plan_lacks_names_no_point(servic
     assert answer.status != "answered"
 
 
+def test_the_name_of_the_plan_is_stated_by_its_header(service) -> None:
+    answer = service.ask("这个通知叫什么")
+    assert answer.status == "answered" and answer.citations[0].point == 0
+
+
 def test_a_date_question_is_not_answered_by_the_headers_issuing_date(service) -> None:
     answer = service.ask("高考成绩啥时候出来 几号能查")
     assert not (answer.status == "answered" and answer.citations and answer.citations[0].point == 0)
