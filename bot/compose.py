@@ -158,10 +158,6 @@ class Composer(Quoting):
         if decision.status == "not_found" or decision.top is None:
             # A remark nothing in the plan is close to ("今天热死了，空调都不管用"): a kind word, not a refusal.
             return self.small_talk(replace(intent, talk="remark")) if intent.remark else self.not_found(intent)
-        if decision.status == "related" and intent.remark:
-            # A remark that asks nothing, with no clause confidently on its topic ("我先去做饭了，等孩子写完
-            # 作业我再来找你"): clauses that share a word or two would answer a question nobody asked.
-            return self.small_talk(replace(intent, talk="remark"))
         if decision.status == "related":
             return self.related(intent, decision)
         top = decision.top

@@ -381,6 +381,10 @@ class CueList:
         """A copy with only the cues that occur in ``text`` (the places the plans name)."""
         return CueList(c for c in self._cues if c in text.lower())
 
+    def last_end(self, normalized: str) -> int:
+        """Where the last Chinese cue in ``normalized`` ends; -1 when there is none."""
+        return max((normalized.rfind(c) + len(c) for c in self._chinese if c in normalized), default=-1)
+
     def matches(self, normalized: str) -> list[str]:
         """The Chinese cues found in ``normalized`` (English ones are counted, not listed)."""
         return [cue for cue in self._chinese if cue in normalized]
@@ -417,8 +421,12 @@ _DETAIL_QUESTIONS = {
     "done": re.compile(
         r"(?:什么时候|啥时候|哪天|何时|哪年|几月)(?:能|才能|可以|会)?(?:完工|建成|建好|竣工|交付|投入使用|交房|盖好|修好)"
     ),
-    # (哪里来的 asks where a thing comes from, not where it is.)
-    "where": re.compile(r"在哪|去哪|哪里(?!来)|哪儿(?!来)|哪些地方|哪个区|哪几个区|哪个县|\bwhere\b"),
+    # (哪里来的 asks where a thing comes from, 哪里查 / 在哪办 / 在哪里能看到 where a service or a list is
+    # found: not where it is.)
+    "where": re.compile(
+        r"在哪(?![里儿]?(?:能|可以)?[查办报交领看])|去哪(?![里儿]?(?:能|可以)?[查办报交领看])|哪(?:里|儿)(?!(?:能|可以)?[来查办报交领看])"
+        r"|哪些地方|哪个区|哪几个区|哪个县|\bwhere\b"
+    ),
     # What a programme is called ("这个活动叫什么"), not a person's name ("校长叫什么名字") nor which
     # school ("新建的那所学校叫什么名字": a plan names programmes, rarely a new school).
     "name": re.compile(
@@ -437,9 +445,9 @@ _DETAIL_ANSWERS = {
     "done": re.compile(
         r"(?:年底|年内|月底|\d{4}年|\d{1,2}月)(?:前|以前|之前)?(?:全面)?(?:建成|完工|竣工|交付|投入使用)"
     ),
-    # Places named in a list, the way a plan says where (贵溪市、余江区), or a new town (信江新区, 月湖新城);
-    # a campus (市二中南校区、) is not a place.
-    "where": re.compile(r"[\u4e00-\u9fff]{2}(?:市|(?<!校)区|县|镇|乡)[、,和及]|[\u4e00-\u9fff]{2}(?:新区|新城)"),
+    # Places named in a list, the way a plan says where (贵溪市、余江区); a campus (市二中南校区、) is not a
+    # place. A new town beside one project of a list says where that project is (stated_by).
+    "where": re.compile(r"[\u4e00-\u9fff]{2}(?:市|(?<!校)区|县|镇|乡)[、,和及]"),
     # A named institution (鹰潭职业技术学院, 市一中), not a kind of school (中小学).
     "which": re.compile(r"[\u4e00-\u9fff]{2,}(?:学院|大学)|市[一二三四五六七八九十\d]+(?:小|中)"),
     # A plan names its programmes in quotes (“万师访万家”) or by what they are (…职业技术大学, …工程).
@@ -494,11 +502,29 @@ def stated_details(sentences: Iterable[str]) -> frozenset[str]:
     return frozenset(kind for kind, pattern in _DETAIL_ANSWERS.items() if pattern.search(text))
 
 
-def stated_by(hit: Hit) -> frozenset[str]:
+# One project of a list ("月湖新城新建市一小校区、信江新区新建九年一贯制学校") and the place it names.
+_LIST_ITEM_RE = re.compile(r"[、，,；;（）()]")
+# (市 before a number or 直 names a school or the city's own schools: 市八小, 市二中, 市直; 城区, 校区,
+# 社区, 城乡 and 乡镇 are kinds of place, not places.)
+_PLACE_RE = re.compile(
+    r"新区|新城|[\u4e00-\u9fff]{2}(?<![城校社])区|[\u4e00-\u9fff]{2}县|[\u4e00-\u9fff]{2}市(?![一二三四五六七八九十\d直])"
+)
+
+
+def stated_by(hit: Hit, words: Iterable[str] = ()) -> frozenset[str]:
     """The kinds of detail the sentences a hit would quote state; for the header only the plan's name:
     its date is the plan's own, it says when the plan was issued, not when anything asked about
     happens ("高考成绩啥时候出来" is not answered by 2021年2月24日)."""
-    return stated_details(e.text for e in hit.evidence) if hit.point > 0 else frozenset({"name"})
+    if hit.point <= 0:
+        return frozenset({"name"})
+    text = "".join(e.text for e in hit.evidence)
+    found = stated_details([text])
+    # "新建高中建在哪个区" is answered by "高新区新建高中", "市八小在哪里" not by "改扩建市八小…": the item
+    # holds the question's longest words (市二中南校区 is not 月湖新城…市一小校区 for sharing 校区).
+    longest = max((len(w) for w in words), default=0)
+    asked = [w for w in words if len(w) == longest >= 2]
+    items = (i for i in _LIST_ITEM_RE.split(text) if _PLACE_RE.search(i) and any(w in i for w in asked))
+    return found | {"where"} if next(items, None) is not None else found
 
 
 def asks_for_number(normalized: str) -> bool:
@@ -588,13 +614,13 @@ class QueryAnalyzer:
         )
 
     def pointed_at(self, question: Query, whole: Query) -> int:
-        """Other cities a question points at with 那边 / 当地 ("我表姐在上饶教书，她们那边…"): those its
-        background names, when nothing there puts the family at home (a plan's own place, 老家, 这边)."""
+        """1 when the question points with 那边 / 当地 at another city: the place named last before it
+        ("我表姐在上饶教书，她们那边…"); not when that is a plan's own ("…在深圳打工，孩子在贵溪老家，那边…")."""
         if not _THERE_RE.search(question.normalized):
             return 0
-        if self.home.count(whole.normalized) or _HOME_RE.search(whole.normalized):
-            return 0
-        return self.places.count(whole.normalized) - self.places.count(question.normalized)
+        there = list(_THERE_RE.finditer(whole.normalized))[-1].start()
+        before = whole.normalized[:there]
+        return int(self.places.last_end(before) > self.home.last_end(before))
 
     def _known(self, word: str, triggers: list[str]) -> bool:
         """In the plan's or the question bank's vocabulary, or explained by an expansion trigger."""
@@ -614,8 +640,6 @@ def mixed(units: dict[str, np.ndarray], context: dict[str, np.ndarray], weight: 
 # "最好还是…" (had better) nor "控制好还是没控制好" (whether it was done).
 _CHOICE_RE = re.compile(r"(?<![最只还])(?:好|合适|划算)还是(?![没不])\S{1,15}?(?:好|合适|划算)(?:呢|啊|呀)?\s*[?？]?$")
 _THERE_RE = re.compile(r"那边|那里|那儿|当地|[他她]们?那")
-# Words that place the asker's family at home: "我在深圳打工，孩子在老家，那边的学校…" asks about home.
-_HOME_RE = re.compile(r"老家|家乡|本地|这边|这里|我们这")
 
 
 def with_background(query: Query, whole: Query, there: int = 0) -> Query:
@@ -782,7 +806,7 @@ class Retriever:
             self._number_support(top, units),
             second.score if second else 0.0,
             self._consensus(int(order[0]), points, units),
-            stated_by(top),
+            stated_by(top, query.words),
         )
         return Retrieval(
             query, (Hit(top.doc_id, top.point, top.score, top.channels, top.evidence, features), *hits[1:k])

@@ -92,3 +92,9 @@ def test_console_help_uses_the_telegram_help_words(service) -> None:
     text = reply(service, "/help")
     shared = P.help_text("bot").split("/docs")[0]  # everything up to Telegram's own commands
     assert text is not None and text.startswith(shared) and "/quit" in text and "@bot" not in text
+
+
+def test_a_complaint_that_asks_nothing_still_gets_the_clauses_on_its_topic(service) -> None:
+    """A remark whose topic the plan covers (review, seventh session): not the kind word instead of the clause."""
+    answer = service.ask("唉，孩子班上人太多了")
+    assert answer.status in ("answered", "related") and answer.citations[0].point == 8

@@ -289,7 +289,7 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
      ("今年招收多少学生", ()), ("每天花多少时间做作业", ()),
      # a programme's name is a detail a plan states; a person's or a new school's is not this detail
      ("这个活动叫什么", ("name",)), ("那个计划全名叫什么", ("name",)), ("校长叫什么名字", ()), ("新建的学校叫什么名字", ()),
-     ("这是哪里来的", ()), ("在哪里报名", ("where",))],
+     ("这是哪里来的", ()), ("在哪里报名", ()), ("新建高中建在哪个区", ("where",))],
 )
 def test_a_payment_named_is_not_an_amount_asked(question: str, details: tuple[str, ...]) -> None:
     assert asked_details(question) == details
@@ -324,6 +324,15 @@ def test_a_question_pointing_at_a_place_in_its_background_asks_about_that_place(
     for message in ("我在深圳打工，孩子留在贵溪老家，那边的学校有没有课后服务", "我是2022届毕业生，想回鹰潭当老师，那边有定向培养吗"):
         facts = service.engine.retriever.search(service.search(service.understand(message))).query.facts
         assert facts.elsewhere == 0, message
+    # the place named last before 那边 is the one meant, whatever else is said (老家 can be the other city)
+    message = "我老家在上饶，孩子明年要回去读小学，那边的幼儿园收费标准是多少"
+    assert service.engine.retriever.search(service.search(service.understand(message))).query.facts.elsewhere == 1
+
+
+def test_a_place_beside_one_project_of_a_list_says_where_that_project_is(service) -> None:
+    """Point 20 lists 高新区新建高中 but only 改扩建市八小: where the new high school is, not 市八小."""
+    assert service.ask("新建高中建在哪个区").status == "answered"
+    assert service.ask("市八小在哪里").status != "answered"
 
 
 def test_where_exactly_is_not_the_district_a_plan_names(service) -> None:

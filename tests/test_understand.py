@@ -352,7 +352,9 @@ SMALL_TALK = [
      "孩子作业太多累死了有人管吗", "上幼儿园要收费吗", "那个学校叫什么", "这个是教育局管的吗", "海豪",
      "我是老师，想问问职称", "学校会不会骗人", "先看看大班额",
      # review (seventh session): who is writing, then a question; a mood of others; 在建 is not 再见
-     "我是非师范生能当老师吗", "我是男生能当幼儿园老师吗", "老师太累了", "我们老师真累", "在建", "在建呢", "大班额别管了吗"],
+     "我是非师范生能当老师吗", "我是男生能当幼儿园老师吗", "老师太累了", "我们老师真累", "在建", "在建呢", "大班额别管了吗",
+     "能转学嘛，孩子户口迁了", "这么说老师以后不用填那么多表了", "我该不该去跟校长说", "老师只会照本宣科",
+     "新教师9月1日来报到", "我想了解特岗教师的待遇，等我整理好再来问你"],
 )
 def test_small_talk_around_a_question_is_a_question(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
