@@ -160,6 +160,13 @@ def test_eighth_blind_set_holds_its_floor(service) -> None:
     _check(o, 0.94, 0.86, 0.02, 0.015, 0.05, min_friendly=0.85)
 
 
+def test_ninth_blind_set_holds_its_floor(service) -> None:
+    """Floors under docs/blind11-end-run.txt (first run: docs/blind11-first-run.txt, the same figures); run
+    only on the seventh session's first and final code, never fitted, its misses never printed."""
+    o = _report(service, DATA / "blind11.jsonl").overall
+    _check(o, 0.95, 0.86, 0.025, 0.015, 0.05, min_friendly=0.68)
+
+
 def test_answers_quote_the_sentence_that_answers(service) -> None:
     """tests/data/quotes.jsonl: for right answers, a quoted sentence is one a reader marked as the
     answer (95.5 % when the floor was set; scripts/quote_eval.py prints it per set)."""
