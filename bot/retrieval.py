@@ -33,7 +33,9 @@ from bot.embedding import embed
 from bot.features import BANK_CHANNELS, PLAN_CHANNELS, Consensus, Params, QueryFacts, hit_features
 from bot.index import PolicyIndex
 from bot.respell import Respeller
+from bot.talk import TalkBank, is_small_talk, nearest
 from bot.text import TextProcessor, data_path, few_as_several
+from bot.understand import Talk
 
 logger = logging.getLogger(__name__)
 
@@ -549,6 +551,7 @@ class RetrieverConfig:
     params: Params
     cues: CueList
     places: CueList
+    talk: TalkBank | None = None  # small talk by example (bot/talk.py)
 
 
 class QueryAnalyzer:
@@ -862,3 +865,19 @@ class Retriever:
         return tuple(
             Evidence(self.index.units[uids[j]].sentence, self.index.units[uids[j]].text, float(score[j])) for j in order
         )
+
+
+def talk_match(retriever: Retriever, text: str) -> tuple[Talk | None, float, float]:
+    """The closest small-talk example's kind (None unless it is clearly small talk, bot/talk.py), its
+    cosine, and the closest question-bank example's."""
+    bank = retriever.config.talk
+    normalized = retriever.tp.normalize(text)
+    if bank is None or not normalized:
+        return None, 0.0, 0.0
+    vector = embed(retriever.config.encoder, [normalized])
+    scores, ids = retriever.index.dense.search(vector, min(retriever.n_units, DENSE_TOP_K))
+    found = ids[0] >= 0
+    questions = scores[0][found][retriever.is_question[ids[0][found]]]
+    question = float(questions.max()) if len(questions) else 0.0
+    kind, talk = nearest(vector[0], bank)
+    return (kind if is_small_talk(talk, question) else None), talk, question

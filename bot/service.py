@@ -42,10 +42,20 @@ from bot.embedding import load_encoder
 from bot.features import Params, load_params
 from bot.index import IndexMissingError, IndexStaleError, PolicyIndex, build_and_save, load_index, text_fingerprint
 from bot.presentation import Lang
-from bot.retrieval import CueList, Expander, MentionIndex, Retriever, RetrieverConfig, Search, search_each
+from bot.retrieval import (
+    CueList,
+    Expander,
+    MentionIndex,
+    Retriever,
+    RetrieverConfig,
+    Search,
+    search_each,
+    talk_match,
+)
+from bot.talk import TalkBank
 from bot.taught import bank_questions, read_taught
 from bot.text import TextProcessor, data_path
-from bot.understand import Intent, Topic, search_text, understand
+from bot.understand import Intent, Talk, Topic, search_text, understand
 
 logger = logging.getLogger(__name__)
 
@@ -71,18 +81,22 @@ class Resources:
     expander: Expander
     cues: CueList
     places: CueList
+    talk: TalkBank
 
     @classmethod
     def load(cls, settings: Settings) -> Resources:
+        tp = TextProcessor()
+        encoder = load_encoder(
+            settings.embedding_model, threads=settings.encoder_threads, cache_dir=settings.data_dir / "cache"
+        )
         return cls(
             settings=settings,
-            tp=TextProcessor(),
-            encoder=load_encoder(
-                settings.embedding_model, threads=settings.encoder_threads, cache_dir=settings.data_dir / "cache"
-            ),
+            tp=tp,
+            encoder=encoder,
             expander=Expander(),
             cues=CueList.from_file(),
             places=CueList.from_file(data_path("places.txt")),
+            talk=TalkBank.load(encoder, tp.normalize),
         )
 
     def retriever_config(self, params: Params | None = None) -> RetrieverConfig:
@@ -93,6 +107,7 @@ class Resources:
             params or load_params(self.settings.embedding_model),
             self.cues,
             self.places,
+            self.talk,
         )
 
     def fingerprint(self) -> dict[str, str]:
@@ -412,6 +427,8 @@ def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
             decision = named_point(retrieval, key, max_related) or decision
         if intent.kind == "locate":
             decision = for_look_up(decision, retrieval)
+        if (talk := talk_instead(engine, intent, decision.status)) is not None:
+            return composer.small_talk(replace(intent, talk=talk))
         return composer.compose(intent, decision)
     topic_doc = engine.corpus.document(intent.topic.doc_id) if intent.topic else None
     if intent.kind == "follow_up" and topic_doc is not None and not route.named:
@@ -420,12 +437,22 @@ def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
     order = [d.doc_id for d in route.docs]
     decisions = decide_each(engine, request, order, max_related)
     chosen = plans.primary(decisions, order)
+    if (talk := talk_instead(engine, intent, decisions[chosen].status)) is not None:
+        return composer.small_talk(replace(intent, talk=talk))
     answer = composer.compose(intent, decisions[chosen])
     if answer.status != "answered" or route.named:
         return answer
     quoted = {d: composer.quoted_sentences(x.top) for d, x in decisions.items() if x.top is not None}
     older = plans.older_answer(decisions, order, chosen, quoted)
     return with_older(composer, answer, decisions[older]) if older else answer
+
+
+def talk_instead(engine: Engine, intent: Intent, status: str) -> Talk | None:
+    """A question the search could not answer with confidence that reads as small talk by example
+    (bot/talk.py): the kind of its friendly reply, else None."""
+    if intent.kind != "ask" or status == "answered":
+        return None
+    return talk_match(engine.retriever, intent.text)[0]
 
 
 def compare_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:

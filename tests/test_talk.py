@@ -1,0 +1,63 @@
+"""Small talk by example (bot/talk.py): the rule on hand-built vectors, the bank file, and the real bank."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot.retrieval import talk_match
+from bot.talk import TALK_MARGIN, TALK_MIN, TalkBank, TalkBankError, is_small_talk, nearest
+from bot.understand import understand
+
+
+def _unit(*xs: float) -> np.ndarray:
+    v = np.array(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_the_closest_example_gives_the_kind() -> None:
+    bank = TalkBank(("greeting", "thanks"), np.stack([_unit(1, 0, 0), _unit(0, 1, 0)]))
+    kind, score = nearest(_unit(0.2, 1, 0), bank)
+    assert kind == "thanks" and score == pytest.approx(float(_unit(0.2, 1, 0) @ _unit(0, 1, 0)))
+    assert nearest(_unit(1, 0, 0), TalkBank((), np.zeros((0, 3), dtype=np.float32))) == (None, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("talk", "question", "expected"),
+    [
+        (0.9, 0.5, True),  # close to small talk, far from every question
+        (TALK_MIN - 0.01, 0.1, False),  # nothing close enough
+        (0.8, 0.8 - TALK_MARGIN + 0.01, False),  # a question example nearly as close: a question
+        (0.8, 0.8 - TALK_MARGIN - 0.01, True),
+    ],
+)
+def test_small_talk_must_be_close_and_clearly_closer_than_any_question(talk, question, expected) -> None:
+    assert is_small_talk(talk, question) is expected
+
+
+def test_the_bank_file_is_kind_tab_message(tmp_path) -> None:
+    good = tmp_path / "talk.tsv"
+    good.write_text("# comment\ngreeting\t你好\nthanks\tthx\n", encoding="utf-8")
+    assert TalkBank.read(good) == [("greeting", "你好"), ("thanks", "thx")]
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("hello there\n", encoding="utf-8")
+    with pytest.raises(TalkBankError, match=r"bad.tsv:1: expected 'kind<TAB>message'"):
+        TalkBank.read(bad)
+    bad.write_text("weather\t下雨了\n", encoding="utf-8")
+    with pytest.raises(TalkBankError):
+        TalkBank.read(bad)
+
+
+def test_the_shipped_bank_reads() -> None:
+    examples = TalkBank.read()
+    assert len(examples) >= 400 and {k for k, _ in examples} >= {"greeting", "thanks", "bye", "chat", "complaint"}
+
+
+def test_small_talk_the_phrase_lists_miss_is_read_by_example(service) -> None:
+    message = "你这机器人还挺机灵的嘛"
+    assert understand(message).kind == "ask"  # no phrase of bot/understand.py matches it
+    assert service.ask(message).status == "smalltalk"
+    # a complaint the plan covers, an amount and a date the plan lacks stay questions
+    for question in ("孩子班上人太多了", "学费多少钱", "今年寒假什么时候放假"):
+        assert talk_match(service.engine.retriever, question)[0] is None, question
+        assert service.ask(question).status != "smalltalk", question
