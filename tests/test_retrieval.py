@@ -194,12 +194,20 @@ def test_real_questions_find_the_right_point(service, question: str, point: int,
     assert f"第{point}条" in answer.text
 
 
-@pytest.mark.parametrize("question", ["股票怎么买", "明天会下雨吗", "给我讲个笑话", "怎么申请信用卡"])
+@pytest.mark.parametrize("question", ["股票怎么买", "怎么申请信用卡", "龙虎山门票多少钱"])
 def test_out_of_scope_questions_are_refused(service, question: str) -> None:
     answer = service.ask(question)
     assert answer.status == "not_found"
     assert answer.citations == ()
     assert "没有找到" in answer.text
+
+
+@pytest.mark.parametrize("question", ["明天会下雨吗", "给我讲个笑话"])
+def test_chit_chat_gets_what_the_bot_is_for_not_a_refusal(service, question: str) -> None:
+    """Weather and jokes read as small talk by example (bot/talk.py): no clause, no refusal."""
+    answer = service.ask(question)
+    assert answer.status == "smalltalk" and answer.citations == ()
+    assert "闲聊我就不在行" in answer.text
     assert "第" not in answer.text  # no citation at all
 
 
