@@ -638,10 +638,10 @@ def mixed(units: dict[str, np.ndarray], context: dict[str, np.ndarray], weight: 
     return {name: (1 - weight) * scores + weight * context[name] for name, scores in units.items()}
 
 
-# Words that point at a place said before: "我表姐在上饶教书，她们那边大班额控制在多少".
 # One family's choice between two ("读贵溪一中好还是余江一中好"): advice, which no plan gives. Not
 # "最好还是…" (had better) nor "控制好还是没控制好" (whether it was done).
 _CHOICE_RE = re.compile(r"(?<![最只还])(?:好|合适|划算)还是(?![没不])\S{1,15}?(?:好|合适|划算)(?:呢|啊|呀)?\s*[?？]?$")
+# Words that point at a place said before: "我表姐在上饶教书，她们那边大班额控制在多少".
 _THERE_RE = re.compile(r"那边|那里|那儿|当地|[他她]们?那")
 
 

@@ -13,9 +13,10 @@ encoder is used, so the rule is testable with hand-built vectors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import cast, get_args
 
 import numpy as np
 from sentence_transformers import SentenceTransformer
@@ -24,9 +25,7 @@ from bot.embedding import embed
 from bot.text import data_path
 from bot.understand import Talk
 
-KINDS: frozenset[str] = frozenset(
-    {"greeting", "thanks", "identity", "usage", "bye", "complaint", "apology", "chat", "remark"}
-)
+KINDS: frozenset[str] = frozenset(get_args(Talk))
 # The cosine a small-talk example must reach, and how far it must beat the closest question-bank
 # example. Measured on the tuning sets' questions the search did not answer (2,318 messages of dev,
 # everyday, questions, train_*, holdout*, intents and people4-16; blind sets never): 0.60 / 0.10 reads 11
@@ -62,9 +61,12 @@ class TalkBank:
         return examples
 
     @classmethod
-    def load(cls, encoder: SentenceTransformer, normalize: object = None, path: Path | None = None) -> TalkBank:
+    def load(
+        cls, encoder: SentenceTransformer, normalize: Callable[[str], str] = str.strip, path: Path | None = None
+    ) -> TalkBank:
+        """Every example encoded as ``normalize`` reads it (the pipeline's normaliser, as for a question)."""
         examples = cls.read(path)
-        texts = [normalize(m) if callable(normalize) else m for _, m in examples]
+        texts = [normalize(m) for _, m in examples]
         return cls(tuple(k for k, _ in examples), embed(encoder, texts))
 
 

@@ -146,7 +146,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     ),
     (
         "thanks",
-        r"谢谢|多谢|感谢|(?:唔该|多谢)晒?|原来(?:是)?(?:这样|如此|系咁)|(?:那)?(?:我)?(?:就)?放心了|(?:心里)?(?:踏实|有数|有底)(?:多)?了|(?:听你)?这么一说|点(?:个)?赞|\+1|笑死(?:我)?了|(?:我)?回头再(?:去)?(?:看看|翻翻|研究)(?:原文)?|(?:听(?:同事|朋友|别人|人)说)?(?:这个|你|这)?(?:挺|很|真|蛮|还)?好用(?:的)?|点赞|(?:回)?答(?:得|的)(?:很|真|挺|非常|太)?(?:好|棒|详细|清楚|到位)|(?:知道|懂)(?:的|得)(?:真|好|挺|很)?多|就这样(?:吧)?|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解(?:了(?!解))?|(?<!不)晓得了|辛苦了?|棒|加油(?:鸭|呀|啊)?|有用|不用了|"
+        r"谢谢|多谢|感谢|(?:唔该|多谢)晒?|原来(?:是)?(?:这样|如此|系咁)|(?:那)?(?:我)?(?:就)?放心了|(?:心里)?(?:踏实|有数|有底)(?:多)?了|(?:听你)?这么一说|点(?:个)?赞|\+1|笑死(?:我)?了|(?:我)?回头再(?:去)?(?:看看|翻翻|研究)(?:原文)?|(?:听(?:同事|朋友|别人|人)说)?(?:这个|你|这)?(?:挺|很|真|蛮|还)?好用(?:的)?|(?:回)?答(?:得|的)(?:很|真|挺|非常|太)?(?:好|棒|详细|清楚|到位)|(?:知道|懂)(?:的|得)(?:真|好|挺|很)?多|就这样(?:吧)?|感激|谢了|谢啦|3q|好的|好滴|好嘞|好吧|收到|明白了?|懂了|知道(?:了|啦)|了解(?:了(?!解))?|(?<!不)晓得了|辛苦了?|棒|加油(?:鸭|呀|啊)?|有用|不用了|"
         r"(?:很|挺|非常|太)?有帮助|帮(?:了)?大忙|6{3,}|不错|赞|厉害|嗯+|哦+|哈哈+|太好了|好极了|嘿嘿|(?<![a-z])(?:ok(?:ay)?)+(?![a-z])|可以|行|没事(?:了|啦)?|没(?:什么|啥)事(?:了|啦)?|没问题了|好了|先这样|(?:我)?再(?:看看|想想)|(?:暂时|也)?没(?:有)?(?:其他|别的|其它)?(?:的)?(?:问题)?了|额+|呃+|万分|感恩|不客气|呵呵|聪明|牛|真行|\[[^\]]{1,4}\]|👌|👍|🙏",
         r"thanks a million|thanks? (?:you )?for your (?:time|help|patience)|thanks?|thank you|thank u|thx|ty|tks|thn?ks|thanx|tnx|xie ?xie|cheers|ok|okay|great|cool|nice|got it|awesome|perfect|good (?:bot|job)|hm+|em+|lol|haha+|understood|i see|have a (?:nice|good|great) day",
     ),
@@ -258,11 +258,14 @@ _TRAILING_COURTESY_RE = re.compile(
 )
 
 
-_A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # 该不该, 说没说: asks whether
+# Whether it is so, asked as V不V / V没V ("该不该", "提没提"); a named group, so it can sit in a longer pattern.
+_A_NOT_A = r"(?P<v>[\u4e00-\u9fff])[不没](?P=v)"
+_A_NOT_A_RE = re.compile(_A_NOT_A)
 _INTRO_RE = re.compile(r"我是|\b(?:i'm|i am)\b")
 # Filler wherever it falls, also inside a phrase ("这个是那个教育局的吗").
 _INNER_FILLER_RE = re.compile("那个")
-# The syllables of greetings, thanks and goodbyes, for slips typed by sound; particles that may close them.
+# The syllables of greetings and thanks, for slips typed by sound (not goodbyes: 在建 sounds like 再见);
+# particles that may close them.
 _TALK_SOUNDS: dict[str, Talk] = {
     "nihao": "greeting",
     "ninhao": "greeting",
@@ -299,7 +302,7 @@ def _asks_later(text: str) -> bool:
 
 def _talk_by_sound(text: str) -> Talk | None:
     """Small talk typed by sound ("你豪", "在马", "谢谢拉"): a message of two to five Chinese
-    characters whose syllables, less closing particles, are a greeting, thanks or goodbye."""
+    characters whose syllables, less closing particles, are a greeting or thanks."""
     chars = re.sub(r"[\W_]", "", text)
     if not 2 <= len(chars) <= 5 or not all("\u3400" <= ch <= "\u9fff" for ch in chars):
         return None
@@ -328,9 +331,7 @@ def _small_talk(text: str) -> Talk | None:
         if _INTRO_RE.search(rest) and _FILLER_RE.match(rest) and not _ASKS_RE.search(text):
             return "greeting"  # who is writing, and nothing else yet: "我是余江的一名老师"
         return _talk_by_sound(rest)
-    if found in ("thanks", "bye") and (
-        _ASKS_RE.search(text) or _A_NOT_A_RE.search(text) or any(_QUESTION_CUE_RE.search(c) for c in _clauses(text))
-    ):
+    if found in ("thanks", "bye") and (_ASKS_RE.search(text) or _A_NOT_A_RE.search(text) or _asks_in_a_clause(text)):
         return None  # "我是外地户口的家长，可以吗？", "老师也行吗", "下了吗": a question, not an acknowledgement
     return found if _FILLER_RE.match(rest) else None
 
@@ -1019,6 +1020,11 @@ def _clauses(text: str) -> list[str]:
     return [c.strip(" ，,") for c in _CLAUSE_SPLIT_RE.split(text) if c and c.strip(" ，,。；;")]
 
 
+def _asks_in_a_clause(text: str) -> bool:
+    """A question cue in any clause: "能转学嘛，孩子户口迁了" asks, though 嘛 ends only its first clause."""
+    return any(_QUESTION_CUE_RE.search(c) for c in _clauses(text))
+
+
 def question_part(text: str) -> tuple[str, str]:
     """(question, context) of a long message: the clauses from the first question clause on are the
     question; what comes before them is background. A short message is all question."""
@@ -1255,8 +1261,7 @@ _NOT_A_REMARK_RE = re.compile(
     r"了解|发我|发给我|给我|告诉|想要|想知道|需要|请|反映|投诉|举报|希望|处理|没有|吧|谁|条|部分|好还是|\d|"
     # a worry asks for reassurance: "老担心孩子偷偷跑去河里游泳" is a question about safety
     r"担心|害怕|发愁|着急|焦虑|"
-    # whether it is so, asked as V不V / V没V ("提没提", "抓不抓")
-    r"([\u4e00-\u9fff])[不没]\1|"
+    rf"{_A_NOT_A}|"
     r"\b(?:tell|give|show|send|need|want|please|find|list|explain|point|section|part|clause|article)\b"
 )
 # A remark says how things are or feel ("热死了", "好堵", "停电了", "has been awful"); a bare noun phrase
@@ -1273,7 +1278,7 @@ def _is_remark(text: str) -> bool:
     long_enough = words >= _REMARK_MIN_CHARS or (words >= _REMARK_PAUSED_CHARS and _INNER_PAUSE_RE.search(text))
     return (
         bool(long_enough)
-        and not any(_QUESTION_CUE_RE.search(c) for c in _clauses(text))
+        and not _asks_in_a_clause(text)
         and not _REQUEST_RE.search(text)
         and not _NOT_A_REMARK_RE.search(text)
         and bool(_REMARK_TONE_RE.search(text) or _EMOJI_RE.search(text))
