@@ -401,7 +401,8 @@ _SECTION_REF_RE = re.compile(
     rf"(?:第|{_DI_SLIP})\s*(?P<n>{_NUM})\s*(?:个)?(?:大)?(?:部分|大项|大块|块(?=讲|说|是|有|的内容|内容|[?？\s]*$)|板块|章|大点)"
     # 最后一部分 alone or after the plan's name, and before nothing but asking words: "总体思路最后一部分" and
     # "最后一部分的资金" are the last portion of something else.
-    r"|(?:(?<![\u4e00-\u9fff])|(?<=文件)|(?<=文件的)|(?<=计划)|(?<=计划的)|(?<=要点)|(?<=要点的)|(?<=请问)|(?<=看看)|(?<=看下))"
+    r"|(?:(?<![\u4e00-\u9fff])|(?<=文件)|(?<=文件的)|(?<=计划)|(?<=计划的)|(?<=要点)|(?<=要点的)|(?<=请问)|(?<=看看)|(?<=看下)"
+    r"|(?<=部分和)|(?<=部分与)|(?<=部分跟)|(?<=部分、))"
     r"(?P<zlast>最后(?:一个|一|的)?(?:大)?(?:部分|大项|板块|章))(?=$|[讲说是有写里中?？\s,，]|内容|的(?:第|内容|条|是))"
     r"|\b(?:part|section|chapter)\s*(?P<e>[0-9]|[a-z]+)\b"
     r"|\bthe (?:(?P<o>[0-9])(?:st|nd|rd|th)|(?P<eo>first|second|third|fourth|fifth|sixth|last)) (?:part|section)\b"
@@ -614,16 +615,25 @@ def _point_in_part(text: str) -> tuple[int, int] | None:
     return (part, number) if part is not None and number is not None and number != 0 else None
 
 
-def _section_lookup(text: str) -> int | None:
-    """The part of the plan a plain look-up asks for ("第三部分讲什么" → 3)."""
+def _section_lookup(text: str) -> tuple[tuple[int, str], ...]:
+    """The parts of the plan a plain look-up asks for, up to MAX_PARTS, each with the words that name it
+    ("第三部分讲什么" → ((3, "第三部分"),), "第一部分和最后一部分" → ((1, …), (LAST_SECTION, "最后一部分")));
+    () for other messages."""
     refs = list(_SECTION_REF_RE.finditer(text))
     # "the last part of point 8" is about point 8
-    if len(refs) != 1 or any(_ref_number(p) is not None for p in _POINT_REF_RE.finditer(text)):
-        return None
-    m = refs[0]
-    if not _just_asking(text[: m.start()] + text[m.end() :]):
-        return None
-    return _section_number(m)
+    if not 1 <= len(refs) <= MAX_PARTS or any(_ref_number(p) is not None for p in _POINT_REF_RE.finditer(text)):
+        return ()
+    # Only joining words between parts: "第三部分里面跟第四部分有关的" is not a list.
+    if any(_TOGETHER_RE.sub("", text[a.end() : b.start()]).strip(" ,，") for a, b in itertools.pairwise(refs)):
+        return ()
+    bounds = [0, *(i for m in refs for i in m.span()), len(text)]
+    rest = "".join(text[a:b] for a, b in zip(bounds[::2], bounds[1::2], strict=True))
+    if not _just_asking(_TOGETHER_RE.sub("", rest) if len(refs) > 1 else rest):
+        return ()
+    numbers = [_section_number(m) for m in refs]
+    if any(n is None for n in numbers):
+        return ()
+    return tuple({n: m.group(0) for n, m in zip(numbers, refs, strict=True) if n is not None}.items())
 
 
 def _section_number(m: re.Match[str]) -> int | None:
@@ -1160,8 +1170,11 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     if asked:
         parts = tuple(Intent("point", words, query=words, point=n, lang=lang) for n, words in asked)
         return Intent("several", text, query=bare, parts=parts, lang=lang)
-    if (section := _section_lookup(aside)) is not None:
-        return Intent("section", text, query=bare, section=section, lang=lang)
+    if len(sections := _section_lookup(aside)) == 1:
+        return Intent("section", text, query=bare, section=sections[0][0], lang=lang)
+    if sections:
+        parts = tuple(Intent("section", words, query=words, section=n, lang=lang) for n, words in sections)
+        return Intent("several", text, query=bare, parts=parts, lang=lang)
     if topic is not None and _DUTY_RE.search(bare) and _THIS_ONE_RE.fullmatch(_DUTY_RE.sub("", bare).strip(_END_PUNCT)):
         # "这条由哪个单位负责" right after an answer: that answer's point.
         return Intent("point", text, query=bare, topic=topic, lang=lang)

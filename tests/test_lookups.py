@@ -138,6 +138,9 @@ def test_a_point_counted_within_a_part_that_does_not_exist_is_said_plainly(servi
     assert service.ask("第二部分倒数第二条").citations[0].point == 5
     assert service.ask("what's the last point in part 1").citations[0].point == 3
     assert [c.point for c in service.ask("最后一部分讲什么").citations] == [18, 19, 20, 21, 22, 23, 24]
+    both = service.ask("第一部分和最后一部分")  # each part in turn, labelled by the words that name it
+    assert [c.point for c in both.citations] == [1, 2, 3, 18, 19, 20, 21, 22, 23, 24]
+    assert "问题1：第一部分" in both.text and "问题2：最后一部分" in both.text
     assert service.ask("the last point of the last part").citations[0].point == 24
     no_part = service.ask("第八部分第一条")
     assert no_part.status == "not_found" and "5个部分" in no_part.text

@@ -163,6 +163,21 @@ def test_section_phrasings(normalize, message, number):
     assert intent.section == number
 
 
+@pytest.mark.parametrize(("message", "sections"), [
+    ("第一部分和第三部分讲什么", (1, 3)), ("第一部分和最后一部分", (1, LAST_SECTION)), ("看看第二部分、第四部分", (2, 4)),
+    ("part 2 and part 4", (2, 4)), ("第二部分跟第五部分分别讲的啥", (2, 5)), ("第一部分与第二部分", (1, 2)),
+])
+def test_several_parts_in_one_message_are_each_looked_up(normalize, message, sections):
+    intent = understand(message, normalize=normalize)
+    assert intent.kind == "several", intent
+    assert tuple((p.kind, p.section) for p in intent.parts) == tuple(("section", n) for n in sections)
+
+
+@pytest.mark.parametrize("message", ["第二部分讲的第三部分", "第三部分里面跟第四部分有关的内容"])
+def test_two_parts_that_are_not_a_list_are_not_looked_up(normalize, message):
+    assert understand(message, normalize=normalize).kind != "several"
+
+
 @pytest.mark.parametrize(("message", "kind", "point"), [
     # review (seventh session): the last part of a point is that point; "the last portion of the money" no part
     ("第八条最后一部分讲的是什么", "point", 8), ("第二十条的最后一部分", "point", 20), ("最后一部分钱什么时候发", "ask", None),
