@@ -28,12 +28,15 @@ from bot.understand import Talk
 KINDS: frozenset[str] = frozenset(get_args(Talk))
 # The cosine a small-talk example must reach, and how far it must beat the closest question-bank
 # example. Measured on the tuning sets' questions the search did not answer (2,318 messages of dev,
-# everyday, questions, train_*, holdout*, intents and people4-16; blind sets never): 0.60 / 0.10 reads 11
-# of the 43 small-talk messages the phrase lists missed as small talk, none of 134 in-scope questions and
-# 9 of 617 out-of-scope ones (weather, jokes: chit-chat all the same). 0.55 / 0.10: 17, 0, 11; 0.60 /
-# 0.05: 12, 0, 15. On the older blind sets (never fitted) small talk went 13 -> 15 of 15, 14 -> 16 of 16
-# and 13 -> 15 of 16 with no other figure moving.
-TALK_MIN = 0.60
+# everyday, questions, train_*, holdout*, intents and people4-16; blind sets never). With the first 480
+# examples, 0.60 / 0.10 read 11 of the 43 small-talk messages the phrase lists missed as small talk, none
+# of 134 in-scope questions and 9 of 617 out-of-scope ones (weather, jokes: chit-chat all the same);
+# 0.55 / 0.10: 17, 0, 11. With 500 more examples (eighth session, new styles: slang, dialect, typed
+# greetings, festivals, forwarded notes): 0.60 / 0.10 → 12, 0, 9; 0.55 / 0.10 → 19, 0, 13 (the 4 more
+# are requests like 推荐几部好看的电影, 怎么减肥最快: chit-chat); 0.55 / 0.05 → 21, 1, 22. The margin
+# is what keeps questions out, so the floor came down to 0.55: people16 small talk 73 → 76 of 90, the
+# older blind set blind8 15 → 16 of 16, no other figure of any set moved.
+TALK_MIN = 0.55
 TALK_MARGIN = 0.10
 
 
