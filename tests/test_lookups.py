@@ -3,6 +3,8 @@ named in the plan's own words. Model tier (the real index)."""
 
 from __future__ import annotations
 
+import pytest
+
 
 def test_a_part_of_the_plan_lists_its_points(service) -> None:
     answer = service.ask("第三部分讲什么")
@@ -97,6 +99,23 @@ def test_an_english_look_up_mostly_in_words_the_plan_lacks_names_no_point(servic
     # (教师队伍) and had been answered with certainty.
     answer = service.ask("Which point covers hiring foreign teachers?")
     assert answer.status != "answered"
+
+
+def test_an_english_question_is_searched_with_the_plans_words_for_it(service) -> None:
+    # "oversized classes" → 大班额: with the plan's words its keyword channels read like a Chinese
+    # question's, and the confidence model vouches for the point (it was only related before).
+    answer = service.ask("What is the goal for oversized classes in primary and middle schools?")
+    assert answer.status == "answered" and answer.citations[0].point == 8
+    assert service.ask("does the plan do anything about drowning prevention for kids").citations[0].point in (5, 22)
+
+
+@pytest.mark.parametrize(
+    "question", ["Can my kid study abroad with government help?", "Are there any international schools in Yingtan?"]
+)
+def test_schooling_abroad_is_not_answered_from_the_plan(service, question) -> None:
+    # The plan names nothing abroad or international; "study abroad … help" had been answered with
+    # the student-aid point.
+    assert service.ask(question).status != "answered"
 
 
 def test_the_name_of_the_plan_is_stated_by_its_header(service) -> None:
