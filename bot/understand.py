@@ -404,8 +404,10 @@ _SECTION_REF_RE = re.compile(
     r"|(?:(?<![\u4e00-\u9fff])|(?<=文件)|(?<=文件的)|(?<=计划)|(?<=计划的)|(?<=要点)|(?<=要点的)|(?<=请问)|(?<=看看)|(?<=看下)"
     r"|(?<=部分和)|(?<=部分与)|(?<=部分跟)|(?<=部分、))"
     r"(?P<zlast>最后(?:一个|一|的)?(?:大)?(?:部分|大项|板块|章))(?=$|[讲说是有写里中?？\s,，]|内容|的(?:第|内容|条|是))"
-    r"|\b(?:part|section|chapter)\s*(?P<e>[0-9]|[a-z]+)\b"
+    r"|\b(?:part|section|chapter)\s*(?P<e>[0-9]|(?!of\b)[a-z]+)\b"
+    # ("the last part of point 8" is the end of point 8, not a part of the plan)
     r"|\bthe (?:(?P<o>[0-9])(?:st|nd|rd|th)|(?P<eo>first|second|third|fourth|fifth|sixth|last)) (?:part|section)\b"
+    r"(?! of (?:point|clause|item|article|no\b))"
 )
 _SUB = "款项点"  # 第八条第三款: a clause of a point, right after it
 # A point counted within a part: 第三部分第二条 / 第3部分的第1条.
@@ -419,7 +421,9 @@ _POINT_ASK_RE = re.compile(
     r"请问|麻烦|帮我|给我|发给我|发我|一下|我想|我要|能不能|可以|完整|详细|一遍|全部|文件|工作要点|要点|具体|主要|哪些|哪方面|方面|内容|全文|原文|原话|意思|关于|怎么|"
     r"什么|些啥|啥|[把发看查念说讲写是的了些呢吗呀啊吧么里中下想要]|"
     r"\b(?:please|pls|show|me|the|what|whats|what's|is|does|say|says|about|of|plan|in|read|open|give|tell|text|full|"
-    r"can|you|i|see|want|to|do|these|those|two|both|they|list|points?|all)\b|[\s,，.。:：!！?？'\"“”]"
+    r"can|you|i|see|want|to|do|these|those|two|both|they|list|points?|all)\b|"
+    # "the last part of point 8": the point, shown whole
+    r"\b(?:first|last|final|end|opening|closing) (?:part|bit|half|paragraph|sentence)\b|[\s,，.。:：!！?？'\"“”]"
 )
 _EN_NUMBERS = {
     w: i

@@ -181,6 +181,7 @@ def test_two_parts_that_are_not_a_list_are_not_looked_up(normalize, message):
 @pytest.mark.parametrize(("message", "kind", "point"), [
     # review (seventh session): the last part of a point is that point; "the last portion of the money" no part
     ("第八条最后一部分讲的是什么", "point", 8), ("第二十条的最后一部分", "point", 20), ("最后一部分钱什么时候发", "ask", None),
+    ("What does the last part of point 8 say?", "point", 8), ("the final paragraph of point 20", "point", 20),
     ("最后一部分人怎么办", "ask", None), ("总体思路最后一部分", "ask", None), ("最后一部分的资金什么时候到位", "ask", None),
 ])
 def test_the_last_part_of_something_else_is_not_the_plans_last_part(normalize, message, kind, point):
