@@ -692,12 +692,18 @@ def bank_sentences(
     """Per point: its bank examples' unit ids and, for each, the position (in ``sentence_units``
     order) of the point's sentence it is closest to (cosine of the stored vectors). Empty when the
     vectors cannot be read back. Positions, not uids, so a query looks nothing up per sentence."""
+    # An inverted-file index reads its vectors back through a direct map, built for this only and
+    # dropped after, so the served index stays as it was loaded (the map holds an id per vector).
+    ivf = index.dense if isinstance(index.dense, faiss.IndexIVF) else None
     try:
-        if isinstance(index.dense, faiss.IndexIVF):
-            index.dense.make_direct_map()
+        if ivf is not None:
+            ivf.make_direct_map()
         vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
     except RuntimeError:
         return {}
+    finally:
+        if ivf is not None:
+            ivf.make_direct_map(False)
     links: dict[tuple[str, int], tuple[np.ndarray, np.ndarray]] = {}
     questions: dict[tuple[str, int], list[int]] = {}
     for unit in index.units:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import bm25s
 import numpy as np
 import pytest
@@ -8,6 +10,7 @@ from bot.retrieval import (
     CueList,
     Expander,
     asked_details,
+    bank_sentences,
     asks_for_number,
     asks_specific,
     asks_yes_no,
@@ -19,6 +22,7 @@ from bot.retrieval import (
     stated_details,
 )
 from bot.features import logistic
+from bot.index import build_dense
 
 # --- the maths, on hand-built arrays --------------------------------------------------------------
 
@@ -370,3 +374,22 @@ def test_the_quoted_sentence_is_the_one_the_bank_examples_ask_about(service, que
     sentence do (with BANK_EVIDENCE = 0 each quoted other sentences of the same point only)."""
     answer = service.ask(question)
     assert answer.status == "answered" and fact in answer.text
+
+
+def test_bank_links_read_an_ivf_index_and_leave_it_as_loaded() -> None:
+    # Above the approximate-search threshold the dense index is IVF, whose vectors are read back through
+    # a direct map; the map is dropped again so the served index stays as it was loaded.
+    import faiss
+
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(1200, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors[1000] = vectors[3]  # a bank example that says what sentence 3 says
+    dense = build_dense(vectors, approx_threshold=1000)
+    assert isinstance(dense, faiss.IndexIVF)
+    units = [SimpleNamespace(uid=i, kind="sentence", doc_id="d", point=1) for i in range(10)]
+    units += [SimpleNamespace(uid=1000, kind="question", doc_id="d", point=1)]
+    links = bank_sentences(SimpleNamespace(dense=dense, units=units), {("d", 1): list(range(10))})
+    questions, nearest = links[("d", 1)]
+    assert questions.tolist() == [1000] and nearest.tolist() == [3]
+    assert dense.direct_map.type == faiss.DirectMap.NoMap
