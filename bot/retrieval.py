@@ -619,7 +619,15 @@ class QueryAnalyzer:
         # of the older blind sets blind6/7/8 (R@1 0.976 → 0.982 on 7 and 8); −2 people10, −1 people4
         # (one more not found). With it came the cues for schooling abroad (bot/data/out_of_scope.txt),
         # which the plan never mentions: "hiring foreign teachers" would have been answered with 18.
-        if expansion and _mostly_latin(normalized):
+        # Not for a question that asks a detail or holds an out-of-scope cue: the plan's words for its
+        # topic would lend confidence to an ask they do not translate (a review's "How much is the
+        # tuition at public kindergartens", "What is the bus route to …No.1 Middle School" had been
+        # answered); such a question is judged on its own words, as before.
+        if (
+            expansion
+            and _mostly_latin(normalized)
+            and not (facts.out_of_scope_cues or facts.asks_details or facts.asks_number)
+        ):
             words = [*words, *expansion]
             chars = [*chars, *self.tp.char_ngrams(" ".join(expansion_terms))]
         return Query(

@@ -118,6 +118,30 @@ def test_schooling_abroad_is_not_answered_from_the_plan(service, question) -> No
     assert service.ask(question).status != "answered"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much is the tuition at public kindergartens in Yingtan?",  # an amount: no plan words lent
+        "Recommend a good tutoring center in Yingtan",  # advice, as 推荐一下
+        "What is the bus route to Yingtan No.1 Middle School?",
+    ],
+)
+def test_an_english_question_for_a_detail_the_plan_lacks_is_not_answered(service, question) -> None:
+    # review (eighth session): with the plan's words for their topic these had been answered
+    assert service.ask(question).status != "answered"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "We are a foreign family living in Yuehu. Does the plan say anything about myopia checks?",
+        "中职学生转普高需要什么条件",  # 符合条件学生双向流转 (point 10): the plan's clause, not an office's form
+    ],
+)
+def test_background_words_and_conditions_do_not_refuse_a_question_the_plan_answers(service, question) -> None:
+    assert service.ask(question).status != "not_found"
+
+
 def test_the_name_of_the_plan_is_stated_by_its_header(service) -> None:
     answer = service.ask("这个通知叫什么")
     assert answer.status == "answered" and answer.citations[0].point == 0
