@@ -364,6 +364,14 @@ _POINT_LIST_RE = re.compile(
     rf"第\s*(?P<list>(?:{_NUM})(?:\s*条?\s*(?:、|,|和|与|跟|及|以及)\s*第?\s*(?:{_NUM}))+)\s*条"
 )
 _LIST_NUMBER_RE = re.compile(_NUM)
+# "第一和第三部分", "第一、二部分": part 1 and part 3.
+_PART_LIST_RE = re.compile(
+    rf"第\s*(?P<list>(?:{_NUM})(?:\s*(?:个)?(?:大)?(?:部分)?\s*(?:、|,|和|与|跟|及|以及)\s*第?\s*(?:{_NUM}))+)\s*(?:个)?(?:大)?部分"
+)
+# "parts 1 and 3", "part 2 and 4": part 1 and part 3.
+_EN_PART_LIST_RE = re.compile(
+    r"\bparts?\s+(?P<list>(?:\d|one|two|three|four|five|six)(?:\s*(?:,|and|&)\s*(?:part\s+)?(?:\d|one|two|three|four|five|six))+)\b"
+)
 # "points 18 and 2", "points 3, 5 and 7": point 18 and point 2.
 _EN_POINT_LIST_RE = re.compile(r"\bpoints\s+(?P<list>\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})+)\b")
 # A look-up first, then more words after a pause: "十八条讲的啥 单位让我们学习".
@@ -371,6 +379,7 @@ _LEADING_LOOKUP_RE = re.compile(
     r"^(?P<head>.{2,16}?(?:什么|啥|内容|原文|全文|说一下|讲一下|看一下|看看))[\s,，。!！?？]+\S"
 )
 _ONE_POINT = "第{}条"
+_ONE_PART = "第{}部分"
 # Asking what a point says ("第24条是啥", "看下第17条"), not whether it holds something ("第8条有没有说").
 _WHAT_IT_SAYS_RE = re.compile(
     r"什么|啥|内容|讲的|说的|讲了|说了|写的|写了|看下|看看|看一下|原文|全文|讲讲|说说|\bwhat\b"
@@ -410,6 +419,8 @@ _SECTION_REF_RE = re.compile(
     r"(?! of (?:point|clause|item|article|no\b))"
 )
 _SUB = "款项点"  # 第八条第三款: a clause of a point, right after it
+# Between 第十条 and 第一部分: a portion of the point.
+_OF_POINT_RE = re.compile(r"的?")
 # A point counted within a part: 第三部分第二条 / 第3部分的第1条.
 _WITHIN_PART_RE = re.compile(r"^(?:的|里的?|中的?)?$")
 # …and in English the other way round: "the last point in part 1", "the second point of the third part".
@@ -560,11 +571,15 @@ def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
     gaps = [text[a.end() : b.start()] for a, b in itertools.pairwise(refs)]
     if any(gap.strip() and not _TOGETHER_RE.search(gap) for gap in gaps):  # 第8条讲的第9条: not a list
         return ()
-    bounds = [0, *(i for m in refs for i in m.span()), len(text)]
+    # "第十条的第一部分": a portion of the point, which is shown whole; any other part is another look-up.
+    parts = list(_SECTION_REF_RE.finditer(text))
+    of_point = [p for p in parts if any(_OF_POINT_RE.fullmatch(text[r.end() : p.start()]) for r in refs)]
+    spans = sorted([m.span() for m in refs] + [p.span() for p in of_point])
+    bounds = [0, *(i for span in spans for i in span), len(text)]
     rest = "".join(text[a:b] for a, b in zip(bounds[::2], bounds[1::2], strict=True))
     if len(refs) > 1:
         rest = _TOGETHER_RE.sub("", rest)
-    if not _just_asking(rest) or _SECTION_REF_RE.search(text):
+    if not _just_asking(rest) or len(parts) > len(of_point):
         return ()
     numbers = [_ref_number(m) for m in refs]
     if any(n is None for n in numbers):
@@ -1030,13 +1045,30 @@ _COMPARE_FRAME_RE = re.compile(
 )
 
 
+# English clauses end at punctuation, not at every space; a clause asks when it ends in "?" or opens
+# with a question word ("We are a foreign family…" states, "Does the plan say…?" asks).
+_EN_CLAUSE_SPLIT_RE = re.compile(r"(?<=[.!?;,，。！？；])\s*")
+_EN_QUESTION_CLAUSE_RE = re.compile(
+    r"\?\s*$|^(?:so |and |but |then |also )?(?:what|whats|how|when|where|which|who|why|is|are|can|could|do|does|did|will|would|"
+    r"should|has|have|any)\b"
+)
+
+
 def _clauses(text: str) -> list[str]:
-    return [c.strip(" ，,") for c in _CLAUSE_SPLIT_RE.split(text) if c and c.strip(" ，,。；;")]
+    split = _EN_CLAUSE_SPLIT_RE if language(text) == "en" else _CLAUSE_SPLIT_RE
+    return [c.strip(" ，,") for c in split.split(text) if c and c.strip(" ，,。；;")]
+
+
+def _asks(clause: str) -> bool:
+    """A question cue in one clause (for English, its form: ends in "?" or opens with a question word)."""
+    if language(clause) == "en":
+        return bool(_EN_QUESTION_CLAUSE_RE.search(clause.lower()))
+    return bool(_QUESTION_CUE_RE.search(clause))
 
 
 def _asks_in_a_clause(text: str) -> bool:
     """A question cue in any clause: "能转学嘛，孩子户口迁了" asks, though 嘛 ends only its first clause."""
-    return any(_QUESTION_CUE_RE.search(c) for c in _clauses(text))
+    return any(_asks(c) for c in _clauses(text))
 
 
 def question_part(text: str) -> tuple[str, str]:
@@ -1047,7 +1079,7 @@ def question_part(text: str) -> tuple[str, str]:
     clauses = _clauses(text)
     # 几 that tells of "a few" (被几个高年级的堵…) does not make its clause the question.
     cues = _clauses(few_as_several(text))
-    first = next((i for i, c in enumerate(cues) if _QUESTION_CUE_RE.search(c)), None)
+    first = next((i for i, c in enumerate(cues) if _asks(c)), None)
     if first is None or first == 0:
         return text, ""
     question = "，".join(clauses[first:])
@@ -1247,6 +1279,10 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
     text = _NUMERAL_SLIP_RE.sub(_numeral_slip, text)
     text = _POINT_LIST_RE.sub(_each_point, text)
     text = _EN_POINT_LIST_RE.sub(lambda m: " and ".join(f"point {n}" for n in re.findall(r"\d+", m["list"])), text)
+    text = _PART_LIST_RE.sub(lambda m: "、".join(_ONE_PART.format(n) for n in _LIST_NUMBER_RE.findall(m["list"])), text)
+    text = _EN_PART_LIST_RE.sub(
+        lambda m: " and ".join(f"part {n}" for n in re.findall(r"\d|one|two|three|four|five|six", m["list"])), text
+    )
     parts = _questions(text)
     if parts:
         intents = tuple(_plan_named(_single(p, None, lang), p) for p in parts[:MAX_PARTS])

@@ -166,6 +166,9 @@ def test_section_phrasings(normalize, message, number):
 @pytest.mark.parametrize(("message", "sections"), [
     ("第一部分和第三部分讲什么", (1, 3)), ("第一部分和最后一部分", (1, LAST_SECTION)), ("看看第二部分、第四部分", (2, 4)),
     ("part 2 and part 4", (2, 4)), ("第二部分跟第五部分分别讲的啥", (2, 5)), ("第一部分与第二部分", (1, 2)),
+    # review (eighth session): a list of numbers before one 部分, and the variant writing 部份
+    ("第一和第三部分", (1, 3)), ("第一、二部分", (1, 2)), ("parts 1 and 3", (1, 3)), ("part 2 and 4", (2, 4)),
+    ("第一部份和第三部份", (1, 3)), ("parts 2, 3 and 5", (2, 3, 5)),
 ])
 def test_several_parts_in_one_message_are_each_looked_up(normalize, message, sections):
     intent = understand(message, normalize=normalize)
@@ -182,6 +185,7 @@ def test_two_parts_that_are_not_a_list_are_not_looked_up(normalize, message):
     # review (seventh session): the last part of a point is that point; "the last portion of the money" no part
     ("第八条最后一部分讲的是什么", "point", 8), ("第二十条的最后一部分", "point", 20), ("最后一部分钱什么时候发", "ask", None),
     ("What does the last part of point 8 say?", "point", 8), ("the final paragraph of point 20", "point", 20),
+    ("第十条的第一部分", "point", 10), ("第十条第一部分讲的啥", "point", 10),
     ("最后一部分人怎么办", "ask", None), ("总体思路最后一部分", "ask", None), ("最后一部分的资金什么时候到位", "ask", None),
 ])
 def test_the_last_part_of_something_else_is_not_the_plans_last_part(normalize, message, kind, point):
@@ -478,6 +482,19 @@ def test_personal_context_is_kept_apart_from_the_question():
     question, context = question_part("我在乡下教了十几年书，今年学校要合并，听说老师要重新分，我们这种老教师会被调到哪里去？")
     assert "哪里" in question and "老教师" in question
     assert "乡下" in context
+
+
+@pytest.mark.parametrize(("message", "question", "context"), [
+    # review (eighth session): English clauses end at punctuation, and "We are…" states, it does not ask
+    ("We are a foreign family living in Yuehu. Does the plan say anything about myopia checks?",
+     "Does the plan say anything about myopia checks?", "We are a foreign family living in Yuehu."),
+    ("I teach in Guixi, what does the plan say about teacher training?",
+     "what does the plan say about teacher training?", "I teach in Guixi"),
+    ("My son is in grade 3 and his class has 60 kids. Is anything being done about it?",
+     "Is anything being done about it?", "My son is in grade 3 and his class has 60 kids."),
+])
+def test_english_background_is_kept_apart_from_the_question(message, question, context):
+    assert question_part(message) == (question, context)
 
 
 def test_a_few_told_of_in_the_background_is_not_the_question():
