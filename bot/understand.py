@@ -573,7 +573,11 @@ def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
         return ()
     # "第十条的第一部分": a portion of the point, which is shown whole; any other part is another look-up.
     parts = list(_SECTION_REF_RE.finditer(text))
-    of_point = [p for p in parts if any(_OF_POINT_RE.fullmatch(text[r.end() : p.start()]) for r in refs)]
+    of_point = [
+        p
+        for p in parts
+        if any(r.end() <= p.start() and _OF_POINT_RE.fullmatch(text[r.end() : p.start()]) for r in refs)
+    ]
     spans = sorted([m.span() for m in refs] + [p.span() for p in of_point])
     bounds = [0, *(i for span in spans for i in span), len(text)]
     rest = "".join(text[a:b] for a, b in zip(bounds[::2], bounds[1::2], strict=True))
@@ -653,6 +657,34 @@ def _section_lookup(text: str) -> tuple[tuple[int, str], ...]:
     if any(n is None for n in numbers):
         return ()
     return tuple({n: m.group(0) for n, m in zip(numbers, refs, strict=True) if n is not None}.items())
+
+
+# Between look-ups of different kinds: "第一部分和第三条", "第三部分第二条、第四部分第一条".
+_JOIN_SPLIT_RE = re.compile(r"以及|[和与跟及、,，&]|\band\b")
+
+
+def _mixed_lookup(text: str, lang: Lang) -> tuple[Intent, ...]:
+    """A part and a point, or points counted within parts, asked for together (up to MAX_PARTS):
+    each piece a look-up of its own; () when any piece is something else."""
+    pieces = [p.strip() for p in _JOIN_SPLIT_RE.split(text) if p.strip()]
+    if not 2 <= len(pieces) <= MAX_PARTS:
+        return ()
+    found = []
+    for i, piece in enumerate(pieces):
+        # asking words only after the last: "第三部分里面跟第四部分有关的内容" is no list
+        if i < len(pieces) - 1 and not _OF_POINT_RE.fullmatch(
+            _SECTION_REF_RE.sub("", _POINT_REF_RE.sub("", piece)).strip()
+        ):
+            return ()
+        if (within := _point_in_part(piece)) is not None:
+            found.append(Intent("point", piece, query=piece, point=within[1], section=within[0], lang=lang))
+        elif len(points := _point_lookup(piece)) == 1:
+            found.append(Intent("point", piece, query=piece, point=points[0][0], lang=lang))
+        elif len(sections := _section_lookup(piece)) == 1:
+            found.append(Intent("section", piece, query=piece, section=sections[0][0], lang=lang))
+        else:
+            return ()
+    return tuple(found)
 
 
 def _section_number(m: re.Match[str]) -> int | None:
@@ -1211,6 +1243,8 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     if sections:
         parts = tuple(Intent("section", words, query=words, section=n, lang=lang) for n, words in sections)
         return Intent("several", text, query=bare, parts=parts, lang=lang)
+    if mixed := _mixed_lookup(aside, lang):
+        return Intent("several", text, query=bare, parts=mixed, lang=lang)
     if topic is not None and _DUTY_RE.search(bare) and _THIS_ONE_RE.fullmatch(_DUTY_RE.sub("", bare).strip(_END_PUNCT)):
         # "这条由哪个单位负责" right after an answer: that answer's point.
         return Intent("point", text, query=bare, topic=topic, lang=lang)

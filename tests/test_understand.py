@@ -176,6 +176,19 @@ def test_several_parts_in_one_message_are_each_looked_up(normalize, message, sec
     assert tuple((p.kind, p.section) for p in intent.parts) == tuple(("section", n) for n in sections)
 
 
+@pytest.mark.parametrize(("message", "wanted"), [
+    ("第一部分和第三条", (("section", 1, None), ("point", None, 3))),
+    ("第三部分第二条和第四部分第一条", (("point", 3, 2), ("point", 4, 1))),
+    ("第三部分的第一条和第四部分的第一条", (("point", 3, 1), ("point", 4, 1))),
+    ("第二部分和第八条讲的什么", (("section", 2, None), ("point", None, 8))),
+])
+def test_a_part_and_a_point_asked_for_together_are_each_looked_up(normalize, message, wanted):
+    # review (eighth session): these were refused, or "第一部分和第三条" showed point 3 alone
+    intent = understand(message, normalize=normalize)
+    assert intent.kind == "several", intent
+    assert tuple((p.kind, p.section, p.point) for p in intent.parts) == wanted
+
+
 @pytest.mark.parametrize("message", ["第二部分讲的第三部分", "第三部分里面跟第四部分有关的内容"])
 def test_two_parts_that_are_not_a_list_are_not_looked_up(normalize, message):
     assert understand(message, normalize=normalize).kind != "several"
