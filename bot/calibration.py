@@ -150,7 +150,7 @@ def _top_rows(
     rows, ranks = [], []
     numbers = np.asarray([n for _, n in retriever.point_keys])
     for s in samples:
-        retrieval = retriever.rank(s.query, s.units, SHOWN_RELATED)
+        retrieval = retriever.rank(s.query, retriever.scores(s.units), SHOWN_RELATED)
         rows.append([retrieval.hits[0].features[name] for name in features])
         ranks.append(_ranks([s], retriever.params.weights, numbers)[0])
     return np.asarray(rows, dtype=np.float64), ranks

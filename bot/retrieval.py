@@ -144,11 +144,12 @@ def fuse(channels: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarr
     return total
 
 
-def top_within(scores: np.ndarray, inside: np.ndarray, k: int) -> np.ndarray:
-    """The indices of the ``k`` best scores among those ``inside`` (a boolean mask), best first;
-    ties keep index order."""
-    candidates = np.flatnonzero(inside)
-    return candidates[np.argsort(-scores[candidates], kind="stable")][:k]
+def positions_by_doc(keys: Sequence[tuple[str, int]]) -> dict[str, np.ndarray]:
+    """The positions of each plan's points in ``keys``."""
+    found: dict[str, list[int]] = {}
+    for i, (doc_id, _) in enumerate(keys):
+        found.setdefault(doc_id, []).append(i)
+    return {doc_id: np.array(at, dtype=np.int64) for doc_id, at in found.items()}
 
 
 def search_each(retriever: Retriever, request: Search, doc_ids: Sequence[str]) -> dict[str, Retrieval]:
@@ -157,7 +158,8 @@ def search_each(retriever: Retriever, request: Search, doc_ids: Sequence[str]) -
     query, units = retriever.score_units(request)
     if units is None:
         return {doc_id: Retrieval(query, ()) for doc_id in doc_ids}
-    return {doc_id: retriever.rank(query, units, request.k, (doc_id,)) for doc_id in doc_ids}
+    scores = retriever.scores(units)
+    return {doc_id: retriever.rank(query, scores, request.k, (doc_id,)) for doc_id in doc_ids}
 
 
 def bm25_idf(model: bm25s.BM25) -> np.ndarray:
@@ -211,11 +213,28 @@ def knn_votes(similarity: np.ndarray, voters_mask: np.ndarray, unit_point: np.nd
     return out
 
 
-def vote_share(scores: np.ndarray, voters_mask: np.ndarray, unit_point: np.ndarray, top: int, k: int) -> float:
-    """Share of the ``k`` best-scoring voter units (with a score above 0) that belong to point ``top``."""
+def top_voters(scores: np.ndarray, voters_mask: np.ndarray, k: int) -> np.ndarray:
+    """The ``k`` best-scoring voter units with a score above 0, best first (ties: lower id first)."""
     ranked = np.argsort(-np.where(voters_mask, scores, -np.inf), kind="stable")[:k]
-    ranked = ranked[voters_mask[ranked] & (scores[ranked] > 0)]
-    return float(np.mean(unit_point[ranked] == top)) if len(ranked) else 0.0
+    return ranked[voters_mask[ranked] & (scores[ranked] > 0)]
+
+
+def vote_share(voters: np.ndarray, unit_point: np.ndarray, top: int) -> float:
+    """Share of ``voters`` (top_voters) that belong to point ``top``."""
+    return float(np.mean(unit_point[voters] == top)) if len(voters) else 0.0
+
+
+_NONE = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """One query's channel scores, per unit and per point, and its bank voters: computed once and
+    ranked within each plan (search_each), so ranking 600 plans does not rescore 100 000 units 600 times."""
+
+    units: dict[str, np.ndarray]
+    points: dict[str, np.ndarray]
+    voters: np.ndarray  # top_voters of the fused bank channels
 
 
 class MentionIndex:
@@ -763,7 +782,8 @@ class Retriever:
         ):
             raise ValueError("index units are not grouped by point; rebuild the index")
         self.point_starts = np.flatnonzero(np.r_[True, np.diff(self.unit_point) != 0])
-        self.point_doc = np.array([doc_id for doc_id, _ in self.point_keys], dtype=object)
+        self.all_points = np.arange(len(self.point_keys))
+        self.doc_points = positions_by_doc(self.point_keys)
         self.n_units = len(index.units)
         self.is_question = np.array([u.kind == "question" for u in index.units], dtype=bool)
         self.point_has_bank = np.zeros(len(self.point_keys), dtype=bool)
@@ -806,13 +826,17 @@ class Retriever:
     def point_channels(self, unit_channels: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         return {name: point_max(scores, self.point_starts) for name, scores in unit_channels.items()}
 
+    def scores(self, units: dict[str, np.ndarray]) -> Scores:
+        bank = fuse({n: units[n] for n in BANK_CHANNELS if n in units}, self.params.weights)
+        return Scores(units, self.point_channels(units), top_voters(bank, self.is_question, VOTERS))
+
     def search(self, request: Search) -> Retrieval:
         """Rank points for ``request.text``; its context's channel scores are mixed in at
         ``context_weight``, so the question part picks the point and the context breaks ties."""
         query, units = self.score_units(request)
         if units is None:
             return Retrieval(query, ())
-        return self.rank(query, units, request.k, request.docs)
+        return self.rank(query, self.scores(units), request.k, request.docs)
 
     def score_units(self, request: Search) -> tuple[Query, dict[str, np.ndarray] | None]:
         """The analysed query and every unit's channel scores (None when there is nothing to search)."""
@@ -826,65 +850,54 @@ class Retriever:
             return with_background(query, whole, there), mixed(units, self.unit_channels(whole), request.context_weight)
         return query, units
 
-    def rank(self, query: Query, units: dict[str, np.ndarray], k: int, docs: tuple[str, ...] = ()) -> Retrieval:
-        points = self.point_channels(units)
-        inside = np.isin(self.point_doc, docs) if docs else np.ones(len(self.point_keys), dtype=bool)
-        points = {name: np.where(inside, scores, 0.0) for name, scores in points.items()}
+    def rank(self, query: Query, scores: Scores, k: int, docs: tuple[str, ...] = ()) -> Retrieval:
+        units = scores.units
+        # Only the plans asked for are fused and ranked (positions ``at`` of their points), not every
+        # point of a library with the others zeroed: one plan of 600 costs its own points only.
+        at = np.sort(np.concatenate([self.doc_points.get(d, _NONE) for d in docs])) if docs else self.all_points
+        points = {name: point[at] for name, point in scores.points.items()}
         fused = fuse(points, self.params.weights)
-        order = top_within(fused, inside, max(k, 2))
-        hits = tuple(self.make_hit(int(i), fused, points, units, query) for i in order)
+        order = np.argsort(-fused, kind="stable")[: max(k, 2)]
+        hits = tuple(self.make_hit(int(at[j]), int(j), fused, points, units, query) for j in order)
         top, second = hits[0], hits[1] if len(hits) > 1 else None
         features = hit_features(
             top.channels,
             query.facts,
-            self._number_support(top, units),
+            number_support(self, top, units),
             second.score if second else 0.0,
-            self._consensus(int(order[0]), points, units),
+            consensus(self, int(order[0]), int(at[order[0]]), points, scores.voters),
             stated_by(top, query.words),
         )
         return Retrieval(
             query, (Hit(top.doc_id, top.point, top.score, top.channels, top.evidence, features), *hits[1:k])
         )
 
-    def _consensus(self, top: int, points: dict[str, np.ndarray], units: dict[str, np.ndarray]) -> Consensus:
-        weights = self.params.weights
-        bank = fuse({n: units[n] for n in BANK_CHANNELS if n in units}, weights)
-        plan = fuse({n: points[n] for n in PLAN_CHANNELS if n in points}, weights)
-        return Consensus(
-            bank_vote=vote_share(bank, self.is_question, self.unit_point, top, VOTERS),
-            agree=float(int(np.argmax(plan)) == top),
-            has_bank=float(self.point_has_bank[top]),
-        )
-
     def make_hit(
-        self, i: int, fused: np.ndarray, points: dict[str, np.ndarray], units: dict[str, np.ndarray], query: Query
+        self,
+        i: int,
+        j: int,
+        fused: np.ndarray,
+        points: dict[str, np.ndarray],
+        units: dict[str, np.ndarray],
+        query: Query,
     ) -> Hit:
+        """Point ``i``, at position ``j`` of the ranked ``points`` and ``fused``."""
         key = self.point_keys[i]
-        channels = {name: float(scores[i]) for name, scores in points.items()}
-        channels["fused"] = float(fused[i])
-        return Hit(key[0], key[1], float(fused[i]), channels, self._evidence(key, units, query))
+        channels = {name: float(scores[j]) for name, scores in points.items()}
+        channels["fused"] = float(fused[j])
+        return Hit(key[0], key[1], float(fused[j]), channels, self._evidence(key, units, query))
 
-    def _sentence_scores(self, key: tuple[str, int], units: dict[str, np.ndarray]) -> tuple[list[int], np.ndarray]:
+    def sentence_scores(self, key: tuple[str, int], units: dict[str, np.ndarray]) -> tuple[list[int], np.ndarray]:
         uids = self.sentence_units.get(key, [])
         idx = np.array(uids, dtype=np.int64)
         plan = {name: units[name][idx] for name in PLAN_CHANNELS if name in units}
         return uids, fuse(plan, evidence_weights(self.params.weights)) if uids else np.zeros(0, dtype=np.float32)
 
-    def _number_support(self, hit: Hit, units: dict[str, np.ndarray]) -> float:
-        """For "how many" questions: how well the point's best sentence holding a number matches,
-        relative to its best sentence overall (1.0 = the best sentence has the number; 0 = no number)."""
-        uids, score = self._sentence_scores((hit.doc_id, hit.point), units)
-        if not uids:
-            return 0.0
-        numeric = np.array([has_number(self.index.units[u].text) for u in uids])
-        best = float(score.max())
-        return float(score[numeric].max() / best) if numeric.any() and best > 0 else 0.0
-
     def _evidence(
         self, key: tuple[str, int], units: dict[str, np.ndarray], query: Query, limit: int = 2
     ) -> tuple[Evidence, ...]:
         """The point's sentences ranked by the fused plan channels, with a bonus for numbers when asked."""
-        uids, score = self._sentence_scores(key, units)
+        uids, score = self.sentence_scores(key, units)
         if not uids:
             return ()
         if query.facts.asks_number:
@@ -896,6 +909,28 @@ class Retriever:
         return tuple(
             Evidence(self.index.units[uids[j]].sentence, self.index.units[uids[j]].text, float(score[j])) for j in order
         )
+
+
+def number_support(retriever: Retriever, hit: Hit, units: dict[str, np.ndarray]) -> float:
+    """For "how many" questions: how well the point's best sentence holding a number matches,
+    relative to its best sentence overall (1.0 = the best sentence has the number; 0 = no number)."""
+    uids, score = retriever.sentence_scores((hit.doc_id, hit.point), units)
+    if not uids:
+        return 0.0
+    numeric = np.array([has_number(retriever.index.units[u].text) for u in uids])
+    best = float(score.max())
+    return float(score[numeric].max() / best) if numeric.any() and best > 0 else 0.0
+
+
+def consensus(retriever: Retriever, j: int, top: int, points: dict[str, np.ndarray], voters: np.ndarray) -> Consensus:
+    """Do the bank's voters and the plan's own text agree on the winner? ``top`` is its point index,
+    ``j`` its position among the ranked ``points``."""
+    plan = fuse({n: points[n] for n in PLAN_CHANNELS if n in points}, retriever.params.weights)
+    return Consensus(
+        bank_vote=vote_share(voters, retriever.unit_point, top),
+        agree=float(int(np.argmax(plan)) == j),
+        has_bank=float(retriever.point_has_bank[top]),
+    )
 
 
 def talk_match(retriever: Retriever, text: str) -> tuple[Talk | None, float, float]:

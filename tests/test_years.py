@@ -166,3 +166,19 @@ def test_a_follow_up_stays_in_the_plan_the_chat_is_about(library: PolicyService)
     assert _cited(library.ask("2020年义务教育大班额比例控制在多少", chat="f"))[0][0] == 2020
     follow = library.ask("那学前教育呢", chat="f")
     assert {year for year, _ in _cited(follow)} == {2020}
+
+
+def test_each_plan_ranked_on_its_own_from_one_scoring_is_the_plans_own_search(library: PolicyService) -> None:
+    # search_each scores the units once and ranks each plan on its own points only; it must give what
+    # searching that plan alone gives.
+    from bot.retrieval import Search, search_each
+
+    retriever = library.engine.retriever
+    request = Search("大班额比例控制在多少", k=3)
+    docs = [d.doc_id for d in library.engine.corpus.documents]
+    each = search_each(retriever, request, docs)
+    for doc_id in docs:
+        alone = retriever.search(dataclasses.replace(request, docs=(doc_id,)))
+        assert [(h.doc_id, h.point) for h in each[doc_id].hits] == [(h.doc_id, h.point) for h in alone.hits]
+        assert {h.doc_id for h in each[doc_id].hits} == {doc_id}
+        assert each[doc_id].hits[0].features == alone.hits[0].features
