@@ -612,22 +612,18 @@ class QueryAnalyzer:
         # Content words of two characters or more (single characters are mostly verbs and particles).
         meaningful = [w for w in self.tp.content_words(normalized) if (len(w) > 1 or w.isascii()) and not w.isdigit()]
         unknown = [w for w in meaningful if not self._known(w, triggers)]
+        elsewhere = self._other_years(normalized) + self.places.count(normalized)
         facts = QueryFacts(
             coverage=1.0 - len(unknown) / len(meaningful) if meaningful else 0.0,
             unknown_nouns=sum(1 for w in unknown if self.tp.is_noun(w)),
-            out_of_scope_cues=(
-                self.cues.count(normalized)
-                + self._other_years(normalized)
-                + self.places.count(normalized)
-                + bool(_CHOICE_RE.search(normalized))
-            ),
+            out_of_scope_cues=self.cues.count(normalized) + elsewhere + bool(_CHOICE_RE.search(normalized)),
             asks_number=numbers or asks_for_number(normalized),
             asks_details=asked_details(normalized),
             detail_cues=tuple(kind for cue in self.cues.matches(normalized) for kind in asked_details(cue)),
             yes_no=asks_yes_no(normalized),
             specific=asks_specific(normalized),
             content_words=len(meaningful),
-            elsewhere=self._other_years(normalized) + self.places.count(normalized),
+            elsewhere=elsewhere,
         )
         chars = self.tp.char_ngrams(normalized)
         # An English question is also searched with the plan's words the expansion list turns it into

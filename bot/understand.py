@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -369,8 +369,9 @@ _PART_LIST_RE = re.compile(
     rf"第\s*(?P<list>(?:{_NUM})(?:\s*(?:个)?(?:大)?(?:部分)?\s*(?:、|,|和|与|跟|及|以及)\s*第?\s*(?:{_NUM}))+)\s*(?:个)?(?:大)?部分"
 )
 # "parts 1 and 3", "part 2 and 4": part 1 and part 3.
+_EN_PART_NUMBER = r"\d|one|two|three|four|five|six"
 _EN_PART_LIST_RE = re.compile(
-    r"\bparts?\s+(?P<list>(?:\d|one|two|three|four|five|six)(?:\s*(?:,|and|&)\s*(?:part\s+)?(?:\d|one|two|three|four|five|six))+)\b"
+    rf"\bparts?\s+(?P<list>(?:{_EN_PART_NUMBER})(?:\s*(?:,|and|&)\s*(?:part\s+)?(?:{_EN_PART_NUMBER}))+)\b"
 )
 # "points 18 and 2", "points 3, 5 and 7": point 18 and point 2.
 _EN_POINT_LIST_RE = re.compile(r"\bpoints\s+(?P<list>\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})+)\b")
@@ -553,6 +554,20 @@ def _trailing_lookup(text: str) -> tuple[tuple[int, str], ...]:
     return _point_lookup(text[refs[0].start() : these.start()]) if these and refs else ()
 
 
+def _outside(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` without the (ordered, non-overlapping) ``spans``: the words around the references."""
+    bounds = [0, *(i for span in spans for i in span), len(text)]
+    return "".join(text[a:b] for a, b in zip(bounds[::2], bounds[1::2], strict=True))
+
+
+def _named(refs: Sequence[re.Match[str]], number: Callable[[re.Match[str]], int | None]) -> tuple[tuple[int, str], ...]:
+    """Each reference's number with the words that name it, repeats once; () when any names none."""
+    numbers = [number(m) for m in refs]
+    if any(n is None for n in numbers):
+        return ()
+    return tuple({n: m.group(0) for n, m in zip(numbers, refs, strict=True) if n is not None}.items())
+
+
 def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
     """The points a plain look-up asks for, up to MAX_PARTS, each with the words that name it
     ("第8条和第9条" → ((8, "第8条"), (9, "第9条"))); () for other messages."""
@@ -578,17 +593,12 @@ def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
         for p in parts
         if any(r.end() <= p.start() and _OF_POINT_RE.fullmatch(text[r.end() : p.start()]) for r in refs)
     ]
-    spans = sorted([m.span() for m in refs] + [p.span() for p in of_point])
-    bounds = [0, *(i for span in spans for i in span), len(text)]
-    rest = "".join(text[a:b] for a, b in zip(bounds[::2], bounds[1::2], strict=True))
+    rest = _outside(text, sorted([m.span() for m in refs] + [p.span() for p in of_point]))
     if len(refs) > 1:
         rest = _TOGETHER_RE.sub("", rest)
     if not _just_asking(rest) or len(parts) > len(of_point):
         return ()
-    numbers = [_ref_number(m) for m in refs]
-    if any(n is None for n in numbers):
-        return ()
-    return tuple({n: m.group(0) for n, m in zip(numbers, refs, strict=True) if n is not None}.items())
+    return _named(refs, _ref_number)
 
 
 # A run of points: 第3到5条 / 3-5条 / 前三条 / 最后两条 / points 3-5 / the first three points.
@@ -649,14 +659,10 @@ def _section_lookup(text: str) -> tuple[tuple[int, str], ...]:
     # Only joining words between parts: "第三部分里面跟第四部分有关的" is not a list.
     if any(_TOGETHER_RE.sub("", text[a.end() : b.start()]).strip(" ,，") for a, b in itertools.pairwise(refs)):
         return ()
-    bounds = [0, *(i for m in refs for i in m.span()), len(text)]
-    rest = "".join(text[a:b] for a, b in zip(bounds[::2], bounds[1::2], strict=True))
+    rest = _outside(text, [m.span() for m in refs])
     if not _just_asking(_TOGETHER_RE.sub("", rest) if len(refs) > 1 else rest):
         return ()
-    numbers = [_section_number(m) for m in refs]
-    if any(n is None for n in numbers):
-        return ()
-    return tuple({n: m.group(0) for n, m in zip(numbers, refs, strict=True) if n is not None}.items())
+    return _named(refs, _section_number)
 
 
 # Between look-ups of different kinds: "第一部分和第三条", "第三部分第二条、第四部分第一条".
@@ -1315,7 +1321,7 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
     text = _EN_POINT_LIST_RE.sub(lambda m: " and ".join(f"point {n}" for n in re.findall(r"\d+", m["list"])), text)
     text = _PART_LIST_RE.sub(lambda m: "、".join(_ONE_PART.format(n) for n in _LIST_NUMBER_RE.findall(m["list"])), text)
     text = _EN_PART_LIST_RE.sub(
-        lambda m: " and ".join(f"part {n}" for n in re.findall(r"\d|one|two|three|four|five|six", m["list"])), text
+        lambda m: " and ".join(f"part {n}" for n in re.findall(_EN_PART_NUMBER, m["list"])), text
     )
     parts = _questions(text)
     if parts:
