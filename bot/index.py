@@ -10,6 +10,8 @@ On disk (``index/``)::
     index/build-…/bm25_words/    bm25s index over jieba words
     index/build-…/bm25_chars/    bm25s index over character bigrams
     index/build-…/bm25_pinyin/   bm25s index over pinyin syllable bigrams
+    index/build-…/spelling.json  the plans' words and how often each occurs (the respeller's targets)
+    index/build-…/stretches.npy  every 2–4-character CJK stretch of the indexed text, as sorted codes
 
 The question-bank units come from ``corpus/<plan>.questions.tsv`` and from the questions taught
 into the database (``bot/taught.py``, read by the caller and passed in); ``meta.json`` records
@@ -33,6 +35,7 @@ import shutil
 import time
 import uuid
 from array import array
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -49,6 +52,7 @@ from bot.bank import SUFFIX as BANK_SUFFIX
 from bot.bank import BankQuestion, load_bank, taught_hashes, with_taught
 from bot.corpus import Corpus, Document, Failure, Point, Section, corpus_files, file_sha256, load_corpus
 from bot.embedding import build_threads, embed, embedding_dimension, model_version
+from bot.respell import Spelling, Stretches
 from bot.text import TextProcessor
 from bot.vectors import VectorCache
 
@@ -57,7 +61,8 @@ logger = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # Bump when the unit scheme or file layout changes: older indexes are then reported stale.
-FORMAT_VERSION = 3  # 2: question-bank units; 3: points carry sub-heading and 责任单位, documents their format
+FORMAT_VERSION = 4  # 2: question-bank units; 3: points carry sub-heading and 责任单位, documents their format;
+# 4: spelling.json and stretches.npy (the respeller's words and stretches)
 CURRENT_LINK = "current"
 # Above this many units an exact flat index gets slow and an approximate one takes over. It is an
 # inverted-file index (IVF): plans repeat themselves across years and districts, so the vectors
@@ -118,6 +123,7 @@ class PolicyIndex:
     units: tuple[Unit, ...]
     dense: faiss.Index
     keyword: dict[str, bm25s.BM25]
+    spelling: Spelling  # the respeller's word counts and known stretches (bot/respell.py)
     meta: dict[str, Any]
     path: Path | None = None
 
@@ -239,17 +245,22 @@ def _library_versions() -> dict[str, str]:
 # build
 
 
-def _bm25(texts: list[str], tokenize: Callable[[str], list[str]]) -> bm25s.BM25:
-    """A bm25s index over ``tokenize(text)`` for each text.
+def _bm25(
+    texts: list[str], tokenize: Callable[[str], list[str]], seen: Callable[[int, list[str]], None] | None = None
+) -> bm25s.BM25:
+    """A bm25s index over ``tokenize(text)`` for each text; ``seen(i, tokens)`` is told each text's tokens.
 
     Tokens become int32 ids one text at a time: holding every token of a 100k-unit corpus as a
     Python string (tens of millions of them for character bigrams) would take gigabytes.
     """
     vocab: dict[str, int] = {}
     corpus = []
-    for text in texts:
+    for i, text in enumerate(texts):
+        tokens = tokenize(text)
+        if seen is not None:
+            seen(i, tokens)
         # bm25s needs at least one token per document; an empty unit gets a placeholder nobody queries.
-        tokens = tokenize(text) or ["\u2400"]
+        tokens = tokens or ["\u2400"]
         corpus.append(array("i", [vocab.setdefault(t, len(vocab)) for t in tokens]))
     model = bm25s.BM25()
     model.index((corpus, vocab), show_progress=False)
@@ -270,6 +281,31 @@ def build_dense(vectors: np.ndarray, approx_threshold: int = APPROX_THRESHOLD) -
     if n:
         index.add(vectors)
     return index
+
+
+def keyword_indexes(
+    units: list[Unit], points: dict[tuple[str, int], Point], tp: TextProcessor
+) -> tuple[dict[str, bm25s.BM25], Spelling]:
+    """The bm25s indexes of words, character bigrams and pinyin bigrams, and the respeller's ``Spelling``
+    (its word counts come from the same jieba pass as the word index)."""
+    normalized = [tp.normalize(keyword_text(u, points[u.doc_id, u.point])) for u in units]
+    # The respeller's word counts and stretches (bot/respell.Spelling) are of the units' own text: a
+    # point unit's keyword text carries its title in front, so it is read again without.
+    plain = [tp.normalize(u.text) if u.kind == "point" else text for u, text in zip(units, normalized, strict=True)]
+    plan_words: Counter[str] = Counter()
+
+    def count_plan_words(i: int, tokens: list[str]) -> None:
+        if units[i].kind == "sentence":
+            plan_words.update(tokens)
+        elif units[i].kind == "point":
+            plan_words.update(tp.tokens(plain[i]))
+
+    keyword = {
+        "words": _bm25(normalized, tp.tokens, count_plan_words),
+        "chars": _bm25(normalized, tp.char_ngrams),
+        "pinyin": _bm25(normalized, tp.pinyin_ngrams),
+    }
+    return keyword, Spelling(plan_words, Stretches.of("\n".join(plain)))
 
 
 def build_index(
@@ -304,12 +340,7 @@ def build_index(
         vectors = unit_vectors(units, points, encoder, batch_size, progress, cache)
     dense = build_dense(vectors)
 
-    normalized = [tp.normalize(keyword_text(u, points[u.doc_id, u.point])) for u in units]
-    keyword = {
-        "words": _bm25(normalized, tp.tokens),
-        "chars": _bm25(normalized, tp.char_ngrams),
-        "pinyin": _bm25(normalized, tp.pinyin_ngrams),
-    }
+    keyword, spelling = keyword_indexes(units, points, tp)
 
     kinds: dict[str, int] = {}
     for unit in units:
@@ -331,7 +362,7 @@ def build_index(
         "text_fingerprint": fingerprint if fingerprint is not None else text_fingerprint(tp),
         "libraries": _library_versions(),
     }
-    return PolicyIndex(corpus, tuple(units), dense, keyword, meta)
+    return PolicyIndex(corpus, tuple(units), dense, keyword, spelling, meta)
 
 
 # --------------------------------------------------------------------------------------------
@@ -362,6 +393,8 @@ def write_files(index: PolicyIndex, folder: Path) -> None:
     faiss.write_index(index.dense, str(folder / "dense.faiss"))
     for name, model in index.keyword.items():
         model.save(str(folder / f"bm25_{name}"), show_progress=False)
+    _write_json(folder / "spelling.json", index.spelling.words)
+    np.save(folder / "stretches.npy", index.spelling.stretches.codes)
     # meta.json last: a folder with meta.json is a finished build.
     _write_json(folder / "meta.json", index.meta)
 
@@ -520,6 +553,8 @@ def load_index(
         units = tuple(Unit(**u) for u in json.loads((folder / "units.json").read_text(encoding="utf-8")))
         dense = faiss.read_index(str(folder / "dense.faiss"))
         keyword = {name: bm25s.BM25.load(str(folder / f"bm25_{name}"), show_progress=False) for name in KEYWORD_INDEXES}
+        words = json.loads((folder / "spelling.json").read_text(encoding="utf-8"))
+        spelling = Spelling(words, Stretches(np.load(folder / "stretches.npy", allow_pickle=False)))
     except Exception as e:  # any parse failure means the same: the files are damaged
         raise IndexCorruptError(
             f"index in {index_dir} is corrupt ({type(e).__name__}: {e}); run `policybot build` to rebuild it"
@@ -531,7 +566,7 @@ def load_index(
         )
     if isinstance(dense, faiss.IndexIVF):
         dense.nprobe = IVF_NPROBE
-    return PolicyIndex(corpus, units, dense, keyword, meta, folder)
+    return PolicyIndex(corpus, units, dense, keyword, spelling, meta, folder)
 
 
 def build_and_save(

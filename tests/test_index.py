@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +44,13 @@ def test_round_trip_keeps_units_vectors_and_keyword_scores(resources, index_dir:
         b = loaded.keyword[name].get_scores(tokens)
         assert np.allclose(a, b)
     assert [u.text for u in fresh.units] == [u.text for u in loaded.units]
+    # The respeller's words and stretches come back as built, and as counted from the units' own text.
+    assert dict(loaded.spelling.words) == dict(fresh.spelling.words)
+    assert np.array_equal(loaded.spelling.stretches.codes, fresh.spelling.stretches.codes)
+    tp = resources.tp
+    counted = Counter(w for u in loaded.units if u.kind != "question" for w in tp.tokens(tp.normalize(u.text)))
+    assert dict(loaded.spelling.words) == dict(counted)
+    assert "职普比" in loaded.spelling.stretches and "县管校品" not in loaded.spelling.stretches
 
 
 def test_meta_records_what_built_the_index(index_dir: Path) -> None:

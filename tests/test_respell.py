@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.respell import Respeller, one_edit_apart
+from bot.respell import Respeller, Stretches, one_edit_apart
 from bot.text import TextProcessor
 
 PLAN = Path(__file__).resolve().parent.parent / "corpus" / "yingtan-education-2021-work-plan.txt"
@@ -17,6 +17,21 @@ SOUNDS = {"甲": "a", "乙": "a", "丙": "b", "丁": "b", "戊": "c", "己": "d"
 
 def toy(vocabulary: list[str], text: str = "", words: frozenset[str] = frozenset(), particles: str = "") -> Respeller:
     return Respeller(vocabulary, text, lambda ch: SOUNDS.get(ch, ch), words.__contains__, list, frozenset(particles))
+
+
+@pytest.mark.parametrize(
+    "stretch",
+    ["职普", "职普比", "大班额比", "比大", "普比大", "班额", "鹰潭", "潭市", "市教", "教育局", "鹰潭市教", "职普比大", "额比", "外语"],
+)
+def test_known_stretches_are_the_substrings_of_the_indexed_text(stretch: str) -> None:
+    text = "职普比大体相当\n大班额比例\nabc鹰潭市教育局"
+    assert (stretch in Stretches.of(text)) == (stretch in text)
+
+
+@pytest.mark.parametrize("stretch", ["职", "职普比大体", "ab", "职a"])
+def test_known_stretches_take_only_two_to_four_cjk_characters(stretch: str) -> None:
+    with pytest.raises(ValueError, match="CJK"):
+        _ = stretch in Stretches.of("职普比大体相当")
 
 
 def test_a_stretch_that_sounds_like_an_indexed_word_is_respelled() -> None:

@@ -182,3 +182,25 @@ def test_each_plan_ranked_on_its_own_from_one_scoring_is_the_plans_own_search(li
         assert [(h.doc_id, h.point) for h in each[doc_id].hits] == [(h.doc_id, h.point) for h in alone.hits]
         assert {h.doc_id for h in each[doc_id].hits} == {doc_id}
         assert each[doc_id].hits[0].features == alone.hits[0].features
+
+
+def test_a_large_library_ranks_only_the_plans_closest_to_the_question(library: PolicyService) -> None:
+    # With more plans than the shortlist, only the closest are ranked; the others hold nothing. The
+    # plans that answer this question (the 2021 plan's 4% and the others' class-size clauses) score
+    # highest on both lists, so a shortlist of one keeps the best plan's ranking as it was.
+    from bot.retrieval import Search, closest_plans, search_each
+
+    retriever = library.engine.retriever
+    request = Search("大班额比例控制在多少", k=3)
+    docs = [d.doc_id for d in library.engine.corpus.documents]
+    full = search_each(retriever, request, docs)
+    short = search_each(retriever, request, docs, shortlist=1)
+    ranked = [d for d in docs if short[d].hits]
+    assert 1 <= len(ranked) <= 2 < len(docs)  # one per list, the lists may agree
+    best = max(docs, key=lambda d: full[d].hits[0].score)
+    assert best in ranked
+    for doc_id in ranked:
+        assert [(h.point, h.score) for h in short[doc_id].hits] == [(h.point, h.score) for h in full[doc_id].hits]
+    query, units = retriever.score_units(request)
+    assert units is not None
+    assert closest_plans(retriever, retriever.scores(units), docs, len(docs)) == docs  # no more plans than the list
