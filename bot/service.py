@@ -38,7 +38,7 @@ from bot.config import Settings
 from bot.corpus import Corpus, Document
 from bot.decide import MAX_RELATED_TIER, Decision, decide, for_look_up, named_point
 from bot.dialog import ChatMemory, Conversations
-from bot.embedding import load_encoder
+from bot.embedding import load_encoder, model_version
 from bot.features import Params, load_params
 from bot.index import IndexMissingError, IndexStaleError, PolicyIndex, build_and_save, load_index, text_fingerprint
 from bot.presentation import Lang
@@ -56,6 +56,7 @@ from bot.talk import TalkBank
 from bot.taught import bank_questions, read_taught
 from bot.text import TextProcessor, data_path
 from bot.understand import Intent, Talk, Topic, search_text, understand
+from bot.vectors import VectorCache
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +87,10 @@ class Resources:
     @classmethod
     def load(cls, settings: Settings) -> Resources:
         tp = TextProcessor()
-        encoder = load_encoder(
-            settings.embedding_model, threads=settings.encoder_threads, cache_dir=settings.data_dir / "cache"
-        )
+        cache_dir = settings.data_dir / "cache"
+        encoder = load_encoder(settings.embedding_model, threads=settings.encoder_threads, cache_dir=cache_dir)
+        model = settings.embedding_model
+        talk_cache = VectorCache.in_folder(cache_dir / "smalltalk", model, model_version(model), encoder)
         return cls(
             settings=settings,
             tp=tp,
@@ -96,7 +98,7 @@ class Resources:
             expander=Expander(),
             cues=CueList.from_file(),
             places=CueList.from_file(data_path("places.txt")),
-            talk=TalkBank.load(encoder, tp.normalize),
+            talk=TalkBank.load(encoder, tp.normalize, cache=talk_cache),
         )
 
     def retriever_config(self, params: Params | None = None) -> RetrieverConfig:

@@ -8,6 +8,7 @@ import pytest
 from bot.retrieval import talk_match
 from bot.talk import TALK_MARGIN, TALK_MIN, TalkBank, TalkBankError, is_small_talk, nearest
 from bot.understand import understand
+from bot.vectors import VectorCache
 
 
 def _unit(*xs: float) -> np.ndarray:
@@ -61,3 +62,16 @@ def test_small_talk_the_phrase_lists_miss_is_read_by_example(service) -> None:
     for question in ("孩子班上人太多了", "学费多少钱", "今年寒假什么时候放假"):
         assert talk_match(service.engine.retriever, question)[0] is None, question
         assert service.ask(question).status != "smalltalk", question
+
+
+def test_the_bank_is_encoded_once_then_read_from_its_cache(resources, tmp_path) -> None:  # noqa: ANN001
+    # Start-up reads the examples' vectors from the cache; only a changed or new example is encoded.
+    path = tmp_path / "talk.npz"
+    first = VectorCache(path, "usem3", "test")
+    encoded = TalkBank.load(resources.encoder, resources.tp.normalize, cache=first)
+    assert first.embedded == len(encoded.kinds) > 900 and path.exists()
+    again = VectorCache(path, "usem3", "test")
+    cached = TalkBank.load(resources.encoder, resources.tp.normalize, cache=again)
+    assert again.embedded == 0
+    assert cached.kinds == encoded.kinds and np.allclose(cached.vectors, encoded.vectors)
+    assert np.allclose(cached.vectors, TalkBank.load(resources.encoder, resources.tp.normalize).vectors, atol=1e-6)
