@@ -52,7 +52,7 @@ from bot.retrieval import (
     search_each,
     talk_match,
 )
-from bot.talk import TalkBank
+from bot.talk import TalkBank, remark_is_small_talk
 from bot.taught import bank_questions, read_taught
 from bot.text import TextProcessor, data_path
 from bot.understand import Intent, Talk, Topic, search_text, understand
@@ -454,7 +454,10 @@ def talk_instead(engine: Engine, intent: Intent, status: str) -> Talk | None:
     (bot/talk.py): the kind of its friendly reply, else None."""
     if intent.kind != "ask" or status == "answered":
         return None
-    return talk_match(engine.retriever, intent.text)[0]
+    kind, talk, question = talk_match(engine.retriever, intent.text)
+    if kind is None and intent.remark and status == "related" and remark_is_small_talk(talk, question):
+        return "remark"  # chit-chat said in passing, not a question the related clauses could serve
+    return kind
 
 
 def compare_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:

@@ -1239,6 +1239,9 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
         return Intent("points", text, query=bare, points=span, lang=lang)
     # 要点十六 reads as a plan word and a number once 要点 is taken for naming the plan
     asked = _point_lookup(aside) or _point_lookup(bare) or _leading_lookup(aside) or _trailing_lookup(aside)
+    # "part 1 and point 8": the point's look-up reads the part's words as its own; each is looked up
+    if len(asked) == 1 and (mixed := _mixed_lookup(aside, lang)):
+        return Intent("several", text, query=bare, parts=mixed, lang=lang)
     if len(asked) == 1:
         return Intent("point", text, query=bare, point=asked[0][0], lang=lang)
     if asked:

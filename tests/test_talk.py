@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bot.retrieval import talk_match
-from bot.talk import TALK_MARGIN, TALK_MIN, TalkBank, TalkBankError, is_small_talk, nearest
+from bot.talk import TALK_MARGIN, TALK_MIN, TalkBank, TalkBankError, is_small_talk, nearest, remark_is_small_talk
 from bot.understand import understand
 from bot.vectors import VectorCache
 
@@ -75,3 +75,17 @@ def test_the_bank_is_encoded_once_then_read_from_its_cache(resources, tmp_path) 
     assert again.embedded == 0
     assert cached.kinds == encoded.kinds and np.allclose(cached.vectors, encoded.vectors)
     assert np.allclose(cached.vectors, TalkBank.load(resources.encoder, resources.tp.normalize).vectors, atol=1e-6)
+
+
+@pytest.mark.parametrize(("talk", "question", "small"), [(0.60, 0.56, True), (0.47, 0.49, True), (0.59, 0.66, False)])
+def test_a_remark_needs_its_small_talk_example_only_about_as_close(talk, question, small) -> None:
+    assert remark_is_small_talk(talk, question) is small
+    assert not is_small_talk(talk, question)  # a question would need far more
+
+
+def test_a_remark_in_passing_gets_a_kind_word_and_a_complaint_keeps_its_clauses(service) -> None:  # noqa: ANN001
+    for remark in ("刚才那个回答我转到家长群里了，大家都说有用", "稍等哈，我去翻一下孩子的学籍卡"):
+        assert service.ask(remark).status == "smalltalk", remark
+    for complaint in ("唉，孩子班上人太多了", "现在补课班太多了，孩子累死了"):
+        answer = service.ask(complaint)
+        assert answer.status == "related" and answer.citations, complaint

@@ -181,6 +181,10 @@ def test_several_parts_in_one_message_are_each_looked_up(normalize, message, sec
     ("第三部分第二条和第四部分第一条", (("point", 3, 2), ("point", 4, 1))),
     ("第三部分的第一条和第四部分的第一条", (("point", 3, 1), ("point", 4, 1))),
     ("第二部分和第八条讲的什么", (("section", 2, None), ("point", None, 8))),
+    # ninth session: the point's look-up took the part's words for its own and showed point 8 alone
+    ("part 1 and point 8", (("section", 1, None), ("point", None, 8))),
+    ("part one and point eight", (("section", 1, None), ("point", None, 8))),
+    ("第8条和第三部分", (("point", None, 8), ("section", 3, None))),
 ])
 def test_a_part_and_a_point_asked_for_together_are_each_looked_up(normalize, message, wanted):
     # review (eighth session): these were refused, or "第一部分和第三条" showed point 3 alone
