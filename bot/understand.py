@@ -254,7 +254,7 @@ _COURTESY_RE = re.compile(
 # Trailing courtesy after a real question: "…是第几条谢谢", "…在哪 麻烦了", "…? thanks".
 _TRAILING_COURTESY_RE = re.compile(
     r"(?<=\S)(?:[\s,，。.!！?？~～]+(?:麻烦了|辛苦了|拜托了?|在线等)|[\s,，。.!！?？~～]*"
-    r"(?:谢谢(?:你|您|啦|了)?|多谢|谢了|麻烦(?:你|您)了|急{2,}|thanks|thank you|thx))[\s!！。.~～]*$"
+    r"(?:谢谢(?:你|您|啦|了)?|多谢|谢了|麻烦(?:你|您)了|急{2,}|thanks|thank you|thx|请?多多?指教|请?多多?关照))[\s!！。.~～]*$"
 )
 
 
@@ -1365,17 +1365,28 @@ _NOT_A_REMARK_RE = re.compile(
 _REMARK_TONE_RE = re.compile(
     r"[了啊呀哈死太真好挺哦嘛哇呗嘿呵哎唉~～!！…]|\b(?:has|have|had|been|was|were|am|feel|felt|got|so|too|really|very)\b"
 )
+# The writer telling of themselves: a subject "I" / "we" that is not a possessive ("我家孩子…", "我们学校…"
+# name a topic) — without a question or a request it is a remark, however short ("我们4个").
+_ABOUT_MYSELF_RE = re.compile(
+    r"^(?:我们|我(?!们)|俺们|俺(?!们)|咱们|咱(?!们)|本人|阿拉|\bi(?:'m| am)\b|\bwe(?:'re| are)\b)"
+    r"(?!家|的|们家|孩子|小孩|儿子|女儿|闺女|娃|伢|崽|学校|单位|村|镇|县|区|市|这里|这边|那里|那边|班)"
+)
+# …and wants nothing: a wish or a complaint to act on ("我要投诉…", "我想换个老师") is a request.
+_WANTS_RE = re.compile(r"想|要|希望|需要|请|求|投诉|举报|反映|怎么办|咋办|\b(?:want|need|would like|wish|please)\b")
 _INNER_PAUSE_RE = re.compile(r"\w[\s,，。;；!！~～…]+\w")
 
 
 def _is_remark(text: str) -> bool:
-    """Says something without asking or requesting anything, and is longer than a search term."""
+    """Says something without asking or requesting anything, and is longer than a search term; or
+    tells something of the writer ("我们三个人一起在看你的回答", "我係鷹潭人，而家喺廣州返工")."""
+    if _asks_in_a_clause(text) or _REQUEST_RE.search(text):
+        return False
+    if _ABOUT_MYSELF_RE.match(text) and not _WANTS_RE.search(text) and not _A_NOT_A_RE.search(text):
+        return True
     words = len(re.sub(r"[\W_]", "", _EMOJI_RE.sub("", text)))
     long_enough = words >= _REMARK_MIN_CHARS or (words >= _REMARK_PAUSED_CHARS and _INNER_PAUSE_RE.search(text))
     return (
         bool(long_enough)
-        and not _asks_in_a_clause(text)
-        and not _REQUEST_RE.search(text)
         and not _NOT_A_REMARK_RE.search(text)
         and bool(_REMARK_TONE_RE.search(text) or _EMOJI_RE.search(text))
     )

@@ -404,6 +404,11 @@ def test_small_talk_around_a_question_is_a_question(normalize, message):
     ("鹰潭一中今年的录取分数线", False), ("教育局的电话号码发我一下", False), ("我要反映学校食堂卫生问题，希望尽快处理", False),
     ("Please send me the contact number of the education bureau", False), ("the rules on class sizes", False), ("大班额怎么解决", False), ("孩子近视了学校管不管", False),
     ("帮我查一下课后服务", False), ("介绍一下职业教育", False), ("what is the ratio", False),
+    # ninth session: the writer telling of themselves, however short, wanting nothing
+    ("我们4个", True), ("我们三个人一起在看你的回答", True), ("我係鷹潭人，不過而家喺廣州返工", True),
+    ("你們好，我是從台灣來的，最近剛搬到鷹潭，請多多指教", True), ("I'm a teacher from Guixi", True),
+    ("我家孩子的学籍", False), ("我们学校的食堂", False), ("我要投诉学校食堂", False), ("我想换个班主任", False),
+    ("我们村的小学还办不办", False), ("I want the rules on class sizes", False),
 ])
 def test_a_message_that_asks_nothing_is_a_remark(normalize, message, remark):
     """A remark is answered kindly when nothing in the plan is close; a short topic is a search."""
