@@ -347,12 +347,14 @@ _DI_SLIP = r"(?<![\u3400-\u9fff])(?:地|弟|递|\bdi\s*)"
 # A Chinese count of ten or more without 第, opening the message ("十五条讲什么"); 减负二十条 and
 # 十条措施 name other documents' rules, and a bare 五条 is more often "five rules".
 _TENS = r"[一二两三四五六七八九]?[十廿][一二三四五六七八九]?"
+# 要点一共 / 要点十分 are no point numbers: the numeral opens a word (一共, 一起, 十分, 三年)
+_NOT_A_WORD = r"(?<!一(?=[共起样些下直般定致律旦同切边半]))(?<!十(?=分))(?![年月日岁个位名所家次])"
 _NOT_RULES = r"(?!措施|规定|意见|举措|禁令|红线|要求|政策|办法)"
 # A reference to one point: 第8条 / 第八点 / 8条 / 条目8 / 条8 / 要点十六 / 最后一条 / 倒数第二条 / point 8.
 _POINT_REF_RE = re.compile(
     rf"第\s*(?P<n>{_NUM})\s*(?:{_TIAO}|个\s*(?:工作)?(?:要点|条目))|{_DI_SLIP}\s*(?P<s>{_NUM})\s*(?:条|跳|调|tiao\b)"
     rf"|(?<![第\d零〇一二两三四五六七八九十百廿])(?P<m>[0-9]{{1,3}})\s*(?:条|tiao\b){_NOT_RULES}|^(?P<t>{_TENS})\s*条{_NOT_RULES}"
-    rf"|(?:条目|要点)\s*(?P<k>[0-9]{{1,3}}|{_TENS}|[一二三四五六七八九])(?![0-9条点项])|^条款?\s*(?P<c>[0-9]{{1,2}})(?![0-9点米元个])"
+    rf"|(?:条目|要点)\s*(?P<k>[0-9]{{1,3}}|{_TENS}|[一二三四五六七八九])(?![0-9条点项]){_NOT_A_WORD}|^条款?\s*(?P<c>[0-9]{{1,2}})(?![0-9点米元个])"
     rf"|(?P<last>最后(?:一|那|的|这)?|最末(?:一|那)?|倒数第一)(?:条|点|项)|倒数第(?P<back>{_NUM})(?:条|点|项)"
     r"|\b(?:points?|clause|item|article|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
     r"|\b(?:the )?(?:(?P<o>[0-9]{1,2})(?:st|nd|rd|th)|(?P<eo>(?:twenty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
@@ -893,7 +895,8 @@ _DOCUMENT_RE = re.compile(
     r"|落款|发文字号|发文范围"
     r"|who (?:issued|published|wrote|released|signed) (?:it|this|the plan|the document)"
     r"|when (?:was|is) (?:it|this|the)(?: work plan| plan| document| file)? (?:issued|published|released|dated|signed|written)"
-    r"|what (?:is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?(?:[,.!?].*)?$"
+    r"|what(?: is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?(?:[,.!?].*)?$"
+    r"|^is (?:this|it) (?:the )?(?:(?:19|20)\d\d |latest |current |newest )?(?:work )?(?:plan|document)\b"
     r"|issu(?:ed|ing) (?:date|by)|title of (?:the|this) (?:document|plan)"
 )
 
@@ -911,6 +914,9 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
         re.compile(
             rf"{_THE_DOCUMENT}(?:目录|大纲|(?:分|有)(?:了|为|成)?(?:哪几|哪些|几)(?:个)?(?:大)?(?:块|板块|个部分|部分|大部分|大块)|(?:几|五)个部分|各(?:个)?部分"
             r"|主要(?:讲|说|写)(?:了)?(?:的)?(?:是)?(?:什么|啥|哪些)"
+            # what the bureau takes on this year, as a whole: "今年教育局主要抓哪几件事"
+            r"|(?:今年|[0-9]{4}年)?(?:的)?(?:鹰潭)?(?:市)?(?:教育局|局里|市里)?(?:今年)?(?:的)?(?:工作)?(?:主要|重点)(?:要)?(?:抓|做|干|搞)(?:了)?"
+            r"(?:哪几件|哪些|什么|啥)(?:事|事情|工作)?[啊呀呢吗么嘛]*$"
             r"|(?:五|几)(?:大块|个板块|大板块|大部分|个部分|部分)(?:分别)?(?:是|有|讲|说)(?:了)?(?:什么|啥|哪些)"
             r"|(?:原文|全文)(?:在哪(?:里|儿)?)?(?:能)?(?:下载|看|找|查)?(?:到)?$"
             r"|(?:概括|总结|概述|介绍|归纳)(?:一下)?(?:整个|全|这个|这份|整份)?(?:文件|计划|要点|内容)|主要内容|大概内容"
@@ -920,7 +926,10 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
             r"|^(?:请|帮我|给我)?(?:概括|总结|概述|归纳)(?:一下)?$|哪(?:里|儿)(?:能|可以)?(?:看|找|下载|查)(?:到)?(?:文件)?(?:的)?(?:原文|全文)"
             r"|(?:一共|总共|共|总计|^)(?:有)?(?:多少|几)(?:条|部分|个部分|大部分|项)(?:工作要点|要点|内容)?$|分(?:为|成)?几(?:个)?部分"
             r"|\b(?:outline|table of contents|summari[sz]e (?:the )?(?:whole |entire )?(?:plan|document))\b"
-            r"|how many (?:points|sections|parts) (?:does|do|are|is)|^how many (?:points|sections|parts)\??$"
+            # "how many points does the plan have", not "how many points do students need" (a score)
+            r"|how many (?:points|sections|parts) (?:does|do) (?:the|this|your|it)\b|^how many (?:points|sections|parts)\??$"
+            r"|how many (?:work |key |main |numbered )(?:points|sections|parts|items|tasks)\b"
+            r"|how many (?:points|sections|parts|items) (?:are |is )?(?:there|in (?:the|this|your) (?:plan|document))\b"
             r"|^(?:please )?(?:give me |show me |can i (?:have|get) |i want )?(?:an? |the )?(?:summary|overview|outline)"
             r"(?: of (?:the|this) (?:plan|document))?(?: please)?$"
             r"|^(?:what are|list|show)(?: me)? (?:all )?(?:the )?(?:main )?(?:parts|sections|points)(?: of (?:the|this) plan)?$"

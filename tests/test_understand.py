@@ -236,12 +236,32 @@ DOCUMENT = [
     "这份要点还有效吗",
     "can you summarize the whole plan", "文件分哪几大块", "When was this work plan issued, and by which agency?",
     "这个文件是什么时候发布的",
+    # ninth session: "how many work points" was refused
+    "how many work points are there", "How many key tasks does the plan list?", "how many points are in the plan",
+    # …and 要点一共几条 was point 1 (要点一 read as "point one")
+    "这份要点一共几条", "這份要點一共幾條", "要点一共有多少条",
+    # …and these were searched ("what's" did not match, nor the bureau's year as a whole)
+    "What's this plan about?", "Is this the 2021 plan?", "今年教育局主要抓哪几件事", "教育局今年主要做哪些工作",
 ]
 
 
 @pytest.mark.parametrize("message", DOCUMENT)
 def test_document_phrasings(normalize, message):
     assert understand(message, normalize=normalize).kind == "document"
+
+
+@pytest.mark.parametrize("message", ["how many points do students need to get into No.1 Middle School",
+                                     "How many points is the PE exam worth?", "学校今年主要抓哪些工作",
+                                     "今年重点抓什么安全工作", "Is this the school's plan for sports?"])
+def test_points_of_a_score_are_not_the_plans_points(normalize, message):
+    assert understand(message, normalize=normalize).kind != "document"
+
+
+@pytest.mark.parametrize(("message", "point"), [("要点一讲什么", 1), ("要点十六是什么", 16), ("要点十分重要吗", None),
+                                                ("要点三年行动", None), ("要点一起看", None)])
+def test_a_numeral_after_yaodian_names_a_point_unless_it_opens_a_word(normalize, message, point):
+    intent = understand(message, normalize=normalize)
+    assert (intent.kind == "point", intent.point) == (point is not None, point)
 
 
 # About the plan's content, not the document: counts of things in it, years of other things.
