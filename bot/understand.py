@@ -407,7 +407,11 @@ _NUMERALS = {
 _NUMERAL_SLIP_RE = re.compile(r"第(?P<n>[\u4e00-\u9fff]{1,3})条")
 _BARE = rf"[0-9]{{1,2}}|{_TENS}|[一二三四五六七八九]"
 # A bare number is a point asked for by number ("11", "11？"): what else would it mean here.
-_BARE_NUMBER_RE = re.compile(rf"^(?:第\s*(?P<n>{_BARE})\s*个?|#?\s*(?P<b>{_BARE}))\s*[?？]*$")
+_BARE_NUMBER_RE = re.compile(
+    # "第8", "8", and "看下第8" / "发我第5" / "查一下第十": a number alone, or 第N after a word of showing
+    r"^(?:(?:我?(?:要|想)?(?:再)?(?:看|查|发|给|打开|显示|说|讲)(?:一?下|看|查|说|讲)?(?:我|给我)?(?:看|看看)?\s*)?"
+    rf"第\s*(?P<n>{_BARE})\s*个?|#?\s*(?P<b>{_BARE}))\s*[?？]*$"
+)
 # A part of the plan (一、二、… of the body): 第三部分 / 第二大部分 / 第五大项 / part 3.
 _SECTION_REF_RE = re.compile(
     rf"(?:第|{_DI_SLIP})\s*(?P<n>{_NUM})\s*(?:个)?(?:大)?(?:部分|大项|大块|块(?=讲|说|是|有|的内容|内容|[?？\s]*$)|板块|章|大点)"

@@ -72,7 +72,7 @@ def test_locate_phrasings(normalize, message, term):
 
 
 POINTS = [
-    ("第8条", 8), ("第四个要点", 4), ("第8", 8), ("第八", 8), ("第24", 24), ("第8个", 8), ("#8", 8), ("最末一条", LAST_POINT),
+    ("第8条", 8), ("第四个要点", 4), ("第8", 8), ("第八", 8), ("第24", 24), ("第8个", 8), ("看下第8", 8), ("查一下第十", 10), ("发我第5", 5), ("我想看第8", 8), ("#8", 8), ("最末一条", LAST_POINT),
     ("the eighth point", 8), ("8th point", 8), ("the first point", 1), ("twenty-first point", 21), ("第8点能不能完整说一下，我要抄到笔记本上", 8), ("十八条讲的啥 单位让我们学习", 18), ("第4个工作要点讲啥", 4), ("第八条", 8), ("8条讲什么", 8), ("第十二条是什么", 12), ("看下17条", 17),
     ("最后一条说了什么", LAST_POINT), ("point 5 please", 5), ("第二十条的内容", 20), ("第24條講什麼", 24),
     # a numeral typed by sound between 第 and 条, and a look-up after something said first
