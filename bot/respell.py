@@ -196,9 +196,10 @@ class Respeller:
         if 2 * shared_in_place(stretch, best) < len(stretch):
             return None
         # A slipped particle (近是 for 近视) is too common a character to guess at: 工作是 is
-        # "the job is", not 工作室.
+        # "the job is", not 工作室. In four characters that sound as one of the plan's four-character
+        # words and share the other three (近是防控 for 近视防控) it is the slip.
         slipped = {a for a, b in zip(stretch, best, strict=True) if a != b}
-        return None if slipped & self.particles else best
+        return None if slipped & self.particles and len(stretch) < LONGEST else best
 
     def one_key_slips(self, stretch: str) -> list[str]:
         """Indexed words that differ from ``stretch`` in one character whose pinyin is one letter away

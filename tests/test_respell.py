@@ -55,6 +55,12 @@ def test_too_few_shared_characters_is_only_a_word_that_sounds_alike() -> None:
 
 def test_a_slipped_particle_is_left_alone() -> None:
     assert toy(["甲丙"], particles="乙").respell("乙丙").fixes == ()
+    assert toy(["丙甲戊"], particles="乙").respell("丙乙戊").fixes == ()
+
+
+def test_a_slipped_particle_in_a_four_character_word_is_the_slip() -> None:
+    # 近是防控 for 近视防控: three of four characters in place and the same sound
+    assert toy(["甲丙戊己"], particles="乙").respell("乙丙戊己").fixes == (("乙丙戊己", "甲丙戊己"),)
 
 
 def test_stretches_follow_word_boundaries() -> None:
@@ -101,6 +107,7 @@ def plan_respeller(tp: TextProcessor) -> Respeller:
         ("幼儿园小学话的问题有人管没", "小学化"),
         ("學生資注政策有哪些", "学生资助"),
         ("大班额比列控制在多少以内", "比例控制"),  # lie for li: one letter apart
+        ("近是防控学校怎么做", "近视防控"),  # a particle slipped inside a four-character word
     ],
 )
 def test_phone_keyboard_slips_read_as_the_plan_writes_them(
