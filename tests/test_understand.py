@@ -277,6 +277,8 @@ def test_content_questions_are_not_document_questions(normalize, message):
 
 
 SMALL_TALK = [
+    # ninth session: a greeting to a group was answered with point 6
+    ("家长们好", "greeting"), ("各位家长好", "greeting"), ("同学们好", "greeting"), ("各位老师晚上好", "greeting"),
     # seventh session: Cantonese thanks and "how to use", asking leave, a line check, never mind, a mood,
     # well-wishes, is it free, bureau staff, greetings typed by sound, 那个 inside a phrase
     ("唔該晒", "thanks"), ("點用㗎？", "usage"), ("嗨，有空吗，问你点东西哈", "greeting"), ("喂喂喂听得到吗", "greeting"),
@@ -389,7 +391,7 @@ SMALL_TALK = [
 
 @pytest.mark.parametrize(
     "message",
-    ["你好，请问职普比是多少", "这个政策对我们有用吗", "hi, what is the class size limit?", "老师好，孩子近视了学校管不管",
+    ["你好，请问职普比是多少", "各位家长好，大班额比例控制在多少", "家长好好配合学校吗", "这个政策对我们有用吗", "hi, what is the class size limit?", "老师好，孩子近视了学校管不管",
      "测试一下大班额比例是多少", "谢谢，那大班额比例是多少", "收到这份通知后，各单位要怎么做？", "可以在哪里报名中职",
      "不好意思，孩子近视学校管吗", "各位老师，县管校聘是什么", "是人工审核吗", "在不在编有区别吗", "补课没用吗",
      "孩子看不懂课本怎么办", "大班额不对吗", "is there a fee", "官方公布的职普比是多少", "what is the ratio?",
