@@ -711,7 +711,11 @@ def mixed(units: dict[str, np.ndarray], context: dict[str, np.ndarray], weight: 
 
 # One family's choice between two ("读贵溪一中好还是余江一中好"): advice, which no plan gives. Not
 # "最好还是…" (had better) nor "控制好还是没控制好" (whether it was done).
-_CHOICE_RE = re.compile(r"(?<![最只还])(?:好|合适|划算)还是(?![没不])\S{1,15}?(?:好|合适|划算)(?:呢|啊|呀)?\s*[?？]?$")
+_CHOICE_RE = re.compile(
+    r"(?<![最只还])(?:好|合适|划算)还是(?![没不])\S{1,15}?(?:好|合适|划算)(?:呢|啊|呀)?\s*[?？]?$"
+    # "鹰潭一中和贵溪一中哪个好", "选哪个组合好": which of two to pick is advice, not a rule of the plan
+    r"|(?:和|跟|与|还是)\S{1,15}?哪(?:个|所|家|一个|一所)(?:更|比较)?(?:好|强|合适|划算)|选哪(?:个|所|家|一个|一所)"
+)
 # Words that point at a place said before: "我表姐在上饶教书，她们那边大班额控制在多少".
 _THERE_RE = re.compile(r"那边|那里|那儿|当地|[他她]们?那")
 

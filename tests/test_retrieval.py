@@ -393,3 +393,14 @@ def test_bank_links_read_an_ivf_index_and_leave_it_as_loaded() -> None:
     questions, nearest = links[("d", 1)]
     assert questions.tolist() == [1000] and nearest.tolist() == [3]
     assert dense.direct_map.type == faiss.DirectMap.NoMap
+
+
+@pytest.mark.parametrize(
+    ("question", "choice"),
+    [("公办好还是民办好", True), ("贵溪一中和鹰潭一中哪个好", True), ("职高跟普高哪个更好", True), ("选哪个组合好", True),
+     ("大班额比例控制在多少", False), ("哪个部门负责课后服务", False), ("哪所学校要扩建", False), ("这两条哪个是讲职教的", False)],
+)
+def test_which_of_two_to_pick_is_advice(question: str, choice: bool) -> None:
+    from bot.retrieval import _CHOICE_RE
+
+    assert bool(_CHOICE_RE.search(question)) is choice
