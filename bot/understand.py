@@ -1147,8 +1147,9 @@ def question_part(text: str) -> tuple[str, str]:
 
 
 def _questions(text: str) -> list[str]:
-    """Separate questions in one message: sentences ending in ？ that each ask something, or two
-    questions joined by 还有 / 另外 / 顺便问下 ("大班额怎么规定的，还有职普比是多少")."""
+    """Separate questions in one message: sentences ending in ？ that each ask something, two
+    questions joined by 还有 / 另外 / 顺便问下 ("大班额怎么规定的，还有职普比是多少"), or questions
+    counted off ("一是中考体育考多少分，二是毛入园率目标是多少", "1. … 2. …")."""
     sentences = [s.strip() for s in _SENTENCE_SPLIT_RE.split(text) if s.strip(_END_PUNCT + "，,")]
     asked = [s for s in sentences if s.endswith(("？", "?")) and len(s.strip(_END_PUNCT)) >= 4]
     if len(asked) >= 2 and len(asked) == len([s for s in sentences if _QUESTION_CUE_RE.search(s)]):
@@ -1156,6 +1157,27 @@ def _questions(text: str) -> list[str]:
     joined = [p.strip(_END_PUNCT + "，,") for p in _ALSO_RE.split(text)]
     if 2 <= len(joined) <= MAX_PARTS and all(len(p) >= 4 and _QUESTION_CUE_RE.search(p) for p in joined):
         return joined
+    return _counted_off(text)
+
+
+# A question counted off: 一是 / 第一(个问题)， / 1. / 1、 / (1) after the start or a pause. 第一条 is a point.
+_COUNT_OFF_RE = re.compile(
+    r"(?:^|(?<=[，,。；;:：\s]))(?:(?P<a>[一二三四五])是|第(?P<b>[一二三四五])(?:个问题|个|点)?(?:是|[，,:：、])"
+    r"|(?P<c>[1-5])[.、)）](?![0-9])|[（(](?P<d>[1-5一二三四五])[)）])"
+)
+
+
+def _counted_off(text: str) -> list[str]:
+    """The questions of a message that counts them off 1, 2, … (what comes before the first is a
+    preamble: "我想问两个问题："); [] unless there are two or more and each asks something."""
+    marks = list(_COUNT_OFF_RE.finditer(text))
+    numbers = [chinese_number(m["a"] or m["b"] or m["c"] or m["d"]) for m in marks]
+    if len(marks) < 2 or numbers != list(range(1, len(marks) + 1)):
+        return []
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    parts = [text[m.end() : end].strip(_END_PUNCT + "，,；;") for m, end in zip(marks, ends, strict=True)]
+    if all(len(p) >= 4 and _QUESTION_CUE_RE.search(p) for p in parts):
+        return parts[:MAX_PARTS]
     return []
 
 

@@ -498,7 +498,16 @@ SEVERAL = [
     ("职普比是多少 另外县管校聘在哪几个区试点", 2),
     ("孩子近视学校管不管，顺便问下课后服务几点结束", 2),
     ("What is the class size limit, and also what about vocational schools?", 2),
+    # ninth session: questions counted off were searched as one (and refused)
+    ("老师，我想问两个问题：一是中考体育考多少分，二是学前教育毛入园率目标是多少", 2),
+    ("1. 大班额比例多少 2. 职普比多少", 2), ("请问：(1)课后服务收费吗 (2)近视怎么防控", 2),
+    ("第一，大班额比例是多少；第二，职普比是多少", 2),
 ]
+
+
+@pytest.mark.parametrize("message", ["一是要控制大班额，二是要提高质量", "第一条讲什么，第二条呢", "大班额比例控制在4.5%吗"])
+def test_counting_off_what_is_not_questions_is_not_several(normalize, message):
+    assert understand(message, normalize=normalize).kind != "several"
 
 
 @pytest.mark.parametrize(("message", "parts"), SEVERAL)
