@@ -1018,7 +1018,9 @@ _QUESTION_CUE_RE = re.compile(
     r"要不要|用不用|需不需要|是不是|行不行|算不算|给不给|让不让|管不管|收不收|还能|能否|请问|想问|想知道|求问|问下|问一下"
     r"|\b(?:what|how|when|where|which|who|why|is|are|can|could|do|does|will|should|any)\b"
 )
-_CLAUSE_SPLIT_RE = re.compile(r"(?<=[。！？!?；;…])|(?<=[，,])|\s{1,}(?=\S)")
+# A space is a pause between Chinese words; beside a Latin word or a number it only spaces it out
+# ("鹰潭的 after-school service 几点结束" is one clause).
+_CLAUSE_SPLIT_RE = re.compile(r"(?<=[。！？!?；;…])|(?<=[，,])|(?<=[^\sa-z0-9%.])\s+(?=[^\sa-z0-9%])")
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[。！？!?；;])")
 # Words that join a second question to the first, after a pause: "…，还有职普比是多少".
 _ALSO_RE = re.compile(r"[，,。；;\s]+(?:还有就是|还有|另外|再问一?下|顺便问一?下|以及|and also|also)[，,:：\s]*")

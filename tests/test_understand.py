@@ -844,3 +844,13 @@ def test_review_false_positives_stay_questions(normalize, message, not_kind):
 @pytest.mark.parametrize(("message", "kept"), [("今年计划中考有变化吗", "中考"), ("what is planned for 2021", "planned")])
 def test_in_the_plan_words_keep_what_is_asked(normalize, message, kept):
     assert kept in understand(message, normalize=normalize).query
+
+
+@pytest.mark.parametrize(("message", "question", "context"), [
+    # ninth session: a space beside an English word spaces it out, it is no pause ("service，几点结束" was asked)
+    ("请问鹰潭的 after-school service 以后几点结束呢", "请问鹰潭的 after-school service 以后几点结束呢", ""),
+    ("我家孩子今年上初三了 成绩一般般 想知道体育中考到底考哪些项目呢", "想知道体育中考到底考哪些项目呢",
+     "我家孩子今年上初三了，成绩一般般"),
+])
+def test_a_space_is_a_pause_only_between_chinese_words(message, question, context):
+    assert question_part(message) == (question, context)
