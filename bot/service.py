@@ -352,9 +352,9 @@ def several_answer(engine: Engine, intent: Intent, respond: Callable[[Intent], A
 def point_answer(engine: Engine, intent: Intent) -> Answer:
     """第N条 / 最后一条: the point in full, or a polite note with the valid range. A point asked
     about right after an answer ("这条由哪个单位负责") is that answer's point."""
-    if intent.topic is not None and intent.point is None:
+    if intent.topic is not None:  # this point or the next one ("下一条呢"): of the plan the chat is about
         doc = engine.corpus.document(intent.topic.doc_id) or plan_for(engine, intent)
-        point: int = intent.topic.point
+        point: int = intent.topic.point if intent.point is None else intent.point
     else:
         doc, point = plan_for(engine, intent), intent.point or 0
     if intent.section is not None:  # 第三部分第二条: the second point of part 3

@@ -1270,6 +1270,23 @@ def _compare(text: str, lang: Lang) -> Intent | None:
     return Intent("compare", text, query=topic.strip(_END_PUNCT + _TOPIC_EDGE), years=years, lang=lang)
 
 
+# The point after or before the one just answered.
+_STEP_RE = re.compile(
+    r"^(?:那|那么|再看一?下|再来)?(?:(?P<next>下一条|下条|后一条|下一个|下一点|下一项|接下来(?:一条|那条|的)?)"
+    r"|(?P<prev>上一条|上条|前一条|上一个|上一点|上一项))(?:呢|是什么|是啥|讲什么|讲的什么|讲啥|说什么|说的什么|说了什么|讲了什么)?[呢啊呀]?$"
+    r"|^(?:and |what about |how about |show me |then )?(?:the )?(?:(?P<enext>next)|(?P<eprev>previous|prev))"
+    r"(?: one| point| clause| item)?(?: please)?$"
+)
+
+
+def _step(text: str) -> int:
+    """+1 for "下一条呢" / "next one", -1 for "上一条" / "previous point", else 0."""
+    m = _STEP_RE.match(text.strip(_END_PUNCT))
+    if m is None:
+        return 0
+    return 1 if m["next"] or m["enext"] else -1
+
+
 def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     """One question (not split further)."""
     bare = text.strip(_END_PUNCT)
@@ -1296,6 +1313,12 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
         return Intent("several", text, query=bare, parts=parts, lang=lang)
     if mixed := _mixed_lookup(aside, lang):
         return Intent("several", text, query=bare, parts=mixed, lang=lang)
+    if step := _step(bare):
+        # "下一条呢" / "上一条" / "next one" right after an answer: the point after or before it; with
+        # no answer before it (or before the notice's header) there is nothing to count from
+        if topic is not None and topic.point + step >= 0:
+            return Intent("point", text, query=bare, point=topic.point + step, topic=topic, lang=lang)
+        return Intent("smalltalk", text, talk="usage", lang=lang)
     if topic is not None and _DUTY_RE.search(bare) and _THIS_ONE_RE.fullmatch(_DUTY_RE.sub("", bare).strip(_END_PUNCT)):
         # "这条由哪个单位负责" right after an answer: that answer's point.
         return Intent("point", text, query=bare, topic=topic, lang=lang)

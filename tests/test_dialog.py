@@ -98,3 +98,14 @@ def test_a_complaint_that_asks_nothing_still_gets_the_clauses_on_its_topic(servi
     """A remark whose topic the plan covers (review, seventh session): not the kind word instead of the clause."""
     answer = service.ask("唉，孩子班上人太多了")
     assert answer.status in ("answered", "related") and answer.citations[0].point == 8
+
+
+def test_the_next_and_the_previous_point_count_from_the_last_answer(service) -> None:
+    assert service.ask("大班额比例控制在多少", chat="n1").citations[0].point == 8
+    assert [c.point for c in service.ask("下一条呢", chat="n1").citations] == [9]
+    assert [c.point for c in service.ask("下一条", chat="n1").citations] == [10]
+    assert [c.point for c in service.ask("上一条", chat="n1").citations] == [9]
+    assert service.ask("第24条", chat="n2").citations[0].point == 24
+    past_the_end = service.ask("下一条", chat="n2")
+    assert past_the_end.status == "not_found" and "没有第25条" in past_the_end.text
+    assert service.ask("next one", chat="n3").status == "smalltalk"  # nothing answered yet to count from

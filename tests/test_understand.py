@@ -854,3 +854,17 @@ def test_in_the_plan_words_keep_what_is_asked(normalize, message, kept):
 ])
 def test_a_space_is_a_pause_only_between_chinese_words(message, question, context):
     assert question_part(message) == (question, context)
+
+
+@pytest.mark.parametrize(("message", "point"), [("下一条呢", 9), ("下一条讲什么", 9), ("那下一条是啥", 9), ("上一条", 7),
+                                                ("前一条呢", 7), ("next one", 9), ("What about the next point?", 9),
+                                                ("previous point", 7)])
+def test_the_point_after_or_before_the_last_answer(normalize, message, point):
+    intent = understand(message, TOPIC, normalize=normalize)
+    assert (intent.kind, intent.point, intent.topic) == ("point", point, TOPIC)
+
+
+@pytest.mark.parametrize("message", ["下一条", "上一条呢", "next one"])
+def test_the_next_point_with_no_answer_before_says_how_to_ask(normalize, message):
+    assert understand(message, normalize=normalize).talk == "usage"
+
