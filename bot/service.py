@@ -49,6 +49,8 @@ from bot.retrieval import (
     Retriever,
     RetrieverConfig,
     Search,
+    asked_details,
+    asks_for_number,
     search_each,
     talk_match,
 )
@@ -258,12 +260,7 @@ class PolicyService:
                 full = composer.full_point(intent.topic.doc_id, intent.topic.point, intent.lang, intent.text)
                 if full is not None:
                     return in_context(quoted_only(full) if intent.follow == "plain" else full, intent.topic.question)
-        answer = searched_answer(engine, intent, self.settings.max_related)
-        if intent.asks_duty and answer.status == "answered":
-            answer = with_duty(composer, answer)
-        if intent.kind == "follow_up" and intent.topic is not None and answer.status != "not_found":
-            return in_context(answer, intent.topic.question)
-        return answer
+        return searched(engine, intent, self.settings.max_related)
 
     def search(self, intent: Intent) -> Search:
         return search_for(intent, self.settings.max_related)
@@ -449,11 +446,33 @@ def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
     return with_older(composer, answer, decisions[older]) if older else answer
 
 
+def searched(engine: Engine, intent: Intent, max_related: int) -> Answer:
+    """A searched intent's answer, with the chat's topic where it has one and the duty when asked."""
+    answer = searched_answer(engine, intent, max_related)
+    if intent.kind == "ask" and intent.topic is not None and answer.status != "answered":
+        answer = going_on(engine, intent, intent.topic, max_related) or answer
+    if intent.asks_duty and answer.status == "answered":
+        answer = with_duty(engine.composer, answer)
+    if intent.kind == "follow_up" and intent.topic is not None and answer.status != "not_found":
+        return in_context(answer, intent.topic.question)
+    return answer
+
+
+def going_on(engine: Engine, intent: Intent, topic: Topic, max_related: int) -> Answer | None:
+    """A short question the plan does not answer on its own words, right after an answer ("在哪些地方
+    试点" after 县管校聘是什么): asked again after the topic's question, kept only when that answers."""
+    follow = searched_answer(engine, replace(intent, query=f"{topic.question} {intent.query}"), max_related)
+    return in_context(follow, topic.question) if follow.status == "answered" else None
+
+
 def talk_instead(engine: Engine, intent: Intent, status: str) -> Talk | None:
     """A question the search could not answer with confidence that reads as small talk by example
     (bot/talk.py): the kind of its friendly reply, else None."""
     if intent.kind != "ask" or status == "answered":
         return None
+    normalized = engine.retriever.tp.normalize(intent.text)
+    if engine.retriever.config.cues.count(normalized) and (asks_for_number(normalized) or asked_details(normalized)):
+        return None  # asks for a detail the plan never gives ("电话多少"): a refusal, however chatty it sounds
     kind, talk, question = talk_match(engine.retriever, intent.text)
     if kind is None and intent.remark and status == "related" and remark_is_small_talk(talk, question):
         return "remark"  # chit-chat said in passing, not a question the related clauses could serve

@@ -1270,6 +1270,8 @@ def _compare(text: str, lang: Lang) -> Intent | None:
     return Intent("compare", text, query=topic.strip(_END_PUNCT + _TOPIC_EDGE), years=years, lang=lang)
 
 
+# A question this short, right after an answer, may leave its subject to that answer ("收费吗").
+_SHORT_ASK_CHARS = 12
 # The point after or before the one just answered.
 _STEP_RE = re.compile(
     r"^(?:那|那么|再看一?下|再来)?(?:(?P<next>下一条|下条|后一条|下一个|下一点|下一项|接下来(?:一条|那条|的)?)"
@@ -1408,6 +1410,9 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         return replace(compare, text=original, relative=relative_year(text), names_plan=True, parts=(plain,))
     if single.kind == "ask" and _is_remark(text):
         single = replace(single, remark=True)
+    if single.kind == "ask" and topic is not None and not single.context and len(text) <= _SHORT_ASK_CHARS:
+        # "收费吗" / "在哪些地方试点" right after an answer may go on with its topic (service.respond)
+        single = replace(single, topic=topic)
     # A year anywhere in the message names the plan, whatever the intent ("2021年的计划是谁发的").
     return replace(_plan_named(single, text), text=original)
 

@@ -109,3 +109,14 @@ def test_the_next_and_the_previous_point_count_from_the_last_answer(service) -> 
     past_the_end = service.ask("下一条", chat="n2")
     assert past_the_end.status == "not_found" and "没有第25条" in past_the_end.text
     assert service.ask("next one", chat="n3").status == "smalltalk"  # nothing answered yet to count from
+
+
+def test_a_short_question_after_an_answer_goes_on_with_its_topic_when_it_cannot_stand_alone(service) -> None:
+    assert service.ask("县管校聘是什么", chat="s1").citations[0].point == 13
+    going_on = service.ask("在哪些地方试点", chat="s1")
+    assert going_on.status == "answered" and going_on.citations[0].point == 13
+    assert "接上文“县管校聘是什么”" in going_on.text
+    assert service.ask("在哪些地方试点").status != "answered"  # alone it names nothing
+    # what the plan never says stays unanswered, topic or not
+    service.ask("大班额比例控制在多少", chat="s2")
+    assert service.ask("学费多少", chat="s2").status != "answered"

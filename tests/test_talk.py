@@ -62,6 +62,10 @@ def test_small_talk_the_phrase_lists_miss_is_read_by_example(service) -> None:
     for question in ("孩子班上人太多了", "学费多少钱", "今年寒假什么时候放假"):
         assert talk_match(service.engine.retriever, question)[0] is None, question
         assert service.ask(question).status != "smalltalk", question
+    # ninth session: a detail asked with a cue word stays a question even when an example is close
+    # ("电话多少" ~ "比打电话问方便多了", thanks); the remark itself is still small talk
+    assert service.ask("电话多少").status == "not_found"
+    assert service.ask("比打电话问方便多了").status == "smalltalk"
 
 
 def test_the_bank_is_encoded_once_then_read_from_its_cache(resources, tmp_path) -> None:  # noqa: ANN001
