@@ -48,6 +48,8 @@ EVIDENCE_DENSE = 0.5
 # A question that is this share of a point's title, and held by it, is that title typed (MentionIndex.titled):
 # 學前教育普惠優質發展 is 10 of 12 characters; 学前教育 (a third) is a topic that several points treat.
 TITLE_SHARE = 0.5
+# A bare topic: two to eight Chinese characters and nothing else (MentionIndex.topic_titled).
+_BARE_TOPIC_RE = re.compile(r"[\u4e00-\u9fff]{2,8}")
 # Question-bank examples that vote on the top point (Consensus.bank_vote).
 VOTERS = 8
 # A library of many plans ranks only the plans closest to the question (search_each): ranking each of
@@ -310,6 +312,20 @@ class MentionIndex:
             if found:
                 return found[0] if len(found) == 1 else None
         return None
+
+    def topic_titled(self, text: str, doc_ids: Sequence[str] = ()) -> tuple[str, int] | None:
+        """The one point whose title holds a bare topic typed alone ("职业教育" → 第10条 推进职业教育改革
+        优化, though 第19条's funding and 第17条's online courses say 职业教育 too); None for a topic no
+        title or several titles hold, or for more than a topic (a question's words are in no title)."""
+        wanted = self.normalize(text).strip(" ?？。.!！")
+        if not _BARE_TOPIC_RE.fullmatch(wanted):
+            return None
+        found = [
+            (doc_id, number)
+            for doc_id, number, title, _ in self._numbered
+            if (not doc_ids or doc_id in doc_ids) and wanted in title
+        ]
+        return found[0] if len(found) == 1 else None
 
     def titled(self, text: str, doc_ids: Sequence[str] = ()) -> tuple[str, int] | None:
         """The point whose title a question is, give or take a word ("學前教育普惠優質發展" is most of

@@ -401,7 +401,7 @@ def named_in_plan_words(engine: Engine, intent: Intent) -> tuple[str, int] | Non
     if intent.kind == "locate":
         return engine.mentions.named(intent.query)
     if intent.kind == "ask" and not intent.context:
-        return engine.mentions.titled(intent.query)
+        return engine.mentions.titled(intent.query) or engine.mentions.topic_titled(intent.query)
     return None
 
 

@@ -86,6 +86,17 @@ def test_a_title_typed_out_is_that_point(service) -> None:
     assert mentions.titled("推进") is None
 
 
+@pytest.mark.parametrize(("topic", "point"), [("职业教育", 10), ("高等教育", 11), ("教育督导", 16), ("依法治教", 22)])
+def test_a_bare_topic_that_one_title_holds_is_that_point(service, topic: str, point: int) -> None:
+    # ninth session: "职业教育" alone was answered with 第19条 (funding for it), then 17, then 10
+    answer = service.ask(topic)
+    assert answer.status == "answered" and answer.citations[0].point == point
+    mentions = service.engine.mentions
+    assert mentions.topic_titled("推进") is None  # in many titles
+    assert mentions.topic_titled("职业教育怎么发展") is None  # a question, not a topic
+    assert mentions.topic_titled("教师资格证") is None  # in no title
+
+
 def test_an_english_look_up_is_located_through_the_plans_words_for_it(service) -> None:
     # vocational education → 职业教育, in one title only (第10条 推进职业教育改革优化); 第19条 holds
     # 职业教育 in its text and had outscored it.
