@@ -433,7 +433,8 @@ class CueList:
         self._cues = [c.strip().lower() for c in cues if c.strip()]
         self._chinese = [c for c in self._cues if not c.isascii()]
         english = [re.escape(c) for c in self._cues if c.isascii()]
-        self._english = re.compile(rf"(?<![a-z])(?:{'|'.join(english)})(?![a-z])") if english else None
+        # English cues are whole words, singular or plural ("admission scores", "phone numbers")
+        self._english = re.compile(rf"(?<![a-z])(?:{'|'.join(english)})(?:e?s)?(?![a-z])") if english else None
 
     @classmethod
     def from_file(cls, path: Path | None = None) -> CueList:

@@ -122,6 +122,13 @@ def test_cue_list_counts_out_of_scope_cues(tmp_path) -> None:
     assert cues.without("今天天气很好").count("今天天气怎么样") == 0  # cues the plans themselves use
 
 
+def test_an_english_cue_counts_in_the_plural_but_not_inside_a_longer_word() -> None:
+    cues = CueList(["admission score", "address", "price"])
+    assert cues.count("what are the admission scores for high school") == 1
+    assert cues.count("the addresses and prices of schools") == 2
+    assert cues.count("plans for addressing myopia") == 0
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [("大班额比例是多少", True), ("建成几个资源库", True), ("职普比", False), ("How many courses?", True),
