@@ -844,6 +844,7 @@ class Retriever:
         # Sentence units per point, for picking evidence; each bank example with its closest sentence.
         self.sentence_units = sentence_units(index)
         self.bank_links = bank_sentences(index, self.sentence_units)
+        self.flat_vectors = flat_matrix(index.dense)  # for nearest_units
 
     # -- channels ------------------------------------------------------------------------------
 
@@ -854,7 +855,7 @@ class Retriever:
         dense = np.zeros(n, dtype=np.float32)
         if query.normalized:
             vector = embed(self.config.encoder, [query.normalized])
-            scores, ids = self.index.dense.search(vector, min(n, DENSE_TOP_K))
+            scores, ids = nearest_units(self, vector)
             valid = ids[0] >= 0
             # Cosine below 0 carries no evidence; clip so the channel stays on 0–1.
             dense[ids[0][valid]] = np.clip(scores[0][valid], 0.0, 1.0)
@@ -962,6 +963,25 @@ class Retriever:
         )
 
 
+def flat_matrix(dense: faiss.Index) -> np.ndarray | None:
+    """A flat index's vectors as a (units, dim) matrix viewed in place (no copy); None for IVF."""
+    if not isinstance(dense, faiss.IndexFlat) or not dense.ntotal:
+        return None
+    return faiss.rev_swig_ptr(dense.get_xb(), dense.ntotal * dense.d).reshape(dense.ntotal, dense.d)
+
+
+def nearest_units(retriever: Retriever, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The DENSE_TOP_K units closest to ``vector`` (shape (1, dim)), as FAISS's search returns them
+    (but unordered). A flat index is read as a matrix: one product and a partial sort take 0.18 ms
+    at 3,504 units where FAISS's heap of 1,024 took 0.38 ms, a tenth of an answer."""
+    k = min(retriever.n_units, DENSE_TOP_K)
+    if retriever.flat_vectors is None or k >= retriever.n_units:
+        return retriever.index.dense.search(vector, k)
+    scores = retriever.flat_vectors @ vector[0]
+    top = np.argpartition(-scores, k - 1)[:k]
+    return scores[top][None, :], top[None, :].astype(np.int64)
+
+
 def number_support(retriever: Retriever, hit: Hit, units: dict[str, np.ndarray]) -> float:
     """For "how many" questions: how well the point's best sentence holding a number matches,
     relative to its best sentence overall (1.0 = the best sentence has the number; 0 = no number)."""
@@ -992,7 +1012,7 @@ def talk_match(retriever: Retriever, text: str) -> tuple[Talk | None, float, flo
     if bank is None or not normalized:
         return None, 0.0, 0.0
     vector = embed(retriever.config.encoder, [normalized])
-    scores, ids = retriever.index.dense.search(vector, min(retriever.n_units, DENSE_TOP_K))
+    scores, ids = nearest_units(retriever, vector)
     found = ids[0] >= 0
     questions = scores[0][found][retriever.is_question[ids[0][found]]]
     question = float(questions.max()) if len(questions) else 0.0

@@ -411,3 +411,17 @@ def test_which_of_two_to_pick_is_advice(question: str, choice: bool) -> None:
     from bot.retrieval import _CHOICE_RE
 
     assert bool(_CHOICE_RE.search(question)) is choice
+
+
+def test_the_nearest_units_of_a_flat_index_are_the_ones_faiss_finds(service) -> None:
+    from bot.embedding import embed
+    from bot.retrieval import DENSE_TOP_K, nearest_units
+
+    retriever = service.engine.retriever
+    assert retriever.flat_vectors is not None  # the real corpus is below the IVF threshold
+    for question in ("大班额比例控制在多少", "What about COVID prevention in schools?", "你好"):
+        vector = embed(retriever.config.encoder, [question])
+        exact_scores, exact_ids = retriever.index.dense.search(vector, DENSE_TOP_K)
+        scores, ids = nearest_units(retriever, vector)
+        assert set(ids[0].tolist()) == set(exact_ids[0].tolist())
+        assert np.allclose(np.sort(scores[0])[::-1], exact_scores[0], atol=1e-5)
