@@ -85,8 +85,9 @@ class Stretches(Container[str]):
         return cls(stretch_codes(text))
 
     def __contains__(self, stretch: object) -> bool:
+        """Only stretches of two to LONGEST CJK characters are held; anything else is not."""
         if not isinstance(stretch, str) or not 2 <= len(stretch) <= LONGEST or not _CJK_RE.fullmatch(stretch):
-            raise ValueError(f"expected a stretch of 2 to {LONGEST} CJK characters, got {stretch!r}")
+            return False
         code = stretch_code(stretch)
         at = int(np.searchsorted(self.codes, code))
         return at < len(self.codes) and int(self.codes[at]) == code
@@ -197,7 +198,7 @@ class Respeller:
             return None
         # A slipped particle (近是 for 近视) is too common a character to guess at: 工作是 is
         # "the job is", not 工作室. In four characters that sound as one of the plan's four-character
-        # words and share the other three (近是防控 for 近视防控) it is the slip.
+        # words and share at least half of them in place (近是防控 for 近视防控) it is the slip.
         slipped = {a for a, b in zip(stretch, best, strict=True) if a != b}
         return None if slipped & self.particles and len(stretch) < LONGEST else best
 

@@ -48,7 +48,8 @@ EVIDENCE_DENSE = 0.5
 # A question that is this share of a point's title, and held by it, is that title typed (MentionIndex.titled):
 # 學前教育普惠優質發展 is 10 of 12 characters; 学前教育 (a third) is a topic that several points treat.
 TITLE_SHARE = 0.5
-# A bare topic: two to eight Chinese characters and nothing else (MentionIndex.topic_titled).
+# A bare topic: two to eight Chinese characters and nothing else (MentionIndex.topic_titled); the
+# plan's titles run 8 to 14 characters, so a longer message is more than a topic.
 _BARE_TOPIC_RE = re.compile(r"[\u4e00-\u9fff]{2,8}")
 # Question-bank examples that vote on the top point (Consensus.bank_vote).
 VOTERS = 8

@@ -449,7 +449,7 @@ def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
 def searched(engine: Engine, intent: Intent, max_related: int) -> Answer:
     """A searched intent's answer, with the chat's topic where it has one and the duty when asked."""
     answer = searched_answer(engine, intent, max_related)
-    if intent.kind == "ask" and intent.topic is not None and answer.status != "answered":
+    if intent.kind == "ask" and intent.topic is not None and answer.status in ("related", "not_found"):
         answer = going_on(engine, intent, intent.topic, max_related) or answer
     if intent.asks_duty and answer.status == "answered":
         answer = with_duty(engine.composer, answer)
@@ -460,7 +460,12 @@ def searched(engine: Engine, intent: Intent, max_related: int) -> Answer:
 
 def going_on(engine: Engine, intent: Intent, topic: Topic, max_related: int) -> Answer | None:
     """A short question the plan does not answer on its own words, right after an answer ("在哪些地方
-    试点" after 县管校聘是什么): asked again after the topic's question, kept only when that answers."""
+    试点" after 县管校聘是什么): asked again after the topic's question, kept only when that answers —
+    and only when the question's own best point is already the topic's. Without that check (a review,
+    ninth session) "附近有什么好吃的" and "校园欺凌怎么处理" after 疫情防控 were answered with its point 23."""
+    own = engine.retriever.search(search_for(intent, max_related)).top
+    if own is None or (own.doc_id, own.point) != (topic.doc_id, topic.point):
+        return None
     follow = searched_answer(engine, replace(intent, query=f"{topic.question} {intent.query}"), max_related)
     return in_context(follow, topic.question) if follow.status == "answered" else None
 
@@ -472,7 +477,7 @@ def talk_instead(engine: Engine, intent: Intent, status: str) -> Talk | None:
         return None
     normalized = engine.retriever.tp.normalize(intent.text)
     if engine.retriever.config.cues.count(normalized) and (asks_for_number(normalized) or asked_details(normalized)):
-        return None  # asks for a detail the plan never gives ("电话多少"): a refusal, however chatty it sounds
+        return None  # asks for a detail the plan never gives ("电话多少"): searched, not chit-chat
     kind, talk, question = talk_match(engine.retriever, intent.text)
     if kind is None and intent.remark and status == "related" and remark_is_small_talk(talk, question):
         return "remark"  # chit-chat said in passing, not a question the related clauses could serve

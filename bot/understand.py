@@ -354,7 +354,7 @@ _NOT_RULES = r"(?!措施|规定|意见|举措|禁令|红线|要求|政策|办法
 _POINT_REF_RE = re.compile(
     rf"第\s*(?P<n>{_NUM})\s*(?:{_TIAO}|个\s*(?:工作)?(?:要点|条目))|{_DI_SLIP}\s*(?P<s>{_NUM})\s*(?:条|跳|调|tiao\b)"
     rf"|(?<![第\d零〇一二两三四五六七八九十百廿])(?P<m>[0-9]{{1,3}})\s*(?:条|tiao\b){_NOT_RULES}|^(?P<t>{_TENS})\s*条{_NOT_RULES}"
-    rf"|(?:条目|要点)\s*(?P<k>[0-9]{{1,3}}|{_TENS}|[一二三四五六七八九])(?![0-9条点项]){_NOT_A_WORD}|^条款?\s*(?P<c>[0-9]{{1,2}})(?![0-9点米元个])"
+    rf"|(?:条目|要点)\s*(?P<k>[0-9]{{1,3}}|{_TENS}|[一二三四五六七八九])(?![0-9条点项十廿]){_NOT_A_WORD}|^条款?\s*(?P<c>[0-9]{{1,2}})(?![0-9点米元个])"
     rf"|(?P<last>最后(?:一|那|的|这)?|最末(?:一|那)?|倒数第一)(?:条|点|项)|倒数第(?P<back>{_NUM})(?:条|点|项)"
     r"|\b(?:points?|clause|item|article|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
     r"|\b(?:the )?(?:(?P<o>[0-9]{1,2})(?:st|nd|rd|th)|(?P<eo>(?:twenty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
@@ -905,7 +905,7 @@ _DOCUMENT_RE = re.compile(
     r"|who (?:issued|published|wrote|released|signed) (?:it|this|the plan|the document)"
     r"|when (?:was|is) (?:it|this|the)(?: work plan| plan| document| file)? (?:issued|published|released|dated|signed|written)"
     r"|what(?: is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?(?:[,.!?].*)?$"
-    r"|^is (?:this|it) (?:the )?(?:(?:19|20)\d\d |latest |current |newest )?(?:work )?(?:plan|document)\b"
+    r"|^is (?:this|it) (?:the )?(?:(?:19|20)\d\d |latest |current |newest )?(?:work )?(?:plan|document)[\s?.!]*$"
     r"|issu(?:ed|ing) (?:date|by)|title of (?:the|this) (?:document|plan)"
 )
 
@@ -938,7 +938,8 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
             # "how many points does the plan have", not "how many points do students need" (a score)
             r"|how many (?:points|sections|parts) (?:does|do) (?:the|this|your|it)\b|^how many (?:points|sections|parts)\??$"
             r"|how many (?:work |key |main |numbered )(?:points|sections|parts|items|tasks)\b"
-            r"|how many (?:points|sections|parts|items) (?:are |is )?(?:there|in (?:the|this|your) (?:plan|document))\b"
+            r"|how many (?:points|sections|parts|items) (?:are |is )?(?:there|in (?:the|this|your) (?:plan|document))"
+            r"(?: in (?:the|this|your) (?:plan|document))?(?: in total| altogether| overall| all together)?[\s?.!]*$"
             r"|^(?:please )?(?:give me |show me |can i (?:have|get) |i want )?(?:an? |the )?(?:summary|overview|outline)"
             r"(?: of (?:the|this) (?:plan|document))?(?: please)?$"
             r"|^(?:what are|list|show)(?: me)? (?:all )?(?:the )?(?:main )?(?:parts|sections|points)(?: of (?:the|this) plan)?$"
@@ -1148,39 +1149,40 @@ def question_part(text: str) -> tuple[str, str]:
     return question, "，".join(clauses[:first])
 
 
-def _questions(text: str) -> list[str]:
-    """Separate questions in one message: sentences ending in ？ that each ask something, two
-    questions joined by 还有 / 另外 / 顺便问下 ("大班额怎么规定的，还有职普比是多少"), or questions
-    counted off ("一是中考体育考多少分，二是毛入园率目标是多少", "1. … 2. …")."""
+def _questions(text: str) -> tuple[list[str], str]:
+    """Separate questions in one message, and the context they share: sentences ending in ？ that each
+    ask something, or two questions joined by 还有 / 另外 / 顺便问下 ("大班额怎么规定的，还有职普比是多少"),
+    which share the whole message; or questions counted off ("一是中考体育考多少分，二是毛入园率目标是多少",
+    "1. … 2. …"), which share only what comes before the first (the other questions would blur each)."""
     sentences = [s.strip() for s in _SENTENCE_SPLIT_RE.split(text) if s.strip(_END_PUNCT + "，,")]
     asked = [s for s in sentences if s.endswith(("？", "?")) and len(s.strip(_END_PUNCT)) >= 4]
     if len(asked) >= 2 and len(asked) == len([s for s in sentences if _QUESTION_CUE_RE.search(s)]):
-        return asked
+        return asked, text
     joined = [p.strip(_END_PUNCT + "，,") for p in _ALSO_RE.split(text)]
     if 2 <= len(joined) <= MAX_PARTS and all(len(p) >= 4 and _QUESTION_CUE_RE.search(p) for p in joined):
-        return joined
+        return joined, text
     return _counted_off(text)
 
 
 # A question counted off: 一是 / 第一(个问题)， / 1. / 1、 / (1) after the start or a pause. 第一条 is a point.
 _COUNT_OFF_RE = re.compile(
     r"(?:^|(?<=[，,。；;:：\s]))(?:(?P<a>[一二三四五])是|第(?P<b>[一二三四五])(?:个问题|个|点)?(?:是|[，,:：、])"
-    r"|(?P<c>[1-5])[.、)）](?![0-9])|[（(](?P<d>[1-5一二三四五])[)）])"
+    r"|(?P<c>[1-5])[.、)）](?![0-9]))|[（(](?P<d>[1-5一二三四五])[)）]"
 )
 
 
-def _counted_off(text: str) -> list[str]:
-    """The questions of a message that counts them off 1, 2, … (what comes before the first is a
-    preamble: "我想问两个问题："); [] unless there are two or more and each asks something."""
+def _counted_off(text: str) -> tuple[list[str], str]:
+    """The questions of a message that counts them off 1, 2, … and what comes before the first (a
+    preamble: "我想问两个问题："); no questions unless there are two or more and each asks something."""
     marks = list(_COUNT_OFF_RE.finditer(text))
     numbers = [chinese_number(m["a"] or m["b"] or m["c"] or m["d"]) for m in marks]
     if len(marks) < 2 or numbers != list(range(1, len(marks) + 1)):
-        return []
+        return [], ""
     ends = [m.start() for m in marks[1:]] + [len(text)]
     parts = [text[m.end() : end].strip(_END_PUNCT + "，,；;") for m, end in zip(marks, ends, strict=True)]
     if all(len(p) >= 4 and _QUESTION_CUE_RE.search(p) for p in parts):
-        return parts[:MAX_PARTS]
-    return []
+        return parts, text[: marks[0].start()].strip(_END_PUNCT + "，,；;:：")
+    return [], ""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1270,12 +1272,15 @@ def _compare(text: str, lang: Lang) -> Intent | None:
     return Intent("compare", text, query=topic.strip(_END_PUNCT + _TOPIC_EDGE), years=years, lang=lang)
 
 
-# A question this short, right after an answer, may leave its subject to that answer ("收费吗").
+# A question this short, right after an answer, may leave its subject to that answer ("收费吗",
+# "在哪些地方试点"); longer ones name their own (the everyday questions of the labelled sets that open a
+# new topic run 12 characters and more).
 _SHORT_ASK_CHARS = 12
 # The point after or before the one just answered.
 _STEP_RE = re.compile(
     r"^(?:那|那么|再看一?下|再来)?(?:(?P<next>下一条|下条|后一条|下一个|下一点|下一项|接下来(?:一条|那条|的)?)"
-    r"|(?P<prev>上一条|上条|前一条|上一个|上一点|上一项))(?:呢|是什么|是啥|讲什么|讲的什么|讲啥|说什么|说的什么|说了什么|讲了什么)?[呢啊呀]?$"
+    r"|(?P<prev>上一条|上条|前一条|上一个|上一点|上一项))(?:的内容|内容)?"
+    r"(?:呢|是什么|是啥|是什么内容|讲什么|讲的什么|讲的啥|讲啥|说什么|说的什么|说的啥|说了什么|讲了什么)?(?:内容)?[呢啊呀]?$"
     r"|^(?:and |what about |how about |show me |then )?(?:the )?(?:(?P<enext>next)|(?P<eprev>previous|prev))"
     r"(?: one| point| clause| item)?(?: please)?$"
 )
@@ -1393,11 +1398,13 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
     text = _EN_PART_LIST_RE.sub(
         lambda m: " and ".join(f"part {n}" for n in re.findall(_EN_PART_NUMBER, m["list"])), text
     )
-    parts = _questions(text)
+    parts, shared = _questions(text)
     if parts:
         intents = tuple(_plan_named(_single(p, None, lang), p) for p in parts[:MAX_PARTS])
-        # Each part keeps the whole message as context: "…上学要考试吗？要交钱吗？" shares one topic.
-        intents = tuple(i if i.context or i.kind != "ask" else replace(i, context=text) for i in intents)
+        # Each part keeps the shared context: "…上学要考试吗？要交钱吗？" shares one topic.
+        intents = tuple(
+            i if i.context or i.kind != "ask" or not shared else replace(i, context=shared) for i in intents
+        )
         return Intent("several", original, query=text, parts=intents, lang=lang)
     single = _single(text, topic, lang)
     if single.kind == "ask" and _YEAR_ONLY_RE.match(text):  # "2021年的呢" with nothing before it: that plan

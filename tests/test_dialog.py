@@ -120,3 +120,12 @@ def test_a_short_question_after_an_answer_goes_on_with_its_topic_when_it_cannot_
     # what the plan never says stays unanswered, topic or not
     service.ask("大班额比例控制在多少", chat="s2")
     assert service.ask("学费多少", chat="s2").status != "answered"
+
+
+def test_a_new_topic_after_an_answer_is_not_answered_with_the_old_point(service) -> None:
+    # review (ninth session): short questions on something else were answered with the topic's point
+    assert service.ask("疫情防控怎么做", chat="r1").citations[0].point == 23
+    for message in ("附近有什么好吃的", "校园欺凌怎么处理", "留守儿童怎么关爱", "怎么报名"):
+        answer = service.ask(message, chat="r1")
+        assert answer.status != "answered" or answer.citations[0].point != 23, message
+

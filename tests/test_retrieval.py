@@ -258,7 +258,10 @@ def test_a_remark_nothing_matches_gets_a_kind_word_not_the_refusal(service, mess
     assert "没有找到" not in answer.text and "does not answer" not in answer.text
 
 
-@pytest.mark.parametrize(("question", "point"), [("县管校聘试点的名单", 13), ("县管校聘老师怎么选聘", 13), ("放假不准补课是哪条", 22)])
+@pytest.mark.parametrize(("question", "point"), [("县管校聘试点的名单", 13), ("县管校聘老师怎么选聘", 13), ("放假不准补课是哪条", 22),
+                                              # review (ninth session): cues for a family's own choices only
+                                              ("学校该不该让学生带手机进校园", 14),
+                                              ("Does the plan promise better school conditions in rural areas?", 20)])
 def test_words_near_a_cue_do_not_refuse_a_question_the_plan_answers(service, question: str, point: int) -> None:
     """名单, 怎么选 and 放假不 were tried as cues and dropped (review, sixth session): the plan names these."""
     answer = service.ask(question)

@@ -23,7 +23,7 @@ from bot.text import TextProcessor, few_as_several
         # ninth session: Cantonese asked at a clause's end, and 係 after a pronoun
         ("中考改革係點樣", "中考改革系怎样"), ("食堂安全邊個管", "食堂安全谁管"), ("我係家長", "我是家长"),
         ("佢喺邊度讀書", "他在边度读书"), ("重点样本", "重点样本"), ("身边个别同学", "身边个别同学"),
-        ("我系统学习了", "我系统学习了"), ("关系到孩子", "关系到孩子"),
+        ("我系统学习了", "我系统学习了"), ("关系到孩子", "关系到孩子"), ("我系里有几个老师", "我系里有几个老师"),
     ],
 )
 def test_normalize(tp: TextProcessor, raw: str, expected: str) -> None:

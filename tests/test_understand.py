@@ -239,6 +239,7 @@ DOCUMENT = [
     "这个文件是什么时候发布的",
     # ninth session: "how many work points" was refused
     "how many work points are there", "How many key tasks does the plan list?", "how many points are in the plan",
+    "How many points are there in total?",
     # …and 要点一共几条 was point 1 (要点一 read as "point one")
     "这份要点一共几条", "這份要點一共幾條", "要点一共有多少条",
     # …and these were searched ("what's" did not match, nor the bureau's year as a whole)
@@ -253,12 +254,15 @@ def test_document_phrasings(normalize, message):
 
 @pytest.mark.parametrize("message", ["how many points do students need to get into No.1 Middle School",
                                      "How many points is the PE exam worth?", "学校今年主要抓哪些工作",
-                                     "今年重点抓什么安全工作", "Is this the school's plan for sports?"])
+                                     "今年重点抓什么安全工作", "Is this the school's plan for sports?",
+                                     "is this document about kindergarten fees", "is it the plan that limits class size",
+                                     "how many points are there for PE in the zhongkao"])
 def test_points_of_a_score_are_not_the_plans_points(normalize, message):
     assert understand(message, normalize=normalize).kind != "document"
 
 
 @pytest.mark.parametrize(("message", "point"), [("要点一讲什么", 1), ("要点十六是什么", 16), ("要点十分重要吗", None),
+                                                ("要点二十分重要吗", None), ("要点二十讲什么", 20),
                                                 ("要点三年行动", None), ("要点一起看", None)])
 def test_a_numeral_after_yaodian_names_a_point_unless_it_opens_a_word(normalize, message, point):
     intent = understand(message, normalize=normalize)
@@ -502,7 +506,15 @@ SEVERAL = [
     ("老师，我想问两个问题：一是中考体育考多少分，二是学前教育毛入园率目标是多少", 2),
     ("1. 大班额比例多少 2. 职普比多少", 2), ("请问：(1)课后服务收费吗 (2)近视怎么防控", 2),
     ("第一，大班额比例是多少；第二，职普比是多少", 2),
+    ("1. 大班额怎么解决 2. 职业教育怎么改革 3. 学前教育有什么目标", 3), ("请问（1）课后服务收费吗（2）近视怎么防控", 2),
 ]
+
+
+def test_questions_counted_off_share_only_what_comes_before_them(normalize):
+    # review (ninth session): each part had the whole message as context, and a third part blurred all three
+    intent = understand("老师，我想问两个问题：一是中考体育考多少分，二是学前教育毛入园率目标是多少", normalize=normalize)
+    assert [p.context for p in intent.parts] == ["老师,我想问两个问题", "老师,我想问两个问题"]
+    assert all(p.context == "" for p in understand("1. 大班额怎么解决 2. 职业教育怎么改革", normalize=normalize).parts)
 
 
 @pytest.mark.parametrize("message", ["一是要控制大班额，二是要提高质量", "第一条讲什么，第二条呢", "大班额比例控制在4.5%吗"])
@@ -857,6 +869,7 @@ def test_a_space_is_a_pause_only_between_chinese_words(message, question, contex
 
 
 @pytest.mark.parametrize(("message", "point"), [("下一条呢", 9), ("下一条讲什么", 9), ("那下一条是啥", 9), ("上一条", 7),
+                                                ("上一条讲的啥", 7), ("下一条是什么内容", 9),
                                                 ("前一条呢", 7), ("next one", 9), ("What about the next point?", 9),
                                                 ("previous point", 7)])
 def test_the_point_after_or_before_the_last_answer(normalize, message, point):
