@@ -89,9 +89,8 @@ class Resources:
     @classmethod
     def load(cls, settings: Settings) -> Resources:
         tp = TextProcessor()
-        cache_dir = settings.data_dir / "cache"
-        encoder = load_encoder(settings.embedding_model, threads=settings.encoder_threads, cache_dir=cache_dir)
-        model = settings.embedding_model
+        cache_dir, model = settings.data_dir / "cache", settings.embedding_model
+        encoder = load_encoder(model, threads=settings.encoder_threads, cache_dir=cache_dir)
         talk_cache = VectorCache.in_folder(cache_dir / "smalltalk", model, model_version(model), encoder)
         return cls(
             settings=settings,
