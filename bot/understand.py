@@ -102,9 +102,13 @@ class Intent:
 # ------------------------------------------------------------------------------------------------
 # small talk
 
-# Words that carry no request of their own around small talk ("谢谢老师的耐心解答", "thanks a lot").
+# The people a greeting addresses ("家长们好", "各位老师好"): small talk alone, a courtesy before a question.
+_GROUPS = "老师|家长|同学|朋友|领导|同事|群友"
+# Words that carry no request of their own around small talk ("谢谢老师的耐心解答", "thanks a lot",
+# "老师们辛苦了").
 _FILLER = (
-    r"(?:[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳好真太很挺超没不~～!！?？.。,，、\s㗎嘅喎咩]|你这|就是|哎呀|哎哟|哎|唉|咳+|还是|最好|说的|讲的|答的|回复|请|老师|小助手|机器人|客服|"
+    rf"(?:(?:{_GROUPS})们?|"
+    r"[啊呀呢吧哦噢喔嗯哈啦拉了的么嘛吗呐哇你您妳好真太很挺超没不~～!！?？.。,，、\s㗎嘅喎咩]|你这|就是|哎呀|哎哟|哎|唉|咳+|还是|最好|说的|讲的|答的|回复|请|小助手|机器人|客服|"
     r"回答|解答|耐心|非常|特别|一下|我们|你们|您们|我要|我想|有没有|能不能|可不可以|这是|怎么|我|这个|都|全|根本|完全|一点都|就行|请问|没别的问题|没有别的问题|没问题|不好意思|各位|得|清楚|详细|到位|及时|"
     r"嘞|咯|那|是不是|还|有点|急+|该|答案|讲得|说得|答得|写得|这些|又|我问的|刚才|刚刚|那个|手机上|老表|今天|你那边|鹰潭|祝(?:你|您)?(?:工作顺利|工作愉快|身体健康|万事如意|生活愉快)|老铁|兄弟|大佬|亲|也|智能客服|智能助手|助手|呗|感觉|觉得|(?:这个|这)?东西|"
     # who is writing: "你好，我是余江的一个家长" is a greeting
@@ -130,14 +134,12 @@ _ASKS_LEAVE_EN = (
     r"(?:(?:can|may|could) i ask(?: you)?|i (?:have|got)|i(?:'d| would) like to ask(?: you)?|i want to ask(?: you)?)"
     r"(?: (?:some |a few |a couple of |a |one )?(?:questions?|things?))? (?:about|on|regarding)" + _GENERAL_EN
 )
-# The people a greeting addresses ("家长们好", "各位老师好"): small talk alone, a courtesy before a question.
-_GROUPS = "老师|家长|同学|朋友|领导|同事|群友"
 # (kind, Chinese phrases, English phrases); English ones match whole words only ("hi" is not in "this").
 _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     (
         "greeting",
         _ASKS_LEAVE
-        + r"|(?:想)?问(?:你|您)(?:点|个|些|一点)(?:东西|事儿?|问题)|^@\S+$|(?:小助手|机器人)(?:小助手|机器人)|(?:请)?多(?:多)?指教|(?:我)?想想(?:怎么|咋)(?:说|问)|^/start(?:@\w+)?$|你好|您好|妳好|你号|您号|泥嚎|你嚎|尼好|在马|哈啰|早晨好?|(?:你|您)?(?:现在)?方便(?:吗|么|不)|(?:你|您)?(?:现在)?(?:有空|忙)(?:吗|么|不)|这么(?:晚|早)(?:了)?(?:还)?|大晚上的|一大早的?|(?:先)?(?:跟|和|给)(?:你|您)打(?:个)?招呼|请多关照|还在(?:吗|么|嘛)|(?:大家|各位)早|"
+        + r"|(?:想)?问(?:你|您)(?:点|个|些|一点)(?:东西|事儿?|问题)|^@\S+$|(?:小助手|机器人)(?:小助手|机器人)|(?:请)?多(?:多)?(?:指教|关照)|(?:我)?想想(?:怎么|咋)(?:说|问)|^/start(?:@\w+)?$|你好|您好|妳好|你号|您号|泥嚎|你嚎|尼好|在马|哈啰|早晨好?|(?:你|您)?(?:现在)?方便(?:吗|么|不)|(?:你|您)?(?:现在)?(?:有空|忙)(?:吗|么|不)|这么(?:晚|早)(?:了)?(?:还)?|大晚上的|一大早的?|(?:先)?(?:跟|和|给)(?:你|您)打(?:个)?招呼|还在(?:吗|么|嘛)|(?:大家|各位)早|"
         r"(?:我)?(?:有|想问)(?:几个|一些|个)(?:教育)?(?:方面的)?问题(?:想)?(?:请教|问|咨询)?(?:一下)?|(?:想|要)?咨询(?:一些|几个|点)(?:教育)?(?:方面的)?问题|你们好|大家好|各位好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|(?:(?<![\u4e00-\u9fff])|(?<=老师)|(?<=大家)|(?<=各位)|(?<=你)|(?<=您))早|"
         r"在(?:吗|么|嘛|不在|不)|在\?|在？|有人(?:吗|没|在吗|在不|在么|在线吗?)|(?:祝(?:你|您)?)?(?:新年|中秋|节日|端午|国庆|春节|元旦)快乐|有没有人(?:在)?|(?:各位|亲爱的)?(?:"
         + _GROUPS
@@ -580,6 +582,11 @@ def _named(refs: Sequence[re.Match[str]], number: Callable[[re.Match[str]], int 
     return tuple({n: m.group(0) for n, m in zip(numbers, refs, strict=True) if n is not None}.items())
 
 
+def _asked_in_turn(gap: str) -> bool:
+    """Asking words and a pause between two references: "第一条讲什么，第二条呢" asks for both."""
+    return bool(_PAUSE_RE.search(gap)) and _just_asking(gap)
+
+
 def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
     """The points a plain look-up asks for, up to MAX_PARTS, each with the words that name it
     ("第8条和第9条" → ((8, "第8条"), (9, "第9条"))); () for other messages."""
@@ -596,8 +603,8 @@ def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
     if not 1 <= len(refs) <= MAX_PARTS:
         return ()
     gaps = [text[a.end() : b.start()] for a, b in itertools.pairwise(refs)]
-    if any(gap.strip() and not _TOGETHER_RE.search(gap) for gap in gaps):  # 第8条讲的第9条: not a list
-        return ()
+    if any(gap.strip() and not _TOGETHER_RE.search(gap) and not _asked_in_turn(gap) for gap in gaps):
+        return ()  # 第8条讲的第9条: not a list
     # "第十条的第一部分": a portion of the point, which is shown whole; any other part is another look-up.
     parts = list(_SECTION_REF_RE.finditer(text))
     of_point = [
