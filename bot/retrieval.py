@@ -287,15 +287,19 @@ class MentionIndex:
         ]
 
     def find(self, term: str) -> list[tuple[str, int, str]]:
-        """(doc_id, point, the first sentence holding the term), in plan order."""
+        """(doc_id, point, the first sentence holding the term), in plan order, each plan's header
+        after its numbered points: "哪几条讲到了幼儿园" is asked of the points, and the header holds 幼儿园
+        only in the list of whom the notice is sent to (it came first, tenth session)."""
         wanted = self.normalize(term)
         if not wanted:
             return []
-        return [
+        found = [
             (doc_id, number, next((s for s, norm in sentences if wanted in norm), title))
             for doc_id, number, title, text, sentences in self._points
             if wanted in text
         ]
+        plans = list(dict.fromkeys(doc_id for doc_id, _, _ in found))
+        return sorted(found, key=lambda f: (plans.index(f[0]), f[1] == 0))
 
     def named(self, term: str, doc_ids: Sequence[str] = ()) -> tuple[str, int] | None:
         """The point (of ``doc_ids``, else of any plan) that a clause look-up names by the plan's own
@@ -467,6 +471,8 @@ class CueList:
 
 
 _YEAR_RE = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
+# A bracketed aside or a title: "(2020-2021)", "《…2021年工作要点》".
+_NAMED_DOCUMENTS_RE = re.compile(r"[(（][^()（）]*[)）]|《[^《》]*》")
 
 
 def _mostly_latin(normalized: str) -> bool:
@@ -641,8 +647,11 @@ class QueryAnalyzer:
         # Places the plans name are the plans' own; any other place marks another city's question.
         self.places = config.places.without(corpus_text)
         self.home = config.places.within(corpus_text)
-        # Years the plans talk about; a question about another year is about another plan.
-        self.known_years = {m.group(0) for m in _YEAR_RE.finditer(corpus_text)}
+        # Years the plans talk about; a question about another year is about another plan. A year
+        # inside brackets or a title names another document ("德育工作三年提升行动计划(2020-2021)"): the
+        # plan says nothing about 2020, and "2020年教育局都完成了哪些工作" had been answered with its
+        # preamble (every question of the tuning sets that names 2020 is out of scope).
+        self.known_years = {m.group(0) for m in _YEAR_RE.finditer(_NAMED_DOCUMENTS_RE.sub("", corpus_text))}
         for doc in index.corpus.documents:
             self.known_years.update(m.group(0) for m in _YEAR_RE.finditer(doc.date or ""))
         # Slips are respelled to the plan's own words only (the bank holds slips on purpose), counted

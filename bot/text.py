@@ -97,7 +97,8 @@ def chinese_number(text: str) -> int | None:
 # of "a few", then ask whether. Such a 几 is written 数 (数个, 数次), the literary "several".
 _SEVERAL_RE = re.compile(
     r"(?<![十百第])几(?=[个次位名所家天年月回遍趟])(?!年级)"
-    r"(?=.{3,}?(?:有没有|是不是|能不能|会不会|管不管|还有人|(?<![什怎这那多])[吗么嘛](?:[\s?？!！。,，~～啊呀]*$|[?？])))"
+    r"(?=.{3,}?(?:有没有|是不是|能不能|会不会|管不管|还有人|(?P<v>[\u4e00-\u9fff]{1,2})[不没](?P=v)"
+    r"|(?<![什怎这那多])[吗么嘛](?:[\s?？!！。,，~～啊呀]*$|[?？])))"
 )
 
 _SEVERAL = "数"

@@ -266,8 +266,8 @@ _TRAILING_COURTESY_RE = re.compile(
 )
 
 
-# Whether it is so, asked as V不V / V没V ("该不该", "提没提"); a named group, so it can sit in a longer pattern.
-_A_NOT_A = r"(?P<v>[\u4e00-\u9fff])[不没](?P=v)"
+# Whether it is so, asked as V不V / V没V ("该不该", "提没提", "重视不重视"); a named group, so it can sit in a longer pattern.
+_A_NOT_A = r"(?P<v>[\u4e00-\u9fff]{1,2})[不没](?P=v)"
 _A_NOT_A_RE = re.compile(_A_NOT_A)
 _INTRO_RE = re.compile(r"我是|\b(?:i'm|i am)\b")
 # Filler wherever it falls, also inside a phrase ("这个是那个教育局的吗").
@@ -1030,6 +1030,8 @@ _QUESTION_CUE_RE = re.compile(
     # 么 of 这么 / 那么 and a 嘛 that asserts ("还挺聪明的嘛，…") ask nothing
     r"[吗呢?？]|(?<![什怎这那多要])么|嘛(?=[\s?？!！。~～]*$)|干嘛|(?<![\u4e00-\u9fff])(?:这么|那么)说|什么|啥|怎么|怎样|咋|如何|哪|多少|(?<![十百])几[个年岁天月号点条次门所]|是否|能不能|可不可以|可以不|会不会|有没有|"
     r"要不要|用不用|需不需要|是不是|行不行|算不算|给不给|让不让|管不管|收不收|还能|能否|请问|想问|想知道|求问|问下|问一下"
+    # any V不V / V没V: "今年还搞不搞" asks as plainly as 要不要 (tenth session: the clause after it was taken)
+    rf"|{_A_NOT_A}"
     r"|\b(?:what|how|when|where|which|who|why|is|are|can|could|do|does|will|should|any)\b"
 )
 # A space is a pause between Chinese words; beside a Latin word or a number it only spaces it out

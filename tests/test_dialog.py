@@ -55,6 +55,8 @@ def test_which_points_mention_lists_all_of_them(service) -> None:
     assert answer.found and answer.kind == "mentions"
     assert [c.point for c in answer.citations] == [8, 20]
     assert "第8条" in answer.text and "第20条" in answer.text and "义务教育化解大班额" in answer.text
+    # the header holds 幼儿园 only in whom the notice goes to: listed after the points (tenth session)
+    assert [c.point for c in service.ask("哪几条讲到了幼儿园？").citations] == [7, 12, 20, 0]
     nothing = service.ask("哪几条提到了信用卡")
     assert not nothing.found and "没有条目提到" in nothing.text
 

@@ -335,6 +335,15 @@ def test_a_question_about_another_place_is_never_answered_with_confidence(servic
     assert service.ask("贵溪今年有没有新建学校").status == "answered"
 
 
+def test_a_year_the_plan_names_only_in_a_title_is_another_year(service) -> None:
+    """2020 appears in the plan only inside "(2020-2021)", the name of another document: a question
+    about 2020 is not answered from the 2021 plan (tenth session: answered with the preamble)."""
+    for question in ("2020年教育局都完成了哪些工作", "2020年的大班额比例"):
+        assert service.ask(question).status != "answered", question
+    assert service.ask("2021年大班额比例控制在多少").status == "answered"
+    assert service.engine.retriever.analyzer.known_years == {"2021"}
+
+
 def test_a_question_pointing_at_a_place_in_its_background_asks_about_that_place(service) -> None:
     """那边 points at the city named before it; "在这边读" is Yingtan, where the message is written."""
     there = service.ask("我表姐在上饶教书,她们那边今年大班额是要控制在多少以内?")

@@ -569,6 +569,16 @@ def test_english_background_is_kept_apart_from_the_question(message, question, c
     assert question_part(message) == (question, context)
 
 
+@pytest.mark.parametrize(("message", "question"), [
+    # tenth session: 搞不搞 asked, and the wish after it had been taken for the question
+    ("城里好学校跟乡下学校结对子那种，今年还搞不搞，我们乡下学校就盼着沾点光", "今年还搞不搞，我们乡下学校就盼着沾点光"),
+    ("我家孩子今年上初三了，体育考试听说改了，学校到底重视不重视", "学校到底重视不重视"),
+    ("我们单位的几个同事都在讨论这个事，今年县管校聘到底推没推", "今年县管校聘到底推没推"),
+])
+def test_any_a_not_a_asks(message, question):
+    assert question_part(message)[0] == question
+
+
 def test_a_few_told_of_in_the_background_is_not_the_question():
     question, context = question_part("孩子在学校被几个高年级的堵在厕所要钱，回来不敢说。就想问问，学校安全这块上面到底有没有什么硬要求？")
     assert question.startswith("就想问问") and "几个高年级" in context
