@@ -1121,7 +1121,8 @@ _COMPARE_FRAME_RE = re.compile(
 
 # English clauses end at punctuation, not at every space; a clause asks when it ends in "?" or opens
 # with a question word ("We are a foreign family…" states, "Does the plan say…?" asks).
-_EN_CLAUSE_SPLIT_RE = re.compile(r"(?<=[.!?;,，。！？；])\s*")
+# A dash is a pause too: "My kid turns 4 next year — does the city plan to open more kindergartens".
+_EN_CLAUSE_SPLIT_RE = re.compile(r"(?<=[.!?;,，。！？；])\s*|\s+[—–-]{1,2}\s+")
 _EN_QUESTION_CLAUSE_RE = re.compile(
     r"\?\s*$|^(?:so |and |but |then |also )?(?:what|whats|how|when|where|which|who|why|is|are|can|could|do|does|did|will|would|"
     r"should|has|have|any)\b"

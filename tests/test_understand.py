@@ -564,6 +564,9 @@ def test_personal_context_is_kept_apart_from_the_question():
      "what does the plan say about teacher training?", "I teach in Guixi"),
     ("My son is in grade 3 and his class has 60 kids. Is anything being done about it?",
      "Is anything being done about it?", "My son is in grade 3 and his class has 60 kids."),
+    # a dash is a pause (tenth session: the whole message was the question, its "?" stripped)
+    ("We just moved to Yingtan — does the city plan to open more public kindergartens?",
+     "does the city plan to open more public kindergartens?", "We just moved to Yingtan"),
 ])
 def test_english_background_is_kept_apart_from_the_question(message, question, context):
     assert question_part(message) == (question, context)
