@@ -289,6 +289,11 @@ SMALL_TALK = [
     # tenth session: thanks to a group ("老师们辛苦了" was answered with point 18), 请多多关照
     ("老师们辛苦了", "thanks"), ("谢谢各位家长", "thanks"), ("领导辛苦了", "thanks"), ("同学们加油", "thanks"),
     ("你好，我是余江的一个家长，请多多关照", "greeting"),
+    # tenth session: two small-talk questions in one message, "bot" beside Chinese, @ in a group, any festival,
+    # questions promised for later after 回头有事
+    ("这个bot咋用？打字就行吗？", "usage"), ("你是谁？你能干嘛？", "identity"), ("谢谢bot", "thanks"),
+    ("在群里艾特你能回答吗", "usage"), ("祝大家劳动节快乐", "greeting"), ("儿童节快乐", "greeting"),
+    ("我是月湖的家长，听朋友说有这个机器人，回头有问题再请教", "greeting"),
     # seventh session: Cantonese thanks and "how to use", asking leave, a line check, never mind, a mood,
     # well-wishes, is it free, bureau staff, greetings typed by sound, 那个 inside a phrase
     ("唔該晒", "thanks"), ("點用㗎？", "usage"), ("嗨，有空吗，问你点东西哈", "greeting"), ("喂喂喂听得到吗", "greeting"),
@@ -459,6 +464,11 @@ def test_thanks_before_a_follow_up_is_dropped(normalize, message, kind):
 def test_small_talk(normalize, message, talk):
     intent = understand(message, normalize=normalize)
     assert (intent.kind, intent.talk) == ("smalltalk", talk)
+
+
+@pytest.mark.parametrize("message", ["劳动节快乐，五一放几天假", "我在群里问了没人回，大班额比例多少", "你好？大班额比例多少？"])
+def test_a_question_beside_small_talk_is_asked(normalize, message):
+    assert understand(message, normalize=normalize).kind != "smalltalk"
 
 
 FOLLOW_UPS = [
