@@ -246,7 +246,8 @@ _ANNOUNCED_RE = re.compile(
     r"|想(?:问问|问一下|了解一?下|咨询一?下|咨询)[^，,。？?!！\s]{0,12}?(?:方面|这块|相关)?的?(?:政策|问题|事情?|情况)"
 )
 # A request in the words before it: "晚点再问你，先帮我查一下…" asks now.
-_REQUEST_RE = re.compile(r"帮我|帮忙|查一?下|告知|告诉我|介绍|说说|讲讲|说一下|讲一下|听说")
+# Not when it is forbidden: "…别告诉我妈哈哈" asks the bot for nothing.
+_REQUEST_RE = re.compile(r"帮我|帮忙|查一?下|告知|(?<![别甭])(?<!不要)告诉我|介绍|说说|讲讲|说一下|讲一下|听说")
 # A letter held down is a slip of the same word: "hiiii", "helllo", "byeee" (kept double: "good").
 _HELD_LETTER_RE = re.compile(r"([a-z])\1{2,}")
 _EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")

@@ -447,6 +447,8 @@ def test_small_talk_around_a_question_is_a_question(normalize, message):
     ("你們好，我是從台灣來的，最近剛搬到鷹潭，請多多指教", True), ("I'm a teacher from Guixi", True),
     ("我家孩子的学籍", False), ("我们学校的食堂", False), ("我要投诉学校食堂", False), ("我想换个班主任", False),
     ("我们村的小学还办不办", False), ("I want the rules on class sizes", False),
+    # tenth session: 别告诉我 forbids, it requests nothing
+    ("我是初二的学生，上课偷偷玩手机，别告诉我妈哈哈", True), ("告诉我课后服务的规定", False),
 ])
 def test_a_message_that_asks_nothing_is_a_remark(normalize, message, remark):
     """A remark is answered kindly when nothing in the plan is close; a short topic is a search."""
