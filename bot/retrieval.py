@@ -35,7 +35,7 @@ from bot.index import PolicyIndex
 from bot.respell import Respeller
 from bot.talk import TalkBank, is_small_talk, nearest
 from bot.text import TextProcessor, data_path, few_as_several
-from bot.understand import Talk
+from bot.understand import Talk, language
 
 logger = logging.getLogger(__name__)
 
@@ -475,11 +475,6 @@ _YEAR_RE = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 _NAMED_DOCUMENTS_RE = re.compile(r"[(（][^()（）]*[)）]|《[^《》]*》")
 
 
-def _mostly_latin(normalized: str) -> bool:
-    """An English question (a few Chinese words in it, 分数线 or 贵溪一中, leave it English)."""
-    return len(re.findall(r"[a-z]", normalized)) > 2 * len(re.findall(r"[\u4e00-\u9fff]", normalized))
-
-
 # Details a question can ask for, and how a sentence states them.
 _DETAIL_QUESTIONS = {
     "when": re.compile(
@@ -698,7 +693,7 @@ class QueryAnalyzer:
         # answered); such a question is judged on its own words, as before.
         if (
             expansion
-            and _mostly_latin(normalized)
+            and language(normalized) == "en"
             and not (facts.out_of_scope_cues or facts.asks_details or facts.asks_number)
         ):
             words = [*words, *expansion]
