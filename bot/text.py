@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -28,7 +29,10 @@ def data_path(name: str) -> Path:
     return Path(str(resources.files("bot") / "data" / name))
 
 
+@functools.cache
 def read_pinyin(path: Path) -> dict[str, str]:
+    """Character → toneless syllable. Read once per file and shared (the text processor and the
+    small-talk sounds of bot/understand.py both read it): callers must not change it."""
     table = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
