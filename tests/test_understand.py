@@ -819,7 +819,10 @@ def test_everyday_questions_stay_questions(normalize, message):
 
 
 @pytest.mark.parametrize(("message", "query"), [("孩子上学太麻烦了", "孩子上学太麻烦了"), ("老师工作太辛苦了", "老师工作太辛苦了"),
-                                                ("大班额比例是多少，麻烦了", "大班额比例是多少")])
+                                                ("大班额比例是多少，麻烦了", "大班额比例是多少"),
+                                                # tenth session: "higher education" was searched as "gher education"
+                                                ("higher education", "higher education"), ("history lessons", "history lessons"),
+                                                ("hi, class sizes", "class sizes")])
 def test_courtesy_is_cut_only_where_it_stands_apart(normalize, message, query):
     assert understand(message, normalize=normalize).query.strip("，,") == query
 
