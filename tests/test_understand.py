@@ -292,7 +292,7 @@ SMALL_TALK = [
     # tenth session: two small-talk questions in one message, "bot" beside Chinese, @ in a group, any festival,
     # questions promised for later after 回头有事
     ("这个bot咋用？打字就行吗？", "usage"), ("你是谁？你能干嘛？", "identity"), ("谢谢bot", "thanks"),
-    ("在群里艾特你能回答吗", "usage"), ("祝大家劳动节快乐", "greeting"), ("儿童节快乐", "greeting"),
+    ("在群里艾特你能回答吗", "usage"), ("您叫啥名字", "identity"), ("祝大家劳动节快乐", "greeting"), ("儿童节快乐", "greeting"),
     ("我是月湖的家长，听朋友说有这个机器人，回头有问题再请教", "greeting"),
     # seventh session: Cantonese thanks and "how to use", asking leave, a line check, never mind, a mood,
     # well-wishes, is it free, bureau staff, greetings typed by sound, 那个 inside a phrase
@@ -822,7 +822,9 @@ def test_everyday_questions_stay_questions(normalize, message):
                                                 ("大班额比例是多少，麻烦了", "大班额比例是多少"),
                                                 # tenth session: "higher education" was searched as "gher education"
                                                 ("higher education", "higher education"), ("history lessons", "history lessons"),
-                                                ("hi, class sizes", "class sizes")])
+                                                ("hi, class sizes", "class sizes"),
+                                                # a request for plain words after the question asks nothing more
+                                                ("职普比是多少，说人话", "职普比是多少"), ("大班额怎么规定的 讲通俗点", "大班额怎么规定的")])
 def test_courtesy_is_cut_only_where_it_stands_apart(normalize, message, query):
     assert understand(message, normalize=normalize).query.strip("，,") == query
 
