@@ -292,7 +292,7 @@ SMALL_TALK = [
     # tenth session: two small-talk questions in one message, "bot" beside Chinese, @ in a group, any festival,
     # questions promised for later after 回头有事
     ("这个bot咋用？打字就行吗？", "usage"), ("你是谁？你能干嘛？", "identity"), ("谢谢bot", "thanks"),
-    ("在群里艾特你能回答吗", "usage"), ("您叫啥名字", "identity"), ("祝大家劳动节快乐", "greeting"), ("儿童节快乐", "greeting"),
+    ("我是初一的班主任，以后多多请教", "greeting"), ("在群里艾特你能回答吗", "usage"), ("您叫啥名字", "identity"), ("祝大家劳动节快乐", "greeting"), ("儿童节快乐", "greeting"),
     ("我是月湖的家长，听朋友说有这个机器人，回头有问题再请教", "greeting"),
     # seventh session: Cantonese thanks and "how to use", asking leave, a line check, never mind, a mood,
     # well-wishes, is it free, bureau staff, greetings typed by sound, 那个 inside a phrase
@@ -449,6 +449,8 @@ def test_small_talk_around_a_question_is_a_question(normalize, message):
     ("我们村的小学还办不办", False), ("I want the rules on class sizes", False),
     # tenth session: 别告诉我 forbids, it requests nothing
     ("我是初二的学生，上课偷偷玩手机，别告诉我妈哈哈", True), ("告诉我课后服务的规定", False),
+    # 啦 and 咯 are a tone too (tenth session)
+    ("晚安啦，明天一早还得送娃上学", True), ("今天开了一天会咯，累", True),
 ])
 def test_a_message_that_asks_nothing_is_a_remark(normalize, message, remark):
     """A remark is answered kindly when nothing in the plan is close; a short topic is a search."""
