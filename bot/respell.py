@@ -34,7 +34,73 @@ from bot.text import TextProcessor
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff]+")
 _SPELLED_MIN = 3  # syllables of pinyin typed out before it is read as a plan word
-_LATIN_RE = re.compile(r"(?<![a-z])[a-z]{4,}(?![a-z])")  # a word of two syllables or more
+# Latin words in a row, spaced or not ("te gang ji hua", "xiaoxuehua"); a plan word has at most six
+# syllables, typed as at most six words.
+_LATIN_RUN_RE = re.compile(r"(?<![a-z])[a-z]+(?:\s+[a-z]+)*(?![a-z])")
+_SPELLED_TOKENS = 6
+_SPELLED_LETTERS = 4
+# Pinyin syllables that are also common English words: a pair of them in English is English.
+_ENGLISH_SYLLABLES = frozenset(
+    {
+        "a",
+        "an",
+        "ai",
+        "o",
+        "e",
+        "en",
+        "er",
+        "he",
+        "me",
+        "ma",
+        "man",
+        "men",
+        "long",
+        "hang",
+        "fan",
+        "ban",
+        "pan",
+        "tan",
+        "can",
+        "die",
+        "tie",
+        "pie",
+        "lie",
+        "bin",
+        "pin",
+        "sun",
+        "gun",
+        "run",
+        "hen",
+        "pen",
+        "den",
+        "bang",
+        "gang",
+        "sang",
+        "song",
+        "ding",
+        "ping",
+        "pong",
+        "wan",
+        "she",
+        "ye",
+        "you",
+        "yo",
+        "bo",
+        "ha",
+        "la",
+        "na",
+        "ran",
+        "tang",
+        "kong",
+        "shun",
+        "chin",
+        "dun",
+        "gong",
+        "lung",
+        "pa",
+        "ta",
+    }
+)
 # The longest stretch respelled: every slip in the labelled sets fits in four characters (县管校品,
 # 随签子女), and a longer stretch only finds the same slip inside it; the pinyin channel matches the rest.
 LONGEST = 4
@@ -130,6 +196,32 @@ def one_edit_apart(a: str, b: str) -> bool:
     return a[i + 1 :] == b[i + 1 :] or a[i:] == b[i + 1 :] or a[i + 1 :] == b[i:]
 
 
+def spelled_word(
+    tokens: list[str],
+    chinese: bool,
+    spell: Callable[[str], list[str] | None],
+    by_sound: Mapping[tuple[str, ...], list[str]],
+) -> str | None:
+    """The indexed word that Latin ``tokens`` spell in pinyin, if they spell one (``chinese``: the
+    message around them is Chinese)."""
+    syllables = spell("".join(tokens))
+    if not syllables or len(syllables) < 2:
+        return None
+    words = by_sound.get(tuple(syllables), [])
+    # Two syllables have too many words ("jiaoshi": 教师 or 教室, "shiyan": 实验 or 试验, review, sixth
+    # session): left as typed, except in an English message as two words ("san wei", "zhong kao":
+    # someone who cannot type the characters) when the plans have one word of that sound and
+    # neither syllable is an English word ("long hang", "pan da"). Three and more name one
+    # ("zhipubi", "xianguanxiaopin"); a Latin word needs four letters ("abc" is no pinyin).
+    if len("".join(tokens)) < _SPELLED_LETTERS:
+        return None
+    if len(syllables) < _SPELLED_MIN and (
+        chinese or len(tokens) != len(syllables) or len(words) != 1 or _ENGLISH_SYLLABLES.intersection(syllables)
+    ):
+        return None
+    return words[0] if words else None
+
+
 class Respeller:
     """Respells homophone slips in normalised text to words of ``vocabulary``."""
 
@@ -213,22 +305,28 @@ class Respeller:
         return found
 
     def spelled_out(self, normalized: str) -> Respelling:
-        """Pinyin typed inside a Chinese message ("jinshi防控") → the indexed word of that exact sound."""
-        if not _CJK_RE.search(normalized):
-            return Respelling(normalized)  # an English message: its words are English
-
+        """Pinyin typed for a plan word → that word: "jinshi防控", "课后fuwu", and in an English
+        message "what is te gang ji hua" or "xiaoxuehua in kindergartens" (tenth session: refused or
+        only related, the English words around them told nothing). A run of Latin words is read
+        window by window, the longest first, as one spelled word."""
+        chinese = bool(_CJK_RE.search(normalized))
         fixes: list[tuple[str, str]] = []
 
-        def word_for(m: re.Match[str]) -> str:
-            syllables = self.spell(m.group(0))
-            # Two syllables have too many words ("jiaoshi": 教师 or 教室, "shiyan": 实验 or 试验); three and
-            # more name one ("zhipubi", "xianguanxiaopin").
-            words = self.by_sound.get(tuple(syllables), []) if syllables and len(syllables) >= _SPELLED_MIN else []
-            if words:
-                fixes.append((m.group(0), words[0]))
-            return words[0] if words else m.group(0)
+        def run(m: re.Match[str]) -> str:
+            tokens, out, i = m.group(0).split(), [], 0
+            while i < len(tokens):
+                for j in range(min(len(tokens), i + _SPELLED_TOKENS), i, -1):
+                    if (word := spelled_word(tokens[i:j], chinese, self.spell, self.by_sound)) is not None:
+                        fixes.append((" ".join(tokens[i:j]), word))
+                        out.append(word)
+                        i = j
+                        break
+                else:
+                    out.append(tokens[i])
+                    i += 1
+            return " ".join(out)
 
-        return Respelling(_LATIN_RE.sub(word_for, normalized), tuple(fixes))
+        return Respelling(_LATIN_RUN_RE.sub(run, normalized), tuple(fixes))
 
     def respell(self, normalized: str) -> Respelling:
         spelled = self.spelled_out(normalized)

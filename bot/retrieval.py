@@ -35,7 +35,7 @@ from bot.index import PolicyIndex
 from bot.respell import Respeller
 from bot.talk import TalkBank, is_small_talk, nearest
 from bot.text import TextProcessor, data_path, few_as_several
-from bot.understand import Talk, language
+from bot.understand import Talk
 
 logger = logging.getLogger(__name__)
 
@@ -475,6 +475,14 @@ _YEAR_RE = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 _NAMED_DOCUMENTS_RE = re.compile(r"[(（][^()（）]*[)）]|《[^《》]*》")
 
 
+def _mostly_latin(normalized: str) -> bool:
+    """An English question (a few Chinese words in it, 分数线 or 贵溪一中, leave it English). Not
+    understand.language, which picks the reply's language and calls a message Chinese from five
+    Chinese characters on: "Is 职普比大体相当 still the goal for vocational schools" is searched as
+    English (a review, tenth session: with language() it quoted a weaker sentence of point 10)."""
+    return len(re.findall(r"[a-z]", normalized)) > 2 * len(re.findall(r"[\u4e00-\u9fff]", normalized))
+
+
 # Details a question can ask for, and how a sentence states them.
 _DETAIL_QUESTIONS = {
     "when": re.compile(
@@ -655,7 +663,8 @@ class QueryAnalyzer:
 
     def analyze(self, text: str, numbers: bool = False) -> Query:
         """``numbers``: treat it as a "how many" question (comparisons quote the figures)."""
-        respelling = self.respeller.respell(self.tp.normalize(text[:MAX_QUERY_CHARS]))
+        typed = self.tp.normalize(text[:MAX_QUERY_CHARS])
+        respelling = self.respeller.respell(typed)
         normalized = respelling.text
         words = self.tp.tokens(normalized)
         expansion_terms, triggers = self.expander.expand(normalized)
@@ -693,7 +702,7 @@ class QueryAnalyzer:
         # answered); such a question is judged on its own words, as before.
         if (
             expansion
-            and language(normalized) == "en"
+            and _mostly_latin(typed)  # as typed: a plan word spelled in pinyin leaves it English
             and not (facts.out_of_scope_cues or facts.asks_details or facts.asks_number)
         ):
             words = [*words, *expansion]

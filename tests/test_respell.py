@@ -171,9 +171,25 @@ def test_two_syllables_typed_out_are_too_many_words_to_guess(tp: TextProcessor, 
     assert Respeller.for_plans(tp, [plan], [plan]).respell(tp.normalize(message)).fixes == ()
 
 
-def test_an_english_message_keeps_its_words() -> None:
-    """No Chinese around it: "abcd" is an English word, not pinyin."""
-    assert _spelling_toy(["甲丙戊己"]).respell("what is abcd").fixes == ()
+@pytest.mark.parametrize(
+    "message",
+    ["what is the ratio of classes", "china panda long hang out", "is there a ban on phones", "I see him in the mall"],
+)
+def test_an_english_message_keeps_its_english_words(plan_respeller: Respeller, tp: TextProcessor, message: str) -> None:
+    """Syllables that are English words ("pan da", "long hang", "ban") stay English."""
+    assert plan_respeller.respell(tp.normalize(message)).fixes == ()
+
+
+@pytest.mark.parametrize(
+    ("message", "word"),
+    [("what is te gang ji hua", "特岗计划"), ("whats liang hou sheng?", "两后生"), ("xiaoxuehua in kindergartens", "小学化"),
+     ("Whats the San Wei problem", "三违"), ("the zhong kao this year", "中考")],
+)
+def test_pinyin_in_an_english_message_is_the_plan_word(
+    plan_respeller: Respeller, tp: TextProcessor, message: str, word: str
+) -> None:
+    """Someone who cannot type the characters spells the plan's term (tenth session: refused or related)."""
+    assert word in plan_respeller.respell(tp.normalize(message)).text
 
 
 @pytest.mark.parametrize(("word", "syllables"), [("jinshi", ["jin", "shi"]), ("zhiyejiaoyu", ["zhi", "ye", "jiao", "yu"]),
