@@ -473,6 +473,13 @@ class CueList:
 _YEAR_RE = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 # A bracketed aside or a title: "(2020-2021)", "《…2021年工作要点》".
 _NAMED_DOCUMENTS_RE = re.compile(r"[(（][^()（）]*[)）]|《[^《》]*》")
+_YEAR_SPAN_RE = re.compile(r"(?<!\d)(?P<a>(?:19|20)\d{2})\s*[-–—~～至到]\s*(?P<b>(?:19|20)\d{2})(?!\d)")
+
+
+def _gaps(length: int, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stretches of ``range(length)`` between the ordered, non-overlapping ``spans``."""
+    bounds = [0, *(i for span in spans for i in span), length]
+    return list(zip(bounds[::2], bounds[1::2], strict=True))
 
 
 def _mostly_latin(normalized: str) -> bool:
@@ -732,7 +739,13 @@ class QueryAnalyzer:
         return word in self.vocabulary or any(word in t or t in word for t in triggers)
 
     def _other_years(self, normalized: str) -> int:
-        return sum(1 for m in _YEAR_RE.finditer(normalized) if m.group(0) not in self.known_years)
+        """Years the question names that no plan talks about. Not those in brackets, which name a
+        document as the plan does ("…行动计划(2020-2021)讲了什么"), nor a span reaching a plan's year
+        ("2020-2021学年…"): a review, tenth session, found both no longer answered."""
+        text = _NAMED_DOCUMENTS_RE.sub("", normalized)
+        spans = [m for m in _YEAR_SPAN_RE.finditer(text) if {m["a"], m["b"]} & self.known_years]
+        text = "".join(text[a:b] for a, b in _gaps(len(text), [m.span() for m in spans]))
+        return sum(1 for m in _YEAR_RE.finditer(text) if m.group(0) not in self.known_years)
 
 
 def mixed(units: dict[str, np.ndarray], context: dict[str, np.ndarray], weight: float) -> dict[str, np.ndarray]:

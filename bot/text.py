@@ -96,12 +96,18 @@ def chinese_number(text: str) -> int | None:
     return total + current
 
 
+# Whether it is so, asked as V不V / V没V ("该不该", "提没提", "重视不重视"); a named group, so it can sit in a
+# longer pattern. Not 动不动 / 一动不动 (often), 不不不, nor after 不管 / 无论 / 不论 ("不管下不下雨，孩子都要…"
+# tells, it does not ask; a review, tenth session).
+_A_NOT_A = r"(?<!不管)(?<!无论)(?<!不论)(?<!管他)(?P<v>(?![不动])[\u4e00-\u9fff]{1,2})[不没](?P=v)"
+A_NOT_A = _A_NOT_A  # a parsing pattern shared with bot/understand.py
+
 # 几 before a measure word asks "how many", unless the message goes on to ask something else:
 # "孩子被几个高年级的堵在厕所…学校有没有硬要求?" and "之前有老师上门来教过几次，今年还有没有人来" tell
 # of "a few", then ask whether. Such a 几 is written 数 (数个, 数次), the literary "several".
 _SEVERAL_RE = re.compile(
     r"(?<![十百第])几(?=[个次位名所家天年月回遍趟])(?!年级)"
-    r"(?=.{3,}?(?:有没有|是不是|能不能|会不会|管不管|还有人|(?P<v>[\u4e00-\u9fff]{1,2})[不没](?P=v)"
+    rf"(?=.{{3,}}?(?:有没有|是不是|能不能|会不会|管不管|还有人|{_A_NOT_A}"
     r"|(?<![什怎这那多])[吗么嘛](?:[\s?？!！。,，~～啊呀]*$|[?？])))"
 )
 

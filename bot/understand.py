@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.presentation import Lang
-from bot.text import chinese_number, clean_text, data_path, few_as_several, read_pinyin
+from bot.text import A_NOT_A, chinese_number, clean_text, data_path, few_as_several, read_pinyin
 
 IntentKind = Literal[
     "ask",
@@ -134,6 +134,12 @@ _ASKS_LEAVE_EN = (
     r"(?:(?:can|may|could) i ask(?: you)?|i (?:have|got)|i(?:'d| would) like to ask(?: you)?|i want to ask(?: you)?)"
     r"(?: (?:some |a few |a couple of |a |one )?(?:questions?|things?))? (?:about|on|regarding)" + _GENERAL_EN
 )
+# Festivals named in a greeting ("教师节快乐", "各位老师中秋节快乐"): a list, so the name never swallows
+# who is greeted (a review, tenth session: "[\u4e00-\u9fff]{1,3}节" left "各位老" behind).
+_FESTIVALS = (
+    "新年|元旦|节日|春节|元宵节?|清明节?|端午节?|七夕节?|中秋节?|国庆节?|重阳节?|圣诞节?|教师节|儿童节|劳动节|"
+    "五一|妇女节|三八节|母亲节|父亲节|青年节|建党节|建军节|植树节|感恩节|情人节"
+)
 # (kind, Chinese phrases, English phrases); English ones match whole words only ("hi" is not in "this").
 _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     (
@@ -141,7 +147,11 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         _ASKS_LEAVE
         + r"|(?:想)?问(?:你|您)(?:点|个|些|一点)(?:东西|事儿?|问题)|^@\S+$|(?:小助手|机器人)(?:小助手|机器人)|(?:以后)?(?:请)?多(?:多)?(?:指教|关照|请教)|(?:我)?想想(?:怎么|咋)(?:说|问)|^/start(?:@\w+)?$|你好|您好|妳好|你号|您号|泥嚎|你嚎|尼好|在马|哈啰|早晨好?|(?:你|您)?(?:现在)?方便(?:吗|么|不)|(?:你|您)?(?:现在)?(?:有空|忙)(?:吗|么|不)|这么(?:晚|早)(?:了)?(?:还)?|大晚上的|一大早的?|(?:先)?(?:跟|和|给)(?:你|您)打(?:个)?招呼|还在(?:吗|么|嘛)|(?:大家|各位)早|"
         r"(?:我)?(?:有|想问)(?:几个|一些|个)(?:教育)?(?:方面的)?问题(?:想)?(?:请教|问|咨询)?(?:一下)?|(?:想|要)?咨询(?:一些|几个|点)(?:教育)?(?:方面的)?问题|你们好|大家好|各位好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|(?:(?<![\u4e00-\u9fff])|(?<=老师)|(?<=大家)|(?<=各位)|(?<=你)|(?<=您))早|"
-        r"在(?:吗|么|嘛|不在|不)|在\?|在？|有人(?:吗|没|在吗|在不|在么|在线吗?)|(?:祝(?:你|您|大家)?)?(?:[\u4e00-\u9fff]{1,3}节|新年|元旦|节日)快乐|有没有人(?:在)?|(?:各位|亲爱的)?(?:"
+        r"在(?:吗|么|嘛|不在|不)|在\?|在？|有人(?:吗|没|在吗|在不|在么|在线吗?)|(?:祝)?(?:你|您|大家|(?:各位|亲爱的)?(?:"
+        + _GROUPS
+        + r")们?)?(?:"
+        + _FESTIVALS
+        + r")快乐|有没有人(?:在)?|(?:各位|亲爱的)?(?:"
         + _GROUPS
         + r"|姐妹|兄弟|宝妈|宝爸)们?(?:好|早上好|下午好|晚上好)|打扰(?:了|一下|(?:你|您)了)|测试(?:一下)?(?:[\s,，]*\d+)*|我想问个?问题|想问个?问题|"
         r"(?:我有个?事)?(?:我)?(?:想|要)?(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|(?:可以|能)(?:问|请教)(?:你|您)(?:个|一个|件)?(?:事|问题)?|我有(?:个|件)事|"
@@ -247,7 +257,9 @@ _ANNOUNCED_RE = re.compile(
 )
 # A request in the words before it: "晚点再问你，先帮我查一下…" asks now.
 # Not when it is forbidden: "…别告诉我妈哈哈" asks the bot for nothing.
-_REQUEST_RE = re.compile(r"帮我|帮忙|查一?下|告知|(?<![别甭])(?<!不要)告诉我|介绍|说说|讲讲|说一下|讲一下|听说")
+_REQUEST_RE = re.compile(
+    r"帮我|帮忙|查一?下|告知|(?<![别甭])(?<!不要)(?<!不用)(?<!别再)(?<!不许)告诉我|介绍|说说|讲讲|说一下|讲一下|听说"
+)
 # A letter held down is a slip of the same word: "hiiii", "helllo", "byeee" (kept double: "good").
 _HELD_LETTER_RE = re.compile(r"([a-z])\1{2,}")
 _EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
@@ -262,14 +274,12 @@ _COURTESY_RE = re.compile(
 )
 # Trailing courtesy after a real question: "…是第几条谢谢", "…在哪 麻烦了", "…? thanks".
 _TRAILING_COURTESY_RE = re.compile(
-    r"(?<=\S)(?:[\s,，。.!！?？~～]+(?:麻烦了|辛苦了|拜托了?|在线等|说人话|(?:说|讲)得?(?:简单|通俗|直白)(?:一)?点|(?:简单|通俗)(?:一)?点(?:说|讲)?)|[\s,，。.!！?？~～]*"
+    r"(?<=\S)(?:[\s,，。.!！?？~～]+(?:麻烦了|辛苦了|拜托了?|在线等)|[\s,，。.!！?？~～]*"
     r"(?:谢谢(?:你|您|啦|了)?|多谢|谢了|麻烦(?:你|您)了|急{2,}|thanks|thank you|thx|(?:以后)?请?多多?(?:指教|关照|请教)))[\s!！。.~～]*$"
 )
 
 
-# Whether it is so, asked as V不V / V没V ("该不该", "提没提", "重视不重视"); a named group, so it can sit in a longer pattern.
-_A_NOT_A = r"(?P<v>[\u4e00-\u9fff]{1,2})[不没](?P=v)"
-_A_NOT_A_RE = re.compile(_A_NOT_A)
+_A_NOT_A_RE = re.compile(A_NOT_A)
 _INTRO_RE = re.compile(r"我是|\b(?:i'm|i am)\b")
 # Filler wherever it falls, also inside a phrase ("这个是那个教育局的吗").
 _INNER_FILLER_RE = re.compile("那个")
@@ -584,8 +594,9 @@ def _named(refs: Sequence[re.Match[str]], number: Callable[[re.Match[str]], int 
 
 
 def _asked_in_turn(gap: str) -> bool:
-    """Asking words and a pause between two references: "第一条讲什么，第二条呢" asks for both."""
-    return bool(_PAUSE_RE.search(gap)) and _just_asking(gap)
+    """Asking what the first says, then a pause: "第一条讲什么，第二条呢" asks for both; "第8条我看过了，
+    第9条呢" and "第8条不用，第9条讲什么" ask for the second only (a review, tenth session)."""
+    return bool(_PAUSE_RE.search(gap) and _WHAT_IT_SAYS_RE.search(gap)) and _just_asking(gap)
 
 
 def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
@@ -1031,8 +1042,9 @@ _QUESTION_CUE_RE = re.compile(
     # 么 of 这么 / 那么 and a 嘛 that asserts ("还挺聪明的嘛，…") ask nothing
     r"[吗呢?？]|(?<![什怎这那多要])么|嘛(?=[\s?？!！。~～]*$)|干嘛|(?<![\u4e00-\u9fff])(?:这么|那么)说|什么|啥|怎么|怎样|咋|如何|哪|多少|(?<![十百])几[个年岁天月号点条次门所]|是否|能不能|可不可以|可以不|会不会|有没有|"
     r"要不要|用不用|需不需要|是不是|行不行|算不算|给不给|让不让|管不管|收不收|还能|能否|请问|想问|想知道|求问|问下|问一下"
-    # any V不V / V没V: "今年还搞不搞" asks as plainly as 要不要 (tenth session: the clause after it was taken)
-    rf"|{_A_NOT_A}"
+    # V不V / V没V (bot/text.py A_NOT_A): "今年还搞不搞" asks as plainly as 要不要 (tenth session: the
+    # clause after it had been taken for the question)
+    rf"|{A_NOT_A}"
     r"|\b(?:what|how|when|where|which|who|why|is|are|can|could|do|does|will|should|any)\b"
 )
 # A space is a pause between Chinese words; beside a Latin word or a number it only spaces it out
@@ -1122,8 +1134,11 @@ _COMPARE_FRAME_RE = re.compile(
 
 # English clauses end at punctuation, not at every space; a clause asks when it ends in "?" or opens
 # with a question word ("We are a foreign family…" states, "Does the plan say…?" asks).
-# A dash is a pause too: "My kid turns 4 next year — does the city plan to open more kindergartens".
-_EN_CLAUSE_SPLIT_RE = re.compile(r"(?<=[.!?;,，。！？；])\s*|\s+[—–-]{1,2}\s+")
+_EN_CLAUSE_SPLIT_RE = re.compile(r"(?<=[.!?;,，。！？；])\s*")
+# A dash is a pause after the writer's own story ("My kid turns 4 next year — does the city plan to open
+# more kindergartens"), not after a topic ("Teacher training - what does the plan say?", a review).
+_EN_DASH_RE = re.compile(r"\s+[—–-]{1,2}\s+")
+_EN_STORY_RE = re.compile(r"\b(?:i|i'm|im|my|we|we're|our|us|me|he|she|his|her|they|their)\b", re.IGNORECASE)
 _EN_QUESTION_CLAUSE_RE = re.compile(
     r"\?\s*$|^(?:so |and |but |then |also )?(?:what|whats|how|when|where|which|who|why|is|are|can|could|do|does|did|will|would|"
     r"should|has|have|any)\b"
@@ -1131,8 +1146,19 @@ _EN_QUESTION_CLAUSE_RE = re.compile(
 
 
 def _clauses(text: str) -> list[str]:
-    split = _EN_CLAUSE_SPLIT_RE if language(text) == "en" else _CLAUSE_SPLIT_RE
-    return [c.strip(" ，,") for c in split.split(text) if c and c.strip(" ，,。；;")]
+    if language(text) != "en":
+        return [c.strip(" ，,") for c in _CLAUSE_SPLIT_RE.split(text) if c and c.strip(" ，,。；;")]
+    clauses: list[str] = []
+    for clause in _EN_CLAUSE_SPLIT_RE.split(text):
+        first, *rest = _EN_DASH_RE.split(clause)
+        pieces = [first]
+        for piece in rest:
+            if _EN_STORY_RE.search(pieces[-1]):
+                pieces.append(piece)
+            else:
+                pieces[-1] = f"{pieces[-1]} - {piece}"
+        clauses.extend(c.strip(" ，,") for c in pieces if c and c.strip(" ，,。；;"))
+    return clauses
 
 
 def _asks(clause: str) -> bool:
@@ -1454,7 +1480,7 @@ _NOT_A_REMARK_RE = re.compile(
     r"了解|发我|发给我|给我|告诉|想要|想知道|需要|请|反映|投诉|举报|希望|处理|没有|吧|谁|条|部分|好还是|\d|"
     # a worry asks for reassurance: "老担心孩子偷偷跑去河里游泳" is a question about safety
     r"担心|害怕|发愁|着急|焦虑|"
-    rf"{_A_NOT_A}|"
+    rf"{A_NOT_A}|"
     r"\b(?:tell|give|show|send|need|want|please|find|list|explain|point|section|part|clause|article)\b"
 )
 # A remark says how things are or feel ("热死了", "好堵", "停电了", "has been awful"); a bare noun phrase
