@@ -362,9 +362,10 @@ def read_as(decision: Decision, lang: Lang) -> list[Block]:
     return [Block("note", P.read_as(decision.respelled, lang))] if decision.respelled else []
 
 
-def quoted_only(answer: Answer) -> Answer:
-    """Asked for plain words: say that the bot quotes the plan and never rewords it, then the point."""
-    return replace(answer, blocks=(Block("note", P.say("plain", answer.lang)), *answer.blocks))
+def quoted_only(answer: Answer, key: str = "plain") -> Answer:
+    """Asked for plain words: say that the bot quotes the plan and never rewords it, then the point
+    (``plain``, after "通俗点说") or the answer (``plain_answer``, "…是啥，说人话")."""
+    return replace(answer, blocks=(Block("note", P.say(key, answer.lang)), *answer.blocks))
 
 
 def in_context(answer: Answer, topic_question: str) -> Answer:

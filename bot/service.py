@@ -452,6 +452,8 @@ def searched(engine: Engine, intent: Intent, max_related: int) -> Answer:
         answer = going_on(engine, intent, intent.topic, max_related) or answer
     if intent.asks_duty and answer.status == "answered":
         answer = with_duty(engine.composer, answer)
+    if intent.kind == "ask" and intent.follow == "plain" and answer.status == "answered":
+        answer = quoted_only(answer, "plain_answer")
     if intent.kind == "follow_up" and intent.topic is not None and answer.status != "not_found":
         return in_context(answer, intent.topic.question)
     return answer

@@ -1011,6 +1011,11 @@ _ELABORATE_RE = re.compile(
     r"|^(?:more|details|more details|tell me more|full text|and then|go on|elaborate|what does (?:that|this|it) mean|explain(?: (?:that|this|it))?)$"
 )
 # Asked to say it in plain words: the bot quotes, it never rewords a clause (compose.quoted_only).
+# Plain words asked for after a question ("总的思路是啥，说人话", "…讲通俗点"): cut from what is searched.
+_ASKED_PLAIN_RE = re.compile(
+    r"[\s,，。!！?？]+(?:说人话|(?:用)?大白话(?:说|讲)?|(?:说|讲)(?:得)?(?:通俗|简单|直白)(?:一)?点|(?:通俗|简单)(?:一)?点(?:说|讲)?)"
+    r"[\s!！。.~～?？吧呗呀啊]*$"
+)
 _PLAIN_RE = re.compile(
     r"^(?:能|可以|能不能|可不可以)?(?:解释一下|解释解释|通俗(?:一)?点(?:说|讲)?|(?:用)?大白话(?:说|讲)?(?:一下|讲讲|说说)?|(?:说|讲)(?:得)?(?:通俗|简单)(?:一)?点|简单(?:点|说|讲)(?:说|讲)?)(?:吗|呢)?$"
     r"|^(?:in )?(?:plain|simple) (?:words|english|terms)|^(?:explain|say) (?:it|that) (?:simply|in plain words)$"
@@ -1434,6 +1439,8 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         return Intent("smalltalk", original, talk=talk, lang=lang)
     text = _COURTESY_RE.sub("", text).strip() or text
     text = _TRAILING_COURTESY_RE.sub("", text).strip() or text
+    asked_plain = _ASKED_PLAIN_RE.search(text)
+    text = text[: asked_plain.start()].strip() if asked_plain and asked_plain.start() else text
     text = _NUMERAL_SLIP_RE.sub(_numeral_slip, text)
     text = _POINT_LIST_RE.sub(_each_point, text)
     text = _EN_POINT_LIST_RE.sub(lambda m: " and ".join(f"point {n}" for n in re.findall(r"\d+", m["list"])), text)
@@ -1466,6 +1473,8 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
     if single.kind == "ask" and topic is not None and not single.context and len(text) <= _SHORT_ASK_CHARS:
         # "收费吗" / "在哪些地方试点" right after an answer may go on with its topic (service.respond)
         single = replace(single, topic=topic)
+    if asked_plain and single.kind == "ask":  # "…是啥，说人话": the answer says it quotes, never rewords
+        single = replace(single, follow="plain")
     # A year anywhere in the message names the plan, whatever the intent ("2021年的计划是谁发的").
     return replace(_plan_named(single, text), text=original)
 

@@ -37,6 +37,14 @@ def test_asked_for_plain_words_the_point_is_quoted_with_a_note_that_the_bot_neve
     assert again.citations[0].point == 8 and "不把条文改写成白话" not in again.text
 
 
+def test_plain_words_asked_after_a_question_answer_it_with_the_note(service) -> None:
+    """'…，说人话' (tenth session): the question is searched without it, and the answer says it quotes."""
+    plain = service.ask("职普比是多少，说人话")
+    assert plain.status == "answered" and plain.citations[0].point == 10
+    assert "不把条文改写成白话" in plain.text and "45:55" in plain.text
+    assert "不把条文改写成白话" not in service.ask("职普比是多少").text
+
+
 def test_ellipsis_keeps_the_topic_but_follows_the_new_words(service) -> None:
     service.ask("公办园收费标准怎么定", chat="t2")
     follow = service.ask("那高中呢？", chat="t2")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.understand import LAST_POINT, LAST_SECTION, Topic, chinese_number, question_part, understand
@@ -617,6 +619,13 @@ def test_a_statement_with_dong_bu_dong_before_two_questions_is_two_questions(nor
 def test_a_point_set_aside_is_not_asked_for(normalize, message, point):
     intent = understand(message, normalize=normalize)
     assert (intent.kind, intent.point) == ("point", point)
+
+
+@pytest.mark.parametrize("message", ["职普比是多少，说人话", "大班额怎么规定的 讲通俗点", "课后服务收费吗？用大白话说"])
+def test_plain_words_asked_after_a_question_are_not_searched(normalize, message):
+    intent = understand(message, normalize=normalize)
+    assert (intent.kind, intent.follow) == ("ask", "plain")
+    assert not re.search("说人话|通俗|大白话", intent.query)
 
 
 def test_a_few_told_of_in_the_background_is_not_the_question():
