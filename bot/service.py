@@ -10,6 +10,7 @@ everything built on it form an ``Engine`` that a reload replaces as a whole.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -377,6 +378,10 @@ def decide_each(engine: Engine, request: Search, order: list[str], max_related: 
 
 
 # Words of an English look-up that say which plan, not which point ("…of Yingtan's education plan").
+# A topic typed alone in English, one to four words, no question word.
+_BARE_ENGLISH_TOPIC_RE = re.compile(
+    r"(?!(?:what|how|when|where|which|who|why|is|are|can|do|does|will|any)\b)[a-z]+(?:[ -][a-z]+){0,3}"
+)
 _GENERIC_ENGLISH = frozenset(
     {"education", "educational", "yingtan", "work", "point", "clause", "section", "part", "vs", "versus"}
 )
@@ -399,6 +404,20 @@ def named_in_plan_words(engine: Engine, intent: Intent) -> tuple[str, int] | Non
         return named.pop() if len(named) == 1 else None
     if intent.kind == "locate":
         return engine.mentions.named(intent.query)
+    if intent.kind == "ask" and not intent.context and _BARE_ENGLISH_TOPIC_RE.fullmatch(intent.query.lower()):
+        # "vocational education" typed alone: the one title that holds the plan's words for it
+        # (tenth session: 第17条's online courses came first, related)
+        # — only when every word is one the expansion list knows and no cue is in it ("teacher phone
+        # number", "teacher salary in Shanghai" stay with the confidence model).
+        expander, tp = engine.retriever.config.expander, engine.retriever.tp
+        text = tp.normalize(intent.query)
+        if expander.matched_share(text, tp.stopwords | _GENERIC_ENGLISH) < 1.0 or engine.retriever.config.cues.count(
+            text
+        ):
+            return None
+        terms, _ = expander.expand(text)
+        titled = {key for term in terms if (key := engine.mentions.topic_titled(term)) is not None}
+        return titled.pop() if len(titled) == 1 else None
     if intent.kind == "ask" and not intent.context:
         return engine.mentions.titled(intent.query) or engine.mentions.topic_titled(intent.query)
     return None

@@ -335,6 +335,18 @@ def test_a_question_about_another_place_is_never_answered_with_confidence(servic
     assert service.ask("贵溪今年有没有新建学校").status == "answered"
 
 
+@pytest.mark.parametrize(("topic", "point"), [("vocational education", 10), ("higher education", 11), ("party building", 2)])
+def test_an_english_topic_typed_alone_is_the_point_titled_with_it(service, topic: str, point: int) -> None:
+    """The one title holding the plan's words for it (tenth session: "vocational education" was related, 17 first)."""
+    answer = service.ask(topic)
+    assert answer.status == "answered" and answer.citations[0].point == point
+
+
+@pytest.mark.parametrize("message", ["teacher phone number", "teacher salary in Shanghai"])
+def test_an_english_topic_with_a_cue_or_an_unknown_word_is_not_taken_for_a_title(service, message: str) -> None:
+    assert service.ask(message).status != "answered"
+
+
 def test_a_year_the_plan_names_only_in_a_title_is_another_year(service) -> None:
     """2020 appears in the plan only inside "(2020-2021)", the name of another document: a question
     about 2020 is not answered from the 2021 plan (tenth session: answered with the preamble)."""
