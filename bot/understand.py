@@ -375,7 +375,7 @@ _POINT_REF_RE = re.compile(
     rf"|(?<![第\d零〇一二两三四五六七八九十百廿])(?P<m>[0-9]{{1,3}})\s*(?:条|tiao\b){_NOT_RULES}|^(?P<t>{_TENS})\s*条{_NOT_RULES}"
     rf"|(?:条目|要点)\s*(?P<k>[0-9]{{1,3}}|{_TENS}|[一二三四五六七八九])(?![0-9条点项十廿]){_NOT_A_WORD}|^条款?\s*(?P<c>[0-9]{{1,2}})(?![0-9点米元个])"
     rf"|(?P<last>最后(?:一|那|的|这)?|最末(?:一|那)?|倒数第一)(?:条|点|项)|倒数第(?P<back>{_NUM})(?:条|点|项)"
-    r"|\b(?:points?|clause|item|article|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
+    r"|\b(?:(?:points?|clause|item|article)(?:\s+(?:number|no\.?))?|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
     r"|\b(?:the )?(?:(?P<o>[0-9]{1,2})(?:st|nd|rd|th)|(?P<eo>(?:twenty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
     r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)))"
     r" (?:point|clause|item|article)\b(?! of view)|\b(?P<elast>the last) (?:point|clause|item)\b"
@@ -766,7 +766,7 @@ _LOCATE_PATTERNS = (
     # X那段在哪 / X那句在第几点
     rf"^(?P<x>.+?)(?:那|的那|这)(?:一)?(?:段|句|条|部分|项|句话)(?:话)?(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里|哪$|第几个?$|几$|(?:多少|几)号$)",
     # English
-    r"^(?:which|what) (?:point|clause|item|article|section|part|paragraph)s? (?:is |talks |deals |covers |mentions |says )?"
+    r"^(?:which|what) (?:point|clause|item|article|section|part|paragraph)s? (?:is |(?:talk|deal|cover|mention|say)s? )?"
     r"(?:about |on |with |of )?(?P<x>.+?)$",
     r"^(?P<x>.+?)\s*[-—–:,;]+\s*(?:which|what) (?:point|clause|item|article|section|part)(?: is (?:it|that))?$",
     r"^(?P<x>[^a-z]*[\u4e00-\u9fff][^a-z]*?)\s*(?:which|what) (?:point|clause|item|article|section|part)$",
@@ -889,7 +889,16 @@ def _clean_term(term: str) -> str:
             return term
 
 
+# "I want ask which point…", "can you tell me which clause…": the asking before an English look-up.
+_EN_ASKING_RE = re.compile(
+    r"^(?:(?:and|so|but|also)\s+)?(?:i\s+(?:want|wanna|would like|'d like|need)(?:\s+to)?\s+(?:ask|know)(?:\s+you)?"
+    r"|(?:can|could)\s+you\s+tell\s+me|(?:please\s+)?tell\s+me|do\s+you\s+know)\s*,?\s+",
+    re.IGNORECASE,
+)
+
+
 def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
+    text = _EN_ASKING_RE.sub("", text)
     for pattern in patterns:
         m = pattern.match(text)
         if m:

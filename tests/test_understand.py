@@ -63,6 +63,9 @@ LOCATE = [
     ("学前教育是第几项工作", "学前教育"),
     ("责任督学挂牌的内容在哪 急急急", "责任督学挂牌"),
     ("课后服务那块在哪里", "课后服务"),
+    # tenth session: the asking before an English look-up, and Chinglish verbs
+    ("I want ask which point say about the teacher's day activity", "teacher's day activity"),
+    ("can you tell me which clause covers preschool", "preschool"),
 ]
 
 
@@ -88,6 +91,7 @@ POINTS = [
     ("第8跳是啥", 8), ("地8条", 8), ("弟十二条讲的啥", 12), ("条8？", 8), ("11", 11), ("十六", 16), ("要点十六", 16),
     ("第廿二条", 22), ("十五条讲什么", 15), ("第19tiao", 19), ("di 2 tiao", 2), ("最后那条讲的是啥👀", LAST_POINT),
     ("要点十六是什么", 16), ("条款17", 17), ("要点16讲什么", 16), ("第八条第三款", 8),  # a clause of point 8
+    ("What does point number 5 say?", 5), ("clause no. 3", 3),  # tenth session: "point number 5" was searched
 ]
 
 
