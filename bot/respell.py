@@ -204,7 +204,10 @@ def spelled_word(
 ) -> str | None:
     """The indexed word that Latin ``tokens`` spell in pinyin, if they spell one (``chinese``: the
     message around them is Chinese)."""
-    syllables = spell("".join(tokens))
+    joined = "".join(tokens)
+    if len(joined) < _SPELLED_LETTERS:  # "abc" is no pinyin
+        return None
+    syllables = spell(joined)
     if not syllables or len(syllables) < 2:
         return None
     words = by_sound.get(tuple(syllables), [])
@@ -212,9 +215,7 @@ def spelled_word(
     # session): left as typed, except in an English message as two words ("san wei", "zhong kao":
     # someone who cannot type the characters) when the plans have one word of that sound and
     # neither syllable is an English word ("long hang", "pan da"). Three and more name one
-    # ("zhipubi", "xianguanxiaopin"); a Latin word needs four letters ("abc" is no pinyin).
-    if len("".join(tokens)) < _SPELLED_LETTERS:
-        return None
+    # ("zhipubi", "xianguanxiaopin").
     if len(syllables) < _SPELLED_MIN and (
         chinese or len(tokens) != len(syllables) or len(words) != 1 or _ENGLISH_SYLLABLES.intersection(syllables)
     ):

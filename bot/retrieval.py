@@ -34,7 +34,7 @@ from bot.features import BANK_CHANNELS, PLAN_CHANNELS, Consensus, Params, QueryF
 from bot.index import PolicyIndex
 from bot.respell import Respeller
 from bot.talk import TalkBank, is_small_talk, nearest
-from bot.text import TextProcessor, data_path, few_as_several
+from bot.text import TextProcessor, data_path, few_as_several, outside
 from bot.understand import Talk
 
 logger = logging.getLogger(__name__)
@@ -309,11 +309,7 @@ class MentionIndex:
         if len(wanted) < 2:
             return None
         for in_title in (True, False):  # the title, then the whole text
-            found = [
-                (doc_id, number)
-                for doc_id, number, title, text in self._numbered
-                if (not doc_ids or doc_id in doc_ids) and wanted in (title if in_title else text)
-            ]
+            found = self._holding(wanted, doc_ids, in_title)
             if found:
                 return found[0] if len(found) == 1 else None
         return None
@@ -325,12 +321,16 @@ class MentionIndex:
         wanted = self.normalize(text).strip(" ?？。.!！")
         if not _BARE_TOPIC_RE.fullmatch(wanted):
             return None
-        found = [
-            (doc_id, number)
-            for doc_id, number, title, _ in self._numbered
-            if (not doc_ids or doc_id in doc_ids) and wanted in title
-        ]
+        found = self._holding(wanted, doc_ids, in_title=True)
         return found[0] if len(found) == 1 else None
+
+    def _holding(self, wanted: str, doc_ids: Sequence[str], in_title: bool) -> list[tuple[str, int]]:
+        """The numbered points (of ``doc_ids``, else of any plan) whose normalised title, or text, holds ``wanted``."""
+        return [
+            (doc_id, number)
+            for doc_id, number, title, text in self._numbered
+            if (not doc_ids or doc_id in doc_ids) and wanted in (title if in_title else text)
+        ]
 
     def titled(self, text: str, doc_ids: Sequence[str] = ()) -> tuple[str, int] | None:
         """The point whose title a question is, give or take a word ("學前教育普惠優質發展" is most of
@@ -474,12 +474,6 @@ _YEAR_RE = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 # A bracketed aside or a title: "(2020-2021)", "《…2021年工作要点》".
 _NAMED_DOCUMENTS_RE = re.compile(r"[(（][^()（）]*[)）]|《[^《》]*》")
 _YEAR_SPAN_RE = re.compile(r"(?<!\d)(?P<a>(?:19|20)\d{2})\s*[-–—~～至到]\s*(?P<b>(?:19|20)\d{2})(?!\d)")
-
-
-def _gaps(length: int, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The stretches of ``range(length)`` between the ordered, non-overlapping ``spans``."""
-    bounds = [0, *(i for span in spans for i in span), length]
-    return list(zip(bounds[::2], bounds[1::2], strict=True))
 
 
 def _mostly_latin(normalized: str) -> bool:
@@ -744,7 +738,7 @@ class QueryAnalyzer:
         ("2020-2021学年…"): a review, tenth session, found both no longer answered."""
         text = _NAMED_DOCUMENTS_RE.sub("", normalized)
         spans = [m for m in _YEAR_SPAN_RE.finditer(text) if {m["a"], m["b"]} & self.known_years]
-        text = "".join(text[a:b] for a, b in _gaps(len(text), [m.span() for m in spans]))
+        text = outside(text, [m.span() for m in spans])
         return sum(1 for m in _YEAR_RE.finditer(text) if m.group(0) not in self.known_years)
 
 

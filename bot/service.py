@@ -377,11 +377,11 @@ def decide_each(engine: Engine, request: Search, order: list[str], max_related: 
     return {d: decide(r, params, max_related) for d, r in search_each(engine.retriever, request, order).items()}
 
 
-# Words of an English look-up that say which plan, not which point ("…of Yingtan's education plan").
 # A topic typed alone in English, one to four words, no question word.
 _BARE_ENGLISH_TOPIC_RE = re.compile(
     r"(?!(?:what|how|when|where|which|who|why|is|are|can|do|does|will|any)\b)[a-z]+(?:[ -][a-z]+){0,3}"
 )
+# Words of an English look-up that say which plan, not which point ("…of Yingtan's education plan").
 _GENERIC_ENGLISH = frozenset(
     {"education", "educational", "yingtan", "work", "point", "clause", "section", "part", "vs", "versus"}
 )
@@ -395,32 +395,34 @@ def named_in_plan_words(engine: Engine, intent: Intent) -> tuple[str, int] | Non
         # list's; a point is named when every one of them that names a single point names it.
         # When most of its words are not the plan's ("hiring foreign teachers": only "teacher" is),
         # the look-up is about something else the plan may not hold, and the confidence model decides.
-        expander, tp = engine.retriever.config.expander, engine.retriever.tp
-        text = tp.normalize(intent.query)
-        if expander.matched_share(text, tp.stopwords | _GENERIC_ENGLISH) < 0.5:
-            return None
-        terms, _ = expander.expand(text)
-        named = {key for term in terms if (key := engine.mentions.named(term)) is not None}
-        return named.pop() if len(named) == 1 else None
+        return named_in_english(engine, intent.query, engine.mentions.named, min_share=0.5)
     if intent.kind == "locate":
         return engine.mentions.named(intent.query)
     if intent.kind == "ask" and not intent.context and _BARE_ENGLISH_TOPIC_RE.fullmatch(intent.query.lower()):
         # "vocational education" typed alone: the one title that holds the plan's words for it
-        # (tenth session: 第17条's online courses came first, related)
-        # — only when every word is one the expansion list knows and no cue is in it ("teacher phone
-        # number", "teacher salary in Shanghai" stay with the confidence model).
-        expander, tp = engine.retriever.config.expander, engine.retriever.tp
-        text = tp.normalize(intent.query)
-        if expander.matched_share(text, tp.stopwords | _GENERIC_ENGLISH) < 1.0 or engine.retriever.config.cues.count(
-            text
-        ):
+        # (tenth session: 第17条's online courses came first, related) — only when every word is one
+        # the expansion list knows and no cue is in it ("teacher phone number", "teacher salary in
+        # Shanghai" stay with the confidence model).
+        if engine.retriever.config.cues.count(engine.retriever.tp.normalize(intent.query)):
             return None
-        terms, _ = expander.expand(text)
-        titled = {key for term in terms if (key := engine.mentions.topic_titled(term)) is not None}
-        return titled.pop() if len(titled) == 1 else None
+        return named_in_english(engine, intent.query, engine.mentions.topic_titled, min_share=1.0)
     if intent.kind == "ask" and not intent.context:
         return engine.mentions.titled(intent.query) or engine.mentions.topic_titled(intent.query)
     return None
+
+
+def named_in_english(
+    engine: Engine, query: str, lookup: Callable[[str], tuple[str, int] | None], min_share: float
+) -> tuple[str, int] | None:
+    """The one point ``lookup`` finds for the plan's words that the expansion list gives an English
+    ``query``; None when less than ``min_share`` of its words are the list's, or the words point apart."""
+    expander, tp = engine.retriever.config.expander, engine.retriever.tp
+    text = tp.normalize(query)
+    if expander.matched_share(text, tp.stopwords | _GENERIC_ENGLISH) < min_share:
+        return None
+    terms, _ = expander.expand(text)
+    found = {key for term in terms if (key := lookup(term)) is not None}
+    return found.pop() if len(found) == 1 else None
 
 
 def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:

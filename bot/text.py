@@ -6,6 +6,7 @@ import functools
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -94,6 +95,12 @@ def chinese_number(text: str) -> int | None:
         else:
             current = current * 10 + _CN_DIGITS[ch]
     return total + current
+
+
+def outside(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """``text`` without the (ordered, non-overlapping) ``spans``."""
+    bounds = [0, *(i for span in spans for i in span), len(text)]
+    return "".join(text[a:b] for a, b in zip(bounds[::2], bounds[1::2], strict=True))
 
 
 # Whether it is so, asked as V不V / V没V ("该不该", "提没提", "重视不重视"); a named group, so it can sit in a

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.presentation import Lang
-from bot.text import A_NOT_A, chinese_number, clean_text, data_path, few_as_several, read_pinyin
+from bot.text import A_NOT_A, chinese_number, clean_text, data_path, few_as_several, outside, read_pinyin
 
 IntentKind = Literal[
     "ask",
@@ -579,12 +579,6 @@ def _trailing_lookup(text: str) -> tuple[tuple[int, str], ...]:
     return _point_lookup(text[refs[0].start() : these.start()]) if these and refs else ()
 
 
-def _outside(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """``text`` without the (ordered, non-overlapping) ``spans``: the words around the references."""
-    bounds = [0, *(i for span in spans for i in span), len(text)]
-    return "".join(text[a:b] for a, b in zip(bounds[::2], bounds[1::2], strict=True))
-
-
 def _named(refs: Sequence[re.Match[str]], number: Callable[[re.Match[str]], int | None]) -> tuple[tuple[int, str], ...]:
     """Each reference's number with the words that name it, repeats once; () when any names none."""
     numbers = [number(m) for m in refs]
@@ -624,7 +618,7 @@ def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
         for p in parts
         if any(r.end() <= p.start() and _OF_POINT_RE.fullmatch(text[r.end() : p.start()]) for r in refs)
     ]
-    rest = _outside(text, sorted([m.span() for m in refs] + [p.span() for p in of_point]))
+    rest = outside(text, sorted([m.span() for m in refs] + [p.span() for p in of_point]))
     if len(refs) > 1:
         rest = _TOGETHER_RE.sub("", rest)
     if not _just_asking(rest) or len(parts) > len(of_point):
@@ -690,7 +684,7 @@ def _section_lookup(text: str) -> tuple[tuple[int, str], ...]:
     # Only joining words between parts: "第三部分里面跟第四部分有关的" is not a list.
     if any(_TOGETHER_RE.sub("", text[a.end() : b.start()]).strip(" ,，") for a, b in itertools.pairwise(refs)):
         return ()
-    rest = _outside(text, [m.span() for m in refs])
+    rest = outside(text, [m.span() for m in refs])
     if not _just_asking(_TOGETHER_RE.sub("", rest) if len(refs) > 1 else rest):
         return ()
     return _named(refs, _section_number)
