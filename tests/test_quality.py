@@ -114,18 +114,6 @@ def test_tenth_session_tuning_sets_hold_their_floors(service, name: str, floors:
     _check(_report(service, DATA / name).overall, *floors, min_friendly=min_friendly)
 
 
-def test_blind_set_holds_its_floor(service) -> None:
-    """Floors under the last run's figures (docs/blind-end-run.txt); never fitted."""
-    o = _report(service, DATA / "blind.jsonl").overall
-    _check(o, 0.97, 0.88, 0.01, 0.02, 0.05)
-
-
-def test_second_blind_set_holds_its_floor(service) -> None:
-    """Floors under the figures of docs/blind2-end-run.txt (first run: docs/blind2-first-run.txt); never fitted."""
-    o = _report(service, DATA / "blind2.jsonl").overall
-    _check(o, 0.93, 0.84, 0.045, 0.02, 0.10)
-
-
 def test_report_breaks_figures_down_by_kind(service) -> None:
     report = _report(service, DATA / "questions.jsonl")
     assert {"lexical", "paraphrase", "colloquial", "number", "typo", "traditional", "english", "meta",
@@ -133,80 +121,51 @@ def test_report_breaks_figures_down_by_kind(service) -> None:
     assert sum(f.n for f in report.by_kind.values()) == report.overall.n
 
 
-def test_third_blind_set_holds_its_floor(service) -> None:
-    """Floors under docs/blind3-end-run.txt (first run: docs/blind3-first-run.txt); never fitted."""
-    o = _report(service, DATA / "blind3.jsonl").overall
-    _check(o, 0.94, 0.88, 0.03, 0.02, 0.07, min_friendly=0.8)
-
-
-def test_fourth_blind_set_holds_its_floor(service) -> None:
-    """Floors under the figures of docs/blind6-end-run.txt (first run: docs/blind6-first-run.txt); never
-    fitted, its misses never printed."""
-    o = _report(service, DATA / "blind6.jsonl").overall
-    _check(o, 0.95, 0.83, 0.03, 0.01, 0.03, min_friendly=0.8)
-
-
-def test_fifth_blind_set_holds_its_floor(service) -> None:
-    """Floors under the figures of docs/blind7-end-run.txt (first run: docs/blind7-first-run.txt); never
-    fitted, its misses never printed."""
-    o = _report(service, DATA / "blind7.jsonl").overall
-    _check(o, 0.95, 0.87, 0.02, 0.015, 0.03, min_friendly=0.8)
-
-
-def test_sixth_blind_set_holds_its_floor(service) -> None:
-    """Floors under the figures of docs/blind8-end-run.txt (first run: docs/blind8-first-run.txt); never
-    fitted, its misses never printed."""
-    o = _report(service, DATA / "blind8.jsonl").overall
-    _check(o, 0.95, 0.86, 0.02, 0.01, 0.12, min_friendly=0.75)
-
-
-def test_seventh_blind_set_holds_its_floor(service) -> None:
-    """Floors under docs/blind9-end-run.txt (first run: docs/blind9-first-run.txt); run only on the fifth
-    session's first and final code, never fitted, its misses never printed."""
-    o = _report(service, DATA / "blind9.jsonl").overall
-    _check(o, 0.95, 0.87, 0.02, 0.02, 0.12, min_friendly=0.85)
-
-
-def test_eighth_blind_set_holds_its_floor(service) -> None:
-    """Floors under docs/blind10-end-run.txt (first run: docs/blind10-first-run.txt); run only on the sixth
-    session's first and final code, never fitted, its misses never printed."""
-    o = _report(service, DATA / "blind10.jsonl").overall
-    _check(o, 0.94, 0.86, 0.02, 0.015, 0.05, min_friendly=0.85)
-
-
-def test_ninth_blind_set_holds_its_floor(service) -> None:
-    """Floors under docs/blind11-end-run.txt (first run: docs/blind11-first-run.txt, the same figures); run
-    only on the seventh session's first and final code, never fitted, its misses never printed."""
-    o = _report(service, DATA / "blind11.jsonl").overall
-    _check(o, 0.95, 0.86, 0.025, 0.015, 0.05, min_friendly=0.68)
-
-
-def test_tenth_blind_set_holds_its_floor(service) -> None:
-    """Floors under docs/blind12-end-run.txt (first run: docs/blind12-first-run.txt); run only before and
-    after small talk by example, never fitted, its misses never printed."""
-    o = _report(service, DATA / "blind12.jsonl").overall
-    _check(o, 0.95, 0.88, 0.02, 0.015, 0.05, min_friendly=0.75)
-
-
-def test_eleventh_blind_set_holds_its_floor(service) -> None:
-    """Floors under docs/blind13-end-run.txt (first run: docs/blind13-first-run.txt); run only at the
-    eighth session's start and end, never fitted, its misses never printed."""
-    o = _report(service, DATA / "blind13.jsonl").overall
-    _check(o, 0.95, 0.95, 0.015, 0.015, 0.10, min_friendly=0.80)
-
-
-def test_twelfth_blind_set_holds_its_floor(service) -> None:
-    """Floors under docs/blind14-end-run.txt (first run: docs/blind14-first-run.txt); run only at the
-    ninth session's start and end, never fitted, its misses never printed."""
-    o = _report(service, DATA / "blind14.jsonl").overall
-    _check(o, 0.95, 0.90, 0.015, 0.01, 0.05, min_friendly=0.90)
-
-
-def test_thirteenth_blind_set_holds_its_floor(service) -> None:
-    """Floors under docs/blind15-end-run.txt (first run: docs/blind15-first-run.txt); run only at the
-    tenth session's start and end, never fitted, its misses never printed."""
-    o = _report(service, DATA / "blind15.jsonl").overall
-    _check(o, 0.95, 0.90, 0.03, 0.01, 0.05, min_friendly=0.90)
+@pytest.mark.parametrize(
+    ("name", "floors", "min_friendly"),
+    [
+        # Floors under the last run's figures (docs/blind-end-run.txt); never fitted.
+        ("blind.jsonl", (0.97, 0.88, 0.01, 0.02, 0.05), 1.0),
+        # Floors under the figures of docs/blind2-end-run.txt (first run: docs/blind2-first-run.txt); never fitted.
+        ("blind2.jsonl", (0.93, 0.84, 0.045, 0.02, 0.10), 1.0),
+        # Floors under docs/blind3-end-run.txt (first run: docs/blind3-first-run.txt); never fitted.
+        ("blind3.jsonl", (0.94, 0.88, 0.03, 0.02, 0.07), 0.8),
+        # Floors under the figures of docs/blind6-end-run.txt (first run: docs/blind6-first-run.txt);
+        # never fitted, its misses never printed.
+        ("blind6.jsonl", (0.95, 0.83, 0.03, 0.01, 0.03), 0.8),
+        # Floors under the figures of docs/blind7-end-run.txt (first run: docs/blind7-first-run.txt);
+        # never fitted, its misses never printed.
+        ("blind7.jsonl", (0.95, 0.87, 0.02, 0.015, 0.03), 0.8),
+        # Floors under the figures of docs/blind8-end-run.txt (first run: docs/blind8-first-run.txt);
+        # never fitted, its misses never printed.
+        ("blind8.jsonl", (0.95, 0.86, 0.02, 0.01, 0.12), 0.75),
+        # Floors under docs/blind9-end-run.txt (first run: docs/blind9-first-run.txt); run only on the
+        # fifth session's first and final code, never fitted, its misses never printed.
+        ("blind9.jsonl", (0.95, 0.87, 0.02, 0.02, 0.12), 0.85),
+        # Floors under docs/blind10-end-run.txt (first run: docs/blind10-first-run.txt); run only on the
+        # sixth session's first and final code, never fitted, its misses never printed.
+        ("blind10.jsonl", (0.94, 0.86, 0.02, 0.015, 0.05), 0.85),
+        # Floors under docs/blind11-end-run.txt (first run: docs/blind11-first-run.txt, the same
+        # figures); run only on the seventh session's first and final code, never fitted, its misses
+        # never printed.
+        ("blind11.jsonl", (0.95, 0.86, 0.025, 0.015, 0.05), 0.68),
+        # Floors under docs/blind12-end-run.txt (first run: docs/blind12-first-run.txt); run only before
+        # and after small talk by example, never fitted, its misses never printed.
+        ("blind12.jsonl", (0.95, 0.88, 0.02, 0.015, 0.05), 0.75),
+        # Floors under docs/blind13-end-run.txt (first run: docs/blind13-first-run.txt); run only at the
+        # eighth session's start and end, never fitted, its misses never printed.
+        ("blind13.jsonl", (0.95, 0.95, 0.015, 0.015, 0.10), 0.80),
+        # Floors under docs/blind14-end-run.txt (first run: docs/blind14-first-run.txt); run only at the
+        # ninth session's start and end, never fitted, its misses never printed.
+        ("blind14.jsonl", (0.95, 0.90, 0.015, 0.01, 0.05), 0.90),
+        # Floors under docs/blind15-end-run.txt (first run: docs/blind15-first-run.txt); run only at the
+        # tenth session's start and end, never fitted, its misses never printed.
+        ("blind15.jsonl", (0.95, 0.90, 0.03, 0.01, 0.05), 0.90),
+    ],
+)
+def test_blind_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
+    """Each blind set (written from the plan alone, never fitted) above the floors under its end run."""
+    _check(_report(service, DATA / name).overall, *floors, min_friendly=min_friendly)
 
 
 def test_answers_quote_the_sentence_that_answers(service) -> None:
