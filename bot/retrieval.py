@@ -487,7 +487,7 @@ def _mostly_latin(normalized: str) -> bool:
 # Details a question can ask for, and how a sentence states them.
 _DETAIL_QUESTIONS = {
     "when": re.compile(
-        r"什么时候|啥时候|哪天|几号|几月|何时|哪一天|什么时间|多久|几点|\bwhen\b|what date|what time|which day"
+        r"什么时候|啥时候|哪天|哪几天|几号|几月|何时|哪一天|什么时间|多久|几点|\bwhen\b|what date|what time|which day"
     ),
     # An amount, not the word for a payment: "有没有补助" asks whether, "补助多少" how much.
     "money": re.compile(
@@ -496,8 +496,8 @@ _DETAIL_QUESTIONS = {
     ),
     # A day in the school calendar: "…什么时候开学" is not answered by "启动2021年…项目" (a year, not a day).
     "date": re.compile(
-        r"(?:什么时候|啥时候|哪天|几号|几月|何时|哪一天|哪年|哪一年)(?:能|才能|可以|会)?(?:正式)?(?:开始)?(?:开学|放假|报名|开考|考试|出成绩|出分|放榜|录取|招生)|"
-        r"(?:开学|放假|报名|考试|开考|出成绩|录取)(?:的)?(?:时间|日期|是哪天|是几号|在哪天)|"
+        r"(?:什么时候|啥时候|哪天|哪几天|几号|几月|何时|哪一天|哪年|哪一年)(?:能|才能|可以|会)?(?:正式)?(?:开始)?(?:开学|放假|报名|开考|考试|出成绩|出分|放榜|录取|招生)|"
+        r"(?:开学|放假|报名|考试|开考|出成绩|录取)(?:的)?(?:时间|日期|是哪天|是哪几天|是几号|在哪天|在哪几天)|"
         # whether a day is off is a day in the calendar too: "教师节放不放假"
         r"放不放假|放假(?:吗|么)|放几天|休不休息|"
         r"\bwhen (?:does|do|will|is|are|can)\b.{0,60}?\b(?:open|opens|start|starts|begin|begins|enrol|enroll|register|take (?:new )?(?:students|pupils))\b"
@@ -679,7 +679,9 @@ class QueryAnalyzer:
         facts = QueryFacts(
             coverage=1.0 - len(unknown) / len(meaningful) if meaningful else 0.0,
             unknown_nouns=sum(1 for w in unknown if self.tp.is_noun(w)),
-            out_of_scope_cues=self.cues.count(normalized) + elsewhere + bool(_CHOICE_RE.search(normalized)),
+            out_of_scope_cues=self.cues.count(normalized)
+            + elsewhere
+            + bool(_CHOICE_RE.search(normalized) or _CHANCES_RE.search(normalized) or _OUTCOME_RE.search(normalized)),
             asks_number=numbers or asks_for_number(normalized),
             asks_details=asked_details(normalized),
             detail_cues=tuple(kind for cue in self.cues.matches(normalized) for kind in asked_details(cue)),
@@ -754,6 +756,14 @@ _CHOICE_RE = re.compile(
     # "鹰潭一中和贵溪一中哪个好", "选哪个组合好": which of two to pick is advice, not a rule of the plan
     r"|(?:和|跟|与|还是)\S{1,15}?哪(?:个|所|家|一个|一所)(?:更|比较)?(?:好|强|合适|划算)|选哪(?:个|所|家|一个|一所)"
 )
+# A family's own chances ("考了580能上贵溪一中吗", "估分620够不够一本"): a score stated and whether it
+# gets a place — advice from cut-off scores, which no plan gives.
+_CHANCES_RE = re.compile(
+    r"(?:考了|考|估分|估了|分数|成绩|总分)\s*\d{2,3}(?:\.\d)?\s*分?.{0,12}?(?:能|可以|够|有没有希望|有希望)(?:不够)?(?:上|进|读|考上|录取|被录取|稳)"
+)
+# How something turned out ("评估结果出来了吗", "我们市排第几"): a plan written at the start of the year
+# says what will be done, never how it went.
+_OUTCOME_RE = re.compile(r"(?:结果|成绩|排名|名次)(?:已经)?(?:出来|公布)了?(?:吗|么|没有?)|排(?:名)?第几|排在第几")
 # Words that point at a place said before: "我表姐在上饶教书，她们那边大班额控制在多少".
 _THERE_RE = re.compile(r"那边|那里|那儿|当地|[他她]们?那")
 

@@ -103,7 +103,7 @@ class Intent:
 # small talk
 
 # The people a greeting addresses ("家长们好", "各位老师好"): small talk alone, a courtesy before a question.
-_GROUPS = "老师|家长|同学|朋友|领导|同事|群友"
+_GROUPS = "老师|家长|同学|朋友|领导|同事|群友|同志"
 # Words that carry no request of their own around small talk ("谢谢老师的耐心解答", "thanks a lot",
 # "老师们辛苦了").
 _FILLER = (
@@ -147,9 +147,9 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         _ASKS_LEAVE
         + r"|(?:想)?问(?:你|您)(?:点|个|些|一点)(?:东西|事儿?|问题)|^@\S+$|(?:小助手|机器人)(?:小助手|机器人)|(?:以后)?(?:请)?多(?:多)?(?:指教|关照|请教)|(?:我)?想想(?:怎么|咋)(?:说|问)|^/start(?:@\w+)?$|你好|您好|妳好|你号|您号|泥嚎|你嚎|尼好|在马|哈啰|早晨好?|(?:你|您)?(?:现在)?方便(?:吗|么|不)|(?:你|您)?(?:现在)?(?:有空|忙)(?:吗|么|不)|这么(?:晚|早)(?:了)?(?:还)?|大晚上的|一大早的?|(?:先)?(?:跟|和|给)(?:你|您)打(?:个)?招呼|还在(?:吗|么|嘛)|(?:大家|各位)早|"
         r"(?:我)?(?:有|想问)(?:几个|一些|个)(?:教育)?(?:方面的)?问题(?:想)?(?:请教|问|咨询)?(?:一下)?|(?:想|要)?咨询(?:一些|几个|点)(?:教育)?(?:方面的)?问题|你们好|大家好|各位好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|(?:(?<![\u4e00-\u9fff])|(?<=老师)|(?<=大家)|(?<=各位)|(?<=你)|(?<=您))早|"
-        r"在(?:吗|么|嘛|不在|不)|在\?|在？|有人(?:吗|没|在吗|在不|在么|在线吗?)|(?:祝)?(?:你|您|大家|(?:各位|亲爱的)?(?:"
+        r"在(?:吗|么|嘛|不在|不)|在\?|在？|有人(?:吗|没|在吗|在不|在么|在线吗?)|(?:祝[^?？,，。!！]{0,12}?|(?:祝)?(?:你|您|大家|(?:各位|亲爱的)?(?:"
         + _GROUPS
-        + r")们?)?(?:"
+        + r")们?)?)(?:"
         + _FESTIVALS
         + r")快乐|有没有人(?:在)?|(?:各位|亲爱的)?(?:"
         + _GROUPS
@@ -263,12 +263,15 @@ _REQUEST_RE = re.compile(
 # A letter held down is a slip of the same word: "hiiii", "helllo", "byeee" (kept double: "good").
 _HELD_LETTER_RE = re.compile(r"([a-z])\1{2,}")
 _EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
-# Leading courtesy before a real question: "你好，请问…" / "老师好，…" / "hi,".
+# Leading courtesy before a real question: "你好，请问…" / "老师好，…" / "hi," / "教师节快乐！…" (a festival
+# wish names a festival the plan may name too: "教师节快乐！虽然你不是老师哈哈" is not about 教师节).
 # Acknowledgements ("收到，…", "好的，…") only count when punctuation follows: "收到这份通知后…" is a question.
 _COURTESY_RE = re.compile(
     r"^(?:(?:你好|您好|(?:各位|亲爱的)?(?:"
     + _GROUPS
-    + r")们?好|(?:hi|hello|hey)(?![a-z])|哈喽|嗨|在吗|打扰了?|麻烦问一?下|请问一?下?|"
+    + r")们?好|(?:祝)?(?:你|您|大家|各位)?(?:"
+    + _FESTIVALS
+    + r")快乐|(?:hi|hello|hey)(?![a-z])|哈喽|嗨|在吗|打扰了?|麻烦问一?下|请问一?下?|"
     r"问一?下|想问一?下|咨询一?下|我想问问?|我想咨询一?下)[\s,，:：!！。.~～]*"
     r"|(?:谢谢|多谢|好的|嗯嗯?|收到|明白了|ok|okay|thanks|thank you)[\s,，:：!！。.~～]+)+"
 )
@@ -800,6 +803,7 @@ _MENTION_RES = [
     ),
 ]
 _PRONOUN_RE = re.compile(r"(?:这|那|它|this|that|it|什么|啥)")
+_SENTENCE_END_RE = re.compile(r"[?？!！。;；]+")
 _TERM_STRIP = " “”\"'《》「」‘’:：,，"
 
 
@@ -896,7 +900,10 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
     for pattern in patterns:
         m = pattern.match(text)
         if m:
-            term = _clean_term(m.group("x"))
+            # A sentence beside the term is another thing said: "哪几条提到职业教育?全部列一下" looks up
+            # 职业教育 (the term runs to the end: its first sentence; else its last).
+            said = [s for s in _SENTENCE_END_RE.split(m.group("x")) if s.strip(_TERM_STRIP)]
+            term = _clean_term((said[0] if m.end("x") == len(text) else said[-1]) if said else m.group("x"))
             if term and not _PRONOUN_RE.fullmatch(term):
                 return term
     return None
@@ -909,7 +916,8 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
 # "补助谁发" / "毕业证谁发" ask who pays or hands something out: money or a thing handed out, named
 # anywhere in the message, makes it a question about that.
 _WHO_ISSUED_RE = re.compile(
-    r"(?:谁|哪个单位|哪个部门|什么单位|什么部门|哪家|哪里)(?:发|印发|下发|出(?![发现来去题])|制定|发布|写(?!了)|签发|颁布)(?:的|了)?"
+    # "哪个单位、哪天发的": who and when, asked together
+    r"(?:谁|哪个单位|哪个部门|什么单位|什么部门|哪家|哪里)(?:[、,，和及]\s*(?:哪天|哪一天|什么时候|啥时候|几号|哪年|什么时间))?(?:发|印发|下发|出(?![发现来去题])|制定|发布|写(?!了)|签发|颁布)(?:的|了)?"
 )
 _PLAN_NAMED_RE = re.compile(r"文件|计划|要点|通知")  # "这份关于教师工资的文件是谁发的" is about the plan
 _HANDED_OUT_RE = re.compile(r"钱|费|补助|补贴|津贴|工资|资金|经费|奖|证|成绩|通知书|书本|教材|校服|物资")
