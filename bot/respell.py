@@ -223,6 +223,16 @@ def spelled_word(
     return words[0] if words else None
 
 
+# Initials typed for a plan term ("sdsf建设" for 师德师风建设, "xgxp是啥" for 县管校聘): the first letter of
+# each syllable, as Chinese chat abbreviates. Only in a Chinese message, only for a term of four to six
+# characters whose initials no other plan word shares, and only when the letters are no pinyin.
+_INITIALS_LENGTHS = range(4, 7)
+
+
+def initials(sound: tuple[str, ...]) -> str:
+    return "".join(syllable[:1] for syllable in sound)
+
+
 class Respeller:
     """Respells homophone slips in normalised text to words of ``vocabulary``."""
 
@@ -244,12 +254,15 @@ class Respeller:
         self.particles = particles
         self.by_sound: dict[tuple[str, ...], list[str]] = {}
         self.by_frame: dict[str, list[tuple[str, int]]] = {}  # the word with one character blanked
+        self.by_initials: dict[str, list[str]] = {}
         # ``vocabulary``: the plans' words, repeated as often as they occur, or already counted.
         counted = Counter(vocabulary)
         counts = {w: n for w, n in counted.items() if len(w) in _WORD_LENGTHS and _CJK_RE.fullmatch(w)}
         # Commonest first, so of two indexed words that sound alike the plan's usual one wins a tie.
         for word, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
             self.by_sound.setdefault(self.sound(word), []).append(word)
+            if len(word) in _INITIALS_LENGTHS:
+                self.by_initials.setdefault(initials(self.sound(word)), []).append(word)
             for i in range(len(word)):
                 self.by_frame.setdefault(_blank(word, i), []).append((word, i))
 
@@ -323,11 +336,20 @@ class Respeller:
                         i = j
                         break
                 else:
-                    out.append(tokens[i])
+                    out.append(self.initialled(tokens[i]) if chinese else tokens[i])
+                    if out[-1] != tokens[i]:
+                        fixes.append((tokens[i], out[-1]))
                     i += 1
             return " ".join(out)
 
         return Respelling(_LATIN_RUN_RE.sub(run, normalized), tuple(fixes))
+
+    def initialled(self, token: str) -> str:
+        """The plan term whose syllables' initials ``token`` is, if exactly one is (else ``token``)."""
+        if len(token) not in _INITIALS_LENGTHS or self.spell(token):
+            return token
+        words = self.by_initials.get(token, [])
+        return words[0] if len(words) == 1 else token
 
     def respell(self, normalized: str) -> Respelling:
         spelled = self.spelled_out(normalized)

@@ -205,3 +205,20 @@ def test_pinyin_in_a_question_is_searched_as_the_plan_word(tp: TextProcessor, me
     plan = PLAN.read_text(encoding="utf-8")
     respelling = Respeller.for_plans(tp, [plan], [plan]).respell(tp.normalize(message))
     assert word in respelling.text
+
+
+@pytest.mark.parametrize(("message", "word"), [("sdsf建设有什么要求", "师德师风"), ("xgxp是啥", "县管校聘"), ("问下 ldsr 那条", "立德树人")])
+def test_initials_in_a_chinese_message_are_the_plan_term(
+    plan_respeller: Respeller, tp: TextProcessor, message: str, word: str
+) -> None:
+    """Chinese chat abbreviates a term by its initials (eleventh session: "sdsf建设" was refused)."""
+    respelling = plan_respeller.respell(tp.normalize(message))
+    assert word in respelling.text and respelling.fixes
+
+
+@pytest.mark.parametrize("message", ["我们学校的wifi太慢了", "孩子用ipad上网课", "what is sdsf", "html课有没有", "yyds"])
+def test_letters_that_are_no_plan_terms_initials_are_left_alone(
+    plan_respeller: Respeller, tp: TextProcessor, message: str
+) -> None:
+    """English words, and initials outside a Chinese message, stay as typed."""
+    assert plan_respeller.respell(tp.normalize(message)).fixes == ()
