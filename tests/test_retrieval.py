@@ -437,6 +437,18 @@ def test_which_of_two_to_pick_is_advice(question: str, choice: bool) -> None:
     assert bool(_CHOICE_RE.search(question)) is choice
 
 
+@pytest.mark.parametrize(
+    ("question", "cue"),
+    [("我家娃中考考了580能上贵溪一中吗", True), ("估分620够不够上一中", True), ("评估结果出来了吗", True), ("我们市排第几", True),
+     ("孩子中考考得不好，能上职高吗", False), ("大班额比例控制在多少", False), ("县域义务教育优质均衡评估", False)],
+)
+def test_own_chances_and_outcomes_are_out_of_scope_cues(question: str, cue: bool) -> None:
+    """A family's chances from a score and how something turned out: no plan says (eleventh session)."""
+    from bot.retrieval import _CHANCES_RE, _OUTCOME_RE
+
+    assert bool(_CHANCES_RE.search(question) or _OUTCOME_RE.search(question)) is cue
+
+
 def test_the_nearest_units_of_a_flat_index_are_the_ones_faiss_finds(service) -> None:
     from bot.embedding import embed
     from bot.retrieval import DENSE_TOP_K, nearest_units

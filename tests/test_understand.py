@@ -225,6 +225,8 @@ MENTIONS = [
     ("有几条提到防溺水", "防溺水"), ("哪些地方说到了双减", "双减"), ("list all points about teachers", "teachers"),
     ("哪几处提到信息化", "信息化"), ("防溺水在文件里哪几条有讲", "防溺水"), ("四史学习教育在哪几条里出现过", "四史学习教育"),
     ("提到家庭教育的有哪几条", "家庭教育"), ("涉及教师的是哪些条目", "教师"), ("关于安全的有几条", "安全"),
+    # eleventh session: a sentence beside the term is not part of it
+    ("哪几条提到职业教育?全部列一下", "职业教育"), ("我想问一下。大班额在哪几条", "大班额"), ("哪几条提到家庭教育？谢谢", "家庭教育"),
 ]
 
 
@@ -242,7 +244,7 @@ DOCUMENT = [
     "这份工作要点一共有多少条", "这个要点总共分几部分", "这是市里的还是省里的文件", "主送单位有哪些", "文号是多少",
     "你这里的政策是哪来的", "是正式文件吗", "how many points does the plan have",
     "五个部分分别是什么", "文件目录发我一下", "给我概括一下整个文件", "这个要点的主要内容有哪些", "这份文件篇幅长吗",
-    "这个文件现在还有效吗", "落款日期是哪天", "发文字号有吗", "我们学校在不在发文范围里", "Is there an English version?",
+    "这份工作要点是哪个单位、哪天发的？", "这个文件现在还有效吗", "落款日期是哪天", "发文字号有吗", "我们学校在不在发文范围里", "Is there an English version?",
     "这份要点还有效吗",
     "can you summarize the whole plan", "文件分哪几大块", "When was this work plan issued, and by which agency?",
     "这个文件是什么时候发布的",
@@ -290,6 +292,9 @@ def test_content_questions_are_not_document_questions(normalize, message):
 
 
 SMALL_TALK = [
+    # eleventh session: "1" alone is chat for "got it" (two tuning sets' writers, independently); a
+    # festival wish to anyone; a wish and a remark (no question) after it
+    ("1", "thanks"), ("111", "thanks"), ("中秋快乐，祝教育局的同志们节日快乐", "greeting"), ("各位同志们好", "greeting"),
     # ninth session: a greeting to a group was answered with point 6
     ("家长们好", "greeting"), ("各位家长好", "greeting"), ("同学们好", "greeting"), ("各位老师晚上好", "greeting"),
     # tenth session: thanks to a group ("老师们辛苦了" was answered with point 18), 请多多关照
@@ -953,3 +958,19 @@ def test_the_point_after_or_before_the_last_answer(normalize, message, point):
 def test_the_next_point_with_no_answer_before_says_how_to_ask(normalize, message):
     assert understand(message, normalize=normalize).talk == "usage"
 
+
+
+@pytest.mark.parametrize(("message", "query"), [("教师节快乐！今年教师节有没有表彰", "今年教师节有没有表彰"),
+                                                ("中秋节快乐，学校放几天假", "学校放几天假")])
+def test_a_festival_wish_before_a_question_is_courtesy(normalize, message, query):
+    """The festival is the greeting's, not the question's (eleventh session: "教师节快乐！虽然你不是老师哈哈"
+    was answered with the point that names 教师节)."""
+    assert understand(message, normalize=normalize).query == query
+
+
+@pytest.mark.parametrize("message", ["How is the plan handling COVID on campus?", "how does the plan deal with school bullying",
+                                     "how does this plan address teacher shortages"])
+def test_the_plan_as_the_subject_of_a_topic_is_not_asked_about(normalize, message):
+    """The plan's own words (工作要点, 印发) would pull in the header (eleventh session: refused)."""
+    intent = understand(message, normalize=normalize)
+    assert intent.kind == "ask" and "plan" not in intent.query
