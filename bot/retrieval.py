@@ -755,6 +755,8 @@ _CHOICE_RE = re.compile(
     r"(?<![最只还])(?:好|合适|划算)还是(?![没不])\S{1,15}?(?:好|合适|划算)(?:呢|啊|呀)?\s*[?？]?$"
     # "鹰潭一中和贵溪一中哪个好", "选哪个组合好": which of two to pick is advice, not a rule of the plan
     r"|(?:和|跟|与|还是)\S{1,15}?哪(?:个|所|家|一个|一所)(?:更|比较)?(?:好|强|合适|划算)|选哪(?:个|所|家|一个|一所)"
+    # "选贵溪一中还是余江一中好点": the same choice, put as which to pick
+    r"|选\S{1,15}?还是\S{1,15}?(?:好|合适|划算)"
 )
 # A family's own chances ("考了580能上贵溪一中吗", "估分620够不够一本"): a score stated and whether it
 # gets a place — advice from cut-off scores, which no plan gives.
