@@ -54,7 +54,7 @@ IntentKind = Literal[
     "empty",
 ]
 FollowUp = Literal["elaborate", "plain", "ellipsis"]  # plain: "通俗点说", said in plain words
-Talk = Literal["greeting", "thanks", "identity", "usage", "bye", "complaint", "apology", "chat", "remark"]
+Talk = Literal["greeting", "thanks", "identity", "usage", "bye", "complaint", "apology", "chat", "remark", "elsewhere"]
 DocFacet = Literal["about", "outline", "validity", "language", "recipients"]
 
 LAST_POINT = -1  # "最后一条"; LAST_POINT - 1 is "倒数第二条"
@@ -170,7 +170,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     ),
     (
         "identity",
-        r"(?:你|你们|这个机器人|这个bot)是谁(?:开发|做|写|研发|搞|造)(?:出来)?的|谁(?:开发|研发|造)(?:出来)?的(?:你)?|谁(?:做|写)的你|你是谁|你是什么|(?:你是)?(?:哪个|什么|哪家)(?:公司|单位|团队|人)(?:开发|做|写|研发)的|(?:你是)?用(?:什么|啥)(?:做|写|开发)的|(?:你|您)?(?:会)?(?:一直|24小时|全天|随时)(?:都)?在线|(?:你|您)?系(?:边|哪)个|(?:你|您)叫(?:什么|啥|啥子)(?:名字)?|(?:你们?|您)?是(?:不是)?(?:人工客服|人工智能|人工|机器人|真人|客服|ai|bot|"
+        r"(?:你|你们|这个机器人|这个bot)是谁(?:开发|做|写|研发|搞|造)(?:出来)?的|(?:谁|哪个)(?:开发|研发|造|搞|弄)(?:出来)?的(?:你)?|谁(?:做|写)的你|你是谁|你是什么|(?:你是)?(?:哪个|什么|哪家)(?:公司|单位|团队|人)(?:开发|做|写|研发)的|(?:你是)?用(?:什么|啥)(?:做|写|开发)的|(?:你|您)?(?:会)?(?:一直|24小时|全天|随时)(?:都)?在线|(?:你|您)?系(?:边|哪)个|(?:你|您)叫(?:什么|啥|啥子)(?:名字)?|(?:你们?|您)?是(?:不是)?(?:人工客服|人工智能|人工|机器人|真人|客服|ai|bot|"
         r"chatgpt|gpt|人)|(?:转|找|要|接)个?(?:人工|真人)(?:客服|服务)?|人工(?:客服|服务|回复|回答)|(?:这是|是)?(?:教育局)?官方(?:的)?|(?:真人|人工|机器人|ai)?还是(?:真人|人工|机器人|ai)(?:在)?(?:回复?|回答)?(?:的)?|机器人回复|套(?:了)?(?:个|一个)?壳|"
         r"(?:你们?|您)是(?:哪个|什么)(?:单位|部门)的?|(?:你们?|您)是(?:不是)?(?:教育局|局里)的(?:工作人员|人|员工)?|你几岁|(?:这是)?(?:什么|啥)机器人|(?:你|您)是(?:哪位|谁啊)|(?:真人)?还是机器|(?:你|您)有名字|"
         r"(?:你|您)是(?:男的|女的|男是女|男生|女生)(?:还是)?(?:男的|女的)?|(?:你|您)多大(?:了)?|(?:你|您)(?:住)?在哪(?:里|儿)?|(?:这是|是不是|是)?自动回复|可信(?:吗|么|不)?|(?:你们|您们|你)(?:几点|什么时候)(?:上班|下班)|(?:你们|你)(?:周末|晚上)(?:上班|在|休息)(?:吗)?|"
@@ -305,6 +305,13 @@ _TOPIC_ONLY_RE = re.compile("方面|这块|相关")
 _WANTS_TO_KNOW_RE = re.compile(
     r"(?:了解|知道)(?:一?下|点)?(?P<x>[\u4e00-\u9fff]{2,12}?)的?(?:待遇|政策|规定|要求|标准|情况|安排|事情?)"
 )
+
+
+# A message meant for someone else: to a person of the group by name (a Telegram bot's username is Latin,
+# so "@陈老师 …" is to a person), or passed on (【转发】, 接龙, 转自…): the bot stays out of it.
+_ELSEWHERE_RE = re.compile(r"^@[^\sa-z0-9_@]|^[\[【(（]?(?:转发|转载|接龙)[\]】)）:：]|转自[“\"「《]")
+# What a chat app sends in place of a voice note, a picture or a file ("[语音消息 0:12]"): the bot reads text.
+_PLACEHOLDER_RE = re.compile(r"^[\[【](?:语音|图片|视频|文件|动画表情|表情包|链接|位置|聊天记录)[^\]】]{0,20}[\]】]$")
 
 
 def _asks_later(text: str) -> bool:
@@ -806,6 +813,11 @@ _MENTION_RES = [
 ]
 _PRONOUN_RE = re.compile(r"(?:这|那|它|this|that|it|什么|啥)")
 _SENTENCE_END_RE = re.compile(r"[?？!！。;；]+")
+# Hedging after the term ("防溺水好像不止一条提到了"), and words that only ask ("都是", "分别是").
+_HEDGE_RE = re.compile(r"好像|似乎|貌似|不止一")
+_ASKING_ONLY_RE = re.compile(
+    r"(?:都|分别|又|到底|究竟)?(?:是|有)?|(?:帮忙|帮我)?(?:定位|找|查|看)一?下?(?:条目号|条目|编号)?"
+)
 _TERM_STRIP = " “”\"'《》「」‘’:：,，"
 
 
@@ -903,11 +915,13 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
         m = pattern.match(text)
         if m:
             # A sentence beside the term is another thing said: "哪几条提到职业教育?全部列一下" looks up
-            # 职业教育 (the term runs to the end: its first sentence; else its last).
-            said = [s for s in _SENTENCE_END_RE.split(m.group("x")) if s.strip(_TERM_STRIP)]
-            term = _clean_term((said[0] if m.end("x") == len(text) else said[-1]) if said else m.group("x"))
-            if term and not _PRONOUN_RE.fullmatch(term):
-                return term
+            # 职业教育 (the term runs to the end: its first sentence; else its last, unless that is only
+            # the asking: "防溺水好像不止一条提到了？都是哪几条").
+            said = [s for s in _SENTENCE_END_RE.split(m.group("x")) if s.strip(_TERM_STRIP)] or [m.group("x")]
+            for piece in said if m.end("x") == len(text) else reversed(said):
+                term = _clean_term(_HEDGE_RE.split(piece)[0] or piece)
+                if term and not _PRONOUN_RE.fullmatch(term) and not _ASKING_ONLY_RE.fullmatch(term):
+                    return term
     return None
 
 
@@ -1453,6 +1467,8 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         return Intent("empty", original, lang=lang)
     if (talk := _small_talk(text)) is not None:
         return Intent("smalltalk", original, talk=talk, lang=lang)
+    if _ELSEWHERE_RE.search(text) or _PLACEHOLDER_RE.match(text):
+        return Intent("smalltalk", original, talk="elsewhere" if _ELSEWHERE_RE.search(text) else "usage", lang=lang)
     text = _COURTESY_RE.sub("", text).strip() or text
     text = _TRAILING_COURTESY_RE.sub("", text).strip() or text
     asked_plain = _ASKED_PLAIN_RE.search(text)

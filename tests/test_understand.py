@@ -295,6 +295,10 @@ SMALL_TALK = [
     # eleventh session: "1" alone is chat for "got it" (two tuning sets' writers, independently); a
     # festival wish to anyone; a wish and a remark (no question) after it
     ("1", "thanks"), ("111", "thanks"), ("中秋快乐，祝教育局的同志们节日快乐", "greeting"), ("各位同志们好", "greeting"),
+    # meant for someone else in the group, or passed on; what an app sends for a voice note; who made it, in Gan
+    ("@陈老师 我家俊俊今天发烧请一天假，麻烦您了", "elsewhere"), ("【转发】致全市中小学生家长的一封信：寒假将至……", "elsewhere"),
+    ("接龙：明天春游人数确认 1. 张子涵妈妈", "elsewhere"), ("—— 转自“鹰潭家长圈”，仅供参考", "elsewhere"),
+    ("[语音消息 0:12]", "usage"), ("【图片】", "usage"), ("你叫么子名字？哪个搞出来的", "identity"),
     # ninth session: a greeting to a group was answered with point 6
     ("家长们好", "greeting"), ("各位家长好", "greeting"), ("同学们好", "greeting"), ("各位老师晚上好", "greeting"),
     # tenth session: thanks to a group ("老师们辛苦了" was answered with point 18), 请多多关照
@@ -974,3 +978,9 @@ def test_the_plan_as_the_subject_of_a_topic_is_not_asked_about(normalize, messag
     """The plan's own words (工作要点, 印发) would pull in the header (eleventh session: refused)."""
     intent = understand(message, normalize=normalize)
     assert intent.kind == "ask" and "plan" not in intent.query
+
+
+@pytest.mark.parametrize("message", ["@policybot 大班额比例多少", "转发一下这个通知，大班额比例是多少", "[微笑]大班额比例多少"])
+def test_a_question_with_a_mention_or_a_forward_word_is_still_asked(normalize, message):
+    """A bot's username is Latin; 转发 inside a question is not a forwarded message."""
+    assert understand(message, normalize=normalize).kind == "ask"
