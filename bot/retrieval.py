@@ -534,7 +534,10 @@ _DETAIL_ANSWERS = {
     # place. A new town beside one project of a list says where that project is (stated_by).
     "where": re.compile(r"[\u4e00-\u9fff]{2}(?:市|(?<!校)区|县|镇|乡)[、,和及]"),
     # A named institution (鹰潭职业技术学院, 市一中), not a kind of school (中小学).
-    "which": re.compile(r"[\u4e00-\u9fff]{2,}(?:学院|大学)|市[一二三四五六七八九十\d]+(?:小|中)"),
+    # (鹰潭一中, 贵溪一中 name schools too; 五中全会 is a plenary session)
+    "which": re.compile(
+        r"[\u4e00-\u9fff]{2,}(?:学院|大学)|市[一二三四五六七八九十\d]+(?:小|中)|[\u4e00-\u9fff]{2}第?[一二三四五六七八九十]{1,2}[中小](?![学生心间型全])"
+    ),
     # A plan names its programmes in quotes (“万师访万家”) or by what they are (…职业技术大学, …工程).
     "name": re.compile(
         r"“[^”]{2,24}”|《[^》]{2,40}》|[\u4e00-\u9fff]{2,}(?:学院|大学|工程|计划|行动|方案|办法|工作室)"
@@ -765,7 +768,11 @@ _CHANCES_RE = re.compile(
 )
 # How something turned out ("评估结果出来了吗", "我们市排第几"): a plan written at the start of the year
 # says what will be done, never how it went.
-_OUTCOME_RE = re.compile(r"(?:结果|成绩|排名|名次)(?:已经)?(?:出来|公布)了?(?:吗|么|没有?)|排(?:名)?第几|排在第几")
+_OUTCOME_RE = re.compile(
+    r"(?:结果|成绩|排名|名次)(?:已经)?(?:出来|公布)了?(?:吗|么|没有?)|排(?:名)?第几|排在第几"
+    # "去年…达标了冇", "贵溪最后通过…评估了没有": whether it was reached, not whether it will be
+    r"|(?:达标|达到|完成|实现|通过)[^,，。?？]{0,20}?了(?:吗|么|没有?)"
+)
 # Words that point at a place said before: "我表姐在上饶教书，她们那边大班额控制在多少".
 _THERE_RE = re.compile(r"那边|那里|那儿|当地|[他她]们?那")
 

@@ -440,7 +440,8 @@ def test_which_of_two_to_pick_is_advice(question: str, choice: bool) -> None:
 
 @pytest.mark.parametrize(
     ("question", "cue"),
-    [("我家娃中考考了580能上贵溪一中吗", True), ("估分620够不够上一中", True), ("评估结果出来了吗", True), ("我们市排第几", True),
+    [("我家娃中考考了580能上贵溪一中吗", True), ("估分620够不够上一中", True), ("评估结果出来了吗", True), ("我们市排第几", True), ("去年大班额比例达标了没有", True),
+     ("贵溪最后通过国家评估了没有", True), ("今年贵溪要通过国家评估吗", False),
      ("孩子中考考得不好，能上职高吗", False), ("大班额比例控制在多少", False), ("县域义务教育优质均衡评估", False)],
 )
 def test_own_chances_and_outcomes_are_out_of_scope_cues(question: str, cue: bool) -> None:
