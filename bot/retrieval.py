@@ -60,7 +60,7 @@ VOTERS = 8
 # changes.
 PLAN_SHORTLIST = 8
 # 几 that may ask how many: not in 好几 / 十几 / 这几 / 那几 / 没几 ("several"), 把几个 ("a few"), 第几 (which one).
-_FEW = r"(?<![好十这那没第把])几"
+_FEW = r"(?<![好十这那没第把])几(?![十百千万])"  # 几十户 / 几百块 tell "dozens", "hundreds"; they do not ask
 _NUMBER_QUESTION_RE = re.compile(
     # 过几天 / 前几年 say "a few days / years" (提前几天 does ask how many).
     rf"多少|{_FEW}(?!乎)(?!(?<=(?<!提)[过前近后头隔]几)[天年])|比例|比率|百分|占比|数量|数目|"

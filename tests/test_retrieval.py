@@ -135,6 +135,7 @@ def test_an_english_cue_counts_in_the_plural_but_not_inside_a_longer_word() -> N
      ("县管校聘怎么推进", False), ("一个月值班好几次", False), ("教了十几年书", False),
      # 把几个 / 过几天 / 前几年 say "a few"; 第几 asks which point, not how many
      ("想把几个村小撤并一下", False), ("过几天就开学了", False), ("前几年建的学校", False), ("考试招生那条是第几", False),
+     ("班主任一个人要跑几十户", False), ("补习班一节课几百块", False),
      ("每班不超过几个学生", True), ("要提前几天报名", True), ("课后几点结束", True)],
 )
 def test_asks_for_number(question: str, expected: bool) -> None:
