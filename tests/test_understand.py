@@ -11,6 +11,8 @@ from bot.understand import LAST_POINT, LAST_SECTION, Topic, chinese_number, ques
 TOPIC = Topic("大班额比例要控制在多少", "plan", 8, 0.0)
 
 LOCATE = [
+    # eleventh session: which document says it, with one set of plans loaded, is where in them
+    ("“五比五看一争先”出自哪份文件", "五比五看一争先"), ("大班额是哪个文件里规定的", "大班额"),
     ("今年新建学校的项目在哪一条能看到", "今年新建学校的项目"), ("职普比在哪条可以查到", "职普比"),
     # a phrase quoted inside the look-up is the thing looked for (sixth session)
     ("有句话叫“课堂建在车间”，是哪条里的", "课堂建在车间"), ("总体思路在哪里说的", "总体思路"), ("学生资助在文件哪儿有写", "学生资助"),
