@@ -39,6 +39,7 @@ _SPELLED_MIN = 3  # syllables of pinyin typed out before it is read as a plan wo
 _LATIN_RUN_RE = re.compile(r"(?<![a-z])[a-z]+(?:\s+[a-z]+)*(?![a-z])")
 _SPELLED_TOKENS = 6
 _SPELLED_LETTERS = 4
+_JOINED_PAIR_LETTERS = 6
 # Pinyin syllables that are also common English words: a pair of them in English is English.
 _ENGLISH_SYLLABLES = frozenset(
     {
@@ -216,8 +217,12 @@ def spelled_word(
     # someone who cannot type the characters) when the plans have one word of that sound and
     # neither syllable is an English word ("long hang", "pan da"). Three and more name one
     # ("zhipubi", "xianguanxiaopin").
+    # Typed as one word it needs six letters or more ("gaokao", "shuangjian"; "human" is hu + man).
     if len(syllables) < _SPELLED_MIN and (
-        chinese or len(tokens) != len(syllables) or len(words) != 1 or _ENGLISH_SYLLABLES.intersection(syllables)
+        chinese
+        or (len(tokens) != len(syllables) and len(joined) < _JOINED_PAIR_LETTERS)
+        or len(words) != 1
+        or _ENGLISH_SYLLABLES.intersection(syllables)
     ):
         return None
     return words[0] if words else None

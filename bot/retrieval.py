@@ -491,7 +491,7 @@ _DETAIL_QUESTIONS = {
     ),
     # An amount, not the word for a payment: "有没有补助" asks whether, "补助多少" how much.
     "money": re.compile(
-        r"多少钱|几块钱|多少元|多少块|(?:[\u4e00-\u9fff](?<![免浪消])费|收费|费用|工资|补贴|补助|津贴|资助|奖金)[^,，。?？!！没]{0,4}?"
+        r"多少钱|几块钱|多少元|多少块|多少万|多少亿|几个亿|(?:[\u4e00-\u9fff](?<![免浪消])费|收费|费用|工资|补贴|补助|津贴|资助|奖金)[^,，。?？!！没]{0,4}?"
         r"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|(?<![招接吸提递])(?:交|收|缴|付|花|赔)(?:了)?多少(?![个所名人年天次条项学新时材])|how much"
     ),
     # A day in the school calendar: "…什么时候开学" is not answered by "启动2021年…项目" (a year, not a day).
@@ -758,8 +758,8 @@ _CHOICE_RE = re.compile(
     r"(?<![最只还])(?:好|合适|划算)还是(?![没不])\S{1,15}?(?:好|合适|划算)(?:呢|啊|呀)?\s*[?？]?$"
     # "鹰潭一中和贵溪一中哪个好", "选哪个组合好": which of two to pick is advice, not a rule of the plan
     r"|(?:和|跟|与|还是)\S{1,15}?哪(?:个|所|家|一个|一所)(?:更|比较)?(?:好|强|合适|划算)|选哪(?:个|所|家|一个|一所)"
-    # "选贵溪一中还是余江一中好点": the same choice, put as which to pick
-    r"|选\S{1,15}?还是\S{1,15}?(?:好|合适|划算)"
+    # "选贵溪一中还是余江一中好点", "读普高还是读中职好？": the same choice, put as which to pick
+    r"|选\S{1,15}?还是\S{1,15}?(?:好|合适|划算)|还是\S{1,15}?(?:更)?(?<![办搞做建管弄修治抓教带])(?:好|合适|划算)(?:一些|一点|点)?(?:呢|啊|呀)?\s*[?？]?$"
 )
 # A family's own chances ("考了580能上贵溪一中吗", "估分620够不够一本"): a score stated and whether it
 # gets a place — advice from cut-off scores, which no plan gives.

@@ -170,7 +170,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     ),
     (
         "identity",
-        r"(?:你|你们|这个机器人|这个bot)是谁(?:开发|做|写|研发|搞|造)(?:出来)?的|(?:谁|哪个)(?:开发|研发|造|搞|弄)(?:出来)?的(?:你)?|谁(?:做|写)的你|你是谁|你是什么|(?:你是)?(?:哪个|什么|哪家)(?:公司|单位|团队|人)(?:开发|做|写|研发)的|(?:你是)?用(?:什么|啥)(?:做|写|开发)的|(?:你|您)?(?:会)?(?:一直|24小时|全天|随时)(?:都)?在线|(?:你|您)?系(?:边|哪)个|(?:你|您)叫(?:什么|啥|啥子)(?:名字)?|(?:你们?|您)?是(?:不是)?(?:人工客服|人工智能|人工|机器人|真人|客服|ai|bot|"
+        r"(?:你|你们|这个机器人|这个bot)是谁(?:开发|做|写|研发|搞|造)(?:出来)?的|(?:谁|哪个)(?:开发|研发|造|搞|弄)(?:出来)?的(?:你)?|谁(?:做|写)的你|你是谁|你是什么|(?:你是)?(?:哪个|什么|哪家)(?:公司|单位|团队|人)(?:开发|做|写|研发)的|(?:你是)?用(?:什么|啥)(?:做|写|开发)的|(?:你|您)?(?:会)?(?:一直|24小时|全天|随时)(?:都)?在线|(?:你|您)?系(?:边|哪)个|(?:你|您)叫(?:什么|啥|啥子)(?:名字|名)?|(?:你们?|您)?是(?:不是)?(?:人工客服|人工智能|人工|机器人|真人|客服|ai|bot|"
         r"chatgpt|gpt|人)|(?:转|找|要|接)个?(?:人工|真人)(?:客服|服务)?|人工(?:客服|服务|回复|回答)|(?:这是|是)?(?:教育局)?官方(?:的)?|(?:真人|人工|机器人|ai)?还是(?:真人|人工|机器人|ai)(?:在)?(?:回复?|回答)?(?:的)?|机器人回复|套(?:了)?(?:个|一个)?壳|"
         r"(?:你们?|您)是(?:哪个|什么)(?:单位|部门)的?|(?:你们?|您)是(?:不是)?(?:教育局|局里)的(?:工作人员|人|员工)?|你几岁|(?:这是)?(?:什么|啥)机器人|(?:你|您)是(?:哪位|谁啊)|(?:真人)?还是机器|(?:你|您)有名字|"
         r"(?:你|您)是(?:男的|女的|男是女|男生|女生)(?:还是)?(?:男的|女的)?|(?:你|您)多大(?:了)?|(?:你|您)(?:住)?在哪(?:里|儿)?|(?:这是|是不是|是)?自动回复|可信(?:吗|么|不)?|(?:你们|您们|你)(?:几点|什么时候)(?:上班|下班)|(?:你们|你)(?:周末|晚上)(?:上班|在|休息)(?:吗)?|"
@@ -805,6 +805,11 @@ _MENTION_RES = [
         r"^(?P<x>.+?)(?:在|出现在|写在|放在|规定在|被)?(?:文件|计划|要点)?(?:里|中)?(?:哪几条|哪些条目?|哪几个条目|哪几处|哪些地方|哪几部分)(?:里|中)?"
         r"(?:提到|提及|涉及|出现|有(?:讲|说|写|提)到?|有|说到|讲到|讲|说|写)?(?:了|过)?$"
     ),
+    # "所有提到乡村振兴的条目", "文件里所有提到“四史”的地方"
+    re.compile(
+        r"^(?:文件里|文件中|计划里|要点里)?(?:所有|全部)(?:提到|提及|涉及|说到|讲到|写到|有关|关于)(?:了|过)?(?P<x>.+?)的?"
+        r"(?:条目|条款|地方|内容|部分|条|句子|段落)(?:有哪些|是哪些|都有哪些)?$"
+    ),
     re.compile(
         r"^(?:which|what) (?:points|clauses|items|sections|parts) (?:mention|cover|talk about|refer to|deal with|are about)"
         r" (?P<x>.+?)$"
@@ -911,8 +916,14 @@ _EN_ASKING_RE = re.compile(
 )
 
 
+# Asking to have them all found after a look-up: "产教融合出现在哪些条目里，帮我都找出来".
+_FIND_THEM_RE = re.compile(
+    r"[,，\s]+(?:请|麻烦)?(?:帮我|帮忙|给我)?(?:都|全部|全都|一起)?(?:找|列|查|标|指)(?:出来|一下|下)?(?:吧|呗)?$"
+)
+
+
 def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
-    text = _EN_ASKING_RE.sub("", text)
+    text = _FIND_THEM_RE.sub("", _EN_ASKING_RE.sub("", text))
     for pattern in patterns:
         m = pattern.match(text)
         if m:
@@ -1207,23 +1218,44 @@ def _asks_in_a_clause(text: str) -> bool:
     return any(_asks(c) for c in _clauses(text))
 
 
+# The writer or their family as the subject: "我女儿…", "我们家…", "孩子…", "my daughter…".
+_WRITER_RE = re.compile(
+    r"(?:我|俺|咱|本人|孩子|娃|小孩|儿子|女儿|闺女|伢)|(?:i|i'm|my|we|we're|our|me)\b", re.IGNORECASE
+)
+
+
 def question_part(text: str) -> tuple[str, str]:
     """(question, context) of a long message: the clauses from the first question clause on are the
-    question; what comes before them is background. A short message is all question."""
+    question; what comes before them is background, and so is what follows the last question mark
+    when it asks nothing. A short message is all question."""
     if len(text) <= 24:
         return text, ""
     clauses = _clauses(text)
     # 几 that tells of "a few" (被几个高年级的堵…) does not make its clause the question.
     cues = _clauses(few_as_several(text))
     first = next((i for i, c in enumerate(cues) if _asks(c)), None)
-    if first is None or first == 0:
+    if first is None:
         return text, ""
-    question = "，".join(clauses[first:])
+    # What follows the last question mark, asks nothing and tells of the writer ("…升大专了，真的假的？
+    # 我女儿在那读护理", "…有提到学测吗?我们家从台湾搬回来") is background; "…? like less homework" and
+    # "…？您给点建议" go on with the question.
+    last = max((i for i in range(first, len(clauses)) if clauses[i].rstrip().endswith(("?", "？"))), default=None)
+    after = clauses[last + 1 :] if last is not None else []
+    if (
+        not after
+        or not _WRITER_RE.match(after[0].strip())
+        or any(_asks(c) or _REQUEST_RE.search(c) for c in cues[last + 1 :])
+        or len("".join(after)) < 4
+    ):
+        if first == 0:
+            return text, ""
+        last = len(clauses) - 1
+    question = "，".join(clauses[first : last + 1])
     # A question part of a few characters ("咋办？") needs the clause before it.
     if len(question) < 8 and first > 0:
         first -= 1
-        question = "，".join(clauses[first:])
-    return question, "，".join(clauses[:first])
+        question = "，".join(clauses[first : last + 1])
+    return question, "，".join(clauses[:first] + clauses[last + 1 :])
 
 
 def _questions(text: str) -> tuple[list[str], str]:
@@ -1433,6 +1465,8 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
 # notice header (point 0) above the point the background is about.
 _IN_THE_PLAN_RE = re.compile(
     r"(?:鹰潭市?)?(?:教育局|市里|上面|局里|政府|你们)?(?:的)?(?:这份|这个|那个|今年的?)?(?:工作要点|文件|计划|要点|通知)(?:里面?|中(?![考职小学专高央国心层期])|上面?)"
+    # "这份计划有提到学测吗": whether the plan says it is whether it is done
+    r"|(?:这份|这个|该)(?:工作要点|文件|计划|要点)(?:有没有|有|是否|有无)?(?:提到|提及|说到|讲到|写到|涉及)(?:过)?"
     # the same in English: "what does the plan say about…", "is there anything in the plan on…"
     r"|\b(?:(?:does|do|will|did) (?:the|this|your|its) (?:work |education )?(?:plan|document)"
     r"(?: say| says| mention| cover| include| state| have| contain| tell us| do)(?: anything| something)?(?: about| on| regarding| for)?"

@@ -173,7 +173,8 @@ def test_two_syllables_typed_out_are_too_many_words_to_guess(tp: TextProcessor, 
 
 @pytest.mark.parametrize(
     "message",
-    ["what is the ratio of classes", "china panda long hang out", "is there a ban on phones", "I see him in the mall"],
+    ["what is the ratio of classes", "china panda long hang out", "is there a ban on phones", "I see him in the mall",
+     "my son likes banana and human biology", "a tango lesson in the gym"],
 )
 def test_an_english_message_keeps_its_english_words(plan_respeller: Respeller, tp: TextProcessor, message: str) -> None:
     """Syllables that are English words ("pan da", "long hang", "ban") stay English."""
@@ -183,7 +184,9 @@ def test_an_english_message_keeps_its_english_words(plan_respeller: Respeller, t
 @pytest.mark.parametrize(
     ("message", "word"),
     [("what is te gang ji hua", "特岗计划"), ("whats liang hou sheng?", "两后生"), ("xiaoxuehua in kindergartens", "小学化"),
-     ("Whats the San Wei problem", "三违"), ("the zhong kao this year", "中考")],
+     ("Whats the San Wei problem", "三违"), ("the zhong kao this year", "中考"),
+     # eleventh session: two syllables typed as one word of six letters or more
+     ("what about gaokao reform this year", "高考"), ("is the zhongkao changing", "中考")],
 )
 def test_pinyin_in_an_english_message_is_the_plan_word(
     plan_respeller: Respeller, tp: TextProcessor, message: str, word: str

@@ -430,7 +430,8 @@ def test_bank_links_read_an_ivf_index_and_leave_it_as_loaded() -> None:
 @pytest.mark.parametrize(
     ("question", "choice"),
     [("公办好还是民办好", True), ("贵溪一中和鹰潭一中哪个好", True), ("职高跟普高哪个更好", True), ("选哪个组合好", True),
-     ("选贵溪一中还是余江一中好点", True), ("选科还是要看孩子兴趣", False),
+     ("选贵溪一中还是余江一中好点", True), ("选科还是要看孩子兴趣", False), ("读普高还是读中职好？", True),
+     ("上面到底是想撤还是想办好", False),
      ("大班额比例控制在多少", False), ("哪个部门负责课后服务", False), ("哪所学校要扩建", False), ("这两条哪个是讲职教的", False)],
 )
 def test_which_of_two_to_pick_is_advice(question: str, choice: bool) -> None:

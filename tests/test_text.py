@@ -26,6 +26,7 @@ from bot.text import TextProcessor, few_as_several
         ("我系统学习了", "我系统学习了"), ("关系到孩子", "关系到孩子"), ("我系里有几个老师", "我系里有几个老师"),
         # eleventh session: Cantonese V唔V
         ("隨遷子女可唔可以入讀公立學校", "随迁子女可不可以入读公立学校"), ("要唔要补课", "要不要补课"), ("唔该晒", "唔该晒"),
+        ("這份計畫", "这份计划"), ("規畫", "规划"),
     ],
 )
 def test_normalize(tp: TextProcessor, raw: str, expected: str) -> None:

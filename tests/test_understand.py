@@ -229,6 +229,8 @@ MENTIONS = [
     ("提到家庭教育的有哪几条", "家庭教育"), ("涉及教师的是哪些条目", "教师"), ("关于安全的有几条", "安全"),
     # eleventh session: a sentence beside the term is not part of it
     ("哪几条提到职业教育?全部列一下", "职业教育"), ("我想问一下。大班额在哪几条", "大班额"), ("哪几条提到家庭教育？谢谢", "家庭教育"),
+    ("防溺水好像不止一条提到了？都是哪几条", "防溺水"), ("产教融合出现在哪些条目里，帮我都找出来", "产教融合"),
+    ("所有提到乡村振兴的条目", "乡村振兴"), ("文件里所有提到“四史”的地方", "四史"),
 ]
 
 
@@ -300,7 +302,7 @@ SMALL_TALK = [
     # meant for someone else in the group, or passed on; what an app sends for a voice note; who made it, in Gan
     ("@陈老师 我家俊俊今天发烧请一天假，麻烦您了", "elsewhere"), ("【转发】致全市中小学生家长的一封信：寒假将至……", "elsewhere"),
     ("接龙：明天春游人数确认 1. 张子涵妈妈", "elsewhere"), ("—— 转自“鹰潭家长圈”，仅供参考", "elsewhere"),
-    ("[语音消息 0:12]", "usage"), ("【图片】", "usage"), ("你叫么子名字？哪个搞出来的", "identity"),
+    ("[语音消息 0:12]", "usage"), ("【图片】", "usage"), ("你叫么子名字？哪个搞出来的", "identity"), ("你叫咩名㗎?", "identity"),
     # ninth session: a greeting to a group was answered with point 6
     ("家长们好", "greeting"), ("各位家长好", "greeting"), ("同学们好", "greeting"), ("各位老师晚上好", "greeting"),
     # tenth session: thanks to a group ("老师们辛苦了" was answered with point 18), 请多多关照
@@ -601,6 +603,20 @@ def test_personal_context_is_kept_apart_from_the_question():
      "does the city plan to open more public kindergartens?", "We just moved to Yingtan"),
 ])
 def test_english_background_is_kept_apart_from_the_question(message, question, context):
+    assert question_part(message) == (question, context)
+
+
+@pytest.mark.parametrize(("message", "question", "context"), [
+    # eleventh session: the writer's story after the question mark is background too
+    ("听说鹰潭卫校要升大专了，真的假的？我女儿在那读护理", "听说鹰潭卫校要升大专了，真的假的？", "我女儿在那读护理"),
+    ("这份计划有提到学测或者高考改革吗?我们家从台湾搬回来", "这份计划有提到学测或者高考改革吗?", "我们家从台湾搬回来"),
+    # …but not what goes on with the question, asks again or requests
+    ("我家孩子成绩中等偏下，读普高还是读中职好？您给点建议", "读普高还是读中职好？，您给点建议", "我家孩子成绩中等偏下"),
+    ("does this plan say anything about shuangjian? like less homework and no more tutoring",
+     "does this plan say anything about shuangjian? like less homework and no more tutoring", ""),
+    ("孩子住校，八个人一间宿舍，学校有没有预案？急", "孩子住校，八个人一间宿舍，学校有没有预案？急", ""),
+])
+def test_the_writers_story_after_the_question_is_background(message, question, context):
     assert question_part(message) == (question, context)
 
 
