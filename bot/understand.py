@@ -1239,23 +1239,23 @@ def question_part(text: str) -> tuple[str, str]:
     # What follows the last question mark, asks nothing and tells of the writer ("…升大专了，真的假的？
     # 我女儿在那读护理", "…有提到学测吗?我们家从台湾搬回来") is background; "…? like less homework" and
     # "…？您给点建议" go on with the question.
-    last = max((i for i in range(first, len(clauses)) if clauses[i].rstrip().endswith(("?", "？"))), default=None)
-    after = clauses[last + 1 :] if last is not None else []
+    end = 1 + max((i for i in range(first, len(clauses)) if clauses[i].rstrip().endswith(("?", "？"))), default=-1)
+    after = clauses[end:] if end else []
     if (
         not after
         or not _WRITER_RE.match(after[0].strip())
-        or any(_asks(c) or _REQUEST_RE.search(c) for c in cues[last + 1 :])
+        or any(_asks(c) or _REQUEST_RE.search(c) for c in cues[end:])
         or len("".join(after)) < 4
     ):
         if first == 0:
             return text, ""
-        last = len(clauses) - 1
-    question = "，".join(clauses[first : last + 1])
+        end = len(clauses)
+    question = "，".join(clauses[first:end])
     # A question part of a few characters ("咋办？") needs the clause before it.
     if len(question) < 8 and first > 0:
         first -= 1
-        question = "，".join(clauses[first : last + 1])
-    return question, "，".join(clauses[:first] + clauses[last + 1 :])
+        question = "，".join(clauses[first:end])
+    return question, "，".join(clauses[:first] + clauses[end:])
 
 
 def _questions(text: str) -> tuple[list[str], str]:
