@@ -60,7 +60,7 @@ VOTERS = 8
 # changes.
 PLAN_SHORTLIST = 8
 # 几 that may ask how many: not in 好几 / 十几 / 这几 / 那几 / 没几 ("several"), 把几个 ("a few"), 第几 (which one).
-_FEW = r"(?<![好十这那没第把])几(?![十百千万])"  # 几十户 / 几百块 tell "dozens", "hundreds"; they do not ask
+_FEW = r"(?<![好十这那没第把])几(?!十)"  # 几十户 tells "dozens" (几百块 may ask: "一个月有几百块吗")
 _NUMBER_QUESTION_RE = re.compile(
     # 过几天 / 前几年 say "a few days / years" (提前几天 does ask how many).
     rf"多少|{_FEW}(?!乎)(?!(?<=(?<!提)[过前近后头隔]几)[天年])|比例|比率|百分|占比|数量|数目|"
@@ -534,9 +534,9 @@ _DETAIL_ANSWERS = {
     # place. A new town beside one project of a list says where that project is (stated_by).
     "where": re.compile(r"[\u4e00-\u9fff]{2}(?:市|(?<!校)区|县|镇|乡)[、,和及]"),
     # A named institution (鹰潭职业技术学院, 市一中), not a kind of school (中小学).
-    # (鹰潭一中, 贵溪一中 name schools too; 五中全会 is a plenary session)
+    # (鹰潭一中, 贵溪一中 name schools too; 十九届五中全会 is a plenary session)
     "which": re.compile(
-        r"[\u4e00-\u9fff]{2,}(?:学院|大学)|市[一二三四五六七八九十\d]+(?:小|中)|[\u4e00-\u9fff]{2}第?[一二三四五六七八九十]{1,2}[中小](?![学生心间型全])"
+        r"[\u4e00-\u9fff]{2,}(?:学院|大学)|市[一二三四五六七八九十\d]+(?:小|中)|[\u4e00-\u9fff]{2}(?<!届)第?[一二三四五六七八九十]{1,2}[中小](?![学生心间型全、])"
     ),
     # A plan names its programmes in quotes (“万师访万家”) or by what they are (…职业技术大学, …工程).
     "name": re.compile(
@@ -758,8 +758,9 @@ _CHOICE_RE = re.compile(
     r"(?<![最只还])(?:好|合适|划算)还是(?![没不])\S{1,15}?(?:好|合适|划算)(?:呢|啊|呀)?\s*[?？]?$"
     # "鹰潭一中和贵溪一中哪个好", "选哪个组合好": which of two to pick is advice, not a rule of the plan
     r"|(?:和|跟|与|还是)\S{1,15}?哪(?:个|所|家|一个|一所)(?:更|比较)?(?:好|强|合适|划算)|选哪(?:个|所|家|一个|一所)"
-    # "选贵溪一中还是余江一中好点", "读普高还是读中职好？": the same choice, put as which to pick
-    r"|选\S{1,15}?还是\S{1,15}?(?:好|合适|划算)|还是\S{1,15}?(?:更)?(?<![办搞做建管弄修治抓教带])(?:好|合适|划算)(?:一些|一点|点)?(?:呢|啊|呀)?\s*[?？]?$"
+    # "选贵溪一中还是余江一中好点", "读普高还是读中职好？": the same choice, put as which to pick — in one
+    # clause, ending it, and not 做好 / 准备好 (done well) nor 好像 (it seems)
+    r"|还是[^\s,，。?？!！]{1,15}?(?:更)?(?<![办搞做建管弄修治抓教带备])(?:好|合适|划算)(?:一些|一点|点)?(?:呢|啊|呀)?\s*(?:[?？]|$)"
 )
 # A family's own chances ("考了580能上贵溪一中吗", "估分620够不够一本"): a score stated and whether it
 # gets a place — advice from cut-off scores, which no plan gives.
@@ -769,9 +770,11 @@ _CHANCES_RE = re.compile(
 # How something turned out ("评估结果出来了吗", "我们市排第几"): a plan written at the start of the year
 # says what will be done, never how it went.
 _OUTCOME_RE = re.compile(
-    r"(?:结果|成绩|排名|名次)(?:已经)?(?:出来|公布)了?(?:吗|么|没有?)|排(?:名)?第几|排在第几"
+    r"(?:结果|成绩|排名|名次)(?:已经)?(?:出来|公布)了?(?:吗|么|没有?)|排名第几"
+    # a place's rank, not a point's place in the plan ("大班额那条排第几")
+    r"|(?:我们|我市|鹰潭|全市|市里|县里|区里|学校)[^,，。?？]{0,6}?排(?:在)?第几"
     # "去年…达标了冇", "贵溪最后通过…评估了没有": whether it was reached, not whether it will be
-    r"|(?:达标|达到|完成|实现|通过)[^,，。?？]{0,20}?了(?:吗|么|没有?)"
+    r"|(?:达标|通过)[^,，。?？]{0,20}?了(?:吗|么|没有?)"
 )
 # Words that point at a place said before: "我表姐在上饶教书，她们那边大班额控制在多少".
 _THERE_RE = re.compile(r"那边|那里|那儿|当地|[他她]们?那")

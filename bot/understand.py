@@ -267,15 +267,16 @@ _HELD_LETTER_RE = re.compile(r"([a-z])\1{2,}")
 _EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
 # Leading courtesy before a real question: "你好，请问…" / "老师好，…" / "hi," / "教师节快乐！…" (a festival
 # wish names a festival the plan may name too: "教师节快乐！虽然你不是老师哈哈" is not about 教师节).
-# Acknowledgements ("收到，…", "好的，…") only count when punctuation follows: "收到这份通知后…" is a question.
+# Acknowledgements ("收到，…", "好的，…") and festival wishes only count when punctuation follows: "收到这份通知后…"
+# and "教师节快乐活动有哪些" are questions.
 _COURTESY_RE = re.compile(
     r"^(?:(?:你好|您好|(?:各位|亲爱的)?(?:"
     + _GROUPS
-    + r")们?好|(?:祝)?(?:你|您|大家|各位)?(?:"
-    + _FESTIVALS
-    + r")快乐|(?:hi|hello|hey)(?![a-z])|哈喽|嗨|在吗|打扰了?|麻烦问一?下|请问一?下?|"
+    + r")们?好|(?:hi|hello|hey)(?![a-z])|哈喽|嗨|在吗|打扰了?|麻烦问一?下|请问一?下?|"
     r"问一?下|想问一?下|咨询一?下|我想问问?|我想咨询一?下)[\s,，:：!！。.~～]*"
-    r"|(?:谢谢|多谢|好的|嗯嗯?|收到|明白了|ok|okay|thanks|thank you)[\s,，:：!！。.~～]+)+"
+    r"|(?:谢谢|多谢|好的|嗯嗯?|收到|明白了|ok|okay|thanks|thank you|(?:祝)?(?:你|您|大家|各位)?(?:"
+    + _FESTIVALS
+    + r")快乐)[\s,，:：!！。.~～]+)+"
 )
 # Trailing courtesy after a real question: "…是第几条谢谢", "…在哪 麻烦了", "…? thanks".
 _TRAILING_COURTESY_RE = re.compile(
@@ -309,9 +310,24 @@ _WANTS_TO_KNOW_RE = re.compile(
 
 # A message meant for someone else: to a person of the group by name (a Telegram bot's username is Latin,
 # so "@陈老师 …" is to a person), or passed on (【转发】, 接龙, 转自…): the bot stays out of it.
-_ELSEWHERE_RE = re.compile(r"^@[^\sa-z0-9_@]|^[\[【(（]?(?:转发|转载|接龙)[\]】)）:：]|转自[“\"「《]")
+_ELSEWHERE_RE = re.compile(
+    r"^@[\u4e00-\u9fff]{1,4}(?:老师|班主任|校长|主任|妈妈|爸爸|妈|爸|奶奶|爷爷|外婆|外公|姐|哥|叔|阿姨|同学|家长)"
+    r"|^[\[【(（]?(?:转发|转载|接龙)[\]】)）:：]|^[—\-\s]*转自[“\"「《]"
+)
 # What a chat app sends in place of a voice note, a picture or a file ("[语音消息 0:12]"): the bot reads text.
-_PLACEHOLDER_RE = re.compile(r"^[\[【](?:语音|图片|视频|文件|动画表情|表情包|链接|位置|聊天记录)[^\]】]{0,20}[\]】]$")
+_PLACEHOLDER_RE = re.compile(
+    r"^[\[【](?:语音|图片|视频|文件|动画表情|表情包|链接|位置|聊天记录)(?:消息|通话)?[\s\d:：'\"″秒]*[\]】]$"
+)
+
+
+def _not_for_the_bot(text: str) -> Talk | None:
+    """An app's placeholder ("[图片]" is no sticker: checked before small talk), or a message meant for
+    someone else or passed on with no question of the writer's own."""
+    if _PLACEHOLDER_RE.match(text):
+        return "usage"
+    if _ELSEWHERE_RE.search(text) and not _asks_in_a_clause(text) and not re.search(r"[?？]", text):
+        return "elsewhere"
+    return None
 
 
 def _asks_later(text: str) -> bool:
@@ -764,7 +780,7 @@ _LOCATE_PATTERNS = (
     # 哪条讲X / 第几条是关于X的 / 哪条有提到X / 文件哪里写了X
     rf"^(?:请问)?(?:有没有|是否有)?(?:文件)?(?:里|中)?(?:{_WHICH_ONE}|哪里|哪儿)(?:是|里|中|有)?{_SAID}(?:的|了)?(?:是)?(?P<x>.+?)(?:的|那条|的内容|的规定)?$",
     # X是哪个文件里提的 / X出自哪份文件: with the plans loaded, where in them
-    r"^(?P<x>.+?)(?:是|是在)?(?:出自|来自|在)?哪(?:个|份|一份)(?:文件|文)(?:里|中|上)?(?:提|说|讲|写|规定)?(?:到)?(?:出来)?(?:的|了|过)?(?:呢|呀|啊|撒)?$",
+    r"^(?P<x>.+?)(?:是|是在)?(?:出自|来自|在)?哪(?:个|份|一份)(?:文件|文)(?:里|中|上)?(?:提|说|讲|写|规定)?(?:到|出)?(?:出来)?(?:的|了|过)?(?:呢|呀|啊|撒)?$",
     # X的条款号是多少
     r"^(?P<x>.+?)(?:的)?(?:条款号|条目号|条款编号|条目编号|条号)(?:是)?(?:多少|几|什么|$)",
     # 关于X的规定在哪 / 关于X的那条是第几条
@@ -818,7 +834,11 @@ _MENTION_RES = [
         r"^(?:list|show)(?: me)? (?:all )?(?:the )?(?:points|clauses) (?:about|on|mentioning|that mention) (?P<x>.+?)$"
     ),
 ]
-_PRONOUN_RE = re.compile(r"(?:这|那|它|this|that|it|什么|啥)")
+_PRONOUN_RE = re.compile(
+    r"(?:这|那|它)(?:个|些|条|句|段|里|儿)?(?:话|内容)?|上面(?:这|那)?(?:个|条|句|段)?(?:话|内容)?|原文|"
+    r"(?:你|您)(?:们)?的?(?:回答|答案|依据|回复|说的|讲的|这个|这些)(?:内容)?|(?:你|您)(?:回答|说)的(?:依据|内容|这些)?|"
+    r"this|that|it|什么|啥"
+)
 _SENTENCE_END_RE = re.compile(r"[?？!！。;；]+")
 # Hedging after the term ("防溺水好像不止一条提到了"), and words that only ask ("都是", "分别是").
 _HEDGE_RE = re.compile(r"好像|似乎|貌似|不止一")
@@ -945,8 +965,7 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
 # "补助谁发" / "毕业证谁发" ask who pays or hands something out: money or a thing handed out, named
 # anywhere in the message, makes it a question about that.
 _WHO_ISSUED_RE = re.compile(
-    # "哪个单位、哪天发的": who and when, asked together
-    r"(?:谁|哪个单位|哪个部门|什么单位|什么部门|哪家|哪里)(?:[、,，和及]\s*(?:哪天|哪一天|什么时候|啥时候|几号|哪年|什么时间))?(?:发|印发|下发|出(?![发现来去题])|制定|发布|写(?!了)|签发|颁布)(?:的|了)?"
+    r"(?:谁|哪个单位|哪个部门|什么单位|什么部门|哪家|哪里)(?:发|印发|下发|出(?![发现来去题])|制定|发布|写(?!了)|签发|颁布)(?:的|了)?"
 )
 _PLAN_NAMED_RE = re.compile(r"文件|计划|要点|通知")  # "这份关于教师工资的文件是谁发的" is about the plan
 _HANDED_OUT_RE = re.compile(r"钱|费|补助|补贴|津贴|工资|资金|经费|奖|证|成绩|通知书|书本|教材|校服|物资")
@@ -955,6 +974,8 @@ _DOCUMENT_RE = re.compile(
     r"(?:^|文件|计划|要点|通知|这份|这个|它)(?:是|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子)"
     r"(?:发|印发|下发|出台|发布|出|定|颁布|签发)"
     r"|(?:发文|印发|发布|下发|成文)(?:时间|日期|单位|机关)"
+    # "这份工作要点是哪个单位、哪天发的": who and when of this plan, asked together
+    r"|(?:这份|这个|该)(?:工作)?(?:要点|文件|计划)是?(?:哪个单位|哪个部门|谁)[、,，和及]\s*(?:哪天|哪一天|什么时候|啥时候|几号)(?:发|印发|下发|发布)"
     r"|(?:这|该|此)(?:到底|究竟)?(?:是)?(?:份|个|篇)?(?:什么|啥|哪个)(?:文件|文|东西|计划|材料)"
     r"|文件(?:的)?(?:名字|名称|标题|全称|全名|题目|文号)|^(?:这份|这个|该)?(?:要点|工作要点)(?:的)?(?:名字|名称|标题|全称|全名|题目)"
     r"|(?:是)?哪一?年的(?:工作要点|工作计划)|(?:计划|文件)叫(?:什么|啥)|文号"
@@ -1474,7 +1495,7 @@ _IN_THE_PLAN_RE = re.compile(
     r"|\b(?:what(?:'s| is) )?planned (?:for|about|on)\b|\b(?:is there )?anything (?:about|on|regarding)\b"
     # the plan as the subject of what it does with a topic: "how is the plan handling covid on campus"
     r"|\b(?:the|this|your|its) (?:work |education )?(?:plan|document)(?= (?:handles?|handling|deals?|dealing|treats?|treating|"
-    r"covers?|covering|address(?:es)?|addressing|approach(?:es)?|approaching|tackles?|tackling)\b)"
+    r"covers?|covering|address(?:es)?|addressing|approach(?:es)?|approaching|tackles?|tackling) (?!what\b)\w)"
 )
 
 
@@ -1501,10 +1522,8 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         if text.strip():  # "。。。", "…": lost for words — say what the bot can do, as for "？？？"
             return Intent("smalltalk", original, talk="usage", lang=lang)
         return Intent("empty", original, lang=lang)
-    if (talk := _small_talk(text)) is not None:
+    if (talk := _not_for_the_bot(text) or _small_talk(text)) is not None:
         return Intent("smalltalk", original, talk=talk, lang=lang)
-    if _ELSEWHERE_RE.search(text) or _PLACEHOLDER_RE.match(text):
-        return Intent("smalltalk", original, talk="elsewhere" if _ELSEWHERE_RE.search(text) else "usage", lang=lang)
     text = _COURTESY_RE.sub("", text).strip() or text
     text = _TRAILING_COURTESY_RE.sub("", text).strip() or text
     asked_plain = _ASKED_PLAIN_RE.search(text)
