@@ -114,6 +114,20 @@ def test_tenth_session_tuning_sets_hold_their_floors(service, name: str, floors:
     _check(_report(service, DATA / name).overall, *floors, min_friendly=min_friendly)
 
 
+@pytest.mark.parametrize(
+    ("name", "floors", "min_friendly"),
+    [
+        ("people21.jsonl", (0.97, 0.88, 0.02, 0.02, 0.10), 0.95),  # 80 near-domain out of scope: 6 answered
+        ("people22.jsonl", (0.96, 0.88, 0.02, 0.02, 0.10), 1.0),  # long messages, look-ups
+        ("people23.jsonl", (0.96, 0.87, 0.03, 0.02, 0.14), 0.80),  # a busy parents' group: 25 of 30 small talk
+        ("people24.jsonl", (0.95, 0.88, 0.02, 0.02, 0.14), 0.90),  # English, Traditional, slips, look-ups
+    ],
+)
+def test_eleventh_session_tuning_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
+    """Written from the plan alone in the eleventh session and tuned on (docs/people21-24-first-runs.txt)."""
+    _check(_report(service, DATA / name).overall, *floors, min_friendly=min_friendly)
+
+
 def test_report_breaks_figures_down_by_kind(service) -> None:
     report = _report(service, DATA / "questions.jsonl")
     assert {"lexical", "paraphrase", "colloquial", "number", "typo", "traditional", "english", "meta",
