@@ -274,7 +274,7 @@ _COURTESY_RE = re.compile(
     + _GROUPS
     + r")们?好|(?:hi|hello|hey)(?![a-z])|哈喽|嗨|在吗|打扰了?|麻烦问一?下|请问一?下?|"
     r"问一?下|想问一?下|咨询一?下|我想问问?|我想咨询一?下)[\s,，:：!！。.~～]*"
-    r"|(?:谢谢|多谢|好的|嗯嗯?|收到|明白了|ok|okay|thanks|thank you|(?:祝)?(?:你|您|大家|各位)?(?:"
+    r"|(?:(?:谢谢|多谢|感谢)(?:你|您)?(?:的)?(?:回答|解答|回复|耐心解答)?|好的|嗯嗯?|收到|明白了|ok|okay|thanks|thank you|(?:祝)?(?:你|您|大家|各位)?(?:"
     + _FESTIVALS
     + r")快乐)[\s,，:：!！。.~～]+)+"
 )
@@ -313,7 +313,12 @@ _WANTS_TO_KNOW_RE = re.compile(
 _ELSEWHERE_RE = re.compile(
     r"^@[\u4e00-\u9fff]{1,4}(?:老师|班主任|校长|主任|妈妈|爸爸|妈|爸|奶奶|爷爷|外婆|外公|姐|哥|叔|阿姨|同学|家长)"
     r"|^[\[【(（]?(?:转发|转载|接龙)[\]】)）:：]|^[—\-\s]*转自[“\"「《]"
+    # to one's family, sent to the bot by mistake: "老婆，我今晚到不了家了…"
+    r"|^(?:老婆|老公|媳妇|亲爱的|宝贝|妈|爸|儿子|闺女|女儿)[,，]"
 )
+# Thanks first, however long, asking and requesting nothing: "谢谢你啊孩子，刚才你讲的那些我都…好人一生平安".
+_THANKS_FIRST_RE = re.compile(r"^(?:谢谢|多谢|感谢|非常感谢|太感谢|thanks|thank you)")
+_LONG_THANKS_CHARS = 30
 # What a chat app sends in place of a voice note, a picture or a file ("[语音消息 0:12]"): the bot reads text.
 _PLACEHOLDER_RE = re.compile(
     r"^[\[【](?:语音|图片|视频|文件|动画表情|表情包|链接|位置|聊天记录)(?:消息|通话)?[\s\d:：'\"″秒]*[\]】]$"
@@ -321,13 +326,18 @@ _PLACEHOLDER_RE = re.compile(
 
 
 def _not_for_the_bot(text: str) -> Talk | None:
-    """An app's placeholder ("[图片]" is no sticker: checked before small talk), or a message meant for
-    someone else or passed on with no question of the writer's own."""
+    """An app's placeholder ("[图片]" is no sticker: checked before small talk), a message meant for
+    someone else or passed on, or thanks however long — each with no question of the writer's own."""
     if _PLACEHOLDER_RE.match(text):
         return "usage"
-    if _ELSEWHERE_RE.search(text) and not _asks_in_a_clause(text) and not re.search(r"[?？]", text):
+    # Judged by how it ends: "…在高速上堵着呢，…别等我" and "…帮我抄在本子上了，…好人一生平安" ask nothing.
+    last = (_clauses(text) or [text])[-1]
+    if re.search(r"[?？]", text) or _asks(last) or _REQUEST_RE.search(last) or _A_NOT_A_RE.search(last):
+        return None
+    if _ELSEWHERE_RE.search(text):
         return "elsewhere"
-    return None
+    # (a short one is small talk's to judge: "感谢，大班额" goes on to a topic)
+    return "thanks" if _THANKS_FIRST_RE.match(text) and len(text) > _LONG_THANKS_CHARS else None
 
 
 def _asks_later(text: str) -> bool:

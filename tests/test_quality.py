@@ -124,7 +124,7 @@ def test_tenth_session_tuning_sets_hold_their_floors(service, name: str, floors:
     ],
 )
 def test_eleventh_session_tuning_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
-    """Written from the plan alone in the eleventh session and tuned on (docs/people21-24-first-runs.txt)."""
+    """Written from the plan alone in the eleventh session and tuned on (docs/people21-25-first-runs.txt)."""
     _check(_report(service, DATA / name).overall, *floors, min_friendly=min_friendly)
 
 

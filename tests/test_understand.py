@@ -303,6 +303,8 @@ SMALL_TALK = [
     # meant for someone else in the group, or passed on; what an app sends for a voice note; who made it, in Gan
     ("@陈老师 我家俊俊今天发烧请一天假，麻烦您了", "elsewhere"), ("【转发】致全市中小学生家长的一封信：寒假将至……", "elsewhere"),
     ("接龙：明天春游人数确认 1. 张子涵妈妈", "elsewhere"), ("—— 转自“鹰潭家长圈”，仅供参考", "elsewhere"),
+    ("老婆,我今晚到不了家了,在高速上堵着呢,你先让两个娃睡,别等我。", "elsewhere"),
+    ("谢谢你啊孩子,刚才你讲的那些我都让孙女帮我抄在本子上了,我一个老婆子字认不了几个,你讲得这么明白,真是帮了大忙了,好人一生平安。", "thanks"),
     ("[语音消息 0:12]", "usage"), ("【图片】", "usage"), ("你叫么子名字？哪个搞出来的", "identity"), ("你叫咩名㗎?", "identity"),
     # ninth session: a greeting to a group was answered with point 6
     ("家长们好", "greeting"), ("各位家长好", "greeting"), ("同学们好", "greeting"), ("各位老师晚上好", "greeting"),
@@ -1009,6 +1011,14 @@ def test_the_plan_as_the_subject_of_a_topic_is_not_asked_about(normalize, messag
 def test_a_question_with_a_mention_or_a_forward_word_is_still_asked(normalize, message):
     """A bot's username is Latin; 转发 inside a question is not a forwarded message."""
     assert understand(message, normalize=normalize).kind == "ask"
+
+
+@pytest.mark.parametrize(("message", "query"), [("谢谢你的回答，我还想知道职普比", "我还想知道职普比"), ("感谢，大班额", "大班额"),
+                                                ("谢谢，帮我查一下课后服务", "帮我查一下课后服务")])
+def test_thanks_before_a_question_is_courtesy(normalize, message, query):
+    """Thanks that go on to ask are asked (eleventh session: "谢谢你的回答，…" was read as small talk)."""
+    intent = understand(message, normalize=normalize)
+    assert intent.kind == "ask" and intent.query == query
 
 
 @pytest.mark.parametrize("message", ["你的回答出自哪个文件", "这些内容出自哪个文件", "你们的依据是哪个文件", "上面那条是哪个文件里的"])
