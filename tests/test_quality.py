@@ -175,6 +175,9 @@ def test_report_breaks_figures_down_by_kind(service) -> None:
         # Floors under docs/blind15-end-run.txt (first run: docs/blind15-first-run.txt); run only at the
         # tenth session's start and end, never fitted, its misses never printed.
         ("blind15.jsonl", (0.95, 0.90, 0.03, 0.01, 0.05), 0.90),
+        # Floors under docs/blind16-end-run.txt (first run: docs/blind16-first-run.txt); run only at the
+        # eleventh session's start and end, never fitted, its misses never printed.
+        ("blind16.jsonl", (0.95, 0.87, 0.02, 0.01, 0.03), 0.95),
     ],
 )
 def test_blind_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
