@@ -265,9 +265,10 @@ class Respeller:
         counts = {w: n for w, n in counted.items() if len(w) in _WORD_LENGTHS and _CJK_RE.fullmatch(w)}
         # Commonest first, so of two indexed words that sound alike the plan's usual one wins a tie.
         for word, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
-            self.by_sound.setdefault(self.sound(word), []).append(word)
+            sound = self.sound(word)
+            self.by_sound.setdefault(sound, []).append(word)
             if len(word) in _INITIALS_LENGTHS:
-                self.by_initials.setdefault(initials(self.sound(word)), []).append(word)
+                self.by_initials.setdefault(initials(sound), []).append(word)
             for i in range(len(word)):
                 self.by_frame.setdefault(_blank(word, i), []).append((word, i))
 

@@ -849,7 +849,8 @@ _PRONOUN_RE = re.compile(
     r"(?:你|您)(?:们)?的?(?:回答|答案|依据|回复|说的|讲的|这个|这些)(?:内容)?|(?:你|您)(?:回答|说)的(?:依据|内容|这些)?|"
     r"this|that|it|什么|啥"
 )
-_SENTENCE_END_RE = re.compile(r"[?？!！。;；]+")
+_SENTENCE_ENDS = "。！？!?；;"  # where a sentence ends, for look-up terms and for separate questions
+_SENTENCE_END_RE = re.compile(rf"[{_SENTENCE_ENDS}]+")
 # Hedging after the term ("防溺水好像不止一条提到了"), and words that only ask ("都是", "分别是").
 _HEDGE_RE = re.compile(r"好像|似乎|貌似|不止一")
 _ASKING_ONLY_RE = re.compile(
@@ -1126,7 +1127,7 @@ _QUESTION_CUE_RE = re.compile(
 # A space is a pause between Chinese words; beside a Latin word or a number it only spaces it out
 # ("鹰潭的 after-school service 几点结束" is one clause).
 _CLAUSE_SPLIT_RE = re.compile(r"(?<=[。！？!?；;…])|(?<=[，,])|(?<=[^\sa-z0-9%.])\s+(?=[^\sa-z0-9%])")
-_SENTENCE_SPLIT_RE = re.compile(r"(?<=[。！？!?；;])")
+_SENTENCE_SPLIT_RE = re.compile(rf"(?<=[{_SENTENCE_ENDS}])")
 # Words that join a second question to the first, after a pause: "…，还有职普比是多少".
 _ALSO_RE = re.compile(r"[，,。；;\s]+(?:还有就是|还有|另外|再问一?下|顺便问一?下|以及|and also|also)[，,:：\s]*")
 _END_PUNCT = " 。.！!？?～~…"
