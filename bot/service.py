@@ -339,6 +339,8 @@ def several_answer(engine: Engine, intent: Intent, respond: Callable[[Intent], A
     if intent.parts[0].kind == "point" and (missing := missing_plan(engine, intent.parts[0])) is not None:
         return missing  # "2023年第8条和第9条" with no 2023 plan: said once
     answers = [respond(part) for part in intent.parts]
+    if intent.addressed and not any(a.found for a in answers):  # "王老师明天几点开会？在三楼吗"
+        return engine.composer.small_talk(replace(intent, talk="elsewhere"))
     tops = {(a.citations[0].doc_id, a.citations[0].point) for a in answers if a.citations and a.found}
     # Parts that all land on one point are one question asked twice ("…要考试吗？要交钱吗？").
     if len(tops) == 1 and all(a.found for a in answers):
@@ -494,13 +496,20 @@ def going_on(engine: Engine, intent: Intent, topic: Topic, max_related: int) -> 
 
 def talk_instead(engine: Engine, intent: Intent, status: str) -> Talk | None:
     """A question the search could not answer with confidence that reads as small talk by example
-    (bot/talk.py): the kind of its friendly reply, else None."""
-    if intent.kind != "ask" or status == "answered":
+    (bot/talk.py), or is said to a member of the group; or a remark (asks nothing) that reads as small
+    talk even though the search answers it: the kind of its friendly reply, else None."""
+    if intent.kind != "ask" or (status == "answered" and not intent.remark):
         return None
+    if intent.addressed and status != "answered":
+        return "elsewhere"  # to a member of the group, and the plan does not answer it with confidence
     normalized = engine.retriever.tp.normalize(intent.text)
     if engine.retriever.config.cues.count(normalized) and (asks_for_number(normalized) or asked_details(normalized)):
         return None  # asks for a detail the plan never gives ("电话多少"): searched, not chit-chat
     kind, talk, question = talk_match(engine.retriever, intent.text)
+    if status == "answered":
+        # A remark the search answers ("又要填表，烦死了" matches the teachers' burden) is still small talk
+        # when a small-talk example is clearly closer than any question example (the strict rule).
+        return kind
     if kind is None and intent.remark and status == "related" and remark_is_small_talk(talk, question):
         return "remark"  # chit-chat said in passing, not a question the related clauses could serve
     return kind

@@ -97,6 +97,9 @@ class Intent:
     # Asks nothing: no question word or mark and no request ("今天热死了，空调都不管用"). When nothing
     # in the plan is close, it is a remark to answer kindly, not a question to refuse.
     remark: bool = False
+    # Said to someone else in the group by name or title ("王老师，明天几点开会？", "群里谁有多的校服"), or a
+    # notice to its members: unless the plan answers it with confidence, the bot stays out of it.
+    addressed: bool = False
 
 
 # ------------------------------------------------------------------------------------------------
@@ -176,7 +179,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"(?:你|您)是(?:男的|女的|男是女|男生|女生)(?:还是)?(?:男的|女的)?|(?:你|您)多大(?:了)?|(?:你|您)(?:住)?在哪(?:里|儿)?|(?:这是|是不是|是)?自动回复|可信(?:吗|么|不)?|(?:你们|您们|你)(?:几点|什么时候)(?:上班|下班)|(?:你们|你)(?:周末|晚上)(?:上班|在|休息)(?:吗)?|"
         r"(?:这个|这)(?:号|账号|公众号)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号)?|"
         r"(?:你|您|这些)?(?:的)?(?:回答|答案|信息|数据|资料|内容)(?:的|得)?(?:都)?(?:是)?(?:准确|准|可靠|靠谱|权威|官方的?|最新的?|有(?:没有)?依据|从哪(?:里|儿)?来的?|哪(?:里|儿)?来的|(?:的)?来源)|"
-        r"(?:这里|这个|这)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号|公众号)?|有没有(?:教育局的?)?(?:工作人员|真人)|(?:找|要找|转给?)(?:教育局的?)?(?:工作人员|真人|人(?!工)|局长|领导)|我要投诉|^投诉$|(?:会不会|会|能不能)?骗人|(?:在)?(?:后面|后台)(?:打字|回复|回答)|回(?:得|的)(?:这么|好|真|挺)?快(?:多了)?|(?:你)?(?:还)?在上班",
+        r"(?:这里|这个|这)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号|公众号)?|有没有(?:教育局的?)?(?:工作人员|真人)|(?:找|要找|转给?)(?:教育局的?)?(?:工作人员|真人|人(?!工)|局长|领导)|我要投诉|^投诉$|(?:会不会|会|能不能)?骗人|(?:在)?(?:背后|后面|后台)(?:是|有)?(?:教育局的?)?(?:真人|人|工作人员)?(?:在)?(?:打字|回复|回答)|回(?:得|的)(?:这么|好|真|挺)?快(?:多了)?|(?:你)?(?:还)?在上班",
         r"who are you|what are you|are you (?:a )?(?:real )?(?:bot|robot|human|real|person|ai)(?: or (?:a )?(?:real )?(?:bot|robot|human|person|machine|ai))?|(?:who|what company) (?:built|developed|created|made|wrote) (?:you|this bot)|(?:who|what company) (?:built|developed|created|made) (?:this|it)|are you chatgpt|who made you|your name|"
         r"what is this(?: bot)?|is (?:this|it) the (?:yingtan )?(?:education )?(?:bureau(?:'s)? )?(?:official )?(?:bot|account)|who runs (?:this|you)|is (?:this|it) (?:a )?(?:bot|robot|human|person|official)|how accurate are (?:your|the) answers|where does (?:your|the|this) (?:information|info|data) come from|are (?:you|u) (?:a )?(?:human|person|real)|what(?:'s| is) your name|how old are you",
     ),
@@ -186,7 +189,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"(?:这里)?(?:能|可以)(?:咨询|问)(?:教育局的?)?(?:政策|工作)|(?:能|可以|能不能)(?:发|传|听懂|识别|用)(?:图片|照片|文件|截图|语音|视频)(?:给你)?(?:问|提问)?|"
         r"(?:我)?(?:不太|不)会(?:问|用)|(?:我)?不太会|(?<![\u4e00-\u9fff])(?:我)?不会(?=[啊呀~～\s]*$)|第一次用|(?:我是)?新来的|(?:这个|你|机器人)?(?:怎么|如何|咋)(?:用|使用|问|提问)(?:你)?(?:问题)?|(?:能|可以)(?:帮我)?(?:问|做|干)(?:些)?(?:什么|啥)|"
         r"可以问(?:些)?(?:什么|啥)|(?:我)?(?:可以|能)问(?:你|您)?(?:哪些|些|什么|啥)(?:东西|问题|事)?|(?:用|问)(?:这个|你|您)(?:要)?(?:收费|收钱|花钱|付费|要钱|交钱)|(?:这个|你|您)是(?:不是)?免费的?|点(?:样)?用|有(?:什么|啥)用|会(?:些)?(?:什么|啥)|(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
-        r"直接问(?:就行|就可以)?|使用说明|使用方法|(?<!有)帮助|(?:能|可以|支持)(?:发|用)?语音(?:吗|么|提问|问)?|能干嘛|用法|能用英文问|可以用英文问|英文可以|(?:会|能)(?:说|讲|用)英(?:语|文)|"
+        r"直接问(?:就行|就可以)?|使用说明|使用方法|(?<!有)帮助|(?:能|可以|支持)(?:发|用)?语音(?:吗|么|提问|问)?|能干嘛|用法|能用英文问|可以用英文问|英文可以|(?:会|能)(?:说|讲|用)(?:英(?:语|文)|[\u4e00-\u9fff]{1,3}?话|方言|土话)|"
         r"(?:能|可以)回答(?:些)?(?:什么|啥|哪些)(?:问题)?|可以问你(?:些)?(?:什么|啥)|(?:有)?(?:什么|啥|哪些)功能|功能介绍|"
         r"(?:你|您)?(?:会|能)(?:做|干|帮我做?)(?:些)?(?:什么|啥)|有(?:什么|啥)(?:能|可以)帮(?:我|你|您)的|"
         r"(?:你|您)?(?:能|可以)?帮(?:帮)?(?:我|忙)(?:个忙|一个忙|一下|下)?|帮(?:个|一个)?忙|求(?:助|帮忙|救)|救命|"
@@ -259,8 +262,10 @@ _ANNOUNCED_RE = re.compile(
 )
 # A request in the words before it: "晚点再问你，先帮我查一下…" asks now.
 # Not when it is forbidden: "…别告诉我妈哈哈" asks the bot for nothing.
+# (not told to someone else: "我回去跟孩子说一下"; "跟我说一下…" asks the bot)
+_NOT_TO_SOMEONE = "(?<![跟和给对向])" + "".join(rf"(?<![跟和给对向][^我您你]{'.' * n})" for n in range(3))
 _REQUEST_RE = re.compile(
-    r"帮我|帮忙|查一?下|告知|(?<![别甭])(?<!不要)(?<!不用)(?<!别再)(?<!不许)告诉我|介绍|说说|讲讲|说一下|讲一下|听说"
+    rf"帮我|帮忙|查一?下|告知|(?<![别甭])(?<!不要)(?<!不用)(?<!别再)(?<!不许)告诉我|介绍|说说|讲讲|{_NOT_TO_SOMEONE}(?:说一下|讲一下)|听说"
 )
 # A letter held down is a slip of the same word: "hiiii", "helllo", "byeee" (kept double: "good").
 _HELD_LETTER_RE = re.compile(r"([a-z])\1{2,}")
@@ -316,9 +321,32 @@ _ELSEWHERE_RE = re.compile(
     # to one's family, sent to the bot by mistake: "老婆，我今晚到不了家了…"
     r"|^(?:老婆|老公|媳妇|亲爱的|宝贝|妈|爸|儿子|闺女|女儿)[,，]"
 )
+# Said to a member of the group: "@老王 …" (a bot's username is Latin), a surname and a title opening the
+# message ("王老师，…", "张姐你…", "李老师明天…"), 老 / 小 and a surname ("小李，…"), the group asked
+# ("群里谁有…", "各位家长有没有人知道…", "谁家有…"), or a notice to its members ("【通知】…", "各位同志，…请…",
+# "请各班主任…"). Titles only after a surname: "老师，请问…" is how people address the bot.
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金廖贾夏韦付方邹孟熊秦邱尹薛闫段雷侯史陶黎贺顾毛郝龚邵钱严覃戴莫孔汤"
+_TITLES = "老师|班主任|校长|主任|园长|书记|局长|科长|会计|师傅|医生|大夫|姐|哥|总|叔|阿姨|姨|老板|同学|经理|教练"
+_ADDRESSED_RE = re.compile(
+    rf"^@[\u4e00-\u9fff]|^[{_SURNAMES}](?:{_TITLES})(?=[\s,，:：!！、]|你|您|明天|今天|今晚|晚上|下午|上午|麻烦|请|在吗|好)"
+    rf"|^[老小][{_SURNAMES}](?=[\s,，:：!！])"
+    r"|^(?:群里|各位|大家)[^,，。?？]{0,6}?(?:谁|哪位|有没有人)|^谁家有"
+    r"|^[【\[](?:通知|紧急通知|公告|提醒|温馨提示)[】\]]|^(?:各位|全体)[\u4e00-\u9fff]{1,6}[,，:：].*请|^请(?:各位|各班|全体|各)"
+)
+
+
+def _addressed(text: str) -> bool:
+    """Said to a member of the group, or a notice to its members (``_ADDRESSED_RE``)."""
+    return bool(_ADDRESSED_RE.search(text))
+
+
 # Thanks first, however long, asking and requesting nothing: "谢谢你啊孩子，刚才你讲的那些我都…好人一生平安".
 _THANKS_FIRST_RE = re.compile(r"^(?:谢谢|多谢|感谢|非常感谢|太感谢|thanks|thank you)")
 _LONG_THANKS_CHARS = 30
+# An acknowledgement first, then what the writer will do: "好的老师，我回去跟孩子说一下" asks nothing more.
+_ACK_FIRST_RE = re.compile(r"^(?:好的|好嘞|好滴|收到|嗯嗯?|ok|okay|知道了|明白了|了解了)(?:老师|谢谢)?[,，!！。\s~～]+")
+# Saying no answer is wanted: "…委屈死了，就想找个地方说说，你不用回我".
+_NO_REPLY_RE = re.compile(r"不用回|不必回|别回我|不用理我|随便说说|说说而已|找个地方说说|发泄一下|吐槽一下|就想吐槽")
 # What a chat app sends in place of a voice note, a picture or a file ("[语音消息 0:12]"): the bot reads text.
 _PLACEHOLDER_RE = re.compile(
     r"^[\[【](?:语音|图片|视频|文件|动画表情|表情包|链接|位置|聊天记录)(?:消息|通话)?[\s\d:：'\"″秒]*[\]】]$"
@@ -336,6 +364,10 @@ def _not_for_the_bot(text: str) -> Talk | None:
         return None
     if _ELSEWHERE_RE.search(text):
         return "elsewhere"
+    if _NO_REPLY_RE.search(text):
+        return "remark"
+    if (ack := _ACK_FIRST_RE.match(text)) and _ABOUT_MYSELF_RE.match(text[ack.end() :]):
+        return "thanks"  # not "好的，8" (a look-up) nor "好的，我们学校班额太大了" (a topic)
     # (a short one is small talk's to judge: "感谢，大班额" goes on to a topic)
     return "thanks" if _THANKS_FIRST_RE.match(text) and len(text) > _LONG_THANKS_CHARS else None
 
@@ -1535,6 +1567,7 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         return Intent("empty", original, lang=lang)
     if (talk := _not_for_the_bot(text) or _small_talk(text)) is not None:
         return Intent("smalltalk", original, talk=talk, lang=lang)
+    addressed = _addressed(text)
     text = _COURTESY_RE.sub("", text).strip() or text
     text = _TRAILING_COURTESY_RE.sub("", text).strip() or text
     asked_plain = _ASKED_PLAIN_RE.search(text)
@@ -1556,7 +1589,7 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         intents = tuple(
             i if i.context or i.kind != "ask" or not shared else replace(i, context=shared) for i in intents
         )
-        return Intent("several", original, query=text, parts=intents, lang=lang)
+        return Intent("several", original, query=text, parts=intents, lang=lang, addressed=addressed)
     single = _single(text, topic, lang)
     if single.kind == "ask" and _YEAR_ONLY_RE.match(text):  # "2021年的呢" with nothing before it: that plan
         single = Intent("document", text, query=text, facet="about", lang=lang)
@@ -1568,6 +1601,8 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         return replace(compare, text=original, relative=relative_year(text), names_plan=True, parts=(plain,))
     if single.kind == "ask" and _is_remark(text):
         single = replace(single, remark=True)
+    if single.kind == "ask" and addressed:
+        single = replace(single, addressed=True)
     if single.kind == "ask" and topic is not None and not single.context and len(text) <= _SHORT_ASK_CHARS:
         # "收费吗" / "在哪些地方试点" right after an answer may go on with its topic (service.respond)
         single = replace(single, topic=topic)

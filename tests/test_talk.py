@@ -92,4 +92,26 @@ def test_a_remark_in_passing_gets_a_kind_word_and_a_complaint_keeps_its_clauses(
         assert service.ask(remark).status == "smalltalk", remark
     for complaint in ("唉，孩子班上人太多了", "现在补课班太多了，孩子累死了"):
         answer = service.ask(complaint)
-        assert answer.status == "related" and answer.citations, complaint
+        # (the everyday examples of the twelfth session's bank answer the first with point 8)
+        assert answer.status in ("answered", "related") and answer.citations, complaint
+
+
+def test_a_message_to_a_member_of_the_group_gets_the_elsewhere_reply_unless_the_plan_answers(service) -> None:
+    for message in ("@王老师 明天的家长会改到几点了?", "赵老师您把上周的作业照片再发一遍可以吗，我手机没存到",
+                    "王老师明天几点开会啊？是在三楼会议室吗"):
+        answer = service.ask(message)
+        assert (answer.status, answer.kind) == ("smalltalk", "smalltalk"), message
+        assert "发给别人" in answer.text, message
+    # asked of a colleague, but the plan answers it: answered with its point
+    answer = service.ask("王老师，今年课后服务还搞不搞")
+    assert answer.status == "answered" and answer.citations[0].point == 6
+
+
+def test_a_remark_the_search_answers_is_still_small_talk_when_an_example_is_clearly_closer(service) -> None:
+    # the strict rule of questions (TALK_MIN, TALK_MARGIN), for a remark the search answers with confidence
+    remark = "又要填表了，烦死了"  # the search answers it with point 18 (teachers' paperwork)
+    intent = understand(remark)
+    assert intent.remark and service.decide(service.engine, intent).status == "answered"
+    assert service.ask(remark).status == "smalltalk"
+    # a question is never taken for small talk once answered, however chatty
+    assert service.ask("唉，累死了，今年课后服务还搞不搞啊").status == "answered"

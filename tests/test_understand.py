@@ -297,6 +297,11 @@ def test_content_questions_are_not_document_questions(normalize, message):
 
 
 SMALL_TALK = [
+    # twelfth session: an acknowledgement and what the writer will do; "don't answer me"; the bot's voice
+    # and who types behind it
+    ("好的老师,我回去跟孩子说一下", "thanks"), ("收到，我马上去办", "thanks"),
+    ("哎，今天又被家长骂了一顿，委屈死了，就想找个地方说说，你不用回我。", "remark"),
+    ("你会讲鹰潭话吗", "usage"), ("你背后是教育局的人在回复吗?", "identity"),
     # eleventh session: "1" alone is chat for "got it" (two tuning sets' writers, independently); a
     # festival wish to anyone; a wish and a remark (no question) after it
     ("1", "thanks"), ("111", "thanks"), ("中秋快乐，祝教育局的同志们节日快乐", "greeting"), ("各位同志们好", "greeting"),
@@ -485,6 +490,22 @@ def test_a_message_that_asks_nothing_is_a_remark(normalize, message, remark):
                                                ("好的，那第8条讲什么", "point")])
 def test_thanks_before_a_follow_up_is_dropped(normalize, message, kind):
     assert understand(message, TOPIC, normalize=normalize).kind == kind
+
+
+# Said to a member of the group or a notice to its members (twelfth session): flagged, so the bot stays
+# out unless the plan answers it with confidence (service.talk_instead); a bare 老师 addresses the bot.
+@pytest.mark.parametrize(("message", "addressed"), [
+    ("@老王 你晚上顺便帮我把娃接一下,我加班", True), ("张姐，你把昨天运动会的照片发我一下", True),
+    ("王老师明天几点开会啊？是在三楼会议室吗", True), ("小李，表格再发一遍", True), ("群里谁有多余的校服？", True),
+    ("各位家长有没有人知道明天要不要带午饭", True), ("谁家有160码的校服", True), ("【通知】周五前交安全承诺书", True),
+    ("各位同志，明天九点开会，请准时参加", True), ("请各班主任周五前上交名单", True), ("李老师，大班额今年怎么规定的", True),
+    ("老师，请问大班额今年怎么规定的", False), ("余江的学校今年扩建吗", False), ("高中，职普比是多少", False),
+    ("周总结一下今年的重点", False), ("小学，课后服务几点结束", False), ("好的，8", False),
+])
+def test_a_message_to_a_member_of_the_group_is_flagged(normalize, message, addressed):
+    intent = understand(message, normalize=normalize)
+    assert intent.kind != "smalltalk" or intent.talk == "elsewhere", message
+    assert intent.addressed is addressed or intent.kind == "smalltalk", message
 
 
 @pytest.mark.parametrize(("message", "talk"), SMALL_TALK)
