@@ -59,7 +59,7 @@ class QueryFacts:
     unknown_nouns: int  # nouns nobody indexed: the thing asked about is not in the plan
     out_of_scope_cues: int  # cue-list matches, places and years the plans do not name
     asks_number: bool
-    # "when" / "date" / "done" / "money" / "where" / "which": details a plan rarely states
+    # "when" / "date" / "done" / "money" / "where" / "which": details a plan rarely states; "who" / "outcome": never
     asks_details: tuple[str, ...] = ()
     detail_cues: tuple[str, ...] = ()  # the detail each cue asks for ("多少钱" → money), one per such cue
     yes_no: bool = False  # whether something is done: the kind of question a plan answers
@@ -97,8 +97,15 @@ def hit_features(
         # How clearly the winner stands out: ties between unrelated points mean nothing matched well.
         margin=max(0.0, fused - runner_up),
         # A cue that asks for a detail the point states ("…一共发多少钱" and "2.6亿元") is answered,
-        # not a sign that the question is about something else.
-        cues=float(min(facts.out_of_scope_cues - sum(d in details_found for d in facts.detail_cues), 2)),
+        # not a sign that the question is about something else — when the question asks that detail
+        # as its own words read (a programme's name, not "新建的那所高中叫什么名字").
+        cues=float(
+            min(
+                facts.out_of_scope_cues
+                - sum(d in details_found and d in facts.asks_details for d in facts.detail_cues),
+                2,
+            )
+        ),
         # Asked for a number, but no matching sentence of the point holds one.
         number_gap=(1.0 - number_support) if facts.asks_number else 0.0,
         # Asked when, or how much money, and the sentences it would quote state no date or amount:

@@ -484,6 +484,29 @@ def _mostly_latin(normalized: str) -> bool:
     return len(re.findall(r"[a-z]", normalized)) > 2 * len(re.findall(r"[\u4e00-\u9fff]", normalized))
 
 
+# How something turned out ("评估结果出来了吗", "我们市排第几"): a plan written at the start of the year
+# says what will be done, never how it went.
+_OUTCOME_RE = re.compile(
+    r"(?:结果|成绩|排名|名次)(?:已经)?(?:出来|公布)了?(?:吗|么|没有?)|排名第几"
+    # a place's rank, not a point's place in the plan ("大班额那条排第几")
+    r"|(?:我们|我市|鹰潭|全市|市里|县里|区里|学校)[^,，。?？]{0,6}?排(?:在)?第几"
+    # "去年…达标了冇", "贵溪最后通过…评估了没有": whether it was reached, not whether it will be
+    r"|(?:达标|通过)[^,，。?？]{0,20}?了(?:吗|么|没有?)"
+    # "县管校聘到底搞成了没", "已经交流了多少老师": how it went, and how much is done so far
+    r"|(?:搞|办|弄|做)成(?:功)?了?(?:没|吗|么)"
+    # "已经交流了多少老师", "全市现在一共有几所公办幼儿园": a count of what is there now
+    r"|(?:已经|目前|截至目前|到现在|现在一共|现在总共|现在有|现有)[^,，。?？]{0,10}?(?:多少|几)(?:个|名|位|人|所|家|老师|学生|学校)"
+)
+# Who a person is ("我们学校的责任督学是谁", "新校长叫什么"): a plan names roles, never the people in them.
+_WHO_RE = re.compile(
+    r"(?:督学|校长|局长|主任|书记|负责人|联系人|领导|园长|专家|班主任|科长|老师)(?:到底|具体)?(?:是谁|是哪位|叫什么|叫啥|姓什么|姓啥)"
+)
+# One's own case against a figure ("我们班56个算不算大班额", "我家孩子考了90分够不够"): a ruling on one case.
+_OWN_CASE_RE = re.compile(
+    r"(?:我|俺|咱)[^,，。?？]{0,8}?\d+[^,，。?？]{0,8}?(?:算不算|算吗|够不够|够吗|行不行|符合吗|符不符合|达不达标)"
+)
+# Two of the plans' places compared (QueryAnalyzer.compared): 比 + a place + more or less of something.
+_COMPARED = "比(?:{places})[^,，。?？]{{0,8}}?(?:高|低|多|少|好|差|强|弱|贵|便宜)"
 # Details a question can ask for, and how a sentence states them.
 _DETAIL_QUESTIONS = {
     "when": re.compile(
@@ -493,6 +516,7 @@ _DETAIL_QUESTIONS = {
     "money": re.compile(
         r"多少钱|几块钱|多少元|多少块|多少万|多少亿|几个亿|(?:[\u4e00-\u9fff](?<![免浪消])费|收费|费用|工资|补贴|补助|津贴|资助|奖金)[^,，。?？!！没]{0,4}?"
         r"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|(?<![招接吸提递])(?:交|收|缴|付|花|赔)(?:了)?多少(?![个所名人年天次条项学新时材])|how much"
+        r"|多少(?:钱的)?(?:资助|补助|补贴|津贴|奖金|工资|奖励)(?!项目|政策|名额|对象|人)"
     ),
     # A day in the school calendar: "…什么时候开学" is not answered by "启动2021年…项目" (a year, not a day).
     "date": re.compile(
@@ -515,7 +539,7 @@ _DETAIL_QUESTIONS = {
     # What a programme is called ("这个活动叫什么"), not a person's name ("校长叫什么名字") nor which
     # school ("新建的那所学校叫什么名字": a plan names programmes, rarely a new school).
     "name": re.compile(
-        r"(?<![长师人他她任记校学园区])(?:叫什么|叫啥|叫做什么)|(?<![长师人他她任记校学园区叫])(?:什么|啥)名(?:字|称|堂)|全名|"
+        r"(?<![长师人他她任记校学园区中小])(?:叫什么|叫啥|叫做什么)|(?<![长师人他她任记校学园区中小叫])(?:什么|啥)名(?:字|称|堂)|全名|"
         r"\bwhat(?:'s| is) (?:it|this|that|the \w+) called\b|\bwhat(?:'s| is) the name\b"
     ),
     # (哪些专业 asks what a college teaches, which no plan lists: an out-of-scope cue, not this detail.)
@@ -579,8 +603,14 @@ def asks_specific(normalized: str) -> bool:
     return bool(_SPECIFIC_RE.search(few_as_several(normalized)))
 
 
+# Details no plan states, whatever the point: who a person is, and how something turned out. (Also
+# out-of-scope cues; as details asked and never stated, the quoted point cannot make up for them.)
+_NEVER_STATED = {"who": _WHO_RE, "outcome": _OUTCOME_RE}
+
+
 def asked_details(normalized: str) -> tuple[str, ...]:
     kinds = tuple(kind for kind, pattern in _DETAIL_QUESTIONS.items() if pattern.search(normalized))
+    kinds += tuple(kind for kind, pattern in _NEVER_STATED.items() if pattern.search(normalized))
     # a day, or when building work ends, is the "when" asked
     return tuple(k for k in kinds if k != "when") if {"date", "done"} & set(kinds) else kinds
 
@@ -654,6 +684,10 @@ class QueryAnalyzer:
         # Places the plans name are the plans' own; any other place marks another city's question.
         self.places = config.places.without(corpus_text)
         self.home = config.places.within(corpus_text)
+        # Two of the plans' own places compared ("贵溪的补助是不是比余江的高"): a plan sets one target for
+        # all, it never ranks its places.
+        named = [re.escape(c) for c in self.home.matches(corpus_text.lower())]
+        self.compared = re.compile(_COMPARED.format(places="|".join(named))) if named else None
         # Years the plans talk about; a question about another year is about another plan. A year
         # inside brackets or a title names another document ("德育工作三年提升行动计划(2020-2021)"): the
         # plan says nothing about 2020, and "2020年教育局都完成了哪些工作" had been answered with its
@@ -684,7 +718,9 @@ class QueryAnalyzer:
             unknown_nouns=sum(1 for w in unknown if self.tp.is_noun(w)),
             out_of_scope_cues=self.cues.count(normalized)
             + elsewhere
-            + bool(_CHOICE_RE.search(normalized) or _CHANCES_RE.search(normalized) or _OUTCOME_RE.search(normalized)),
+            + bool(_CHOICE_RE.search(normalized) or _CHANCES_RE.search(normalized) or _OUTCOME_RE.search(normalized))
+            + bool(_WHO_RE.search(normalized) or _OWN_CASE_RE.search(normalized))
+            + bool(self.compared and self.compared.search(normalized)),
             asks_number=numbers or asks_for_number(normalized),
             asks_details=asked_details(normalized),
             detail_cues=tuple(kind for cue in self.cues.matches(normalized) for kind in asked_details(cue)),
@@ -766,15 +802,6 @@ _CHOICE_RE = re.compile(
 # gets a place — advice from cut-off scores, which no plan gives.
 _CHANCES_RE = re.compile(
     r"(?:考了|考|估分|估了|分数|成绩|总分)\s*\d{2,3}(?:\.\d)?\s*分?.{0,12}?(?:能|可以|够|有没有希望|有希望)(?:不够)?(?:上|进|读|考上|录取|被录取|稳)"
-)
-# How something turned out ("评估结果出来了吗", "我们市排第几"): a plan written at the start of the year
-# says what will be done, never how it went.
-_OUTCOME_RE = re.compile(
-    r"(?:结果|成绩|排名|名次)(?:已经)?(?:出来|公布)了?(?:吗|么|没有?)|排名第几"
-    # a place's rank, not a point's place in the plan ("大班额那条排第几")
-    r"|(?:我们|我市|鹰潭|全市|市里|县里|区里|学校)[^,，。?？]{0,6}?排(?:在)?第几"
-    # "去年…达标了冇", "贵溪最后通过…评估了没有": whether it was reached, not whether it will be
-    r"|(?:达标|通过)[^,，。?？]{0,20}?了(?:吗|么|没有?)"
 )
 # Words that point at a place said before: "我表姐在上饶教书，她们那边大班额控制在多少".
 _THERE_RE = re.compile(r"那边|那里|那儿|当地|[他她]们?那")
