@@ -560,7 +560,7 @@ _DETAIL_ANSWERS = {
     # A named institution (鹰潭职业技术学院, 市一中), not a kind of school (中小学).
     # (鹰潭一中, 贵溪一中 name schools too; 十九届五中全会 is a plenary session)
     "which": re.compile(
-        r"[\u4e00-\u9fff]{2,}(?:学院|大学)|市[一二三四五六七八九十\d]+(?:小|中)|[\u4e00-\u9fff]{2}(?<!届)第?[一二三四五六七八九十]{1,2}[中小](?![学生心间型全、])"
+        r"[\u4e00-\u9fff]{2,}(?<!独立)(?:学院|大学)(?!生)|市[一二三四五六七八九十\d]+(?:小|中)|[\u4e00-\u9fff]{2}(?<!届)第?[一二三四五六七八九十]{1,2}[中小](?![学生心间型全、])"
     ),
     # A plan names its programmes in quotes (“万师访万家”) or by what they are (…职业技术大学, …工程).
     "name": re.compile(

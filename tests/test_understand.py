@@ -11,6 +11,8 @@ from bot.understand import LAST_POINT, LAST_SECTION, Topic, chinese_number, ques
 TOPIC = Topic("大班额比例要控制在多少", "plan", 8, 0.0)
 
 LOCATE = [
+    # twelfth session: 在哪里写的 is where in the plan, not who wrote it
+    ("劝辍学的娃回学校那部分在哪里写的", "劝辍学的娃回学校"), ("课后服务在哪里写的", "课后服务"),
     # eleventh session: which document says it, with one set of plans loaded, is where in them
     ("“五比五看一争先”出自哪份文件", "五比五看一争先"), ("大班额是哪个文件里规定的", "大班额"),
     ("县管校聘是哪个文件提出的", "县管校聘"), ("哪条讲了这个？师德师风", "师德师风"),
