@@ -81,7 +81,9 @@ def test_the_bank_is_encoded_once_then_read_from_its_cache(resources, tmp_path) 
     assert np.allclose(cached.vectors, TalkBank.load(resources.encoder, resources.tp.normalize).vectors, atol=1e-6)
 
 
-@pytest.mark.parametrize(("talk", "question", "small"), [(0.60, 0.56, True), (0.47, 0.49, True), (0.59, 0.66, False)])
+@pytest.mark.parametrize(
+    ("talk", "question", "small"), [(0.60, 0.56, True), (0.47, 0.49, True), (0.59, 0.66, False), (0.68, 0.66, False)]
+)
 def test_a_remark_needs_its_small_talk_example_only_about_as_close(talk, question, small) -> None:
     assert remark_is_small_talk(talk, question) is small
     assert not is_small_talk(talk, question)  # a question would need far more
@@ -92,8 +94,7 @@ def test_a_remark_in_passing_gets_a_kind_word_and_a_complaint_keeps_its_clauses(
         assert service.ask(remark).status == "smalltalk", remark
     for complaint in ("唉，孩子班上人太多了", "现在补课班太多了，孩子累死了"):
         answer = service.ask(complaint)
-        # (the everyday examples of the twelfth session's bank answer the first with point 8)
-        assert answer.status in ("answered", "related") and answer.citations, complaint
+        assert answer.status == "related" and answer.citations, complaint
 
 
 def test_a_message_to_a_member_of_the_group_gets_the_elsewhere_reply_unless_the_plan_answers(service) -> None:
