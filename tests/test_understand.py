@@ -636,6 +636,12 @@ def test_english_background_is_kept_apart_from_the_question(message, question, c
     # eleventh session: the writer's story after the question mark is background too
     ("听说鹰潭卫校要升大专了，真的假的？我女儿在那读护理", "听说鹰潭卫校要升大专了，真的假的？", "我女儿在那读护理"),
     ("这份计划有提到学测或者高考改革吗?我们家从台湾搬回来", "这份计划有提到学测或者高考改革吗?", "我们家从台湾搬回来"),
+    # twelfth session: any aside in Chinese after it that asks and requests nothing ("…打电话跟我妈显摆"
+    # had counted as a question about contact details)
+    ("听同学讲我们学校要升成大专,是真的假的?要是真的,我可得打电话跟我妈显摆一下。", "听同学讲我们学校要升成大专，是真的假的?",
+     "要是真的，我可得打电话跟我妈显摆一下。"),
+    ("我们职校能不能在网上看到本地老师录的好课?晚上回宿舍也能再看一遍,不然上课有时候跟不上。",
+     "我们职校能不能在网上看到本地老师录的好课?", "晚上回宿舍也能再看一遍，不然上课有时候跟不上。"),
     # …but not what goes on with the question, asks again or requests
     ("我家孩子成绩中等偏下，读普高还是读中职好？您给点建议", "读普高还是读中职好？，您给点建议", "我家孩子成绩中等偏下"),
     ("does this plan say anything about shuangjian? like less homework and no more tutoring",
