@@ -1289,6 +1289,10 @@ _WRITER_RE = re.compile(
 )
 
 
+# A clause in Chinese not said to the bot (你 / 您 / 请 / 麻烦…): an aside after the question.
+_ASIDE_RE = re.compile(r"(?![你您请麻])[\u4e00-\u9fff]")
+
+
 def question_part(text: str) -> tuple[str, str]:
     """(question, context) of a long message: the clauses from the first question clause on are the
     question; what comes before them is background, and so is what follows the last question mark
@@ -1310,7 +1314,7 @@ def question_part(text: str) -> tuple[str, str]:
     after = clauses[end:] if end else []
     if (
         not after
-        or not (_WRITER_RE.match(after[0].strip()) or re.match(r"(?![你您请麻])[\u4e00-\u9fff]", after[0].strip()))
+        or not (_WRITER_RE.match(after[0].strip()) or _ASIDE_RE.match(after[0].strip()))
         or any(_asks(c) or _REQUEST_RE.search(c) for c in cues[end:])
         or len("".join(after)) < 4
     ):
