@@ -128,6 +128,20 @@ def test_eleventh_session_tuning_sets_hold_their_floors(service, name: str, floo
     _check(_report(service, DATA / name).overall, *floors, min_friendly=min_friendly)
 
 
+@pytest.mark.parametrize(
+    ("name", "floors", "min_friendly"),
+    [
+        ("people25.jsonl", (0.93, 0.70, 0.04, 0.02, 0.10), 0.85),  # people who know none of the plan's words
+        ("people26.jsonl", (0.92, 0.80, 0.02, 0.02, 0.06), 0.90),  # rambling everyday speech
+        ("people27.jsonl", (0.97, 0.95, 0.02, 0.02, 0.15), 0.93),  # the boundary: 61 near misses, 8 answered
+    ],
+)
+def test_twelfth_session_tuning_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
+    """people25 (eleventh session) and people26–27 (twelfth), written from the plan alone and tuned on;
+    floors under the figures at the twelfth session's end (first runs in their READMEs)."""
+    _check(_report(service, DATA / name).overall, *floors, min_friendly=min_friendly)
+
+
 def test_report_breaks_figures_down_by_kind(service) -> None:
     report = _report(service, DATA / "questions.jsonl")
     assert {"lexical", "paraphrase", "colloquial", "number", "typo", "traditional", "english", "meta",
