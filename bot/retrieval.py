@@ -492,18 +492,18 @@ _OUTCOME_RE = re.compile(
     r"|(?:我们|我市|鹰潭|全市|市里|县里|区里|学校)[^,，。?？]{0,6}?排(?:在)?第几"
     # "去年…达标了冇", "贵溪最后通过…评估了没有": whether it was reached, not whether it will be
     r"|(?:达标|通过)[^,，。?？]{0,20}?了(?:吗|么|没有?)"
-    # "县管校聘到底搞成了没", "已经交流了多少老师": how it went, and how much is done so far
+    # "县管校聘到底搞成了没": whether it worked (not a count of what is there now: "目前有几个试点区" is
+    # answered by the plan's 三个, review of the twelfth session)
     r"|(?:搞|办|弄|做)成(?:功)?了?(?:没|吗|么)"
-    # "已经交流了多少老师", "全市现在一共有几所公办幼儿园": a count of what is there now
-    r"|(?:已经|目前|截至目前|到现在|现在一共|现在总共|现在有|现有)[^,，。?？]{0,10}?(?:多少|几)(?:个|名|位|人|所|家|老师|学生|学校)"
 )
 # Who a person is ("我们学校的责任督学是谁", "新校长叫什么"): a plan names roles, never the people in them.
 _WHO_RE = re.compile(
-    r"(?:督学|校长|局长|主任|书记|负责人|联系人|领导|园长|专家|班主任|科长|老师)(?:到底|具体)?(?:是谁|是哪位|叫什么|叫啥|姓什么|姓啥)"
+    # (not 负责人: "学生资助工作的负责人是谁" is answered by the plan's 校长负责制)
+    r"(?:督学|校长|局长|主任|书记|联系人|园长|专家|班主任|科长|老师)(?:到底|具体)?(?:是谁|是哪位|叫什么|叫啥|姓什么|姓啥)"
 )
 # One's own case against a figure ("我们班56个算不算大班额", "我家孩子考了90分够不够"): a ruling on one case.
 _OWN_CASE_RE = re.compile(
-    r"(?:我|俺|咱)[^,，。?？]{0,8}?\d+[^,，。?？]{0,8}?(?:算不算|算吗|够不够|够吗|行不行|符合吗|符不符合|达不达标)"
+    r"(?:我(?!市)|俺|咱)[^,，。?？]{0,8}?\d+[^,，。?？]{0,8}?(?:算不算|算吗|够不够|够吗|行不行|符合吗|符不符合|达不达标)"
 )
 # Two of the plans' places compared (QueryAnalyzer.compared): 比 + a place + more or less of something.
 _COMPARED = "比(?:{places})[^,，。?？]{{0,8}}?(?:高|低|多|少|好|差|强|弱|贵|便宜)"
@@ -539,7 +539,7 @@ _DETAIL_QUESTIONS = {
     # What a programme is called ("这个活动叫什么"), not a person's name ("校长叫什么名字") nor which
     # school ("新建的那所学校叫什么名字": a plan names programmes, rarely a new school).
     "name": re.compile(
-        r"(?<![长师人他她任记校学园区中小])(?:叫什么|叫啥|叫做什么)|(?<![长师人他她任记校学园区中小叫])(?:什么|啥)名(?:字|称|堂)|全名|"
+        r"(?<![长师人他她任记校园区中小])(?<![^大]学)(?:叫什么|叫啥|叫做什么)|(?<![长师人他她任记校园区中小叫])(?<![^大]学)(?:什么|啥)名(?:字|称|堂)|全名|"
         r"\bwhat(?:'s| is) (?:it|this|that|the \w+) called\b|\bwhat(?:'s| is) the name\b"
     ),
     # (哪些专业 asks what a college teaches, which no plan lists: an out-of-scope cue, not this detail.)

@@ -339,7 +339,7 @@ def several_answer(engine: Engine, intent: Intent, respond: Callable[[Intent], A
     if intent.parts[0].kind == "point" and (missing := missing_plan(engine, intent.parts[0])) is not None:
         return missing  # "2023年第8条和第9条" with no 2023 plan: said once
     answers = [respond(part) for part in intent.parts]
-    if intent.addressed and not any(a.found for a in answers):  # "王老师明天几点开会？在三楼吗"
+    if intent.to_someone_else and not any(a.found for a in answers):  # "王老师明天几点开会？在三楼吗"
         return engine.composer.small_talk(replace(intent, talk="elsewhere"))
     tops = {(a.citations[0].doc_id, a.citations[0].point) for a in answers if a.citations and a.found}
     # Parts that all land on one point are one question asked twice ("…要考试吗？要交钱吗？").
@@ -500,7 +500,7 @@ def talk_instead(engine: Engine, intent: Intent, status: str) -> Talk | None:
     talk even though the search answers it: the kind of its friendly reply, else None."""
     if intent.kind != "ask" or (status == "answered" and not intent.remark):
         return None
-    if intent.addressed and status != "answered":
+    if intent.to_someone_else and status != "answered":
         return "elsewhere"  # to a member of the group, and the plan does not answer it with confidence
     normalized = engine.retriever.tp.normalize(intent.text)
     if engine.retriever.config.cues.count(normalized) and (asks_for_number(normalized) or asked_details(normalized)):

@@ -99,7 +99,7 @@ class Intent:
     remark: bool = False
     # Said to someone else in the group by name or title ("王老师，明天几点开会？", "群里谁有多的校服"), or a
     # notice to its members: unless the plan answers it with confidence, the bot stays out of it.
-    addressed: bool = False
+    to_someone_else: bool = False
 
 
 # ------------------------------------------------------------------------------------------------
@@ -327,17 +327,17 @@ _ELSEWHERE_RE = re.compile(
 # "请各班主任…"). Titles only after a surname: "老师，请问…" is how people address the bot.
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金廖贾夏韦付方邹孟熊秦邱尹薛闫段雷侯史陶黎贺顾毛郝龚邵钱严覃戴莫孔汤"
 _TITLES = "老师|班主任|校长|主任|园长|书记|局长|科长|会计|师傅|医生|大夫|姐|哥|总|叔|阿姨|姨|老板|同学|经理|教练"
-_ADDRESSED_RE = re.compile(
+_SOMEONE_ELSE_RE = re.compile(
     rf"^@[\u4e00-\u9fff]|^[{_SURNAMES}](?:{_TITLES})(?=[\s,，:：!！、]|你|您|明天|今天|今晚|晚上|下午|上午|麻烦|请|在吗|好)"
     rf"|^[老小][{_SURNAMES}](?=[\s,，:：!！])"
     r"|^(?:群里|各位|大家)[^,，。?？]{0,6}?(?:谁|哪位|有没有人)|^谁家有"
-    r"|^[【\[](?:通知|紧急通知|公告|提醒|温馨提示)[】\]]|^(?:各位|全体)[\u4e00-\u9fff]{1,6}[,，:：].*请|^请(?:各位|各班|全体|各)"
+    r"|^[【\[](?:通知|紧急通知|公告|提醒|温馨提示)[】\]]|^(?:各位|全体)[\u4e00-\u9fff]{1,6}[,，:：].*请(?!问)|^请(?:各位|各班|全体|各)"
 )
 
 
-def _addressed(text: str) -> bool:
-    """Said to a member of the group, or a notice to its members (``_ADDRESSED_RE``)."""
-    return bool(_ADDRESSED_RE.search(text))
+def _to_someone_else(text: str) -> bool:
+    """Said to a member of the group, or a notice to its members (``_SOMEONE_ELSE_RE``)."""
+    return bool(_SOMEONE_ELSE_RE.search(text))
 
 
 # Thanks first, however long, asking and requesting nothing: "谢谢你啊孩子，刚才你讲的那些我都…好人一生平安".
@@ -346,7 +346,9 @@ _LONG_THANKS_CHARS = 30
 # An acknowledgement first, then what the writer will do: "好的老师，我回去跟孩子说一下" asks nothing more.
 _ACK_FIRST_RE = re.compile(r"^(?:好的|好嘞|好滴|收到|嗯嗯?|ok|okay|知道了|明白了|了解了)(?:老师|谢谢)?[,，!！。\s~～]+")
 # Saying no answer is wanted: "…委屈死了，就想找个地方说说，你不用回我".
-_NO_REPLY_RE = re.compile(r"不用回|不必回|别回我|不用理我|随便说说|说说而已|找个地方说说|发泄一下|吐槽一下|就想吐槽")
+_NO_REPLY_RE = re.compile(
+    r"不用回(?:我|复|应|了)|不必回(?:我|复)|别回我|不用理我|随便说说|说说而已|找个地方说说|发泄一下|吐槽一下|就想吐槽"
+)
 # What a chat app sends in place of a voice note, a picture or a file ("[语音消息 0:12]"): the bot reads text.
 _PLACEHOLDER_RE = re.compile(
     r"^[\[【](?:语音|图片|视频|文件|动画表情|表情包|链接|位置|聊天记录)(?:消息|通话)?[\s\d:：'\"″秒]*[\]】]$"
@@ -366,8 +368,10 @@ def _not_for_the_bot(text: str) -> Talk | None:
         return "elsewhere"
     if _NO_REPLY_RE.search(text):
         return "remark"
-    if (ack := _ACK_FIRST_RE.match(text)) and _ABOUT_MYSELF_RE.match(text[ack.end() :]):
-        return "thanks"  # not "好的，8" (a look-up) nor "好的，我们学校班额太大了" (a topic)
+    rest = text[ack.end() :] if (ack := _ACK_FIRST_RE.match(text)) else ""
+    if rest and _ABOUT_MYSELF_RE.match(rest) and not _WANTS_RE.search(rest) and not _POINT_REF_RE.search(rest):
+        # not "好的，8" (a look-up), "好的，我们学校班额太大了" (a topic) nor "好的，我想了解一下学前教育" (a wish)
+        return "thanks"
     # (a short one is small talk's to judge: "感谢，大班额" goes on to a topic)
     return "thanks" if _THANKS_FIRST_RE.match(text) and len(text) > _LONG_THANKS_CHARS else None
 
@@ -1009,7 +1013,7 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
 # anywhere in the message, makes it a question about that.
 _WHO_ISSUED_RE = re.compile(
     # (在哪里写的 asks where in the plan: "劝辍学那部分在哪里写的" is a look-up)
-    r"(?:谁|哪个单位|哪个部门|什么单位|什么部门|哪家|(?<!在)哪里)(?:发|印发|下发|出(?![发现来去题])|制定|发布|写(?!了)|签发|颁布)(?:的|了)?"
+    r"(?:谁|哪个单位|哪个部门|什么单位|什么部门|哪家|哪里)(?:发|印发|下发|出(?![发现来去题])|制定|发布|(?<!在哪里)写(?!了)|签发|颁布)(?:的|了)?"
 )
 _PLAN_NAMED_RE = re.compile(r"文件|计划|要点|通知")  # "这份关于教师工资的文件是谁发的" is about the plan
 _HANDED_OUT_RE = re.compile(r"钱|费|补助|补贴|津贴|工资|资金|经费|奖|证|成绩|通知书|书本|教材|校服|物资")
@@ -1574,7 +1578,7 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         return Intent("empty", original, lang=lang)
     if (talk := _not_for_the_bot(text) or _small_talk(text)) is not None:
         return Intent("smalltalk", original, talk=talk, lang=lang)
-    addressed = _addressed(text)
+    to_someone_else = _to_someone_else(text)
     text = _COURTESY_RE.sub("", text).strip() or text
     text = _TRAILING_COURTESY_RE.sub("", text).strip() or text
     asked_plain = _ASKED_PLAIN_RE.search(text)
@@ -1596,7 +1600,7 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         intents = tuple(
             i if i.context or i.kind != "ask" or not shared else replace(i, context=shared) for i in intents
         )
-        return Intent("several", original, query=text, parts=intents, lang=lang, addressed=addressed)
+        return Intent("several", original, query=text, parts=intents, lang=lang, to_someone_else=to_someone_else)
     single = _single(text, topic, lang)
     if single.kind == "ask" and _YEAR_ONLY_RE.match(text):  # "2021年的呢" with nothing before it: that plan
         single = Intent("document", text, query=text, facet="about", lang=lang)
@@ -1608,8 +1612,8 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         return replace(compare, text=original, relative=relative_year(text), names_plan=True, parts=(plain,))
     if single.kind == "ask" and _is_remark(text):
         single = replace(single, remark=True)
-    if single.kind == "ask" and addressed:
-        single = replace(single, addressed=True)
+    if single.kind == "ask" and to_someone_else:
+        single = replace(single, to_someone_else=True)
     if single.kind == "ask" and topic is not None and not single.context and len(text) <= _SHORT_ASK_CHARS:
         # "收费吗" / "在哪些地方试点" right after an answer may go on with its topic (service.respond)
         single = replace(single, topic=topic)
