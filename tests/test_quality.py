@@ -192,6 +192,9 @@ def test_report_breaks_figures_down_by_kind(service) -> None:
         # Floors under docs/blind16-end-run.txt (first run: docs/blind16-first-run.txt); run only at the
         # eleventh session's start and end, never fitted, its misses never printed.
         ("blind16.jsonl", (0.95, 0.87, 0.02, 0.01, 0.03), 0.95),
+        # Floors under docs/blind17-end-run.txt (first run: docs/blind17-first-run.txt); run only at the
+        # twelfth session's start and end, never fitted, its misses never printed.
+        ("blind17.jsonl", (0.95, 0.92, 0.015, 0.015, 0.14), 0.95),
     ],
 )
 def test_blind_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
