@@ -133,7 +133,7 @@ def test_eleventh_session_tuning_sets_hold_their_floors(service, name: str, floo
     [
         ("people25.jsonl", (0.93, 0.70, 0.04, 0.02, 0.10), 0.85),  # people who know none of the plan's words
         ("people26.jsonl", (0.92, 0.80, 0.02, 0.02, 0.06), 0.90),  # rambling everyday speech
-        ("people27.jsonl", (0.97, 0.95, 0.02, 0.02, 0.15), 0.93),  # the boundary: 61 near misses, 8 answered
+        ("people27.jsonl", (0.97, 0.95, 0.02, 0.02, 0.17), 0.93),  # the boundary: 61 near misses, 10 answered
     ],
 )
 def test_twelfth_session_tuning_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
