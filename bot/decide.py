@@ -56,9 +56,9 @@ def decide(retrieval: Retrieval, params: Params, max_related: int = 2) -> Decisi
     # is never answered with confidence, however well its words match: the closest clauses are shown as
     # related. A place or year no plan names counts as such a cue ("上饶那边大班额比例控制在多少"), and
     # was ruled out this way before; for the others the model's weight (−2.4 a cue) was outweighed by
-    # strong question-bank matches ("孩子今年8月满3岁，9月能上公办幼儿园吗"). Measured over the tuning sets (twelfth session): out of scope answered 5 fewer
-    # (people10, people18 ×2, people23, people9), in-scope answered 4 fewer — those became related, the
-    # cheap tier; the blind sets did not move.
+    # strong question-bank matches ("孩子今年8月满3岁，9月能上公办幼儿园吗"). Measured over the tuning sets
+    # (twelfth session): out of scope answered 5 fewer (people10, people18 ×2, people23, people9), in-scope
+    # answered 4 fewer — those became related, the cheap tier; the blind sets did not move.
     if confidence >= model.answer_threshold and not top.features.get("cues"):
         return Decision("answered", (top, *close[:max_related]), confidence, fixes)
     if confidence >= model.related_threshold:

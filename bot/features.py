@@ -108,8 +108,8 @@ def hit_features(
         ),
         # Asked for a number, but no matching sentence of the point holds one.
         number_gap=(1.0 - number_support) if facts.asks_number else 0.0,
-        # Asked when, how much money, who or how it went, and the sentences it would quote state no such detail:
-        # the plan names the topic but not the detail ("…什么时候开学", "…补贴多少钱").
+        # Asked when, how much money, who or how it went, and the sentences it would quote state no such
+        # detail: the plan names the topic but not the detail ("…什么时候开学", "…补贴多少钱").
         detail_gap=float(any(d not in details_found for d in facts.asks_details)),
         unknown_nouns=float(min(facts.unknown_nouns, 3)),
         yes_no=float(facts.yes_no),

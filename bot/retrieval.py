@@ -699,6 +699,15 @@ class QueryAnalyzer:
         # when the index was built.
         self.respeller = Respeller.for_index(self.tp, index.spelling)
 
+    def _asked_cues(self, normalized: str, details: tuple[str, ...]) -> int:
+        """Cues in how the question asks (not in the cue list): a family's choice or chances, how it
+        turned out, who holds a post ("who" and "outcome" of ``details``), one's own case, places compared."""
+        return (
+            bool(_CHOICE_RE.search(normalized) or _CHANCES_RE.search(normalized) or "outcome" in details)
+            + bool("who" in details or _OWN_CASE_RE.search(normalized))
+            + bool(self.compared and self.compared.search(normalized))
+        )
+
     def analyze(self, text: str, numbers: bool = False) -> Query:
         """``numbers``: treat it as a "how many" question (comparisons quote the figures)."""
         typed = self.tp.normalize(text[:MAX_QUERY_CHARS])
@@ -713,16 +722,13 @@ class QueryAnalyzer:
         meaningful = [w for w in self.tp.content_words(normalized) if (len(w) > 1 or w.isascii()) and not w.isdigit()]
         unknown = [w for w in meaningful if not self._known(w, triggers)]
         elsewhere = self._other_years(normalized) + self.places.count(normalized)
+        details = asked_details(normalized)
         facts = QueryFacts(
             coverage=1.0 - len(unknown) / len(meaningful) if meaningful else 0.0,
             unknown_nouns=sum(1 for w in unknown if self.tp.is_noun(w)),
-            out_of_scope_cues=self.cues.count(normalized)
-            + elsewhere
-            + bool(_CHOICE_RE.search(normalized) or _CHANCES_RE.search(normalized) or _OUTCOME_RE.search(normalized))
-            + bool(_WHO_RE.search(normalized) or _OWN_CASE_RE.search(normalized))
-            + bool(self.compared and self.compared.search(normalized)),
+            out_of_scope_cues=self.cues.count(normalized) + elsewhere + self._asked_cues(normalized, details),
             asks_number=numbers or asks_for_number(normalized),
-            asks_details=asked_details(normalized),
+            asks_details=details,
             detail_cues=tuple(kind for cue in self.cues.matches(normalized) for kind in asked_details(cue)),
             yes_no=asks_yes_no(normalized),
             specific=asks_specific(normalized),

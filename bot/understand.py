@@ -1312,13 +1312,14 @@ def question_part(text: str) -> tuple[str, str]:
     # What follows the last question mark, asks nothing and tells of the writer ("…升大专了，真的假的？
     # 我女儿在那读护理", "…有提到学测吗?我们家从台湾搬回来") or is an aside in Chinese ("…？要是真的，我可得
     # 打电话跟我妈显摆一下": its 电话 had read as asking for contact details) is background; "…? like less
-    # homework" and "…？您给点建议" (said to the bot) go on with the question. (Twelfth session, any Chinese aside: answered
-    # people25 69→72 of 100, people26 85→87 of 105, blind8 156→157; no other figure moved.)
+    # homework" and "…？您给点建议" (said to the bot) go on with the question. (Twelfth session, any Chinese
+    # aside: answered people25 69→72 of 100, people26 85→87 of 105, blind8 156→157; no other figure moved.)
     end = 1 + max((i for i in range(first, len(clauses)) if clauses[i].rstrip().endswith(("?", "？"))), default=-1)
     after = clauses[end:] if end else []
+    aside = after[0].strip() if after else ""
     if (
         not after
-        or not (_WRITER_RE.match(after[0].strip()) or _ASIDE_RE.match(after[0].strip()))
+        or not (_WRITER_RE.match(aside) or _ASIDE_RE.match(aside))
         or any(_asks(c) or _REQUEST_RE.search(c) for c in cues[end:])
         or len("".join(after)) < 4
     ):
