@@ -502,8 +502,10 @@ _WHO_RE = re.compile(
     r"(?:督学|校长|局长|主任|书记|联系人|园长|专家|班主任|科长|老师)(?:到底|具体)?(?:是谁|是哪位|叫什么|叫啥|姓什么|姓啥)"
 )
 # One's own case against a figure ("我们班56个算不算大班额", "我家孩子考了90分够不够"): a ruling on one case.
+# A figure in Chinese numerals counts people or points (not "一个六十多岁的老保安这也算吗": an age).
 _OWN_CASE_RE = re.compile(
-    r"(?:我(?!市)|俺|咱)[^,，。?？]{0,8}?\d+[^,，。?？]{0,8}?(?:算不算|算吗|够不够|够吗|行不行|符合吗|符不符合|达不达标)"
+    r"(?:我(?!市)|俺|咱)[^,，。?？]{0,8}?(?:\d+|[一二两三四五六七八九十百千]{2,}(?=多?[个人分名]))[^,，。?？]{0,8}?"
+    r"(?:算不算|算吗|够不够|够吗|行不行|符合吗|符不符合|达不达标)"
 )
 # Two of the plans' places compared (QueryAnalyzer.compared): 比 + a place + more or less of something.
 _COMPARED = "比(?:{places})[^,，。?？]{{0,8}}?(?:高|低|多|少|好|差|强|弱|贵|便宜)"

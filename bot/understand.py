@@ -1457,6 +1457,15 @@ def _compare(text: str, lang: Lang) -> Intent | None:
     return Intent("compare", text, query=topic.strip(_END_PUNCT + _TOPIC_EDGE), years=years, lang=lang)
 
 
+def _with_plain_question(compare: Intent, single: Intent, text: str, original: str, to_someone_else: bool) -> Intent:
+    """The message as a plain question rides along: with one plan loaded there is nothing to compare.
+    It keeps to whom it was said ("王老师，今年开学有什么新变化": to a colleague)."""
+    plain = replace(_plan_named(single, text), text=original)
+    if plain.kind == "ask" and to_someone_else:
+        plain = replace(plain, to_someone_else=True)
+    return replace(compare, text=original, relative=relative_year(text), names_plan=True, parts=(plain,))
+
+
 # A question this short, right after an answer, may leave its subject to that answer ("收费吗",
 # "在哪些地方试点"); longer ones name their own (the everyday questions of the labelled sets that open a
 # new topic run 12 characters and more).
@@ -1608,9 +1617,7 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
     if single.kind == "several":  # "2022年第8条和第9条": each look-up is of the plan named
         single = replace(single, parts=tuple(_plan_named(p, text) for p in single.parts))
     if (compare := _compare(text.strip(_END_PUNCT), lang)) is not None:
-        # The message as a plain question rides along: with one plan loaded there is nothing to compare.
-        plain = replace(_plan_named(single, text), text=original)
-        return replace(compare, text=original, relative=relative_year(text), names_plan=True, parts=(plain,))
+        return _with_plain_question(compare, single, text, original, to_someone_else)
     if single.kind == "ask" and _is_remark(text):
         single = replace(single, remark=True)
     if single.kind == "ask" and to_someone_else:

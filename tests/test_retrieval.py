@@ -459,7 +459,10 @@ def test_which_of_two_to_pick_is_advice(question: str, choice: bool) -> None:
      # review (twelfth session): a count of what is there now is often the plan's own figure (三个试点区)
      ("目前有几个县管校聘试点区", False), ("目前一共有多少个重点项目在建", False),
      ("谁来负责课后服务", False), ("大班额是谁管", False),
-     ("今年要交流多少老师", False), ("现在大班额比例要控制在多少", False), ("56人以上算大班额吗", False)],
+     ("今年要交流多少老师", False), ("现在大班额比例要控制在多少", False), ("56人以上算大班额吗", False),
+     # thirteenth session: the figure in Chinese numerals
+     ("我们班五十六个算不算大班额", True), ("我们学校一个班三十人算不算小班", True), ("我一个人去算不算", False),
+     ("我们学校门口就一个六十多岁的老保安这也算吗", False)],
 )
 def test_own_chances_and_outcomes_are_out_of_scope_cues(question: str, cue: bool) -> None:
     """A family's chances from a score and how something turned out: no plan says (eleventh session);

@@ -507,9 +507,13 @@ def test_thanks_before_a_follow_up_is_dropped(normalize, message, kind):
     ("周总结一下今年的重点", False), ("小学，课后服务几点结束", False), ("好的，8", False),
     # review (twelfth session): the group greeted, the bot asked
     ("各位老师好，请问孩子在学校被欺负怎么办", False), ("大家好，请问课后服务收费吗", False), ("知道了，我再看看第8条", False),
+    # a change asked of a colleague (thirteenth session): the compare path kept no addressee
+    ("王老师，今年开学有什么新变化", True), ("今年开学有什么新变化", False),
 ])
 def test_a_message_to_a_member_of_the_group_is_flagged(normalize, message, someone_else):
     intent = understand(message, normalize=normalize)
+    if intent.kind == "compare":  # with one plan loaded its plain question is answered (thirteenth session)
+        intent = intent.parts[0]
     if intent.kind == "smalltalk":  # said to someone else and asking nothing: the reply is decided here
         assert someone_else and intent.talk == "elsewhere", message
     else:
