@@ -510,8 +510,10 @@ def talk_instead(engine: Engine, intent: Intent, status: str) -> Talk | None:
         # A remark the search answers ("又要填表，烦死了" matches the teachers' burden) is still small talk
         # when a small-talk example is clearly closer than any question example (the strict rule).
         return kind
-    if kind is None and intent.remark and status == "related" and remark_is_small_talk(talk, question):
-        return "remark"  # chit-chat said in passing, not a question the related clauses could serve
+    if kind is None and intent.remark and (status == "not_found" or remark_is_small_talk(talk, question)):
+        # chit-chat said in passing: nothing in the plan is close, or it is not a question the related
+        # clauses could serve — a kind word, not "the plan does not say this" to what asked nothing
+        return "remark"
     return kind
 
 

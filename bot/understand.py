@@ -319,7 +319,9 @@ _ELSEWHERE_RE = re.compile(
     r"^@[\u4e00-\u9fff]{1,4}(?:老师|班主任|校长|主任|妈妈|爸爸|妈|爸|奶奶|爷爷|外婆|外公|姐|哥|叔|阿姨|同学|家长)"
     r"|^[\[【(（]?(?:转发|转载|接龙)[\]】)）:：]|^[—\-\s]*转自[“\"「《]"
     # to one's family, sent to the bot by mistake: "老婆，我今晚到不了家了…"
-    r"|^(?:老婆|老公|媳妇|亲爱的|宝贝|妈|爸|儿子|闺女|女儿)[,，]"
+    r"|^(?:老婆|老公|媳妇|亲爱的|宝贝|妈|爸|儿子|闺女|女儿)[,，]|^(?:老婆|老公|媳妇|亲爱的|宝贝)(?:你|记得|别忘)"
+    # a red packet in the group ("[红包] 恭喜发财，大吉大利"): for its members
+    r"|^[\[【](?:红包|拼手气红包|转账)[\]】]"
 )
 # Said to a member of the group: "@老王 …" (a bot's username is Latin), a surname and a title opening the
 # message ("王老师，…", "张姐你…", "李老师明天…"), 老 / 小 and a surname ("小李，…"), the group asked
@@ -329,7 +331,7 @@ _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁�
 _TITLES = "老师|班主任|校长|主任|园长|书记|局长|科长|会计|师傅|医生|大夫|姐|哥|总|叔|阿姨|姨|老板|同学|经理|教练"
 _SOMEONE_ELSE_RE = re.compile(
     rf"^@[\u4e00-\u9fff]|^[{_SURNAMES}](?:{_TITLES})(?=[\s,，:：!！、]|你|您|明天|今天|今晚|晚上|下午|上午|麻烦|请|在吗|好)"
-    rf"|^[老小][{_SURNAMES}](?=[\s,，:：!！])"
+    rf"|^[老小][{_SURNAMES}](?=[\s,，:：!！])|^(?:老婆|老公|媳妇|亲爱的|宝贝)(?=[\s,，:：!！]|你|记得|别忘)"
     r"|^(?:群里|各位|大家)[^,，。?？]{0,6}?(?:谁|哪位|有没有人)|^谁家有"
     r"|^[【\[](?:通知|紧急通知|公告|提醒|温馨提示)[】\]]|^(?:各位|全体)[\u4e00-\u9fff]{1,6}[,，:：].*请(?!问)|^请(?:各位|各班|全体|各)"
 )
@@ -1636,9 +1638,10 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
 _REMARK_MIN_CHARS = 10
 _REMARK_PAUSED_CHARS = 6
 # Asks or reports all the same: wants something (了解, 发我, tell me), reports a case (反映, 投诉), asks
-# without a question word (…没有, …吧, 谁), names a point or a part, or holds a number (a score, a year).
+# without a question word (…没有, …吧, 谁), or names a point or a part. (A number no longer: "数学考了98，奖励了个
+# 鸡腿哈哈" is a remark, and a bare search for a figure has no remark tone — thirteenth session, no set moved.)
 _NOT_A_REMARK_RE = re.compile(
-    r"了解|发我|发给我|给我|告诉|想要|想知道|需要|请|反映|投诉|举报|希望|处理|没有|吧|谁|条|部分|好还是|\d|"
+    r"了解|发我|发给我|给我|告诉|想要|想知道|需要|请(?!假|客)|反映|投诉|举报|希望|处理|没有|吧|谁|条|部分|好还是|"
     # a worry asks for reassurance: "老担心孩子偷偷跑去河里游泳" is a question about safety
     r"担心|害怕|发愁|着急|焦虑|"
     rf"{A_NOT_A}|"
@@ -1647,7 +1650,7 @@ _NOT_A_REMARK_RE = re.compile(
 # A remark says how things are or feel ("热死了", "好堵", "停电了", "has been awful"); a bare noun phrase
 # ("鹰潭一中今年的录取分数线", "教育局的地址和办公时间") is a search for a detail, refused when not found.
 _REMARK_TONE_RE = re.compile(
-    r"[了啊呀啦咯哟噢喔哈死太真好挺哦嘛哇呗嘿呵哎唉~～!！…]|\b(?:has|have|had|been|was|were|am|feel|felt|got|so|too|really|very)\b"
+    r"[了啊呀啦咯哟噢喔哈死太真好挺哦嘛哇呗嘿呵哎唉~～!！…]|[气累笑愁烦]得我|\b(?:has|have|had|been|was|were|am|feel|felt|got|so|too|really|very)\b"
 )
 # The writer telling of themselves: a subject "I" / "we" that is not a possessive ("我家孩子…", "我们学校…"
 # name a topic) — without a question or a request it is a remark, however short ("我们4个").

@@ -252,7 +252,9 @@ def test_chit_chat_is_told_what_the_bot_is_for(service, message: str) -> None:
     assert ("闲聊" in answer.text) or ("chit-chat" in answer.text)
 
 
-@pytest.mark.parametrize("message", ["今天下大雨了，路上好堵", "我们单位今天停电了一上午", "the weather here has been awful"])
+@pytest.mark.parametrize("message", ["今天下大雨了，路上好堵", "我们单位今天停电了一上午", "the weather here has been awful",
+                                     # thirteenth session: a score told with a laugh, a feeling (气得我)
+                                     "女儿语文考了92，晚上加个鸡腿哈哈", "娃天天抱着平板不撒手，气得我头疼"])
 def test_a_remark_nothing_matches_gets_a_kind_word_not_the_refusal(service, message: str) -> None:
     answer = service.ask(message)
     assert answer.status == "smalltalk" and answer.citations == ()

@@ -311,6 +311,8 @@ SMALL_TALK = [
     ("@陈老师 我家俊俊今天发烧请一天假，麻烦您了", "elsewhere"), ("【转发】致全市中小学生家长的一封信：寒假将至……", "elsewhere"),
     ("接龙：明天春游人数确认 1. 张子涵妈妈", "elsewhere"), ("—— 转自“鹰潭家长圈”，仅供参考", "elsewhere"),
     ("老婆,我今晚到不了家了,在高速上堵着呢,你先让两个娃睡,别等我。", "elsewhere"),
+    # thirteenth session: to one's family without a comma, a red packet in the group
+    ("老公你下班顺路接一下娃", "elsewhere"), ("宝贝记得带伞", "elsewhere"), ("[红包] 新年快乐", "elsewhere"),
     ("谢谢你啊孩子,刚才你讲的那些我都让孙女帮我抄在本子上了,我一个老婆子字认不了几个,你讲得这么明白,真是帮了大忙了,好人一生平安。", "thanks"),
     ("[语音消息 0:12]", "usage"), ("【图片】", "usage"), ("你叫么子名字？哪个搞出来的", "identity"), ("你叫咩名㗎?", "identity"),
     # ninth session: a greeting to a group was answered with point 6
@@ -509,6 +511,7 @@ def test_thanks_before_a_follow_up_is_dropped(normalize, message, kind):
     ("各位老师好，请问孩子在学校被欺负怎么办", False), ("大家好，请问课后服务收费吗", False), ("知道了，我再看看第8条", False),
     # a change asked of a colleague (thirteenth session): the compare path kept no addressee
     ("王老师，今年开学有什么新变化", True), ("今年开学有什么新变化", False),
+    ("宝贝你到家没", True), ("老公说大班额今年要解决，是真的吗", False),
 ])
 def test_a_message_to_a_member_of_the_group_is_flagged(normalize, message, someone_else):
     intent = understand(message, normalize=normalize)
