@@ -492,6 +492,8 @@ _OUTCOME_RE = re.compile(
     r"|(?:我们|我市|鹰潭|全市|市里|县里|区里|学校)[^,，。?？]{0,6}?排(?:在)?第几"
     # "去年…达标了冇", "贵溪最后通过…评估了没有": whether it was reached, not whether it will be
     r"|(?:达标|通过)[^,，。?？]{0,20}?了(?:吗|么|没有?)"
+    # …asked the other way round: "到底有没有通过…评估", "达没达标"
+    r"|(?:有没有|有冇|有无)(?:达标|通过)|达没达标|通没通过"
     # "县管校聘到底搞成了没": whether it worked (not a count of what is there now: "目前有几个试点区" is
     # answered by the plan's 三个, review of the twelfth session)
     r"|(?:搞|办|弄|做)成(?:功)?了?(?:没|吗|么)"

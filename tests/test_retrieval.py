@@ -214,6 +214,20 @@ def test_out_of_scope_questions_are_refused(service, question: str) -> None:
     assert "没有找到" in answer.text
 
 
+# Thirteenth session: a hotline (a contact detail), an amount given, school buses (no point has them), and
+# whether a place passed an evaluation asked as 有没有通过 — never a confident answer; the service the plan
+# does build (心理健康咨询师) still is one.
+@pytest.mark.parametrize("question", ["学校有没有校车接送孩子", "教育局有没有心理咨询热线", "引进的骨干教师安家费给多少",
+                                      "余江到底有没有通过义务教育优质均衡评估"])
+def test_near_domain_details_the_plan_never_gives_are_not_answered(service, question: str) -> None:
+    assert service.ask(question).status != "answered"
+
+
+def test_a_service_the_plan_builds_is_still_answered(service) -> None:
+    answer = service.ask("职业院校心理健康咨询师是怎么配的")
+    assert answer.status == "answered" and answer.citations[0].point == 5
+
+
 @pytest.mark.parametrize("question", ["明天会下雨吗", "给我讲个笑话"])
 def test_chit_chat_gets_what_the_bot_is_for_not_a_refusal(service, question: str) -> None:
     """Weather and jokes read as small talk by example (bot/talk.py): no clause, no refusal."""
@@ -459,7 +473,7 @@ def test_which_of_two_to_pick_is_advice(question: str, choice: bool) -> None:
      ("我们学校的责任督学是谁", True), ("孩子的班主任叫什么", True), ("我们班56个算不算大班额", True),
      ("我家孩子考了90分够不够", True), ("县管校聘到底搞成了没", True),
      # review (twelfth session): a count of what is there now is often the plan's own figure (三个试点区)
-     ("目前有几个县管校聘试点区", False), ("目前一共有多少个重点项目在建", False),
+     ("目前有几个县管校聘试点区", False), ("余江到底有没有通过评估", True), ("大班额去年达没达标", True), ("目前一共有多少个重点项目在建", False),
      ("谁来负责课后服务", False), ("大班额是谁管", False),
      ("今年要交流多少老师", False), ("现在大班额比例要控制在多少", False), ("56人以上算大班额吗", False),
      # thirteenth session: the figure in Chinese numerals
