@@ -1020,8 +1020,9 @@ _WHO_ISSUED_RE = re.compile(
 _PLAN_NAMED_RE = re.compile(r"文件|计划|要点|通知")  # "这份关于教师工资的文件是谁发的" is about the plan
 _HANDED_OUT_RE = re.compile(r"钱|费|补助|补贴|津贴|工资|资金|经费|奖|证|成绩|通知书|书本|教材|校服|物资")
 _DOCUMENT_RE = re.compile(
-    # "(这个文件)什么时候发的", but not "高考成绩啥时候出来": only the plan (or nothing) is issued
-    r"(?:^|文件|计划|要点|通知|这份|这个|它)(?:是|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子)"
+    # "(这个文件)什么时候发的", but not "高考成绩啥时候出来": only the plan (or nothing) is issued; a pause
+    # may come between ("群里有人转这个工作要点，是哪天发出来的啊")
+    r"(?:^|文件|计划|要点|通知|这份|这个|它)[,，\s]?(?:是|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子)"
     r"(?:发|印发|下发|出台|发布|出|定|颁布|签发)"
     r"|(?:发文|印发|发布|下发|成文)(?:时间|日期|单位|机关)"
     # "这份工作要点是哪个单位、哪天发的": who and when of this plan, asked together

@@ -255,6 +255,8 @@ DOCUMENT = [
     "这份要点还有效吗",
     "can you summarize the whole plan", "文件分哪几大块", "When was this work plan issued, and by which agency?",
     "这个文件是什么时候发布的",
+    # thirteenth session: the plan named, a pause, then when ("…这个工作要点，是哪天发出来的啊")
+    "朋友圈里看到这个文件，是什么时候发的", "家长群里转的这个工作要点，是哪天出的",
     # ninth session: "how many work points" was refused
     "how many work points are there", "How many key tasks does the plan list?", "how many points are in the plan",
     "How many points are there in total?",
