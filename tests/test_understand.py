@@ -515,6 +515,7 @@ def test_thanks_before_a_follow_up_is_dropped(normalize, message, kind):
     # a change asked of a colleague (thirteenth session): the compare path kept no addressee
     ("王老师，今年开学有什么新变化", True), ("今年开学有什么新变化", False),
     ("宝贝你到家没", True), ("老公说大班额今年要解决，是真的吗", False),
+    ("王老师辛苦了，作业我检查过了", True), ("王老师早就说过课后服务要搞，是真的吗", False),
 ])
 def test_a_message_to_a_member_of_the_group_is_flagged(normalize, message, someone_else):
     intent = understand(message, normalize=normalize)
