@@ -218,7 +218,7 @@ def test_out_of_scope_questions_are_refused(service, question: str) -> None:
 # whether a place passed an evaluation asked as 有没有通过 — never a confident answer; the service the plan
 # does build (心理健康咨询师) still is one.
 @pytest.mark.parametrize("question", ["学校有没有校车接送孩子", "教育局有没有心理咨询热线", "引进的骨干教师安家费给多少",
-                                      "余江到底有没有通过义务教育优质均衡评估"])
+                                      "余江到底有没有通过义务教育优质均衡评估", "幼儿园老师需要什么学历"])
 def test_near_domain_details_the_plan_never_gives_are_not_answered(service, question: str) -> None:
     assert service.ask(question).status != "answered"
 
