@@ -911,6 +911,12 @@ _TERM_PREFIXES = (
     "看下",
     "我想知道",
     "想知道",
+    # "我记得有一条讲安全的，第几条来着": the writer's memory of a point, before what it is about
+    "我记得",
+    "记得",
+    "好像",
+    "有一条",
+    "有条",
     "关于",
     "有关",
     "讲的是",
