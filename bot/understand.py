@@ -1568,6 +1568,8 @@ _IN_THE_PLAN_RE = re.compile(
     r"(?: say| says| mention| cover| include| state| have| contain| tell us| do)(?: anything| something)?(?: about| on| regarding| for)?"
     r"|(?:in|from) (?:the|this|your|its) (?:work |education )?(?:plan|document)(?: about| on| regarding| for)?)\b"
     r"|\b(?:what(?:'s| is) )?planned (?:for|about|on)\b|\b(?:is there )?anything (?:about|on|regarding)\b"
+    # "what's the plan for vocational schools", "what are the plans for teachers this year"
+    r"|\bwhat(?:'s| is| are) (?:the |your |its )?plans? (?:for|on|about|regarding)\b"
     # the plan as the subject of what it does with a topic: "how is the plan handling covid on campus"
     r"|\b(?:the|this|your|its) (?:work |education )?(?:plan|document)(?= (?:handles?|handling|deals?|dealing|treats?|treating|"
     r"covers?|covering|address(?:es)?|addressing|approach(?:es)?|approaching|tackles?|tackling) (?!what\b)\w)"

@@ -971,7 +971,10 @@ def test_who_issued_it_is_a_document_question(normalize, message):
      ("老年教育工作要点里有提吗", "老年教育有提吗"), ("文件里", "文件里"), ("这个文件主要讲什么", None),
      ("what does the plan say about covid in schools", "what covid in schools"),
      ("Is there anything in the plan about teacher pay?", "is there anything teacher pay"),
-     ("What's the main idea of the plan?", "what's the main idea of the plan"), ("what does the plan say", "what does the plan say")],
+     ("What's the main idea of the plan?", "what's the main idea of the plan"), ("what does the plan say", "what does the plan say"),
+     # thirteenth session: "the plan for X" is X asked about (it pulled the notice header up)
+     ("What's the plan for vocational schools?", "vocational schools"),
+     ("what are the plans for teachers this year", "teachers this year")],
 )
 def test_in_the_plan_only_says_where_to_look(normalize, message, query):
     """"…文件里怎么说" names where to look, not what about: the words are not searched (they pull the
