@@ -493,7 +493,8 @@ _OUTCOME_RE = re.compile(
     # "去年…达标了冇", "贵溪最后通过…评估了没有": whether it was reached, not whether it will be
     r"|(?:达标|通过)[^,，。?？]{0,20}?了(?:吗|么|没有?)"
     # …asked the other way round: "到底有没有通过…评估", "达没达标"
-    r"|(?:有没有|有冇|有无)(?:达标|通过)|达没达标|通没通过"
+    # (通过 an evaluation, not 通过 a means: "有没有通过家长学校来指导"; nor the plan's 达标升级 / 达标的比例)
+    r"|(?:有没有|有冇|有无)(?:通过[^,，。?？]{0,16}?(?:评估|认定|验收|考核|评审|督导)|达标(?!升级|的))|达没达标|通没通过"
     # "县管校聘到底搞成了没": whether it worked (not a count of what is there now: "目前有几个试点区" is
     # answered by the plan's 三个, review of the twelfth session)
     r"|(?:搞|办|弄|做)成(?:功)?了?(?:没|吗|么)"
@@ -519,7 +520,7 @@ _DETAIL_QUESTIONS = {
     # An amount, not the word for a payment: "有没有补助" asks whether, "补助多少" how much.
     "money": re.compile(
         r"多少钱|几块钱|多少元|多少块|多少万|多少亿|几个亿|(?:[\u4e00-\u9fff](?<![免浪消])费|收费|费用|工资|补贴|补助|津贴|资助|奖金)[^,，。?？!！没]{0,4}?"
-        r"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|(?<![招接吸提递])(?:交|收|缴|付|花|赔)(?:了)?多少(?![个所名人年天次条项学新时材])|how much"
+        r"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|(?<![招接吸提递])(?:交|收|缴|付|花|赔|给)(?:了)?多少(?![个所名人年天次条项学新时材门])|how much"
         r"|多少(?:钱的)?(?:资助|补助|补贴|津贴|奖金|工资|奖励)(?!项目|政策|名额|对象|人)"
     ),
     # A day in the school calendar: "…什么时候开学" is not answered by "启动2021年…项目" (a year, not a day).

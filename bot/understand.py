@@ -319,7 +319,7 @@ _ELSEWHERE_RE = re.compile(
     r"^@[\u4e00-\u9fff]{1,4}(?:老师|班主任|校长|主任|妈妈|爸爸|妈|爸|奶奶|爷爷|外婆|外公|姐|哥|叔|阿姨|同学|家长)"
     r"|^[\[【(（]?(?:转发|转载|接龙)[\]】)）:：]|^[—\-\s]*转自[“\"「《]"
     # to one's family, sent to the bot by mistake: "老婆，我今晚到不了家了…"
-    r"|^(?:老婆|老公|媳妇|亲爱的|宝贝|妈|爸|儿子|闺女|女儿)[,，]|^(?:老婆|老公|媳妇|亲爱的|宝贝)(?:你|记得|别忘)"
+    r"|^(?:老婆|老公|媳妇|亲爱的|宝贝|妈|爸|儿子|闺女|女儿)[,，]|^(?:老婆|老公|媳妇|宝贝)(?:你|记得|别忘)"
     # a red packet in the group ("[红包] 恭喜发财，大吉大利"): for its members
     r"|^[\[【](?:红包|拼手气红包|转账)[\]】]"
 )
@@ -330,8 +330,8 @@ _ELSEWHERE_RE = re.compile(
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金廖贾夏韦付方邹孟熊秦邱尹薛闫段雷侯史陶黎贺顾毛郝龚邵钱严覃戴莫孔汤"
 _TITLES = "老师|班主任|校长|主任|园长|书记|局长|科长|会计|师傅|医生|大夫|姐|哥|总|叔|阿姨|姨|老板|同学|经理|教练"
 _SOMEONE_ELSE_RE = re.compile(
-    rf"^@[\u4e00-\u9fff]|^[{_SURNAMES}](?:{_TITLES})(?=[\s,，:：!！、]|你|您|明天|今天|今晚|晚上|下午|上午|麻烦|请|在吗|好|辛苦|谢谢|早(?!就|已|点|些)|晚安)"
-    rf"|^[老小][{_SURNAMES}](?=[\s,，:：!！])|^(?:老婆|老公|媳妇|亲爱的|宝贝)(?=[\s,，:：!！]|你|记得|别忘)"
+    rf"^@[\u4e00-\u9fff]|^[{_SURNAMES}](?:{_TITLES})(?=[\s,，:：!！、]|你|您|明天|今天|今晚|晚上|下午|上午|麻烦|请|在吗|好|辛苦|谢谢|早(?:安|上好|呀|啊|哦|[\s,，!！~～。]|$)|晚安)"
+    rf"|^[老小][{_SURNAMES}](?=[\s,，:：!！])|^(?:老婆|老公|媳妇|宝贝)(?=[\s,，:：!！]|你|记得|别忘)"
     r"|^(?:群里|各位|大家)[^,，。?？]{0,6}?(?:谁|哪位|有没有人)|^谁家有"
     r"|^[【\[](?:通知|紧急通知|公告|提醒|温馨提示)[】\]]|^(?:各位|全体)[\u4e00-\u9fff]{1,6}[,，:：].*请(?!问)|^请(?:各位|各班|全体|各)"
 )
@@ -835,8 +835,9 @@ _LOCATE_PATTERNS = (
     rf"^(?:请问)?关于(?P<x>.+?)的?(?:规定|内容|条目|条款|要求|部分|那条|那一条|那段|表述|说法)(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里|哪(?:呢|啊|呀)?$)",
     # 帮我找下X那条 / 查一下X那段
     # (想查一下关于X的条款: the writer's wish to look it up)
-    r"^(?:请|麻烦)?(?:我)?(?:想|要)?(?:帮我|帮忙|给我)?(?:找|查|翻|定位)(?:一)?下?(?:一下)?(?:关于|有关)?(?P<x>.+?)(?:那|的那|的)?(?:一)?"
-    r"(?:条|段|部分|句|项|点|条目|规定|条款|条文)$",
+    # (a bare 条 / 点 ends 工资条, 几点, 检测点: only after 那 / 这, or 的 before 部分 / 规定 / 条款)
+    r"^(?:请|麻烦)?(?:我)?(?:想|要)?(?:帮我|帮忙|给我)?(?:找|查|翻|定位)(?:一)?下?(?:一下)?(?:关于|有关)?(?P<x>.+?)"
+    r"(?:(?:那|的那|这)(?:一)?(?:条|段|部分|句|项|点|条目|条款)|的?(?:条目|规定|条款|条文|那部分|相关部分))$",
     # X那段在哪 / X那句在第几点
     rf"^(?P<x>.+?)(?:那|的那|这)(?:一)?(?:段|句|条|部分|项|句话)(?:话)?(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里|哪$|第几个?$|几$|(?:多少|几)号$)",
     # English
@@ -911,12 +912,12 @@ _TERM_PREFIXES = (
     "看下",
     "我想知道",
     "想知道",
-    # "我记得有一条讲安全的，第几条来着": the writer's memory of a point, before what it is about
-    "我记得",
-    "记得",
-    "好像",
+    # "我记得有一条讲安全的，第几条来着": a point remembered, before what it is about (_MEMORY_RE takes
+    # 我记得 / 好像 first; not 有条 alone: 有条件的学生…)
     "有一条",
-    "有条",
+    "有条讲",
+    "有条说",
+    "有条关于",
     "关于",
     "有关",
     "讲的是",
@@ -999,8 +1000,13 @@ _FIND_THEM_RE = re.compile(
 )
 
 
+# The writer's memory before a look-up ("我记得好像有一条讲近视防控的是哪一条"): not the term, and its 好像
+# is no hedge after one.
+_MEMORY_RE = re.compile(r"^(?:我|俺)?(?:记得|好像|似乎|印象中|印象里)+")
+
+
 def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
-    text = _FIND_THEM_RE.sub("", _EN_ASKING_RE.sub("", text))
+    text = _FIND_THEM_RE.sub("", _EN_ASKING_RE.sub("", _MEMORY_RE.sub("", text)))
     for pattern in patterns:
         m = pattern.match(text)
         if m:
@@ -1029,8 +1035,8 @@ _PLAN_NAMED_RE = re.compile(r"文件|计划|要点|通知")  # "这份关于教�
 _HANDED_OUT_RE = re.compile(r"钱|费|补助|补贴|津贴|工资|资金|经费|奖|证|成绩|通知书|书本|教材|校服|物资")
 _DOCUMENT_RE = re.compile(
     # "(这个文件)什么时候发的", but not "高考成绩啥时候出来": only the plan (or nothing) is issued; a pause
-    # may come between ("群里有人转这个工作要点，是哪天发出来的啊")
-    r"(?:^|文件|计划|要点|通知|这份|这个|它)[,，\s]?(?:是|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子)"
+    # may come after the plan's own name ("群里有人转这个工作要点，是哪天发出来的啊"; not "开学通知，什么时候发")
+    r"(?:^|文件|计划|要点|通知|这份|这个|它|(?:文件|计划|要点)[,，\s])(?:是|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子)"
     r"(?:发|印发|下发|出台|发布|出|定|颁布|签发)"
     r"|(?:发文|印发|发布|下发|成文)(?:时间|日期|单位|机关)"
     # "这份工作要点是哪个单位、哪天发的": who and when of this plan, asked together
@@ -1569,7 +1575,7 @@ _IN_THE_PLAN_RE = re.compile(
     r"|(?:in|from) (?:the|this|your|its) (?:work |education )?(?:plan|document)(?: about| on| regarding| for)?)\b"
     r"|\b(?:what(?:'s| is) )?planned (?:for|about|on)\b|\b(?:is there )?anything (?:about|on|regarding)\b"
     # "what's the plan for vocational schools", "what are the plans for teachers this year"
-    r"|\bwhat(?:'s| is| are) (?:the |your |its )?plans? (?:for|on|about|regarding)\b"
+    r"|\bwhat(?:'s| is| are) (?:the |your |its )?plans? (?:for|on|about|regarding)\b(?! (?:the )?(?:next|this|coming|last)\b| \d)"
     # the plan as the subject of what it does with a topic: "how is the plan handling covid on campus"
     r"|\b(?:the|this|your|its) (?:work |education )?(?:plan|document)(?= (?:handles?|handling|deals?|dealing|treats?|treating|"
     r"covers?|covering|address(?:es)?|addressing|approach(?:es)?|approaching|tackles?|tackling) (?!what\b)\w)"
@@ -1655,6 +1661,8 @@ _NOT_A_REMARK_RE = re.compile(
     r"了解|发我|发给我|给我|告诉|想要|想知道|需要|请(?!假|客)|反映|投诉|举报|希望|处理|没有|吧|谁|条|部分|好还是|"
     # a worry asks for reassurance: "老担心孩子偷偷跑去河里游泳" is a question about safety
     r"担心|害怕|发愁|着急|焦虑|"
+    # asking by how it ends: "…鹰潭一中能上不", "…电梯修好了没", "…真的不", "是真的假的"
+    r"不[\s?？~～]*$|了没|没[\s?？~～]*$|真的假的|"
     rf"{A_NOT_A}|"
     r"\b(?:tell|give|show|send|need|want|please|find|list|explain|point|section|part|clause|article)\b"
 )

@@ -278,7 +278,9 @@ def test_a_remark_nothing_matches_gets_a_kind_word_not_the_refusal(service, mess
 @pytest.mark.parametrize(("question", "point"), [("县管校聘试点的名单", 13), ("县管校聘老师怎么选聘", 13), ("放假不准补课是哪条", 22),
                                               # review (ninth session): cues for a family's own choices only
                                               ("学校该不该让学生带手机进校园", 14),
-                                              ("Does the plan promise better school conditions in rural areas?", 20)])
+                                              ("Does the plan promise better school conditions in rural areas?", 20),
+                                              # review (thirteenth session): what the plan says of 两后生, a count
+                                              ("两后生是什么学历的学生", 10), ("每个乡镇给多少所公办幼儿园", 7)])
 def test_words_near_a_cue_do_not_refuse_a_question_the_plan_answers(service, question: str, point: int) -> None:
     """名单, 怎么选 and 放假不 were tried as cues and dropped (review, sixth session): the plan names these."""
     answer = service.ask(question)
@@ -473,7 +475,9 @@ def test_which_of_two_to_pick_is_advice(question: str, choice: bool) -> None:
      ("我们学校的责任督学是谁", True), ("孩子的班主任叫什么", True), ("我们班56个算不算大班额", True),
      ("我家孩子考了90分够不够", True), ("县管校聘到底搞成了没", True),
      # review (twelfth session): a count of what is there now is often the plan's own figure (三个试点区)
-     ("目前有几个县管校聘试点区", False), ("余江到底有没有通过评估", True), ("大班额去年达没达标", True), ("目前一共有多少个重点项目在建", False),
+     ("目前有几个县管校聘试点区", False), ("余江到底有没有通过评估", True), ("大班额去年达没达标", True),
+     # review (thirteenth session): 通过 a means, the plan's 达标升级
+     ("有没有通过家长学校来指导家庭教育", False), ("学校有没有达标升级的要求", False), ("大班额有没有达标的比例", False), ("目前一共有多少个重点项目在建", False),
      ("谁来负责课后服务", False), ("大班额是谁管", False),
      ("今年要交流多少老师", False), ("现在大班额比例要控制在多少", False), ("56人以上算大班额吗", False),
      # thirteenth session: the figure in Chinese numerals
