@@ -51,6 +51,8 @@ def route(corpus: Corpus, years: Sequence[int] = (), relative: int | None = None
         return Route(docs, False, missing)
     if relative is not None and 0 <= relative < len(docs):
         return Route((docs[relative],), True)
+    if relative is not None and relative < 0 and docs and docs[0].year:
+        return Route(docs, False, (docs[0].year - relative,))  # 明年的计划: the year after the newest plan's
     return Route(docs, False)
 
 

@@ -1224,6 +1224,15 @@ _YEAR_ONLY_RE = re.compile(
 _RANGE_RE = re.compile(r"\d\s*年?\s*(?:到|至|~|～|-|－|—)\s*\d|\bfrom\s+\d{4}\s+to\s+\d{4}", re.IGNORECASE)
 _CHINESE_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
 _RELATIVE_RE = (
+    # the plan after the newest ("明年的工作要点出了吗", "明年有什么计划"): never loaded — said so (plans.route);
+    # not 明年 as the writer's own time ("孩子明年上小学")
+    (
+        -1,
+        re.compile(
+            r"明年的?(?:工作)?(?:计划|要点|工作要点)|明年(?:有|要)(?:什么|啥|哪些)(?:计划|安排|打算|工作要点|要点)"
+            r"|下一年度?的?(?:工作)?(?:计划|要点)|\bnext year'?s (?:work )?plan\b|\bplans? for next year\b"
+        ),
+    ),
     (2, re.compile(r"前年|前一年的|两年前的|\bthe year before last\b")),
     (
         1,
@@ -1455,7 +1464,11 @@ def _plan_named(intent: Intent, text: str) -> Intent:
         years=years_named(text),
         relative=relative_year(text),
         asks_duty=bool(_DUTY_RE.search(text)),
-        names_plan=bool(_NAMES_PLAN_RE.search(text) or (intent.kind != "follow_up" and _YEAR_ONLY_RE.match(text))),
+        names_plan=bool(
+            _NAMES_PLAN_RE.search(text)
+            or (intent.kind != "follow_up" and _YEAR_ONLY_RE.match(text))
+            or relative_year(text) == -1  # 明年有什么计划: a plan not loaded, named by when
+        ),
     )
 
 

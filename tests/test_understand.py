@@ -795,6 +795,8 @@ def test_years_named(text: str, years: tuple[int, ...]) -> None:
         ("What did last year's plan say?", 1),
         ("我家孩子今年上一年级", None),
         ("今年的计划", None),
+        # thirteenth session: the plan after the newest, not the writer's next year
+        ("明年的工作要点出了吗", -1), ("明年有什么计划", -1), ("next year's plan", -1), ("孩子明年上小学", None),
     ],
 )
 def test_relative_year(text: str, back: int | None) -> None:

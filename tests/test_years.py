@@ -162,6 +162,15 @@ def test_a_point_or_document_of_a_year_not_loaded_is_said_plainly(library: Polic
         assert library.ask(question).text.startswith("没有载入2019年的计划"), question
 
 
+def test_next_years_plan_is_the_one_after_the_newest_and_not_loaded(library: PolicyService) -> None:
+    """Thirteenth session: "明年有什么计划" was answered from the newest plan's point 18."""
+    for question in ("明年的工作要点出了吗", "明年有什么计划", "what's the plan for next year"):
+        answer = library.ask(question)
+        assert answer.text.startswith(("没有载入2024年的计划", "No plan for 2024")), (question, answer.kind, answer.text[:80])
+    # 明年 as the writer's own time is no plan
+    assert library.ask("孩子明年上小学，大班额有限制吗").status == "answered"
+
+
 def test_a_follow_up_stays_in_the_plan_the_chat_is_about(library: PolicyService) -> None:
     assert _cited(library.ask("2020年义务教育大班额比例控制在多少", chat="f"))[0][0] == 2020
     follow = library.ask("那学前教育呢", chat="f")
