@@ -250,10 +250,15 @@ class PolicyService:
             case "mentions" if found := engine.mentions.find(intent.query):
                 return composer.mentions(intent, found)
             case "mentions":
-                # No point has the exact words ("四史学习教育" for 学习“四史”): a confident clause look-up
-                # answers; else say that no point mentions them rather than list loosely related ones.
-                located = self.respond(engine, replace(intent, kind="locate"))
-                return located if located.status == "answered" else composer.mentions(intent, [])
+                # No point has the exact words ("四史学习教育" for 学习“四史”): a clause look-up answers, or
+                # shows the closest points as related, claiming nothing ("哪几条提到了课外补习": the plan's
+                # word is 校外培训 — "no point mentions it" read as if the plan were silent); say that no
+                # point mentions them only when nothing is close (the look-up's own nearest points, which
+                # it shows whatever their score, are not close: "哪几条提到了股票").
+                as_look_up = replace(intent, kind="locate")
+                if self.decide(engine, as_look_up).status == "not_found":
+                    return composer.mentions(intent, [])
+                return self.respond(engine, as_look_up)
             case "several":
                 return several_answer(engine, intent, lambda part: self.respond(engine, part))
             case "follow_up" if intent.follow in ("elaborate", "plain") and intent.topic is not None:

@@ -214,6 +214,13 @@ def test_words_no_point_holds_exactly_are_looked_up_as_a_clause(service) -> None
     assert answer.citations[0].point in (2, 4)
 
 
+def test_everyday_words_for_what_the_plan_covers_show_the_closest_points(service) -> None:
+    """Thirteenth session: "no point mentions 课外补习" read as if the plan were silent on 校外培训."""
+    answer = service.ask("哪几条提到了课外补习")
+    assert answer.status == "related" and answer.citations[0].point == 8
+    assert "没有直接写到" in answer.text
+
+
 def test_words_nowhere_in_the_plan_are_said_to_be_nowhere(service) -> None:
     answer = service.ask("哪几条提到了火星探测")
     assert not answer.found and not answer.citations
