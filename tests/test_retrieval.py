@@ -206,6 +206,12 @@ def test_real_questions_find_the_right_point(service, question: str, point: int,
     assert f"第{point}条" in answer.text
 
 
+def test_after_class_care_in_english_finds_after_school_service(service) -> None:
+    """Thirteenth session: "after class ends" missed the expansion's "after school" and was not found."""
+    answer = service.ask("My wife and I both work late. Does the plan say anything about schools looking after kids after class ends?")
+    assert answer.status == "answered" and answer.citations[0].point == 6
+
+
 @pytest.mark.parametrize("question", ["股票怎么买", "怎么申请信用卡", "龙虎山门票多少钱"])
 def test_out_of_scope_questions_are_refused(service, question: str) -> None:
     answer = service.ask(question)
