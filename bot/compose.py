@@ -301,11 +301,23 @@ def document_answer(quoting: Quoting, intent: Intent, doc: Document) -> Answer:
         blocks.append(Block("note", P.say(f"document_{intent.facet}", lang, year=doc.year or "")))
     citations: tuple[Citation, ...] = ()
     if header is not None:
-        first = header.sentences[:1] if intent.facet == "recipients" else _notice_sentence(header, doc.title)
+        first = _header_sentences(header, doc.title, intent.facet)
         blocks += [Block("quote", P.quote(s)) for s in first]
         citations = (Citation(doc.doc_id, doc.title, 0, "", header.title, 1.0, first),)
     blocks.append(quoting.source([doc.doc_id], lang))
     return Answer(intent.text, "answered", tuple(blocks), citations, "document", lang)
+
+
+_IDEA_WORDS = ("总体思路", "指导思想")  # how a plan's header names its overall idea
+
+
+def _header_sentences(header: Point, title: str, facet: str | None) -> tuple[str, ...]:
+    """The header's sentence a document question asks for: the recipients, the overall idea (总体思路),
+    else the notice's own sentence."""
+    if facet == "recipients":
+        return header.sentences[:1]
+    idea = [s for s in header.sentences if any(w in s for w in _IDEA_WORDS)] if facet == "idea" else []
+    return tuple(idea[:1]) or _notice_sentence(header, title)
 
 
 def _notice_sentence(header: Point, title: str) -> tuple[str, ...]:

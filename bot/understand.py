@@ -55,7 +55,7 @@ IntentKind = Literal[
 ]
 FollowUp = Literal["elaborate", "plain", "ellipsis"]  # plain: "通俗点说", said in plain words
 Talk = Literal["greeting", "thanks", "identity", "usage", "bye", "complaint", "apology", "chat", "remark", "elsewhere"]
-DocFacet = Literal["about", "outline", "validity", "language", "recipients"]
+DocFacet = Literal["about", "outline", "validity", "language", "recipients", "idea"]
 
 LAST_POINT = -1  # "最后一条"; LAST_POINT - 1 is "倒数第二条"
 LAST_SECTION = -1  # "最后一部分", "the last part"
@@ -1108,6 +1108,18 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
         ),
     ),
     ("language", re.compile(r"英文版|英语版|english version|in english\b.*\b(?:plan|document)|translat")),
+    # The plan's overall idea, asked and nothing else ("总的目标是什么", "what is the overall goal of the plan"):
+    # the header's 总体思路 sentence (searched, it was only related: a handful of bank examples for it)
+    (
+        "idea",
+        re.compile(
+            r"^(?:请问|那|所以)?(?:这个|这份|该|今年|[0-9]{4}年)?(?:的)?(?:鹰潭)?(?:市)?(?:教育局?)?(?:工作要点|文件|计划|要点|全市教育工作)?"
+            r"(?:的)?(?:总体思路|总思路|总的思路|整体思路|总体目标|总目标|总的目标|大方向|总方向|指导思想|总体要求)"
+            r"(?:是|有)?(?:什么|啥|哪些|怎样的|怎么说的)?(?:呢|啊|呀|吗)?$"
+            r"|^what(?:'s| is| are) (?:the )?(?:plan'?s |document'?s )?(?:main|overall|general|big|key) "
+            r"(?:idea|goal|aim|objective|thrust|direction|approach)s?(?: of (?:the|this) (?:plan|document))?$"
+        ),
+    ),
     (
         "recipients",
         re.compile(

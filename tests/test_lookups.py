@@ -170,6 +170,10 @@ def test_the_document_answer_gives_what_was_asked_about_it(service) -> None:
     validity = service.ask("这个文件现在还有效吗")
     assert validity.status == "answered" and "没有写明有效期" in validity.text
     assert "Chinese only" in service.ask("Is there an English version?").text
+    # the overall idea: the header's 总体思路 sentence (thirteenth session; it was only related)
+    idea = service.ask("总的目标是什么")
+    assert idea.status == "answered" and idea.citations[0].point == 0 and "总体思路是" in idea.text
+    assert service.ask("大班额的总体目标是什么").kind != "document"
 
 
 def test_points_looked_up_together_are_a_point_answer_without_buttons_to_repeat_them(service) -> None:
