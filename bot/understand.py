@@ -1113,7 +1113,7 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
     (
         "idea",
         re.compile(
-            r"^(?:请问|那|所以)?(?:这个|这份|该|今年|[0-9]{4}年)?(?:的)?(?:鹰潭)?(?:市)?(?:教育局?)?(?:工作要点|文件|计划|要点|全市教育工作)?"
+            r"^(?:请问|那|所以)?(?:这个|这份|该|今年)?(?:的)?(?:鹰潭)?(?:市)?(?:教育局?)?(?:工作要点|文件|计划|要点|全市教育工作)?"
             r"(?:的)?(?:总体思路|总思路|总的思路|整体思路|总体目标|总目标|总的目标|大方向|总方向|指导思想|总体要求)"
             r"(?:是|有)?(?:什么|啥|哪些|怎样的|怎么说的)?(?:呢|啊|呀|吗)?$"
             r"|^what(?:'s| is| are) (?:the )?(?:plan'?s |document'?s )?(?:main|overall|general|big|key) "
@@ -1236,13 +1236,15 @@ _YEAR_ONLY_RE = re.compile(
 _RANGE_RE = re.compile(r"\d\s*年?\s*(?:到|至|~|～|-|－|—)\s*\d|\bfrom\s+\d{4}\s+to\s+\d{4}", re.IGNORECASE)
 _CHINESE_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
 _RELATIVE_RE = (
-    # the plan after the newest ("明年的工作要点出了吗", "明年有什么计划"): never loaded — said so (plans.route);
-    # not 明年 as the writer's own time ("孩子明年上小学")
+    # the plan after the newest, asked for and nothing else ("明年的工作要点出了吗", "明年有什么计划"): never
+    # loaded — said so (plans.route); not 明年 as the writer's own time ("孩子明年上小学", "明年计划扩建，文件里有提吗")
     (
         -1,
         re.compile(
-            r"明年的?(?:工作)?(?:计划|要点|工作要点)|明年(?:有|要)(?:什么|啥|哪些)(?:计划|安排|打算|工作要点|要点)"
-            r"|下一年度?的?(?:工作)?(?:计划|要点)|\bnext year'?s (?:work )?plan\b|\bplans? for next year\b"
+            r"^(?:那|请问)?(?:鹰潭)?(?:市)?(?:教育局)?(?:的)?(?:明年|下一年度?)的?(?:教育)?(?:工作)?(?:计划|要点|工作要点)"
+            r"(?:出来|出|发布|印发|有|是)?(?:了)?(?:吗|么|没有?|什么|啥|呢)?[\s?？。!！]*$"
+            r"|^(?:那|请问)?(?:教育局)?明年(?:有|要)(?:什么|啥|哪些)(?:计划|工作要点|要点)(?:吗|呢)?[\s?？。!！]*$"
+            r"|^(?:what(?:'s| is| are) )?(?:the )?(?:plans? for next year|next year'?s (?:work )?plan)[\s?.!]*$"
         ),
     ),
     (2, re.compile(r"前年|前一年的|两年前的|\bthe year before last\b")),
@@ -1572,7 +1574,7 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     if topic is not None and (follow := follow_up_kind(bare)) is not None:
         return Intent("follow_up", text, query=bare, context=topic.question, follow=follow, topic=topic, lang=lang)
     if (
-        (facet := document_facet(bare)) is not None
+        ((facet := document_facet(bare)) is not None and not (facet == "idea" and topic is not None))
         or _DOCUMENT_RE.search(bare)
         or (_WHO_ISSUED_RE.search(bare) and (_PLAN_NAMED_RE.search(bare) or not _HANDED_OUT_RE.search(bare)))
     ):

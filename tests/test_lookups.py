@@ -174,6 +174,10 @@ def test_the_document_answer_gives_what_was_asked_about_it(service) -> None:
     idea = service.ask("总的目标是什么")
     assert idea.status == "answered" and idea.citations[0].point == 0 and "总体思路是" in idea.text
     assert service.ask("大班额的总体目标是什么").kind != "document"
+    assert service.ask("2035年的总体目标是什么").kind != "document"  # a target year, not the plan's (review)
+    # right after an answer it may ask that topic's goal: not the document's idea (review)
+    service.ask("职业教育有什么新举措", chat="idea")
+    assert service.ask("总的目标是什么", chat="idea").kind != "document"
 
 
 def test_points_looked_up_together_are_a_point_answer_without_buttons_to_repeat_them(service) -> None:
@@ -225,7 +229,8 @@ def test_everyday_words_for_what_the_plan_covers_show_the_closest_points(service
     assert "没有直接写到" in answer.text
 
 
-def test_words_nowhere_in_the_plan_are_said_to_be_nowhere(service) -> None:
-    answer = service.ask("哪几条提到了火星探测")
+@pytest.mark.parametrize("term", ["火星探测", "游戏", "延迟退休"])  # the last two: a review (thirteenth session)
+def test_words_nowhere_in_the_plan_are_said_to_be_nowhere(service, term: str) -> None:
+    answer = service.ask(f"哪几条提到了{term}")
     assert not answer.found and not answer.citations
-    assert "没有条目提到“火星探测”" in answer.text
+    assert f"没有条目提到“{term}”" in answer.text

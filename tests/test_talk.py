@@ -83,9 +83,7 @@ def test_the_bank_is_encoded_once_then_read_from_its_cache(resources, tmp_path) 
 
 @pytest.mark.parametrize(
     ("talk", "question", "small"),
-    [(0.60, 0.56, True), (0.47, 0.49, True), (0.59, 0.66, False), (0.68, 0.66, False),
-     # thirteenth session: the margin −0.10 (a remark's example 0.09 less close is still small talk)
-     (0.53, 0.62, True), (0.50, 0.62, False)],
+    [(0.60, 0.56, True), (0.47, 0.49, True), (0.59, 0.66, False), (0.68, 0.66, False), (0.53, 0.62, False)],
 )
 def test_a_remark_needs_its_small_talk_example_only_about_as_close(talk, question, small) -> None:
     assert remark_is_small_talk(talk, question) is small
@@ -95,7 +93,9 @@ def test_a_remark_needs_its_small_talk_example_only_about_as_close(talk, questio
 def test_a_remark_in_passing_gets_a_kind_word_and_a_complaint_keeps_its_clauses(service) -> None:  # noqa: ANN001
     for remark in ("刚才那个回答我转到家长群里了，大家都说有用", "稍等哈，我去翻一下孩子的学籍卡"):
         assert service.ask(remark).status == "smalltalk", remark
-    for complaint in ("唉，孩子班上人太多了", "现在补课班太多了，孩子累死了"):
+    # (the last two: a review of the thirteenth session, when a wider margin brushed them off)
+    for complaint in ("唉，孩子班上人太多了", "现在补课班太多了，孩子累死了", "孩子随我们在鹰潭打工，上学好难",
+                      "我们村的小学要撤了，孩子以后得走十几里路上学"):
         answer = service.ask(complaint)
         assert answer.status == "related" and answer.citations, complaint
 

@@ -797,6 +797,7 @@ def test_years_named(text: str, years: tuple[int, ...]) -> None:
         ("今年的计划", None),
         # thirteenth session: the plan after the newest, not the writer's next year
         ("明年的工作要点出了吗", -1), ("明年有什么计划", -1), ("next year's plan", -1), ("孩子明年上小学", None),
+        ("明年计划让孩子上公办幼儿园，有名额吗", None), ("明年计划招多少老师", None),
     ],
 )
 def test_relative_year(text: str, back: int | None) -> None:
