@@ -1087,7 +1087,8 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
             r"|分(?:为|成|了)?几(?:个)?(?:大)?(?:部分|部份|板块|块))"
             r"|^(?:请|帮我|给我)?(?:概括|总结|概述|归纳)(?:一下)?$|哪(?:里|儿)(?:能|可以)?(?:看|找|下载|查)(?:到)?(?:文件)?(?:的)?(?:原文|全文)"
             r"|(?:一共|总共|共|总计|^)(?:有)?(?:多少|几)(?:条|部分|个部分|大部分|项)(?:工作要点|要点|内容)?$|分(?:为|成)?几(?:个)?部分"
-            r"|\b(?:outline|table of contents|summari[sz]e (?:the )?(?:whole |entire )?(?:plan|document))\b"
+            # "outline the plan", not "could you outline the measures on inspection" (a question about them)
+            r"|\b(?:table of contents|(?:outline|summari[sz]e)(?: of)? (?:the |this |your )?(?:whole |entire )?(?:plan|document))\b"
             # "how many points does the plan have", not "how many points do students need" (a score)
             r"|how many (?:points|sections|parts) (?:does|do) (?:the|this|your|it)\b|^how many (?:points|sections|parts)\??$"
             r"|how many (?:work |key |main |numbered )(?:points|sections|parts|items|tasks)\b"

@@ -265,7 +265,7 @@ DOCUMENT = [
     "五个部分分别是什么", "文件目录发我一下", "给我概括一下整个文件", "这个要点的主要内容有哪些", "这份文件篇幅长吗",
     "这份工作要点是哪个单位、哪天发的？", "这个文件现在还有效吗", "落款日期是哪天", "发文字号有吗", "我们学校在不在发文范围里", "Is there an English version?",
     "这份要点还有效吗",
-    "can you summarize the whole plan", "文件分哪几大块", "When was this work plan issued, and by which agency?",
+    "can you summarize the whole plan", "文件分哪几大块", "outline the plan please", "table of contents?", "When was this work plan issued, and by which agency?",
     "这个文件是什么时候发布的",
     # thirteenth session: the plan named, a pause, then when ("…这个工作要点，是哪天发出来的啊")
     "朋友圈里看到这个文件，是什么时候发的", "家长群里转的这个工作要点，是哪天出的",
@@ -307,7 +307,10 @@ def test_a_numeral_after_yaodian_names_a_point_unless_it_opens_a_word(normalize,
                                      "大班额的主要内容是什么", "高考成绩啥时候出来 几号能查", "特岗计划还有效吗",
                                      "学前教育行动计划的主要内容", "劳动教育有哪些方面", "教师考核分哪些方面", "课后服务分哪几块",
                                      "考试大纲在哪下", "招生目录在哪看", "中考招生计划最新消息", "双减文件的主要内容",
-                                     "学校各部分的职责"])
+                                     "学校各部分的职责",
+                                     # fourteenth session: "outline" as a verb of something in the plan
+                                     "Could you outline the measures concerning school inspection?",
+                                     "please outline the rules on homework"])
 def test_content_questions_are_not_document_questions(normalize, message):
     assert understand(message, normalize=normalize).kind != "document"
 
