@@ -180,7 +180,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"(?:这个|这)(?:号|账号|公众号)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号)?|"
         r"(?:你|您|这些)?(?:的)?(?:回答|答案|信息|数据|资料|内容)(?:的|得)?(?:都)?(?:是)?(?:准确|准|可靠|靠谱|权威|官方的?|最新的?|有(?:没有)?依据|从哪(?:里|儿)?来的?|哪(?:里|儿)?来的|(?:的)?来源)|"
         r"(?:这里|这个|这)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号|公众号)?|有没有(?:教育局的?)?(?:工作人员|真人)|(?:找|要找|转给?)(?:教育局的?)?(?:工作人员|真人|人(?!工)|局长|领导)|我要投诉|^投诉$|(?:会不会|会|能不能)?骗人|(?:在)?(?:背后|后面|后台)(?:是|有)?(?:教育局的?)?(?:真人|人|工作人员)?(?:在)?(?:打字|回复|回答)|回(?:得|的)(?:这么|好|真|挺)?快(?:多了)?|(?:你)?(?:还)?在上班",
-        r"who are you|what are you|are you (?:a )?(?:real )?(?:bot|robot|human|real|person|ai)(?: or (?:a )?(?:real )?(?:bot|robot|human|person|machine|ai))?|(?:who|what company) (?:built|developed|created|made|wrote) (?:you|this bot)|(?:who|what company) (?:built|developed|created|made) (?:this|it)|are you chatgpt|who made you|your name|"
+        r"(?:a )?(?:real )?(?:person|human) or (?:a )?(?:bot|robot|machine|ai)|(?:a )?(?:bot|robot|machine|ai) or (?:a )?(?:real )?(?:person|human)|who are you|what are you|are you (?:a )?(?:real )?(?:bot|robot|human|real|person|ai)(?: or (?:a )?(?:real )?(?:bot|robot|human|person|machine|ai))?|(?:who|what company) (?:built|developed|created|made|wrote) (?:you|this bot)|(?:who|what company) (?:built|developed|created|made) (?:this|it)|are you chatgpt|who made you|your name|"
         r"what is this(?: bot)?|is (?:this|it) the (?:yingtan )?(?:education )?(?:bureau(?:'s)? )?(?:official )?(?:bot|account)|who runs (?:this|you)|is (?:this|it) (?:a )?(?:bot|robot|human|person|official)|how accurate are (?:your|the) answers|where does (?:your|the|this) (?:information|info|data) come from|are (?:you|u) (?:a )?(?:human|person|real)|what(?:'s| is) your name|how old are you",
     ),
     (
@@ -329,8 +329,24 @@ _ELSEWHERE_RE = re.compile(
 # "请各班主任…"). Titles only after a surname: "老师，请问…" is how people address the bot.
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金廖贾夏韦付方邹孟熊秦邱尹薛闫段雷侯史陶黎贺顾毛郝龚邵钱严覃戴莫孔汤"
 _TITLES = "老师|班主任|校长|主任|园长|书记|局长|科长|会计|师傅|医生|大夫|姐|哥|总|叔|阿姨|姨|老板|同学|经理|教练"
+# In English: "@lisa …" (a Telegram bot's username ends in "bot"), or a first name or a family word opening
+# the message and asking or telling them something ("mike can you pick up the kids", "sarah did you send…").
+_EN_NAMES = (
+    "james|john|robert|michael|mike|william|will|david|dave|richard|rick|joseph|joe|thomas|tom|charles|charlie|"
+    "chris|christopher|daniel|dan|matthew|matt|anthony|tony|mark|paul|steven|steve|andrew|andy|josh|joshua|kevin|"
+    "brian|george|tim|timothy|ryan|jason|jake|jack|peter|pete|ben|sam|alex|nick|eric|adam|luke|max|oliver|harry|"
+    "mary|patricia|jennifer|jen|jenny|linda|elizabeth|liz|lizzie|beth|barbara|susan|sue|jessica|jess|sarah|sara|"
+    "karen|lisa|nancy|betty|sandra|ashley|emily|emma|kim|michelle|amanda|amy|melissa|anna|anne|ann|rachel|kate|"
+    "katie|laura|helen|claire|julia|julie|lucy|sophie|olivia|grace|chloe|hannah|ella|mia|zoe|amber|vicky|tina"
+)
+_EN_FAMILY = "mom|mum|mommy|mummy|mama|dad|daddy|papa|honey|hun|babe|darling|sweetie|hubby"
+_EN_TO_YOU = (
+    r"(?:can|could|did|do|are|will|would|have|pls|please|plz|u|you|ya|r|don't|dont|remember|pick|grab|bring|call|"
+    r"text|buy|send|check|tell|just|where|when|what|wanna|want|we're|we are|are we)"
+)
 _SOMEONE_ELSE_RE = re.compile(
-    rf"^@[\u4e00-\u9fff]|^[{_SURNAMES}](?:{_TITLES})(?=[\s,，:：!！、]|你|您|明天|今天|今晚|晚上|下午|上午|麻烦|请|在吗|好|辛苦|谢谢|早(?:安|上好|呀|啊|哦|[\s,，!！~～。]|$)|晚安)"
+    rf"^@(?![a-z0-9_]*bot\b)[a-z][a-z0-9_]{{2,31}}\b|^(?:{_EN_NAMES}|{_EN_FAMILY})[\s,:!]+{_EN_TO_YOU}\b"
+    rf"|^@[\u4e00-\u9fff]|^[{_SURNAMES}](?:{_TITLES})(?=[\s,，:：!！、]|你|您|明天|今天|今晚|晚上|下午|上午|麻烦|请|在吗|好|辛苦|谢谢|早(?:安|上好|呀|啊|哦|[\s,，!！~～。]|$)|晚安)"
     rf"|^[老小][{_SURNAMES}](?=[\s,，:：!！])|^(?:老婆|老公|媳妇|宝贝)(?=[\s,，:：!！]|你|记得|别忘)"
     r"|^(?:群里|各位|大家)[^,，。?？]{0,6}?(?:谁|哪位|有没有人)|^谁家有"
     r"|^[【\[](?:通知|紧急通知|公告|提醒|温馨提示)[】\]]|^(?:各位|全体)[\u4e00-\u9fff]{1,6}[,，:：].*请(?!问)|^请(?:各位|各班|全体|各)"
@@ -454,7 +470,8 @@ _POINT_REF_RE = re.compile(
     r"|\b(?:(?:points?|clause|item|article)(?:\s+(?:number|no\.?))?|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
     r"|\b(?:the )?(?:(?P<o>[0-9]{1,2})(?:st|nd|rd|th)|(?P<eo>(?:twenty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
     r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)))"
-    r" (?:point|clause|item|article)\b(?! of view)|\b(?P<elast>the last) (?:point|clause|item)\b"
+    r" (?:point|clause|item|article)\b(?! of view)"
+    r"|(?P<elast>\b(?:the|its|your|the plan's) (?:very )?(?:last|final)|^(?:and |so )?(?:the )?(?:very )?(?:last|final)) (?:point|clause|item)\b"
 )
 # Points listed under one 条: "第3、4条", "第三，五条", "第3和4条" are 第3条、第4条 (each looked up).
 _POINT_LIST_RE = re.compile(
@@ -1057,6 +1074,13 @@ _DOCUMENT_RE = re.compile(
     r"|落款|发文字号|发文范围"
     r"|who (?:issued|published|wrote|released|signed) (?:it|this|the plan|the document)"
     r"|when (?:was|is) (?:it|this|the)(?: work plan| plan| document| file)? (?:issued|published|released|dated|signed|written)"
+    # the plan named in more words: "who actually issued this yingtan 2021 education plan", "when was the
+    # yingtan education work plan for 2021 sent out", "who was it addressed to"
+    r"|\bwho (?:actually |exactly |really )?(?:issued|published|wrote|released|signed|put out|sent out|drew up|drafted)"
+    r" (?:this|the|that)(?: [\w'-]+){0,5}? (?:plan|document|notice|doc)\b"
+    r"|\bwhen (?:was|is|did) (?:this|the|that)(?: [\w'-]+){0,5}? (?:plan|document|notice|doc)(?: for (?:19|20)\d\d)?"
+    r" (?:issued|published|released|dated|signed|sent out|put out|come out|came out|announced|made public)\b"
+    r"|\bwho (?:was|is) (?:it|this|the plan|the document|this plan|this document)(?: [\w'-]+){0,2}? (?:addressed|sent|distributed|circulated) to\b"
     r"|what(?: is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?(?:[,.!?].*)?$"
     r"|^is (?:this|it) (?:the )?(?:(?:19|20)\d\d |latest |current |newest )?(?:work )?(?:plan|document)[\s?.!]*$"
     r"|issu(?:ed|ing) (?:date|by)|title of (?:the|this) (?:document|plan)"
@@ -1119,6 +1143,10 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
             r"(?:是|有)?(?:什么|啥|哪些|怎样的|怎么说的)?(?:呢|啊|呀|吗)?$"
             r"|^what(?:'s| is| are) (?:the )?(?:plan'?s |document'?s )?(?:main|overall|general|big|key) "
             r"(?:idea|goal|aim|objective|thrust|direction|approach)s?(?: of (?:the|this) (?:plan|document))?$"
+            # "whats the big-picture aim of the whole plan for the year?"
+            r"|\b(?:main|overall|general|big[- ]picture|key|core|central|overarching|guiding|broad) "
+            r"(?:idea|goal|aim|objective|thrust|direction|approach|vision|principle)s? (?:of|for|behind) (?:the|this) "
+            r"(?:whole |entire )?(?:plan|document)\b"
         ),
     ),
     (
@@ -1127,6 +1155,7 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
             rf"{_THE_DOCUMENT}(?:发给|印发给|下发给|抄送|主送)(?:了)?(?:谁|哪些|哪个)|(?:主送|抄送|发文)(?:单位|对象|机关)|发文范围"
             r"|\b(?:this|the) (?:plan|document|notice) (?:is |was )?(?:sent|addressed|issued) to\b"
             r"|\brecipients of (?:this|the) (?:plan|document|notice)\b"
+            r"|\bwho (?:was|is) (?:it|this|the plan|the document|this plan|this document)(?: [\w'-]+){0,2}? (?:addressed|sent|distributed|circulated) to\b"
         ),
     ),
 )

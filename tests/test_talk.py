@@ -102,10 +102,13 @@ def test_a_remark_in_passing_gets_a_kind_word_and_a_complaint_keeps_its_clauses(
 
 def test_a_message_to_a_member_of_the_group_gets_the_elsewhere_reply_unless_the_plan_answers(service) -> None:
     for message in ("@王老师 明天的家长会改到几点了?", "赵老师您把上周的作业照片再发一遍可以吗，我手机没存到",
-                    "王老师明天几点开会啊？是在三楼会议室吗"):
+                    "王老师明天几点开会啊？是在三楼会议室吗",
+                    # fourteenth session (review): answered with a point at 0.57–0.67, under ELSEWHERE_ANSWER_MIN
+                    "王老师，明天还上课吗？", "王姐你家孩子作业写完没", "王姐你家孩子报了校外培训班没",
+                    "mike can you pick up the kids today, im stuck at work", "@lisa are we still meeting at the school gate at 4?"):
         answer = service.ask(message)
         assert (answer.status, answer.kind) == ("smalltalk", "smalltalk"), message
-        assert "发给别人" in answer.text, message
+        assert "发给别人" in answer.text or "meant for someone else" in answer.text, message
     # asked of a colleague, but the plan answers it: answered with its point
     answer = service.ask("王老师，今年课后服务还搞不搞")
     assert answer.status == "answered" and answer.citations[0].point == 6

@@ -107,6 +107,7 @@ POINTS = [
     ("第廿二条", 22), ("十五条讲什么", 15), ("第19tiao", 19), ("di 2 tiao", 2), ("最后那条讲的是啥👀", LAST_POINT),
     ("要点十六是什么", 16), ("条款17", 17), ("要点16讲什么", 16), ("第八条第三款", 8),  # a clause of point 8
     ("What does point number 5 say?", 5), ("clause no. 3", 3),  # tenth session: "point number 5" was searched
+    ("last point?", LAST_POINT), ("final point pls", LAST_POINT), ("and the last item?", LAST_POINT),  # fourteenth
 ]
 
 
@@ -258,6 +259,10 @@ def test_mentions_phrasings(normalize, message, term):
 
 DOCUMENT = [
     "这个文件是谁发的", "什么时候印发的", "发文日期是哪天", "这是什么文件", "who issued this plan?",
+    # fourteenth session: the plan named in more words, in English
+    "who actually issued this yingtan 2021 education plan, the city govt or the province?",
+    "when was the yingtan education work plan for 2021 sent out? need the exact date pls",
+    "who was it addressed to exactly?", "in a nutshell whats the big-picture aim of the whole plan for the year?",
     "When was the plan issued?", "文件的全称叫什么", "這個文件是誰發的", "这个plan是哪天发的? who issued it",
     "印发给哪些单位", "哪个部门制定的", "这个计划是哪一年的", "when was this document issued",
     "这份工作要点一共有多少条", "这个要点总共分几部分", "这是市里的还是省里的文件", "主送单位有哪些", "文号是多少",
@@ -330,6 +335,9 @@ SMALL_TALK = [
     ("老婆,我今晚到不了家了,在高速上堵着呢,你先让两个娃睡,别等我。", "elsewhere"),
     # thirteenth session: to one's family without a comma, a red packet in the group
     ("老公你下班顺路接一下娃", "elsewhere"), ("宝贝记得带伞", "elsewhere"), ("[红包] 新年快乐", "elsewhere"),
+    # fourteenth session: a real person or a bot
+    ("who are you? a real person or a bot?", "identity"), ("bot or human?", "identity"),
+
     ("谢谢你啊孩子,刚才你讲的那些我都让孙女帮我抄在本子上了,我一个老婆子字认不了几个,你讲得这么明白,真是帮了大忙了,好人一生平安。", "thanks"),
     ("[语音消息 0:12]", "usage"), ("【图片】", "usage"), ("你叫么子名字？哪个搞出来的", "identity"), ("你叫咩名㗎?", "identity"),
     # ninth session: a greeting to a group was answered with point 6
@@ -1104,3 +1112,16 @@ def test_thanks_before_a_question_is_courtesy(normalize, message, query):
 def test_which_document_your_answer_comes_from_is_no_look_up(normalize, message):
     """A pronoun or "your answer" is no term to look up (review, eleventh session: quoted unrelated points)."""
     assert understand(message, normalize=normalize).kind != "locate"
+
+
+# fourteenth session: said to a member of the group in English, by @name (a bot's username ends in "bot") or first
+# name; the service answers such a message only when the plan answers it clearly (tests/test_talk.py)
+@pytest.mark.parametrize(("message", "to_them"), [
+    ("@lisa are we still meeting at the school gate at 4?", True), ("mike can you pick up the kids today, im stuck at work", True),
+    ("sarah did you send the class photo to the group yet?", True), ("mom pls call me back", True),
+    ("@yingtan_edu_bot which point covers class sizes", False), ("Sarah, mum of two here, are kindergartens getting cheaper?", False),
+    ("will the class sizes go down", False),
+])
+def test_a_message_to_a_group_member_in_english(normalize, message, to_them):
+    intent = understand(message, normalize=normalize)
+    assert intent.kind == "smalltalk" or intent.to_someone_else == to_them, intent
