@@ -260,7 +260,7 @@ class Composer(Quoting):
             )
             return Answer(intent.text, "not_found", notes, (), "mentions", lang)
         rows = [(*self.resolve(d, n), s) for d, n, s in found]
-        labels = "、".join(self.label(d, p, lang) for d, p, _ in rows)
+        labels = P.listed([self.label(d, p, lang) for d, p, _ in rows], lang)
         blocks = [Block("heading", P.say("mentions_head", lang, term=term, n=len(rows), labels=labels))]
         blocks += [Block("item", P.item(self.label(d, p, lang), p.title, s)) for d, p, s in rows]
         blocks.append(self.source([d.doc_id for d, _, _ in rows], lang))

@@ -253,10 +253,14 @@ def titles(doc_titles: Sequence[str]) -> str:
     return "、".join(f"《{t}》" for t in doc_titles)
 
 
+def listed(items: Sequence[str], lang: Lang = "zh") -> str:
+    """Items in a running list: 第4条、第10条 / Point 4, Point 10."""
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
 def read_as(fixes: Sequence[tuple[str, str]], lang: Lang = "zh") -> str:
     """How a slip was read ("随签子女" searched as "随迁子女"), so a wrong guess is seen at once."""
-    sep = "、" if lang == "zh" else ", "
-    typed, read = (sep.join(part) for part in zip(*fixes, strict=True))
+    typed, read = (listed(part, lang) for part in zip(*fixes, strict=True))
     return say("read_as", lang, typed=typed, read=read)
 
 

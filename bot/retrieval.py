@@ -399,28 +399,42 @@ class Expander:
                 else:
                     self._by_char.setdefault(trigger[0], []).append((trigger, plan_terms))
 
-    def expand(self, normalized: str) -> tuple[list[str], list[str]]:
-        """(plan terms, matched triggers) for the (normalised) question, without repeats."""
-        terms: list[str] = []
-        triggers: list[str] = []
+    def matches(self, normalized: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """(the trigger's parts, its plan terms) for each trigger found in the (normalised) question: one
+        part for a word, a phrase or a Chinese trigger, several for a conjunction ("a&b")."""
+        found: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         for i, ch in enumerate(normalized):
             for trigger, plan_terms in self._by_char.get(ch, ()):
                 if normalized.startswith(trigger, i):
-                    terms.extend(plan_terms)
-                    triggers.append(trigger)
+                    found.append(((trigger,), plan_terms))
         words = _english_words(normalized)
         present = set(words)
         for parts, plan_terms in self._conjunctions:
             # An English part is a whole word ("general" is not found in "generally"), a Chinese one a substring.
             if all((part in present) if part.isascii() else (part in normalized) for part in parts):
-                terms.extend(plan_terms)
-                triggers.extend(parts)
+                found.append((parts, plan_terms))
         for i, word in enumerate(words):
             for phrase, plan_terms in self._by_word.get(word, ()):
                 if tuple(words[i : i + len(phrase)]) == phrase:
-                    terms.extend(plan_terms)
-                    triggers.append(" ".join(phrase))
+                    found.append(((" ".join(phrase),), plan_terms))
+        return found
+
+    def expand(self, normalized: str) -> tuple[list[str], list[str]]:
+        """(plan terms, matched triggers) for the (normalised) question, without repeats."""
+        found = self.matches(normalized)
+        terms = [term for _, plan_terms in found for term in plan_terms]
+        triggers = [part for parts, _ in found for part in parts]
         return list(dict.fromkeys(terms)), list(dict.fromkeys(triggers))
+
+    def main_terms(self, normalized: str) -> list[str]:
+        """The plan's main word (its first term) for each thing an English phrase names: "teacher training"
+        → 教师, 培训; a trigger inside a longer one found too ("online" in "online course") names nothing more."""
+        found = [(" ".join(parts), plan_terms) for parts, plan_terms in self.matches(normalized)]
+        return list(
+            dict.fromkeys(
+                terms[0] for trigger, terms in found if not any(trigger != t and trigger in t for t, _ in found)
+            )
+        )
 
     def matched_share(self, normalized: str, ignore: frozenset[str]) -> float:
         """The share of the question's English words, less those ``ignore`` lists, that a trigger

@@ -256,7 +256,7 @@ class PolicyService:
                 return compare_answer(engine, intent, self.settings.max_related)
             case "compare":  # one plan loaded: the message is a plain question
                 return self.respond(engine, intent.parts[0])
-            case "mentions" if found := engine.mentions.find(intent.query):
+            case "mentions" if found := engine.mentions.find(intent.query) or mentions_in_english(engine, intent.query):
                 return composer.mentions(intent, found)
             case "mentions":
                 # No point has the exact words ("四史学习教育" for 学习“四史”): a clause look-up answers, or
@@ -324,11 +324,13 @@ class PolicyService:
 
 
 def topic_of(intent: Intent, answer: Answer) -> Topic | None:
-    """The topic for follow-ups: the point a confident answer cited, and the question that set it."""
+    """The topic for follow-ups: the point a confident answer cited, and the question that set it (a
+    "which points mention X" that finds one point sets it too: "哪几条提到疫情" → "原文是什么")."""
+    one_mention = answer.kind == "mentions" and len(answer.citations) == 1
     if (
         not answer.found
         or not answer.citations
-        or answer.kind in ("mentions", "several", "document", "compare", "points")
+        or (answer.kind in ("mentions", "several", "document", "compare", "points") and not one_mention)
     ):
         return None
     top = answer.citations[0]
@@ -439,6 +441,22 @@ def named_in_english(
     terms, _ = expander.expand(text)
     found = {key for term in terms if (key := lookup(term)) is not None}
     return found.pop() if len(found) == 1 else None
+
+
+def mentions_in_english(engine: Engine, term: str) -> list[tuple[str, int, str]]:
+    """ "which points mention vocational education": the points holding the plan's main word for each
+    thing the term names (bot/retrieval.Expander.main_terms), all of them; none unless every word of
+    the term is one the expansion list knows (fourteenth session: the review's "Which points mention
+    vocational education?" was told no point does — the plan says 职业教育 in six)."""
+    expander, tp = engine.retriever.config.expander, engine.retriever.tp
+    text = tp.normalize(term)
+    if not term.isascii() or expander.matched_share(text, tp.stopwords | _GENERIC_ENGLISH) < 1.0:
+        return []
+    main = expander.main_terms(text)
+    if not main:
+        return []
+    holding = [{(d, p) for d, p, _ in engine.mentions.find(word)} for word in main[1:]]
+    return [f for f in engine.mentions.find(main[0]) if all((f[0], f[1]) in keys for keys in holding)]
 
 
 def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:

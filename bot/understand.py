@@ -1179,6 +1179,14 @@ _ELABORATE_RE = re.compile(
     # what the answer means: "什么意思", "这条是啥意思", "what does that mean"
     r"|^(?:这|这个|这条|这句|那|那个|那条|你这)?(?:是|说的是|讲的是)?(?:什么|啥)意思(?:啊|呀|哦)?$"
     r"|^(?:more|details|more details|tell me more|full text|and then|go on|elaborate|what does (?:that|this|it) mean|explain(?: (?:that|this|it))?)$"
+    # fourteenth session (review): "what does it say exactly" was taken for a complaint, "more details pls" refused
+    r"|^(?:so |ok |and )?(?:what (?:exactly )?does (?:it|that|this|the point|that point|this point) (?:say|state)(?: exactly)?"
+    r"|(?:can you |could you )?(?:give me |show me |send me )?(?:more|the full|the whole|the complete) (?:details?|info|information|text|point|thing)"
+    r"|(?:show me |give me |send me )?the (?:original|exact) (?:text|wording)|(?:read|show) me (?:all of it|the whole thing)|in full)"
+    r"(?: (?:pls|please|plz|thanks|thx))?$"
+    # the wording itself, and where the point stands: "原文是什么", "这条属于哪个部分" (its full text shows its part)
+    r"|^(?:那|那个|这条|这个|它的?)?(?:原文|原话|原句|全文)(?:是|怎么)?(?:什么|啥|怎么写的?|怎么说的?|咋写的?)(?:呢|啊|呀)?$"
+    r"|^(?:那|那么)?(?:这条|这个|这一条|它|那条)(?:是)?(?:属于|在|是|归)(?:哪个|哪一个|哪|第几)(?:个)?(?:大)?(?:部分|板块|章节|块)(?:的)?(?:呢|啊|呀)?$"
 )
 # Asked to say it in plain words: the bot quotes, it never rewords a clause (compose.quoted_only).
 # Plain words asked for after a question ("总的思路是啥，说人话", "…讲通俗点"): cut from what is searched.

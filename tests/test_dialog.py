@@ -69,6 +69,26 @@ def test_which_points_mention_lists_all_of_them(service) -> None:
     assert not nothing.found and "没有条目提到" in nothing.text
 
 
+def test_which_points_mention_in_english_lists_the_points_holding_the_plans_words(service) -> None:
+    # fourteenth session (review): told that no point mentions vocational education; the plan says 职业教育 in six
+    answer = service.ask("Which points mention vocational education?")
+    assert answer.found and answer.kind == "mentions"
+    assert [c.point for c in answer.citations] == [c.point for c in service.ask("哪几条提到职业教育").citations]
+    assert "Point 4, Point 10" in answer.text
+    # two things named: the points holding both words
+    both = {c.point for c in service.ask("which points mention teacher training").citations}
+    assert both and both <= {c.point for c in service.ask("哪几条提到教师").citations}
+    assert both <= {c.point for c in service.ask("哪几条提到培训").citations}
+    assert not service.ask("which points mention stock trading").found
+
+
+def test_a_mention_of_one_point_is_the_topic_of_what_follows(service) -> None:
+    service.ask("大班额比例控制在多少", chat="m1")
+    assert [c.point for c in service.ask("哪几条提到疫情", chat="m1").citations] == [23]
+    follow = service.ask("原文是什么", chat="m1")
+    assert follow.context_used and follow.citations[0].point == 23  # not 8, the topic before
+
+
 def test_console_chat_session(service) -> None:
     import io
 

@@ -570,6 +570,9 @@ FOLLOW_UPS = [
     ("tell me more", "elaborate"), ("那幼儿园呢？", "ellipsis"), ("那高中呢", "ellipsis"), ("what about kindergartens?", "ellipsis"),
     ("那农村学校呢", "ellipsis"), ("詳細說說", "elaborate"), ("初中怎么样", "ellipsis"),
     ("什么意思", "elaborate"), ("这条是啥意思？", "elaborate"), ("what does that mean?", "elaborate"), ("解释一下", "plain"),
+    # fourteenth session (review): taken for a complaint, or refused
+    ("what does it say exactly", "elaborate"), ("more details pls", "elaborate"), ("the full text please", "elaborate"),
+    ("原文是什么", "elaborate"), ("原话怎么说的", "elaborate"), ("这条属于哪个部分", "elaborate"), ("它在第几部分", "elaborate"),
 ]
 
 
@@ -581,7 +584,8 @@ def test_review_of_the_sixth_session(normalize, message, kind):
     assert understand(message, normalize=normalize).kind == kind
 
 
-@pytest.mark.parametrize("message", ["详细说说", "还有呢", "tell me more", "什么意思", "这条是啥意思？", "具体怎么做？", "再说一遍"])
+@pytest.mark.parametrize("message", ["详细说说", "还有呢", "tell me more", "什么意思", "这条是啥意思？", "具体怎么做？", "再说一遍",
+                                     "more details pls", "原文是什么"])
 def test_a_follow_up_before_any_answer_is_told_how_to_ask(normalize, message):
     """Nothing to elaborate on yet: searching "什么意思" only lists loosely related points."""
     intent = understand(message, None, normalize=normalize)
