@@ -442,6 +442,15 @@ def test_the_quoted_sentence_is_the_one_the_bank_examples_ask_about(service, que
     assert answer.status == "answered" and fact in answer.text
 
 
+@pytest.mark.parametrize(("question", "fact"), [("我们是外地来鹰潭打工的,伢崽户口不在这边,能不能在这边上公办学校", "随迁子女"),
+                                                ("去教育局办个事,有些人拖拖拉拉推来推去,今年有冇整治作风", "怕慢假庸散")])
+def test_the_quoted_sentence_is_the_one_the_expansion_list_names(service, question: str, fact: str) -> None:
+    """The expansion list's plan words (户口不在 → 随迁子女, 拖拉 → 怕慢假庸散) pick the sentence to quote
+    at EVIDENCE_EXPANSION: at the ranking weight (0.5) another sentence of the same point was quoted."""
+    answer = service.ask(question)
+    assert answer.citations and fact in answer.text
+
+
 def test_bank_links_read_an_ivf_index_and_leave_it_as_loaded() -> None:
     # Above the approximate-search threshold the dense index is IVF, whose vectors are read back through
     # a direct map; the map is dropped again so the served index stays as it was loaded.
