@@ -546,6 +546,14 @@ _DETAIL_QUESTIONS = {
         r"多少钱|几块钱|多少元|多少块|多少万|多少亿|几个亿|(?:[\u4e00-\u9fff](?<![免浪消])费|收费|费用|工资|补贴|补助|津贴|资助|奖金)[^,，。?？!！没]{0,4}?"
         r"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|(?<![招接吸提递])(?:交|收|缴|付|花|赔|给)(?:了)?多少(?![个所名人年天次条项学新时材门])|how much"
         r"|多少(?:钱的)?(?:资助|补助|补贴|津贴|奖金|工资|奖励)(?!项目|政策|名额|对象|人)"
+        # "What's the monthly fee for a public kindergarten?" (fourteenth session: answered with point 7)
+        r"|\b(?:monthly|yearly|annual|termly|per term|per month|per year|tuition) (?:fees?|costs?|charges?)\b"
+        r"|\bwhat(?:'s| is| are) the (?:fees?|costs?|price|tuition)\b|\bhow expensive\b"
+    ),
+    # An age: "孩子几岁可以上幼儿园" — the plan names no age (fourteenth session: answered with point 7).
+    "age": re.compile(
+        r"几岁|多大(?:年龄|岁数)?(?:能|可以|才能|才可以)|(?:年龄|岁数)(?:要求|限制|有要求|多大)|满几|周岁(?:才|能|可以)?"
+        r"|\bhow old\b|\bwhat age\b|\bage (?:limit|requirement)s?\b|\bminimum age\b"
     ),
     # A day in the school calendar: "…什么时候开学" is not answered by "启动2021年…项目" (a year, not a day).
     "date": re.compile(
@@ -579,6 +587,7 @@ _DETAIL_ANSWERS = {
         r"\d{1,2}月|\d{1,2}日|\d{4}年|年底|年初|月底|上半年|下半年|春季|秋季|学期|之前|以前|期间|截至|年内|底前"
     ),
     "money": re.compile(r"\d+(?:\.\d+)?\s*(?:元|万元|亿元|万|亿)"),
+    "age": re.compile(r"\d+\s*(?:周岁|岁)"),
     "date": re.compile(r"\d{1,2}月\d{1,2}日|\d{1,2}月(?:初|中旬|下旬|底|份)"),
     "done": re.compile(
         r"(?:年底|年内|月底|\d{4}年|\d{1,2}月)(?:前|以前|之前)?(?:全面)?(?:建成|完工|竣工|交付|投入使用)"

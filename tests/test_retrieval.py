@@ -346,7 +346,11 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
      ("新建的那所高中叫什么名字", ()), ("我们学校的责任督学是谁", ("who",)), ("县管校聘到底搞成了没", ("outcome",)),
      ("低保户能申请多少资助", ("money",)), ("有多少资助项目", ()), ("谁来负责课后服务", ()),
      ("要创建的职业技术大学叫什么名字", ("name",)), ("学生资助工作的负责人是谁", ()),
-     ("这是哪里来的", ()), ("在哪里报名", ()), ("新建高中建在哪个区", ("where",))],
+     ("这是哪里来的", ()), ("在哪里报名", ()), ("新建高中建在哪个区", ("where",)),
+     # fourteenth session (review): an age, and a fee asked in English
+     ("孩子几岁可以上幼儿园", ("age",)), ("上小学有年龄要求吗", ("age",)), ("我家孩子3岁了，能上公办幼儿园吗", ()),
+     ("how old do kids have to be for kindergarten", ("age",)), ("what's the monthly fee for a public kindergarten", ("money",)),
+     ("are kindergarten fees going down", ())],
 )
 def test_a_payment_named_is_not_an_amount_asked(question: str, details: tuple[str, ...]) -> None:
     assert asked_details(question) == details
