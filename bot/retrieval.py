@@ -527,6 +527,11 @@ _OUTCOME_RE = re.compile(
 _WHO_RE = re.compile(
     # (not 负责人: "学生资助工作的负责人是谁" is answered by the plan's 校长负责制)
     r"(?:督学|校长|局长|主任|书记|联系人|园长|专家|班主任|科长|老师)(?:到底|具体)?(?:是谁|是哪位|叫什么|叫啥|姓什么|姓啥)"
+    # …and in English: "what are the names of the principals", "who is the director of the bureau"
+    r"|\bnames? of (?:the |our |my |his |her |their )?(?:\w+ ){0,3}?(?:principals?|heads?|headmasters?|headteachers?|directors?"
+    r"|officials?|leaders?|inspectors?|teachers?|secretar(?:y|ies)|chiefs?|contacts?|deans?)\b"
+    r"|\bwho (?:is|are|'s) (?:the |our |my )?(?:\w+ ){0,3}?(?:principals?|headmasters?|headteachers?|directors?|officials?"
+    r"|inspectors?|secretar(?:y|ies)|chiefs?|deans?|(?:person|people|official) in charge)\b"
 )
 # One's own case against a figure ("我们班56个算不算大班额", "我家孩子考了90分够不够"): a ruling on one case.
 # A figure in Chinese numerals counts people or points (not "一个六十多岁的老保安这也算吗": an age).

@@ -350,7 +350,9 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
      # fourteenth session (review): an age, and a fee asked in English
      ("孩子几岁可以上幼儿园", ("age",)), ("上小学有年龄要求吗", ("age",)), ("我家孩子3岁了，能上公办幼儿园吗", ()),
      ("how old do kids have to be for kindergarten", ("age",)), ("what's the monthly fee for a public kindergarten", ("money",)),
-     ("are kindergarten fees going down", ())],
+     ("are kindergarten fees going down", ()),
+     ("what are the names of the principals at the key high schools?", ("who",)),
+     ("who is the director of the education bureau", ("who",)), ("who is in charge of after-school care", ())],
 )
 def test_a_payment_named_is_not_an_amount_asked(question: str, details: tuple[str, ...]) -> None:
     assert asked_details(question) == details
