@@ -1190,13 +1190,21 @@ _ELABORATE_RE = re.compile(
 )
 # Asked to say it in plain words: the bot quotes, it never rewords a clause (compose.quoted_only).
 # Plain words asked for after a question ("总的思路是啥，说人话", "…讲通俗点"): cut from what is searched.
+# An English or a translation asked for is the same (fourteenth session, review: "what does point 18 say? in
+# english please" searched "in english" and cited points 4, 3, 2; the plan is quoted in its own words).
 _ASKED_PLAIN_RE = re.compile(
-    r"[\s,，。!！?？]+(?:说人话|(?:用)?大白话(?:说|讲)?|(?:说|讲)(?:得)?(?:通俗|简单|直白)(?:一)?点|(?:通俗|简单)(?:一)?点(?:说|讲)?)"
+    r"[\s,，。!！?？]+(?:说人话|(?:用)?大白话(?:说|讲)?|(?:说|讲)(?:得)?(?:通俗|简单|直白)(?:一)?点|(?:通俗|简单)(?:一)?点(?:说|讲)?"
+    r"|(?:请)?(?:用)?英(?:文|语)(?:解释|说|讲|回答|翻译)(?:一下)?|翻译成英(?:文|语)"
+    r"|(?:(?:can|could) you |pls |plz |please )?(?:explain |say |answer |tell me |write |translate )?(?:it |that |this )?"
+    r"(?:in|into|to) english(?: pls| plz| please| thx| thanks)?)"
     r"[\s!！。.~～?？吧呗呀啊]*$"
 )
 _PLAIN_RE = re.compile(
     r"^(?:能|可以|能不能|可不可以)?(?:解释一下|解释解释|通俗(?:一)?点(?:说|讲)?|(?:用)?大白话(?:说|讲)?(?:一下|讲讲|说说)?|(?:说|讲)(?:得)?(?:通俗|简单)(?:一)?点|简单(?:点|说|讲)(?:说|讲)?)(?:吗|呢)?$"
     r"|^(?:in )?(?:plain|simple) (?:words|english|terms)|^(?:explain|say) (?:it|that) (?:simply|in plain words)$"
+    r"|^(?:请)?(?:用)?英(?:文|语)(?:解释|说|讲|翻译)(?:一下)?$|^翻译(?:一下|成英(?:文|语))$"
+    r"|^(?:(?:can|could) you )?(?:explain |say |translate )?(?:it |that |this )?(?:in|into|to) english(?: pls| plz| please)?$"
+    r"|^translate(?: it| that| this)?(?: pls| plz| please)?$"
 )
 _ELLIPSIS_RE = re.compile(
     r"^(?:那|那么|那个|还有|另外|那要是|要是|如果是)?(?P<x>.{1,12}?)(?:呢|怎么样|怎么说|咋样|咋说)$"

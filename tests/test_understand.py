@@ -573,6 +573,7 @@ FOLLOW_UPS = [
     # fourteenth session (review): taken for a complaint, or refused
     ("what does it say exactly", "elaborate"), ("more details pls", "elaborate"), ("the full text please", "elaborate"),
     ("原文是什么", "elaborate"), ("原话怎么说的", "elaborate"), ("这条属于哪个部分", "elaborate"), ("它在第几部分", "elaborate"),
+    ("用英文解释一下", "plain"), ("in english pls", "plain"), ("translate it", "plain"), ("翻译成英文", "plain"),
 ]
 
 
@@ -731,11 +732,20 @@ def test_a_point_set_aside_is_not_asked_for(normalize, message, point):
     assert (intent.kind, intent.point) == ("point", point)
 
 
-@pytest.mark.parametrize("message", ["职普比是多少，说人话", "大班额怎么规定的 讲通俗点", "课后服务收费吗？用大白话说"])
+@pytest.mark.parametrize("message", ["职普比是多少，说人话", "大班额怎么规定的 讲通俗点", "课后服务收费吗？用大白话说",
+                                     # fourteenth session (review): English asked for, which the bot does not write either
+                                     "大班额比例控制在多少，用英文解释一下", "what is the class size limit? in english pls",
+                                     "what does the plan say about dropouts, can you explain it in English"])
 def test_plain_words_asked_after_a_question_are_not_searched(normalize, message):
     intent = understand(message, normalize=normalize)
     assert (intent.kind, intent.follow) == ("ask", "plain")
-    assert not re.search("说人话|通俗|大白话", intent.query)
+    assert not re.search("说人话|通俗|大白话|英文|english", intent.query)
+
+
+@pytest.mark.parametrize("message", ["what does point 18 say? in english please", "what does 第18条 say? in english pls",
+                                     "第18条讲什么，用英文解释一下"])
+def test_english_asked_after_a_look_up_leaves_the_look_up(normalize, message):
+    assert understand(message, normalize=normalize).point == 18
 
 
 def test_a_few_told_of_in_the_background_is_not_the_question():
