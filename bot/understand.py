@@ -467,7 +467,8 @@ _POINT_REF_RE = re.compile(
     rf"|(?<![第\d零〇一二两三四五六七八九十百廿])(?P<m>[0-9]{{1,3}})\s*(?:条|tiao\b){_NOT_RULES}|^(?P<t>{_TENS})\s*条{_NOT_RULES}"
     rf"|(?:条目|要点)\s*(?P<k>[0-9]{{1,3}}|{_TENS}|[一二三四五六七八九])(?![0-9条点项十廿]){_NOT_A_WORD}|^条款?\s*(?P<c>[0-9]{{1,2}})(?![0-9点米元个])"
     rf"|(?P<last>最后(?:一|那|的|这)?|最末(?:一|那)?|倒数第一)(?:条|点|项)|倒数第(?P<back>{_NUM})(?:条|点|项)"
-    r"|\b(?:(?:points?|clause|item|article)(?:\s+(?:number|no\.?))?|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
+    # (pont, piont: slips of "point")
+    r"|\b(?:(?:points?|pont|piont|clause|item|article)(?:\s+(?:number|no\.?))?|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
     r"|\b(?:the )?(?:(?P<o>[0-9]{1,2})(?:st|nd|rd|th)|(?P<eo>(?:twenty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
     r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)))"
     r" (?:point|clause|item|article)\b(?! of view)"
@@ -550,7 +551,7 @@ _TOGETHER_RE = re.compile(r"和|与|跟|及|以及|还有|、|分别|对比|比�
 _POINT_ASK_RE = re.compile(
     r"请问|麻烦|帮我|给我|发给我|发我|一下|我想|我要|能不能|可以|完整|详细|一遍|全部|文件|工作要点|要点|具体|主要|哪些|哪方面|方面|内容|全文|原文|原话|意思|关于|怎么|"
     r"什么|些啥|啥|[把发看查念说讲写是的了些呢吗呀啊吧么里中下想要]|"
-    r"\b(?:please|pls|show|me|the|what|whats|what's|is|does|say|says|about|of|plan|in|read|open|give|tell|text|full|"
+    r"\b(?:please|pls|plz|show|me|the|what|whats|what's|wat|wats|wut|is|does|say|says|about|abt|of|plan|in|read|open|give|tell|text|full|u|"
     r"can|you|i|see|want|to|do|these|those|two|both|they|list|points?|all)\b|"
     # "the last part of point 8": the point, shown whole
     r"\b(?:first|last|final|end|opening|closing) (?:part|bit|half|paragraph|sentence)\b|[\s,，.。:：!！?？'\"“”]"

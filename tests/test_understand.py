@@ -108,6 +108,7 @@ POINTS = [
     ("要点十六是什么", 16), ("条款17", 17), ("要点16讲什么", 16), ("第八条第三款", 8),  # a clause of point 8
     ("What does point number 5 say?", 5), ("clause no. 3", 3),  # tenth session: "point number 5" was searched
     ("last point?", LAST_POINT), ("final point pls", LAST_POINT), ("and the last item?", LAST_POINT),  # fourteenth
+    ("wat does pont 15 say abt exams", 15), ("piont 7 plz", 7),
 ]
 
 
