@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
+import pytest
 
 from bot.calibration import COSTS, choose_thresholds, fit_logistic, out_of_fold, ranking_metrics, tier_costs
 
@@ -30,6 +33,27 @@ def test_thresholds_answer_the_sure_relate_the_middle_and_refuse_the_rest() -> N
     assert 0.5 < answer <= 0.9
     assert 0.45 < related <= 0.5
     assert fit["cost"] == COSTS["wrong"][1]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_thresholds_are_the_cheapest_pair_priced_one_by_one(seed: int) -> None:
+    """The prefix-sum pricing agrees with pricing every pair of cuts in a loop (the method before)."""
+    rng = np.random.default_rng(seed)
+    prob = np.round(rng.random(40), 2)  # ties among confidences, as in real fits
+    costs = rng.random((40, 3)) * 6
+    values = np.concatenate([[0.0], np.sort(np.unique(prob)), [1.0]])
+    cuts = [((lo + hi) / 2, hi - lo) for lo, hi in itertools.pairwise(values)]
+    best = None
+    for (rel, gap_r), (ans, gap_a) in itertools.product(cuts, cuts):
+        if rel > ans:
+            continue
+        tier = np.where(prob >= ans, 0, np.where(prob >= rel, 1, 2))
+        candidate = (round(float(costs[np.arange(40), tier].sum()), 9), -min(gap_r, gap_a), rel, ans)
+        if best is None or candidate[:2] < best[:2]:
+            best = candidate
+    related, answer, fit = choose_thresholds(prob, costs)
+    assert (related, answer) == pytest.approx((best[2], best[3]))
+    assert fit["cost"] == pytest.approx(best[0], abs=0.01)
 
 
 def test_out_of_fold_confidence_comes_from_models_that_did_not_see_the_sample() -> None:
