@@ -862,6 +862,14 @@ _LOCATE_PATTERNS = (
     r"^(?:which|what) (?:point|clause|item|article|section|part|paragraph)s? (?:is |(?:talk|deal|cover|mention|say)s? )?"
     r"(?:about |on |with |of )?(?P<x>.+?)$",
     r"^(?P<x>.+?)\s*[-—–:,;]+\s*(?:which|what) (?:point|clause|item|article|section|part)(?: is (?:it|that))?$",
+    # what was told first, then "which bit of the plan is that from?" / "where is that in the plan?"
+    # (fourteenth session: searched as "which bit of the plan is that from", and refused)
+    r"^(?P<x>.+?)[\s.,;:!?-]+(?:so |and |but |ok )?(?:which|what) (?:point|clause|item|article|section|part|bit|paragraph)"
+    r"(?: of (?:the|this) (?:plan|document))? (?:is|'s|does) (?:that|this|it)(?: come)?(?: from| in| under| about)?$",
+    r"^(?P<x>.+?)[\s.,;:!?-]+(?:so |and |but |ok )?where(?: is|'s| does) (?:that|this|it)(?: come from| appear)?"
+    r"(?: in| from)? (?:the|this) (?:plan|document)$",
+    r"^(?P<x>.+?)[\s.,;:!?-]+(?:so |and |but |ok )?which (?:point|clause|item|article|section|part|bit) "
+    r"(?:says|covers|mentions|is about) (?:that|this|it)$",
     r"^(?P<x>[^a-z]*[\u4e00-\u9fff][^a-z]*?)\s*(?:which|what) (?:point|clause|item|article|section|part)$",
     r"^in (?:which|what) (?:point|clause|item|article|section|part)s? (?:is|are|does|do) (?P<x>.+?)"
     r"(?: mentioned| covered| discussed| addressed| talked about| found)?$",

@@ -11,6 +11,12 @@ from bot.understand import LAST_POINT, LAST_SECTION, Topic, chinese_number, ques
 TOPIC = Topic("大班额比例要控制在多少", "plan", 8, 0.0)
 
 LOCATE = [
+    # fourteenth session: told first, then asked where in the plan "that" is
+    ("my school keeps doing clean government culture sessions. which point is that?",
+     "my school keeps doing clean government culture sessions"),
+    ("after-school care for every pupil, which part is that in?", "after-school care for every pupil"),
+    ("teachers visiting every family at home - which point covers that?", "teachers visiting every family at home"),
+    ("our kindergarten got a new fee rule, where is that in the plan?", "our kindergarten got a new fee rule"),
     # twelfth session: 在哪里写的 is where in the plan, not who wrote it
     ("劝辍学的娃回学校那部分在哪里写的", "劝辍学的娃回学校"), ("课后服务在哪里写的", "课后服务"),
     # eleventh session: which document says it, with one set of plans loaded, is where in them
