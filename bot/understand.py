@@ -332,7 +332,7 @@ _TITLES = "老师|班主任|校长|主任|园长|书记|局长|科长|会计|师
 # In English: "@lisa …" (a Telegram bot's username ends in "bot"), or a first name or a family word opening
 # the message and asking or telling them something ("mike can you pick up the kids", "sarah did you send…").
 _EN_NAMES = (
-    "james|john|robert|michael|mike|william|will|david|dave|richard|rick|joseph|joe|thomas|tom|charles|charlie|"
+    "james|john|robert|michael|mike|william|david|dave|richard|rick|joseph|joe|thomas|tom|charles|charlie|"
     "chris|christopher|daniel|dan|matthew|matt|anthony|tony|mark|paul|steven|steve|andrew|andy|josh|joshua|kevin|"
     "brian|george|tim|timothy|ryan|jason|jake|jack|peter|pete|ben|sam|alex|nick|eric|adam|luke|max|oliver|harry|"
     "mary|patricia|jennifer|jen|jenny|linda|elizabeth|liz|lizzie|beth|barbara|susan|sue|jessica|jess|sarah|sara|"
@@ -344,13 +344,32 @@ _EN_TO_YOU = (
     r"(?:can|could|did|do|are|will|would|have|pls|please|plz|u|you|ya|r|don't|dont|remember|pick|grab|bring|call|"
     r"text|buy|send|check|tell|just|where|when|what|wanna|want|we're|we are|are we)"
 )
+_EN_ADDRESS = rf"(?:(?:hi|hey|hello|yo) )?(?:{_EN_NAMES}|{_EN_FAMILY})"
+_BOT_NAMES = "小助手|助手|机器人|政策助手"
 _SOMEONE_ELSE_RE = re.compile(
-    rf"^@(?![a-z0-9_]*bot\b)[a-z][a-z0-9_]{{2,31}}\b|^(?:{_EN_NAMES}|{_EN_FAMILY})[\s,:!]+{_EN_TO_YOU}\b"
-    rf"|^@[\u4e00-\u9fff]|^[{_SURNAMES}](?:{_TITLES})(?=[\s,，:：!！、]|你|您|明天|今天|今晚|晚上|下午|上午|麻烦|请|在吗|好|辛苦|谢谢|早(?:安|上好|呀|啊|哦|[\s,，!！~～。]|$)|晚安)"
+    rf"^@(?![a-z0-9_]*bot\b)[a-z][a-z0-9_]{{2,31}}\b|^{_EN_ADDRESS}(?:\s*[,:]|\s+{_EN_TO_YOU}\b)"
+    rf"|^@(?!{_BOT_NAMES})[\u4e00-\u9fff]|^[{_SURNAMES}](?:{_TITLES})(?=[\s,，:：!！、]|你|您|明天|今天|今晚|晚上|下午|上午|麻烦|请|在吗|好|辛苦|谢谢|早(?:安|上好|呀|啊|哦|[\s,，!！~～。]|$)|晚安)"
     rf"|^[老小][{_SURNAMES}](?=[\s,，:：!！])|^(?:老婆|老公|媳妇|宝贝)(?=[\s,，:：!！]|你|记得|别忘)"
     r"|^(?:群里|各位|大家)[^,，。?？]{0,6}?(?:谁|哪位|有没有人)|^谁家有"
     r"|^[【\[](?:通知|紧急通知|公告|提醒|温馨提示)[】\]]|^(?:各位|全体)[\u4e00-\u9fff]{1,6}[,，:：].*请(?!问)|^请(?:各位|各班|全体|各)"
 )
+
+
+# The address alone, cut before the message is searched: "张老师，今年职普比是多少" is searched as
+# "今年职普比是多少" (a review, fourteenth session: with the name in it, 0.69 against 0.98 without, under the
+# ELSEWHERE_ANSWER_MIN it must clear).
+_ADDRESS_RE = re.compile(
+    rf"^@(?!{_BOT_NAMES})\S+|^{_EN_ADDRESS}(?=\s*[,:]|\s+{_EN_TO_YOU}\b)|^[{_SURNAMES}](?:{_TITLES})(?=[\s,，:：!！、])"
+    rf"|^[老小][{_SURNAMES}](?=[\s,，:：!！])|^(?:老婆|老公|媳妇|宝贝)(?=[\s,，:：!！])"
+)
+
+
+def _without_address(text: str) -> str:
+    """``text`` without the group member it opens by addressing (unless nothing else is left); not when
+    the message goes on to them ("王姐你家孩子报了校外培训班没" asks about her child)."""
+    address = _ADDRESS_RE.match(text)
+    rest = text[address.end() :].lstrip(" ,，:：!！、") if address else text
+    return rest or text
 
 
 def _to_someone_else(text: str) -> bool:
@@ -1692,6 +1711,7 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
     if (talk := _not_for_the_bot(text) or _small_talk(text)) is not None:
         return Intent("smalltalk", original, talk=talk, lang=lang)
     to_someone_else = _to_someone_else(text)
+    text = _without_address(text) if to_someone_else else text
     text = _COURTESY_RE.sub("", text).strip() or text
     text = _TRAILING_COURTESY_RE.sub("", text).strip() or text
     asked_plain = _ASKED_PLAIN_RE.search(text)
