@@ -187,7 +187,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         "usage",
         r"^/help(?:@\w+)?$|(?:@|艾特)(?:你|您|机器人)(?:就)?(?:能|会|可以)?(?:回复|回答|回)|(?:我)?(?:就是|只是)?(?:先来|先|来|随便)(?:看看|逛逛|瞧瞧)|(?:就是)?(?<!测)试(?:一下|一下子|试)(?:而已)?|(?:能|会|可以)?(?:听懂|听得懂|看懂|识别)(?:出来)?(?:方言|土话|家乡话|粤语|白话|语音|英语|英文)?(?=[吗么嘛\s?？]|$)|(?:我)?说话(?:你)?(?:能|会|可以)?(?:听懂|识别)(?:出来)?|(?:我)?打字(?:慢|太慢|不方便)|会回答(?:吗|么|不)|(?:怎么|如何|咋)(?:用|使用)(?:你|这个)|(?:你|您)?(?:只能|只|能|可以|会)(?:帮我)?(?:回答|答|查)(?:(?:哪些|什么|啥|哪|这个|这些|教育局|教育|鹰潭|政策|文件|工作)+(?:方面)?的?)?(?:问题|政策)|(?:都)?(?:知道|懂)(?:些)?(?:哪些|什么|啥)(?:政策)?|"
         r"(?:这里)?(?:能|可以)(?:咨询|问)(?:教育局的?)?(?:政策|工作)|(?:能|可以|能不能)(?:发|传|听懂|识别|用)(?:图片|照片|文件|截图|语音|视频)(?:给你)?(?:问|提问)?|"
-        r"(?:我)?(?:不太|不)会(?:问|用)|(?:我)?不太会|(?<![\u4e00-\u9fff])(?:我)?不会(?=[啊呀~～\s]*$)|第一次用|(?:我是)?新来的|(?:这个|你|机器人)?(?:要|该|应该)?(?:怎么|如何|咋)(?:用|使用|问|提问)(?:你)?(?:问题)?|(?:还是)?(?:要)?(?:先)?点(?:什么|哪个|啥|哪里)?(?:菜单|按钮)|(?:能|可以)(?:帮我)?(?:问|做|干)(?:些)?(?:什么|啥)|"
+        r"(?:我)?(?:不太|不)会(?:问|用)|(?:我)?不太会|(?<![\u4e00-\u9fff])(?:我)?不会(?=[啊呀~～\s]*$)|第一次用|(?:我是)?新来的|(?:这个|你|机器人)?(?:要|该|应该)?(?:怎么|如何|咋)(?:用|使用|问|提问)(?:你)?(?:问题)?|(?:还是)?(?:要)?(?:先)?点(?:什么|哪个|啥|哪里)?(?:菜单|按钮)|(?:菜单|按钮)(?:在)?(?:哪里|哪儿|哪)(?:呢|啊)?|(?:能|可以)(?:帮我)?(?:问|做|干)(?:些)?(?:什么|啥)|"
         r"可以问(?:些)?(?:什么|啥)|(?:我)?(?:可以|能)问(?:你|您)?(?:哪些|些|什么|啥)(?:东西|问题|事)?|(?:用|问)(?:这个|你|您)(?:要)?(?:收费|收钱|花钱|付费|要钱|交钱)|(?:用|问)(?:这个|你|您)(?:要不要|需不需要|收不收|用不用)(?:钱|费|交钱|付费|花钱)(?:的)?|(?:这个|你|您)是(?:不是)?免费的?|点(?:样)?用|有(?:什么|啥)用|会(?:些)?(?:什么|啥)|(?:是)?(?:直接)?(?:打字|发消息|发文字|输入)(?:问|提问)?(?:就行|就可以|可以)?|"
         r"直接问(?:就行|就可以)?|使用说明|使用方法|(?<!有)帮助|(?:能|可以|支持)(?:发|用)?语音(?:吗|么|提问|问)?|能干嘛|用法|能用英文问|可以用英文问|英文可以|(?:会|能)(?:说|讲|用)(?:英(?:语|文)|[\u4e00-\u9fff]{1,3}?话|方言|土话)|"
         r"(?:能|可以)回答(?:些)?(?:什么|啥|哪些)(?:问题)?|可以问你(?:些)?(?:什么|啥)|(?:有)?(?:什么|啥|哪些)功能|功能介绍|"
@@ -201,7 +201,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"can you answer questions|do you speak (?:chinese|english)|can i ask in (?:chinese|english)(?: or (?:chinese|english))?|"
         r"i'm new(?: here)?|(?:i )?(?:don't|do not|can't|cannot) (?:speak|read|write) chinese(?: (?:very )?well)?|my chinese (?:is )?(?:bad|poor|not (?:very )?good)|do you (?:understand|speak|know) english|what can (?:this|the) bot (?:do|tell me)|i need (?:some )?help|(?<!your )help(?: me)?|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how (?:to use|does (?:this|it) work)|"
         r"what can (?:you do(?: for me)?|i ask)|what can you help (?:me )?with|what do you do|can you speak english|"
-        r"how does (?:this|it|the) (?:bot )?work|what(?=\s*\?)|huh|pardon",
+        r"how does (?:this|it|the) (?:bot )?work|what(?=\s*\?)|huh|pardon|(?:show me |where are |where is )(?:the )?(?:buttons?|menu)",
     ),
     (
         "bye",
@@ -487,11 +487,13 @@ _POINT_REF_RE = re.compile(
     rf"|(?:条目|要点)\s*(?P<k>[0-9]{{1,3}}|{_TENS}|[一二三四五六七八九])(?![0-9条点项十廿]){_NOT_A_WORD}|^条款?\s*(?P<c>[0-9]{{1,2}})(?![0-9点米元个])"
     rf"|(?P<last>最后(?:一|那|的|这)?|最末(?:一|那)?|倒数第一)(?:条|点|项)|倒数第(?P<back>{_NUM})(?:条|点|项)"
     # (pont, piont: slips of "point")
-    r"|\b(?:(?:points?|pont|piont|clause|item|article)(?:\s+(?:number|no\.?))?|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
+    r"|\b(?:(?:points?|pont|piont|poin|clause|item|article)(?:\s+(?:number|no\.?))?|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
+    r"|\bpt\.?\s*(?P<ept>[0-9]{1,2})\b"
     r"|\b(?:the )?(?:(?P<o>[0-9]{1,2})(?:st|nd|rd|th)|(?P<eo>(?:twenty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
     r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)))"
     r" (?:point|clause|item|article)\b(?! of view)"
     r"|(?P<elast>\b(?:the|its|your|the plan's) (?:very )?(?:last|final)|^(?:and |so )?(?:the )?(?:very )?(?:last|final)) (?:point|clause|item)\b"
+    r"|\b(?P<epen>second[- ]to[- ]last|next[- ]to[- ]last|penultimate|last but one) (?:point|clause|item)\b"
 )
 # Points listed under one 条: "第3、4条", "第三，五条", "第3和4条" are 第3条、第4条 (each looked up).
 _POINT_LIST_RE = re.compile(
@@ -660,11 +662,15 @@ def _ref_number(m: re.Match[str]) -> int | None:
     number ("no thanks" matched as "no. <word>")."""
     if m.group("last") or m.group("elast"):
         return LAST_POINT
+    if m.group("epen"):
+        return LAST_POINT - 1
     if m.group("back"):
         back = chinese_number(m.group("back"))
         return None if not back else LAST_POINT - (back - 1)
     if m.group("e") or m.group("eo"):
         return _english_number(m.group("e") or m.group("eo"))
+    if m.group("ept"):
+        return int(m.group("ept"))
     raw = next((m.group(g) for g in ("n", "s", "m", "t", "k", "c", "o") if m.group(g)), None)
     return chinese_number(raw) if raw else None
 
@@ -1112,6 +1118,12 @@ _DOCUMENT_RE = re.compile(
     r"|what(?: is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?(?:[,.!?].*)?$"
     r"|^is (?:this|it) (?:the )?(?:(?:19|20)\d\d |latest |current |newest )?(?:work )?(?:plan|document)[\s?.!]*$"
     r"|issu(?:ed|ing) (?:date|by)|title of (?:the|this) (?:document|plan)"
+    # "what date was it issued", "what's the issue date", "date of issue?", "which department issued it"
+    r"|\bwhat date (?:was|is) (?:it|this|the plan|the document|this plan) (?:issued|published|released|dated|signed|sent out)\b"
+    r"|^(?:what(?:'s| is) )?(?:the )?(?:issue|publication|release) date(?: of (?:the|this) (?:plan|document))?[\s?.!]*$"
+    r"|^(?:the )?date of (?:issue|publication|release)[\s?.!]*$"
+    r"|\bwhich (?:department|agency|office|body|authority|bureau|organi[sz]ation) (?:issued|published|released|wrote|drew up)"
+    r" (?:it|this|the plan|the document|this plan)\b"
 )
 
 
@@ -1126,7 +1138,7 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
     (
         "outline",
         re.compile(
-            rf"{_THE_DOCUMENT}(?:目录|大纲|(?:分|有)(?:了|为|成)?(?:哪几|哪些|几)(?:个)?(?:大)?(?:块|板块|个部分|部分|大部分|大块)|(?:几|五)个部分|各(?:个)?部分"
+            rf"{_THE_DOCUMENT}(?:目录|大纲|提纲|(?:分|有)(?:了|为|成)?(?:哪几|哪些|几)(?:个)?(?:大)?(?:块|板块|个部分|部分|大部分|大块)|(?:几|五)个部分|各(?:个)?部分"
             r"|主要(?:讲|说|写)(?:了)?(?:的)?(?:是)?(?:什么|啥|哪些)"
             # what the bureau takes on this year, as a whole: "今年教育局主要抓哪几件事"
             r"|(?:今年|[0-9]{4}年)?(?:的)?(?:鹰潭)?(?:市)?(?:教育局|局里|市里)?(?:今年)?(?:的)?(?:工作)?(?:主要|重点)(?:要)?(?:抓|做|干|搞)(?:了)?"
@@ -1149,6 +1161,7 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
             r"|^(?:please )?(?:give me |show me |can i (?:have|get) |i want )?(?:an? |the )?(?:summary|overview|outline)"
             r"(?: of (?:the|this) (?:plan|document))?(?: please)?$"
             r"|^(?:what are|list|show)(?: me)? (?:all )?(?:the )?(?:main )?(?:parts|sections|points)(?: of (?:the|this) plan)?$"
+            r"|^what are the (?:five |5 |main |different )?(?:parts|sections) of (?:the|this) (?:plan|document)$"
         ),
     ),
     (

@@ -114,7 +114,8 @@ POINTS = [
     ("要点十六是什么", 16), ("条款17", 17), ("要点16讲什么", 16), ("第八条第三款", 8),  # a clause of point 8
     ("What does point number 5 say?", 5), ("clause no. 3", 3),  # tenth session: "point number 5" was searched
     ("last point?", LAST_POINT), ("final point pls", LAST_POINT), ("and the last item?", LAST_POINT),  # fourteenth
-    ("wat does pont 15 say abt exams", 15), ("piont 7 plz", 7),
+    ("wat does pont 15 say abt exams", 15), ("piont 7 plz", 7), ("pt 15 pls", 15), ("pt.15", 15), ("poin 8", 8),
+    ("second to last point", LAST_POINT - 1), ("penultimate point?", LAST_POINT - 1),
 ]
 
 
@@ -270,6 +271,8 @@ DOCUMENT = [
     "who actually issued this yingtan 2021 education plan, the city govt or the province?",
     "when was the yingtan education work plan for 2021 sent out? need the exact date pls",
     "who was it addressed to exactly?", "in a nutshell whats the big-picture aim of the whole plan for the year?",
+    "what date was it issued", "what's the issue date", "date of issue?", "which department issued it",
+    "what are the five parts of the plan", "这份文件的提纲是什么",
     "When was the plan issued?", "文件的全称叫什么", "這個文件是誰發的", "这个plan是哪天发的? who issued it",
     "印发给哪些单位", "哪个部门制定的", "这个计划是哪一年的", "when was this document issued",
     "这份工作要点一共有多少条", "这个要点总共分几部分", "这是市里的还是省里的文件", "主送单位有哪些", "文号是多少",
@@ -343,7 +346,7 @@ SMALL_TALK = [
     # thirteenth session: to one's family without a comma, a red packet in the group
     ("老公你下班顺路接一下娃", "elsewhere"), ("宝贝记得带伞", "elsewhere"), ("[红包] 新年快乐", "elsewhere"),
     # fourteenth session: a real person or a bot; whether it costs, asked A-not-A; how to use it, 要 before 怎么, menus
-    ("用这个要不要钱的", "usage"), ("问你收不收费", "usage"), ("这个该怎么问", "usage"), ("是直接打字吗，还是点菜单", "usage"),
+    ("用这个要不要钱的", "usage"), ("按钮在哪里", "usage"), ("show me the buttons", "usage"), ("问你收不收费", "usage"), ("这个该怎么问", "usage"), ("是直接打字吗，还是点菜单", "usage"),
     ("who are you? a real person or a bot?", "identity"), ("bot or human?", "identity"),
 
     ("谢谢你啊孩子,刚才你讲的那些我都让孙女帮我抄在本子上了,我一个老婆子字认不了几个,你讲得这么明白,真是帮了大忙了,好人一生平安。", "thanks"),
