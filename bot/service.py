@@ -20,6 +20,7 @@ from cachetools import LRUCache
 from sentence_transformers import SentenceTransformer
 
 from bot import plans
+from bot import presentation as P
 from bot.bank import BankQuestion, taught_hashes
 from bot.compose import (
     Answer,
@@ -256,8 +257,13 @@ class PolicyService:
                 return compare_answer(engine, intent, self.settings.max_related)
             case "compare":  # one plan loaded: the message is a plain question
                 return self.respond(engine, intent.parts[0])
-            case "mentions" if found := engine.mentions.find(intent.query) or mentions_in_english(engine, intent.query):
+            case "mentions" if found := engine.mentions.find(intent.query):
                 return composer.mentions(intent, found)
+            case "mentions" if english := mentions_in_english(engine, intent.query):
+                # the plan's own words are named as what was found, not the English ones: "bullying" is listed
+                # as the points saying 校园及周边综合治理, which the plan does, never as mentions of bullying
+                words, found = english
+                return composer.mentions(replace(intent, query=P.listed(words, "zh")), found)
             case "mentions":
                 # No point has the exact words ("四史学习教育" for 学习“四史”): a clause look-up answers, or
                 # shows the closest points as related, claiming nothing ("哪几条提到了课外补习": the plan's
@@ -443,20 +449,22 @@ def named_in_english(
     return found.pop() if len(found) == 1 else None
 
 
-def mentions_in_english(engine: Engine, term: str) -> list[tuple[str, int, str]]:
-    """ "which points mention vocational education": the points holding the plan's main word for each
-    thing the term names (bot/retrieval.Expander.main_terms), all of them; none unless every word of
-    the term is one the expansion list knows (fourteenth session: the review's "Which points mention
-    vocational education?" was told no point does — the plan says 职业教育 in six)."""
+def mentions_in_english(engine: Engine, term: str) -> tuple[list[str], list[tuple[str, int, str]]] | None:
+    """ "which points mention vocational education": the plan's main word for each thing the term names
+    (bot/retrieval.Expander.main_terms) and the points holding all of them; None unless every word of
+    the term is one the expansion list knows, or when no point holds them (fourteenth session: the
+    review's "Which points mention vocational education?" was told no point does — the plan says
+    职业教育 in six)."""
     expander, tp = engine.retriever.config.expander, engine.retriever.tp
     text = tp.normalize(term)
     if not term.isascii() or expander.matched_share(text, tp.stopwords | _GENERIC_ENGLISH) < 1.0:
-        return []
+        return None
     main = expander.main_terms(text)
     if not main:
-        return []
+        return None
     holding = [{(d, p) for d, p, _ in engine.mentions.find(word)} for word in main[1:]]
-    return [f for f in engine.mentions.find(main[0]) if all((f[0], f[1]) in keys for keys in holding)]
+    found = [f for f in engine.mentions.find(main[0]) if all((f[0], f[1]) in keys for keys in holding)]
+    return (main, found) if found else None
 
 
 def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:

@@ -74,7 +74,7 @@ def test_which_points_mention_in_english_lists_the_points_holding_the_plans_word
     answer = service.ask("Which points mention vocational education?")
     assert answer.found and answer.kind == "mentions"
     assert [c.point for c in answer.citations] == [c.point for c in service.ask("哪几条提到职业教育").citations]
-    assert "Point 4, Point 10" in answer.text
+    assert "Point 4, Point 10" in answer.text and "“职业教育”" in answer.text  # the plan's word, named
     # two things named: the points holding both words
     both = {c.point for c in service.ask("which points mention teacher training").citations}
     assert both and both <= {c.point for c in service.ask("哪几条提到教师").citations}
