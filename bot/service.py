@@ -257,13 +257,8 @@ class PolicyService:
                 return compare_answer(engine, intent, self.settings.max_related)
             case "compare":  # one plan loaded: the message is a plain question
                 return self.respond(engine, intent.parts[0])
-            case "mentions" if found := engine.mentions.find(intent.query):
-                return composer.mentions(intent, found)
-            case "mentions" if english := mentions_in_english(engine, intent.query):
-                # the plan's own words are named as what was found, not the English ones: "bullying" is listed
-                # as the points saying 校园及周边综合治理, which the plan does, never as mentions of bullying
-                words, found = english
-                return composer.mentions(replace(intent, query=P.listed(words, "zh")), found)
+            case "mentions" if (found_as := mentioned(engine, intent)) is not None:
+                return composer.mentions(*found_as)
             case "mentions":
                 # No point has the exact words ("四史学习教育" for 学习“四史”): a clause look-up answers, or
                 # shows the closest points as related, claiming nothing ("哪几条提到了课外补习": the plan's
@@ -447,6 +442,18 @@ def named_in_english(
     terms, _ = expander.expand(text)
     found = {key for term in terms if (key := lookup(term)) is not None}
     return found.pop() if len(found) == 1 else None
+
+
+def mentioned(engine: Engine, intent: Intent) -> tuple[Intent, list[tuple[str, int, str]]] | None:
+    """The points holding a mentions question's words, with the intent whose query names them: the
+    plan's own words for English ones — "bullying" is listed as the points saying 校园及周边综合治理, which
+    the plan does, never as mentions of bullying. None when no point holds them."""
+    if found := engine.mentions.find(intent.query):
+        return intent, found
+    if english := mentions_in_english(engine, intent.query):
+        words, found = english
+        return replace(intent, query=P.listed(words, "zh")), found
+    return None
 
 
 def mentions_in_english(engine: Engine, term: str) -> tuple[list[str], list[tuple[str, int, str]]] | None:
