@@ -368,6 +368,13 @@ def test_a_question_part_that_names_nothing_is_read_with_its_background(service)
     assert alone.content_words == 0 and alone.coverage == 0.0
 
 
+@pytest.mark.parametrize("question", ["课后延时服务收费吗", "四点半课堂要交钱吗"])
+def test_whether_a_service_costs_anything_is_not_answered_by_the_clause_that_it_goes_on(service, question) -> None:
+    """(fourteenth session, review) point 6 says after-school care goes on, nothing of what it costs"""
+    answer = service.ask(question)
+    assert answer.status == "related" and answer.citations[0].point == 6
+
+
 def test_a_question_about_another_place_is_never_answered_with_confidence(service) -> None:
     """上饶's ratio is not in Yingtan's plan, however well the words match point 8: related, not answered;
     a district the plan names (贵溪) is this plan's own."""
