@@ -1226,7 +1226,7 @@ _ELABORATE_RE = re.compile(
     r"|(?:show me |give me |send me )?the (?:original|exact) (?:text|wording)|(?:read|show) me (?:all of it|the whole thing)|in full)"
     r"(?: (?:pls|please|plz|thanks|thx))?$"
     # the wording itself, and where the point stands: "原文是什么", "这条属于哪个部分" (its full text shows its part)
-    r"|^(?:那|那个|这条|这个|它的?)?(?:原文|原话|原句|全文)(?:是|怎么)?(?:什么|啥|怎么写的?|怎么说的?|咋写的?)(?:呢|啊|呀)?$"
+    r"|^(?:那|那个|这条|这个|它的?)?(?:原文|原话|原句|全文)(?:是|怎么)?(?:什么|啥|怎么写的?|怎么说的?|咋写的?)(?:意思)?(?:呢|啊|呀)?$"
     r"|^(?:那|那么)?(?:这条|这个|这一条|它|那条)(?:是)?(?:属于|在|是|归)(?:哪个|哪一个|哪|第几)(?:个)?(?:大)?(?:部分|板块|章节|块)(?:的)?(?:呢|啊|呀)?$"
 )
 # Asked to say it in plain words: the bot quotes, it never rewords a clause (compose.quoted_only).

@@ -583,7 +583,7 @@ FOLLOW_UPS = [
     ("什么意思", "elaborate"), ("这条是啥意思？", "elaborate"), ("what does that mean?", "elaborate"), ("解释一下", "plain"),
     # fourteenth session (review): taken for a complaint, or refused
     ("what does it say exactly", "elaborate"), ("more details pls", "elaborate"), ("the full text please", "elaborate"),
-    ("原文是什么", "elaborate"), ("原话怎么说的", "elaborate"), ("这条属于哪个部分", "elaborate"), ("它在第几部分", "elaborate"),
+    ("原文是什么", "elaborate"), ("原文是什么意思", "elaborate"), ("原话怎么说的", "elaborate"), ("这条属于哪个部分", "elaborate"), ("它在第几部分", "elaborate"),
     ("用英文解释一下", "plain"), ("in english pls", "plain"), ("translate it", "plain"), ("翻译成英文", "plain"),
 ]
 
