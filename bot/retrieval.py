@@ -554,6 +554,7 @@ _DETAIL_QUESTIONS = {
         # "What's the monthly fee for a public kindergarten?" (fourteenth session: answered with point 7)
         r"|\b(?:monthly|yearly|annual|termly|per term|per month|per year|tuition) (?:fees?|costs?|charges?)\b"
         r"|\bwhat(?:'s| is| are) the (?:fees?|costs?|price|tuition)\b|\bhow expensive\b"
+        r"|\b(?:is|are) (?:it|they|(?:the |a )?[\w -]{1,40}?) free\b|\bfree of charge\b|\bfor free\b"
     ),
     # An age: "孩子几岁可以上幼儿园" — the plan names no age (fourteenth session: answered with point 7).
     "age": re.compile(

@@ -181,7 +181,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"(?:你|您|这些)?(?:的)?(?:回答|答案|信息|数据|资料|内容)(?:的|得)?(?:都)?(?:是)?(?:准确|准|可靠|靠谱|权威|官方的?|最新的?|有(?:没有)?依据|从哪(?:里|儿)?来的?|哪(?:里|儿)?来的|(?:的)?来源)|"
         r"(?:这里|这个|这)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号|公众号)?|有没有(?:教育局的?)?(?:工作人员|真人)|(?:找|要找|转给?)(?:教育局的?)?(?:工作人员|真人|人(?!工)|局长|领导)|我要投诉|^投诉$|(?:会不会|会|能不能)?骗人|(?:在)?(?:背后|后面|后台)(?:是|有)?(?:教育局的?)?(?:真人|人|工作人员)?(?:在)?(?:打字|回复|回答)|回(?:得|的)(?:这么|好|真|挺)?快(?:多了)?|(?:你)?(?:还)?在上班",
         r"(?:a )?(?:real )?(?:person|human) or (?:a )?(?:bot|robot|machine|ai)|(?:a )?(?:bot|robot|machine|ai) or (?:a )?(?:real )?(?:person|human)|who are you|what are you|are you (?:a )?(?:real )?(?:bot|robot|human|real|person|ai)(?: or (?:a )?(?:real )?(?:bot|robot|human|person|machine|ai))?|(?:who|what company) (?:built|developed|created|made|wrote) (?:you|this bot)|(?:who|what company) (?:built|developed|created|made) (?:this|it)|are you chatgpt|who made you|your name|"
-        r"what is this(?: bot)?|is (?:this|it) the (?:yingtan )?(?:education )?(?:bureau(?:'s)? )?(?:official )?(?:bot|account)|who runs (?:this|you)|is (?:this|it) (?:a )?(?:bot|robot|human|person|official)|how accurate are (?:your|the) answers|where does (?:your|the|this) (?:information|info|data) come from|are (?:you|u) (?:a )?(?:human|person|real)|what(?:'s| is) your name|how old are you",
+        r"what is this(?: bot)?|is (?:this|it) the (?:yingtan )?(?:education )?(?:bureau(?:'s)? )?(?:official )?(?:bot|account)|who runs (?:this|you)|is (?:this|it) (?:a )?(?:bot|robot|human|person|official)(?! free)|how accurate are (?:your|the) answers|where does (?:your|the|this) (?:information|info|data) come from|are (?:you|u) (?:a )?(?:human|person|real)|what(?:'s| is) your name|how old are you",
     ),
     (
         "usage",
@@ -201,7 +201,9 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"can you answer questions|do you speak (?:chinese|english)|can i ask in (?:chinese|english)(?: or (?:chinese|english))?|"
         r"i'm new(?: here)?|(?:i )?(?:don't|do not|can't|cannot) (?:speak|read|write) chinese(?: (?:very )?well)?|my chinese (?:is )?(?:bad|poor|not (?:very )?good)|do you (?:understand|speak|know) english|what can (?:this|the) bot (?:do|tell me)|i need (?:some )?help|(?<!your )help(?: me)?|how (?:do i|to|can i) (?:use|ask)(?: (?:this|you|it))?|how (?:to use|does (?:this|it) work)|"
         r"what can (?:you do(?: for me)?|i ask)|what can you help (?:me )?with|what do you do|can you speak english|"
-        r"how does (?:this|it|the) (?:bot )?work|what(?=\s*\?)|huh|pardon|(?:show me |where are |where is )(?:the )?(?:buttons?|menu)",
+        r"how does (?:this|it|the) (?:bot )?work|what(?=\s*\?)|huh|pardon|(?:show me |where are |where is )(?:the )?(?:buttons?|menu)"
+        r"|is (?:this|it|using this|using you|using it)(?: bot| service| thing| chat)? free(?: to use)?|are you free(?: to use)?"
+        r"|(?:does|will) (?:this|it|using this|using you)(?: bot)? cost (?:anything|money|me anything)|do i (?:have|need) to pay(?: (?:for|to use) (?:this|you|it))?",
     ),
     (
         "bye",

@@ -350,7 +350,7 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
      # fourteenth session (review): an age, and a fee asked in English
      ("孩子几岁可以上幼儿园", ("age",)), ("上小学有年龄要求吗", ("age",)), ("我家孩子3岁了，能上公办幼儿园吗", ()),
      ("how old do kids have to be for kindergarten", ("age",)), ("what's the monthly fee for a public kindergarten", ("money",)),
-     ("are kindergarten fees going down", ()),
+     ("are kindergarten fees going down", ()), ("is the after-school service free?", ("money",)),
      ("what are the names of the principals at the key high schools?", ("who",)),
      ("who is the director of the education bureau", ("who",)), ("who is in charge of after-school care", ())],
 )
@@ -368,7 +368,7 @@ def test_a_question_part_that_names_nothing_is_read_with_its_background(service)
     assert alone.content_words == 0 and alone.coverage == 0.0
 
 
-@pytest.mark.parametrize("question", ["课后延时服务收费吗", "四点半课堂要交钱吗"])
+@pytest.mark.parametrize("question", ["课后延时服务收费吗", "四点半课堂要交钱吗", "is the after-school service free?"])
 def test_whether_a_service_costs_anything_is_not_answered_by_the_clause_that_it_goes_on(service, question) -> None:
     """(fourteenth session, review) point 6 says after-school care goes on, nothing of what it costs"""
     answer = service.ask(question)

@@ -346,7 +346,8 @@ SMALL_TALK = [
     # thirteenth session: to one's family without a comma, a red packet in the group
     ("老公你下班顺路接一下娃", "elsewhere"), ("宝贝记得带伞", "elsewhere"), ("[红包] 新年快乐", "elsewhere"),
     # fourteenth session: a real person or a bot; whether it costs, asked A-not-A; how to use it, 要 before 怎么, menus
-    ("用这个要不要钱的", "usage"), ("按钮在哪里", "usage"), ("show me the buttons", "usage"), ("问你收不收费", "usage"), ("这个该怎么问", "usage"), ("是直接打字吗，还是点菜单", "usage"),
+    ("用这个要不要钱的", "usage"), ("is this bot free?", "usage"), ("is it free to use this?", "usage"),
+    ("does this cost anything?", "usage"), ("按钮在哪里", "usage"), ("show me the buttons", "usage"), ("问你收不收费", "usage"), ("这个该怎么问", "usage"), ("是直接打字吗，还是点菜单", "usage"),
     ("who are you? a real person or a bot?", "identity"), ("bot or human?", "identity"),
 
     ("谢谢你啊孩子,刚才你讲的那些我都让孙女帮我抄在本子上了,我一个老婆子字认不了几个,你讲得这么明白,真是帮了大忙了,好人一生平安。", "thanks"),
