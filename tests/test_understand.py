@@ -554,6 +554,10 @@ def test_thanks_before_a_follow_up_is_dropped(normalize, message, kind):
     ("王老师辛苦了，作业我检查过了", True), ("王老师早就说过课后服务要搞，是真的吗", False),
     # review (thirteenth session): 早上 tells when, and 亲爱的 is how some address the bot
     ("王老师早上发的通知说要签安全责任书，文件里有要求吗", False), ("亲爱的你好，请问家长学校在哪里", False),
+    # fifteenth session: a notice to the group however it goes on, a lost thing, a hand asked, one's family
+    ("各位家长，周日上午操场除草，有空的来搭把手", True), ("谁捡到一把黑色雨伞，柄上贴着名字", True),
+    ("哪位顺路帮忙把孩子带到校门口", True), ("爸，明天你去学校给孩子开家长会", True), ("各位家长好，请问课后服务几点结束", False),
+    ("全体班主任：周五前把名单发群里", True), ("谁管校外培训机构", False), ("谁负责学校的食品安全", False),
 ])
 def test_a_message_to_a_member_of_the_group_is_flagged(normalize, message, someone_else):
     intent = understand(message, normalize=normalize)
