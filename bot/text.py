@@ -13,6 +13,7 @@ from pathlib import Path
 import jieba
 import numpy as np
 import opencc
+import snowballstemmer
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +24,18 @@ _CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+|[0-9a-z]+(?:[.:%][0-9a-z]+)*%?")
 
 
 _MAX_SPELLED = 24  # letters of one pinyin word read as syllables ("zhiyejiaoyu")
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@functools.lru_cache(maxsize=8192)
+def stem_english(word: str) -> str:
+    """An English word's Snowball stem (other words as they are), for the keyword index: "disabled",
+    "disability" and "disabilities" all become "disabl", "rotate" and "rotation" "rotat", so an English
+    question meets the question bank's English however either inflects. The plan, the bank and the
+    question are stemmed alike."""
+    return _STEMMER.stemWord(word) if word.isascii() and word.isalpha() else word
 
 
 def data_path(name: str) -> Path:
@@ -209,7 +222,11 @@ class TextProcessor:
 
     def tokens(self, normalized: str) -> list[str]:
         """Keyword-index terms: jieba search-mode words (long words plus their sub-words), no stopwords."""
-        return [w for w in self._jieba.lcut_for_search(normalized) if w not in self.stopwords and _WORDISH_RE.search(w)]
+        return [
+            stem_english(w)
+            for w in self._jieba.lcut_for_search(normalized)
+            if w not in self.stopwords and _WORDISH_RE.search(w)
+        ]
 
     def content_words(self, normalized: str) -> list[str]:
         """jieba words (accurate mode) that carry meaning: no stopwords, no punctuation."""

@@ -50,6 +50,18 @@ def test_tokens_drop_stopwords_and_punctuation(tp: TextProcessor) -> None:
     assert not {"的", "是", "多少", "?", "？"} & set(tokens)
 
 
+@pytest.mark.parametrize(("one", "other"), [
+    ("students with disabilities", "disabled students"), ("teacher rotation", "teachers rotate"),
+    ("kindergartens", "kindergarten"), ("subsidies", "subsidy"), ("bullying at school", "bullied at schools"),
+])
+def test_english_keywords_meet_however_they_inflect(tp: TextProcessor, one: str, other: str) -> None:
+    assert set(tp.tokens(tp.normalize(one))) == set(tp.tokens(tp.normalize(other)))
+
+
+def test_stemming_leaves_chinese_and_numbers_alone(tp: TextProcessor) -> None:
+    assert tp.tokens(tp.normalize("大班额 45:55 classes")) == ["大班", "大班额", "45", "55", "class"]
+
+
 @pytest.mark.parametrize("question", ["县管校聘哪些地方先试", "大班额啥时候解决", "减负包括哪些方面"])
 def test_question_words_jieba_keeps_whole_are_no_content(tp: TextProcessor, question: str) -> None:
     """ "哪些地方" is one jieba word: it was counted as an unknown noun of the question (thirteenth session)."""
