@@ -583,7 +583,9 @@ _POINT_ASK_RE = re.compile(
     r"请问|麻烦|帮我|给我|发给我|发我|一下|我想|我要|能不能|可以|完整|详细|一遍|全部|文件|工作要点|要点|具体|主要|哪些|哪方面|方面|内容|全文|原文|原话|意思|关于|怎么|"
     r"什么|些啥|啥|[把发看查念说讲写是的了些呢吗呀啊吧么里中下想要]|"
     r"\b(?:please|pls|plz|show|me|the|what|whats|what's|wat|wats|wut|is|does|say|says|about|abt|of|plan|in|read|open|give|tell|text|full|u|"
-    r"can|you|i|see|want|to|do|these|those|two|both|they|list|points?|all)\b|"
+    r"can|you|i|see|want|to|do|these|those|two|both|they|list|points?|all|"
+    # "which section is point 10 in", "what part does point 7 belong to": its look-up is headed by its part
+    r"which|section|part|under|belongs?|heading|chapter)\b|"
     # "the last part of point 8": the point, shown whole
     r"\b(?:first|last|final|end|opening|closing) (?:part|bit|half|paragraph|sentence)\b|[\s,，.。:：!！?？'\"“”]"
 )
@@ -741,7 +743,8 @@ def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
     if any(gap.strip() and not _TOGETHER_RE.search(gap) and not _asked_in_turn(gap) for gap in gaps):
         return ()  # 第8条讲的第9条: not a list
     # "第十条的第一部分": a portion of the point, which is shown whole; any other part is another look-up.
-    parts = list(_SECTION_REF_RE.finditer(text))
+    # ("which section is point 10 in": "section is" names no part)
+    parts = [p for p in _SECTION_REF_RE.finditer(text) if _section_number(p) is not None]
     of_point = [
         p
         for p in parts
@@ -894,8 +897,9 @@ _LOCATE_PATTERNS = (
     # X那段在哪 / X那句在第几点
     rf"^(?P<x>.+?)(?:那|的那|这)(?:一)?(?:段|句|条|部分|项|句话)(?:话)?(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里|哪$|第几个?$|几$|(?:多少|几)号$)",
     # English
-    r"^(?:which|what) (?:point|clause|item|article|section|part|paragraph)s? (?:is |(?:talk|deal|cover|mention|say)s? )?"
-    r"(?:about |on |with |of )?(?P<x>.+?)$",
+    # (not "which section is point 10 in": the part a numbered point is under is its look-up's heading)
+    r"^(?:which|what) (?:point|clause|item|article|section|part|paragraph)s? (?!(?:is |are )?(?:point|clause|item|article|pt|no)\.?\s*#?\d)"
+    r"(?:is |(?:talk|deal|cover|mention|say)s? )?(?:about |on |with |of )?(?P<x>.+?)$",
     r"^(?P<x>.+?)\s*[-—–:,;]+\s*(?:which|what) (?:point|clause|item|article|section|part)(?: is (?:it|that))?$",
     # what was told first, then "which bit of the plan is that from?" / "where is that in the plan?"
     # (fourteenth session: searched as "which bit of the plan is that from", and refused)
@@ -1157,6 +1161,9 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
             r"|(?:原文|全文)(?:在哪(?:里|儿)?)?(?:能)?(?:下载|看|找|查)?(?:到)?$"
             r"|(?:概括|总结|概述|介绍|归纳)(?:一下)?(?:整个|全|这个|这份|整份)?(?:文件|计划|要点|内容)|主要内容|大概内容"
             r"|核心内容|重点内容|篇幅"
+            # "有哪些条目", "列出所有要点": every point listed (not "学前教育有哪些条": those mentioning it)
+            r"|(?:都|一共|总共)?有(?:哪些|哪几|什么)(?:条目|条|个要点|要点)[啊呀呢吗么嘛]*$"
+            r"|(?:列出|列一下|列举)?(?:所有|全部)(?:的)?(?:条目|要点|条)[啊呀呢吗么嘛]*$"
             r"|(?:一共|总共|共|总计)?(?:有)?(?:多少|几)(?:条|部分|部份|个部分|个部份|大部分|项)(?:工作要点|要点|内容)?[啊呀呢吗么嘛]*(?:$|[，,])"
             r"|分(?:为|成|了)?几(?:个)?(?:大)?(?:部分|部份|板块|块))"
             r"|^(?:请|帮我|给我)?(?:概括|总结|概述|归纳)(?:一下)?$|哪(?:里|儿)(?:能|可以)?(?:看|找|下载|查)(?:到)?(?:文件)?(?:的)?(?:原文|全文)"

@@ -116,6 +116,8 @@ POINTS = [
     ("last point?", LAST_POINT), ("final point pls", LAST_POINT), ("and the last item?", LAST_POINT),  # fourteenth
     ("wat does pont 15 say abt exams", 15), ("piont 7 plz", 7), ("pt 15 pls", 15), ("pt.15", 15), ("poin 8", 8),
     ("second to last point", LAST_POINT - 1), ("penultimate point?", LAST_POINT - 1),
+    # fifteenth session: the part a point is in is its look-up's heading
+    ("which section is point 10 in", 10), ("what part does point 7 belong to", 7), ("which part is clause 3 under", 3),
 ]
 
 
@@ -141,6 +143,8 @@ def test_a_point_counted_within_a_part(normalize, message, part, number):
         "当地5点放学吗", "我们这地4点就放学了", "各地3项措施", "这条8点前要交吗", "每条10元", "一条8米宽的路",
         "二十条措施是什么", "减负二十条", "双减十条", "point taken", "number please", "第8条讲的第9条",
         "first point of view", "第8个孩子",
+        # fifteenth session: mentions, not the outline
+        "学前教育有哪些条",
     ],
 )
 def test_a_point_reference_inside_a_question_is_not_a_look_up(normalize, message):
@@ -928,6 +932,8 @@ def test_a_year_names_a_plan_only_beside_plan_words(normalize, text: str, names_
      ("这个文件发给谁的", "recipients"), ("Who is this document addressed to?", "recipients"),
      ("Is this plan still in effect?", "validity"), ("summary please", "outline"), ("give me an overview", "outline"),
      ("what are the main parts", "outline"), ("list all points", "outline"), ("How many parts?", "outline"),
+     # fifteenth session: every point listed
+     ("有哪些条目", "outline"), ("都有哪几条", "outline"), ("列出所有要点", "outline"),
      # fifth session: blocks, what it mainly says, the original text, a bare "sum it up", its kind and title
      ("文件一共几条，分了几大块", "outline"), ("文件分几个板块", "outline"), ("这个文件主要讲什么", "outline"),
      ("文件里的五大块分别是什么", "outline"), ("文件原文在哪里下载", "outline"), ("哪里能看到原文", "outline"),
