@@ -552,8 +552,8 @@ _DETAIL_QUESTIONS = {
     ),
     # An amount, not the word for a payment: "有没有补助" asks whether, "补助多少" how much.
     "money": re.compile(
-        r"多少钱|几块钱|多少元|多少块|多少万|多少亿|几个亿|(?:[\u4e00-\u9fff](?<![免浪消])费|收费|费用|工资|补贴|补助|津贴|资助|奖金)[^,，。?？!！没]{0,4}?"
-        r"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|(?<![招接吸提递])(?:交|收|缴|付|花|赔|给)(?:了)?多少(?![个所名人年天次条项学新时材门])|how much"
+        r"多少钱|几块钱|多少元|多少块|多少万|多少亿|几个亿|(?:[\u4e00-\u9fff](?<![免浪消])费|收费|费用|工资|补贴|补助|津贴|资助|奖金|资金|经费|投资|预算|拨款)[^,，。?？!！没]{0,4}?"
+        r"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|(?<![招接吸提递])(?:交|收|缴|付|花|赔|给|投)(?:了|入)?多少(?![个所名人年天次条项学新时材门])|how much"
         r"|多少(?:钱的)?(?:资助|补助|补贴|津贴|奖金|工资|奖励)(?!项目|政策|名额|对象|人)"
         # "What's the monthly fee for a public kindergarten?" (fourteenth session: answered with point 7)
         r"|\b(?:monthly|yearly|annual|termly|per term|per month|per year|tuition) (?:fees?|costs?|charges?)\b"

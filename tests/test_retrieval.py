@@ -339,6 +339,9 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
      ("补助金额是多少", ("money",)), ("补助有没有标准", ()), ("保教费具体收多少", ("money",)), ("伙食费多少", ("money",)),
      ("一学期要交多少", ("money",)), ("收多少个学生", ()), ("交了多少年社保", ()), ("学前教育免费几年", ()),
      ("今年招收多少学生", ()), ("每天花多少时间做作业", ()),
+     # fifteenth session: funds, investment and budgets are amounts too
+     ("专项资金一年有多少", ("money",)), ("教育经费今年投入多少", ("money",)), ("一共投了多少", ("money",)),
+     ("专项资金是干什么的", ()), ("投入多少个班", ()),
      # a programme's name is a detail a plan states; a person's or a new school's is not this detail
      ("这个活动叫什么", ("name",)), ("那个计划全名叫什么", ("name",)), ("校长叫什么名字", ("who",)), ("新建的学校叫什么名字", ()),
      # twelfth session: a new high school's name; who holds a post and how it went are never stated;
