@@ -208,7 +208,10 @@ def spelled_word(
     joined = "".join(tokens)
     if len(joined) < _SPELLED_LETTERS:  # "abc" is no pinyin
         return None
-    syllables = spell(joined)
+    # Spaced words are each their own syllables: "da ban e" is da-ban-e (大班额), which "dabane" joined
+    # would split as da-ba-ne.
+    each = [spell(t) for t in tokens] if len(tokens) > 1 else []
+    syllables = [x for s in each for x in s or ()] if each and all(each) else spell(joined)
     if not syllables or len(syllables) < 2:
         return None
     words = by_sound.get(tuple(syllables), [])

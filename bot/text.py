@@ -6,7 +6,7 @@ import functools
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -36,6 +36,64 @@ def stem_english(word: str) -> str:
     question meets the question bank's English however either inflects. The plan, the bank and the
     question are stemmed alike."""
     return _STEMMER.stemWord(word) if word.isascii() and word.isalpha() else word
+
+
+def _is_cjk(run: str) -> bool:
+    return "\u3400" <= run[0] <= "\u9fff"
+
+
+def spell_pinyin(word: str, syllables: frozenset[str]) -> list[str] | None:
+    """ "jinshi" → ["jin", "shi"], "guo" → ["guo"]: the fewest toneless pinyin syllables that spell a
+    Latin word wholly, else None."""
+    if not word.isascii() or not word.isalpha() or len(word) > _MAX_SPELLED:
+        return None
+    # best[i]: the fewest syllables that spell word[:i] (None when none do); a syllable has at most
+    # six letters ("zhuang").
+    best: list[list[str] | None] = [[]] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 6), end):
+            head, piece, current = best[start], word[start:end], best[end]
+            if head is None or piece not in syllables:
+                continue
+            if current is None or len(head) + 1 < len(current):
+                best[end] = [*head, piece]
+    return best[len(word)]
+
+
+def sound_runs(normalized: str, syllable: Callable[[str], str], syllables: frozenset[str]) -> list[list[str]]:
+    """The syllables of each run of CJK characters, with pinyin typed in Latin letters where the
+    characters did not come up: touching Chinese ("学习强guo", "jinshi防控"), two or more syllables
+    beside Chinese ("zhi pu 比", "老师 jianfu"), or a whole message in pinyin ("ying tan jiao yu ju jin
+    nian guan bu guan bu xi ban": three syllables or more, every Latin word spelling some, so English
+    such as "is there a ban" never reads as pinyin)."""
+    runs = list(_CJK_RUN_RE.finditer(normalized))
+    spelled = {m.group(): spell_pinyin(m.group(), syllables) for m in runs if not _is_cjk(m.group())}
+    mixed = any(_is_cjk(m.group()) for m in runs)
+    latin = [w for w in spelled if w.isalpha()]
+    whole = len(latin) >= 2 and all(spelled[w] for w in latin) and sum(len(spelled[w] or ()) for w in latin) >= 3
+    found: list[list[str]] = []
+    current: list[str] = []
+    has_cjk, end = False, -1
+
+    def close() -> None:
+        if current and (has_cjk or (len(current) >= 2 and (mixed or whole))):
+            found.append(current)
+
+    for m in runs:
+        run = m.group()
+        sounds = [syllable(ch) for ch in run] if _is_cjk(run) else spelled.get(run)
+        gap = normalized[end : m.start()] if end >= 0 else None
+        # touching, or Latin words a space apart (not Chinese: "老师 学习" are two runs, as before)
+        joins = gap == "" or (gap is not None and not gap.strip() and not has_cjk and not _is_cjk(run))
+        if not (sounds and joins):
+            close()
+            current, has_cjk = [], False
+        if sounds:
+            current = [*current, *sounds]
+            has_cjk = has_cjk or _is_cjk(run)
+        end = m.end()
+    close()
+    return found
 
 
 def data_path(name: str) -> Path:
@@ -250,41 +308,25 @@ class TextProcessor:
         return grams
 
     def pinyin_ngrams(self, normalized: str, n: int = 2) -> list[str]:
-        """Toneless pinyin syllable n-grams within CJK runs.
+        """Toneless pinyin syllable n-grams within runs of sound (``sound_runs``).
 
         Phone keyboards type by sound, so the commonest slips are homophones (县官校聘 for 县管校聘,
         近事 for 近视); on pinyin they match exactly.
         """
-        grams: list[str] = []
-        runs = _CJK_RUN_RE.findall(normalized)
-        mixed = any("\u3400" <= run[0] <= "\u9fff" for run in runs)
-        for run in runs:
-            if "\u3400" <= run[0] <= "\u9fff":
-                syllables = [self.syllable(ch) for ch in run]
-            elif mixed and (spelled := self.spelled_syllables(run)) is not None:
-                syllables = spelled  # "jinshi防控": pinyin typed where the characters did not come up
-            else:
-                continue
-            grams.extend("_".join(syllables[i : i + n]) for i in range(len(syllables) - n + 1))
-        return grams
+        return [
+            "_".join(syllables[i : i + n])
+            for syllables in self.sound_runs(normalized)
+            for i in range(len(syllables) - n + 1)
+        ]
+
+    def sound_runs(self, normalized: str) -> list[list[str]]:
+        """The syllables of each run of CJK characters, with pinyin typed for them (``sound_runs``)."""
+        return sound_runs(normalized, self.syllable, self._syllables)
 
     def spelled_syllables(self, word: str) -> list[str] | None:
-        """ "jinshi" → ["jin", "shi"]: a Latin word that splits wholly into two or more toneless pinyin
-        syllables (the fewest), else None."""
-        if not word.isascii() or not word.isalpha() or len(word) > _MAX_SPELLED:
-            return None
-        # best[i]: the fewest syllables that spell word[:i] (None when none do); a syllable has at most
-        # six letters ("zhuang").
-        best: list[list[str] | None] = [[]] + [None] * len(word)
-        for end in range(1, len(word) + 1):
-            for start in range(max(0, end - 6), end):
-                head, piece, current = best[start], word[start:end], best[end]
-                if head is None or piece not in self._syllables:
-                    continue
-                if current is None or len(head) + 1 < len(current):
-                    best[end] = [*head, piece]
-        found = best[len(word)]
-        return found if found is not None and len(found) >= 2 else None
+        """ "jinshi" → ["jin", "shi"], "ban" → ["ban"]: the fewest toneless pinyin syllables that spell a
+        Latin word wholly, else None."""
+        return spell_pinyin(word, self._syllables)
 
     def in_dictionary(self, word: str) -> bool:
         """A word of jieba's dictionary (or ours): a real word, not a slip."""

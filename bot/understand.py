@@ -37,7 +37,16 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.presentation import Lang
-from bot.text import A_NOT_A, chinese_number, clean_text, data_path, few_as_several, outside, read_pinyin
+from bot.text import (
+    A_NOT_A,
+    chinese_number,
+    clean_text,
+    data_path,
+    few_as_several,
+    outside,
+    read_pinyin,
+    spell_pinyin,
+)
 
 IntentKind = Literal[
     "ask",
@@ -1524,8 +1533,19 @@ def language(text: str) -> Lang:
     """English when the message has Latin words and (almost) no Chinese."""
     cjk = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
     latin = len(re.findall(r"[A-Za-z]{2,}", text))
+    if not cjk and _typed_in_pinyin(text):
+        return "zh"
     # One word in Latin letters alone ("sorry", "hello?") is English; "ok" and "hi" are typed by everyone.
     return "en" if (latin >= 2 and cjk <= 4) or (not cjk and re.search(r"[A-Za-z]{4,}", text)) else "zh"
+
+
+def _typed_in_pinyin(text: str) -> bool:
+    """Chinese typed without its characters: two Latin words or more, each spelling toneless syllables,
+    three syllables or more in all ("ying tan jiao yu ju jin nian guan bu guan bu xi ban"). English always
+    has a word that spells none ("the", "is", "what")."""
+    words = re.findall(r"[A-Za-z]+", text)
+    spelled = [spell_pinyin(w.lower(), _syllables()) for w in words]
+    return len(words) >= 2 and all(spelled) and sum(len(s or ()) for s in spelled) >= 3
 
 
 def _plan_words(text: str) -> str:
@@ -1836,6 +1856,11 @@ def _is_remark(text: str) -> bool:
 def _sounds() -> dict[str, str]:
     """Character → its toneless syllable, from the shipped pinyin table (read once per process)."""
     return read_pinyin(data_path("pinyin.tsv"))
+
+
+@functools.cache
+def _syllables() -> frozenset[str]:
+    return frozenset(_sounds().values())
 
 
 @functools.cache

@@ -186,7 +186,9 @@ def test_an_english_message_keeps_its_english_words(plan_respeller: Respeller, t
     [("what is te gang ji hua", "特岗计划"), ("whats liang hou sheng?", "两后生"), ("xiaoxuehua in kindergartens", "小学化"),
      ("Whats the San Wei problem", "三违"), ("the zhong kao this year", "中考"),
      # eleventh session: two syllables typed as one word of six letters or more
-     ("what about gaokao reform this year", "高考"), ("is the zhongkao changing", "中考")],
+     ("what about gaokao reform this year", "高考"), ("is the zhongkao changing", "中考"),
+     # fifteenth session: spaced words are each their own syllables (joined, "dabane" split as da-ba-ne)
+     ("da ban e zen me jie jue", "大班额"), ("ke hou yan shi fu wu you mei you", "课后延时服务")],
 )
 def test_pinyin_in_an_english_message_is_the_plan_word(
     plan_respeller: Respeller, tp: TextProcessor, message: str, word: str
@@ -197,7 +199,7 @@ def test_pinyin_in_an_english_message_is_the_plan_word(
 
 @pytest.mark.parametrize(("word", "syllables"), [("jinshi", ["jin", "shi"]), ("zhiyejiaoyu", ["zhi", "ye", "jiao", "yu"]),
                                                  ("xianguanxiaopin", ["xian", "guan", "xiao", "pin"]),
-                                                 ("xian", None), ("hello", None), ("school", None), ("ok", None)])
+                                                 ("xian", ["xian"]), ("hello", None), ("school", None), ("ok", None)])
 def test_a_latin_word_splits_into_the_fewest_pinyin_syllables(tp: TextProcessor, word: str, syllables) -> None:
     assert tp.spelled_syllables(word) == syllables
 

@@ -58,6 +58,17 @@ def test_english_keywords_meet_however_they_inflect(tp: TextProcessor, one: str,
     assert set(tp.tokens(tp.normalize(one))) == set(tp.tokens(tp.normalize(other)))
 
 
+@pytest.mark.parametrize(("message", "runs"), [
+    ("jinshi防控", [["jin", "shi", "fang", "kong"]]),  # touching Chinese
+    ("学习强guo", [["xue", "xi", "qiang", "guo"]]),
+    ("zhi pu 比", [["zhi", "pu"], ["bi"]]),  # a row of two beside Chinese
+    ("da ban e zen me", [["da", "ban", "e", "zen", "me"]]),  # a whole message in pinyin
+    ("is there a ban", []), ("ban ma", []), ("近视 app", [["jin", "shi"]]),  # English, two syllables alone, a word
+])
+def test_sound_runs_read_pinyin_typed_for_chinese(tp: TextProcessor, message: str, runs: list[list[str]]) -> None:
+    assert tp.sound_runs(tp.normalize(message)) == runs
+
+
 def test_stemming_leaves_chinese_and_numbers_alone(tp: TextProcessor) -> None:
     assert tp.tokens(tp.normalize("大班额 45:55 classes")) == ["大班", "大班额", "45", "55", "class"]
 

@@ -968,7 +968,10 @@ def test_about_x_where_is_a_look_up(normalize, message):
 
 
 @pytest.mark.parametrize(("message", "lang"), [("sorry", "en"), ("hello?", "en"), ("ok", "zh"), ("OK👌", "zh"), ("你好", "zh"),
-                                               ("KPI是什么", "zh"), ("what is 职普比", "en")])
+                                               ("KPI是什么", "zh"), ("what is 职普比", "en"),
+                                               # fifteenth session: Chinese typed in pinyin is Chinese
+                                               ("da ban e zen me jie jue", "zh"), ("ying tan jiao yu ju", "zh"),
+                                               ("is there a ban on phones", "en"), ("hi there", "en")])
 def test_a_message_in_latin_letters_only_is_answered_in_english(normalize, message, lang):
     assert understand(message, normalize=normalize).lang == lang
 
