@@ -126,7 +126,8 @@ _FILLER = (
     # who is writing: "你好，我是余江的一个家长" is a greeting
     r"我是(?:[\u4e00-\u9fff]{1,8}?(?:的|(?=一名|一个|一位)))?(?:一名|一个|一位)?(?:新来的)?(?:小学|初中|中学|高中|幼儿园|学校|学生)?(?:家长|老师|教师|学生|校长|班主任|妈妈|爸爸|奶奶|爷爷|外婆|外公)|"
     r"\b(?:i'm|i am) (?:a |an )?(?:parent|teacher|student|mom|mum|dad)\b|"
-    r"\b(?:there|everyone|all|guys|bot|please|lol|lmao|tbh|ngl|ur|sry|hey|so|much|very|a|lot|you|u|that|this|it|helps?|helpful|again|man|sir|madam|is|was|the|answer|your|for|no|really|here|bro|buddy|mate|dude|at all|oh|nope|well|sorry|great|doing|today|tonight|now|just)\b)*"
+    r"\b(?:there|everyone|all|guys|bot|please|lol|lmao|tbh|ngl|ur|sry|hey|so|much|very|a|lot|you|u|that|this|it|helps?|helpful|again|man|sir|madam|is|was|the|answer|your|for|no|really|here|bro|buddy|mate|dude|at all|oh|nope|well|sorry|great|doing|today|tonight|now|just|"
+    r"or something|or sth|or smth|or what)\b)*"
 )
 # A topic too general to search: "我想了解一下今年教育局的工作，可以问你吗" asks leave to ask, nothing yet.
 # Words that name something to look up (高考, 上学, 孩子) are left out: "可以问你高考的事吗" is searched.
@@ -362,6 +363,11 @@ _SOMEONE_ELSE_RE = re.compile(
     rf"|^@(?!{_BOT_NAMES})[\u4e00-\u9fff]|^[{_SURNAMES}](?:{_TITLES})(?=[\s,，:：!！、]|你|您|明天|今天|今晚|晚上|下午|上午|麻烦|请|在吗|好|辛苦|谢谢|早(?:安|上好|呀|啊|哦|[\s,，!！~～。]|$)|晚安)"
     rf"|^[老小][{_SURNAMES}](?=[\s,，:：!！])|^(?:老婆|老公|媳妇|宝贝)(?=[\s,，:：!！]|你|记得|别忘)"
     r"|^(?:群里|各位|大家)[^,，。?？]{0,6}?(?:谁|哪位|有没有人)|^谁家有"
+    # the group asked what one of them knows ("有人知道火车站附近哪家饺子好吃吗", "anyone know a good dumpling
+    # place", "has anybody tried…")
+    r"|^(?:有没有人|有人|谁|哪位)(?:知道|晓得|了解|清楚|去过|试过|用过|推荐)"
+    r"|^(?:does |do )?(?:any ?one|any ?body|some ?one|some ?body)(?: here)? (?:know|knows|have|has|got|been|tried|recommend)\b"
+    r"|^(?:has|have) (?:any ?one|any ?body)\b"
     # the group asked for a hand or a lost thing ("谁捡到一个蓝色水壶", "哪位顺路帮忙带一下"), not "谁管校外培训"
     r"|^(?:谁|有谁|哪位)[^,，。?？]{0,3}?(?:捡到|看到|见到|拿错|有空|方便|顺路|能帮)"
     r"|^[【\[](?:通知|紧急通知|公告|提醒|温馨提示)[】\]]|^请(?:各位|各班|全体|各)"

@@ -335,6 +335,8 @@ def test_content_questions_are_not_document_questions(normalize, message):
 
 
 SMALL_TALK = [
+    # fifteenth session: "or something" closing a question to the bot
+    ("who are you? are you chatgpt or something?", "identity"), ("are you a bot or what", "identity"),
     # twelfth session: an acknowledgement and what the writer will do; "don't answer me"; the bot's voice
     # and who types behind it
     ("好的老师,我回去跟孩子说一下", "thanks"), ("收到，我马上去办", "thanks"),
@@ -561,7 +563,9 @@ def test_thanks_before_a_follow_up_is_dropped(normalize, message, kind):
     # fifteenth session: a notice to the group however it goes on, a lost thing, a hand asked, one's family
     ("各位家长，周日上午操场除草，有空的来搭把手", True), ("谁捡到一把黑色雨伞，柄上贴着名字", True),
     ("哪位顺路帮忙把孩子带到校门口", True), ("爸，明天你去学校给孩子开家长会", True), ("各位家长好，请问课后服务几点结束", False),
-    ("全体班主任：周五前把名单发群里", True), ("谁管校外培训机构", False), ("谁负责学校的食品安全", False),
+    ("全体班主任：周五前把名单发群里", True), ("谁管校外培训机构", False),
+    ("有人知道学校附近哪家早餐店好吃吗", True), ("anyone know a good pediatrician near the school?", True),
+    ("has anybody been to the new library yet", True), ("谁知道职普比是多少", True), ("谁负责督导", False), ("谁负责学校的食品安全", False),
 ])
 def test_a_message_to_a_member_of_the_group_is_flagged(normalize, message, someone_else):
     intent = understand(message, normalize=normalize)
