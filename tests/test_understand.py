@@ -11,6 +11,9 @@ from bot.understand import LAST_POINT, LAST_SECTION, Topic, chinese_number, ques
 TOPIC = Topic("大班额比例要控制在多少", "plan", 8, 0.0)
 
 LOCATE = [
+    # fifteenth session: where a phrase comes from, a point's number asked as 编号
+    ("生均拨款两个只增不减,出处是哪一条?", "生均拨款两个只增不减"), ("课堂建在车间出自哪里", "课堂建在车间"),
+    ("两个只增不减这句出自哪一条", "两个只增不减"), ("高等教育那条编号是几", "高等教育"), ("家长学校的序号是多少", "家长学校"),
     # fourteenth session: told first, then asked where in the plan "that" is
     ("my school keeps doing clean government culture sessions. which point is that?",
      "my school keeps doing clean government culture sessions"),
@@ -937,7 +940,7 @@ def test_a_year_names_a_plan_only_beside_plan_words(normalize, text: str, names_
      ("Is this plan still in effect?", "validity"), ("summary please", "outline"), ("give me an overview", "outline"),
      ("what are the main parts", "outline"), ("list all points", "outline"), ("How many parts?", "outline"),
      # fifteenth session: every point listed
-     ("有哪些条目", "outline"), ("都有哪几条", "outline"), ("列出所有要点", "outline"),
+     ("有哪些条目", "outline"), ("都有哪几条", "outline"), ("列出所有要点", "outline"), ("你的答案出处是哪里", "about"),
      # fifth session: blocks, what it mainly says, the original text, a bare "sum it up", its kind and title
      ("文件一共几条，分了几大块", "outline"), ("文件分几个板块", "outline"), ("这个文件主要讲什么", "outline"),
      ("文件里的五大块分别是什么", "outline"), ("文件原文在哪里下载", "outline"), ("哪里能看到原文", "outline"),
