@@ -112,6 +112,11 @@ def test_a_message_to_a_member_of_the_group_gets_the_elsewhere_reply_unless_the_
     # asked of a colleague, but the plan answers it: answered with its point
     answer = service.ask("王老师，今年课后服务还搞不搞")
     assert answer.status == "answered" and answer.citations[0].point == 6
+    # asked what the plan says (fifteenth session: under ELSEWHERE_ANSWER_MIN, English runs lower), but
+    # not a document handed round the group
+    answer = service.ask("Chris, what's the vocational to general ratio in the plan?")
+    assert answer.status == "answered" and answer.citations[0].point == 10
+    assert service.ask("李老师，那个文件你打印了吗").kind == "smalltalk"
 
 
 def test_a_remark_the_search_answers_is_still_small_talk_when_an_example_is_clearly_closer(service) -> None:
