@@ -16,6 +16,8 @@ vectors; ``Retriever`` only wires the index, the encoder and the text processor 
 
 from __future__ import annotations
 
+import difflib
+import functools
 import logging
 import math
 import re
@@ -362,6 +364,10 @@ class MentionIndex:
 
 
 _ENGLISH_TOKEN_RE = re.compile(r"[a-z]+|\d+")  # hyphens and apostrophes separate words
+# An English slip is put right only in a word this long, and only to a trigger word this close (difflib's
+# ratio: "disabilites"/"disabilities" 0.87, "vocatinal"/"vocational" 0.95; "teaching"/"teachers" 0.75).
+ENGLISH_SLIP_LETTERS = 7
+ENGLISH_SLIP_CUTOFF = 0.85
 
 
 def _singular(word: str) -> str:
@@ -389,6 +395,7 @@ class Expander:
         self._by_char: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self._by_word: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         self._conjunctions: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        self.english_words: set[str] = set()  # as written in the triggers, for respelling slips (respelled)
         for line_no, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip() or line.startswith("#"):
                 continue
@@ -401,6 +408,7 @@ class Expander:
                 trigger = trigger.strip().lower()
                 if not trigger:
                     continue
+                self.english_words.update(_ENGLISH_TOKEN_RE.findall(trigger) if trigger.isascii() else ())
                 if "&" in trigger:  # every part somewhere in the question, Chinese or English
                     parts = tuple(_singular(p) if p.isascii() else p for p in trigger.split("&"))
                     self._conjunctions.append((parts, plan_terms))
@@ -437,6 +445,28 @@ class Expander:
         terms = [term for _, plan_terms in found for term in plan_terms]
         triggers = [part for parts, _ in found for part in parts]
         return list(dict.fromkeys(terms)), list(dict.fromkeys(triggers))
+
+    def respelled(self, normalized: str, known: Callable[[str], bool]) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """English slips of the triggers' words put right ("disabilites" → "disabilities", "vocatinal" →
+        "vocational"): a word of ENGLISH_SLIP_LETTERS letters or more that ``known`` does not know and the
+        triggers do not hold, close to one trigger word (difflib, ENGLISH_SLIP_CUTOFF). The fixes too."""
+        fixes: list[tuple[str, str]] = []
+
+        def fix(m: re.Match[str]) -> str:
+            word = m.group(0)
+            if len(word) < ENGLISH_SLIP_LETTERS or word in self.english_words or known(word):
+                return word
+            close = difflib.get_close_matches(word, self._long_words, n=1, cutoff=ENGLISH_SLIP_CUTOFF)
+            if close:
+                fixes.append((word, close[0]))
+            return close[0] if close else word
+
+        text = re.sub(r"[a-z]+", fix, normalized) if normalized.isascii() else normalized
+        return text, tuple(fixes)
+
+    @functools.cached_property
+    def _long_words(self) -> list[str]:
+        return sorted(w for w in self.english_words if len(w) >= ENGLISH_SLIP_LETTERS - 1)
 
     def main_terms(self, normalized: str) -> list[str]:
         """The plan's main word (its first term) for each thing an English phrase names: "teacher training"
@@ -760,7 +790,7 @@ class QueryAnalyzer:
         """``numbers``: treat it as a "how many" question (comparisons quote the figures)."""
         typed = self.tp.normalize(text[:MAX_QUERY_CHARS])
         respelling = self.respeller.respell(typed)
-        normalized = respelling.text
+        normalized, english_fixes = self.expander.respelled(respelling.text, self._known_english)
         words = self.tp.tokens(normalized)
         expansion_terms, triggers = self.expander.expand(normalized)
         expansion: list[str] = []
@@ -811,7 +841,7 @@ class QueryAnalyzer:
             tuple(chars),
             tuple(self.tp.pinyin_ngrams(normalized)),
             facts,
-            respelling.fixes,
+            respelling.fixes + english_fixes,
         )
 
     def pointed_at(self, question: Query, whole: Query) -> int:
@@ -822,6 +852,10 @@ class QueryAnalyzer:
         there = list(_THERE_RE.finditer(whole.normalized))[-1].start()
         before = whole.normalized[:there]
         return int(self.places.last_end(before) > self.home.last_end(before))
+
+    def _known_english(self, word: str) -> bool:
+        """A word of the plan's or the question bank's (keywords are stemmed)."""
+        return word in self.vocabulary or stem_english(word) in self.vocabulary
 
     def _known(self, word: str, triggers: list[str]) -> bool:
         """In the plan's or the question bank's vocabulary, or explained by an expansion trigger."""

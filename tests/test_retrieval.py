@@ -86,6 +86,20 @@ def test_expander_measures_the_share_of_english_words_its_triggers_hold(tmp_path
     assert expander.matched_share("第8条", frozenset()) == 1.0  # no English words: nothing unmatched
 
 
+def test_expander_puts_english_slips_of_its_words_right(tmp_path) -> None:
+    path = tmp_path / "exp.tsv"
+    path.write_text("disabilities|special needs\t特殊教育\nvocational\t职业教育\n", encoding="utf-8")
+    expander = Expander(path)
+    known = {"teachers", "teaching"}.__contains__
+    text, fixes = expander.respelled("help for students with disabilites at vocatinal schools", known)
+    assert text == "help for students with disabilities at vocational schools"
+    assert fixes == (("disabilites", "disabilities"), ("vocatinal", "vocational"))
+    # words it knows, short words and words far from every trigger stay as typed
+    for typed in ("teaching quality", "disabled kids", "vocal music", "professional teachers"):
+        assert expander.respelled(typed, known) == (typed, ()), typed
+    assert expander.respelled("特殊教育disabilites", known)[1] == ()  # Chinese around: left to the respeller
+
+
 def test_expander_reads_plain_plurals_only(tmp_path) -> None:
     path = tmp_path / "exp.tsv"
     path.write_text("teacher&rotation\t县管校聘\nclass\t班\n", encoding="utf-8")
