@@ -556,6 +556,10 @@ _OUTCOME_RE = re.compile(
     # "县管校聘到底搞成了没": whether it worked (not a count of what is there now: "目前有几个试点区" is
     # answered by the plan's 三个, review of the twelfth session)
     r"|(?:搞|办|弄|做)成(?:功)?了?(?:没|吗|么)"
+    # …in English: "did guixi actually pass the national evaluation in the end?", "has it worked?"
+    r"|\b(?:did|has|have)\b[^?.]{0,60}?\b(?:pass|passed|reach|reached|meet|met|achieve|achieved|succeed|succeeded|work|worked)\b"
+    r"[^?.]{0,40}?\b(?:in the end|finally|actually|yet|already)\b"
+    r"|\b(?:did|has|have)\b[^?.]{0,30}?\b(?:actually|finally)\b[^?.]{0,30}?\b(?:pass|passed|reach|reached|meet|met|achieve|achieved)\b"
 )
 # Who a person is ("我们学校的责任督学是谁", "新校长叫什么"): a plan names roles, never the people in them.
 _WHO_RE = re.compile(
@@ -586,7 +590,10 @@ _DETAIL_QUESTIONS = {
         r"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|(?<![招接吸提递])(?:交|收|缴|付|花|赔|给|投)(?:了|入)?多少(?![个所名人年天次条项学新时材门])|how much"
         r"|多少(?:钱的)?(?:资助|补助|补贴|津贴|奖金|工资|奖励)(?!项目|政策|名额|对象|人)"
         # "What's the monthly fee for a public kindergarten?" (fourteenth session: answered with point 7)
-        r"|\b(?:monthly|yearly|annual|termly|per term|per month|per year|tuition) (?:fees?|costs?|charges?)\b"
+        r"|\b(?:monthly|yearly|annual|termly|per term|per month|per year|tuition) (?:fees?|costs?|charges?|salary|salaries|wages?|pay)\b"
+        r"|\bwhat(?:'s| is| are) the (?:\w+ )?(?:salary|salaries|wages?|pay)\b|\bhow much (?:do|does|will) [\w ]{1,30}? (?:earn|make|get paid)\b"
+        # "whats the salary raise for teachers this yr": an amount the plan never gives
+        r"|\b(?:pay|salary|salaries|wages?) (?:raise|rise|increase|hike)s?\b|\b(?:raise|rise|increase|hike)s? (?:in|of|to) (?:pay|salary|salaries|wages?)\b"
         r"|\bwhat(?:'s| is| are) the (?:fees?|costs?|price|tuition)\b|\bhow expensive\b"
         r"|\b(?:is|are) (?:it|they|(?:the |a )?[\w -]{1,40}?) free\b|\bfree of charge\b|\bfor free\b"
     ),

@@ -371,6 +371,7 @@ _SOMEONE_ELSE_RE = re.compile(
     # the group asked for a hand or a lost thing ("谁捡到一个蓝色水壶", "哪位顺路帮忙带一下"), not "谁管校外培训"
     r"|^(?:谁|有谁|哪位)[^,，。?？]{0,3}?(?:捡到|看到|见到|拿错|有空|方便|顺路|能帮)"
     r"|^[【\[](?:通知|紧急通知|公告|提醒|温馨提示)[】\]]|^请(?:各位|各班|全体|各)"
+    r"|^(?:各位|全体)[\u4e00-\u9fff]{1,6}[,，:：].*请(?!问)|^(?:家长们|同学们|老师们|同志们|大家)(?:请)?注意"
     # a notice to the group's members, however it goes on ("各位家长，周六上午教室大扫除，有空的来帮个忙"),
     # unless the writer greets them and asks ("各位老师好，请问…")
     r"|^(?:各位|全体)[\u4e00-\u9fff]{1,6}(?<!好)[,，:：](?!.*(?:请问|问一下|问下|想问|请教))"
@@ -600,7 +601,9 @@ _POINT_ASK_RE = re.compile(
     r"\b(?:please|pls|plz|show|me|the|what|whats|what's|wat|wats|wut|is|does|say|says|about|abt|of|plan|in|read|open|give|tell|text|full|u|"
     r"can|you|i|see|want|to|do|these|those|two|both|they|list|points?|all|"
     # "which section is point 10 in", "what part does point 7 belong to": its look-up is headed by its part
-    r"which|section|part|under|belongs?|heading|chapter)\b|"
+    r"which|section|part|under|belongs?|heading|chapter|"
+    # "what's point 7 about, quick summary pls", "what's the last point about, the misc one at the end"
+    r"quick|quickly|summary|summari[sz]e|brief|briefly|short|gist|overview|explain|one|at|end|misc|again|exactly)\b|"
     # "the last part of point 8": the point, shown whole
     r"\b(?:first|last|final|end|opening|closing) (?:part|bit|half|paragraph|sentence)\b|[\s,，.。:：!！?？'\"“”]"
 )
@@ -1145,13 +1148,13 @@ _DOCUMENT_RE = re.compile(
     r"|\bwho (?:actually |exactly |really )?(?:issued|published|wrote|released|signed|put out|sent out|drew up|drafted)"
     r" (?:this|the|that)(?: [\w'-]+){0,5}? (?:plan|document|notice|doc)\b"
     r"|\bwhen (?:was|is|did) (?:this|the|that)(?: [\w'-]+){0,5}? (?:plan|document|notice|doc)(?: for (?:19|20)\d\d)?"
-    r" (?:issued|published|released|dated|signed|sent out|put out|come out|came out|announced|made public)\b"
+    r" (?:actually |exactly |really |officially |first )?(?:issued|published|released|dated|signed|sent out|put out|come out|came out|announced|made public)\b"
     r"|\bwho (?:was|is) (?:it|this|the plan|the document|this plan|this document)(?: [\w'-]+){0,2}? (?:addressed|sent|distributed|circulated) to\b"
     r"|what(?: is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?(?:[,.!?].*)?$"
     r"|^is (?:this|it) (?:the )?(?:(?:19|20)\d\d |latest |current |newest )?(?:work )?(?:plan|document)[\s?.!]*$"
     r"|issu(?:ed|ing) (?:date|by)|title of (?:the|this) (?:document|plan)"
     # "what date was it issued", "what's the issue date", "date of issue?", "which department issued it"
-    r"|\bwhat date (?:was|is) (?:it|this|the plan|the document|this plan) (?:issued|published|released|dated|signed|sent out)\b"
+    r"|\bwhat date (?:was|is) (?:it|this|the plan|the document|this plan) (?:actually |exactly |officially )?(?:issued|published|released|dated|signed|sent out)\b"
     r"|^(?:what(?:'s| is) )?(?:the )?(?:issue|publication|release) date(?: of (?:the|this) (?:plan|document))?[\s?.!]*$"
     r"|^(?:the )?date of (?:issue|publication|release)[\s?.!]*$"
     r"|\bwhich (?:department|agency|office|body|authority|bureau|organi[sz]ation) (?:issued|published|released|wrote|drew up)"

@@ -356,6 +356,10 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
      # fifteenth session: funds, investment and budgets are amounts too
      ("专项资金一年有多少", ("money",)), ("教育经费今年投入多少", ("money",)), ("一共投了多少", ("money",)),
      ("专项资金是干什么的", ()), ("投入多少个班", ()),
+     ("whats the salary raise for teachers this yr", ("money",)), ("did guixi actually pass the evaluation in the end?", ("outcome",)),
+     ("did they meet the target", ()), ("has the plan been published yet", ()),
+     ("what's the monthly salary for a foreign english teacher?", ("money",)), ("how much do teachers earn", ("money",)),
+     ("are teachers' salaries guaranteed?", ()),
      # a programme's name is a detail a plan states; a person's or a new school's is not this detail
      ("这个活动叫什么", ("name",)), ("那个计划全名叫什么", ("name",)), ("校长叫什么名字", ("who",)), ("新建的学校叫什么名字", ()),
      # twelfth session: a new high school's name; who holds a post and how it went are never stated;

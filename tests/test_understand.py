@@ -121,6 +121,7 @@ POINTS = [
     ("second to last point", LAST_POINT - 1), ("penultimate point?", LAST_POINT - 1),
     # fifteenth session: the part a point is in is its look-up's heading
     ("which section is point 10 in", 10), ("what part does point 7 belong to", 7), ("which part is clause 3 under", 3),
+    ("what's point 7 about, quick summary pls", 7), ("what's the last point about, the misc one at the end", LAST_POINT),
 ]
 
 
@@ -568,7 +569,8 @@ def test_thanks_before_a_follow_up_is_dropped(normalize, message, kind):
     ("哪位顺路帮忙把孩子带到校门口", True), ("爸，明天你去学校给孩子开家长会", True), ("各位家长好，请问课后服务几点结束", False),
     ("全体班主任：周五前把名单发群里", True), ("谁管校外培训机构", False),
     ("有人知道学校附近哪家早餐店好吃吗", True), ("anyone know a good pediatrician near the school?", True),
-    ("has anybody been to the new library yet", True), ("谁知道职普比是多少", True), ("谁负责督导", False), ("谁负责学校的食品安全", False),
+    ("has anybody been to the new library yet", True), ("谁知道职普比是多少", True), ("谁负责督导", False),
+    ("家长们注意：本周五提前放学，请按时接孩子", True), ("各位家长晚上好，明天体检，请孩子空腹到校", True), ("谁负责学校的食品安全", False),
 ])
 def test_a_message_to_a_member_of_the_group_is_flagged(normalize, message, someone_else):
     intent = understand(message, normalize=normalize)
@@ -941,6 +943,7 @@ def test_a_year_names_a_plan_only_beside_plan_words(normalize, text: str, names_
      ("what are the main parts", "outline"), ("list all points", "outline"), ("How many parts?", "outline"),
      # fifteenth session: every point listed
      ("有哪些条目", "outline"), ("都有哪几条", "outline"), ("列出所有要点", "outline"), ("你的答案出处是哪里", "about"),
+     ("when was this yingtan education plan actually issued? need the exact date", "about"),
      # fifth session: blocks, what it mainly says, the original text, a bare "sum it up", its kind and title
      ("文件一共几条，分了几大块", "outline"), ("文件分几个板块", "outline"), ("这个文件主要讲什么", "outline"),
      ("文件里的五大块分别是什么", "outline"), ("文件原文在哪里下载", "outline"), ("哪里能看到原文", "outline"),
