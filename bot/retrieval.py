@@ -587,7 +587,7 @@ _DETAIL_QUESTIONS = {
     # An amount, not the word for a payment: "有没有补助" asks whether, "补助多少" how much.
     "money": re.compile(
         r"多少钱|几块钱|多少元|多少块|多少万|多少亿|几个亿|(?:[\u4e00-\u9fff](?<![免浪消])费|收费|费用|工资|补贴|补助|津贴|资助|奖金|资金|经费|投资|预算|拨款)[^,，。?？!！没]{0,4}?"
-        r"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|(?<![招接吸提递])(?:交|收|缴|付|花|赔|给|投)(?:了|入)?多少(?![个所名人年天次条项学新时材门])|how much"
+        r"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|(?<![招接吸提递])(?:交|收|缴|付|花|赔|给|投|拿|领|发)(?:了|入|到)?多少(?![个所名人年天次条项学新时材门本张套件份台辆间])|how much"
         r"|多少(?:钱的)?(?:资助|补助|补贴|津贴|奖金|工资|奖励)(?!项目|政策|名额|对象|人)"
         # "What's the monthly fee for a public kindergarten?" (fourteenth session: answered with point 7)
         r"|\b(?:monthly|yearly|annual|termly|per term|per month|per year|tuition) (?:fees?|costs?|charges?|salary|salaries|wages?|pay)\b"
@@ -691,6 +691,22 @@ def asks_specific(normalized: str) -> bool:
 # Details no plan states, whatever the point: who a person is, and how something turned out. (Also
 # out-of-scope cues; as details asked and never stated, the quoted point cannot make up for them.)
 _NEVER_STATED = {"who": _WHO_RE, "outcome": _OUTCOME_RE}
+
+
+# An amount asked in so many words ("补助每个月能拿多少", "交多少钱", "how much", "salary raise"), not a
+# standard asked about ("收费标准会调整吗", which the plan answers): only this blocks a confident answer
+# (bot/decide.BLOCKING_DETAILS) when the quoted sentences state no amount.
+_AMOUNT_RE = re.compile(
+    r"多少钱|几块钱|多少元|多少块|多少万|多少亿|几个亿|几千块|几百块"
+    r"|(?:费|费用|工资|补贴|补助|津贴|资助|奖金|资金|经费|投资|预算|拨款)[^,，。?？!！没]{0,6}?多少(?![个所名人年天次条项学新时材门本张套件份台辆间])"
+    r"|(?<![招接吸提递])(?:交|收|缴|付|花|赔|给|投|拿|领|发)(?:了|入|到)?多少(?![个所名人年天次条项学新时材门本张套件份台辆间])"
+    r"|\bhow much\b|\b(?:pay|salary|salaries|wages?) (?:raise|rise|increase|hike)s?\b"
+    r"|\b(?:monthly|yearly|annual|termly|per term|per month|per year) (?:fees?|costs?|charges?|salary|salaries|wages?|pay)\b"
+)
+
+
+def asks_amount(normalized: str) -> bool:
+    return bool(_AMOUNT_RE.search(normalized))
 
 
 def asked_details(normalized: str) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ from bot.retrieval import (
     CueList,
     Expander,
     asked_details,
+    asks_amount,
     bank_sentences,
     asks_for_number,
     asks_specific,
@@ -246,6 +247,27 @@ def test_out_of_scope_questions_are_refused(service, question: str) -> None:
                                       "余江到底有没有通过义务教育优质均衡评估", "幼儿园老师需要什么学历"])
 def test_near_domain_details_the_plan_never_gives_are_not_answered(service, question: str) -> None:
     assert service.ask(question).status != "answered"
+
+
+# Fifteenth session: an amount asked in so many words is never answered by a sentence stating none
+# (bot/decide.BLOCKING_DETAILS), however close the bank's examples; a fee standard asked about still is.
+@pytest.mark.parametrize("question", ["乡村教师生活补助每个月能拿多少", "whats the salary raise for teachers this yr"])
+def test_an_amount_the_plan_never_states_is_not_answered(service, question: str) -> None:
+    answer = service.ask(question)
+    assert answer.status == "related" and answer.citations[0].point == 18
+
+
+def test_a_standard_asked_about_is_not_an_amount(service) -> None:
+    answer = service.ask("公办幼儿园的收费标准会调整吗")
+    assert answer.status == "answered" and answer.citations[0].point == 7
+
+
+@pytest.mark.parametrize(("question", "amount"), [
+    ("补助每个月能拿多少", True), ("交多少钱", True), ("how much is it", True), ("teachers' pay raise?", True),
+    ("收费标准会调整吗", False), ("学生资助属于第几部分第几条", False), ("每年发多少本书", False), ("招多少个学生", False),
+])
+def test_an_amount_is_asked_in_so_many_words(normalize, question: str, amount: bool) -> None:
+    assert asks_amount(normalize(question)) is amount
 
 
 def test_a_service_the_plan_builds_is_still_answered(service) -> None:
