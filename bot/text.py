@@ -185,7 +185,8 @@ A_NOT_A = _A_NOT_A  # a parsing pattern shared with bot/understand.py
 # of "a few", then ask whether. Such a 几 is written 数 (数个, 数次), the literary "several".
 _SEVERAL_RE = re.compile(
     r"(?<![十百第])几(?=[个次位名所家天年月回遍趟])(?!年级)"
-    rf"(?=.{{3,}}?(?:有没有|是不是|能不能|会不会|管不管|还有人|{_A_NOT_A}"
+    # (…or asks what to do or what the rule is: "村里有几个孩子初中没读完就出去打工了，…有个什么说法")
+    rf"(?=.{{3,}}?(?:有没有|是不是|能不能|会不会|管不管|还有人|什么说法|啥说法|怎么办|咋办|怎么处理|怎么管|谁来管|{_A_NOT_A}"
     r"|(?<![什怎这那多])[吗么嘛](?:[\s?？!！。,，~～啊呀]*$|[?？])))"
 )
 

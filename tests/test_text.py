@@ -112,7 +112,9 @@ def test_long_line_lists_are_packed_into_messages_without_splitting_lines() -> N
     [("孩子被几个高年级的堵在厕所，学校有没有硬要求?", True), ("之前有老师上门来教过几次今年还有没有人来", True),
      ("几个同学想参加比赛，市里会组织吗", True), ("每个班最多几个人", False), ("一个班几个人算大班额?", False),
      ("要招几个老师", False), ("第几条讲大班额，有没有", False), ("十几个班，会不会配人", False),
-     ("孩子几个月上托班要准备什么？", False), ("几年级开始有英语课吗？", False), ("你知道几岁能上幼儿园吗", False)],
+     ("孩子几个月上托班要准备什么？", False), ("几年级开始有英语课吗？", False), ("你知道几岁能上幼儿园吗", False),
+     # fifteenth session: told of, then asked what the rule is or what to do
+     ("村里有几个孩子没读完就出去打工了，有个什么说法", True), ("班上有几个孩子天天迟到，怎么办", True)],
 )
 def test_a_few_told_of_is_not_how_many_asked(text: str, several: bool) -> None:
     marked = few_as_several(text)
