@@ -456,7 +456,13 @@ class Expander:
             word = m.group(0)
             if len(word) < ENGLISH_SLIP_LETTERS or word in self.english_words or known(word):
                 return word
-            close = difflib.get_close_matches(word, self._long_words, n=1, cutoff=ENGLISH_SLIP_CUTOFF)
+            # a slip keeps its first letter ("instruction" is no slip of "construction") and is not the
+            # same word inflected ("scholarships" / "scholarship")
+            close = [
+                c
+                for c in difflib.get_close_matches(word, self._long_words, n=3, cutoff=ENGLISH_SLIP_CUTOFF)
+                if c[0] == word[0] and stem_english(c) != stem_english(word)
+            ][:1]
             if close:
                 fixes.append((word, close[0]))
             return close[0] if close else word
@@ -556,6 +562,11 @@ _OUTCOME_RE = re.compile(
     # "县管校聘到底搞成了没": whether it worked (not a count of what is there now: "目前有几个试点区" is
     # answered by the plan's 三个, review of the twelfth session)
     r"|(?:搞|办|弄|做)成(?:功)?了?(?:没|吗|么)"
+    # "鹰潭卫校升格成功了吗", "独立学院最后承接了吗", "专项资金设立了吗": whether it was done by now
+    r"|(?:成功|最后|最终|到底|已经)[^,，。?？]{0,12}?了(?:吗|么|没有?)"
+    r"|(?:承接|设立|建成|升格|开办|落地|实现|挂牌|开工|投用)(?:成功)?了(?:吗|么|没有?)"
+    r"|^(?:so |and )?did (?!(?:the|this|your) (?:plan|document|doc|bureau) (?:say|mention)|it say|they say)[^?.]{0,60}?"
+    r"\b(?:become|became|open|opened|pass|passed|happen|happened|finish|finished|succeed|succeeded|get built|got built)\b"
     # …in English: "did guixi actually pass the national evaluation in the end?", "has it worked?"
     r"|\b(?:did|has|have)\b[^?.]{0,60}?\b(?:pass|passed|reach|reached|meet|met|achieve|achieved|succeed|succeeded|work|worked)\b"
     r"[^?.]{0,40}?\b(?:in the end|finally|actually|yet|already)\b"

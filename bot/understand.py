@@ -418,11 +418,27 @@ _PLACEHOLDER_RE = re.compile(
 )
 
 
+# A notice to the group's members that asks nothing ("各位家长，学校通知：下周开始实施五项管理，请大家支持",
+# "请各位家长督促孩子…", "Reminder to all parents: phones are not allowed in school."): its 请 asks the members.
+_NOTICE_RE = re.compile(
+    r"^(?:各位|全体)[\u4e00-\u9fff]{1,6}[,，:：]|^(?:家长们|同学们|老师们|同志们|大家)(?:请)?注意|^请(?:各位|各班|全体)"
+    r"|^[【\[](?:通知|紧急通知|公告|提醒|温馨提示)[】\]]"
+    r"|^(?:dear|attention|reminder(?: to| for)?(?: all)?|note to(?: all)?|notice to(?: all)?)\s*(?:all )?(?:parents|families|teachers|colleagues|everyone|students)\b"
+    r"|^(?:all )?parents,? please (?:note|remember|bring|sign|make sure)\b|^reminder\s*[:,-]"
+)
+_ASKING_RE = re.compile(
+    r"[?？]|请问|问一下|问下|想问|请教|怎么|什么|啥|哪|多少|几[个点时号天月年岁]|吗|么|是否|能否|有没有|是不是"
+    r"|(?:^|[.,;:!]\s*)(?:what|how|which|when|where|who|why|is|are|does|do|can|could|will|should)\b"
+)
+
+
 def _not_for_the_bot(text: str) -> Talk | None:
     """An app's placeholder ("[图片]" is no sticker: checked before small talk), a message meant for
     someone else or passed on, or thanks however long — each with no question of the writer's own."""
     if _PLACEHOLDER_RE.match(text):
         return "usage"
+    if _NOTICE_RE.search(text) and not _ASKING_RE.search(text):
+        return "elsewhere"
     # Judged by how it ends: "…在高速上堵着呢，…别等我" and "…帮我抄在本子上了，…好人一生平安" ask nothing.
     last = (_clauses(text) or [text])[-1]
     if re.search(r"[?？]", text) or _asks(last) or _REQUEST_RE.search(last) or _A_NOT_A_RE.search(last):
@@ -1545,19 +1561,82 @@ def language(text: str) -> Lang:
     """English when the message has Latin words and (almost) no Chinese."""
     cjk = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
     latin = len(re.findall(r"[A-Za-z]{2,}", text))
-    if not cjk and _typed_in_pinyin(text):
+    if _typed_in_pinyin(text, beside_chinese=bool(cjk)):
         return "zh"
     # One word in Latin letters alone ("sorry", "hello?") is English; "ok" and "hi" are typed by everyone.
     return "en" if (latin >= 2 and cjk <= 4) or (not cjk and re.search(r"[A-Za-z]{4,}", text)) else "zh"
 
 
-def _typed_in_pinyin(text: str) -> bool:
-    """Chinese typed without its characters: two Latin words or more, each spelling toneless syllables,
-    three syllables or more in all ("ying tan jiao yu ju jin nian guan bu guan bu xi ban"). English always
-    has a word that spells none ("the", "is", "what")."""
-    words = re.findall(r"[A-Za-z]+", text)
-    spelled = [spell_pinyin(w.lower(), _syllables()) for w in words]
-    return len(words) >= 2 and all(spelled) and sum(len(s or ()) for s in spelled) >= 3
+# English words that happen to spell pinyin syllables: a message mostly of them is English ("long time no see"
+# spells long ti-me n-o se-e), while pinyin has a few ("ying tan …", "da ban e")
+_ENGLISH_SPELLED = frozenset(
+    [
+        "a",
+        "an",
+        "he",
+        "me",
+        "we",
+        "she",
+        "no",
+        "see",
+        "time",
+        "long",
+        "hang",
+        "man",
+        "men",
+        "ban",
+        "can",
+        "fan",
+        "pan",
+        "tan",
+        "die",
+        "tie",
+        "lie",
+        "pie",
+        "bin",
+        "pin",
+        "sun",
+        "run",
+        "gun",
+        "hen",
+        "pen",
+        "ten",
+        "den",
+        "bang",
+        "gang",
+        "sang",
+        "song",
+        "ring",
+        "sing",
+        "king",
+        "wing",
+        "ping",
+        "one",
+        "nine",
+        "tea",
+        "sea",
+        "change",
+        "ran",
+        "dan",
+        "nan",
+        "bye",
+        "hi",
+        "ha",
+    ]
+)
+
+
+def _typed_in_pinyin(text: str, beside_chinese: bool = False) -> bool:
+    """Chinese typed without its characters: Latin words that each spell toneless syllables, three or
+    more in all ("ying tan jiao yu ju jin nian guan bu guan bu xi ban", "zhipubi"), two beside Chinese
+    ("zhi pu 比") or a greeting's ("ni hao", "xie xie"). English always has a word that spells none
+    ("the", "is", "what")."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
+    spelled = [spell_pinyin(w, _syllables()) for w in words]
+    if not words or not all(spelled) or 2 * sum(w in _ENGLISH_SPELLED for w in words) > len(words):
+        return False
+    count = sum(len(s or ()) for s in spelled)
+    return count >= 3 or (count == 2 and (beside_chinese or "".join(words) in _TALK_SOUNDS))
 
 
 def _plan_words(text: str) -> str:

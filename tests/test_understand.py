@@ -570,7 +570,12 @@ def test_thanks_before_a_follow_up_is_dropped(normalize, message, kind):
     ("全体班主任：周五前把名单发群里", True), ("谁管校外培训机构", False),
     ("有人知道学校附近哪家早餐店好吃吗", True), ("anyone know a good pediatrician near the school?", True),
     ("has anybody been to the new library yet", True), ("谁知道职普比是多少", True), ("谁负责督导", False),
-    ("家长们注意：本周五提前放学，请按时接孩子", True), ("各位家长晚上好，明天体检，请孩子空腹到校", True), ("谁负责学校的食品安全", False),
+    ("家长们注意：本周五提前放学，请按时接孩子", True), ("各位家长晚上好，明天体检，请孩子空腹到校", True),
+    # review, fifteenth session: notices that ask nothing, in Chinese and English
+    ("各位家长，学校通知：下周开始实施五项管理，请大家支持", True), ("请各位家长督促孩子完成五项管理", True),
+    ("Reminder to all parents: phones are not allowed in school.", True),
+    ("Dear parents, please remember to sign the safety form by Friday.", True),
+    ("Dear teachers, what does the plan say about homework?", False), ("谁负责学校的食品安全", False),
 ])
 def test_a_message_to_a_member_of_the_group_is_flagged(normalize, message, someone_else):
     intent = understand(message, normalize=normalize)
@@ -981,7 +986,8 @@ def test_about_x_where_is_a_look_up(normalize, message):
                                                ("KPI是什么", "zh"), ("what is 职普比", "en"),
                                                # fifteenth session: Chinese typed in pinyin is Chinese
                                                ("da ban e zen me jie jue", "zh"), ("ying tan jiao yu ju", "zh"),
-                                               ("is there a ban on phones", "en"), ("hi there", "en")])
+                                               ("is there a ban on phones", "en"), ("hi there", "en"),
+                                               ("zhi pu 比是多少？", "zh"), ("zhipubi", "zh"), ("long time no see", "en")])
 def test_a_message_in_latin_letters_only_is_answered_in_english(normalize, message, lang):
     assert understand(message, normalize=normalize).lang == lang
 
