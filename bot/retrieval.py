@@ -474,6 +474,19 @@ class Expander:
     def _long_words(self) -> list[str]:
         return sorted(w for w in self.english_words if len(w) >= ENGLISH_SLIP_LETTERS - 1)
 
+    def outer_terms(self, normalized: str) -> list[str]:
+        """The plan terms of every trigger found that is not inside a longer one found ("eye exams" gives
+        近视防控; the "exams" inside it, 考试, is left out)."""
+        found = [(" ".join(parts), plan_terms) for parts, plan_terms in self.matches(normalized)]
+        return list(
+            dict.fromkeys(
+                term
+                for trigger, terms in found
+                if not any(trigger != t and trigger in t for t, _ in found)
+                for term in terms
+            )
+        )
+
     def main_terms(self, normalized: str) -> list[str]:
         """The plan's main word (its first term) for each thing an English phrase names: "teacher training"
         → 教师, 培训; a trigger inside a longer one found too ("online" in "online course") names nothing more."""

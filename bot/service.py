@@ -447,8 +447,9 @@ def named_in_english(
     text = tp.normalize(query)
     if expander.matched_share(text, tp.stopwords | _GENERIC_ENGLISH) < min_share:
         return None
-    terms, _ = expander.expand(text)
-    found = {key for term in terms if (key := lookup(term)) is not None}
+    # the plan's words for what the query names, not for a word inside a longer phrase: "eye exams" names
+    # 近视防控, not 考试 (review, fifteenth session: "eye exams for kids" was answered with point 15)
+    found = {key for term in expander.outer_terms(text) if (key := lookup(term)) is not None}
     return found.pop() if len(found) == 1 else None
 
 

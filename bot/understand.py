@@ -619,7 +619,8 @@ _POINT_ASK_RE = re.compile(
     # "which section is point 10 in", "what part does point 7 belong to": its look-up is headed by its part
     r"which|section|part|under|belongs?|heading|chapter|"
     # "what's point 7 about, quick summary pls", "what's the last point about, the misc one at the end"
-    r"quick|quickly|summary|summari[sz]e|brief|briefly|short|gist|overview|explain|one|at|end|misc|again|exactly)\b|"
+    r"quick|quickly|summary|summari[sz]e|brief|briefly|short|gist|overview|explain|one|at|end|misc|again|exactly|"
+    r"in a nutshell|nutshell|tldr|sum up)\b|"
     # "the last part of point 8": the point, shown whole
     r"\b(?:first|last|final|end|opening|closing) (?:part|bit|half|paragraph|sentence)\b|[\s,，.。:：!！?？'\"“”]"
 )
@@ -1210,6 +1211,9 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
             # "how many points does the plan have", not "how many points do students need" (a score)
             r"|how many (?:points|sections|parts) (?:does|do) (?:the|this|your|it)\b|^how many (?:points|sections|parts)\??$"
             r"|how many (?:work |key |main |numbered )(?:points|sections|parts|items|tasks)\b"
+            # "can u list the points pls", "could you list the sections", "what are the five parts"
+            r"|\blist (?:all )?(?:of )?(?:the |its |your )?(?:points|sections|parts|items)\b"
+            r"|^(?:so )?what are (?:the|its) (?:five |5 |main |different )?(?:parts|sections)\b"
             r"|how many (?:points|sections|parts|items) (?:are |is )?(?:there|in (?:the|this|your) (?:plan|document))"
             r"(?: in (?:the|this|your) (?:plan|document))?(?: in total| altogether| overall| all together)?[\s?.!]*$"
             r"|^(?:please )?(?:give me |show me |can i (?:have|get) |i want )?(?:an? |the )?(?:summary|overview|outline)"

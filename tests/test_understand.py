@@ -122,6 +122,7 @@ POINTS = [
     # fifteenth session: the part a point is in is its look-up's heading
     ("which section is point 10 in", 10), ("what part does point 7 belong to", 7), ("which part is clause 3 under", 3),
     ("what's point 7 about, quick summary pls", 7), ("what's the last point about, the misc one at the end", LAST_POINT),
+    ("point 21 in a nutshell?", 21),
 ]
 
 
@@ -949,6 +950,7 @@ def test_a_year_names_a_plan_only_beside_plan_words(normalize, text: str, names_
      # fifteenth session: every point listed
      ("有哪些条目", "outline"), ("都有哪几条", "outline"), ("列出所有要点", "outline"), ("你的答案出处是哪里", "about"),
      ("when was this yingtan education plan actually issued? need the exact date", "about"),
+     ("can u list the points pls", "outline"), ("what are the five parts", "outline"), ("could you list the sections", "outline"),
      # fifth session: blocks, what it mainly says, the original text, a bare "sum it up", its kind and title
      ("文件一共几条，分了几大块", "outline"), ("文件分几个板块", "outline"), ("这个文件主要讲什么", "outline"),
      ("文件里的五大块分别是什么", "outline"), ("文件原文在哪里下载", "outline"), ("哪里能看到原文", "outline"),
