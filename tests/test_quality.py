@@ -140,10 +140,12 @@ def test_eleventh_session_tuning_sets_hold_their_floors(service, name: str, floo
         ("people28.jsonl", (0.96, 0.90, 0.02, 0.02, 0.12), 0.93),
         # fourteenth session: English only — 80 questions, 15 look-ups, 30 near misses, 25 small talk
         ("people29.jsonl", (0.93, 0.75, 0.02, 0.03, 0.04), 0.92),
+        # fifteenth session: English-heavy — 50 English, 40 everyday Chinese, 45 near misses, 25 small talk
+        ("people30.jsonl", (0.95, 0.88, 0.02, 0.03, 0.09), 0.95),
     ],
 )
 def test_twelfth_session_tuning_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
-    """people25 (eleventh session), people26–27 (twelfth), people28 (thirteenth) and people29 (fourteenth), written from the plan
+    """people25 (eleventh session), people26–27 (twelfth), people28 (thirteenth), people29 (fourteenth) and people30 (fifteenth), written from the plan
     alone and tuned on; floors under the figures at the end of the session that wrote them (first runs in
     their READMEs)."""
     _check(_report(service, DATA / name).overall, *floors, min_friendly=min_friendly)
@@ -210,6 +212,9 @@ def test_report_breaks_figures_down_by_kind(service) -> None:
         # Floors under docs/blind19-end-run.txt (first run: docs/blind19-first-run.txt); run only at the
         # fourteenth session's start and end, never fitted, its misses never printed.
         ("blind19.jsonl", (0.93, 0.87, 0.025, 0.025, 0.07), 0.90),
+        # Floors under docs/blind20-end-run.txt (first run: docs/blind20-first-run.txt); run only at the
+        # fifteenth session's start and end, never fitted, its misses never printed.
+        ("blind20.jsonl", (0.95, 0.87, 0.01, 0.01, 0.04), 0.97),
     ],
 )
 def test_blind_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
