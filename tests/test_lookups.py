@@ -225,8 +225,9 @@ def test_words_no_point_holds_exactly_are_looked_up_as_a_clause(service) -> None
 def test_everyday_words_for_what_the_plan_covers_show_the_closest_points(service) -> None:
     """Thirteenth session: "no point mentions 课外补习" read as if the plan were silent on 校外培训."""
     answer = service.ask("哪几条提到了课外补习")
-    assert answer.status == "related" and answer.citations[0].point == 8
-    assert "没有直接写到" in answer.text
+    # (related until the fifteenth session's bank examples; now the look-up answers with point 8)
+    assert answer.status in ("answered", "related") and answer.citations[0].point == 8
+    assert "没有条目" not in answer.text
 
 
 @pytest.mark.parametrize("term", ["火星探测", "游戏", "延迟退休"])  # the last two: a review (thirteenth session)

@@ -97,7 +97,8 @@ def test_a_remark_in_passing_gets_a_kind_word_and_a_complaint_keeps_its_clauses(
     for complaint in ("唉，孩子班上人太多了", "现在补课班太多了，孩子累死了", "孩子随我们在鹰潭打工，上学好难",
                       "我们村的小学要撤了，孩子以后得走十几里路上学"):
         answer = service.ask(complaint)
-        assert answer.status == "related" and answer.citations, complaint
+        # (answered with 大班额 / 随迁子女 since the fifteenth session's bank examples: still not small talk)
+        assert answer.status in ("answered", "related") and answer.citations, complaint
 
 
 def test_a_message_to_a_member_of_the_group_gets_the_elsewhere_reply_unless_the_plan_answers(service) -> None:
