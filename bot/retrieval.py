@@ -474,28 +474,21 @@ class Expander:
     def _long_words(self) -> list[str]:
         return sorted(w for w in self.english_words if len(w) >= ENGLISH_SLIP_LETTERS - 1)
 
-    def outer_terms(self, normalized: str) -> list[str]:
-        """The plan terms of every trigger found that is not inside a longer one found ("eye exams" gives
-        近视防控; the "exams" inside it, 考试, is left out)."""
+    def _outer_matches(self, normalized: str) -> list[tuple[str, ...]]:
+        """The plan terms of each trigger found that is not inside a longer one found ("online" in
+        "online course", "exams" in "eye exams")."""
         found = [(" ".join(parts), plan_terms) for parts, plan_terms in self.matches(normalized)]
-        return list(
-            dict.fromkeys(
-                term
-                for trigger, terms in found
-                if not any(trigger != t and trigger in t for t, _ in found)
-                for term in terms
-            )
-        )
+        return [terms for trigger, terms in found if not any(trigger != t and trigger in t for t, _ in found)]
+
+    def outer_terms(self, normalized: str) -> list[str]:
+        """Every plan term of the outer triggers found ("eye exams" gives 近视防控; the "exams" inside it,
+        考试, is left out)."""
+        return list(dict.fromkeys(term for terms in self._outer_matches(normalized) for term in terms))
 
     def main_terms(self, normalized: str) -> list[str]:
         """The plan's main word (its first term) for each thing an English phrase names: "teacher training"
         → 教师, 培训; a trigger inside a longer one found too ("online" in "online course") names nothing more."""
-        found = [(" ".join(parts), plan_terms) for parts, plan_terms in self.matches(normalized)]
-        return list(
-            dict.fromkeys(
-                terms[0] for trigger, terms in found if not any(trigger != t and trigger in t for t, _ in found)
-            )
-        )
+        return list(dict.fromkeys(terms[0] for terms in self._outer_matches(normalized)))
 
     def matched_share(self, normalized: str, ignore: frozenset[str]) -> float:
         """The share of the question's English words, less those ``ignore`` lists, that a trigger
