@@ -596,6 +596,14 @@ _OWN_CASE_RE = re.compile(
 )
 # Two of the plans' places compared (QueryAnalyzer.compared): 比 + a place + more or less of something.
 _COMPARED = "比(?:{places})[^,，。?？]{{0,8}}?(?:高|低|多|少|好|差|强|弱|贵|便宜)"
+# Pieces of an amount asked, shared by the money detail (_DETAIL_QUESTIONS) and _AMOUNT_RE.
+_AMOUNT_WORDS = "多少钱|几块钱|多少元|多少块|多少万|多少亿|几个亿"
+_PAYMENTS = "工资|补贴|补助|津贴|资助|奖金|资金|经费|投资|预算|拨款"
+_NOT_A_COUNT = "(?![个所名人年天次条项学新时材门本张套件份台辆间])"  # 多少个, 多少本: a count, not money
+_PAID_HOW_MUCH = rf"(?<![招接吸提递])(?:交|收|缴|付|花|赔|给|投|拿|领|发)(?:了|入|到)?多少{_NOT_A_COUNT}"
+_PAY_RISE = r"\b(?:pay|salary|salaries|wages?) (?:raise|rise|increase|hike)s?\b"
+_PER_PERIOD = "(?:monthly|yearly|annual|termly|per term|per month|per year)"
+_PERIOD_COST = r"(?:fees?|costs?|charges?|salary|salaries|wages?|pay)\b"
 # Details a question can ask for, and how a sentence states them.
 _DETAIL_QUESTIONS = {
     "when": re.compile(
@@ -603,14 +611,14 @@ _DETAIL_QUESTIONS = {
     ),
     # An amount, not the word for a payment: "有没有补助" asks whether, "补助多少" how much.
     "money": re.compile(
-        r"多少钱|几块钱|多少元|多少块|多少万|多少亿|几个亿|(?:[\u4e00-\u9fff](?<![免浪消])费|收费|费用|工资|补贴|补助|津贴|资助|奖金|资金|经费|投资|预算|拨款)[^,，。?？!！没]{0,4}?"
-        r"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|(?<![招接吸提递])(?:交|收|缴|付|花|赔|给|投|拿|领|发)(?:了|入|到)?多少(?![个所名人年天次条项学新时材门本张套件份台辆间])|how much"
+        rf"{_AMOUNT_WORDS}|(?:[\u4e00-\u9fff](?<![免浪消])费|收费|费用|{_PAYMENTS})[^,，。?？!！没]{{0,4}}?"
+        rf"(?:多少|几|标准|怎么算|贵不贵|贵吗|高不高|高吗)|{_PAID_HOW_MUCH}|how much"
         r"|多少(?:钱的)?(?:资助|补助|补贴|津贴|奖金|工资|奖励)(?!项目|政策|名额|对象|人)"
         # "What's the monthly fee for a public kindergarten?" (fourteenth session: answered with point 7)
-        r"|\b(?:monthly|yearly|annual|termly|per term|per month|per year|tuition) (?:fees?|costs?|charges?|salary|salaries|wages?|pay)\b"
+        rf"|\b(?:{_PER_PERIOD}|tuition) {_PERIOD_COST}"
         r"|\bwhat(?:'s| is| are) the (?:\w+ )?(?:salary|salaries|wages?|pay)\b|\bhow much (?:do|does|will) [\w ]{1,30}? (?:earn|make|get paid)\b"
         # "whats the salary raise for teachers this yr": an amount the plan never gives
-        r"|\b(?:pay|salary|salaries|wages?) (?:raise|rise|increase|hike)s?\b|\b(?:raise|rise|increase|hike)s? (?:in|of|to) (?:pay|salary|salaries|wages?)\b"
+        rf"|{_PAY_RISE}|\b(?:raise|rise|increase|hike)s? (?:in|of|to) (?:pay|salary|salaries|wages?)\b"
         r"|\bwhat(?:'s| is| are) the (?:fees?|costs?|price|tuition)\b|\bhow expensive\b"
         r"|\b(?:is|are) (?:it|they|(?:the |a )?[\w -]{1,40}?) free\b|\bfree of charge\b|\bfor free\b"
     ),
@@ -714,11 +722,11 @@ _NEVER_STATED = {"who": _WHO_RE, "outcome": _OUTCOME_RE}
 # standard asked about ("收费标准会调整吗", which the plan answers): only this blocks a confident answer
 # (bot/decide.BLOCKING_DETAILS) when the quoted sentences state no amount.
 _AMOUNT_RE = re.compile(
-    r"多少钱|几块钱|多少元|多少块|多少万|多少亿|几个亿|几千块|几百块"
-    r"|(?:费|费用|工资|补贴|补助|津贴|资助|奖金|资金|经费|投资|预算|拨款)[^,，。?？!！没]{0,6}?多少(?![个所名人年天次条项学新时材门本张套件份台辆间])"
-    r"|(?<![招接吸提递])(?:交|收|缴|付|花|赔|给|投|拿|领|发)(?:了|入|到)?多少(?![个所名人年天次条项学新时材门本张套件份台辆间])"
-    r"|\bhow much\b|\b(?:pay|salary|salaries|wages?) (?:raise|rise|increase|hike)s?\b"
-    r"|\b(?:monthly|yearly|annual|termly|per term|per month|per year) (?:fees?|costs?|charges?|salary|salaries|wages?|pay)\b"
+    rf"{_AMOUNT_WORDS}|几千块|几百块"
+    rf"|(?:费|费用|{_PAYMENTS})[^,，。?？!！没]{{0,6}}?多少{_NOT_A_COUNT}"
+    rf"|{_PAID_HOW_MUCH}"
+    rf"|\bhow much\b|{_PAY_RISE}"
+    rf"|\b{_PER_PERIOD} {_PERIOD_COST}"
 )
 
 
