@@ -358,6 +358,8 @@ _EN_TO_YOU = (
 )
 _EN_ADDRESS = rf"(?:(?:hi|hey|hello|yo) )?(?:{_EN_NAMES}|{_EN_FAMILY})"
 _BOT_NAMES = "小助手|助手|机器人|政策助手"
+# How a notice to the group opens: "【通知】…", "家长们注意…" (_SOMEONE_ELSE_RE and _NOTICE_RE).
+_NOTICE_HEADS = r"^[【\[](?:通知|紧急通知|公告|提醒|温馨提示)[】\]]|^(?:家长们|同学们|老师们|同志们|大家)(?:请)?注意"
 _SOMEONE_ELSE_RE = re.compile(
     rf"^@(?![a-z0-9_]*bot\b)[a-z][a-z0-9_]{{2,31}}\b|^{_EN_ADDRESS}(?:\s*[,:]|\s+{_EN_TO_YOU}\b)"
     rf"|^@(?!{_BOT_NAMES})[\u4e00-\u9fff]|^[{_SURNAMES}](?:{_TITLES})(?=[\s,，:：!！、]|你|您|明天|今天|今晚|晚上|下午|上午|麻烦|请|在吗|好|辛苦|谢谢|早(?:安|上好|呀|啊|哦|[\s,，!！~～。]|$)|晚安)"
@@ -370,8 +372,8 @@ _SOMEONE_ELSE_RE = re.compile(
     r"|^(?:has|have) (?:any ?one|any ?body)\b"
     # the group asked for a hand or a lost thing ("谁捡到一个蓝色水壶", "哪位顺路帮忙带一下"), not "谁管校外培训"
     r"|^(?:谁|有谁|哪位)[^,，。?？]{0,3}?(?:捡到|看到|见到|拿错|有空|方便|顺路|能帮)"
-    r"|^[【\[](?:通知|紧急通知|公告|提醒|温馨提示)[】\]]|^请(?:各位|各班|全体|各)"
-    r"|^(?:各位|全体)[\u4e00-\u9fff]{1,6}[,，:：].*请(?!问)|^(?:家长们|同学们|老师们|同志们|大家)(?:请)?注意"
+    rf"|{_NOTICE_HEADS}|^请(?:各位|各班|全体|各)"
+    r"|^(?:各位|全体)[\u4e00-\u9fff]{1,6}[,，:：].*请(?!问)"
     # a notice to the group's members, however it goes on ("各位家长，周六上午教室大扫除，有空的来帮个忙"),
     # unless the writer greets them and asks ("各位老师好，请问…")
     r"|^(?:各位|全体)[\u4e00-\u9fff]{1,6}(?<!好)[,，:：](?!.*(?:请问|问一下|问下|想问|请教))"
@@ -428,8 +430,7 @@ _PLACEHOLDER_RE = re.compile(
 # A notice to the group's members that asks nothing ("各位家长，学校通知：下周开始实施五项管理，请大家支持",
 # "请各位家长督促孩子…", "Reminder to all parents: phones are not allowed in school."): its 请 asks the members.
 _NOTICE_RE = re.compile(
-    r"^(?:各位|全体)[\u4e00-\u9fff]{1,6}[,，:：]|^(?:家长们|同学们|老师们|同志们|大家)(?:请)?注意|^请(?:各位|各班|全体)"
-    r"|^[【\[](?:通知|紧急通知|公告|提醒|温馨提示)[】\]]"
+    rf"^(?:各位|全体)[\u4e00-\u9fff]{{1,6}}[,，:：]|{_NOTICE_HEADS}|^请(?:各位|各班|全体)"
     r"|^(?:dear|attention|reminder(?: to| for)?(?: all)?|note to(?: all)?|notice to(?: all)?)\s*(?:all )?(?:parents|families|teachers|colleagues|everyone|students)\b"
     r"|^(?:all )?parents,? please (?:note|remember|bring|sign|make sure)\b|^reminder\s*[:,-]"
 )
