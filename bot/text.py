@@ -299,7 +299,7 @@ class TextProcessor:
         """
         grams: list[str] = []
         for run in _CJK_RUN_RE.findall(normalized):
-            if not ("\u3400" <= run[0] <= "\u9fff"):
+            if not _is_cjk(run):
                 grams.append(run)
             elif len(run) < n:
                 if run not in self.stopwords:
