@@ -18,6 +18,18 @@ import snowballstemmer
 logger = logging.getLogger(__name__)
 
 _SPACE_RE = re.compile(r"\s+")
+# Pinyin typed with tone marks ("dà bān é") reads as the toneless pinyin a keyboard gives ("da ban e");
+# ü is "v", as the pinyin table spells it (绿 lv). Only pinyin's own vowels: é in "café" is the same e.
+_TONE_MARKS = str.maketrans(
+    {
+        **{c: "a" for c in "āáǎà"},
+        **{c: "e" for c in "ēéěè"},
+        **{c: "i" for c in "īíǐì"},
+        **{c: "o" for c in "ōóǒò"},
+        **{c: "u" for c in "ūúǔù"},
+        **{c: "v" for c in "ǖǘǚǜü"},
+    }
+)
 # A token worth indexing has at least one letter, digit or CJK ideograph.
 _WORDISH_RE = re.compile(r"[0-9a-z\u3400-\u9fff]")
 _CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+|[0-9a-z]+(?:[.:%][0-9a-z]+)*%?")
@@ -270,7 +282,7 @@ class TextProcessor:
         text = unicodedata.normalize("NFKC", text)
         # Control (Cc), format (Cf, e.g. zero-width), unassigned and private-use characters become spaces.
         text = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
-        text = self._t2s.convert(text)
+        text = self._t2s.convert(text).translate(_TONE_MARKS)
         for pattern, mandarin in self._dialect:
             text = pattern.sub(mandarin, text)
         return _SPACE_RE.sub(" ", text).strip().lower()
