@@ -20,6 +20,7 @@ from bot.retrieval import (
     fuse,
     has_number,
     point_max,
+    quoting_dense,
     stated_details,
 )
 from bot.features import logistic
@@ -32,6 +33,19 @@ def test_point_max_takes_the_best_unit_of_each_point() -> None:
     scores = np.array([0.1, 0.9, 0.3, 0.2, 0.0, 0.5], dtype=np.float32)
     starts = np.array([0, 2, 4])  # point 0 = units 0–1, point 1 = units 2–3, point 2 = units 4–5
     assert point_max(scores, starts).tolist() == pytest.approx([0.9, 0.3, 0.5])
+
+
+def test_quoting_dense_scores_every_plan_unit_even_those_the_dense_channel_cut() -> None:
+    vectors = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0], [0.0, -1.0]], dtype=np.float32)  # plan, plan, bank, plan
+    is_question = np.array([False, False, True, False])
+    fake = SimpleNamespace(
+        flat_vectors=vectors, plan_units=np.flatnonzero(~is_question), n_units=4, is_question=is_question
+    )
+    cut = np.array([0.0, 0.0, 0.9, 0.0], dtype=np.float32)  # only the bank example was among the closest
+    exact = quoting_dense(fake, np.array([[0.0, 1.0]], dtype=np.float32), cut)
+    assert exact.tolist() == pytest.approx([0.0, 0.8, 0.0, 0.0])  # bank units 0, a negative cosine clipped
+    no_flat = SimpleNamespace(flat_vectors=None, is_question=is_question)  # an IVF index: the cut channel
+    assert quoting_dense(no_flat, np.array([[0.0, 1.0]], dtype=np.float32), cut).tolist() == [0.0, 0.0, 0.0, 0.0]
 
 
 def test_fuse_is_a_weighted_sum_and_ignores_zero_weights() -> None:
