@@ -45,11 +45,12 @@ def _close_to(top: Hit, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
 
 
 # Details whose absence from the quoted sentences rules out a confident answer, however well the words
-# match: an amount, an age, a day in the school calendar, who holds a post, how something turned out.
+# match: an amount, an age, a day in the school calendar, who holds a post, how something turned out,
+# how to apply.
 # ("乡村教师生活补助每个月能拿多少" was answered at 0.9 with the clause that only names the subsidy: the
 # model's detail_gap weight was outweighed by question-bank matches.) When, where, which and a name are
 # often stated in other words than the regexes know, and stay the model's to weigh.
-BLOCKING_DETAILS = frozenset({"money", "age", "date", "who", "outcome"})
+BLOCKING_DETAILS = frozenset({"money", "age", "date", "who", "outcome", "procedure"})
 
 
 def _unstated(top: Hit, retrieval: Retrieval) -> frozenset[str]:

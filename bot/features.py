@@ -59,7 +59,7 @@ class QueryFacts:
     unknown_nouns: int  # nouns nobody indexed: the thing asked about is not in the plan
     out_of_scope_cues: int  # cue-list matches, places and years the plans do not name
     asks_number: bool
-    # "when" / "date" / "done" / "money" / "age" / "where" / "which": details a plan rarely states; "who" / "outcome": never
+    # "when" / "date" / "done" / "money" / "age" / "where" / "which": details a plan rarely states; "who" / "outcome" / "procedure": never
     asks_details: tuple[str, ...] = ()
     detail_cues: tuple[str, ...] = ()  # the detail each cue asks for ("多少钱" → money), one per such cue
     yes_no: bool = False  # whether something is done: the kind of question a plan answers

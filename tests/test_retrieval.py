@@ -284,6 +284,18 @@ def test_an_amount_the_plan_never_states_is_not_answered(service, question: str)
     assert answer.status == "related" and answer.citations[0].point == 18
 
 
+# Sixteenth session: how to apply for something the plan names is never in the plan; its point is shown
+# as related, not quoted as the answer.
+@pytest.mark.parametrize(
+    ("question", "point"),
+    [("乡村教师的周转房要怎么申请，需要什么条件", 20), ("家里困难想申请资助，要准备哪些材料", 21), ("how do i apply for the rural teacher allowance", 18)],
+)
+def test_how_to_apply_is_not_answered_with_the_point_that_names_it(service, question: str, point: int) -> None:
+    answer = service.ask(question)
+    assert answer.status != "answered"
+    assert answer.status == "not_found" or point in [c.point for c in answer.citations]
+
+
 def test_a_standard_asked_about_is_not_an_amount(service) -> None:
     answer = service.ask("公办幼儿园的收费标准会调整吗")
     assert answer.status == "answered" and answer.citations[0].point == 7
@@ -418,7 +430,11 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
      ("新建的那所高中叫什么名字", ()), ("我们学校的责任督学是谁", ("who",)), ("县管校聘到底搞成了没", ("outcome",)),
      ("低保户能申请多少资助", ("money",)), ("有多少资助项目", ()), ("谁来负责课后服务", ()),
      ("要创建的职业技术大学叫什么名字", ("name",)), ("学生资助工作的负责人是谁", ()),
-     ("这是哪里来的", ()), ("在哪里报名", ()), ("新建高中建在哪个区", ("where",)),
+     ("这是哪里来的", ()), ("新建高中建在哪个区", ("where",)),
+     # sixteenth session: how to apply is never stated (where to sign up was no detail before)
+     ("在哪里报名", ("procedure",)), ("助学金怎么申请", ("procedure",)), ("转学要准备哪些材料", ("procedure",)),
+     ("评职称需要什么条件", ("procedure",)), ("能不能申请转专业，找谁办", ("procedure",)), ("how do i apply for the allowance", ("procedure",)),
+     ("申请的条件是什么", ("procedure",)), ("有没有助学金", ()), ("条件差的学校怎么办", ()), ("需要什么样的老师", ()),
      # fourteenth session (review): an age, and a fee asked in English
      ("孩子几岁可以上幼儿园", ("age",)), ("上小学有年龄要求吗", ("age",)), ("我家孩子3岁了，能上公办幼儿园吗", ()),
      ("how old do kids have to be for kindergarten", ("age",)), ("what's the monthly fee for a public kindergarten", ("money",)),
