@@ -565,10 +565,35 @@ def test_bank_links_read_an_ivf_index_and_leave_it_as_loaded() -> None:
     assert isinstance(dense, faiss.IndexIVF)
     units = [SimpleNamespace(uid=i, kind="sentence", doc_id="d", point=1) for i in range(10)]
     units += [SimpleNamespace(uid=1000, kind="question", doc_id="d", point=1)]
-    links = bank_sentences(SimpleNamespace(dense=dense, units=units), {("d", 1): list(range(10))})
+    words = bm25s.BM25()
+    words.index([[f"w{i}"] for i in range(1200)], show_progress=False)  # no word shared: the cosine decides
+    index = SimpleNamespace(dense=dense, units=units, keyword={"words": words})
+    links = bank_sentences(index, {("d", 1): list(range(10))})
     questions, nearest = links[("d", 1)]
     assert questions.tolist() == [1000] and nearest.tolist() == [3]
     assert dense.direct_map.type == faiss.DirectMap.NoMap
+
+
+def test_a_bank_example_is_linked_to_the_sentence_holding_its_words_when_the_cosines_are_close() -> None:
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0], [0.72, 0.69]], dtype=np.float32)  # sentence, sentence, example
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    words = bm25s.BM25()
+    words.index([["随迁", "子女"], ["校外", "培训", "机构"], ["校外", "培训", "管不管"]], show_progress=False)
+    units = [SimpleNamespace(uid=0, kind="sentence", doc_id="d", point=8), SimpleNamespace(uid=1, kind="sentence", doc_id="d", point=8)]
+    units += [SimpleNamespace(uid=2, kind="question", doc_id="d", point=8)]
+    index = SimpleNamespace(dense=build_dense(vectors), units=units, keyword={"words": words})
+    questions, nearest = bank_sentences(index, {("d", 8): [0, 1]})[("d", 8)]
+    assert questions.tolist() == [2] and nearest.tolist() == [1]  # the cosine alone picks sentence 0
+
+
+def test_words_shared_is_the_share_of_the_examples_word_weight() -> None:
+    from scipy import sparse
+
+    from bot.retrieval import words_shared
+
+    examples = sparse.csr_matrix(np.array([[1.0, 3.0, 0.0], [0.0, 0.0, 0.0]], dtype=np.float32))
+    sentences = sparse.csr_matrix(np.array([[0.0, 2.0, 5.0], [1.0, 1.0, 0.0]], dtype=np.float32))
+    assert words_shared(examples, sentences).ravel().tolist() == pytest.approx([0.75, 1.0, 0.0, 0.0])
 
 
 @pytest.mark.parametrize(
