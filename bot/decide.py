@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.features import Params
-from bot.retrieval import Hit, Retrieval, asks_amount, stated_by
+from bot.retrieval import Hit, Retrieval, asks_amount
 
 Status = Literal["answered", "related", "not_found"]
 
@@ -53,12 +53,12 @@ def _close_to(top: Hit, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
 BLOCKING_DETAILS = frozenset({"money", "age", "date", "who", "outcome", "procedure"})
 
 
-def _unstated(top: Hit, retrieval: Retrieval) -> frozenset[str]:
-    """The blocking details the question asks that ``top``'s quoted sentences do not state."""
+def _unstated(retrieval: Retrieval) -> frozenset[str]:
+    """The blocking details the question asks that the top hit's quoted sentences do not state."""
     asked = BLOCKING_DETAILS.intersection(retrieval.query.facts.asks_details)
     if "money" in asked and not asks_amount(retrieval.query.normalized):
         asked -= {"money"}  # a standard asked about ("收费标准会调整吗"), not an amount
-    return frozenset(asked - stated_by(top, retrieval.query.words)) if asked else frozenset()
+    return frozenset(asked - retrieval.stated) if asked else frozenset()
 
 
 def decide(retrieval: Retrieval, params: Params, max_related: int = 2) -> Decision:
@@ -76,7 +76,7 @@ def decide(retrieval: Retrieval, params: Params, max_related: int = 2) -> Decisi
     # strong question-bank matches ("孩子今年8月满3岁，9月能上公办幼儿园吗"). Measured over the tuning sets
     # (twelfth session): out of scope answered 5 fewer (people10, people18 ×2, people23, people9), in-scope
     # answered 4 fewer — those became related, the cheap tier; the blind sets did not move.
-    if confidence >= model.answer_threshold and not top.features.get("cues") and not _unstated(top, retrieval):
+    if confidence >= model.answer_threshold and not top.features.get("cues") and not _unstated(retrieval):
         return Decision("answered", (top, *close[:max_related]), confidence, fixes)
     if confidence >= model.related_threshold:
         return Decision("related", (top, *close[: MAX_RELATED_TIER - 1]), confidence, fixes)

@@ -134,6 +134,7 @@ class Search:
 class Retrieval:
     query: Query
     hits: tuple[Hit, ...]
+    stated: frozenset[str] = frozenset()  # the details the top hit's quoted sentences state (stated_by)
 
     @property
     def top(self) -> Hit | None:
@@ -1179,10 +1180,10 @@ class Retriever:
             number_support(self, top, units),
             second.score if second else 0.0,
             consensus(self, int(order[0]), int(at[order[0]]), points, scores.voters),
-            stated_by(top, query.words),
+            stated := stated_by(top, query.words),
         )
         return Retrieval(
-            query, (Hit(top.doc_id, top.point, top.score, top.channels, top.evidence, features), *hits[1:k])
+            query, (Hit(top.doc_id, top.point, top.score, top.channels, top.evidence, features), *hits[1:k]), stated
         )
 
     def make_hit(
