@@ -300,6 +300,8 @@ DOCUMENT = [
     "这份要点一共几条", "這份要點一共幾條", "要点一共有多少条",
     # …and these were searched ("what's" did not match, nor the bureau's year as a whole)
     "What's this plan about?", "Is this the 2021 plan?", "今年教育局主要抓哪几件事", "教育局今年主要做哪些工作",
+    # sixteenth session: the year's priorities asked as a whole were searched
+    "今年的工作重点有哪些", "教育局今年干了啥", "今年有哪些重点工作", "市里今年搞什么", "今年重点是什么",
 ]
 
 
@@ -312,7 +314,8 @@ def test_document_phrasings(normalize, message):
                                      "How many points is the PE exam worth?", "学校今年主要抓哪些工作",
                                      "今年重点抓什么安全工作", "Is this the school's plan for sports?",
                                      "is this document about kindergarten fees", "is it the plan that limits class size",
-                                     "how many points are there for PE in the zhongkao"])
+                                     "how many points are there for PE in the zhongkao", "学前教育的工作重点有哪些",
+                                     "干啥", "教育局做什么的", "学校今年干了啥"])
 def test_points_of_a_score_are_not_the_plans_points(normalize, message):
     assert understand(message, normalize=normalize).kind != "document"
 
