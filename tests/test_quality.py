@@ -215,6 +215,9 @@ def test_report_breaks_figures_down_by_kind(service) -> None:
         # Floors under docs/blind20-end-run.txt (first run: docs/blind20-first-run.txt); run only at the
         # fifteenth session's start and end, never fitted, its misses never printed.
         ("blind20.jsonl", (0.95, 0.87, 0.01, 0.01, 0.04), 0.97),
+        # Floors under docs/blind21-end-run.txt (first run: docs/blind21-first-run.txt, the same tiers);
+        # run only at the sixteenth session's start and end, never fitted, its misses never printed.
+        ("blind21.jsonl", (0.95, 0.87, 0.01, 0.015, 0.07), 0.97),
     ],
 )
 def test_blind_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
