@@ -562,15 +562,16 @@ def talk_instead(engine: Engine, intent: Intent, decision: Decision) -> Talk | N
         clear = decision.confidence >= ELSEWHERE_ANSWER_MIN or bool(_NAMES_THE_PLAN_RE.search(intent.text))
         if header or not clear:
             return "elsewhere"  # to a member of the group, and the plan does not answer it clearly
-    if intent.kind != "ask" or (status == "answered" and not intent.remark):
+    if intent.kind != "ask" or (status == "answered" and not intent.remark and not intent.to_the_bot):
         return None
     normalized = engine.retriever.tp.normalize(intent.text)
     if engine.retriever.config.cues.count(normalized) and (asks_for_number(normalized) or asked_details(normalized)):
         return None  # asks for a detail the plan never gives ("电话多少"): searched, not chit-chat
     kind, talk, question = talk_match(engine.retriever, intent.text)
     if status == "answered":
-        # A remark the search answers ("又要填表，烦死了" matches the teachers' burden) is still small talk
-        # when a small-talk example is clearly closer than any question example (the strict rule).
+        # A remark the search answers ("又要填表，烦死了" matches the teachers' burden), or a question about
+        # the bot itself ("你会不会讲鹰潭话"), is still small talk when a small-talk example is clearly closer
+        # than any question example (the strict rule).
         return kind
     if kind is None and intent.remark and (status == "not_found" or remark_is_small_talk(talk, question)):
         # chit-chat said in passing: nothing in the plan is close, or it is not a question the related

@@ -109,6 +109,9 @@ class Intent:
     # Said to someone else in the group by name or title ("王老师，明天几点开会？", "群里谁有多的校服"), or a
     # notice to its members: unless the plan answers it with confidence, the bot stays out of it.
     to_someone_else: bool = False
+    # Asks the bot what it can do ("你会不会讲鹰潭话", "can u speak english"): small talk when a small-talk
+    # example is clearly closer, even when the search answers it.
+    to_the_bot: bool = False
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1903,10 +1906,7 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         single = replace(single, parts=tuple(_plan_named(p, text) for p in single.parts))
     if (compare := _compare(text.strip(_END_PUNCT), lang)) is not None:
         return _with_plain_question(compare, single, text, original, to_someone_else)
-    if single.kind == "ask" and _is_remark(text):
-        single = replace(single, remark=True)
-    if single.kind == "ask" and to_someone_else:
-        single = replace(single, to_someone_else=True)
+    single = _as_said(single, text, to_someone_else)
     if single.kind == "ask" and topic is not None and not single.context and len(text) <= _SHORT_ASK_CHARS:
         # "收费吗" / "在哪些地方试点" right after an answer may go on with its topic (service.respond)
         single = replace(single, topic=topic)
@@ -1914,6 +1914,29 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         single = replace(single, follow="plain")
     # A year anywhere in the message names the plan, whatever the intent ("2021年的计划是谁发的").
     return replace(_plan_named(single, text), text=original)
+
+
+# The bot asked what it can do: "你会不会讲鹰潭话" (answered at 0.55 with point 11, for 鹰潭), "你能干啥",
+# "can u speak english". Not a request that goes on to the plan ("你能不能告诉我大班额的比例", "你知道
+# 职普比是多少吗"). In every labelled set (sixteenth session) the 37 messages that open this way are
+# small talk or out of scope.
+_ABOUT_THE_BOT_RE = re.compile(
+    r"^(?:请问|那)?(?:你|您)(?:们)?(?:到底)?(?:会不会|会|能不能|能|可以|可不可以|懂不懂|懂|听得懂|认不认识|认识|知不知道|知道)"
+    r"(?!.*(?:告诉|查|找|帮|说说|讲讲|介绍|解释|列|多少|几|哪|什么时候|规定|政策|条))"
+    r"|^(?:can|could|do|will) (?:you|u) (?:speak|understand|read|see|hear|remember|talk|write|sing|tell jokes)\b"
+)
+
+
+def _as_said(single: Intent, text: str, to_someone_else: bool) -> Intent:
+    """An ask marked with how it is said: asks nothing, to a member of the group, to the bot about itself."""
+    if single.kind != "ask":
+        return single
+    return replace(
+        single,
+        remark=single.remark or _is_remark(text),
+        to_someone_else=single.to_someone_else or to_someone_else,
+        to_the_bot=bool(_ABOUT_THE_BOT_RE.search(text)),
+    )
 
 
 # A message without a question word is a topic typed to search ("学前教育普惠", "义务教育优质均衡") unless

@@ -1198,3 +1198,26 @@ def test_the_group_member_addressed_is_not_searched(normalize, message, query):
     intent = understand(message, normalize=normalize)
     assert intent.to_someone_else and query in intent.query
     assert not intent.query.startswith(("张老师", "老王", "lisa"))
+
+
+# Sixteenth session: the bot asked what it can do is marked, so a close small-talk example wins even when
+# the search answers it ("你会不会讲鹰潭话" had been answered with point 11 for 鹰潭); a request that goes
+# on to the plan is not.
+@pytest.mark.parametrize(
+    ("message", "to_the_bot"),
+    [("你会不会讲鹰潭话", True), ("你会讲赣语吗", True), ("您能听懂方言不", True), ("can u speak english?", True),
+     ("do you understand pinyin", True), ("你能不能告诉我大班额的比例", False), ("你知道职普比是多少吗", False),
+     ("你知道课后服务几点结束吗", False), ("你能帮我查一下第8条吗", False), ("学校会不会讲鹰潭话", False),
+     ("can you tell me about class sizes", False)],
+)
+def test_a_question_about_what_the_bot_can_do_is_marked(normalize, message: str, to_the_bot: bool) -> None:
+    intent = understand(message, normalize=normalize)
+    if to_the_bot:
+        assert intent.kind == "smalltalk" or intent.to_the_bot, intent
+    else:
+        assert not intent.to_the_bot, intent
+
+
+def test_a_question_about_what_the_bot_can_do_gets_small_talk(service) -> None:
+    assert service.ask("你会不会讲鹰潭话").kind == "smalltalk"
+    assert service.ask("你知道职普比是多少吗").citations[0].point == 10
