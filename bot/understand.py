@@ -928,6 +928,8 @@ _LOCATE_PATTERNS = (
     r"^(?P<x>.+?)(?:写在|放在|规定在|出现在|提到在|在文件|在计划|在要点)(?:里|中)?(?:的)?(?:哪里|哪儿|哪|什么地方|哪个位置)(?:了|呢|呀)?$",
     # X在哪里说的 / X在文件哪儿有写 (a bare "X在哪" asks where a place is; saying words make it the plan's)
     r"^(?P<x>.+?)(?:那|的那|的)?(?:部分|段|块)?在(?:文件|计划|要点)?(?:里|中)?(?:的)?(?:哪个位置|什么位置|哪里|哪儿|哪)(?:有)?(?:说|讲|写|提|规定)(?:到)?(?:的|了|过)?(?:呢|呀|啊)?$",
+    # X是哪里写的 / X是在哪儿规定的 (sixteenth session: read as who issued the plan)
+    r"^(?P<x>.+?)是(?:在)?(?:文件|计划|要点)?(?:里|中)?(?:的)?(?:哪里|哪儿)(?:写|规定|提|说|讲)(?:到)?的(?:呢|呀|啊)?$",
     # X在计划的具体位置 / X在文件哪个位置
     r"^(?P<x>.+?)在(?:文件|计划|要点)(?:里|中)?的?(?:具体)?(?:哪个位置|什么位置|位置)(?:呢|呀|啊)?$",
     # 哪条讲X / 第几条是关于X的 / 哪条有提到X / 文件哪里写了X
@@ -1144,8 +1146,11 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
 # "补助谁发" / "毕业证谁发" ask who pays or hands something out: money or a thing handed out, named
 # anywhere in the message, makes it a question about that.
 _WHO_ISSUED_RE = re.compile(
-    # (在哪里写的 asks where in the plan: "劝辍学那部分在哪里写的" is a look-up)
-    r"(?:谁|哪个单位|哪个部门|什么单位|什么部门|哪家|哪里)(?:发|印发|下发|出(?![发现来去题])|制定|发布|(?<!在哪里)写(?!了)|签发|颁布)(?:的|了)?"
+    # (在哪里写的 asks where in the plan: "劝辍学那部分在哪里写的" is a look-up; so does 哪里写的 / 哪里出的
+    # with the plan unnamed — "学习强国平台是哪里写的", "…拍视频打卡，这是哪里出的规定" — sixteenth session)
+    r"(?:谁|哪个单位|哪个部门|什么单位|什么部门|哪家)(?:发|印发|下发|出(?![发现来去题])|制定|发布|写(?!了)|签发|颁布)(?:的|了)?"
+    r"|哪里(?:发|印发|下发|制定|发布|签发|颁布)(?:的|了)?"
+    r"|(?:文件|计划|要点|通知)[^,，。?？]{0,6}?(?<!在)哪里(?:出|写(?!了))(?:的|了)?"
 )
 _PLAN_NAMED_RE = re.compile(r"文件|计划|要点|通知")  # "这份关于教师工资的文件是谁发的" is about the plan
 _HANDED_OUT_RE = re.compile(r"钱|费|补助|补贴|津贴|工资|资金|经费|奖|证|成绩|通知书|书本|教材|校服|物资")

@@ -22,6 +22,8 @@ LOCATE = [
     ("our kindergarten got a new fee rule, where is that in the plan?", "our kindergarten got a new fee rule"),
     # twelfth session: 在哪里写的 is where in the plan, not who wrote it
     ("劝辍学的娃回学校那部分在哪里写的", "劝辍学的娃回学校"), ("课后服务在哪里写的", "课后服务"),
+    # sixteenth session: …是哪里写的 had been read as who issued the plan
+    ("党员要用好学习强国平台是哪里写的", "党员要用好学习强国平台"), ("课后服务是哪里规定的", "课后服务"),
     # eleventh session: which document says it, with one set of plans loaded, is where in them
     ("“五比五看一争先”出自哪份文件", "五比五看一争先"), ("大班额是哪个文件里规定的", "大班额"),
     ("县管校聘是哪个文件提出的", "县管校聘"), ("哪条讲了这个？师德师风", "师德师风"),
@@ -1221,3 +1223,15 @@ def test_a_question_about_what_the_bot_can_do_is_marked(normalize, message: str,
 def test_a_question_about_what_the_bot_can_do_gets_small_talk(service) -> None:
     assert service.ask("你会不会讲鹰潭话").kind == "smalltalk"
     assert service.ask("你知道职普比是多少吗").citations[0].point == 10
+
+
+# Sixteenth session: where a rule comes from, the plan unnamed, is a question about the rule, not about who
+# issued the plan; with the plan named it still is.
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [("孩子回家要学做饭洗衣服，这是哪里出的规定？", "ask"), ("学校天天让娃跑步打卡，哪里规定的", "ask"),
+     ("这个文件是哪里发的", "document"), ("这份要点是哪里出的", "document"), ("这个文件哪里写的", "document"),
+     ("谁发的", "document")],
+)
+def test_where_a_rule_comes_from_is_not_who_issued_the_plan(normalize, message: str, kind: str) -> None:
+    assert understand(message, normalize=normalize).kind == kind
