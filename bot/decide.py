@@ -58,7 +58,7 @@ def _unstated(retrieval: Retrieval) -> frozenset[str]:
     asked = BLOCKING_DETAILS.intersection(retrieval.query.facts.asks_details)
     if "money" in asked and not asks_amount(retrieval.query.normalized):
         asked -= {"money"}  # a standard asked about ("收费标准会调整吗"), not an amount
-    return frozenset(asked - retrieval.stated) if asked else frozenset()
+    return asked - retrieval.stated
 
 
 def decide(retrieval: Retrieval, params: Params, max_related: int = 2) -> Decision:

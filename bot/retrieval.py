@@ -728,8 +728,8 @@ def asks_specific(normalized: str) -> bool:
 
 
 # Details no plan states, whatever the point: who a person is, how something turned out, and how to
-# apply for it. (Also
-# out-of-scope cues; as details asked and never stated, the quoted point cannot make up for them.)
+# apply for it. (Also out-of-scope cues; as details asked and never stated, the quoted point cannot make
+# up for them.)
 _NEVER_STATED = {"who": _WHO_RE, "outcome": _OUTCOME_RE, "procedure": _PROCEDURE_RE}
 
 
@@ -1113,11 +1113,12 @@ class Retriever:
         dense = np.zeros(n, dtype=np.float32)
         if query.normalized:
             vector = embed(self.config.encoder, [query.normalized])
-            scores, ids = nearest_units(self, vector)
+            cosines = unit_cosines(self, vector)
+            scores, ids = nearest_units(self, vector, cosines)
             valid = ids[0] >= 0
             # Cosine below 0 carries no evidence; clip so the channel stays on 0–1.
             dense[ids[0][valid]] = np.clip(scores[0][valid], 0.0, 1.0)
-            quoting = quoting_dense(self, vector, dense)
+            quoting = quoting_dense(self, cosines, dense)
         else:
             quoting = dense
         keyword = self.index.keyword
@@ -1221,30 +1222,40 @@ def flat_matrix(dense: faiss.Index) -> np.ndarray | None:
     return faiss.rev_swig_ptr(dense.get_xb(), dense.ntotal * dense.d).reshape(dense.ntotal, dense.d)
 
 
-def nearest_units(retriever: Retriever, vector: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def unit_cosines(retriever: Retriever, vector: np.ndarray) -> np.ndarray | None:
+    """Every unit's cosine with ``vector`` (shape (1, dim)), a flat index read as a matrix; None for IVF."""
+    return None if retriever.flat_vectors is None else retriever.flat_vectors @ vector[0]
+
+
+def nearest_units(
+    retriever: Retriever, vector: np.ndarray, cosines: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The DENSE_TOP_K units closest to ``vector`` (shape (1, dim)), as FAISS's search returns them
     (but unordered). A flat index is read as a matrix: one product and a partial sort take 0.18 ms
-    at 3,504 units where FAISS's heap of 1,024 took 0.38 ms, a tenth of an answer."""
+    at 3,504 units where FAISS's heap of 1,024 took 0.38 ms, a tenth of an answer. ``cosines``: that
+    product (unit_cosines) when the caller has it already."""
     k = min(retriever.n_units, DENSE_TOP_K)
     if retriever.flat_vectors is None or k >= retriever.n_units:
         return retriever.index.dense.search(vector, k)
-    scores = retriever.flat_vectors @ vector[0]
+    scores = retriever.flat_vectors @ vector[0] if cosines is None else cosines
     top = np.argpartition(-scores, k - 1)[:k]
     return scores[top][None, :], top[None, :].astype(np.int64)
 
 
-def quoting_dense(retriever: Retriever, vector: np.ndarray, dense: np.ndarray) -> np.ndarray:
+def quoting_dense(retriever: Retriever, cosines: np.ndarray | None, dense: np.ndarray) -> np.ndarray:
     """Every plan unit's cosine with the question, for choosing the sentence to quote. The dense
     channel keeps only the DENSE_TOP_K closest units, and with 4,105 bank examples beside 153 plan
     units the sentence that answers is often not among them: "哪几条提到了课外补习" had a cosine of
     0 with every sentence of point 8, and the bank's links quoted 随迁子女 instead of 校外培训机构.
     Measured (sixteenth session): must-facts over every labelled set 3,210 → 3,269 of 3,413, quotes
     marked as the answer (scripts/quote_eval.py) 704 → 711 of 717; ranks and tiers did not move. The
-    ranking keeps the cut channel — the confidence model was fitted on it."""
-    if retriever.flat_vectors is None:
+    ranking keeps the cut channel — the confidence model was fitted on it. ``cosines``: every unit's
+    (unit_cosines), read for the plan units only; None for an inverted-file index, whose cut channel is
+    what there is."""
+    if cosines is None:
         return dense * ~retriever.is_question
     exact = np.zeros(retriever.n_units, dtype=np.float32)
-    exact[retriever.plan_units] = np.clip(retriever.flat_vectors[retriever.plan_units] @ vector[0], 0.0, 1.0)
+    exact[retriever.plan_units] = np.clip(cosines[retriever.plan_units], 0.0, 1.0)
     return exact
 
 

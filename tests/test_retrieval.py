@@ -22,6 +22,7 @@ from bot.retrieval import (
     point_max,
     quoting_dense,
     stated_details,
+    unit_cosines,
 )
 from bot.features import logistic
 from bot.index import build_dense
@@ -42,10 +43,12 @@ def test_quoting_dense_scores_every_plan_unit_even_those_the_dense_channel_cut()
         flat_vectors=vectors, plan_units=np.flatnonzero(~is_question), n_units=4, is_question=is_question
     )
     cut = np.array([0.0, 0.0, 0.9, 0.0], dtype=np.float32)  # only the bank example was among the closest
-    exact = quoting_dense(fake, np.array([[0.0, 1.0]], dtype=np.float32), cut)
+    cosines = unit_cosines(fake, np.array([[0.0, 1.0]], dtype=np.float32))
+    exact = quoting_dense(fake, cosines, cut)
     assert exact.tolist() == pytest.approx([0.0, 0.8, 0.0, 0.0])  # bank units 0, a negative cosine clipped
     no_flat = SimpleNamespace(flat_vectors=None, is_question=is_question)  # an IVF index: the cut channel
-    assert quoting_dense(no_flat, np.array([[0.0, 1.0]], dtype=np.float32), cut).tolist() == [0.0, 0.0, 0.0, 0.0]
+    assert unit_cosines(no_flat, np.array([[0.0, 1.0]], dtype=np.float32)) is None
+    assert quoting_dense(no_flat, None, cut).tolist() == [0.0, 0.0, 0.0, 0.0]
 
 
 def test_fuse_is_a_weighted_sum_and_ignores_zero_weights() -> None:
