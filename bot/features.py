@@ -49,6 +49,11 @@ FEATURE_SIGNS: dict[str, int] = {
     "specific": -1,
 }
 FEATURES = tuple(FEATURE_SIGNS)
+# Details asked that the confidence model does not read: added after it was fitted, they only block a
+# confident answer when the quoted sentences do not state them (bot/decide.BLOCKING_DETAILS). The items of
+# a list asked for specifically ("…具体是哪几个") read as "stated" wherever a sentence lists anything, and
+# as a model input that lifted "市八小划片包括哪些小区" to a confident answer (seventeenth session).
+RULE_ONLY_DETAILS = frozenset({"list"})
 
 
 @dataclass(frozen=True)
@@ -89,7 +94,8 @@ def hit_features(
     """Every feature of one ranked point (``runner_up`` is the next point's fused score,
     ``details_found`` the kinds of detail its quoted sentences state)."""
     fused = channels.get("fused", 0.0)
-    stated = bool(details_found.intersection(facts.asks_details))
+    asked = tuple(d for d in facts.asks_details if d not in RULE_ONLY_DETAILS)
+    stated = bool(details_found.intersection(asked))
     values = {name: float(channels.get(name, 0.0)) for name in CHANNELS}
     values.update(
         fused=fused,
@@ -110,7 +116,7 @@ def hit_features(
         number_gap=(1.0 - number_support) if facts.asks_number else 0.0,
         # Asked when, how much money, who or how it went, and the sentences it would quote state no such
         # detail: the plan names the topic but not the detail ("…什么时候开学", "…补贴多少钱").
-        detail_gap=float(any(d not in details_found for d in facts.asks_details)),
+        detail_gap=float(any(d not in details_found for d in asked)),
         unknown_nouns=float(min(facts.unknown_nouns, 3)),
         yes_no=float(facts.yes_no),
         # Asked for one particular thing that the sentences it would quote do not state.

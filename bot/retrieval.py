@@ -561,7 +561,7 @@ def _mostly_latin(normalized: str) -> bool:
 # How something turned out ("评估结果出来了吗", "我们市排第几"): a plan written at the start of the year
 # says what will be done, never how it went.
 _OUTCOME_RE = re.compile(
-    r"(?:结果|成绩|排名|名次)(?:已经)?(?:出来|公布)了?(?:吗|么|没有?)|排名第几"
+    r"(?:结果|成绩|排名|名次|名单)(?:已经)?(?:出来|公布)了?(?:吗|么|没有?)|排名第几"
     # a place's rank, not a point's place in the plan ("大班额那条排第几")
     r"|(?:我们|我市|鹰潭|全市|市里|县里|区里|学校)[^,，。?？]{0,6}?排(?:在)?第几"
     # "去年…达标了冇", "贵溪最后通过…评估了没有": whether it was reached, not whether it will be
@@ -666,7 +666,16 @@ _DETAIL_QUESTIONS = {
         r"\bwhat(?:'s| is) (?:it|this|that|the \w+) called\b|\bwhat(?:'s| is) the name\b"
     ),
     # (哪些专业 asks what a college teaches, which no plan lists: an out-of-scope cue, not this detail.)
-    "which": re.compile(r"哪一?(?:所|家|座)|哪个学校|哪些学校|哪几所|\bwhich (?:school|college)"),
+    "which": re.compile(
+        r"哪一?(?:所|家|座)|哪个(?:学校|公司|企业|单位)|哪些(?:学校|公司|企业)|哪几所"
+        r"|\bwhich (?:schools?|colleges?|universit(?:y|ies)|kindergartens?|compan(?:y|ies)|firms?|contractors?|enterprises?)\b"
+    ),
+    # The items themselves, asked for specifically ("…独立学院具体是哪所", "减负清单具体有哪些内容"): a plan
+    # that names a thing by a count or a title ("承接一所…独立学院", "第四期学前教育行动计划") does not list them.
+    "list": re.compile(
+        r"(?:具体(?:是|有|包括|包含|定了|选了)?比?(?:哪|什么|啥)|(?:都是|是指|指的是|分别是|选了|定了|评了|包括)哪(?:些|几|[一二三四五六七八九十两]))(?![条部]|意思|含义)"
+        r"|\b(?:which|what) (?:ones )?exactly\b|\bexactly (?:which|what)\b|\bwhich \d+\b|\bwhat are the \d+\b"
+    ),
 }
 _DETAIL_ANSWERS = {
     "when": re.compile(
@@ -690,6 +699,8 @@ _DETAIL_ANSWERS = {
     "name": re.compile(
         r"“[^”]{2,24}”|《[^》]{2,40}》|[\u4e00-\u9fff]{2,}(?:学院|大学|工程|计划|行动|方案|办法|工作室)"
     ),
+    # Items listed: named one after another (违规补课、违规收费、违规推销) or in brackets.
+    "list": re.compile(r"[\u4e00-\u9fff”]{2,}、[“\u4e00-\u9fff]{2,}|”“|[（(][^）)]{4,}[）)]"),
 }
 
 
@@ -761,6 +772,8 @@ def stated_details(sentences: Iterable[str]) -> frozenset[str]:
     return frozenset(kind for kind, pattern in _DETAIL_ANSWERS.items() if pattern.search(text))
 
 
+# Clauses of a sentence (a bracketed list keeps its 、 inside one clause).
+_CLAUSE_RE = re.compile(r"[,，；;。!！?？]")
 # One project of a list ("月湖新城新建市一小校区、信江新区新建九年一贯制学校") and the place it names.
 _LIST_ITEM_RE = re.compile(r"[、，,；;（）()]")
 # (市 before a number or 直 names a school or the city's own schools: 市八小, 市二中, 市直; 城区, 校区,
@@ -778,10 +791,15 @@ def stated_by(hit: Hit, words: Iterable[str] = ()) -> frozenset[str]:
         return frozenset({"name"})
     text = "".join(e.text for e in hit.evidence)
     found = stated_details([text])
-    # "新建高中建在哪个区" is answered by "高新区新建高中", "市八小在哪里" not by "改扩建市八小…": the item
-    # holds the question's longest words (市二中南校区 is not 月湖新城…市一小校区 for sharing 校区).
+    # "“三个百分之百”是指哪三个" is not answered by a list of other things in the same sentence: the items
+    # are listed in the clause that names what is asked about (the question's longest words), when one does.
     longest = max((len(w) for w in words), default=0)
     asked = [w for w in words if len(w) == longest >= 2]
+    naming = [c for c in _CLAUSE_RE.split(text) if any(w in c for w in asked)]
+    if "list" in found and naming and not stated_details(naming) & {"list"}:
+        found -= {"list"}
+    # "新建高中建在哪个区" is answered by "高新区新建高中", "市八小在哪里" not by "改扩建市八小…": the item
+    # holds the question's longest words (市二中南校区 is not 月湖新城…市一小校区 for sharing 校区).
     items = (i for i in _LIST_ITEM_RE.split(text) if _PLACE_RE.search(i) and any(w in i for w in asked))
     return found | {"where"} if next(items, None) is not None else found
 

@@ -443,7 +443,12 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
      ("how old do kids have to be for kindergarten", ("age",)), ("what's the monthly fee for a public kindergarten", ("money",)),
      ("are kindergarten fees going down", ()), ("is the after-school service free?", ("money",)),
      ("what are the names of the principals at the key high schools?", ("who",)),
-     ("who is the director of the education bureau", ("who",)), ("who is in charge of after-school care", ())],
+     ("who is the director of the education bureau", ("who",)), ("who is in charge of after-school care", ()),
+     # seventeenth session: the items themselves asked for specifically; what a term means is not a list
+     ("减负清单具体有哪些内容", ("list",)), ("示范基地选了哪几个", ("list",)), ("是指哪三个百分之百", ("list",)),
+     ("which 50 courses made the list", ("list",)), ("怕慢假庸散具体指啥", ()), ("具体是什么意思", ()),
+     ("讲学前教育的是哪几条", ()), ("今年学前教育有哪些措施", ()),
+     ("which company is building the new high school", ("which",)), ("七一表彰的名单公布了没", ("outcome",))],
 )
 def test_a_payment_named_is_not_an_amount_asked(question: str, details: tuple[str, ...]) -> None:
     assert asked_details(question) == details
@@ -515,6 +520,16 @@ def test_a_place_beside_one_project_of_a_list_says_where_that_project_is(service
     """Point 20 lists 高新区新建高中 but only 改扩建市八小: where the new high school is, not 市八小."""
     assert service.ask("新建高中建在哪个区").status == "answered"
     assert service.ask("市八小在哪里").status != "answered"
+
+
+def test_the_items_asked_for_are_listed_in_the_clause_that_names_them(service) -> None:
+    """(seventeenth session) "承接一所…独立学院" and "“三个百分之百”落到实处" name the thing, not its items: a
+    question for the items themselves is shown the point as related; a list in the asked clause states them."""
+    for question in ("要承接的那所独立学院具体是哪一所", "校园安防“三个百分之百”是指哪三个百分之百"):
+        answer = service.ask(question)
+        assert answer.status == "related" and answer.citations[0].point in (11, 22), question
+    assert "list" in stated_details(["遏制违规补课、违规收费、违规推销"])
+    assert "list" not in stated_details(["力争承接一所综合性独立学院"])
 
 
 def test_where_exactly_is_not_the_district_a_plan_names(service) -> None:
