@@ -668,7 +668,7 @@ _DETAIL_QUESTIONS = {
     # (哪些专业 asks what a college teaches, which no plan lists: an out-of-scope cue, not this detail.)
     "which": re.compile(
         r"哪一?(?:所|家|座)|哪个(?:学校|公司|企业|单位)|哪些(?:学校|公司|企业)|哪几所"
-        r"|\bwhich (?:schools?|colleges?|universit(?:y|ies)|kindergartens?|compan(?:y|ies)|firms?|contractors?|enterprises?)\b"
+        r"|\bwhich (?:\w+ ){0,2}?(?:schools?|colleges?|universit(?:y|ies)|kindergartens?|compan(?:y|ies)|firms?|contractors?|enterprises?)\b"
     ),
     # The items themselves, asked for specifically ("…独立学院具体是哪所", "减负清单具体有哪些内容"): a plan
     # that names a thing by a count or a title ("承接一所…独立学院", "第四期学前教育行动计划") does not list them.
@@ -774,6 +774,32 @@ def stated_details(sentences: Iterable[str]) -> frozenset[str]:
 
 # Clauses of a sentence (a bracketed list keeps its 、 inside one clause).
 _CLAUSE_RE = re.compile(r"[,，；;。!！?？]")
+# Details stated only in the clause that names what is asked about (stated_by).
+_CLAUSE_DETAILS = frozenset({"list", "which"})
+
+
+def stated_where_asked(hit: Hit, words: Iterable[str], stated: frozenset[str]) -> frozenset[str]:
+    """``stated`` (stated_by) as the blocking rule reads it (bot/decide.py): "“三个百分之百”是指哪三个" is
+    not answered by a list of other things in the same sentence, nor "那所独立学院是哪一所" by another college
+    named beside it — the items, or the institution, are named in the clause that holds most of the
+    question's words. (The confidence model reads ``stated`` as it was fitted.)"""
+    if not stated & _CLAUSE_DETAILS:
+        return stated
+    text = "".join(e.text for e in hit.evidence)
+    return stated - (_CLAUSE_DETAILS - stated_details(naming_clauses(text, words)))
+
+
+def naming_clauses(text: str, words: Iterable[str]) -> list[str]:
+    """The clauses of ``text`` holding the most of ``words`` (two characters or more, not counted again
+    inside a longer one: 重点高中, not also 重点 and 高中); every clause when none holds any."""
+    words = set(words)
+    asked = [w for w in words if len(w) >= 2 and not any(w != o and w in o for o in words)]
+    clauses = [c for c in _CLAUSE_RE.split(text) if c.strip()]
+    held = [sum(w in c for w in asked) for c in clauses]
+    most = max(held, default=0)
+    return [c for c, n in zip(clauses, held, strict=True) if n == most] if most else clauses
+
+
 # One project of a list ("月湖新城新建市一小校区、信江新区新建九年一贯制学校") and the place it names.
 _LIST_ITEM_RE = re.compile(r"[、，,；;（）()]")
 # (市 before a number or 直 names a school or the city's own schools: 市八小, 市二中, 市直; 城区, 校区,
@@ -791,13 +817,8 @@ def stated_by(hit: Hit, words: Iterable[str] = ()) -> frozenset[str]:
         return frozenset({"name"})
     text = "".join(e.text for e in hit.evidence)
     found = stated_details([text])
-    # "“三个百分之百”是指哪三个" is not answered by a list of other things in the same sentence: the items
-    # are listed in the clause that names what is asked about (the question's longest words), when one does.
     longest = max((len(w) for w in words), default=0)
     asked = [w for w in words if len(w) == longest >= 2]
-    naming = [c for c in _CLAUSE_RE.split(text) if any(w in c for w in asked)]
-    if "list" in found and naming and not stated_details(naming) & {"list"}:
-        found -= {"list"}
     # "新建高中建在哪个区" is answered by "高新区新建高中", "市八小在哪里" not by "改扩建市八小…": the item
     # holds the question's longest words (市二中南校区 is not 月湖新城…市一小校区 for sharing 校区).
     items = (i for i in _LIST_ITEM_RE.split(text) if _PLACE_RE.search(i) and any(w in i for w in asked))
@@ -1202,7 +1223,9 @@ class Retriever:
             stated := stated_by(top, query.words),
         )
         return Retrieval(
-            query, (Hit(top.doc_id, top.point, top.score, top.channels, top.evidence, features), *hits[1:k]), stated
+            query,
+            (Hit(top.doc_id, top.point, top.score, top.channels, top.evidence, features), *hits[1:k]),
+            stated_where_asked(top, query.words, stated),
         )
 
     def make_hit(
