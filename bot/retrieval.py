@@ -670,6 +670,12 @@ _DETAIL_QUESTIONS = {
         r"哪一?(?:所|家|座)|哪个(?:学校|公司|企业|单位)|哪些(?:学校|公司|企业)|哪几所"
         r"|\bwhich (?:\w+ ){0,2}?(?:schools?|colleges?|universit(?:y|ies)|kindergartens?|compan(?:y|ies)|firms?|contractors?|enterprises?)\b"
     ),
+    # How many there are now ("鹰潭现在一共有多少所公办幼儿园", "how many … right now"): a plan sets targets.
+    "count_now": re.compile(
+        r"(?:现在|目前|当前|如今|现有)[^,，。?？]{0,8}?(?:一共|总共|到底|还)?有(?:多少|几)"
+        r"|\bhow many\b[^?.]{0,60}?\b(?:right now|currently|at the moment|at present|today|now)\b"
+        r"|\b(?:currently|right now)\b[^?.]{0,40}?\bhow many\b"
+    ),
     # The items themselves, asked for specifically ("…独立学院具体是哪所", "减负清单具体有哪些内容"): a plan
     # that names a thing by a count or a title ("承接一所…独立学院", "第四期学前教育行动计划") does not list them.
     "list": re.compile(
@@ -699,6 +705,8 @@ _DETAIL_ANSWERS = {
     "name": re.compile(
         r"“[^”]{2,24}”|《[^》]{2,40}》|[\u4e00-\u9fff]{2,}(?:学院|大学|工程|计划|行动|方案|办法|工作室)"
     ),
+    # A count of things (三个试点区, 61个重点项目); not "一所" (每个乡镇办好一所公办幼儿园 is no total).
+    "count_now": re.compile(r"(?:\d+|[两三四五六七八九十百千]+)\s*(?:所|个|家|名|人|门|项|座|间|班)"),
     # Items listed: named one after another (违规补课、违规收费、违规推销) or in brackets.
     "list": re.compile(r"[\u4e00-\u9fff”]{2,}、[“\u4e00-\u9fff]{2,}|”“|[（(][^）)]{4,}[）)]"),
 }
@@ -741,7 +749,12 @@ def asks_specific(normalized: str) -> bool:
 # Details no plan states, whatever the point: who a person is, how something turned out, and how to
 # apply for it. (Also out-of-scope cues; as details asked and never stated, the quoted point cannot make
 # up for them.)
-_NEVER_STATED = {"who": _WHO_RE, "outcome": _OUTCOME_RE, "procedure": _PROCEDURE_RE}
+# …and what the bot thinks will happen in one case ("你觉得她能上贵溪一中吗"): a plan states policy, not odds.
+_OPINION_RE = re.compile(
+    r"你(?:觉得|认为|估计|猜|看)[^,，。?？]{0,20}?(?:能不能|能|会不会|会|可以|行不行|有没有希望|稳|考得上|上得了)"
+    r"|\bdo you think\b[^?.]{0,60}?\b(?:can|could|will|would|get|make)\b"
+)
+_NEVER_STATED = {"who": _WHO_RE, "outcome": _OUTCOME_RE, "procedure": _PROCEDURE_RE, "opinion": _OPINION_RE}
 
 
 # An amount asked in so many words ("补助每个月能拿多少", "交多少钱", "how much", "salary raise"), not a

@@ -349,9 +349,12 @@ def topic_of(intent: Intent, answer: Answer) -> Topic | None:
 
 def missing_plan(engine: Engine, intent: Intent) -> Answer | None:
     """ "2019年第8条" / "2019年的计划是谁发的" with no 2019 plan loaded: say so, rather than answer
-    from another year's plan."""
+    from another year's plan. A question about the document says so whenever one of its years has no
+    plan: "2022年的工作要点出来了没有，跟2021年的比有啥变化" is not answered by the 2021 plan's header."""
     route = plans.route(engine.corpus, intent.years, intent.relative)
-    return no_plan_year(intent, route.missing, list(route.docs)) if route.missing and not route.named else None
+    if route.missing and (not route.named or intent.kind == "document"):
+        return no_plan_year(intent, route.missing, list(route.docs))
+    return None
 
 
 def plan_for(engine: Engine, intent: Intent) -> Document:

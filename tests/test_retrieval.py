@@ -448,7 +448,9 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
      ("减负清单具体有哪些内容", ("list",)), ("示范基地选了哪几个", ("list",)), ("是指哪三个百分之百", ("list",)),
      ("which 50 courses made the list", ("list",)), ("怕慢假庸散具体指啥", ()), ("具体是什么意思", ()),
      ("讲学前教育的是哪几条", ()), ("今年学前教育有哪些措施", ()),
-     ("which company is building the new high school", ("which",)), ("七一表彰的名单公布了没", ("outcome",))],
+     ("which company is building the new high school", ("which",)), ("七一表彰的名单公布了没", ("outcome",)),
+     ("鹰潭现在一共有多少所公办幼儿园", ("count_now",)), ("how many kindergartens are there right now", ("count_now",)),
+     ("你觉得她能上贵溪一中吗", ("opinion",)), ("do you think my son can get into a key high school", ("opinion",))],
 )
 def test_a_payment_named_is_not_an_amount_asked(question: str, details: tuple[str, ...]) -> None:
     assert asked_details(question) == details
@@ -530,6 +532,28 @@ def test_the_items_asked_for_are_listed_in_the_clause_that_names_them(service) -
         assert answer.status == "related" and answer.citations[0].point in (11, 22), question
     assert "list" in stated_details(["遏制违规补课、违规收费、违规推销"])
     assert "list" not in stated_details(["力争承接一所综合性独立学院"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["鹰潭现在一共有多少所公办幼儿园", "How many public kindergartens does Yingtan have right now?",
+     "我女儿模考估分580左右，你觉得她能上贵溪一中吗"],
+)
+def test_a_total_now_or_the_bots_opinion_is_not_answered_with_confidence(service, question: str) -> None:
+    """(seventeenth session) a plan sets targets ("每个乡镇办好一所公办幼儿园"), it counts nothing there is
+    now, and it gives no odds for one child."""
+    assert service.ask(question).status != "answered"
+
+
+def test_a_plan_states_a_count_it_names(service) -> None:
+    assert "count_now" in stated_details(["在三个县区开展试点"])
+    assert "count_now" not in stated_details(["每个乡镇办好一所公办幼儿园"])
+
+
+def test_a_document_question_about_a_year_with_no_plan_says_so(service) -> None:
+    """Not the 2021 plan's header for "is the 2022 plan out yet, and what changed from 2021"."""
+    answer = service.ask("2022年的工作要点出来了没有，跟2021年的比有啥变化")
+    assert answer.text.startswith("没有载入2022年的计划")
 
 
 def test_where_exactly_is_not_the_district_a_plan_names(service) -> None:
