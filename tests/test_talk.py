@@ -91,7 +91,8 @@ def test_a_remark_needs_its_small_talk_example_only_about_as_close(talk, questio
 
 
 def test_a_remark_in_passing_gets_a_kind_word_and_a_complaint_keeps_its_clauses(service) -> None:  # noqa: ANN001
-    for remark in ("刚才那个回答我转到家长群里了，大家都说有用", "稍等哈，我去翻一下孩子的学籍卡"):
+    for remark in ("刚才那个回答我转到家长群里了，大家都说有用", "稍等哈，我去翻一下孩子的学籍卡",
+                   "Long day grading exams. Just needed to vent."):
         assert service.ask(remark).status == "smalltalk", remark
     # (the last two: a review of the thirteenth session, when a wider margin brushed them off)
     for complaint in ("唉，孩子班上人太多了", "现在补课班太多了，孩子累死了", "孩子随我们在鹰潭打工，上学好难",

@@ -389,6 +389,8 @@ SMALL_TALK = [
     ("不好意思发错了", "bye"), ("哎呀手滑了", "bye"), ("我就是随便看看", "usage"), ("没什么事，就是试一下", "usage"),
     ("你好呀，我是余江一个小学老师，听同事说这个挺好用的，先来看看", "usage"), ("你能听懂方言吗", "usage"),
     ("你会不会骗人", "identity"), ("你说错了", "complaint"), ("我是老师", "greeting"), ("I'm a teacher", "greeting"),
+    # people31 (seventeenth session): an English verdict with softeners
+    ("Honestly you're kind of useless.", "complaint"), ("seriously, that's wrong", "complaint"),
     # people16 (seventh session): reactions, going elsewhere, a sign-on, a mention, a quiz, English chat
     ("原来是这样", "thanks"), ("那我就放心了", "thanks"), ("行吧我自己去问学校", "bye"), ("好的我去跟孩子他爸说一下", "bye"),
     ("晚安啦，明天再聊", "bye"), ("@机器人", "greeting"), ("小助手小助手", "greeting"), ("嘿嘿，考考你，你猜我是谁", "greeting"),
