@@ -189,7 +189,7 @@ class Composer(Quoting):
     def related(self, intent: Intent, decision: Decision) -> Answer:
         """Not confident: the closest points, each with its key sentence, and no claim that they answer."""
         lang = intent.lang
-        blocks = [Block("note", P.say("related_tier", lang))]
+        blocks = [Block("note", P.related_tier(decision.unstated, lang))]
         citations = []
         for i, hit in enumerate(decision.hits):
             doc, point = self.resolve(hit.doc_id, hit.point)

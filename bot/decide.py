@@ -33,6 +33,8 @@ class Decision:
     hits: tuple[Hit, ...]  # answered: the answer then related points; related: the closest points
     confidence: float
     respelled: tuple[tuple[str, str], ...] = ()  # slips searched as the plan's words (Query.respelled)
+    # related because of these: details asked that the top point's quoted sentences do not state
+    unstated: tuple[str, ...] = ()
 
     @property
     def top(self) -> Hit | None:
@@ -83,10 +85,13 @@ def decide(retrieval: Retrieval, params: Params, max_related: int = 2) -> Decisi
     # strong question-bank matches ("孩子今年8月满3岁，9月能上公办幼儿园吗"). Measured over the tuning sets
     # (twelfth session): out of scope answered 5 fewer (people10, people18 ×2, people23, people9), in-scope
     # answered 4 fewer — those became related, the cheap tier; the blind sets did not move.
-    if confidence >= model.answer_threshold and not top.features.get("cues") and not _unstated(retrieval):
+    unstated = _unstated(retrieval)
+    if confidence >= model.answer_threshold and not top.features.get("cues") and not unstated:
         return Decision("answered", (top, *close[:max_related]), confidence, fixes)
     if confidence >= model.related_threshold:
-        return Decision("related", (top, *close[: MAX_RELATED_TIER - 1]), confidence, fixes)
+        # the details that kept a confident answer back are named to the reader ("没有写具体金额")
+        missing = tuple(sorted(unstated)) if confidence >= model.answer_threshold else ()
+        return Decision("related", (top, *close[: MAX_RELATED_TIER - 1]), confidence, fixes, missing)
     return Decision("not_found", (), confidence, fixes)
 
 

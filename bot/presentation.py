@@ -25,6 +25,7 @@ _ZH: dict[str, str] = {
     "source": "来源：",
     "related_list": "相关条目：",
     "related_tier": "计划中没有直接写到这一点，最接近的条目：",
+    "related_unstated": "计划提到了相关工作，但没有写{details}。最接近的条目：",
     "read_as": "（已按“{read}”理解“{typed}”）",
     "not_found": "抱歉，在{titles}中没有找到这个问题的答案。",
     "browse": "可以换个说法再问，或发送 {list} 按章节浏览全部条目。",
@@ -139,6 +140,7 @@ _EN: dict[str, str] = {
     "source": "Source: ",
     "related_list": "Related: ",
     "related_tier": "The plan does not say this directly. The closest points:",
+    "related_unstated": "The plan covers related work but does not give {details}. The closest points:",
     "read_as": "(Read “{typed}” as “{read}”.)",
     "not_found": "Sorry, {titles} does not answer this question.",
     "browse": "Try other words, or send {list} to browse all points.",
@@ -243,6 +245,43 @@ def source_line(docs: Sequence[tuple[str, str | None, str | None]], lang: Lang =
     """'来源：《标题》 · 发文单位 · 日期' for each (title, issuer, date)."""
     parts = [" · ".join(x for x in (f"《{title}》", issuer, date) if x) for title, issuer, date in docs]
     return say("source", lang) + "；".join(parts)
+
+
+# What a plan leaves out, by the kind of detail asked (bot/decide.BLOCKING_DETAILS).
+_UNSTATED: dict[Lang, dict[str, str]] = {
+    "zh": {
+        "money": "具体金额",
+        "age": "年龄要求",
+        "date": "具体日期",
+        "who": "具体是谁",
+        "which": "具体是哪一个",
+        "count_now": "现在有多少",
+        "list": "具体包括哪些",
+        "outcome": "结果如何",
+        "procedure": "怎么申请办理",
+        "opinion": "个人情况会怎样",
+    },
+    "en": {
+        "money": "amounts",
+        "age": "an age requirement",
+        "date": "dates",
+        "who": "who holds the post",
+        "which": "which one it is",
+        "count_now": "how many there are now",
+        "list": "the list of items",
+        "outcome": "how it turned out",
+        "procedure": "how to apply",
+        "opinion": "how one case will turn out",
+    },
+}
+
+
+def related_tier(unstated: Sequence[str], lang: Lang = "zh") -> str:
+    """The line above related points: what the plan leaves out when that is why nothing was answered."""
+    named = [d for d in _UNSTATED[lang] if d in unstated]  # the most specific first: "which" before "list"
+    if not named:
+        return say("related_tier", lang)
+    return say("related_unstated", lang, details=_UNSTATED[lang][named[0]])
 
 
 def related_list(names: Sequence[str], lang: Lang = "zh") -> str:

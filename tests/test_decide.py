@@ -35,3 +35,31 @@ def test_a_look_up_with_nothing_close_lists_the_nearest_points_as_related() -> N
     answered = Decision("answered", retrieval.hits[:1], 0.9)
     assert for_look_up(answered, retrieval) is answered
     assert for_look_up(Decision("not_found", (), 0.0), _retrieval()).status == "not_found"
+
+
+def _asking(details: tuple[str, ...], stated: frozenset[str]) -> Retrieval:
+    facts = QueryFacts(1.0, 0, 0, False, asks_details=details)
+    query = Query("q", "q", ("q",), (), (), (), facts, ())
+    return Retrieval(query, (Hit("plan", 18, 0.9, {}, (), {"words": 1.0}),), stated)
+
+
+def test_a_blocking_detail_the_point_does_not_state_keeps_it_related_and_is_named() -> None:
+    from bot.decide import decide
+    from bot.features import ConfidenceModel, Params
+
+    params = Params(model=ConfidenceModel(("words",), (10.0,), 0.0, 0.5, 0.1))  # confidence ≈ 1.0
+    assert decide(_asking((), frozenset()), params).status == "answered"
+    held = decide(_asking(("date", "when"), frozenset()), params)
+    assert held.status == "related" and held.unstated == ("date",)  # "when" is the model's to weigh
+    assert decide(_asking(("date",), frozenset({"date"})), params).status == "answered"
+    # below the answer threshold the details are not why it is related: nothing is named
+    low = Params(model=ConfidenceModel(("words",), (0.0,), 0.0, 0.9, 0.1))  # confidence 0.5
+    assert decide(_asking(("date",), frozenset()), low).unstated == ()
+
+
+def test_the_related_line_names_the_most_specific_detail_left_out() -> None:
+    from bot import presentation as P
+
+    assert P.related_tier(()) == P.say("related_tier", "zh")
+    assert "具体是哪一个" in P.related_tier(("list", "which"))
+    assert "amounts" in P.related_tier(("money",), "en")
