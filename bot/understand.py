@@ -1952,7 +1952,7 @@ _REMARK_PAUSED_CHARS = 6
 # without a question word (…没有, …吧, 谁), or names a point or a part. (A number no longer: "数学考了98，奖励了个
 # 鸡腿哈哈" is a remark, and a bare search for a figure has no remark tone — thirteenth session, no set moved.)
 _NOT_A_REMARK_RE = re.compile(
-    r"了解|发我|发给我|给我|告诉|想要|想知道|需要|请(?!假|客)|反映|投诉|举报|希望|处理|没有|吧|谁|条|部分|好还是|"
+    r"了解|发我|发给我|给我|告诉|想要|想知道|需要|请(?!假|客)|(?<!被)(?<!被[\u4e00-\u9fff])(?<!被[\u4e00-\u9fff]{2})(?:反映|投诉|举报)|希望|处理|没有|吧|谁|条|部分|好还是|"
     # a worry asks for reassurance: "老担心孩子偷偷跑去河里游泳" is a question about safety
     r"担心|害怕|发愁|着急|焦虑|"
     # asking by how it ends: "…鹰潭一中能上不", "…电梯修好了没", "…真的不", "是真的假的"

@@ -542,6 +542,8 @@ def test_small_talk_around_a_question_is_a_question(normalize, message):
     ("晚安啦，明天一早还得送娃上学", True), ("今天开了一天会咯，累", True),
     # review (thirteenth session): with no number to stop it, how a message ends asks (…能上不, …修好了没)
     ("孩子考了520分了 鹰潭一中能上不", False), ("3号楼的电梯修好了没", False), ("老婆说幼儿园要涨价了，真的假的", False),
+    # seventeenth session: complained about, not complaining ("被家长投诉了" reports nothing to act on)
+    ("唉 今天又被家长投诉了 好烦", True), ("老师乱收费我想投诉", False),
 ])
 def test_a_message_that_asks_nothing_is_a_remark(normalize, message, remark):
     """A remark is answered kindly when nothing in the plan is close; a short topic is a search."""
