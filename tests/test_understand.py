@@ -281,7 +281,7 @@ DOCUMENT = [
     # fourteenth session: the plan named in more words, in English
     "who actually issued this yingtan 2021 education plan, the city govt or the province?",
     "when was the yingtan education work plan for 2021 sent out? need the exact date pls",
-    "who was it addressed to exactly?", "in a nutshell whats the big-picture aim of the whole plan for the year?",
+    "who was it addressed to exactly?", "when this plan publish", "when the yingtan plan come out", "in a nutshell whats the big-picture aim of the whole plan for the year?",
     "what date was it issued", "what's the issue date", "date of issue?", "which department issued it",
     "what are the five parts of the plan", "这份文件的提纲是什么",
     "When was the plan issued?", "文件的全称叫什么", "這個文件是誰發的", "这个plan是哪天发的? who issued it",
