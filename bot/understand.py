@@ -1280,10 +1280,7 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
             rf"{_THE_DOCUMENT}(?:发给|印发给|下发给|抄送|主送)(?:了)?(?:谁|哪些|哪个)|(?:主送|抄送|发文)(?:单位|对象|机关)|发文范围"
             r"|\b(?:this|the) (?:plan|document|notice) (?:is |was )?(?:sent|addressed|issued) to\b"
             r"|\brecipients of (?:this|the) (?:plan|document|notice)\b"
-            # …and without the auxiliary, as a learner writes it: "when this plan publish", "when the plan come out"
-    r"|\bwhen (?:this|the|that)(?: [\w'-]+){0,4}? (?:plan|document|notice|doc)"
-    r" (?:issue|issued|publish|published|release|released|come out|came out|sign|signed)\b"
-    r"|\bwho (?:was|is) (?:it|this|the plan|the document|this plan|this document)(?: [\w'-]+){0,2}? (?:addressed|sent|distributed|circulated) to\b"
+            r"|\bwho (?:was|is) (?:it|this|the plan|the document|this plan|this document)(?: [\w'-]+){0,2}? (?:addressed|sent|distributed|circulated) to\b"
         ),
     ),
 )
