@@ -108,7 +108,7 @@ def hit_features(
         cues=float(
             min(
                 facts.out_of_scope_cues
-                - sum(d in details_found and d in facts.asks_details for d in facts.detail_cues),
+                - sum(d in details_found and d in asked for d in facts.detail_cues),
                 2,
             )
         ),

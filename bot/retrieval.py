@@ -33,7 +33,16 @@ from sentence_transformers import SentenceTransformer
 
 from bot.corpus import Corpus
 from bot.embedding import embed
-from bot.features import BANK_CHANNELS, CHANNELS, PLAN_CHANNELS, Consensus, Params, QueryFacts, hit_features
+from bot.features import (
+    BANK_CHANNELS,
+    CHANNELS,
+    PLAN_CHANNELS,
+    RULE_ONLY_DETAILS,
+    Consensus,
+    Params,
+    QueryFacts,
+    hit_features,
+)
 from bot.index import PolicyIndex
 from bot.respell import Respeller
 from bot.talk import TalkBank, is_small_talk, nearest
@@ -134,7 +143,7 @@ class Search:
 class Retrieval:
     query: Query
     hits: tuple[Hit, ...]
-    stated: frozenset[str] = frozenset()  # the details the top hit's quoted sentences state (stated_by)
+    stated: frozenset[str] = frozenset()  # the details the top hit's quoted sentences state (stated_where_asked)
 
     @property
     def top(self) -> Hit | None:
@@ -667,7 +676,7 @@ _DETAIL_QUESTIONS = {
     ),
     # (哪些专业 asks what a college teaches, which no plan lists: an out-of-scope cue, not this detail.)
     "which": re.compile(
-        r"哪一?(?:所|家|座)|哪个(?:学校|公司|企业|单位)|哪些(?:学校|公司|企业)|哪几所"
+        r"哪一?(?:所|家|座)|哪个(?:学校|公司|企业)|哪些(?:学校|公司|企业)|哪几所"
         r"|\bwhich (?:\w+ ){0,2}?(?:schools?|colleges?|universit(?:y|ies)|kindergartens?|compan(?:y|ies)|firms?|contractors?|enterprises?)\b"
     ),
     # How many there are now ("鹰潭现在一共有多少所公办幼儿园", "how many … right now"): a plan sets targets.
@@ -676,11 +685,15 @@ _DETAIL_QUESTIONS = {
         r"|\bhow many\b[^?.]{0,60}?\b(?:right now|currently|at the moment|at present|today|now)\b"
         r"|\b(?:currently|right now)\b[^?.]{0,40}?\bhow many\b"
     ),
-    # The items themselves, asked for specifically ("…独立学院具体是哪所", "减负清单具体有哪些内容"): a plan
-    # that names a thing by a count or a title ("承接一所…独立学院", "第四期学前教育行动计划") does not list them.
+    # The items themselves, counted or named as a list ("…独立学院具体是哪所", "示范基地选了哪几个", "是指哪三个
+    # 百分之百", "减负清单具体有哪些内容"): a plan that names a thing by a count or a title ("承接一所…独立学院",
+    # "“三个百分之百”") does not list them. Not "具体有什么要求 / 哪些措施" (review, seventeenth session: a
+    # topic's measures are what a plan states), nor which point, day or place ("具体是哪一条", "哪几天").
     "list": re.compile(
-        r"(?:具体(?:是|有|包括|包含|定了|选了)?比?(?:哪|什么|啥)|(?:都是|是指|指的是|分别是|选了|定了|评了|包括)哪(?:些|几|[一二三四五六七八九十两]))(?![条部]|意思|含义)"
-        r"|\b(?:which|what) (?:ones )?exactly\b|\bexactly (?:which|what)\b|\bwhich \d+\b|\bwhat are the \d+\b"
+        r"(?:哪几|哪[二三四五六七八九十两]+|(?:都是|是指|指的是|分别是|具体是)哪(?:些|几|一)?)"
+        r"(?![一二三四五六七八九十两几些]*[条部款段章节天年月日号点次时里儿处])"
+        r"|(?:清单|名单|目录|书单)[^,，。?？]{0,6}?(?:哪些|哪几|什么)|(?:具体|都)(?:有|包括|定了)哪些(?:内容|指标|项目)"
+        r"|\bwhich \d+\b|\bwhat are the \d+\b|\bwhich ones\b"
     ),
 }
 _DETAIL_ANSWERS = {
@@ -705,8 +718,10 @@ _DETAIL_ANSWERS = {
     "name": re.compile(
         r"“[^”]{2,24}”|《[^》]{2,40}》|[\u4e00-\u9fff]{2,}(?:学院|大学|工程|计划|行动|方案|办法|工作室)"
     ),
-    # A count of things (三个试点区, 61个重点项目); not "一所" (每个乡镇办好一所公办幼儿园 is no total).
-    "count_now": re.compile(r"(?:\d+|[两三四五六七八九十百千]+)\s*(?:所|个|家|名|人|门|项|座|间|班)"),
+    # A count of what there is ("现有3所", "已建成12个"), not a target ("建设50门左右", "建成1个…资源库").
+    "count_now": re.compile(
+        r"(?:现有|已有|共有|目前有|已经有|已建成)\s*(?:\d+|[两三四五六七八九十百千]+)\s*(?:所|个|家|名|门|项|座|间|班)"
+    ),
     # Items listed: named one after another (违规补课、违规收费、违规推销) or in brackets.
     "list": re.compile(r"[\u4e00-\u9fff”]{2,}、[“\u4e00-\u9fff]{2,}|”“|[（(][^）)]{4,}[）)]"),
 }
@@ -750,9 +765,11 @@ def asks_specific(normalized: str) -> bool:
 # apply for it. (Also out-of-scope cues; as details asked and never stated, the quoted point cannot make
 # up for them.)
 # …and what the bot thinks will happen in one case ("你觉得她能上贵溪一中吗"): a plan states policy, not odds.
+# (Not "你看今年会不会新建幼儿园", "你觉得今年会继续消除大班额吗": whether something is done; review.)
 _OPINION_RE = re.compile(
-    r"你(?:觉得|认为|估计|猜|看)[^,，。?？]{0,20}?(?:能不能|能|会不会|会|可以|行不行|有没有希望|稳|考得上|上得了)"
-    r"|\bdo you think\b[^?.]{0,60}?\b(?:can|could|will|would|get|make)\b"
+    r"你(?:觉得|认为|估计|猜)(?:我|我家|俺|孩子|娃|伢|她|他|我儿子|我女儿|儿子|女儿|我孙子|孙子)[^,，。?？]{0,10}?"
+    r"(?<![社机功技学体职才智])(?:能不能|能|会不会|会|可以|行不行|有没有希望|稳|考得上|上得了)"
+    r"|\bdo you think (?:i|my|he|she|they|our)\b[^?.]{0,40}?\b(?:can|could|will|would|get|make)\b"
 )
 _NEVER_STATED = {"who": _WHO_RE, "outcome": _OUTCOME_RE, "procedure": _PROCEDURE_RE, "opinion": _OPINION_RE}
 
@@ -787,7 +804,7 @@ def stated_details(sentences: Iterable[str]) -> frozenset[str]:
 
 # Clauses of a sentence (a bracketed list keeps its 、 inside one clause).
 _CLAUSE_RE = re.compile(r"[,，；;。!！?？]")
-# Details stated only in the clause that names what is asked about (stated_by).
+# Details stated only in the clause that names what is asked about (stated_where_asked).
 _CLAUSE_DETAILS = frozenset({"list", "which"})
 
 
@@ -810,7 +827,10 @@ def naming_clauses(text: str, words: Iterable[str]) -> list[str]:
     clauses = [c for c in _CLAUSE_RE.split(text) if c.strip()]
     held = [sum(w in c for w in asked) for c in clauses]
     most = max(held, default=0)
-    return [c for c, n in zip(clauses, held, strict=True) if n == most] if most else clauses
+    if not most:
+        return clauses
+    # …and the clause after it, where a plan often goes on to name them ("提升重点高中质量,做强做响鹰潭一中、…")
+    return [c for i, c in enumerate(clauses) if most in held[max(0, i - 1) : i + 1]]
 
 
 # One project of a list ("月湖新城新建市一小校区、信江新区新建九年一贯制学校") and the place it names.
@@ -944,7 +964,7 @@ class QueryAnalyzer:
         if (
             expansion
             and _mostly_latin(typed)  # as typed: a plan word spelled in pinyin leaves it English
-            and not (facts.out_of_scope_cues or facts.asks_details or facts.asks_number)
+            and not (facts.out_of_scope_cues or set(facts.asks_details) - RULE_ONLY_DETAILS or facts.asks_number)
         ):
             words = [*words, *expansion]
             chars = [*chars, *self.tp.char_ngrams(" ".join(expansion_terms))]

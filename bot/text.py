@@ -200,8 +200,12 @@ _SEVERAL_RE = re.compile(
     # (…or asks what to do or what the rule is: "村里有几个孩子初中没读完就出去打工了，…有个什么说法")
     rf"(?=.{{3,}}?(?:有没有|是不是|能不能|会不会|管不管|还有人|什么说法|啥说法|怎么办|咋办|怎么处理|怎么管|谁来管|{_A_NOT_A}"
     r"|(?<![什怎这那多])[吗么嘛](?:[\s?？!！。,，~～啊呀]*$|[?？])))"
-    # "a few more": "有没有说要多配几个", "能不能再派几个老师下来"
-    r"|(?<=[多再][\u4e00-\u9fff])几(?=[个位名所家])"
+)
+# "A few more" in a message that asks whether, wherever it asks it: "有没有说要多配几个", "能不能再派几个老师
+# 下来" (not "今年再建几所幼儿园", which asks how many: review, seventeenth session).
+_MORE_RE = re.compile(r"(?<=[多再][\u4e00-\u9fff])几(?=[个位名所家])")
+_WHETHER_RE = re.compile(
+    rf"有没有|是不是|能不能|会不会|可不可以|{_A_NOT_A}|(?<![什怎这那多])[吗么嘛](?:[\s?？!！。,，~～啊呀]*$|[?？])"
 )
 
 _SEVERAL = "数"
@@ -210,7 +214,8 @@ _SEVERAL = "数"
 def few_as_several(text: str) -> str:
     """``text`` with every 几 that tells of "a few" rather than asks "how many" written 数; the
     same length, so positions in it are positions in ``text``."""
-    return _SEVERAL_RE.sub(_SEVERAL, text)
+    text = _SEVERAL_RE.sub(_SEVERAL, text)
+    return _MORE_RE.sub(_SEVERAL, text) if _WHETHER_RE.search(text) else text
 
 
 def clean_text(text: str) -> str:

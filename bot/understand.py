@@ -130,7 +130,7 @@ _FILLER = (
     r"我是(?:[\u4e00-\u9fff]{1,8}?(?:的|(?=一名|一个|一位)))?(?:一名|一个|一位)?(?:新来的)?(?:小学|初中|中学|高中|幼儿园|学校|学生)?(?:家长|老师|教师|学生|校长|班主任|妈妈|爸爸|奶奶|爷爷|外婆|外公)|"
     r"\b(?:i'm|i am) (?:a |an )?(?:parent|teacher|student|mom|mum|dad)\b|"
     r"\b(?:there|everyone|all|guys|bot|please|lol|lmao|tbh|ngl|ur|sry|hey|so|much|very|a|lot|you|u|that|this|it|helps?|helpful|again|man|sir|madam|is|was|the|answer|your|for|no|really|here|bro|buddy|mate|dude|at all|oh|nope|well|sorry|great|doing|today|tonight|now|just|"
-    r"or something|or sth|or smth|or what|honestly|kinda|kind of|sort of|pretty|quite|totally|seriously|literally|you're|youre|you are)\b)*"
+    r"or something|or sth|or smth|or what|honestly|kinda|kind of|sort of|pretty|quite|totally|seriously|literally|you[’']?re|you are)\b)*"
 )
 # A topic too general to search: "我想了解一下今年教育局的工作，可以问你吗" asks leave to ask, nothing yet.
 # Words that name something to look up (高考, 上学, 孩子) are left out: "可以问你高考的事吗" is searched.
@@ -1183,7 +1183,7 @@ _DOCUMENT_RE = re.compile(
     r"|\bwhen (?:was|is|did) (?:this|the|that)(?: [\w'-]+){0,5}? (?:plan|document|notice|doc)(?: for (?:19|20)\d\d)?"
     r" (?:actually |exactly |really |officially |first )?(?:issued|published|released|dated|signed|sent out|put out|come out|came out|announced|made public)\b"
     # …and without the auxiliary, as a learner writes it: "when this plan publish", "when the plan come out"
-    r"|\bwhen (?:this|the|that)(?: [\w'-]+){0,4}? (?:plan|document|notice|doc)"
+    r"|\bwhen (?:this|that|the)(?: (?:yingtan|education|work|city|bureau|2021|annual|whole))*? (?:plan|document|notice|doc)"
     r" (?:issue|issued|publish|published|release|released|come out|came out|sign|signed)\b"
     r"|\bwho (?:was|is) (?:it|this|the plan|the document|this plan|this document)(?: [\w'-]+){0,2}? (?:addressed|sent|distributed|circulated) to\b"
     r"|what(?: is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?(?:[,.!?].*)?$"
@@ -1967,7 +1967,7 @@ _NOT_A_REMARK_RE = re.compile(
 # ("鹰潭一中今年的录取分数线", "教育局的地址和办公时间") is a search for a detail, refused when not found.
 _REMARK_TONE_RE = re.compile(
     r"[了啊呀啦咯哟噢喔哈死太真好挺哦嘛哇呗嘿呵哎唉~～!！…]|[气累笑愁烦]得我|\b(?:has|have|had|been|was|were|am|feel|felt|got|so|too|really|very)\b"
-    r"|\b(?:long day|long week|vent|venting|tired|exhausted|stressed|rough|tough|needed)\b"
+    r"|\b(?:long day|long week|vent|venting|tired|exhausted|stressed)\b"
 )
 # The writer telling of themselves: a subject "I" / "we" that is not a possessive ("我家孩子…", "我们学校…"
 # name a topic) — without a question or a request it is a remark, however short ("我们4个").

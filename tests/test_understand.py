@@ -281,7 +281,7 @@ DOCUMENT = [
     # fourteenth session: the plan named in more words, in English
     "who actually issued this yingtan 2021 education plan, the city govt or the province?",
     "when was the yingtan education work plan for 2021 sent out? need the exact date pls",
-    "who was it addressed to exactly?", "when this plan publish", "when the yingtan plan come out", "in a nutshell whats the big-picture aim of the whole plan for the year?",
+    "who was it addressed to exactly?", "when this plan publish", "when the yingtan education plan come out", "in a nutshell whats the big-picture aim of the whole plan for the year?",
     "what date was it issued", "what's the issue date", "date of issue?", "which department issued it",
     "what are the five parts of the plan", "这份文件的提纲是什么",
     "When was the plan issued?", "文件的全称叫什么", "這個文件是誰發的", "这个plan是哪天发的? who issued it",
@@ -390,7 +390,8 @@ SMALL_TALK = [
     ("你好呀，我是余江一个小学老师，听同事说这个挺好用的，先来看看", "usage"), ("你能听懂方言吗", "usage"),
     ("你会不会骗人", "identity"), ("你说错了", "complaint"), ("我是老师", "greeting"), ("I'm a teacher", "greeting"),
     # people31 (seventeenth session): an English verdict with softeners
-    ("Honestly you're kind of useless.", "complaint"), ("seriously, that's wrong", "complaint"),
+    ("Honestly you're kind of useless.", "complaint"), ("Honestly you’re kind of useless.", "complaint"),
+    ("seriously, that's wrong", "complaint"),
     # people16 (seventh session): reactions, going elsewhere, a sign-on, a mention, a quiz, English chat
     ("原来是这样", "thanks"), ("那我就放心了", "thanks"), ("行吧我自己去问学校", "bye"), ("好的我去跟孩子他爸说一下", "bye"),
     ("晚安啦，明天再聊", "bye"), ("@机器人", "greeting"), ("小助手小助手", "greeting"), ("嘿嘿，考考你，你猜我是谁", "greeting"),
