@@ -107,8 +107,7 @@ def hit_features(
         # as its own words read (a programme's name, not "新建的那所高中叫什么名字").
         cues=float(
             min(
-                facts.out_of_scope_cues
-                - sum(d in details_found and d in asked for d in facts.detail_cues),
+                facts.out_of_scope_cues - sum(d in details_found and d in asked for d in facts.detail_cues),
                 2,
             )
         ),
