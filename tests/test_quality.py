@@ -142,6 +142,10 @@ def test_eleventh_session_tuning_sets_hold_their_floors(service, name: str, floo
         ("people29.jsonl", (0.93, 0.75, 0.02, 0.03, 0.04), 0.92),
         # fifteenth session: English-heavy — 50 English, 40 everyday Chinese, 45 near misses, 25 small talk
         ("people30.jsonl", (0.95, 0.88, 0.02, 0.03, 0.09), 0.95),
+        # seventeenth session: 90 hard near misses (items of a list, totals now, personal predictions)
+        ("people31.jsonl", (0.97, 0.86, 0.02, 0.02, 0.15), 0.95),
+        # seventeenth session: voice input, dialect, fragments, hearsay, long stories, everyday synonyms
+        ("people32.jsonl", (0.95, 0.88, 0.02, 0.03, 0.06), 0.95),
     ],
 )
 def test_twelfth_session_tuning_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
@@ -218,6 +222,9 @@ def test_report_breaks_figures_down_by_kind(service) -> None:
         # Floors under docs/blind21-end-run.txt (first run: docs/blind21-first-run.txt, the same tiers);
         # run only at the sixteenth session's start and end, never fitted, its misses never printed.
         ("blind21.jsonl", (0.95, 0.87, 0.01, 0.015, 0.07), 0.97),
+        # Floors under docs/blind22-end-run.txt (first run: docs/blind22-first-run.txt, the same figures);
+        # run only at the seventeenth session's start and end, never fitted, its misses never printed.
+        ("blind22.jsonl", (0.95, 0.92, 0.01, 0.015, 0.07), 0.97),
     ],
 )
 def test_blind_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
