@@ -260,6 +260,7 @@ _UNSTATED: dict[Lang, dict[str, str]] = {
         "outcome": "结果如何",
         "procedure": "怎么申请办理",
         "opinion": "对个人情况的判断",
+        "advice": "个人遇到这种情况该怎么做",
     },
     "en": {
         "money": "the amounts",
@@ -272,6 +273,7 @@ _UNSTATED: dict[Lang, dict[str, str]] = {
         "outcome": "how it turned out",
         "procedure": "how to apply",
         "opinion": "how any one case will turn out",
+        "advice": "what to do in your own case",
     },
 }
 

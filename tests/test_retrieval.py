@@ -527,6 +527,8 @@ def test_a_place_beside_one_project_of_a_list_says_where_that_project_is(service
         ("which company is building the new high school", ("which",)), ("七一表彰的名单公布了没", ("outcome",)),
         ("鹰潭现在一共有多少所公办幼儿园", ("count_now",)), ("how many kindergartens are there right now", ("count_now",)),
         ("你觉得她能上贵溪一中吗", ("opinion",)), ("do you think my son can get into a key high school", ("opinion",)),
+        ("孩子被老师体罚了我该怎么办", ("advice",)), ("孩子天天抱着手机打游戏，家长到底该怎么管", ("advice",)),
+        ("what should i do if my kid is bullied", ("advice",)), ("我们学校大班额怎么办", ()), ("条件差的学校怎么办", ()),
         # …and not (review): what a term means, a topic's measures, which point or day, whether something is done
         ("怕慢假庸散具体指啥", ()), ("具体是什么意思", ()), ("讲学前教育的是哪几条", ()), ("今年学前教育有哪些措施", ()),
         ("学前教育具体有哪些措施", ()), ("大班额具体有什么要求", ()), ("疫情防控具体有哪些要求", ()), ("具体是哪一条", ()),
