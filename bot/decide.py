@@ -93,10 +93,9 @@ def decide(retrieval: Retrieval, params: Params, max_related: int = 2) -> Decisi
     if confidence >= model.answer_threshold and not top.features.get("cues") and not unstated:
         return Decision("answered", (top, *close[:max_related]), confidence, fixes)
     if confidence >= model.related_threshold:
-        # the details that kept a confident answer back are named to the reader ("没有写具体金额")
-        missing = (
-            tuple(unstated) if confidence >= model.answer_threshold else ()
-        )  # ordered for the reader by presentation
+        # the details that kept a confident answer back, named to the reader ("没有写具体金额"; in the order
+        # presentation.related_tier gives them)
+        missing = tuple(unstated) if confidence >= model.answer_threshold else ()
         return Decision("related", (top, *close[: MAX_RELATED_TIER - 1]), confidence, fixes, missing)
     return Decision("not_found", (), confidence, fixes)
 

@@ -829,8 +829,12 @@ def stated_where_asked(hit: Hit, words: Iterable[str], stated: frozenset[str]) -
     question's words. (The confidence model reads ``stated`` as it was fitted.)"""
     if not stated & _CLAUSE_DETAILS:
         return stated
-    text = "".join(e.text for e in hit.evidence)
-    return stated - (_CLAUSE_DETAILS - stated_details(naming_clauses(text, words)))
+    return stated - (_CLAUSE_DETAILS - stated_details(naming_clauses(quoted_text(hit), words)))
+
+
+def quoted_text(hit: Hit) -> str:
+    """The sentences ``hit`` would quote, as one text."""
+    return "".join(e.text for e in hit.evidence)
 
 
 def naming_clauses(text: str, words: Iterable[str]) -> list[str]:
@@ -862,7 +866,7 @@ def stated_by(hit: Hit, words: Iterable[str] = ()) -> frozenset[str]:
     happens ("高考成绩啥时候出来" is not answered by 2021年2月24日)."""
     if hit.point <= 0:
         return frozenset({"name"})
-    text = "".join(e.text for e in hit.evidence)
+    text = quoted_text(hit)
     found = stated_details([text])
     longest = max((len(w) for w in words), default=0)
     asked = [w for w in words if len(w) == longest >= 2]

@@ -192,21 +192,21 @@ def outside(text: str, spans: Sequence[tuple[int, int]]) -> str:
 _A_NOT_A = r"(?<!不管)(?<!无论)(?<!不论)(?<!管他)(?P<v>(?![不动])[\u4e00-\u9fff]{1,2})[不没](?P=v)"
 A_NOT_A = _A_NOT_A  # a parsing pattern shared with bot/understand.py
 
+# Asking whether: "有没有…", "能不能…", A-not-A ("管不管"), or a question particle at the end.
+_WHETHER = rf"有没有|是不是|能不能|会不会|{_A_NOT_A}|(?<![什怎这那多])[吗么嘛](?:[\s?？!！。,，~～啊呀]*$|[?？])"
+
 # 几 before a measure word asks "how many", unless the message goes on to ask something else:
 # "孩子被几个高年级的堵在厕所…学校有没有硬要求?" and "之前有老师上门来教过几次，今年还有没有人来" tell
 # of "a few", then ask whether. Such a 几 is written 数 (数个, 数次), the literary "several".
 _SEVERAL_RE = re.compile(
     r"(?<![十百第])几(?=[个次位名所家天年月回遍趟])(?!年级)"
     # (…or asks what to do or what the rule is: "村里有几个孩子初中没读完就出去打工了，…有个什么说法")
-    rf"(?=.{{3,}}?(?:有没有|是不是|能不能|会不会|管不管|还有人|什么说法|啥说法|怎么办|咋办|怎么处理|怎么管|谁来管|{_A_NOT_A}"
-    r"|(?<![什怎这那多])[吗么嘛](?:[\s?？!！。,，~～啊呀]*$|[?？])))"
+    rf"(?=.{{3,}}?(?:{_WHETHER}|管不管|还有人|什么说法|啥说法|怎么办|咋办|怎么处理|怎么管|谁来管))"
 )
 # "A few more" in a message that asks whether, wherever it asks it: "有没有说要多配几个", "能不能再派几个老师
 # 下来" (not "今年再建几所幼儿园", which asks how many: review, seventeenth session).
 _MORE_RE = re.compile(r"(?<=[多再][\u4e00-\u9fff])几(?=[个位名所家])")
-_WHETHER_RE = re.compile(
-    rf"有没有|是不是|能不能|会不会|可不可以|{_A_NOT_A}|(?<![什怎这那多])[吗么嘛](?:[\s?？!！。,，~～啊呀]*$|[?？])"
-)
+_WHETHER_RE = re.compile(_WHETHER)  # (可不可以 is A-not-A)
 
 _SEVERAL = "数"
 
