@@ -112,6 +112,9 @@ class Intent:
     # Asks the bot what it can do ("你会不会讲鹰潭话", "can u speak english"): small talk when a small-talk
     # example is clearly closer, even when the search answers it.
     to_the_bot: bool = False
+    # For "several": the message read as one question. A later part that asks a detail of what an
+    # earlier one asks about ("…通过评估没有？哪天公布的结果？") makes the message one question.
+    whole: Intent | None = None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1901,12 +1904,7 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
     if parts and all(talks):  # "这个bot怎么用？直接打字问就行？": two questions, both small talk
         return Intent("smalltalk", original, talk=talks[0], lang=lang)
     if parts:
-        intents = tuple(_plan_named(_single(p, None, lang), p) for p in parts[:MAX_PARTS])
-        # Each part keeps the shared context: "…上学要考试吗？要交钱吗？" shares one topic.
-        intents = tuple(
-            i if i.context or i.kind != "ask" or not shared else replace(i, context=shared) for i in intents
-        )
-        return Intent("several", original, query=text, parts=intents, lang=lang, to_someone_else=to_someone_else)
+        return _several(original, text, parts, shared, lang, to_someone_else)
     single = _single(text, topic, lang)
     if single.kind == "ask" and _YEAR_ONLY_RE.match(text):  # "2021年的呢" with nothing before it: that plan
         single = Intent("document", text, query=text, facet="about", lang=lang)
@@ -1922,6 +1920,23 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         single = replace(single, follow="plain")
     # A year anywhere in the message names the plan, whatever the intent ("2021年的计划是谁发的").
     return replace(_plan_named(single, text), text=original)
+
+
+def _several(original: str, text: str, parts: list[str], shared: str, lang: Lang, to_someone_else: bool) -> Intent:
+    """Several questions in one message: each part, and the message read as one question."""
+    intents = tuple(_plan_named(_single(p, None, lang), p) for p in parts[:MAX_PARTS])
+    # Each part keeps the shared context: "…上学要考试吗？要交钱吗？" shares one topic.
+    intents = tuple(i if i.context or i.kind != "ask" or not shared else replace(i, context=shared) for i in intents)
+    whole = _single(text, None, lang)
+    return Intent(
+        "several",
+        original,
+        query=text,
+        parts=intents,
+        lang=lang,
+        to_someone_else=to_someone_else,
+        whole=whole if whole.kind == "ask" else None,
+    )
 
 
 # The bot asked what it can do: "你会不会讲鹰潭话" (answered at 0.55 with point 11, for 鹰潭), "你能干啥",
