@@ -773,9 +773,17 @@ def _asked_in_turn(gap: str) -> bool:
     return bool(_PAUSE_RE.search(gap) and _WHAT_IT_SAYS_RE.search(gap)) and _just_asking(gap)
 
 
+# The points counted as a whole before the one asked for ("24条里面第15条说了些什么", "这二十四条当中的第五条"):
+# not a point of its own.
+_OF_ALL_POINTS_RE = re.compile(
+    rf"(?:全部|所有|这|那)?(?:一共|总共|共)?\s*(?:{_NUM})\s*条(?:工作)?(?:要点)?(?:里面?|中间?|当中|之中)的?(?=\s*第\s*(?:{_NUM})\s*{_TIAO})"
+)
+
+
 def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
     """The points a plain look-up asks for, up to MAX_PARTS, each with the words that name it
     ("第8条和第9条" → ((8, "第8条"), (9, "第9条"))); () for other messages."""
+    text = _OF_ALL_POINTS_RE.sub("", text)
     if m := _BARE_NUMBER_RE.match(text):
         number = chinese_number(m.group("n") or m.group("b"))
         return ((number, text),) if number is not None else ()
@@ -1212,7 +1220,7 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
     (
         "outline",
         re.compile(
-            rf"{_THE_DOCUMENT}(?:目录|大纲|提纲|(?:分|有)(?:了|为|成)?(?:哪几|哪些|几)(?:个)?(?:大)?(?:块|板块|个部分|部分|大部分|大块)|(?:几|五)个部分|各(?:个)?部分"
+            rf"{_THE_DOCUMENT}(?:目录|大纲|提纲|(?:分|有)(?:了|为|成){{0,2}}(?:哪几|哪些|几)(?:个)?(?:大)?(?:块|板块|个部分|部分|大部分|大块)|(?:几|五)个部分|各(?:个)?部分"
             r"|主要(?:讲|说|写)(?:了)?(?:的)?(?:是)?(?:什么|啥|哪些)"
             # what the bureau takes on this year, as a whole: "今年教育局主要抓哪几件事"
             r"|(?:今年|[0-9]{4}年)?(?:的)?(?:鹰潭)?(?:市)?(?:教育局|局里|市里)?(?:今年)?(?:的)?(?:工作)?(?:主要|重点)(?:要)?(?:抓|做|干|搞)(?:了)?"
@@ -1232,7 +1240,7 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
             r"|(?:都|一共|总共)?有(?:哪些|哪几|什么)(?:条目|条|个要点|要点)[啊呀呢吗么嘛]*$"
             r"|(?:列出|列一下|列举)?(?:所有|全部)(?:的)?(?:条目|要点|条)[啊呀呢吗么嘛]*$"
             r"|(?:一共|总共|共|总计)?(?:有)?(?:多少|几)(?:条|部分|部份|个部分|个部份|大部分|项)(?:工作要点|要点|内容)?[啊呀呢吗么嘛]*(?:$|[，,])"
-            r"|分(?:为|成|了)?几(?:个)?(?:大)?(?:部分|部份|板块|块))"
+            r"|分(?:为|成|了){0,2}几(?:个)?(?:大)?(?:部分|部份|板块|块))"
             r"|^(?:请|帮我|给我)?(?:概括|总结|概述|归纳)(?:一下)?$|哪(?:里|儿)(?:能|可以)?(?:看|找|下载|查)(?:到)?(?:文件)?(?:的)?(?:原文|全文)"
             r"|(?:一共|总共|共|总计|^)(?:有)?(?:多少|几)(?:条|部分|个部分|大部分|项)(?:工作要点|要点|内容)?$|分(?:为|成)?几(?:个)?部分"
             # "outline the plan", not "could you outline the measures on inspection" (a question about them)

@@ -109,6 +109,7 @@ POINTS = [
     # a numeral typed by sound between 第 and 条, and a look-up after something said first
     ("第巴条", 8), ("第十吧条讲的啥", 18), ("第酒条说的什么", 9), ("第二是四条", 24), ("第伞条", 3),
     ("一共24条，第24条是啥", 24), ("好的，8", 8), ("ok 8", 8), ("谢谢 10", 10), ("我是老师 第8条讲的什么", 8), ("领导让我们学习，看下第17条", 17),
+    ("24条里面第15条说了些什么", 15), ("这二十四条当中的第五条讲啥", 5),  # all the points counted first
     ("第3点", 3), ("show me point 12", 12), ("What does point 7 say?", 7), ("第一条", 1), ("第 9 条", 9),
     ("给我看看第二十四条全文", 24), ("请问第八条是关于什么的", 8), ("发我第10条", 10), ("条目8", 8), ("point ten", 10),
     ("the 10th point", 10), ("第十条是讲职业教育的吗", 10), ("倒数第二条", LAST_POINT - 1), ("要点第3条", 3),
@@ -291,7 +292,7 @@ DOCUMENT = [
     "五个部分分别是什么", "文件目录发我一下", "给我概括一下整个文件", "这个要点的主要内容有哪些", "这份文件篇幅长吗",
     "这份工作要点是哪个单位、哪天发的？", "这个文件现在还有效吗", "落款日期是哪天", "发文字号有吗", "我们学校在不在发文范围里", "Is there an English version?",
     "这份要点还有效吗",
-    "can you summarize the whole plan", "文件分哪几大块", "outline the plan please", "table of contents?", "When was this work plan issued, and by which agency?",
+    "can you summarize the whole plan", "文件分哪几大块", "文件分成了几个大部分", "文件分了哪几大块", "outline the plan please", "table of contents?", "When was this work plan issued, and by which agency?",
     "这个文件是什么时候发布的",
     # thirteenth session: the plan named, a pause, then when ("…这个工作要点，是哪天发出来的啊")
     "朋友圈里看到这个文件，是什么时候发的", "家长群里转的这个工作要点，是哪天出的",
