@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 
 from cachetools import LRUCache
 from sentence_transformers import SentenceTransformer
@@ -258,7 +259,7 @@ class PolicyService:
             case "document":
                 return document_answer(composer, intent, plan_for(engine, intent))
             case "section":
-                return section_answer(composer, intent, plan_for(engine, intent))
+                return part_answer(engine, intent, lambda mentions: self.respond(engine, mentions))
             case "points":
                 return points_answer(composer, intent, plan_for(engine, intent))
             case "compare" if len(engine.corpus.documents) > 1 or not intent.parts:
@@ -393,6 +394,29 @@ def asks_further(intent: Intent, answers: list[Answer]) -> bool:
     tops = {(a.citations[0].doc_id, a.citations[0].point) for a in answers if a.citations}
     first = next((i for i, a in enumerate(answers) if a.found), None)
     return len(tops) == 1 and first is not None and any(not a.found for a in answers[first + 1 :])
+
+
+def part_answer(engine: Engine, intent: Intent, respond: Callable[[Intent], Answer]) -> Answer:
+    """第三部分讲什么, or a part named by its heading's words; words no heading holds are a look-up of the
+    points that mention them."""
+    doc = plan_for(engine, intent)
+    if intent.section is None and (number := part_named(doc, intent.query)) is not None:
+        intent = replace(intent, section=number)
+    if intent.section is None:
+        return respond(replace(intent, kind="mentions"))
+    return section_answer(engine.composer, intent, doc)
+
+
+def part_named(doc: Document, words: str) -> int | None:
+    """The part whose heading shares the longest run of characters with ``words`` ("素质教育" →
+    二、全面发展素质教育,落实立德树人根本任务): three or more, or all of them; None when no heading does
+    (教育 alone is in every heading: "学前教育那部分" is a look-up of the points that mention it)."""
+    best, number = 0, None
+    for section in doc.sections:
+        run = SequenceMatcher(None, words, section.title, autojunk=False).find_longest_match().size
+        if run > best and (run >= 3 or run == len(words)):
+            best, number = run, section.number
+    return number
 
 
 def point_answer(engine: Engine, intent: Intent) -> Answer:

@@ -1026,6 +1026,11 @@ _HEDGE_RE = re.compile(r"好像|似乎|貌似|不止一")
 _ASKING_ONLY_RE = re.compile(
     r"(?:都|分别|又|到底|究竟)?(?:是|有)?|(?:帮忙|帮我)?(?:定位|找|查|看)一?下?(?:条目号|条目|编号)?"
 )
+# A part of the plan named by words of its heading, as what a look-up of points is about ("素质教育那一部分包括
+# 哪几条", "讲各类教育协调发展的那一部分包括哪几条"): bot/service.py finds the part whose heading holds them.
+_PART_NAMED_RE = re.compile(
+    r"(?:讲|说|关于)?(?P<words>[\u4e00-\u9fff]{2,16}?)的?(?:那|这)一?个?大?(?:部分|板块|块)(?:里面?|中)?(?:都|一共)?(?:包括|包含|含|有)?了?"
+)
 _TERM_STRIP = " “”\"'《》「」‘’:：,，"
 
 
@@ -1826,6 +1831,8 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
         # "这条由哪个单位负责" right after an answer: that answer's point.
         return Intent("point", text, query=bare, topic=topic, lang=lang)
     if (term := _match_term(_MENTION_RES, bare)) is not None:
+        if named := _PART_NAMED_RE.fullmatch(term):  # "素质教育那一部分包括哪几条": a part, by its heading's words
+            return Intent("section", text, query=named["words"], lang=lang)
         return Intent("mentions", text, query=term, lang=lang)
     if topic is not None and (follow := follow_up_kind(bare)) is not None:
         return Intent("follow_up", text, query=bare, context=topic.question, follow=follow, topic=topic, lang=lang)

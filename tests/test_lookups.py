@@ -235,3 +235,17 @@ def test_words_nowhere_in_the_plan_are_said_to_be_nowhere(service, term: str) ->
     answer = service.ask(f"哪几条提到了{term}")
     assert not answer.found and not answer.citations
     assert f"没有条目提到“{term}”" in answer.text
+
+
+# Eighteenth session: a part named by words of its heading; words every heading holds (教育) or none does
+# are a look-up of the points that mention them.
+@pytest.mark.parametrize(("message", "points"), [
+    ("素质教育那一部分包括哪几条", [4, 5, 6]), ("讲各类教育协调发展的那一部分包括哪几条？", [7, 8, 9, 10, 11]),
+])
+def test_a_part_named_by_its_heading_lists_its_points(service, message: str, points: list[int]) -> None:
+    assert [c.point for c in service.ask(message).citations] == points
+
+
+def test_words_no_heading_holds_are_the_points_that_mention_them(service) -> None:
+    assert "提到“学前教育”" in service.ask("学前教育那部分包括哪几条").text
+    assert service.ask("股票那一部分包括哪几条").status == "not_found"

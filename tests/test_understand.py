@@ -1241,3 +1241,9 @@ def test_a_question_about_what_the_bot_can_do_gets_small_talk(service) -> None:
 )
 def test_where_a_rule_comes_from_is_not_who_issued_the_plan(normalize, message: str, kind: str) -> None:
     assert understand(message, normalize=normalize).kind == kind
+
+
+@pytest.mark.parametrize(("message", "words"), [("素质教育那一部分包括哪几条", "素质教育"), ("讲各类教育协调发展的那一部分包括哪几条？", "各类教育协调发展")])
+def test_a_part_named_by_its_heading_words(normalize, message, words):
+    intent = understand(message, normalize=normalize)
+    assert (intent.kind, intent.section, intent.query) == ("section", None, words)
