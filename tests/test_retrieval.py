@@ -315,6 +315,19 @@ def test_two_questions_on_two_points_are_still_answered_each(service) -> None:
     assert {c.point for c in answer.citations} >= {18, 20}
 
 
+# Eighteenth session: a telephone number asked for is a contact detail; a telephone mentioned is not
+# ("防电话诈骗" is point 5's safety education, "牌子上有照片和电话" asks what the 责任督学 is).
+@pytest.mark.parametrize(("question", "point"), [("学校会不会教孩子怎么防电话诈骗", 5), ("学校门口挂了块牌子写着责任督学,还有照片电话,这是干么子的", 16)])
+def test_a_telephone_mentioned_is_not_a_contact_detail_asked(service, question: str, point: int) -> None:
+    answer = service.ask(question)
+    assert answer.status == "answered" and answer.citations[0].point == point
+
+
+@pytest.mark.parametrize("question", ["教育局的投诉电话是多少", "月湖区第三小学的校长电话有吗", "心梦护航站有没有预约电话"])
+def test_a_telephone_number_asked_for_is_not_answered(service, question: str) -> None:
+    assert service.ask(question).status != "answered"
+
+
 def test_a_standard_asked_about_is_not_an_amount(service) -> None:
     answer = service.ask("公办幼儿园的收费标准会调整吗")
     assert answer.status == "answered" and answer.citations[0].point == 7
