@@ -573,6 +573,9 @@ def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
 def searched(engine: Engine, intent: Intent, max_related: int) -> Answer:
     """A searched intent's answer, with the chat's topic where it has one and the duty when asked."""
     answer = searched_answer(engine, intent, max_related)
+    if intent.kind == "ask" and intent.point is not None and answer.status != "answered":
+        # a question about the point it names, that the search does not answer: that point in full
+        return point_answer(engine, replace(intent, kind="point"))
     if intent.kind == "ask" and intent.topic is not None and answer.status in ("related", "not_found"):
         answer = going_on(engine, intent, intent.topic, max_related) or answer
     if intent.asks_duty and answer.status == "answered":

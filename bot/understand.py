@@ -736,6 +736,13 @@ def _ref_number(m: re.Match[str]) -> int | None:
     return chinese_number(raw) if raw else None
 
 
+def _point_named(text: str) -> int | None:
+    """The one point a question names with 第 ("第十六点督导那条有几项任务", "第17条那句…是原文漏了字吗"),
+    when it names one and only one; None otherwise."""
+    numbers = {chinese_number(m["n"]) for m in _POINT_REF_RE.finditer(text) if m["n"]}
+    return numbers.pop() if len(numbers) == 1 else None
+
+
 def _leading_lookup(text: str) -> tuple[tuple[int, str], ...]:
     """A look-up that opens the message and ends in asking words, whatever follows the pause."""
     m = _LEADING_LOOKUP_RE.match(text)
@@ -1933,6 +1940,8 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         single = replace(single, topic=topic)
     if asked_plain and single.kind == "ask":  # "…是啥，说人话": the answer says it quotes, never rewords
         single = replace(single, follow="plain")
+    if single.kind == "ask" and (named := _point_named(text)) is not None:
+        single = replace(single, point=named)  # "第十六点督导那条有几项任务": asked about point 16
     # A year anywhere in the message names the plan, whatever the intent ("2021年的计划是谁发的").
     return replace(_plan_named(single, text), text=original)
 

@@ -1247,3 +1247,12 @@ def test_where_a_rule_comes_from_is_not_who_issued_the_plan(normalize, message: 
 def test_a_part_named_by_its_heading_words(normalize, message, words):
     intent = understand(message, normalize=normalize)
     assert (intent.kind, intent.section, intent.query) == ("section", None, words)
+
+
+@pytest.mark.parametrize(("message", "point"), [
+    ("第十六点督导那条有几项任务", 16), ("第17条那句“大力推进 建设”中间空着,是原文漏了字吗", 17), ("大班额控制在多少", None),
+    ("第8条和第9条有什么区别", None),  # two points named: a comparison, not a question about one
+])
+def test_a_question_about_the_point_it_names(normalize, message, point):
+    intent = understand(message, normalize=normalize)
+    assert intent.kind in ("ask", "several") and (intent.point if intent.kind == "ask" else None) == point
