@@ -1419,7 +1419,7 @@ _THIS_ONE_RE = re.compile(
 )
 # "2022年的计划", "2022年的教育工作要点", "2023年度工作计划": the year names a plan.
 _NAMES_PLAN_RE = re.compile(
-    r"年(?:度)?(?:的)?(?:教育|教育局|全市教育)?(?:的)?(?:工作)?(?:计划|要点|文件)|\b(?:plan|work plan)\b",
+    r"年(?:度)?(?:的)?(?:教育|教育局|全市教育)?(?:的)?(?:工作)?(?:计划|要点|文件|版本|那份|版(?![本块面]))|\b(?:plan|work plan)\b",
     re.IGNORECASE,
 )
 # A year and nothing else asked: "有2022年的吗", "2022年的呢" (not as a follow-up: "2025年呢" after a

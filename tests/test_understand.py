@@ -944,7 +944,8 @@ def test_each_of_several_questions_keeps_its_year() -> None:
     ("text", "names_plan"),
     [("2022年的计划里大班额怎么说", True), ("鹰潭2022年的教育工作要点出来了没", True), ("2023年度工作计划", True),
      ("为什么说2021年对教育工作很特殊", False), ("到2025年学前教育毛入园率多少", False),
-     ("有2022年的吗", True), ("2022年的呢", True)],
+     ("有2022年的吗", True), ("2022年的呢", True), ("有没有2022年的版本", True), ("2022年版的大班额怎么说", True),
+     ("2022年版块调整", False)],
 )
 def test_a_year_names_a_plan_only_beside_plan_words(normalize, text: str, names_plan: bool) -> None:
     assert understand(text, normalize=normalize).names_plan is names_plan
