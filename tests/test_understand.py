@@ -287,6 +287,7 @@ DOCUMENT = [
     "what are the five parts of the plan", "这份文件的提纲是什么",
     "When was the plan issued?", "文件的全称叫什么", "這個文件是誰發的", "这个plan是哪天发的? who issued it",
     "印发给哪些单位", "哪个部门制定的", "这个计划是哪一年的", "when was this document issued",
+    "这份要点对应的是哪一年的工作", "这文件是政策还是通知",
     "这份工作要点一共有多少条", "这个要点总共分几部分", "这是市里的还是省里的文件", "主送单位有哪些", "文号是多少",
     "你这里的政策是哪来的", "是正式文件吗", "how many points does the plan have",
     "五个部分分别是什么", "文件目录发我一下", "给我概括一下整个文件", "这个要点的主要内容有哪些", "这份文件篇幅长吗",
