@@ -377,23 +377,26 @@ def several_answer(engine: Engine, intent: Intent, respond: Callable[[Intent], A
     # Parts that all land on one point are one question asked twice ("…要考试吗？要交钱吗？").
     if len(tops) == 1 and all(a.found for a in answers):
         return replace(answers[0], question=intent.text)
-    if intent.whole is not None and asks_further(intent, answers):
-        whole = respond(intent.whole)
-        if not whole.found:
-            return replace(whole, question=intent.text)
-    return engine.composer.several(intent, answers)
+    several = engine.composer.several(intent, answers)
+    if asks_further(intent, answers) and (intent.whole is None or not respond(intent.whole).found):
+        return replace(several, status="related")
+    return several
 
 
 def asks_further(intent: Intent, answers: list[Answer]) -> bool:
-    """A later question that the plan does not answer asks about the point an earlier one is answered
-    with ("贵溪最后到底通过评估没有？哪天公布的结果？", "老师工资今年涨不涨？能涨多少？"): one question and
-    its detail, not two questions. Answering the first half alone read as an answer to the message —
-    14 of the 68 out-of-scope messages of the labelled sets split into parts were answered that way."""
-    if any(part.kind != "ask" for part in intent.parts):
-        return False
-    tops = {(a.citations[0].doc_id, a.citations[0].point) for a in answers if a.citations}
+    """A later question the plan does not answer asks a detail of what an earlier, answered one asks
+    about ("贵溪最后到底通过评估没有？哪天公布的结果？", "老师工资今年涨不涨？能涨多少？"): its closest point
+    is that one's, or it names nothing of its own. Unless the message read as one question is answered,
+    each part is still shown but the message is not answered: 14 of the 68 out-of-scope messages of the
+    labelled sets split into parts had been answered on their first half."""
     first = next((i for i, a in enumerate(answers) if a.found), None)
-    return len(tops) == 1 and first is not None and any(not a.found for a in answers[first + 1 :])
+    if first is None or any(part.kind != "ask" for part in intent.parts):
+        return False
+    top = answers[first].citations[0].point if answers[first].citations else None
+    return any(
+        not a.found and (part.detail_only if not a.citations else a.citations[0].point == top)
+        for part, a in zip(intent.parts[first + 1 :], answers[first + 1 :], strict=True)
+    )
 
 
 def part_answer(engine: Engine, intent: Intent, respond: Callable[[Intent], Answer]) -> Answer:
@@ -411,12 +414,13 @@ def part_named(doc: Document, words: str) -> int | None:
     """The part whose heading shares the longest run of characters with ``words`` ("素质教育" →
     二、全面发展素质教育,落实立德树人根本任务): three or more, or all of them; None when no heading does
     (教育 alone is in every heading: "学前教育那部分" is a look-up of the points that mention it)."""
-    best, number = 0, None
-    for section in doc.sections:
-        run = SequenceMatcher(None, words, section.title, autojunk=False).find_longest_match().size
-        if run > best and (run >= 3 or run == len(words)):
-            best, number = run, section.number
-    return number
+    runs = {
+        s.number: SequenceMatcher(None, words, s.title, autojunk=False).find_longest_match().size for s in doc.sections
+    }
+    best = max(runs.values(), default=0)
+    named = [number for number, run in runs.items() if run == best]
+    # one heading only: 发展 and 教育发展 are in several ("发展那一块有哪几条" is a look-up of the word)
+    return named[0] if len(named) == 1 and (best >= 3 or best == len(words) >= 2) else None
 
 
 def point_answer(engine: Engine, intent: Intent) -> Answer:
@@ -574,8 +578,7 @@ def searched(engine: Engine, intent: Intent, max_related: int) -> Answer:
     """A searched intent's answer, with the chat's topic where it has one and the duty when asked."""
     answer = searched_answer(engine, intent, max_related)
     if intent.kind == "ask" and intent.point is not None and answer.status != "answered":
-        # a question about the point it names, that the search does not answer: that point in full
-        return point_answer(engine, replace(intent, kind="point"))
+        answer = named_point_answer(engine, intent, max_related) or answer
     if intent.kind == "ask" and intent.topic is not None and answer.status in ("related", "not_found"):
         answer = going_on(engine, intent, intent.topic, max_related) or answer
     if intent.asks_duty and answer.status == "answered":
@@ -585,6 +588,16 @@ def searched(engine: Engine, intent: Intent, max_related: int) -> Answer:
     if intent.kind == "follow_up" and intent.topic is not None and answer.status != "not_found":
         return in_context(answer, intent.topic.question)
     return answer
+
+
+def named_point_answer(engine: Engine, intent: Intent, max_related: int) -> Answer | None:
+    """A question about the point it names ("第十六点督导那条有几项任务") that the search does not answer:
+    that point in full — only when the search's own best point is that one, so "第一点，幼儿园收费标准是
+    多少" (the writer's own first point) is not answered with point 1 (a review, eighteenth session)."""
+    own = engine.retriever.search(search_for(intent, max_related)).top
+    if own is None or own.point != intent.point:
+        return None
+    return point_answer(engine, replace(intent, kind="point"))
 
 
 def going_on(engine: Engine, intent: Intent, topic: Topic, max_related: int) -> Answer | None:

@@ -112,8 +112,10 @@ class Intent:
     # Asks the bot what it can do ("你会不会讲鹰潭话", "can u speak english"): small talk when a small-talk
     # example is clearly closer, even when the search answers it.
     to_the_bot: bool = False
-    # For "several": the message read as one question. A later part that asks a detail of what an
-    # earlier one asks about ("…通过评估没有？哪天公布的结果？") makes the message one question.
+    # A part of "several" after the first that names nothing of its own, only a detail of what came
+    # before ("…通过评估没有？哪天公布的结果？", "…涨不涨？能涨多少？"): bot/service.asks_further.
+    detail_only: bool = False
+    # For "several": the message read as one question (asks_further keeps the answer when that answers).
     whole: Intent | None = None
 
 
@@ -739,8 +741,15 @@ def _ref_number(m: re.Match[str]) -> int | None:
 def _point_named(text: str) -> int | None:
     """The one point a question names with 第 ("第十六点督导那条有几项任务", "第17条那句…是原文漏了字吗"),
     when it names one and only one; None otherwise."""
-    numbers = {chinese_number(m["n"]) for m in _POINT_REF_RE.finditer(text) if m["n"]}
+    refs = [m for m in _POINT_REF_RE.finditer(text) if m["n"]]
+    if any(_OTHER_RULES_RE.search(text[: m.start()]) for m in refs):  # 义务教育法第十五条: a law's article
+        return None
+    numbers = {chinese_number(m["n"]) for m in refs}
     return numbers.pop() if len(numbers) == 1 else None
+
+
+# An article of another text named just before a reference: 义务教育法第十五条, 《…条例》第二十条.
+_OTHER_RULES_RE = re.compile(r"(?:法|条例|办法|规定|意见|细则|章程|》)(?:的|里|中)?$")
 
 
 def _leading_lookup(text: str) -> tuple[tuple[int, str], ...]:
@@ -783,14 +792,22 @@ def _asked_in_turn(gap: str) -> bool:
 # The points counted as a whole before the one asked for ("24条里面第15条说了些什么", "这二十四条当中的第五条"):
 # not a point of its own.
 _OF_ALL_POINTS_RE = re.compile(
-    rf"(?:全部|所有|这|那)?(?:一共|总共|共)?\s*(?:{_NUM})\s*条(?:工作)?(?:要点)?(?:里面?|中间?|当中|之中)的?(?=\s*第\s*(?:{_NUM})\s*{_TIAO})"
+    rf"(?<![第\d零〇一二两三四五六七八九十百廿])(?:全部|所有|这|那)?(?:一共|总共|共)?\s*(?P<all>{_NUM})\s*条(?:工作)?(?:要点)?"
+    rf"(?:里面?|中间?|当中|之中)的?(?=\s*第\s*(?P<one>{_NUM})\s*{_TIAO})"
 )
+
+
+def _of_all_points(m: re.Match[str]) -> str:
+    """Drop a count of all the points (ten or more, and more than the one asked for); keep a count of
+    a few ("这5条里面第2条": of a list shown before, not of the plan)."""
+    every, one = chinese_number(m["all"]), chinese_number(m["one"])
+    return "" if every is not None and one is not None and every >= max(10, one) else m.group(0)
 
 
 def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
     """The points a plain look-up asks for, up to MAX_PARTS, each with the words that name it
     ("第8条和第9条" → ((8, "第8条"), (9, "第9条"))); () for other messages."""
-    text = _OF_ALL_POINTS_RE.sub("", text)
+    text = _OF_ALL_POINTS_RE.sub(_of_all_points, text)
     if m := _BARE_NUMBER_RE.match(text):
         number = chinese_number(m.group("n") or m.group("b"))
         return ((number, text),) if number is not None else ()
@@ -1036,7 +1053,8 @@ _ASKING_ONLY_RE = re.compile(
 # A part of the plan named by words of its heading, as what a look-up of points is about ("素质教育那一部分包括
 # 哪几条", "讲各类教育协调发展的那一部分包括哪几条"): bot/service.py finds the part whose heading holds them.
 _PART_NAMED_RE = re.compile(
-    r"(?:讲|说|关于)?(?P<words>[\u4e00-\u9fff]{2,16}?)的?(?:那|这)一?个?大?(?:部分|板块|块)(?:里面?|中)?(?:都|一共)?(?:包括|包含|含|有)?了?"
+    r"(?:(?:讲|说|关于)(?=[\u4e00-\u9fff]{2,16}?的(?:那|这)))?(?P<words>[\u4e00-\u9fff]{2,16}?)的?(?:那|这)一?个?大?(?:部分|板块|块)"
+    r"(?:里面?|中)?(?:都|一共)?(?:包括|包含|含|有)?了?"
 )
 _TERM_STRIP = " “”\"'《》「」‘’:：,，"
 
@@ -1194,7 +1212,7 @@ _DOCUMENT_RE = re.compile(
     # which year or level the plan is of, its shape, and where the bot's answers come from
     r"|(?:计划|文件|要点|这个|这份|这)(?:是)?(?:哪一?年|哪一?级|哪个级别)"
     # "这份要点对应的是哪一年的工作"
-    r"|(?:计划|文件|要点)(?:对应|针对|说|讲|管)的?(?:是)?(?:哪一?年|哪个年度)"
+    r"|(?:计划|文件|要点)(?:对应|针对)的?(?:是)?(?:哪一?年|哪个年度)(?:的)?(?:工作|事情?)?[的呢啊吗么]*$"
     r"|(?:市里|省里|国家|县里|区里|市级|省级)的还是(?:市里|省里|国家|县里|区里|市级|省级)的|正式文件|红头文件"
     r"|(?:政策|内容|信息|答案|回答|资料)(?:是)?(?:从)?哪(?:里)?来的|(?:出处|来源)(?:是|在)(?!哪一?[条点项个部段]|第几)"
     # its formal marks
@@ -1421,7 +1439,7 @@ _THIS_ONE_RE = re.compile(
 )
 # "2022年的计划", "2022年的教育工作要点", "2023年度工作计划": the year names a plan.
 _NAMES_PLAN_RE = re.compile(
-    r"年(?:度)?(?:的)?(?:教育|教育局|全市教育)?(?:的)?(?:工作)?(?:计划|要点|文件|版本|那份|版(?![本块面]))|\b(?:plan|work plan)\b",
+    r"年(?:度)?(?:的)?(?:教育|教育局|全市教育)?(?:的)?(?:工作)?(?:计划|要点|文件|那份|版本(?!的?(?:新?课|教材)))|\b(?:plan|work plan)\b",
     re.IGNORECASE,
 )
 # A year and nothing else asked: "有2022年的吗", "2022年的呢" (not as a follow-up: "2025年呢" after a
@@ -1953,7 +1971,8 @@ def _several(original: str, text: str, parts: list[str], shared: str, lang: Lang
     intents = tuple(_plan_named(_single(p, None, lang), p) for p in parts[:MAX_PARTS])
     # Each part keeps the shared context: "…上学要考试吗？要交钱吗？" shares one topic.
     intents = tuple(i if i.context or i.kind != "ask" or not shared else replace(i, context=shared) for i in intents)
-    whole = _single(text, None, lang)
+    intents = intents[:1] + tuple(replace(i, detail_only=_detail_only(i.text)) for i in intents[1:])
+    whole = _plan_named(_single(text, None, lang), text)
     return Intent(
         "several",
         original,
@@ -1963,6 +1982,15 @@ def _several(original: str, text: str, parts: list[str], shared: str, lang: Lang
         to_someone_else=to_someone_else,
         whole=whole if whole.kind == "ask" else None,
     )
+
+
+# A question that names nothing of its own: a few characters of asking words and at most a word
+# ("能涨多少", "成绩要多少", "哪天公布的结果", "摇号什么时候"), not "我们学校校长叫什么" (nine).
+_DETAIL_ONLY_CHARS = 7
+
+
+def _detail_only(text: str) -> bool:
+    return len(re.sub(r"[\W_]", "", text)) <= _DETAIL_ONLY_CHARS
 
 
 # The bot asked what it can do: "你会不会讲鹰潭话" (answered at 0.55 with point 11, for 鹰潭), "你能干啥",

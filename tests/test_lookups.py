@@ -248,6 +248,7 @@ def test_a_part_named_by_its_heading_lists_its_points(service, message: str, poi
 
 def test_words_no_heading_holds_are_the_points_that_mention_them(service) -> None:
     assert "提到“学前教育”" in service.ask("学前教育那部分包括哪几条").text
+    assert "提到“发展”" in service.ask("发展那一块有哪几条").text  # in four headings: no one part
     assert service.ask("股票那一部分包括哪几条").status == "not_found"
 
 
@@ -255,3 +256,5 @@ def test_a_question_about_a_named_point_the_search_cannot_answer_gets_that_point
     answer = service.ask("第十六点督导那条有几项任务")
     assert answer.status == "answered" and [c.point for c in answer.citations] == [16]
     assert "督导" in answer.text
+    # the writer's own first point, not the plan's: the search's best point is another one (review)
+    assert [c.point for c in service.ask("第一点，幼儿园收费标准是多少").citations][:1] != [1]

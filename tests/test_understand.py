@@ -945,8 +945,8 @@ def test_each_of_several_questions_keeps_its_year() -> None:
     ("text", "names_plan"),
     [("2022年的计划里大班额怎么说", True), ("鹰潭2022年的教育工作要点出来了没", True), ("2023年度工作计划", True),
      ("为什么说2021年对教育工作很特殊", False), ("到2025年学前教育毛入园率多少", False),
-     ("有2022年的吗", True), ("2022年的呢", True), ("有没有2022年的版本", True), ("2022年版的大班额怎么说", True),
-     ("2022年版块调整", False)],
+     ("有2022年的吗", True), ("2022年的呢", True), ("有没有2022年的版本", True), ("2022年版块调整", False),
+     ("2022年版新课标怎么落实", False), ("2022年版本的教材什么时候换", False)],
 )
 def test_a_year_names_a_plan_only_beside_plan_words(normalize, text: str, names_plan: bool) -> None:
     assert understand(text, normalize=normalize).names_plan is names_plan
@@ -1254,7 +1254,19 @@ def test_a_part_named_by_its_heading_words(normalize, message, words):
 @pytest.mark.parametrize(("message", "point"), [
     ("第十六点督导那条有几项任务", 16), ("第17条那句“大力推进 建设”中间空着,是原文漏了字吗", 17), ("大班额控制在多少", None),
     ("第8条和第9条有什么区别", None),  # two points named: a comparison, not a question about one
+    ("义务教育法第十五条是怎么规定的", None), ("《未成年人保护法》第二十条讲了什么", None),  # another text's article
 ])
 def test_a_question_about_the_point_it_names(normalize, message, point):
     intent = understand(message, normalize=normalize)
     assert intent.kind in ("ask", "several") and (intent.point if intent.kind == "ask" else None) == point
+
+
+@pytest.mark.parametrize("message", ["第8条里面第3点是什么", "第8条中的第2项是啥", "这5条里面第2条"])
+def test_a_portion_of_a_point_or_of_a_short_list_is_not_a_count_of_all_points(normalize, message):
+    intent = understand(message, normalize=normalize)
+    assert not (intent.kind == "point" and intent.point in (2, 3))
+
+
+@pytest.mark.parametrize("message", ["文件说哪一年实现全覆盖", "要点说哪一年建成新一中", "计划管哪一年的招生"])
+def test_a_year_asked_about_a_content_is_not_a_document_question(normalize, message):
+    assert understand(message, normalize=normalize).kind != "document"
