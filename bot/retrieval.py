@@ -632,7 +632,7 @@ _PERIOD_COST = r"(?:fees?|costs?|charges?|salary|salaries|wages?|pay)\b"
 # Details a question can ask for, and how a sentence states them.
 _DETAIL_QUESTIONS = {
     "when": re.compile(
-        r"什么时候|啥时候|哪天|哪几天|几号|几月|何时|哪一天|什么时间|多久|几点|\bwhen\b|what date|what time|which day"
+        r"什么时候|啥时候|哪天|哪几天|几号|几月|何时|哪一天|哪一?年(?![级度])|什么时间|多久|几点|\bwhen\b|what date|what time|which day"
     ),
     # An amount, not the word for a payment: "有没有补助" asks whether, "补助多少" how much.
     "money": re.compile(
@@ -654,7 +654,7 @@ _DETAIL_QUESTIONS = {
     ),
     # A day in the school calendar: "…什么时候开学" is not answered by "启动2021年…项目" (a year, not a day).
     "date": re.compile(
-        r"(?:什么时候|啥时候|哪天|哪几天|几号|几月|何时|哪一天|哪年|哪一年)(?:能|才能|可以|会)?(?:正式)?(?:开始)?(?:开学|放假|报名|开考|考试|出成绩|出分|放榜|录取|招生)|"
+        r"(?:什么时候|啥时候|哪天|哪几天|几号|几月|何时|哪一天|哪年|哪一年)(?:哪月|几月)?(?:能|才能|可以|会)?(?:正式)?(?:开始)?(?:开学|放假|报名|开考|考试|出成绩|出分|放榜|录取|招生)|"
         r"(?:开学|放假|报名|考试|开考|出成绩|录取)(?:的)?(?:时间|日期|是哪天|是哪几天|是几号|在哪天|在哪几天)|"
         # whether a day is off is a day in the calendar too: "教师节放不放假"
         r"放不放假|放假(?:吗|么)|放几天|休不休息|"

@@ -27,6 +27,8 @@ from bot.text import TextProcessor, few_as_several
         # eleventh session: Cantonese V唔V
         ("隨遷子女可唔可以入讀公立學校", "随迁子女可不可以入读公立学校"), ("要唔要补课", "要不要补课"), ("唔该晒", "唔该晒"), ("好唔好", "好唔好"), ("唔唔唔", "唔唔唔"),
         ("這份計畫", "这份计划"), ("規畫", "规划"),
+        # eighteenth session: Gan and Cantonese 几多 is 多少
+        ("补助每个月能拿几多钱", "补助每个月能拿多少钱"),
         # sixteenth session: pinyin with tone marks is the toneless pinyin a keyboard types, ü as v
         ("dà bān é zěn me jiě jué", "da ban e zen me jie jue"), ("Nǚ hái", "nv hai"), ("lǜ sè xiào yuán", "lv se xiao yuan"),
     ],
