@@ -779,6 +779,10 @@ _OPINION_RE = re.compile(
 _ADVICE_RE = re.compile(
     r"我(?:们)?(?:该|应该|要|得)怎么办|我(?:们)?该咋办|我(?:们)?(?:该|应该)(?:去)?找谁|"
     r"(?:家长|做家长的|当家长的)[^,，。?？]{0,4}?(?:该|应该)怎么(?:管|办|教)"
+    # …and whether to do something for one's own child ("要不要给他报个补习班", "该不该让孩子配眼镜")
+    # — the writer's choice, not a school's duty ("学校要不要给孩子做体检" asks what the plan may say)
+    r"|(?:^|[,，。?？!！\s])(?:(?!学校|老师|教育局|局里|上面|政府|市里|国家|幼儿园|班主任)[^,，。?？!！\s]){0,12}?"
+    r"(?:要不要|该不该|需不需要|用不用)(?:给|让|帮)(?:他|她|孩子|娃|伢|儿子|女儿|孙子|孙女|小孩)"
     r"|\bwhat should (?:i|we) do\b|\bhow should (?:i|we) (?:handle|deal with)\b"
 )
 _NEVER_STATED = {
