@@ -571,6 +571,8 @@ def _mostly_latin(normalized: str) -> bool:
 # says what will be done, never how it went.
 _OUTCOME_RE = re.compile(
     r"(?:结果|成绩|排名|名次|名单)(?:已经)?(?:出来|公布)了?(?:吗|么|没有?)|排名第几"
+    # where the list of winners is seen ("技能大赛的获奖名单在哪看"): how it turned out
+    r"|(?:获奖|录取|评选|表彰|入选)名单[^,，。?？]{0,4}?(?:在哪|哪里|去哪)(?:里|儿)?(?:能|可以)?(?:看|查|找)"
     # a place's rank, not a point's place in the plan ("大班额那条排第几")
     r"|(?:我们|我市|鹰潭|全市|市里|县里|区里|学校)[^,，。?？]{0,6}?排(?:在)?第几"
     # "去年…达标了冇", "贵溪最后通过…评估了没有": whether it was reached, not whether it will be

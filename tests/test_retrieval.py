@@ -570,6 +570,7 @@ def test_a_place_beside_one_project_of_a_list_says_where_that_project_is(service
         # eighteenth session: whether to do something for one's own child, not whether a school must
         ("我家孩子数学太差了 要不要给他报个补习班", ("advice",)), ("孩子近视了要不要给他配眼镜", ("advice",)),
         ("学校要不要给孩子做体检", ()), ("今年学校要不要给孩子买保险", ()),
+        ("第二届中职技能大赛的获奖名单在哪看", ("outcome",)), ("文件原文在哪看", ()),
         # …and not (review): what a term means, a topic's measures, which point or day, whether something is done
         ("怕慢假庸散具体指啥", ()), ("具体是什么意思", ()), ("讲学前教育的是哪几条", ()), ("今年学前教育有哪些措施", ()),
         ("学前教育具体有哪些措施", ()), ("大班额具体有什么要求", ()), ("疫情防控具体有哪些要求", ()), ("具体是哪一条", ()),
