@@ -587,7 +587,9 @@ _OUTCOME_RE = re.compile(
     r"|(?:搞|办|弄|做)成(?:功)?了?(?:没|吗|么)"
     # "鹰潭卫校升格成功了吗", "独立学院最后承接了吗", "专项资金设立了吗": whether it was done by now
     r"|(?:成功|最后|最终|到底|已经)[^,，。?？]{0,12}?了(?:吗|么|没有?)"
-    r"|(?:承接|设立|建成|升格|开办|落地|实现|挂牌|开工|投用)(?:成功)?了(?:吗|么|没有?)"
+    r"|(?:承接|设立|建成|升格|开办|落地|实现|挂牌|开工|投用)(?:成功|成[^,，。?？]{1,6}?)?了(?:吗|么|没有?)"
+    # a payment that has or has not arrived ("助学金怎么还没到账"): one family's case, how it went
+    r"|(?:还没|没有?|还未)到账|到账了(?:吗|么|没有?)"
     r"|^(?:so |and )?did (?!(?:the|this|your) (?:plan|document|doc|bureau) (?:say|mention)|it say|they say)[^?.]{0,60}?"
     r"\b(?:become|became|open|opened|pass|passed|happen|happened|finish|finished|succeed|succeeded|get built|got built)\b"
     # …in English: "did guixi actually pass the national evaluation in the end?", "has it worked?"
@@ -652,6 +654,8 @@ _DETAIL_QUESTIONS = {
     # An age: "孩子几岁可以上幼儿园" — the plan names no age (fourteenth session: answered with point 7).
     "age": re.compile(
         r"几岁|多大(?:年龄|岁数)?(?:能|可以|才能|才可以)|(?:年龄|岁数)(?:要求|限制|有要求|多大)|满几|周岁(?:才|能|可以)?"
+        # one child's age against a rule ("还不满三岁,能不能上幼儿园小班")
+        r"|(?:不满|没满|未满|刚满)[一二两三四五六七八九十\d]+(?:周)?岁[^。?？]{0,12}?(?:能不能|能|可以|可不可以|让不让)"
         r"|\bhow old\b|\bwhat age\b|\bage (?:limit|requirement)s?\b|\bminimum age\b"
     ),
     # A day in the school calendar: "…什么时候开学" is not answered by "启动2021年…项目" (a year, not a day).
@@ -660,6 +664,8 @@ _DETAIL_QUESTIONS = {
         r"(?:开学|放假|报名|考试|开考|出成绩|录取)(?:的)?(?:时间|日期|是哪天|是哪几天|是几号|在哪天|在哪几天)|"
         # whether a day is off is a day in the calendar too: "教师节放不放假"
         r"放不放假|放假(?:吗|么)|放几天|休不休息|"
+        # a day put to be confirmed ("今年高考是6月7号开始吗")
+        r"\d{1,2}月\d{1,2}[号日](?:就|才)?(?:开始|开考|考试|开学|放假|报名)?(?:吗|么|嘛)|"
         r"\bwhen (?:does|do|will|is|are|can)\b.{0,60}?\b(?:open|opens|start|starts|begin|begins|enrol|enroll|register|take (?:new )?(?:students|pupils))\b"
     ),
     # When building work ends: "…什么时候完工" is not answered by "启动2021年…项目" (when it starts).
