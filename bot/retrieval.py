@@ -636,7 +636,7 @@ _PERIOD_COST = r"(?:fees?|costs?|charges?|salary|salaries|wages?|pay)\b"
 # Details a question can ask for, and how a sentence states them.
 _DETAIL_QUESTIONS = {
     "when": re.compile(
-        r"什么时候|啥时候|哪天|哪几天|几号|几月|何时|哪一天|哪一?年(?![级度])|什么时间|多久|几点|\bwhen\b|what date|what time|which day"
+        r"什么时候|啥时候|哪天|哪几天|几号|几月|何时|哪一天|什么时间|多久|几点|\bwhen\b|what date|what time|which day"
     ),
     # An amount, not the word for a payment: "有没有补助" asks whether, "补助多少" how much.
     "money": re.compile(
