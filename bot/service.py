@@ -48,6 +48,7 @@ from bot.presentation import Lang
 from bot.retrieval import (
     CueList,
     Expander,
+    Hit,
     MentionIndex,
     Retriever,
     RetrieverConfig,
@@ -594,10 +595,15 @@ def named_point_answer(engine: Engine, intent: Intent, max_related: int) -> Answ
     """A question about the point it names ("第十六点督导那条有几项任务") that the search does not answer:
     that point in full — only when the search's own best point is that one, so "第一点，幼儿园收费标准是
     多少" (the writer's own first point) is not answered with point 1 (a review, eighteenth session)."""
-    own = engine.retriever.search(search_for(intent, max_related)).top
+    own = own_top(engine, intent, max_related)
     if own is None or own.point != intent.point:
         return None
     return point_answer(engine, replace(intent, kind="point"))
+
+
+def own_top(engine: Engine, intent: Intent, max_related: int) -> Hit | None:
+    """The best point of the question's own words, whatever the tier (named_point_answer, going_on)."""
+    return engine.retriever.search(search_for(intent, max_related)).top
 
 
 def going_on(engine: Engine, intent: Intent, topic: Topic, max_related: int) -> Answer | None:
@@ -605,7 +611,7 @@ def going_on(engine: Engine, intent: Intent, topic: Topic, max_related: int) -> 
     试点" after 县管校聘是什么): asked again after the topic's question, kept only when that answers —
     and only when the question's own best point is already the topic's. Without that check (a review,
     ninth session) "附近有什么好吃的" and "校园欺凌怎么处理" after 疫情防控 were answered with its point 23."""
-    own = engine.retriever.search(search_for(intent, max_related)).top
+    own = own_top(engine, intent, max_related)
     if own is None or (own.doc_id, own.point) != (topic.doc_id, topic.point):
         return None
     follow = searched_answer(engine, replace(intent, query=f"{topic.question} {intent.query}"), max_related)

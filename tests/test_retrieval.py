@@ -320,19 +320,6 @@ def test_two_questions_each_naming_their_own_thing_keep_the_answered_one(service
     assert answer.status == "answered" and "问题1" in answer.text
 
 
-# Eighteenth session: a telephone number asked for is a contact detail; a telephone mentioned is not
-# ("防电话诈骗" is point 5's safety education, "牌子上有照片和电话" asks what the 责任督学 is).
-@pytest.mark.parametrize(("question", "point"), [("学校会不会教孩子怎么防电话诈骗", 5), ("学校门口挂了块牌子写着责任督学,还有照片电话,这是干么子的", 16)])
-def test_a_telephone_mentioned_is_not_a_contact_detail_asked(service, question: str, point: int) -> None:
-    answer = service.ask(question)
-    assert answer.status == "answered" and answer.citations[0].point == point
-
-
-@pytest.mark.parametrize("question", ["教育局的投诉电话是多少", "月湖区第三小学的校长电话有吗", "心梦护航站有没有预约电话"])
-def test_a_telephone_number_asked_for_is_not_answered(service, question: str) -> None:
-    assert service.ask(question).status != "answered"
-
-
 def test_a_standard_asked_about_is_not_an_amount(service) -> None:
     answer = service.ask("公办幼儿园的收费标准会调整吗")
     assert answer.status == "answered" and answer.citations[0].point == 7
@@ -369,13 +356,20 @@ def test_chit_chat_gets_what_the_bot_is_for_not_a_refusal(service, question: str
                                       # sixth session: which is better, how to sign up, acting on one case, rosters, the year a school opens
                                       "城里两所高中哪所更好", "特岗教师怎么报名", "你们能不能帮我处理一下这个班主任",
                                       "公办幼儿园的名单在哪里能看到", "新建的那所小学哪年能开学",
-                                      "When will the new primary school campus open for enrolment?", "教师节那天老师放不放假"])
+                                      "When will the new primary school campus open for enrolment?", "教师节那天老师放不放假",
+                                      # eighteenth session: a telephone number asked for is a contact detail
+                                      "教育局的投诉电话是多少", "月湖区第三小学的校长电话有吗", "心梦护航站有没有预约电话"])
 def test_a_detail_the_plan_never_states_is_not_answered(service, question: str) -> None:
     assert service.ask(question).status != "answered"
 
 
-# 考什么 is not a cue inside 中考什么时候…, nor "monthly" in a question the plan answers (review).
-@pytest.mark.parametrize(("question", "point"), [("中考什么时候恢复分数制", 9), ("is there monthly subsidy for rural teachers", 18)])
+# 考什么 is not a cue inside 中考什么时候…, nor "monthly" in a question the plan answers (review), nor a telephone
+# mentioned rather than its number asked for (eighteenth session: "防电话诈骗" is point 5's safety education,
+# "牌子上有照片和电话" asks what the 责任督学 is).
+@pytest.mark.parametrize(("question", "point"), [
+    ("中考什么时候恢复分数制", 9), ("is there monthly subsidy for rural teachers", 18),
+    ("学校会不会教孩子怎么防电话诈骗", 5), ("学校门口挂了块牌子写着责任督学,还有照片电话,这是干么子的", 16),
+])
 def test_a_cue_inside_another_word_does_not_refuse(service, question: str, point: int) -> None:
     answer = service.ask(question)
     assert answer.status == "answered" and answer.citations[0].point == point
