@@ -357,6 +357,14 @@ class TextProcessor:
         stays two single characters instead of becoming a made-up word."""
         return self._jieba.lcut(normalized, HMM=False)
 
+    def likelihood(self, normalized: str) -> float:
+        """The natural-log probability of the likeliest segmentation of ``normalized`` by jieba's
+        dictionary: how much more a respelled text reads as words than the typed one (bot/respell.py)."""
+        dag = self._jieba.get_DAG(normalized)
+        route: dict[int, tuple[float, int]] = {}
+        self._jieba.calc(normalized, dag, route)
+        return route[0][0] if normalized else 0.0
+
     def syllable(self, ch: str) -> str:
         # One reading per character, without phrase context: documents and questions get the same
         # syllable for the same character, which is all homophone matching needs.

@@ -107,6 +107,15 @@ def plan_respeller(tp: TextProcessor) -> Respeller:
         ("學生資注政策有哪些", "学生资助"),
         ("大班额比列控制在多少以内", "比例控制"),  # lie for li: one letter apart
         ("近是防控学校怎么做", "近视防控"),  # a particle slipped inside a four-character word
+        # nineteenth session: the slip made a word with its neighbour (负有, 中学…), so it straddles a word
+        # bound, and the respelled text is far likelier to the dictionary than the typed one
+        ("教师检负有啥新规定", "教师减负"),
+        ("职教专业教学资源裤建几个", "资源库"),
+        ("第十死条讲啥", "十四"),
+        # one character typed as its pinyin, glued to the Chinese around it
+        ("全面从严治dang有哪些要求", "党"),
+        ("校外培训机gou整顿", "构"),
+        ("县管校pin到底是啥意思", "聘"),
     ],
 )
 def test_phone_keyboard_slips_read_as_the_plan_writes_them(
@@ -128,6 +137,16 @@ def test_phone_keyboard_slips_read_as_the_plan_writes_them(
         "私立的贵死了，上面有啥打算没",  # 贵死 is one letter from 贵溪, but a pair is too often another word
         "我们家想让孩子冲一冲",
         "老师到学生家家访的那个规定在哪",  # 到学生 is "to the student('s home)", not 大学生 (dao / da)
+        # off the word bounds, a stretch that sounds like a plan word is two words' edges: 暑假|快 (加快),
+        # 工资|今年 (资金), 近视|三 (十三), 我家|挺 (家庭, the likeliest of the wrong ones, 6.5 < 8)
+        "暑假快到了孩子老想去河里游泳",
+        "老师工资今年能涨多少",
+        "孩子才三年级就近视三百度了",
+        "班主任下周家访,我家挺乱的有点慌",
+        # Latin glued to Chinese that is no one character of the plans
+        "我家kid在职校读书",
+        "这个bot谁做的",
+        "学习强国还要学吗s",
     ],
 )
 def test_ordinary_writing_is_left_alone(plan_respeller: Respeller, tp: TextProcessor, question: str) -> None:
@@ -142,6 +161,44 @@ def test_a_slip_is_answered_and_the_answer_says_how_it_was_read(service) -> None
     plain = service.ask("随迁子女上学有啥政策")
     assert plain.citations[0].point == 8
     assert "随签子女" not in plain.text
+
+
+def test_off_the_word_bounds_only_a_far_likelier_reading_is_respelled() -> None:
+    """乙丙 straddles the segmentation 己乙|丙: respelled when the respelled text is OFF_BOUNDS_GAIN
+    likelier, never without a likelihood to ask."""
+
+    def respeller(gain: float | None) -> Respeller:
+        likelihood = None if gain is None else (lambda text: gain if "甲丙" in text else 0.0)
+        return Respeller(
+            ["甲丙"], "", lambda ch: SOUNDS.get(ch, ch), lambda w: False, lambda t: [t[:2], t[2:]], likelihood=likelihood
+        )
+
+    assert respeller(8.0).respell("己乙丙").fixes == (("乙丙", "甲丙"),)
+    assert respeller(7.9).respell("己乙丙").fixes == ()
+    assert respeller(None).respell("己乙丙").fixes == ()
+
+
+def _glued_toy(text: str) -> Respeller:
+    """甲 and 乙 both sound "a" (plan words 甲丙, 乙丁); ``text`` is the indexed text."""
+    sounds = lambda ch: SOUNDS.get(ch, ch)  # noqa: E731
+    return Respeller(["甲丙", "乙丁"], Stretches.of(text), sounds, lambda w: False, list, spell=lambda w: [w] if w == "a" else None)
+
+
+@pytest.mark.parametrize(
+    ("message", "fixes"),
+    [
+        ("问戊己a吗", (("a", "甲"),)),  # 戊己甲 is indexed text, 戊己乙 is not
+        ("问a庚吗", ()),  # neither 甲 nor 乙 makes an indexed stretch
+        ("戊己 a", ()),  # not glued to the Chinese
+        ("戊己ab", ()),  # no one syllable
+    ],
+)
+def test_a_glued_syllable_is_the_one_character_that_fits_its_neighbours(message: str, fixes: tuple) -> None:
+    assert _glued_toy("戊己甲丙").respell(message).fixes == fixes
+
+
+def test_a_glued_syllable_two_characters_fit_is_left_alone() -> None:
+    assert _glued_toy("戊己甲丙 戊己乙丁").respell("问戊己a吗").fixes == ()
 
 
 def _spell(word: str) -> list[str] | None:
