@@ -1088,6 +1088,8 @@ _TERM_PREFIXES = (
     "about ",
     "the ",
 )
+# Words that open with a frame verb of _TERM_PREFIXES: 讲师队伍 is no "讲 + 师队伍", 说明会 no "说 + 明会".
+_TERM_OPENING_WORD_RE = re.compile(r"讲[师座堂话解究台课义稿]|说[明法课服]")
 _TERM_SUFFIXES = (
     "那句话",
     "那段话",
@@ -1136,7 +1138,7 @@ def _clean_term(term: str) -> str:
         before = term
         term = term.strip(_TERM_STRIP)
         for prefix in _TERM_PREFIXES:
-            if term.startswith(prefix) and len(term) > len(prefix) + 1:
+            if term.startswith(prefix) and len(term) > len(prefix) + 1 and not _TERM_OPENING_WORD_RE.match(term):
                 term = term[len(prefix) :]
         for suffix in _TERM_SUFFIXES:
             if term.endswith(suffix) and len(term) > len(suffix) + 1:

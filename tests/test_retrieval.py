@@ -358,7 +358,8 @@ def test_chit_chat_gets_what_the_bot_is_for_not_a_refusal(service, question: str
                                       "公办幼儿园的名单在哪里能看到", "新建的那所小学哪年能开学",
                                       "When will the new primary school campus open for enrolment?", "教师节那天老师放不放假",
                                       # eighteenth session: a telephone number asked for is a contact detail
-                                      "教育局的投诉电话是多少", "月湖区第三小学的校长电话有吗", "心梦护航站有没有预约电话"])
+                                      "教育局的投诉电话是多少", "月湖区第三小学的校长电话有吗", "心梦护航站有没有预约电话",
+                                      "有月湖区教体局的电话吗"])
 def test_a_detail_the_plan_never_states_is_not_answered(service, question: str) -> None:
     assert service.ask(question).status != "answered"
 
@@ -369,6 +370,7 @@ def test_a_detail_the_plan_never_states_is_not_answered(service, question: str) 
 @pytest.mark.parametrize(("question", "point"), [
     ("中考什么时候恢复分数制", 9), ("is there monthly subsidy for rural teachers", 18),
     ("学校会不会教孩子怎么防电话诈骗", 5), ("学校门口挂了块牌子写着责任督学,还有照片电话,这是干么子的", 16),
+    ("学校会教孩子防诈骗电话吗", 5),  # nineteenth session: 电话吗 asks whether a scam call is taught, no number
 ])
 def test_a_cue_inside_another_word_does_not_refuse(service, question: str, point: int) -> None:
     answer = service.ask(question)

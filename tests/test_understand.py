@@ -52,6 +52,7 @@ LOCATE = [
     ("乡村教师支持计划是第几调", "乡村教师支持计划"),  # slip: 调 for 条 is not read; see below
     ("Which clause covers teacher training?", "teacher training"),
     ("讲智慧教育的是哪条", "智慧教育"),
+    ("讲师队伍建设是第几条", "讲师队伍建设"), ("说明会在哪条", "说明会"),  # a word opening with 讲 / 说 keeps it
     ("帮我查一下关于校园安全的那段", "校园安全"),
     ("现代学徒制是哪个条款", "现代学徒制"),
     ("垃圾分类那条在哪 我要引用", "垃圾分类"),
