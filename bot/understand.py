@@ -538,6 +538,8 @@ _TENS = r"[一二两三四五六七八九]?[十廿][一二三四五六七八九]
 # 要点一共 / 要点十分 are no point numbers: the numeral opens a word (一共, 一起, 十分, 三年)
 _NOT_A_WORD = r"(?<!一(?=[共起样些下直般定致律旦同切边半]))(?<!十(?=分))(?![年月日岁个位名所家次])"
 _NOT_RULES = r"(?!措施|规定|意见|举措|禁令|红线|要求|政策|办法)"
+# What may follow a number written the English way inside Chinese ("no.17是啥", "point9说了什么").
+_ASKING_NEXT = r"(?=[是讲说写的里呢吗啥和跟与有提、]|什么|内容|怎么)"
 # A reference to one point: 第8条 / 第八点 / 8条 / 条目8 / 条8 / 要点十六 / 最后一条 / 倒数第二条 / point 8.
 _POINT_REF_RE = re.compile(
     rf"第\s*(?P<n>{_NUM})\s*(?:{_TIAO}|个\s*(?:工作)?(?:要点|条目))|{_DI_SLIP}\s*(?P<s>{_NUM})\s*(?:条|跳|调|tiao\b)"
@@ -545,17 +547,21 @@ _POINT_REF_RE = re.compile(
     rf"|(?:条目|要点)\s*(?P<k>[0-9]{{1,3}}|{_TENS}|[一二三四五六七八九])(?![0-9条点项十廿]){_NOT_A_WORD}|^条款?\s*(?P<c>[0-9]{{1,2}})(?![0-9点米元个])"
     rf"|(?P<last>最后(?:一|那|的|这)?|最末(?:一|那)?|倒数第一)(?:条|点|项)|倒数第(?P<back>{_NUM})(?:条|点|项)"
     # (pont, piont: slips of "point")
-    r"|\b(?:(?:points?|pont|piont|poin|clause|item|article)(?:\s+(?:number|no\.?))?|no\.?|number)\s*#?\s*(?P<e>[0-9]{1,3}|[a-z]+(?:-[a-z]+)?)\b"
-    r"|\bpt\.?\s*(?P<ept>[0-9]{1,2})\b"
+    # (a number then Chinese: "no.17是啥" has no word bound between 7 and 是; only asking words may follow,
+    # "No.1中学" is a school)
+    r"|\b(?:(?:points?|pont|piont|poin|clause|item|article)(?:\s+(?:number|no\.?))?|no\.?|number)\s*#?\s*"
+    rf"(?P<e>[0-9]{{1,3}}(?:\b|{_ASKING_NEXT})|[a-z]+(?:-[a-z]+)?\b)"
+    rf"|\bpt\.?\s*(?P<ept>[0-9]{{1,2}})(?:\b|{_ASKING_NEXT})"
     r"|\b(?:the )?(?:(?P<o>[0-9]{1,2})(?:st|nd|rd|th)|(?P<eo>(?:twenty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
     r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)))"
     r" (?:point|clause|item|article)\b(?! of view)"
     r"|(?P<elast>\b(?:the|its|your|the plan's) (?:very )?(?:last|final)|^(?:and |so )?(?:the )?(?:very )?(?:last|final)) (?:point|clause|item)\b"
     r"|\b(?P<epen>second[- ]to[- ]last|next[- ]to[- ]last|penultimate|last but one) (?:point|clause|item)\b"
 )
-# Points listed under one 条: "第3、4条", "第三，五条", "第3和4条" are 第3条、第4条 (each looked up).
+# Points listed under one 条: "第3、4条", "第三，五条", "第3和4条" are 第3条、第4条 (each looked up); so is
+# "17和18条" opening the message.
 _POINT_LIST_RE = re.compile(
-    rf"第\s*(?P<list>(?:{_NUM})(?:\s*条?\s*(?:、|,|和|与|跟|及|以及)\s*第?\s*(?:{_NUM}))+)\s*条"
+    rf"(?:第|^)\s*(?P<list>(?:{_NUM})(?:\s*条?\s*(?:、|,|和|与|跟|及|以及)\s*第?\s*(?:{_NUM}))+)\s*条"
 )
 _LIST_NUMBER_RE = re.compile(_NUM)
 # "第一和第三部分", "第一、二部分": part 1 and part 3.

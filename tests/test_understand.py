@@ -127,6 +127,8 @@ POINTS = [
     ("which section is point 10 in", 10), ("what part does point 7 belong to", 7), ("which part is clause 3 under", 3),
     ("what's point 7 about, quick summary pls", 7), ("what's the last point about, the misc one at the end", LAST_POINT),
     ("point 21 in a nutshell?", 21),
+    # nineteenth session: a number written the English way, then Chinese
+    ("No.17是啥", 17), ("point9说了什么", 9), ("pt.3说啥", 3),
 ]
 
 
@@ -154,6 +156,7 @@ def test_a_point_counted_within_a_part(normalize, message, part, number):
         "first point of view", "第8个孩子",
         # fifteenth session: mentions, not the outline
         "学前教育有哪些条",
+        "No.1中学怎么样",  # a school, not point 1
     ],
 )
 def test_a_point_reference_inside_a_question_is_not_a_look_up(normalize, message):
@@ -177,6 +180,7 @@ def test_point_phrasings(normalize, message, number):
         # points listed under one 条 (fifth session)
         ("第3、4条", (3, 4)), ("第三、四条讲什么", (3, 4)), ("第3条,第5条", (3, 5)), ("第3和4条", (3, 4)),
         ("第3,4,5条", (3, 4, 5)), ("could you show me points 18 and 2?", (18, 2)), ("show me points 3, 5 and 7", (3, 5, 7)), ("第十、十一条", (10, 11)), ("第5、6条大概说的啥", (5, 6)),
+        ("17和18条分别讲啥", (17, 18)),  # without 第, opening the message (nineteenth session)
         # the points named after some context, then asked about as 这两条 (sixth session)
         ("局里让我们重点学第16条和第19条，这两条讲的什么", (16, 19)), ("第8条和第9条 这两条有什么区别", (8, 9)),
         ("points 16 and 19, what do these two say", (16, 19)),
