@@ -792,6 +792,10 @@ _ADVICE_RE = re.compile(
     r"|(?:^|[,，。?？!！\s])(?:(?!学校|老师|教育局|局里|上面|政府|市里|国家|幼儿园|班主任)[^,，。?？!！\s]){0,12}?"
     r"(?:要不要|该不该|需不需要|用不用)(?:给|让|帮)(?:他|她|孩子|娃|伢|儿子|女儿|孙子|孙女|小孩)"
     r"|\bwhat should (?:i|we) do\b|\bhow should (?:i|we) (?:handle|deal with)\b"
+    # …and which way one family should go ("should my son go vocational or regular high school?"), as 还是…好
+    # asks in Chinese (_CHOICE_RE)
+    r"|\bshould (?:i|we|he|she|my (?:son|daughter|kid|child|boy|girl))\b[^?.]{0,60}?\bor\b"
+    r"|\b(?:is it|would it be) better (?:for (?:me|us|him|her|my (?:son|daughter|kid|child)) )?to\b"
 )
 _NEVER_STATED = {
     "who": _WHO_RE,

@@ -563,6 +563,9 @@ def test_a_place_beside_one_project_of_a_list_says_where_that_project_is(service
         ("你觉得她能上贵溪一中吗", ("opinion",)), ("do you think my son can get into a key high school", ("opinion",)),
         ("孩子被老师体罚了我该怎么办", ("advice",)), ("孩子天天抱着手机打游戏，家长到底该怎么管", ("advice",)),
         ("what should i do if my kid is bullied", ("advice",)), ("我们学校大班额怎么办", ()), ("条件差的学校怎么办", ()),
+        # nineteenth session: which way one family should go, asked in English; not what schools should do
+        ("should my son go vocational or regular high school?", ("advice",)),
+        ("is it better for my kid to repeat a year", ("advice",)), ("should schools offer after-school care or not?", ()),
         # eighteenth session: whether to do something for one's own child, not whether a school must
         ("我家孩子数学太差了 要不要给他报个补习班", ("advice",)), ("孩子近视了要不要给他配眼镜", ("advice",)),
         ("学校要不要给孩子做体检", ()), ("今年学校要不要给孩子买保险", ()),

@@ -24,6 +24,8 @@ LOCATE = [
     ("劝辍学的娃回学校那部分在哪里写的", "劝辍学的娃回学校"), ("课后服务在哪里写的", "课后服务"),
     # sixteenth session: …是哪里写的 had been read as who issued the plan
     ("党员要用好学习强国平台是哪里写的", "党员要用好学习强国平台"), ("课后服务是哪里规定的", "课后服务"),
+    # nineteenth session: a quote, then 哪里说的 after a pause (unquoted it asks whether such a rule exists, below)
+    ("群里说『孩子的手机、睡眠、作业以后都要管起来』,哪里说的?", "孩子的手机、睡眠、作业以后都要管起来"),
     # eleventh session: which document says it, with one set of plans loaded, is where in them
     ("“五比五看一争先”出自哪份文件", "五比五看一争先"), ("大班额是哪个文件里规定的", "大班额"),
     ("县管校聘是哪个文件提出的", "县管校聘"), ("哪条讲了这个？师德师风", "师德师风"),
@@ -272,6 +274,9 @@ MENTIONS = [
     ("所有提到乡村振兴的条目", "乡村振兴"), ("文件里所有提到“四史”的地方", "四史"),
     # thirteenth session (review): asked again after a pause, from memory
     ("好像有几条都提到了防溺水，是哪几条", "防溺水"), ("有几条提到了劳动教育，分别是哪几条", "劳动教育"),
+    # nineteenth session: asked to find them, and 跟X有关的 (had been searched as questions)
+    ("帮我找出跟学前教育有关的几条", "学前教育"), ("把讲安全的那几条都找出来", "安全"), ("跟资助有关的有哪几条", "资助"),
+    ("帮我把提到教师的条目都列出来", "教师"),
 ]
 
 
