@@ -990,6 +990,9 @@ _LOCATE_PATTERNS = (
     r"(?:(?:那|的那|这)(?:一)?(?:条|段|部分|句|项|点|条目|条款)|的?(?:条目|规定|条款|条文|那部分|相关部分))$",
     # X那段在哪 / X那句在第几点
     rf"^(?P<x>.+?)(?:那|的那|这)(?:一)?(?:段|句|条|部分|项|句话)(?:话)?(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里|哪$|第几个?$|几$|(?:多少|几)号$)",
+    # 文件开头那段总体思路在哪 / 那句"课堂建在车间"在第几条: the passage named before what it says
+    rf"^(?:文件|计划|要点)?(?:的)?(?:开头|结尾|末尾|最后|前面|后面|里)?(?:的)?(?:那|这)(?:一)?(?:段|句|部分|句话)(?:话)?(?:讲|说|写)?(?:的)?"
+    rf"(?!话?(?:的)?(?:出自|摘自|引自|源自|来自|出处|来源))(?P<x>.+?)(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里|哪$|第几个?$)",
     # English
     # (not "which section is point 10 in": the part a numbered point is under is its look-up's heading)
     r"^(?:which|what) (?:point|clause|item|article|section|part|paragraph)s? (?!(?:is |are )?(?:point|clause|item|article|pt|no)\.?\s*#?\d)"
@@ -1092,6 +1095,15 @@ _TERM_PREFIXES = (
     "想知道",
     # "我记得有一条讲安全的，第几条来着": a point remembered, before what it is about (_MEMORY_RE takes
     # 我记得 / 好像 first; not 有条 alone: 有条件的学生…)
+    # the passage named before what it says ("那句课堂建在车间在第几条")
+    "那句话",
+    "那段话",
+    "这句话",
+    "这段话",
+    "那句",
+    "那段",
+    "这句",
+    "这段",
     "有一条",
     "有条讲",
     "有条说",

@@ -26,6 +26,8 @@ LOCATE = [
     ("党员要用好学习强国平台是哪里写的", "党员要用好学习强国平台"), ("课后服务是哪里规定的", "课后服务"),
     # nineteenth session: a quote, then 哪里说的 after a pause (unquoted it asks whether such a rule exists, below)
     ("群里说『孩子的手机、睡眠、作业以后都要管起来』,哪里说的?", "孩子的手机、睡眠、作业以后都要管起来"),
+    # …and the passage named before what it says
+    ("文件开头那段总体思路在哪", "总体思路"), ("那句课堂建在车间在第几条", "课堂建在车间"), ("那段讲家校社协同的在哪里", "家校社协同"),
     # eleventh session: which document says it, with one set of plans loaded, is where in them
     ("“五比五看一争先”出自哪份文件", "五比五看一争先"), ("大班额是哪个文件里规定的", "大班额"),
     ("县管校聘是哪个文件提出的", "县管校聘"), ("哪条讲了这个？师德师风", "师德师风"),
