@@ -580,6 +580,8 @@ def searched(engine: Engine, intent: Intent, max_related: int) -> Answer:
     answer = searched_answer(engine, intent, max_related)
     if intent.kind == "ask" and intent.point is not None and answer.status != "answered":
         answer = named_point_answer(engine, intent, max_related) or answer
+    if intent.kind == "ask" and intent.titled and answer.status != "answered":
+        answer = titled_answer(engine, intent, max_related) or answer
     if intent.kind == "ask" and intent.topic is not None and answer.status in ("related", "not_found"):
         answer = going_on(engine, intent, intent.topic, max_related) or answer
     if intent.asks_duty and answer.status == "answered":
@@ -599,6 +601,32 @@ def named_point_answer(engine: Engine, intent: Intent, max_related: int) -> Answ
     if own is None or own.point != intent.point:
         return None
     return point_answer(engine, replace(intent, kind="point"))
+
+
+def titled_answer(engine: Engine, intent: Intent, max_related: int) -> Answer | None:
+    """A point asked to be summed up by words of its title ("职业教育那块太长了，能概括一下吗",
+    "教师队伍建设那条主要讲了哪些"): that point in full — the bot quotes, it never rewords — when one title
+    holds the words (point_titled) and the search of the question's own words finds it among its closest
+    points ("职业教育那块太长了看不下去，能概括一下吗" ranks 经费 and 评价 above it: the asking words)."""
+    doc = plan_for(engine, intent)
+    point = point_titled(doc, intent.titled)
+    hits = engine.retriever.search(search_for(intent, max_related)).hits
+    if point is None or (doc.doc_id, point) not in {(h.doc_id, h.point) for h in hits}:
+        return None
+    return point_answer(engine, replace(intent, kind="point", point=point))
+
+
+def point_titled(doc: Document, words: str) -> int | None:
+    """The one point whose title shares the longest run of characters with ``words``: three or more,
+    or all of them (as part_named reads a part's heading); None when no title or several do."""
+    runs = {
+        p.number: SequenceMatcher(None, words, p.title, autojunk=False).find_longest_match().size
+        for p in doc.points
+        if p.number > 0
+    }
+    best = max(runs.values(), default=0)
+    named = [number for number, run in runs.items() if run == best]
+    return named[0] if len(named) == 1 and (best >= 3 or best == len(words) >= 2) else None
 
 
 def own_top(engine: Engine, intent: Intent, max_related: int) -> Hit | None:

@@ -117,6 +117,9 @@ class Intent:
     detail_only: bool = False
     # For "several": the message read as one question (asks_further keeps the answer when that answers).
     whole: Intent | None = None
+    # A part of the plan named by words of its title and asked to be summed up ("职业教育那块能概括一下吗",
+    # "教师队伍建设那条主要讲了哪些"): bot/service.titled_answer shows that point whole.
+    titled: str = ""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -754,6 +757,25 @@ def _point_named(text: str) -> int | None:
     return numbers.pop() if len(numbers) == 1 else None
 
 
+# What a part of the plan says, asked in sum ("能概括一下吗", "主要讲了哪些", "简单说说就行", "给总结一下"),
+# and that part named by words of its title before 那块 / 那条 / 那部分 ("职业教育那块", "教师队伍建设那条").
+_SUM_UP_RE = re.compile(
+    r"概括|总结|归纳|提炼|主要(?:讲|说|写|包括)(?:了|的)?(?:些)?(?:什么|啥|哪些)|大概(?:讲|说)(?:了|的)?(?:些)?(?:什么|啥)"
+    r"|(?:简单|大概|大致)(?:说说|讲讲|说一下|讲一下|说下|讲下)"
+)
+_TITLE_NAMED_RE = re.compile(
+    r"(?:^|[\s,，。!！?？:：]|讲|说|关于)(?P<words>[\u4e00-\u9fff]{2,10}?)(?:的)?(?:那|这)(?:一)?(?:块|条|部分|段|项|方面)"
+)
+
+
+def _summed_up(text: str) -> str:
+    """The words of a title asked to be summed up ("职业教育那块太长了，能概括一下吗" → 职业教育), else ""."""
+    if not _SUM_UP_RE.search(text):
+        return ""
+    named = [m["words"] for m in _TITLE_NAMED_RE.finditer(text)]
+    return named[0] if len(named) == 1 else ""
+
+
 # An article of another text named just before a reference: 义务教育法第十五条, 《…条例》第二十条.
 _OTHER_RULES_RE = re.compile(r"(?:法|条例|办法|规定|意见|细则|章程|》)(?:的|里|中)?$")
 
@@ -1301,6 +1323,9 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
             r"|(?:原文|全文)(?:在哪(?:里|儿)?)?(?:能)?(?:下载|看|找|查)?(?:到)?$"
             r"|(?:概括|总结|概述|介绍|归纳)(?:一下)?(?:整个|全|这个|这份|整份)?(?:文件|计划|要点|内容)|主要内容|大概内容"
             r"|核心内容|重点内容|篇幅"
+            # "这文件重点到底是啥", "一句话给我概括下这个文件" (nineteenth session: searched, related)
+            r"|(?:(?<=文件|计划|要点)|(?<=文件的|计划的|要点的))重点(?:到底|究竟)?(?:是|在)(?:什么|啥|哪些|哪儿|哪里)[啊呀呢吗么嘛]*$"
+            r"|(?:用)?(?:一句话|几句话|一两句话?)(?:给我|帮我)?(?:概括|总结|说说|讲讲)(?:一下|下)?(?:整个|这个|这份|整份)?(?:文件|计划|要点)[啊呀呢吗么嘛吧]*$"
             # "有哪些条目", "列出所有要点": every point listed (not "学前教育有哪些条": those mentioning it)
             r"|(?:都|一共|总共)?有(?:哪些|哪几|什么)(?:条目|条|个要点|要点)[啊呀呢吗么嘛]*$"
             r"|(?:列出|列一下|列举)?(?:所有|全部)(?:的)?(?:条目|要点|条)[啊呀呢吗么嘛]*$"
@@ -1400,6 +1425,18 @@ _ASKED_PLAIN_RE = re.compile(
     r"(?:in|into|to) english(?: pls| plz| please| thx| thanks)?)"
     r"[\s!！。.~～?？吧呗呀啊]*$"
 )
+# The source asked for after a question ("…要编'十四五'规划吗？请注明是哪一条", "回答时请附上条目号"): every
+# answer cites its point, so it is cut from what is searched (nineteenth session: read as a look-up of
+# "请注明", not found; R@1 on people34's five such messages 0).
+_ASKED_SOURCE_RE = re.compile(
+    r"[\s,，。.!！?？;；~～]+(?:并|另外|顺便|最好|回答时|回复时|答的时候|麻烦)?(?:请|麻烦|帮忙|劳烦)?(?:你|您)?(?:给我)?"
+    r"(?:注明|标明|标注|标出|标一下|标下|写明|写上|附上|附一下|带上|给出|告知|告诉我|说明|说一下|说下|讲一下|指出|注一下)"
+    r"(?:一下)?(?:具体)?(?:是|在)?(?:出自|来自)?(?:文件的?)?"
+    r"(?:哪一条|哪条|第几条|第几点|哪一点|条目号|条目编号|条目|条款号|条款|出处|来源|编号|原文出处)号?"
+    r"|[\s,.;!?]+(?:and |also )?(?:please |pls |plz )?(?:cite|quote|give|tell me|include|mention|note|add) "
+    r"(?:the |which )?(?:point|clause|item|section|source)(?: number| no\.?| it comes from| it's from)?(?: please| pls| plz| thanks)?"
+)
+_ASKED_SOURCE_END_RE = re.compile(r"[\s!！。.~～?？吧哈啊呀,，]*(?:谢谢了?|thanks|thx)?[\s!！。.~～]*")
 _PLAIN_RE = re.compile(
     r"^(?:能|可以|能不能|可不可以)?(?:解释一下|解释解释|通俗(?:一)?点(?:说|讲)?|(?:用)?大白话(?:说|讲)?(?:一下|讲讲|说说)?|(?:说|讲)(?:得)?(?:通俗|简单)(?:一)?点|简单(?:点|说|讲)(?:说|讲)?)(?:吗|呢)?$"
     r"|^(?:in )?(?:plain|simple) (?:words|english|terms)|^(?:explain|say) (?:it|that) (?:simply|in plain words)$"
@@ -1911,7 +1948,15 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
         if term is not None and len(term) >= 2:
             rest = bare.replace(clause, " ").strip(" ，,")
             return Intent("locate", text, query=term, context=rest, lang=lang)
+    return _asked(text, bare, lang)
+
+
+def _asked(text: str, bare: str, lang: Lang) -> Intent:
+    """A question searched by its question part, the rest as context; about the plan itself when the
+    question part is ("这文件重点到底是啥？一句话给我概括下，我要往群里转")."""
     question, context = question_part(bare)
+    if context and (facet := document_facet(question.strip(_END_PUNCT))) is not None and facet != "idea":
+        return Intent("document", text, query=question, facet=facet, lang=lang)
     return Intent("ask", text, query=_in_the_plan(question), context=_in_the_plan(context), lang=lang)
 
 
@@ -1967,6 +2012,7 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
     text = _TRAILING_COURTESY_RE.sub("", text).strip() or text
     asked_plain = _ASKED_PLAIN_RE.search(text)
     text = text[: asked_plain.start()].strip() if asked_plain and asked_plain.start() else text
+    text = _without_source_asked(text)
     text = _NUMERAL_SLIP_RE.sub(_numeral_slip, text)
     text = _POINT_LIST_RE.sub(_each_point, text)
     text = _EN_POINT_LIST_RE.sub(lambda m: " and ".join(f"point {n}" for n in re.findall(r"\d+", m["list"])), text)
@@ -1995,8 +2041,18 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         single = replace(single, follow="plain")
     if single.kind == "ask" and (named := _point_named(text)) is not None:
         single = replace(single, point=named)  # "第十六点督导那条有几项任务": asked about point 16
+    if single.kind == "ask" and (titled := _summed_up(text)):
+        single = replace(single, titled=titled)
     # A year anywhere in the message names the plan, whatever the intent ("2021年的计划是谁发的").
     return replace(_plan_named(single, text), text=original)
+
+
+def _without_source_asked(text: str) -> str:
+    """``text`` without a closing request for the point's number (_ASKED_SOURCE_RE), when a question comes first."""
+    for m in _ASKED_SOURCE_RE.finditer(text):
+        if m.start() > 0 and _ASKED_SOURCE_END_RE.fullmatch(text, m.end()):
+            return text[: m.start()].strip()
+    return text
 
 
 def _several(original: str, text: str, parts: list[str], shared: str, lang: Lang, to_someone_else: bool) -> Intent:

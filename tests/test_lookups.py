@@ -252,6 +252,16 @@ def test_words_no_heading_holds_are_the_points_that_mention_them(service) -> Non
     assert service.ask("股票那一部分包括哪几条").status == "not_found"
 
 
+@pytest.mark.parametrize(("message", "point"), [("职业教育那块太长了看不下去，能概括一下吗", 10), ("教师队伍建设那条主要讲了哪些，简单说说就行", 18)])
+def test_a_point_asked_in_sum_by_its_title_is_shown_whole(service, message: str, point: int) -> None:
+    answer = service.ask(message)
+    assert answer.status == "answered" and [c.point for c in answer.citations] == [point]
+
+
+def test_words_no_one_title_holds_are_not_a_point_asked_in_sum(service) -> None:
+    assert service.ask("发展那块概括一下").status != "answered"  # 发展 is in many titles
+
+
 def test_a_question_about_a_named_point_the_search_cannot_answer_gets_that_point(service) -> None:
     answer = service.ask("第十六点督导那条有几项任务")
     assert answer.status == "answered" and [c.point for c in answer.citations] == [16]

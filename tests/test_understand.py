@@ -1273,6 +1273,35 @@ def test_a_question_about_the_point_it_names(normalize, message, point):
     assert intent.kind in ("ask", "several") and (intent.point if intent.kind == "ask" else None) == point
 
 
+@pytest.mark.parametrize(("message", "words"), [
+    ("职业教育那块太长了看不下去，能概括一下吗", "职业教育"), ("教师队伍建设那条主要讲了哪些，简单说说就行", "教师队伍建设"),
+    ("督导那部分简单说说", "督导"),
+    ("职业教育那块的经费多少", ""), ("帮我总结一下", ""),  # not asked in sum; nothing named
+])
+def test_a_part_named_by_its_title_asked_in_sum(normalize, message, words):
+    """Nineteenth session: searched as a question, and shown as related clauses."""
+    intent = understand(message, normalize=normalize)
+    assert intent.titled == words
+
+
+@pytest.mark.parametrize(("message", "query"), [
+    ("今年全市要编教育'十四五'规划吗？请注明是哪一条", "今年全市要编教育'十四五'规划吗"),
+    ("鹰潭一中、贵溪一中这些重点高中今年有什么提法？回答时请附上条目号", "鹰潭一中、贵溪一中这些重点高中今年有什么提法"),
+    ("职业院校第三方评估的结果拿来干嘛用？请标一下第几条", "职业院校第三方评估的结果拿来干嘛用"),
+    ("is there a rule on phones? please cite the point number", "is there a rule on phones"),
+])
+def test_the_source_asked_after_a_question_is_not_searched(normalize, message, query):
+    """Every answer cites its point; read as a look-up of "请注明" it was not found (nineteenth session)."""
+    intent = understand(message, normalize=normalize)
+    assert (intent.kind, intent.query) == ("ask", query)
+
+
+@pytest.mark.parametrize("message", ["这文件重点到底是啥", "一句话概括这个文件", "这文件重点到底是啥？一句话给我概括下，我要往群里转"])
+def test_what_the_plan_is_mainly_about(normalize, message):
+    intent = understand(message, normalize=normalize)
+    assert (intent.kind, intent.facet) == ("document", "outline")
+
+
 @pytest.mark.parametrize("message", ["第8条里面第3点是什么", "第8条中的第2项是啥", "这5条里面第2条"])
 def test_a_portion_of_a_point_or_of_a_short_list_is_not_a_count_of_all_points(normalize, message):
     intent = understand(message, normalize=normalize)
