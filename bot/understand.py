@@ -1481,7 +1481,8 @@ _QUESTION_CUE_RE = re.compile(
 _CLAUSE_SPLIT_RE = re.compile(r"(?<=[。！？!?；;…])|(?<=[，,])|(?<=[^\sa-z0-9%.])\s+(?=[^\sa-z0-9%])")
 _SENTENCE_SPLIT_RE = re.compile(rf"(?<=[{_SENTENCE_ENDS}])")
 # Words that join a second question to the first, after a pause: "…，还有职普比是多少".
-_ALSO_RE = re.compile(r"[，,。；;\s]+(?:还有就是|还有|另外|再问一?下|顺便问一?下|以及|and also|also)[，,:：\s]*")
+# (after a question mark too: "…学校管不管？还有我是退休的老教师，文件里对我们老干部有没有提一句")
+_ALSO_RE = re.compile(r"[，,。；;\s?？!！]+(?:还有就是|还有|另外|再问一?下|顺便问一?下|以及|and also|also)[，,:：\s]*")
 _END_PUNCT = " 。.！!？?～~…"
 # A plan year: "2022年", "二〇二二年", "22年中考", "the 2023 plan", "2021和2022", "21-23年". Not a
 # length of time ("教了21年书", "教龄满20年", "工作15年以上") and not a count ("新增2022个学位"): a
@@ -1676,8 +1677,10 @@ def _questions(text: str) -> tuple[list[str], str]:
 
 
 # A question counted off: 一是 / 第一(个问题)， / 1. / 1、 / (1) after the start or a pause. 第一条 is a point.
+# "一个是…，另一个是…" counts off two (nineteenth session: asked as one question, the second half lost).
 _COUNT_OFF_RE = re.compile(
-    r"(?:^|(?<=[，,。；;:：\s]))(?:(?P<a>[一二三四五])是|第(?P<b>[一二三四五])(?:个问题|个|点)?(?:是|[，,:：、])"
+    r"(?:^|(?<=[，,。；;:：?？!！\s]))(?:(?P<a>[一二三四五])是|第(?P<b>[一二三四五])(?:个问题|个|点)?(?:是|[，,:：、])"
+    r"|(?P<one>一个是|一个(?=[，,:：]))|(?P<other>另一个是|另外一个是|另一个|另外一个|还有一个是|还有一个)"
     r"|(?P<c>[1-5])[.、)）](?![0-9]))|[（(](?P<d>[1-5一二三四五])[)）]"
 )
 
@@ -1686,7 +1689,9 @@ def _counted_off(text: str) -> tuple[list[str], str]:
     """The questions of a message that counts them off 1, 2, … and what comes before the first (a
     preamble: "我想问两个问题："); no questions unless there are two or more and each asks something."""
     marks = list(_COUNT_OFF_RE.finditer(text))
-    numbers = [chinese_number(m["a"] or m["b"] or m["c"] or m["d"]) for m in marks]
+    numbers = [
+        1 if m["one"] else 2 if m["other"] else chinese_number(m["a"] or m["b"] or m["c"] or m["d"]) for m in marks
+    ]
     if len(marks) < 2 or numbers != list(range(1, len(marks) + 1)):
         return [], ""
     ends = [m.start() for m in marks[1:]] + [len(text)]
