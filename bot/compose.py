@@ -380,6 +380,12 @@ def quoted_only(answer: Answer, key: str = "plain") -> Answer:
     return replace(answer, blocks=(Block("note", P.say(key, answer.lang)), *answer.blocks))
 
 
+def in_another_point(answer: Answer, asked: int) -> Answer:
+    """An answer from another point than the one a look-up named says so in its first line."""
+    label = P.point_label(asked, lang=answer.lang)
+    return replace(answer, blocks=(Block("note", P.say("other_point", answer.lang, asked=label)), *answer.blocks))
+
+
 def in_context(answer: Answer, topic_question: str) -> Answer:
     """An answer that used the chat's previous topic says so in its first line."""
     note = Block("note", P.say("context", answer.lang, question=topic_question))

@@ -339,6 +339,16 @@ class MentionIndex:
                 return found[0] if len(found) == 1 else None
         return None
 
+    def figured(self, figure: str, doc_ids: Sequence[str] = ()) -> tuple[str, int] | None:
+        """The one point (of ``doc_ids``, else of any plan) whose text states ``figure`` (spaces removed on
+        both sides: the plan writes "第 37 个"); None when no point or several do."""
+        found = [
+            (doc_id, number)
+            for doc_id, number, _, text in self._numbered
+            if (not doc_ids or doc_id in doc_ids) and figure in re.sub(r"\s+", "", text).replace("：", ":")
+        ]
+        return found[0] if len(found) == 1 else None
+
     def topic_titled(self, text: str, doc_ids: Sequence[str] = ()) -> tuple[str, int] | None:
         """The one point whose title holds a bare topic typed alone ("职业教育" → 第10条 推进职业教育改革
         优化, though 第19条's funding and 第17条's online courses say 职业教育 too); None for a topic no

@@ -28,6 +28,7 @@ from bot.compose import (
     Composer,
     compare,
     document_answer,
+    in_another_point,
     in_context,
     no_plan_year,
     note_answer,
@@ -61,7 +62,7 @@ from bot.retrieval import (
 from bot.talk import TalkBank, remark_is_small_talk
 from bot.taught import bank_questions, read_taught
 from bot.text import TextProcessor, data_path
-from bot.understand import Intent, Talk, Topic, search_text, understand
+from bot.understand import Intent, Talk, Topic, figure_asked, point_topic, search_text, understand
 from bot.vectors import VectorCache
 
 logger = logging.getLogger(__name__)
@@ -256,7 +257,7 @@ class PolicyService:
             case "point" | "points" | "section" | "document" if (missing := missing_plan(engine, intent)) is not None:
                 return missing
             case "point":
-                return point_answer(engine, intent)
+                return misnumbered(engine, intent, self.settings.max_related) or point_answer(engine, intent)
             case "document":
                 return document_answer(composer, intent, plan_for(engine, intent))
             case "section":
@@ -476,6 +477,9 @@ def named_in_plan_words(engine: Engine, intent: Intent) -> tuple[str, int] | Non
         return named_in_english(engine, intent.query, engine.mentions.named, min_share=0.5)
     if intent.kind == "locate":
         return engine.mentions.named(intent.query)
+    if intent.kind == "ask" and (figure := figure_asked(engine.retriever.tp.normalize(intent.query))) is not None:
+        # "45:55指的啥", "第37个是什么节": the one point stating that figure (nineteenth session: related)
+        return engine.mentions.figured(figure)
     if intent.kind == "ask" and not intent.context and _BARE_ENGLISH_TOPIC_RE.fullmatch(intent.query.lower()):
         # "vocational education" typed alone: the one title that holds the plan's words for it
         # (tenth session: 第17条's online courses came first, related) — only when every word is one
@@ -614,6 +618,26 @@ def titled_answer(engine: Engine, intent: Intent, max_related: int) -> Answer | 
     if point is None or (doc.doc_id, point) not in {(h.doc_id, h.point) for h in hits}:
         return None
     return point_answer(engine, replace(intent, kind="point", point=point))
+
+
+def misnumbered(engine: Engine, intent: Intent, max_related: int) -> Answer | None:
+    """A look-up of one point by a number that does not hold what it names ("第21条关于疫情防控是怎么要求的":
+    疫情防控 is point 23's; "第1条讲八项规定的那段原文发我下"): the answer to what it names, said to come from
+    another point — when the search answers that with confidence and neither cites the point asked for
+    nor finds the named words in it. None for a plain look-up, or when the number fits."""
+    topic = point_topic(intent.text) if intent.topic is None and intent.section is None else ""
+    if not topic or intent.point is None:
+        return None
+    doc = plan_for(engine, intent)
+    number = doc.counted(intent.point)
+    if number is None or doc.point(number) is None:
+        return None
+    answer = searched_answer(engine, replace(intent, kind="ask", query=topic, point=None), max_related)
+    if answer.status != "answered" or any(c.point == number for c in answer.citations):
+        return None
+    if (doc.doc_id, number) in {(d, n) for d, n, _ in engine.mentions.find(topic)}:
+        return None
+    return in_another_point(answer, number)
 
 
 def point_titled(doc: Document, words: str) -> int | None:

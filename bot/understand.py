@@ -724,9 +724,32 @@ def _english_number(word: str) -> int | None:
     return None
 
 
+def point_topic(text: str) -> str:
+    """What a look-up of one point says the point is about, after the reference ("第21条关于疫情防控是怎么要求
+    的" → 关于疫情防控是怎么要求的), when that names something beyond asking words; "" otherwise ("老师好，
+    想问下第2条说的什么": what comes before the reference is the writer's, not the point's)."""
+    refs = list(_POINT_REF_RE.finditer(text))
+    if len(refs) != 1:
+        return ""
+    after = text[refs[0].end() :].strip(_AROUND_A_REFERENCE + _END_PUNCT)
+    named = _GENERIC_ASK_RE.sub("", _POINT_ASK_RE.sub("", after))
+    return after if len(re.findall(r"[\u4e00-\u9fff]", named)) >= 2 else ""
+
+
+# Words that ask about a point without naming anything in it ("第1条是干嘛的", "第3条具体要求是啥").
+_GENERIC_ASK_RE = re.compile(
+    r"干嘛|干啥|做啥|咋|怎样|如何|要求|规定|那段|那句|那部分|原文|具体|情况|安排|东西|事情?|用途|作用"
+)
+
+
+_AMOUNT_ASKED_RE = re.compile(r"多少|几(?:个|项|所|门|成|岁|年)|百分之几")
+
+
 def _just_asking(rest: str) -> bool:
-    """What stands around a reference is a few asking words at most: a plain look-up."""
-    return len(_POINT_ASK_RE.sub("", rest)) <= _POINT_REST
+    """What stands around a reference is a few asking words at most: a plain look-up. A thing named and
+    an amount asked of it is a question ("第8条说的职普比是多少": the ratio, which point 10 states)."""
+    left = _POINT_ASK_RE.sub("", rest)
+    return len(left) <= _POINT_REST and not (_AMOUNT_ASKED_RE.search(rest) and len(left) > 2)
 
 
 def _ref_number(m: re.Match[str]) -> int | None:
@@ -776,6 +799,30 @@ def _summed_up(text: str) -> str:
     return named[0] if len(named) == 1 else ""
 
 
+# A figure of the plan asked about backwards ("45:55指的啥", "文件里说的50门是什么课", "第37个是什么节",
+# "what is the 4% about?"): the point that states it answers (bot/service.named_in_plan_words).
+_FIGURE = (
+    r"\d+(?:\.\d+)?\s*%|\d+\s*[:：]\s*\d+|第?\s*\d+\s*(?:个|门|所|项|类|万|亿|届|人|名|家|座|批|处|间)"
+    r"|\d+(?:\.\d+)?\s*(?:percent|per cent)"
+)
+_FIGURE_ASKED_RE = re.compile(
+    rf"(?P<figure>{_FIGURE})[^,，。?？!！]{{0,6}}?(?:是|指)(?:的)?(?:是)?(?:什么|啥|哪些|哪几|哪个|哪方面)|"
+    rf"(?P<figure2>{_FIGURE})[^,，。?？!！]{{0,6}}?(?:什么意思|啥意思)|"
+    rf"\bwhat(?:'s| is| are| does)\b[^?]{{0,20}}?(?P<figure3>{_FIGURE})(?: (?:figure|number|target|ratio))?"
+    r"(?: (?:about|for|refer to|mean|stand for|of))?\s*\??$"
+)
+
+
+def figure_asked(text: str) -> str | None:
+    """The figure whose meaning a question asks, spaces removed ("45:55指的啥" → 45:55); None otherwise."""
+    m = _FIGURE_ASKED_RE.search(text)
+    if m is None:
+        return None
+    figure = m["figure"] or m["figure2"] or m["figure3"]
+    return re.sub(r"\s+", "", figure).replace("：", ":")
+
+
+_AROUND_A_REFERENCE = " ,，的里中"  # left at the edge once a point reference is cut from a question
 # An article of another text named just before a reference: 义务教育法第十五条, 《…条例》第二十条.
 _OTHER_RULES_RE = re.compile(r"(?:法|条例|办法|规定|意见|细则|章程|》)(?:的|里|中)?$")
 
@@ -2045,7 +2092,10 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
     if asked_plain and single.kind == "ask":  # "…是啥，说人话": the answer says it quotes, never rewords
         single = replace(single, follow="plain")
     if single.kind == "ask" and (named := _point_named(text)) is not None:
-        single = replace(single, point=named)  # "第十六点督导那条有几项任务": asked about point 16
+        # "第十六点督导那条有几项任务": asked about point 16; the reference says where to look, not what
+        # about, and is not searched ("第8条说的职普比是多少": 第8条 read as an unknown noun held it related)
+        unnamed = _POINT_REF_RE.sub(" ", single.query).strip(_AROUND_A_REFERENCE)
+        single = replace(single, point=named, query=unnamed if len(unnamed) >= 2 else single.query)
     if single.kind == "ask" and (titled := _summed_up(text)):
         single = replace(single, titled=titled)
     # A year anywhere in the message names the plan, whatever the intent ("2021年的计划是谁发的").

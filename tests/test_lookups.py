@@ -258,6 +258,17 @@ def test_a_point_asked_in_sum_by_its_title_is_shown_whole(service, message: str,
     assert answer.status == "answered" and [c.point for c in answer.citations] == [point]
 
 
+@pytest.mark.parametrize(("message", "point"), [("45:55指的啥", 10), ("第37个是什么节", 18), ("文件里说的50门是什么课", 17),
+                                               ("what is the 4% about?", 8), ("第8条说的职普比是多少", 10)])
+def test_a_figure_asked_about_backwards_is_answered_by_the_point_stating_it(service, message: str, point: int) -> None:
+    answer = service.ask(message)
+    assert answer.status == "answered" and answer.citations[0].point == point
+
+
+def test_a_figure_no_point_states_is_not_answered(service) -> None:
+    assert service.ask("3%是什么比例").status != "answered"
+
+
 def test_words_no_one_title_holds_are_not_a_point_asked_in_sum(service) -> None:
     assert service.ask("发展那块概括一下").status != "answered"  # 发展 is in many titles
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.understand import LAST_POINT, LAST_SECTION, Topic, chinese_number, question_part, understand
+from bot.understand import LAST_POINT, LAST_SECTION, Topic, chinese_number, figure_asked, question_part, understand
 
 TOPIC = Topic("大班额比例要控制在多少", "plan", 8, 0.0)
 
@@ -1303,6 +1303,22 @@ def test_the_source_asked_after_a_question_is_not_searched(normalize, message, q
 def test_what_the_plan_is_mainly_about(normalize, message):
     intent = understand(message, normalize=normalize)
     assert (intent.kind, intent.facet) == ("document", "outline")
+
+
+@pytest.mark.parametrize(("message", "figure"), [
+    ("45:55指的啥", "45:55"), ("文件里说的50门是什么课", "50门"), ("第37个是什么节", "第37个"), ("4%是什么比例", "4%"),
+    ("61个项目是哪些方面的", "61个"), ("what is the 4% about?", "4%"), ("45：55是什么意思", "45:55"),
+    ("大班额控制在4%以内吗", None), ("第38个教师节有什么活动", None), ("职普比是多少", None),
+])
+def test_a_figure_asked_about_backwards(normalize, message, figure):
+    """Nineteenth session: "45:55指的啥" was searched and shown as related."""
+    assert figure_asked(normalize(message)) == figure
+
+
+@pytest.mark.parametrize(("message", "kind"), [("第8条说的职普比是多少", "ask"), ("第十条讲的职普比是多少", "ask"), ("第8条讲了几项", "point")])
+def test_an_amount_asked_of_a_thing_a_point_names_is_a_question(normalize, message, kind):
+    """"第8条说的职普比是多少" had been read as a look-up of point 8; the ratio is point 10's."""
+    assert understand(message, normalize=normalize).kind == kind
 
 
 @pytest.mark.parametrize("message", ["第8条里面第3点是什么", "第8条中的第2项是啥", "这5条里面第2条"])
