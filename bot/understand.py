@@ -2044,7 +2044,7 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
     """Turn one chat message into an intent. ``normalize`` is the index's normaliser (NFKC, Traditional →
     Simplified, lower case), so patterns see the same characters for 第八條 and 第八条."""
     original = clean_text(message).strip()[:MAX_MESSAGE_CHARS]
-    text = normalize(original)
+    text = _untagged(normalize(original))
     lang = language(text)
     if not re.search(r"\w", _EMOJI_RE.sub("", text)):
         if "?" in text:  # "？？？": puzzled — say what the bot can do
@@ -2108,6 +2108,21 @@ def _without_source_asked(text: str) -> str:
         if m.start() > 0 and _ASKED_SOURCE_END_RE.fullmatch(text, m.end()):
             return text[: m.start()].strip()
     return text
+
+
+# Chat formatting around a message: a label in 【】 opening it ("【家长群转发】", "【求助】", "【问】") and topic
+# tags ("#双减#"). The label is the group's, not the question's; a tag's words are kept, its marks dropped
+# (nineteenth session: "#双减# 作业 手机 睡眠那个管理在文件哪一条" looked up "#双减# 作业…", related).
+_LABEL_RE = re.compile(r"^\s*【[^】]{1,12}】\s*")
+_TAG_RE = re.compile(r"#([^#\s]{1,12})#")
+
+
+def _untagged(text: str) -> str:
+    """``text`` with #tags# as plain words, and without an opening 【label】 when a question follows it
+    ("【通知】周五前交安全承诺书", "【接龙】周六团购…" are notices to the group, and their label says so)."""
+    bare = _TAG_RE.sub(r"\1 ", text).strip() or text
+    unlabelled = _LABEL_RE.sub("", bare)
+    return unlabelled if unlabelled and _QUESTION_CUE_RE.search(unlabelled) else bare
 
 
 def _several(original: str, text: str, parts: list[str], shared: str, lang: Lang, to_someone_else: bool) -> Intent:
