@@ -14,7 +14,9 @@ A stretch of two to four characters is respelled only when all of these hold:
   pinyin, or (three characters or more) differs in one character only, whose pinyin is one letter away
   (比列控制 for 比例控制: lie / li);
 - the two share at least half of their characters in place (县官校聘 / 县管校聘 share three), so a
-  stretch that merely sounds like some word (他是 / 踏实) is never touched;
+  stretch that merely sounds like some word (他是 / 踏实) is never touched — unless it is three
+  characters or more that sound exactly as the word: a whole phrase misheard by voice input (县官小品 for
+  县管校聘, 直扑笔 for 职普比; nineteenth session);
 - the slipped character is not a particle (近是 could be 近视, 近似 or 进士; 工作是 is not 工作室).
 
 Two more shapes of slip (nineteenth session): a stretch that straddles a word bound, because the slip
@@ -112,7 +114,9 @@ _ENGLISH_SYLLABLES = frozenset(
 LONGEST = 4
 # Function characters a slip is never guessed at, besides the one-character stopwords: "到学生家" is
 # "to the student's home", not 大学生 (dao / da, one letter apart).
-_FUNCTION_CHARACTERS = frozenset("到在给把被让向从对跟和与就都也还又才去来说要会能想")
+# (nor a command or a comparison: "查大班额" is 查 + 大班额, not 超大班额; "高等教育跟职业教育比" compares, 教育部
+# is not meant)
+_FUNCTION_CHARACTERS = frozenset("到在给把被让向从对跟和与就都也还又才去来说要会能想查搜找比")
 _WORD_LENGTHS = range(2, 7)  # indexed words that can be the target
 # A slip that makes a word with its neighbour hides from the word bounds: 教师检负有 is segmented
 # 教师/检/负有, 初中学叶 初/中学/叶, so 检负 and 学叶 straddle a bound and were never tried. Such a stretch
@@ -398,13 +402,21 @@ class Respeller:
         if not candidates:
             return None
         best = max(candidates, key=lambda w: shared_in_place(stretch, w))
-        if 2 * shared_in_place(stretch, best) < len(stretch):
+        if 2 * shared_in_place(stretch, best) < len(stretch) and not self.misheard(stretch, best):
             return None
         # A slipped particle (近是 for 近视) is too common a character to guess at: 工作是 is
         # "the job is", not 工作室. In four characters that sound as one of the plan's four-character
         # words and share at least half of them in place (近是防控 for 近视防控) it is the slip.
         slipped = {a for a, b in zip(stretch, best, strict=True) if a != b}
-        return None if slipped & self.particles and len(stretch) < LONGEST else best
+        # (inside the word or sounding exactly so: 查大班额 is one letter from 超大班额, cha / chao, at its
+        # edge, and is 查 + 大班额; 教育都导 is 教育督导, dou / du, inside)
+        edge = stretch[0] != best[0] or stretch[-1] != best[-1]
+        loose = edge and self.sound(stretch) != self.sound(best)
+        return None if slipped & self.particles and (len(stretch) < LONGEST or loose) else best
+
+    def misheard(self, stretch: str, word: str) -> bool:
+        """A whole phrase misheard: three characters or more that sound exactly as the plan's word."""
+        return len(stretch) >= 3 and self.sound(stretch) == self.sound(word)
 
     def one_key_slips(self, stretch: str) -> list[str]:
         """Indexed words that differ from ``stretch`` in one character whose pinyin is one letter away

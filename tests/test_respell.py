@@ -48,8 +48,13 @@ def test_a_dictionary_word_is_not_a_slip() -> None:
 
 
 def test_too_few_shared_characters_is_only_a_word_that_sounds_alike() -> None:
-    assert toy(["甲丙戊"]).respell("乙丁戊").fixes == ()  # one of three shared
     assert toy(["甲丙"]).respell("乙丁").fixes == ()  # none of two shared
+    assert toy(["甲丙戊"], words=frozenset({"乙丁"})).respell("乙丁己").fixes == ()  # sounds unlike the word
+
+
+def test_three_characters_that_sound_exactly_as_the_word_are_a_misheard_phrase() -> None:
+    """Voice input mishears a whole phrase (县官小品 for 县管校聘): one of three shared, the same sound."""
+    assert toy(["甲丙戊"]).respell("乙丁戊").fixes == (("乙丁戊", "甲丙戊"),)
 
 
 def test_a_slipped_particle_is_left_alone() -> None:
@@ -116,6 +121,10 @@ def plan_respeller(tp: TextProcessor) -> Respeller:
         ("全面从严治dang有哪些要求", "党"),
         ("校外培训机gou整顿", "构"),
         ("县管校pin到底是啥意思", "聘"),
+        # a whole phrase misheard by voice input: three characters or more that sound exactly as the plan's word
+        ("县官小品今年推到哪几个区了", "县管校聘"),
+        ("直扑笔是啥意思", "职普比"),
+        ("瀑汇性幼儿园今年有啥说法", "普惠性"),
     ],
 )
 def test_phone_keyboard_slips_read_as_the_plan_writes_them(
@@ -147,6 +156,9 @@ def test_phone_keyboard_slips_read_as_the_plan_writes_them(
         "我家kid在职校读书",
         "这个bot谁做的",
         "学习强国还要学吗s",
+        # a command or a comparison is no slip at a word's edge (nineteenth session)
+        "查大班额",
+        "高等教育跟职业教育比，今年哪边动作大",
     ],
 )
 def test_ordinary_writing_is_left_alone(plan_respeller: Respeller, tp: TextProcessor, question: str) -> None:
