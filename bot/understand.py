@@ -1720,7 +1720,24 @@ def _questions(text: str) -> tuple[list[str], str]:
     joined = [p.strip(_END_PUNCT + "，,") for p in _ALSO_RE.split(text)]
     if 2 <= len(joined) <= MAX_PARTS and all(len(p) >= 4 and _QUESTION_CUE_RE.search(p) for p in joined):
         return joined, text
-    return _counted_off(text)
+    counted, before = _counted_off(text)
+    return (counted, before) if counted else (_paired(text), "")
+
+
+# Two things asked the same of each ("学前教育和义务教育今年各有啥目标", "高中和中职今年分别要干嘛", "教育经费和办学条件
+# 这两条分别说了啥"): one question for each (nineteenth session: one point answered, the other only related).
+_PAIRED_RE = re.compile(
+    r"^(?P<a>[\u4e00-\u9fff]{2,10}?)(?:和|跟|与|同|、)(?P<b>[\u4e00-\u9fff]{2,10}?)(?:这两(?:条|块|个|项|方面))?[,，]?\s*"
+    r"(?P<when>今年|[0-9]{4}年)?(?:各自|分别|各)(?P<rest>[\u4e00-\u9fff].{1,20})$"
+)
+
+
+def _paired(text: str) -> list[str]:
+    """The question asked of each of two things named together, each its own question; [] otherwise."""
+    m = _PAIRED_RE.match(text.strip(_END_PUNCT))
+    if m is None or not _QUESTION_CUE_RE.search(m["rest"]):
+        return []
+    return [f"{m[thing]}{m['when'] or ''}{m['rest']}" for thing in ("a", "b")]
 
 
 # A question counted off: 一是 / 第一(个问题)， / 1. / 1、 / (1) after the start or a pause. 第一条 is a point.

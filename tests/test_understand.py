@@ -683,6 +683,8 @@ SEVERAL = [
     # nineteenth session: 一个是… 另一个是…, and 还有 right after a question mark (asked as one question)
     ("家长群里天天问。一个是孩子作业、手机这些到底怎么管？另一个是听说要普遍建家长学校，是真的吗", 2),
     ("我想问两件事，一个是孙子近视越来越厉害，学校管不管？还有文件里对老干部有没有提一句", 2),
+    # …and two things asked the same of each (学前教育和义务教育今年各有啥目标)
+    ("学前教育和义务教育今年各有啥目标", 2), ("高中和中职今年分别要干嘛", 2), ("教育经费和办学条件这两条分别说了啥", 2),
 ]
 
 
@@ -693,7 +695,8 @@ def test_questions_counted_off_share_only_what_comes_before_them(normalize):
     assert all(p.context == "" for p in understand("1. 大班额怎么解决 2. 职业教育怎么改革", normalize=normalize).parts)
 
 
-@pytest.mark.parametrize("message", ["一是要控制大班额，二是要提高质量", "大班额比例控制在4.5%吗", "一个是大班额，另一个是职普比，都要抓"])
+@pytest.mark.parametrize("message", ["一是要控制大班额，二是要提高质量", "大班额比例控制在4.5%吗", "一个是大班额，另一个是职普比，都要抓",
+                                     "督导和评价改革有啥区别", "学前教育和义务教育各方面都要抓好"])
 def test_counting_off_what_is_not_questions_is_not_several(normalize, message):
     assert understand(message, normalize=normalize).kind != "several"
 
