@@ -586,6 +586,8 @@ def searched(engine: Engine, intent: Intent, max_related: int) -> Answer:
         answer = named_point_answer(engine, intent, max_related) or answer
     if intent.kind == "ask" and intent.titled and answer.status != "answered":
         answer = titled_answer(engine, intent, max_related) or answer
+    if intent.kind == "ask" and intent.besides and answer.status == "answered":
+        answer = besides_answer(engine, intent, answer) or answer
     if intent.kind == "ask" and intent.topic is not None and answer.status in ("related", "not_found"):
         answer = going_on(engine, intent, intent.topic, max_related) or answer
     if intent.asks_duty and answer.status == "answered":
@@ -638,6 +640,22 @@ def misnumbered(engine: Engine, intent: Intent, max_related: int) -> Answer | No
     if (doc.doc_id, number) in {(d, n) for d, n, _ in engine.mentions.find(topic)}:
         return None
     return in_another_point(answer, number)
+
+
+_LISTED_RE = re.compile(r"[、和]")  # between things set aside together ("除了作业和手机")
+
+
+def besides_answer(engine: Engine, intent: Intent, answer: Answer) -> Answer | None:
+    """What else a point says, something it says set aside ("除了大班额，义务教育那块还要搞啥"): the point in
+    full, when the answer's point says what was set aside; None otherwise (the answer stands). The quoted
+    sentences had been the very ones set aside (nineteenth session)."""
+    top = answer.citations[0]
+    point = engine.corpus.document(top.doc_id)
+    held = point.point(top.point) if point is not None else None
+    aside = [w for w in _LISTED_RE.split(engine.retriever.tp.normalize(intent.besides)) if len(w) >= 2]
+    if held is None or not any(w in engine.retriever.tp.normalize(held.text) for w in aside):
+        return None
+    return point_answer(engine, replace(intent, kind="point", point=top.point))
 
 
 def point_titled(doc: Document, words: str) -> int | None:

@@ -120,6 +120,9 @@ class Intent:
     # A part of the plan named by words of its title and asked to be summed up ("职业教育那块能概括一下吗",
     # "教师队伍建设那条主要讲了哪些"): bot/service.titled_answer shows that point whole.
     titled: str = ""
+    # What the question sets aside ("除了大班额，义务教育那块还要搞啥" → 大班额): the point that says it is
+    # shown in full, the rest of it being what is asked (bot/service.besides_answer).
+    besides: str = ""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -791,6 +794,34 @@ _TITLE_NAMED_RE = re.compile(
 )
 
 
+# Something set aside before what is asked: "除了大班额，…", "不算近视防控，…", "抛开党史学习教育不说，…",
+# "职普比以外，…" (nineteenth session: the answer quoted the very sentences set aside).
+_BESIDES_RE = re.compile(
+    r"(?:^|[,，。\s])(?:除了|除去|不算|抛开|撇开|不说|不提)(?P<x>[\u4e00-\u9fff、和]{2,12}?)(?:以外|之外|不说|不谈|不算)?[,，]"
+    r"|^(?P<y>[\u4e00-\u9fff]{2,12}?)(?:以外|之外)[,，]"
+)
+
+
+def _without(query: str, aside: re.Match[str]) -> str:
+    """``query`` without the clause that sets something aside, "" when nothing else is asked."""
+    rest = (query[: aside.start()] + " " + query[aside.end() :]).strip(" ,，")
+    return rest if len(rest) >= 4 else ""
+
+
+def _asked_about(single: Intent, text: str) -> Intent:
+    """A question with what it names beside its words: a point ("第十六点督导那条有几项任务": point 16; the
+    reference says where to look, not what about, and is not searched — "第8条说的职普比是多少": 第8条 read as an
+    unknown noun held it related), a title asked in sum, something set aside."""
+    if (named := _point_named(text)) is not None:
+        unnamed = _POINT_REF_RE.sub(" ", single.query).strip(_AROUND_A_REFERENCE)
+        single = replace(single, point=named, query=unnamed if len(unnamed) >= 2 else single.query)
+    if titled := _summed_up(text):
+        single = replace(single, titled=titled)
+    if (aside := _BESIDES_RE.search(single.query)) and _without(single.query, aside):
+        single = replace(single, besides=aside["x"] or aside["y"])
+    return single
+
+
 def _summed_up(text: str) -> str:
     """The words of a title asked to be summed up ("职业教育那块太长了，能概括一下吗" → 职业教育), else ""."""
     if not _SUM_UP_RE.search(text):
@@ -1320,17 +1351,17 @@ _DOCUMENT_RE = re.compile(
     # its formal marks
     r"|落款|发文字号|发文范围"
     r"|who (?:issued|published|wrote|released|signed) (?:it|this|the plan|the document)"
-    r"|when (?:was|is) (?:it|this|the)(?: work plan| plan| document| file)? (?:issued|published|released|dated|signed|written)"
+    r"|when (?:was|is) (?:it|this|the)(?: work plan| plan| document| file| doc| thing)? (?:issued|published|released|dated|signed|written)"
     # the plan named in more words: "who actually issued this yingtan 2021 education plan", "when was the
     # yingtan education work plan for 2021 sent out", "who was it addressed to"
     r"|\bwho (?:actually |exactly |really )?(?:issued|published|wrote|released|signed|put out|sent out|drew up|drafted)"
-    r" (?:this|the|that)(?: [\w'-]+){0,5}? (?:plan|document|notice|doc)\b"
-    r"|\bwhen (?:was|is|did) (?:this|the|that)(?: [\w'-]+){0,5}? (?:plan|document|notice|doc)(?: for (?:19|20)\d\d)?"
+    r" (?:this|the|that)(?: [\w'-]+){0,5}? (?:plan|document|notice|doc|thing|file|paper)\b"
+    r"|\bwhen (?:was|is|did) (?:this|the|that)(?: [\w'-]+){0,5}? (?:plan|document|notice|doc|thing|file|paper)(?: for (?:19|20)\d\d)?"
     r" (?:actually |exactly |really |officially |first )?(?:issued|published|released|dated|signed|sent out|put out|come out|came out|announced|made public)\b"
     # …and without the auxiliary, as a learner writes it: "when this plan publish", "when the plan come out"
-    r"|\bwhen (?:this|that|the)(?: (?:yingtan|education|work|city|bureau|2021|annual|whole))*? (?:plan|document|notice|doc)"
+    r"|\bwhen (?:this|that|the)(?: (?:yingtan|education|work|city|bureau|2021|annual|whole))*? (?:plan|document|notice|doc|thing|file|paper)"
     r" (?:issue|issued|publish|published|release|released|come out|came out|sign|signed)\b"
-    r"|\bwho (?:was|is) (?:it|this|the plan|the document|this plan|this document)(?: [\w'-]+){0,2}? (?:addressed|sent|distributed|circulated) to\b"
+    r"|\bwho(?: was| is|'s) (?:it|this|the plan|the document|this plan|this document|this doc|this thing)(?: [\w'-]+){0,2}? (?:addressed|sent|distributed|circulated) to\b"
     r"|what(?: is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?(?:[,.!?].*)?$"
     r"|^is (?:this|it) (?:the )?(?:(?:19|20)\d\d |latest |current |newest )?(?:work )?(?:plan|document)[\s?.!]*$"
     r"|issu(?:ed|ing) (?:date|by)|title of (?:the|this) (?:document|plan)"
@@ -1428,7 +1459,7 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
             rf"{_THE_DOCUMENT}(?:发给|印发给|下发给|抄送|主送)(?:了)?(?:谁|哪些|哪个)|(?:主送|抄送|发文)(?:单位|对象|机关)|发文范围"
             r"|\b(?:this|the) (?:plan|document|notice) (?:is |was )?(?:sent|addressed|issued) to\b"
             r"|\brecipients of (?:this|the) (?:plan|document|notice)\b"
-            r"|\bwho (?:was|is) (?:it|this|the plan|the document|this plan|this document)(?: [\w'-]+){0,2}? (?:addressed|sent|distributed|circulated) to\b"
+            r"|\bwho(?: was| is|'s) (?:it|this|the plan|the document|this plan|this document|this doc|this thing)(?: [\w'-]+){0,2}? (?:addressed|sent|distributed|circulated) to\b"
         ),
     ),
 )
@@ -2108,13 +2139,8 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         single = replace(single, topic=topic)
     if asked_plain and single.kind == "ask":  # "…是啥，说人话": the answer says it quotes, never rewords
         single = replace(single, follow="plain")
-    if single.kind == "ask" and (named := _point_named(text)) is not None:
-        # "第十六点督导那条有几项任务": asked about point 16; the reference says where to look, not what
-        # about, and is not searched ("第8条说的职普比是多少": 第8条 read as an unknown noun held it related)
-        unnamed = _POINT_REF_RE.sub(" ", single.query).strip(_AROUND_A_REFERENCE)
-        single = replace(single, point=named, query=unnamed if len(unnamed) >= 2 else single.query)
-    if single.kind == "ask" and (titled := _summed_up(text)):
-        single = replace(single, titled=titled)
+    if single.kind == "ask":
+        single = _asked_about(single, text)
     # A year anywhere in the message names the plan, whatever the intent ("2021年的计划是谁发的").
     return replace(_plan_named(single, text), text=original)
 

@@ -265,6 +265,12 @@ def test_a_figure_asked_about_backwards_is_answered_by_the_point_stating_it(serv
     assert answer.status == "answered" and answer.citations[0].point == point
 
 
+def test_what_else_a_point_says_is_the_point_in_full(service) -> None:
+    """"除了大班额，义务教育那块还要搞啥": the answer had quoted the 大班额 sentence itself."""
+    answer = service.ask("除了大班额，义务教育那块今年还要搞啥")
+    assert [c.point for c in answer.citations] == [8] and "免试就近入学" in answer.text
+
+
 def test_a_figure_no_point_states_is_not_answered(service) -> None:
     assert service.ask("3%是什么比例").status != "answered"
 

@@ -300,6 +300,7 @@ DOCUMENT = [
     "When was the plan issued?", "文件的全称叫什么", "這個文件是誰發的", "这个plan是哪天发的? who issued it",
     "印发给哪些单位", "哪个部门制定的", "这个计划是哪一年的", "when was this document issued",
     "这份要点对应的是哪一年的工作", "这文件是政策还是通知",
+    "when was this thing issued btw", "who's this doc even sent to lol",  # nineteenth session: casual English
     "这份工作要点一共有多少条", "这个要点总共分几部分", "这是市里的还是省里的文件", "主送单位有哪些", "文号是多少",
     "你这里的政策是哪来的", "是正式文件吗", "how many points does the plan have",
     "五个部分分别是什么", "文件目录发我一下", "给我概括一下整个文件", "这个要点的主要内容有哪些", "这份文件篇幅长吗",
@@ -1288,6 +1289,14 @@ def test_a_part_named_by_its_title_asked_in_sum(normalize, message, words):
     """Nineteenth session: searched as a question, and shown as related clauses."""
     intent = understand(message, normalize=normalize)
     assert intent.titled == words
+
+
+@pytest.mark.parametrize(("message", "besides"), [
+    ("除了大班额，义务教育那块今年还要搞啥", "大班额"), ("抛开党史学习教育不说，党建方面今年还有啥活动", "党史学习教育"),
+    ("职普比以外，中职这块今年还有哪些事", "职普比"), ("大班额除了控制比例还有啥", ""),  # nothing set aside before a pause
+])
+def test_what_a_question_sets_aside(normalize, message, besides):
+    assert understand(message, normalize=normalize).besides == besides
 
 
 @pytest.mark.parametrize(("message", "query"), [
