@@ -46,7 +46,7 @@ from bot.features import (
 from bot.index import PolicyIndex
 from bot.respell import Respeller
 from bot.talk import TalkBank, is_small_talk, nearest
-from bot.text import TextProcessor, data_path, few_as_several, outside, stem_english
+from bot.text import TextProcessor, chinese_number, data_path, few_as_several, outside, stem_english
 from bot.understand import Talk
 
 logger = logging.getLogger(__name__)
@@ -597,6 +597,9 @@ _OUTCOME_RE = re.compile(
     r"|(?:搞|办|弄|做)成(?:功)?了?(?:没|吗|么)"
     # "鹰潭卫校升格成功了吗", "独立学院最后承接了吗", "专项资金设立了吗": whether it was done by now
     r"|(?:成功|最后|最终|到底|已经)[^,，。?？]{0,12}?了(?:吗|么|没有?)"
+    # "…学院后来批下来没有", "智慧食堂今年到底搞没搞": whether it was approved, or done (nineteenth session)
+    r"|(?:批|办|定|建)下来(?:了)?(?:吗|么|没有?)|获批(?:了)?(?:吗|么|没有?)|后来[^,，。?？]{0,12}?(?:没有?|了吗|了么)"
+    r"|(?P<done>搞|办|建|做|弄)没(?P=done)"
     r"|(?:承接|设立|建成|升格|开办|落地|实现|挂牌|开工|投用)(?:成功|成[^,，。?？]{1,6}?)?了(?:吗|么|没有?)"
     # a payment that has or has not arrived ("助学金怎么还没到账"): one family's case, how it went
     r"|(?:还没|没有?|还未)到账|到账了(?:吗|么|没有?)"
@@ -954,6 +957,12 @@ class QueryAnalyzer:
         self.known_years = {m.group(0) for m in _YEAR_RE.finditer(_NAMED_DOCUMENTS_RE.sub("", corpus_text))}
         for doc in index.corpus.documents:
             self.known_years.update(m.group(0) for m in _YEAR_RE.finditer(doc.date or ""))
+        # Rounds the plans number ("第 37 个教师节", "第二届中职学校技能大赛", "第四期学前教育行动计划"): another
+        # round of the same thing is another year's ("第38个教师节有啥活动" had been answered with the 37th).
+        self.known_rounds: dict[tuple[str, str], set[int]] = {}
+        for m in _ROUND_RE.finditer(corpus_text):
+            if (n := chinese_number(m["n"])) is not None:
+                self.known_rounds.setdefault((m["unit"], m["what"]), set()).add(n)
         # Slips are respelled to the plan's own words only (the bank holds slips on purpose), counted
         # when the index was built.
         self.respeller = Respeller.for_index(self.tp, index.spelling)
@@ -980,7 +989,7 @@ class QueryAnalyzer:
         # Content words of two characters or more (single characters are mostly verbs and particles).
         meaningful = [w for w in self.tp.content_words(normalized) if (len(w) > 1 or w.isascii()) and not w.isdigit()]
         unknown = [w for w in meaningful if not self._known(w, triggers)]
-        elsewhere = self._other_years(normalized) + self.places.count(normalized)
+        elsewhere = self._other_years(normalized) + self.places.count(normalized) + self._other_rounds(normalized)
         details = asked_details(normalized)
         facts = QueryFacts(
             coverage=1.0 - len(unknown) / len(meaningful) if meaningful else 0.0,
@@ -1046,6 +1055,14 @@ class QueryAnalyzer:
             or any(word in t or t in word for t in triggers)
         )
 
+    def _other_rounds(self, normalized: str) -> int:
+        """Rounds of something the plans number, asked by another number (第38个教师节 where they say 第37个) —
+        not a number put to be confirmed ("今年是第36个教师节吧": a wrong premise the plan's own number answers)."""
+        if _CONFIRM_RE.search(normalized):
+            return 0
+        asked = ((m["unit"], m["what"], chinese_number(m["n"])) for m in _ROUND_RE.finditer(normalized))
+        return sum(1 for unit, what, n in asked if n is not None and n not in self.known_rounds.get((unit, what), {n}))
+
     def _other_years(self, normalized: str) -> int:
         """Years the question names that no plan talks about. Not those in brackets, which name a
         document as the plan does ("…行动计划(2020-2021)讲了什么"), nor a span reaching a plan's year
@@ -1054,6 +1071,13 @@ class QueryAnalyzer:
         spans = [m for m in _YEAR_SPAN_RE.finditer(text) if {m["a"], m["b"]} & self.known_years]
         text = outside(text, [m.span() for m in spans])
         return sum(1 for m in _YEAR_RE.finditer(text) if m.group(0) not in self.known_years)
+
+
+_CONFIRM_RE = re.compile(r"吧|对吧|对不对|是不是|对吗|是吗|没错吧|不是吗|right\b|isn't it|is it\b")
+# 第N个 / 第N届 / 第N期 + what is counted (its first two characters).
+_ROUND_RE = re.compile(
+    r"第\s*(?P<n>[0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*(?P<unit>个|届|期|批|轮)\s*(?P<what>[\u4e00-\u9fff]{2})"
+)
 
 
 def mixed(units: dict[str, np.ndarray], context: dict[str, np.ndarray], weight: float) -> dict[str, np.ndarray]:
