@@ -52,6 +52,14 @@ def test_too_few_shared_characters_is_only_a_word_that_sounds_alike() -> None:
     assert toy(["甲丙戊"], words=frozenset({"乙丁"})).respell("乙丁己").fixes == ()  # sounds unlike the word
 
 
+def test_a_slipped_particle_inside_an_indexed_phrase_is_respelled() -> None:
+    """乙 is a particle: 乙丙 alone is left (test above), but 乙丙 before 戊己, where the indexed text writes
+    甲丙戊己, is 甲丙 — only with two characters of that phrase beside it."""
+    respeller = Respeller(["甲丙"], Stretches.of("甲丙戊己"), lambda ch: SOUNDS.get(ch, ch), lambda w: False, list, frozenset("乙"))
+    assert respeller.respell("乙丙戊己").fixes == (("乙丙", "甲丙"),)
+    assert respeller.respell("乙丙戊庚").fixes == ()
+
+
 def test_three_characters_that_sound_exactly_as_the_word_are_a_misheard_phrase() -> None:
     """Voice input mishears a whole phrase (县官小品 for 县管校聘): one of three shared, the same sound."""
     assert toy(["甲丙戊"]).respell("乙丁戊").fixes == (("乙丁戊", "甲丙戊"),)
