@@ -597,8 +597,9 @@ _OUTCOME_RE = re.compile(
     r"|(?:搞|办|弄|做)成(?:功)?了?(?:没|吗|么)"
     # "鹰潭卫校升格成功了吗", "独立学院最后承接了吗", "专项资金设立了吗": whether it was done by now
     r"|(?:成功|最后|最终|到底|已经)[^,，。?？]{0,12}?了(?:吗|么|没有?)"
-    # "…学院后来批下来没有", "智慧食堂今年到底搞没搞": whether it was approved, or done (nineteenth session)
-    r"|(?:批|办|定|建)下来(?:了)?(?:吗|么|没有?)|获批(?:了)?(?:吗|么|没有?)|后来[^,，。?？]{0,12}?(?:没有?|了吗|了么)"
+    # "…学院后来批下来没有", "智慧食堂今年到底搞没搞": whether it was approved, or done (nineteenth session; not
+    # 定下来了吗 — "中考改革方案定下来了吗" asks what the plan settles — review)
+    r"|(?:批|建)下来(?:了)?(?:吗|么|没有?)|获批(?:了)?(?:吗|么|没有?)"
     r"|(?P<done>搞|办|建|做|弄)没(?P=done)"
     r"|(?:承接|设立|建成|升格|开办|落地|实现|挂牌|开工|投用)(?:成功|成[^,，。?？]{1,6}?)?了(?:吗|么|没有?)"
     # a payment that has or has not arrived ("助学金怎么还没到账"): one family's case, how it went
@@ -807,8 +808,11 @@ _ADVICE_RE = re.compile(
     r"|\bwhat should (?:i|we) do\b|\bhow should (?:i|we) (?:handle|deal with)\b"
     # …and which way one family should go ("should my son go vocational or regular high school?"), as 还是…好
     # asks in Chinese (_CHOICE_RE)
-    r"|\bshould (?:i|we|he|she|my (?:son|daughter|kid|child|boy|girl))\b[^?.]{0,60}?\bor\b"
-    r"|\b(?:is it|would it be) better (?:for (?:me|us|him|her|my (?:son|daughter|kid|child)) )?to\b"
+    # (the family's own step — send, put, choose, go, study… — not "should i expect the class size to drop or
+    # stay the same?" nor "should he get subsidy…", which ask what the plan says; review)
+    r"|\bshould (?:i|we|my (?:son|daughter|kid|child|boy|girl)(?!'s)|he|she) (?:send|put|enrol|enroll|choose|pick|go|let|"
+    r"apply|study|take|attend|transfer|move|stay|repeat)\b[^?.]{0,60}?\bor\b"
+    r"|\b(?:is it|would it be) better for (?:me|us|him|her|my (?:son|daughter|kid|child)) to\b"
 )
 _NEVER_STATED = {
     "who": _WHO_RE,
@@ -1060,7 +1064,8 @@ class QueryAnalyzer:
         not a number put to be confirmed ("今年是第36个教师节吧": a wrong premise the plan's own number answers)."""
         if _CONFIRM_RE.search(normalized):
             return 0
-        asked = ((m["unit"], m["what"], chinese_number(m["n"])) for m in _ROUND_RE.finditer(normalized))
+        rounds = [m for m in _ROUND_RE.finditer(normalized) if _CONFIRMING not in normalized[m.end() : m.end() + 4]]
+        asked = ((m["unit"], m["what"], chinese_number(m["n"])) for m in rounds)
         return sum(1 for unit, what, n in asked if n is not None and n not in self.known_rounds.get((unit, what), {n}))
 
     def _other_years(self, normalized: str) -> int:
@@ -1073,7 +1078,10 @@ class QueryAnalyzer:
         return sum(1 for m in _YEAR_RE.finditer(text) if m.group(0) not in self.known_years)
 
 
-_CONFIRM_RE = re.compile(r"吧|对吧|对不对|是不是|对吗|是吗|没错吧|不是吗|right\b|isn't it|is it\b")
+# A number put to be confirmed: 对吧 / 是不是…, or 吧 right after what is counted ("今年是第36个教师节吧"); not a
+# softener further on ("第38个教师节学校放假吧" asks about that round; review, nineteenth session).
+_CONFIRMING = "吧"
+_CONFIRM_RE = re.compile(r"对吧|是吧|对不对|是不是|对吗|是吗|没错吧|不是吗|right\b|isn't it|is it\b")
 # 第N个 / 第N届 / 第N期 + what is counted (its first two characters).
 _ROUND_RE = re.compile(
     r"第\s*(?P<n>[0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*(?P<unit>个|届|期|批|轮)\s*(?P<what>[\u4e00-\u9fff]{2})"

@@ -373,6 +373,14 @@ def several_answer(engine: Engine, intent: Intent, respond: Callable[[Intent], A
     if intent.parts[0].kind == "point" and (missing := missing_plan(engine, intent.parts[0])) is not None:
         return missing  # "2023年第8条和第9条" with no 2023 plan: said once
     answers = [respond(part) for part in intent.parts]
+    # A question among others that reads as chit-chat on its own ("爸爸和妈妈各请几天假" → 爸爸请几天假) is one
+    # the plan does not answer, not small talk in the middle of an answer (review, nineteenth session).
+    answers = [
+        engine.composer.compose(part, Decision("not_found", (), 0.0))
+        if a.status == "smalltalk" and part.kind == "ask"
+        else a
+        for part, a in zip(intent.parts, answers, strict=True)
+    ]
     if intent.to_someone_else and not any(a.found for a in answers):  # "王老师明天几点开会？在三楼吗"
         return engine.composer.small_talk(replace(intent, talk="elsewhere"))
     tops = {(a.citations[0].doc_id, a.citations[0].point) for a in answers if a.citations and a.found}
@@ -416,8 +424,15 @@ def part_named(doc: Document, words: str) -> int | None:
     """The part whose heading shares the longest run of characters with ``words`` ("素质教育" →
     二、全面发展素质教育,落实立德树人根本任务): three or more, or all of them; None when no heading does
     (教育 alone is in every heading: "学前教育那部分" is a look-up of the points that mention it)."""
+    return titled_by(words, {s.number: s.title for s in doc.sections})
+
+
+def titled_by(words: str, titles: dict[int, str]) -> int | None:
+    """The one numbered title (a part's heading, a point's title) sharing the longest run of characters
+    with ``words``: three or more, or all of them; None when no title or several do."""
     runs = {
-        s.number: SequenceMatcher(None, words, s.title, autojunk=False).find_longest_match().size for s in doc.sections
+        number: SequenceMatcher(None, words, title, autojunk=False).find_longest_match().size
+        for number, title in titles.items()
     }
     best = max(runs.values(), default=0)
     named = [number for number, run in runs.items() if run == best]
@@ -477,9 +492,9 @@ def named_in_plan_words(engine: Engine, intent: Intent) -> tuple[str, int] | Non
         return named_in_english(engine, intent.query, engine.mentions.named, min_share=0.5)
     if intent.kind == "locate":
         return engine.mentions.named(intent.query)
-    if intent.kind == "ask" and (figure := figure_asked(engine.retriever.tp.normalize(intent.query))) is not None:
-        # "45:55指的啥", "第37个是什么节": the one point stating that figure (nineteenth session: related)
-        return engine.mentions.figured(figure)
+    figure = figure_asked(engine.retriever.tp.normalize(intent.query)) if intent.kind == "ask" else None
+    if figure is not None and (stated := engine.mentions.figured(figure)) is not None:
+        return stated  # "45:55指的啥", "第37个是什么节": the one point stating that figure (nineteenth session)
     if intent.kind == "ask" and not intent.context and _BARE_ENGLISH_TOPIC_RE.fullmatch(intent.query.lower()):
         # "vocational education" typed alone: the one title that holds the plan's words for it
         # (tenth session: 第17条's online courses came first, related) — only when every word is one
@@ -615,9 +630,11 @@ def titled_answer(engine: Engine, intent: Intent, max_related: int) -> Answer | 
     holds the words (point_titled) and the search of the question's own words finds it among its closest
     points ("职业教育那块太长了看不下去，能概括一下吗" ranks 经费 and 评价 above it: the asking words)."""
     doc = plan_for(engine, intent)
-    point = point_titled(doc, intent.titled)
+    point = titled_by(intent.titled, {p.number: p.title for p in doc.points if p.number > 0})
+    if point is None:
+        return None
     hits = engine.retriever.search(search_for(intent, max_related)).hits
-    if point is None or (doc.doc_id, point) not in {(h.doc_id, h.point) for h in hits}:
+    if (doc.doc_id, point) not in {(h.doc_id, h.point) for h in hits}:
         return None
     return point_answer(engine, replace(intent, kind="point", point=point))
 
@@ -627,22 +644,42 @@ def misnumbered(engine: Engine, intent: Intent, max_related: int) -> Answer | No
     疫情防控 is point 23's; "第1条讲八项规定的那段原文发我下"): the answer to what it names, said to come from
     another point — when the search answers that with confidence and neither cites the point asked for
     nor finds the named words in it. None for a plain look-up, or when the number fits."""
-    topic = point_topic(intent.text) if intent.topic is None and intent.section is None else ""
+    topic, named = point_topic(intent.text) if intent.topic is None and intent.section is None else ("", "")
     if not topic or intent.point is None:
         return None
     doc = plan_for(engine, intent)
     number = doc.counted(intent.point)
-    if number is None or doc.point(number) is None:
+    if number is None:
         return None
     answer = searched_answer(engine, replace(intent, kind="ask", query=topic, point=None), max_related)
     if answer.status != "answered" or any(c.point == number for c in answer.citations):
         return None
-    if (doc.doc_id, number) in {(d, n) for d, n, _ in engine.mentions.find(topic)}:
+    # The thing named is in the answer's point, more than in the one asked for ("第3条有几项任务" names nothing
+    # the search's answer holds: point 3 it stays — review, nineteenth session). By character pairs, as the
+    # plan may quote or split it (克服“唯分数”, 创文提高标准,创卫…).
+    found = engine.corpus.document(answer.citations[0].doc_id)
+    held = found.point(answer.citations[0].point) if found is not None else None
+    asked = doc.point(number)
+    if held is None or asked is None:
+        return None
+    tp = engine.retriever.tp
+    share = pair_share(named, tp.normalize(held.text))
+    if share < NAMED_SHARE or pair_share(named, tp.normalize(asked.text)) >= share:
         return None
     return in_another_point(answer, number)
 
 
-_LISTED_RE = re.compile(r"[、和]")  # between things set aside together ("除了作业和手机")
+# Of the character pairs a look-up names, the share the answering point must hold (misnumbered).
+NAMED_SHARE = 0.5
+
+
+def pair_share(named: str, text: str) -> float:
+    """The share of ``named``'s character pairs that ``text`` holds."""
+    pairs = {named[i : i + 2] for i in range(len(named) - 1)}
+    return sum(p in text for p in pairs) / len(pairs) if pairs else 0.0
+
+
+_LISTED_RE = re.compile(r"[、和]")  # between things set aside together ("除了作业和手机": either in the point will do)
 
 
 def besides_answer(engine: Engine, intent: Intent, answer: Answer) -> Answer | None:
@@ -650,25 +687,12 @@ def besides_answer(engine: Engine, intent: Intent, answer: Answer) -> Answer | N
     full, when the answer's point says what was set aside; None otherwise (the answer stands). The quoted
     sentences had been the very ones set aside (nineteenth session)."""
     top = answer.citations[0]
-    point = engine.corpus.document(top.doc_id)
-    held = point.point(top.point) if point is not None else None
+    doc = engine.corpus.document(top.doc_id)
+    held = doc.point(top.point) if doc is not None else None
     aside = [w for w in _LISTED_RE.split(engine.retriever.tp.normalize(intent.besides)) if len(w) >= 2]
     if held is None or not any(w in engine.retriever.tp.normalize(held.text) for w in aside):
         return None
     return point_answer(engine, replace(intent, kind="point", point=top.point))
-
-
-def point_titled(doc: Document, words: str) -> int | None:
-    """The one point whose title shares the longest run of characters with ``words``: three or more,
-    or all of them (as part_named reads a part's heading); None when no title or several do."""
-    runs = {
-        p.number: SequenceMatcher(None, words, p.title, autojunk=False).find_longest_match().size
-        for p in doc.points
-        if p.number > 0
-    }
-    best = max(runs.values(), default=0)
-    named = [number for number, run in runs.items() if run == best]
-    return named[0] if len(named) == 1 and (best >= 3 or best == len(words) >= 2) else None
 
 
 def own_top(engine: Engine, intent: Intent, max_related: int) -> Hit | None:

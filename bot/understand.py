@@ -545,7 +545,7 @@ _TENS = r"[一二两三四五六七八九]?[十廿][一二三四五六七八九]
 _NOT_A_WORD = r"(?<!一(?=[共起样些下直般定致律旦同切边半]))(?<!十(?=分))(?![年月日岁个位名所家次])"
 _NOT_RULES = r"(?!措施|规定|意见|举措|禁令|红线|要求|政策|办法)"
 # What may follow a number written the English way inside Chinese ("no.17是啥", "point9说了什么").
-_ASKING_NEXT = r"(?=[是讲说写的里呢吗啥和跟与有提、]|什么|内容|怎么)"
+_ASKING_NEXT = r"(?=[是讲说写里呢吗啥和跟与有提、]|什么|内容|怎么)"  # not 的: "no.1的高中是哪个" names a school
 # A reference to one point: 第8条 / 第八点 / 8条 / 条目8 / 条8 / 要点十六 / 最后一条 / 倒数第二条 / point 8.
 _POINT_REF_RE = re.compile(
     rf"第\s*(?P<n>{_NUM})\s*(?:{_TIAO}|个\s*(?:工作)?(?:要点|条目))|{_DI_SLIP}\s*(?P<s>{_NUM})\s*(?:条|跳|调|tiao\b)"
@@ -727,32 +727,28 @@ def _english_number(word: str) -> int | None:
     return None
 
 
-def point_topic(text: str) -> str:
-    """What a look-up of one point says the point is about, after the reference ("第21条关于疫情防控是怎么要求
-    的" → 关于疫情防控是怎么要求的), when that names something beyond asking words; "" otherwise ("老师好，
-    想问下第2条说的什么": what comes before the reference is the writer's, not the point's)."""
+def point_topic(text: str) -> tuple[str, str]:
+    """What a look-up of one point says the point is about, after the reference, and the thing it names
+    ("第21条关于疫情防控是怎么要求的" → 关于疫情防控是怎么要求的, 疫情防控), when that names something beyond
+    asking words; ("", "") otherwise ("老师好，想问下第2条说的什么": what comes before the reference is the
+    writer's, not the point's)."""
     refs = list(_POINT_REF_RE.finditer(text))
     if len(refs) != 1:
-        return ""
+        return "", ""
     after = text[refs[0].end() :].strip(_AROUND_A_REFERENCE + _END_PUNCT)
-    named = _GENERIC_ASK_RE.sub("", _POINT_ASK_RE.sub("", after))
-    return after if len(re.findall(r"[\u4e00-\u9fff]", named)) >= 2 else ""
+    named = "".join(re.findall(r"[\u4e00-\u9fff]+", _POINT_ASK_RE.sub(" ", _GENERIC_ASK_RE.sub(" ", after))))
+    return (after, named) if len(named) >= 2 else ("", "")
 
 
 # Words that ask about a point without naming anything in it ("第1条是干嘛的", "第3条具体要求是啥").
 _GENERIC_ASK_RE = re.compile(
-    r"干嘛|干啥|做啥|咋|怎样|如何|要求|规定|那段|那句|那部分|原文|具体|情况|安排|东西|事情?|用途|作用"
+    r"干嘛|干啥|做啥|咋|怎样|如何|要求|规定|那段|那句|那部分|原文|具体|情况|安排|东西|事情?|用途|作用|多少|几[个项所门条岁年成处]"
 )
 
 
-_AMOUNT_ASKED_RE = re.compile(r"多少|几(?:个|项|所|门|成|岁|年)|百分之几")
-
-
 def _just_asking(rest: str) -> bool:
-    """What stands around a reference is a few asking words at most: a plain look-up. A thing named and
-    an amount asked of it is a question ("第8条说的职普比是多少": the ratio, which point 10 states)."""
-    left = _POINT_ASK_RE.sub("", rest)
-    return len(left) <= _POINT_REST and not (_AMOUNT_ASKED_RE.search(rest) and len(left) > 2)
+    """What stands around a reference is a few asking words at most: a plain look-up."""
+    return len(_POINT_ASK_RE.sub("", rest)) <= _POINT_REST
 
 
 def _ref_number(m: re.Match[str]) -> int | None:
@@ -1091,8 +1087,9 @@ _LOCATE_PATTERNS = (
     # X那段在哪 / X那句在第几点
     rf"^(?P<x>.+?)(?:那|的那|这)(?:一)?(?:段|句|条|部分|项|句话)(?:话)?(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里|哪$|第几个?$|几$|(?:多少|几)号$)",
     # 文件开头那段总体思路在哪 / 那句"课堂建在车间"在第几条: the passage named before what it says
-    rf"^(?:文件|计划|要点)?(?:的)?(?:开头|结尾|末尾|最后|前面|后面|里)?(?:的)?(?:那|这)(?:一)?(?:段|句|部分|句话)(?:话)?(?:讲|说|写)?(?:的)?"
-    rf"(?!话?(?:的)?(?:出自|摘自|引自|源自|来自|出处|来源))(?P<x>.+?)(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里|哪$|第几个?$)",
+    # (not 这段时间 / 这部分学生: everyday words; 哪里 only ending the message — review, nineteenth session)
+    rf"^(?:文件|计划|要点)?(?:的)?(?:开头|结尾|末尾|最后|前面|后面|里)?(?:的)?(?:那|这)(?:一)?(?:段|句|句话)(?!时间|日子|时候)(?:话)?(?:讲|说|写)?(?:的)?"
+    rf"(?!话?(?:的)?(?:出自|摘自|引自|源自|来自|出处|来源))(?P<x>.+?)(?:是|在|写在)?(?:{_WHICH_ONE}$|哪儿$|哪里$|哪$|第几个?$)",
     # English
     # (not "which section is point 10 in": the part a numbered point is under is its look-up's heading)
     r"^(?:which|what) (?:point|clause|item|article|section|part|paragraph)s? (?!(?:is |are )?(?:point|clause|item|article|pt|no)\.?\s*#?\d)"
@@ -1182,6 +1179,13 @@ _TERM_STRIP = " “”\"'《》「」‘’:：,，"
 
 
 _TERM_PREFIXES = (
+    # the passage named before what it says ("那句课堂建在车间在第几条"; not 这段 / 那段 alone: 这段时间)
+    "那句话",
+    "那段话",
+    "这句话",
+    "这段话",
+    "那句",
+    "这句",
     "麻烦",
     "帮我",
     "帮忙",
@@ -1195,15 +1199,6 @@ _TERM_PREFIXES = (
     "想知道",
     # "我记得有一条讲安全的，第几条来着": a point remembered, before what it is about (_MEMORY_RE takes
     # 我记得 / 好像 first; not 有条 alone: 有条件的学生…)
-    # the passage named before what it says ("那句课堂建在车间在第几条")
-    "那句话",
-    "那段话",
-    "这句话",
-    "这段话",
-    "那句",
-    "那段",
-    "这句",
-    "这段",
     "有一条",
     "有条讲",
     "有条说",
@@ -1764,9 +1759,10 @@ _PAIRED_RE = re.compile(
 
 
 def _paired(text: str) -> list[str]:
-    """The question asked of each of two things named together, each its own question; [] otherwise."""
+    """The question asked of each of two things named together, each its own question; [] otherwise —
+    also when the second runs longer than the first ("小学和初中放学时间分别是几点": 放学时间 is both's, review)."""
     m = _PAIRED_RE.match(text.strip(_END_PUNCT))
-    if m is None or not _QUESTION_CUE_RE.search(m["rest"]):
+    if m is None or not _QUESTION_CUE_RE.search(m["rest"]) or len(m["b"]) > len(m["a"]) + 1:
         return []
     return [f"{m[thing]}{m['when'] or ''}{m['rest']}" for thing in ("a", "b")]
 

@@ -271,6 +271,13 @@ def test_what_else_a_point_says_is_the_point_in_full(service) -> None:
     assert [c.point for c in answer.citations] == [8] and "免试就近入学" in answer.text
 
 
+@pytest.mark.parametrize(("message", "point"), [("第3条有几项任务", 3), ("第10条提到几所学校", 10)])
+def test_a_count_asked_of_a_named_point_is_that_point(service, message: str, point: int) -> None:
+    """Review (nineteenth session): these had come back not found."""
+    answer = service.ask(message)
+    assert answer.status == "answered" and [c.point for c in answer.citations][:1] == [point]
+
+
 def test_a_figure_no_point_states_is_not_answered(service) -> None:
     assert service.ask("3%是什么比例").status != "answered"
 

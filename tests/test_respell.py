@@ -60,9 +60,14 @@ def test_a_slipped_particle_inside_an_indexed_phrase_is_respelled() -> None:
     assert respeller.respell("乙丙戊庚").fixes == ()
 
 
-def test_three_characters_that_sound_exactly_as_the_word_are_a_misheard_phrase() -> None:
-    """Voice input mishears a whole phrase (县官小品 for 县管校聘): one of three shared, the same sound."""
-    assert toy(["甲丙戊"]).respell("乙丁戊").fixes == (("乙丁戊", "甲丙戊"),)
+@pytest.mark.parametrize(("gain", "fixes"), [(10.0, (("乙丁戊", "甲丙戊"),)), (9.9, ())])
+def test_three_characters_that_sound_exactly_as_the_word_are_a_misheard_phrase(gain: float, fixes: tuple) -> None:
+    """Voice input mishears a whole phrase (县官小品 for 县管校聘): one of three shared, the same sound, and
+    far likelier as the word (MISHEARD_GAIN; 重新组 / 中心组 is an ordinary pair that sounds alike)."""
+    respeller = Respeller(
+        ["甲丙戊"], "", lambda ch: SOUNDS.get(ch, ch), lambda w: False, list, likelihood=lambda t: gain if "甲" in t else 0.0
+    )
+    assert respeller.respell("乙丁戊").fixes == fixes
 
 
 def test_a_slipped_particle_is_left_alone() -> None:
@@ -160,10 +165,15 @@ def test_phone_keyboard_slips_read_as_the_plan_writes_them(
         "老师工资今年能涨多少",
         "孩子才三年级就近视三百度了",
         "班主任下周家访,我家挺乱的有点慌",
-        # Latin glued to Chinese that is no one character of the plans
+        # Latin glued to Chinese that is no one character of the plans, or makes no plan word (review)
         "我家kid在职校读书",
         "这个bot谁做的",
         "学习强国还要学吗s",
+        "ai教育有什么要求",
+        "这个shi什么意思",
+        # ordinary pairs that sound as a plan word, far less likely as it (review)
+        "学校要重新组班吗",
+        "群主是版主人吗",
         # a command or a comparison is no slip at a word's edge (nineteenth session)
         "查大班额",
         "高等教育跟职业教育比，今年哪边动作大",
@@ -198,27 +208,28 @@ def test_off_the_word_bounds_only_a_far_likelier_reading_is_respelled() -> None:
     assert respeller(None).respell("己乙丙").fixes == ()
 
 
-def _glued_toy(text: str) -> Respeller:
-    """甲 and 乙 both sound "a" (plan words 甲丙, 乙丁); ``text`` is the indexed text."""
+def _glued_toy(vocabulary: list[str]) -> Respeller:
+    """甲 and 乙 both sound "a"; ``vocabulary`` is the plans' words."""
     sounds = lambda ch: SOUNDS.get(ch, ch)  # noqa: E731
-    return Respeller(["甲丙", "乙丁"], Stretches.of(text), sounds, lambda w: False, list, spell=lambda w: [w] if w == "a" else None)
+    return Respeller(vocabulary, "", sounds, lambda w: False, list, spell=lambda w: [w] if w == "a" else None)
 
 
 @pytest.mark.parametrize(
     ("message", "fixes"),
     [
-        ("问戊己a吗", (("a", "甲"),)),  # 戊己甲 is indexed text, 戊己乙 is not
-        ("问a庚吗", ()),  # neither 甲 nor 乙 makes an indexed stretch
-        ("戊己 a", ()),  # not glued to the Chinese
+        ("问a丙吗", (("a", "甲"),)),  # 甲丙 is a plan word, 乙丙 is not
+        ("问戊己a丙", (("a", "甲"),)),
+        ("问a庚吗", ()),  # neither 甲 nor 乙 makes a plan word
+        ("丙 a", ()),  # not glued to the Chinese
         ("戊己ab", ()),  # no one syllable
     ],
 )
-def test_a_glued_syllable_is_the_one_character_that_fits_its_neighbours(message: str, fixes: tuple) -> None:
-    assert _glued_toy("戊己甲丙").respell(message).fixes == fixes
+def test_a_glued_syllable_is_the_one_character_that_makes_a_plan_word(message: str, fixes: tuple) -> None:
+    assert _glued_toy(["甲丙", "乙丁"]).respell(message).fixes == fixes
 
 
 def test_a_glued_syllable_two_characters_fit_is_left_alone() -> None:
-    assert _glued_toy("戊己甲丙 戊己乙丁").respell("问戊己a吗").fixes == ()
+    assert _glued_toy(["甲丙", "乙丙"]).respell("问a丙吗").fixes == ()
 
 
 def _spell(word: str) -> list[str] | None:
