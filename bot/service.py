@@ -627,7 +627,7 @@ def named_point_answer(engine: Engine, intent: Intent, max_related: int) -> Answ
 def titled_answer(engine: Engine, intent: Intent, max_related: int) -> Answer | None:
     """A point asked to be summed up by words of its title ("职业教育那块太长了，能概括一下吗",
     "教师队伍建设那条主要讲了哪些"): that point in full — the bot quotes, it never rewords — when one title
-    holds the words (point_titled) and the search of the question's own words finds it among its closest
+    holds the words (titled_by) and the search of the question's own words finds it among its closest
     points ("职业教育那块太长了看不下去，能概括一下吗" ranks 经费 and 评价 above it: the asking words)."""
     doc = plan_for(engine, intent)
     point = titled_by(intent.titled, {p.number: p.title for p in doc.points if p.number > 0})
@@ -642,8 +642,9 @@ def titled_answer(engine: Engine, intent: Intent, max_related: int) -> Answer | 
 def misnumbered(engine: Engine, intent: Intent, max_related: int) -> Answer | None:
     """A look-up of one point by a number that does not hold what it names ("第21条关于疫情防控是怎么要求的":
     疫情防控 is point 23's; "第1条讲八项规定的那段原文发我下"): the answer to what it names, said to come from
-    another point — when the search answers that with confidence and neither cites the point asked for
-    nor finds the named words in it. None for a plain look-up, or when the number fits."""
+    another point — when the search answers that with confidence, cites no part of the point asked for, and
+    the thing named shares more of its character pairs with the answering point than with the one asked
+    for. None for a plain look-up, or when the number fits."""
     topic, named = point_topic(intent.text) if intent.topic is None and intent.section is None else ("", "")
     if not topic or intent.point is None:
         return None
@@ -652,7 +653,7 @@ def misnumbered(engine: Engine, intent: Intent, max_related: int) -> Answer | No
     if number is None:
         return None
     answer = searched_answer(engine, replace(intent, kind="ask", query=topic, point=None), max_related)
-    if answer.status != "answered" or any(c.point == number for c in answer.citations):
+    if answer.status != "answered" or any((c.doc_id, c.point) == (doc.doc_id, number) for c in answer.citations):
         return None
     # The thing named is in the answer's point, more than in the one asked for ("第3条有几项任务" names nothing
     # the search's answer holds: point 3 it stays — review, nineteenth session). By character pairs, as the
@@ -669,7 +670,9 @@ def misnumbered(engine: Engine, intent: Intent, max_related: int) -> Answer | No
     return in_another_point(answer, number)
 
 
-# Of the character pairs a look-up names, the share the answering point must hold (misnumbered).
+# Of the character pairs a look-up names, the share the answering point must hold (misnumbered): people35's
+# four look-ups by a wrong number and "第8条说的职普比是多少" share 0.67 to 1.0 with the point that answers
+# them and none with the one named; "第3条有几项任务" (任务) shares none with the search's answer.
 NAMED_SHARE = 0.5
 
 
