@@ -134,8 +134,8 @@ MISHEARD_GAIN = 10.0
 _TRAILING_CJK_RE = re.compile(r"[\u3400-\u9fff]{1,3}$")  # up to three characters just before a glued syllable
 _LEADING_CJK_RE = re.compile(r"[\u3400-\u9fff]{1,3}")  # …and just after it
 # A Latin syllable glued to Chinese ("从严治dang", "县管校pin"): the one character someone could not
-# type. Read as a character of the plans with that sound when exactly one such character makes, with
-# its two neighbours, a three-character stretch of the indexed text.
+# type. Read as a character of the plans with that sound when exactly one such character makes one of
+# the plans' words with the characters beside it (glued_syllables).
 _GLUED_RE = re.compile(r"(?<=[\u3400-\u9fff])[a-z]{1,6}(?![a-z])|(?<![a-z])[a-z]{1,6}(?=[\u3400-\u9fff])")
 
 
@@ -478,14 +478,12 @@ class Respeller:
         stretch = text[i : i + 2]
         if stretch in self.indexed_text or self.is_word(stretch):
             return None
+        before, after = text[i - 2 : i] if i >= 2 else "", text[i + 2 : i + 4]
         for word in self.by_sound.get(self.sound(stretch), []):
-            if len(word) == 2 and shared_in_place(stretch, word) == 1:
-                before, after = text[i - 2 : i] if i >= 2 else "", text[i + 2 : i + 4]
-                if any(
-                    len(side) == 2 and phrase in self.indexed_text
-                    for side, phrase in ((before, before + word), (after, word + after))
-                ):
-                    return word
+            phrases = ((before, before + word), (after, word + after))
+            in_a_phrase = any(len(side) == 2 and phrase in self.indexed_text for side, phrase in phrases)
+            if len(word) == 2 and shared_in_place(stretch, word) == 1 and in_a_phrase:
+                return word
         return None
 
 
