@@ -310,6 +310,9 @@ class MentionIndex:
         self._numbered = [
             (p.doc_id, p.number, normalize(p.title), normalize(p.text)) for p in corpus.points if p.number > 0
         ]
+        # …and their text without spaces, where a figure is looked for (figured: the plan writes "第 37 个")
+        self._compact = [(doc_id, number, re.sub(r"\s+", "", text)) for doc_id, number, _, text in self._numbered]
+        self._texts = {(doc_id, number): text for doc_id, number, _, text, _ in self._points}
 
     def find(self, term: str) -> list[tuple[str, int, str]]:
         """(doc_id, point, the first sentence holding the term), in plan order, each plan's header
@@ -340,14 +343,18 @@ class MentionIndex:
         return None
 
     def figured(self, figure: str, doc_ids: Sequence[str] = ()) -> tuple[str, int] | None:
-        """The one point (of ``doc_ids``, else of any plan) whose text states ``figure`` (spaces removed on
-        both sides: the plan writes "第 37 个"); None when no point or several do."""
+        """The one point (of ``doc_ids``, else of any plan) whose text states ``figure`` (normalised, spaces
+        removed: understand.figure_asked); None when no point or several do."""
         found = [
             (doc_id, number)
-            for doc_id, number, _, text in self._numbered
-            if (not doc_ids or doc_id in doc_ids) and figure in re.sub(r"\s+", "", text).replace("：", ":")
+            for doc_id, number, text in self._compact
+            if (not doc_ids or doc_id in doc_ids) and figure in text
         ]
         return found[0] if len(found) == 1 else None
+
+    def text(self, doc_id: str, number: int) -> str | None:
+        """A point's normalised text, None for no such point."""
+        return self._texts.get((doc_id, number))
 
     def topic_titled(self, text: str, doc_ids: Sequence[str] = ()) -> tuple[str, int] | None:
         """The one point whose title holds a bare topic typed alone ("职业教育" → 第10条 推进职业教育改革

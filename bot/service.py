@@ -658,14 +658,12 @@ def misnumbered(engine: Engine, intent: Intent, max_related: int) -> Answer | No
     # The thing named is in the answer's point, more than in the one asked for ("第3条有几项任务" names nothing
     # the search's answer holds: point 3 it stays — review, nineteenth session). By character pairs, as the
     # plan may quote or split it (克服“唯分数”, 创文提高标准,创卫…).
-    found = engine.corpus.document(answer.citations[0].doc_id)
-    held = found.point(answer.citations[0].point) if found is not None else None
-    asked = doc.point(number)
+    held = engine.mentions.text(answer.citations[0].doc_id, answer.citations[0].point)
+    asked = engine.mentions.text(doc.doc_id, number)
     if held is None or asked is None:
         return None
-    tp = engine.retriever.tp
-    share = pair_share(named, tp.normalize(held.text))
-    if share < NAMED_SHARE or pair_share(named, tp.normalize(asked.text)) >= share:
+    share = pair_share(named, held)
+    if share < NAMED_SHARE or pair_share(named, asked) >= share:
         return None
     return in_another_point(answer, number)
 
@@ -690,10 +688,9 @@ def besides_answer(engine: Engine, intent: Intent, answer: Answer) -> Answer | N
     full, when the answer's point says what was set aside; None otherwise (the answer stands). The quoted
     sentences had been the very ones set aside (nineteenth session)."""
     top = answer.citations[0]
-    doc = engine.corpus.document(top.doc_id)
-    held = doc.point(top.point) if doc is not None else None
+    held = engine.mentions.text(top.doc_id, top.point)
     aside = [w for w in _LISTED_RE.split(engine.retriever.tp.normalize(intent.besides)) if len(w) >= 2]
-    if held is None or not any(w in engine.retriever.tp.normalize(held.text) for w in aside):
+    if held is None or not any(w in held for w in aside):
         return None
     return point_answer(engine, replace(intent, kind="point", point=top.point))
 

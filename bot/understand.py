@@ -840,13 +840,13 @@ _FIGURE_ASKED_RE = re.compile(
 )
 
 
-def figure_asked(text: str) -> str | None:
-    """The figure whose meaning a question asks, spaces removed ("45:55指的啥" → 45:55); None otherwise."""
-    m = _FIGURE_ASKED_RE.search(text)
+def figure_asked(normalized: str) -> str | None:
+    """The figure whose meaning a normalised question asks (NFKC has made "：" ":"), spaces removed ("45:55指的啥"
+    → 45:55); None otherwise."""
+    m = _FIGURE_ASKED_RE.search(normalized)
     if m is None:
         return None
-    figure = m["figure"] or m["figure2"] or m["figure3"]
-    return re.sub(r"\s+", "", figure).replace("：", ":")
+    return re.sub(r"\s+", "", m["figure"] or m["figure2"] or m["figure3"])
 
 
 _AROUND_A_REFERENCE = " ,，的里中"  # left at the edge once a point reference is cut from a question
