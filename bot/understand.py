@@ -798,10 +798,9 @@ _BESIDES_RE = re.compile(
 )
 
 
-def _without(query: str, aside: re.Match[str]) -> str:
-    """``query`` without the clause that sets something aside, "" when nothing else is asked."""
-    rest = (query[: aside.start()] + " " + query[aside.end() :]).strip(" ,，")
-    return rest if len(rest) >= 4 else ""
+def _asks_more(query: str, aside: re.Match[str]) -> bool:
+    """Does ``query`` ask something beyond the clause that sets something aside?"""
+    return len((query[: aside.start()] + " " + query[aside.end() :]).strip(" ,，")) >= 4
 
 
 def _asked_about(single: Intent, text: str) -> Intent:
@@ -813,7 +812,7 @@ def _asked_about(single: Intent, text: str) -> Intent:
         single = replace(single, point=named, query=unnamed if len(unnamed) >= 2 else single.query)
     if titled := _summed_up(text):
         single = replace(single, titled=titled)
-    if (aside := _BESIDES_RE.search(single.query)) and _without(single.query, aside):
+    if (aside := _BESIDES_RE.search(single.query)) and _asks_more(single.query, aside):
         single = replace(single, besides=aside["x"] or aside["y"])
     return single
 
@@ -1323,6 +1322,14 @@ _WHO_ISSUED_RE = re.compile(
 )
 _PLAN_NAMED_RE = re.compile(r"文件|计划|要点|通知")  # "这份关于教师工资的文件是谁发的" is about the plan
 _HANDED_OUT_RE = re.compile(r"钱|费|补助|补贴|津贴|工资|资金|经费|奖|证|成绩|通知书|书本|教材|校服|物资")
+# English names for the plan itself, casual ones too ("when was this thing issued btw", nineteenth session)…
+_PLAN_NOUN = r"(?:plan|document|notice|doc|thing|file|paper)"
+# …and whom it was sent to ("who was it addressed to", "who's this doc even sent to lol"): a question about
+# the document (_DOCUMENT_RE) and, among its facets, about its recipients.
+_WHO_ADDRESSED = (
+    r"|\bwho(?: was| is|'s) (?:it|this|the plan|the document|this plan|this document|this doc|this thing)(?: [\w'-]+){0,2}?"
+    r" (?:addressed|sent|distributed|circulated) to\b"
+)
 _DOCUMENT_RE = re.compile(
     # "(这个文件)什么时候发的", but not "高考成绩啥时候出来": only the plan (or nothing) is issued; a pause
     # may come after the plan's own name ("群里有人转这个工作要点，是哪天发出来的啊"; not "开学通知，什么时候发")
@@ -1350,14 +1357,15 @@ _DOCUMENT_RE = re.compile(
     # the plan named in more words: "who actually issued this yingtan 2021 education plan", "when was the
     # yingtan education work plan for 2021 sent out", "who was it addressed to"
     r"|\bwho (?:actually |exactly |really )?(?:issued|published|wrote|released|signed|put out|sent out|drew up|drafted)"
-    r" (?:this|the|that)(?: [\w'-]+){0,5}? (?:plan|document|notice|doc|thing|file|paper)\b"
-    r"|\bwhen (?:was|is|did) (?:this|the|that)(?: [\w'-]+){0,5}? (?:plan|document|notice|doc|thing|file|paper)(?: for (?:19|20)\d\d)?"
+    r" (?:this|the|that)(?: [\w'-]+){0,5}? " + _PLAN_NOUN + r"\b"
+    r"|\bwhen (?:was|is|did) (?:this|the|that)(?: [\w'-]+){0,5}? " + _PLAN_NOUN + r"(?: for (?:19|20)\d\d)?"
     r" (?:actually |exactly |really |officially |first )?(?:issued|published|released|dated|signed|sent out|put out|come out|came out|announced|made public)\b"
     # …and without the auxiliary, as a learner writes it: "when this plan publish", "when the plan come out"
-    r"|\bwhen (?:this|that|the)(?: (?:yingtan|education|work|city|bureau|2021|annual|whole))*? (?:plan|document|notice|doc|thing|file|paper)"
-    r" (?:issue|issued|publish|published|release|released|come out|came out|sign|signed)\b"
-    r"|\bwho(?: was| is|'s) (?:it|this|the plan|the document|this plan|this document|this doc|this thing)(?: [\w'-]+){0,2}? (?:addressed|sent|distributed|circulated) to\b"
-    r"|what(?: is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?(?:[,.!?].*)?$"
+    r"|\bwhen (?:this|that|the)(?: (?:yingtan|education|work|city|bureau|2021|annual|whole))*? "
+    + _PLAN_NOUN
+    + r" (?:issue|issued|publish|published|release|released|come out|came out|sign|signed)\b"
+    + _WHO_ADDRESSED
+    + r"|what(?: is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?(?:[,.!?].*)?$"
     r"|^is (?:this|it) (?:the )?(?:(?:19|20)\d\d |latest |current |newest )?(?:work )?(?:plan|document)[\s?.!]*$"
     r"|issu(?:ed|ing) (?:date|by)|title of (?:the|this) (?:document|plan)"
     # "what date was it issued", "what's the issue date", "date of issue?", "which department issued it"
@@ -1453,8 +1461,7 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
         re.compile(
             rf"{_THE_DOCUMENT}(?:发给|印发给|下发给|抄送|主送)(?:了)?(?:谁|哪些|哪个)|(?:主送|抄送|发文)(?:单位|对象|机关)|发文范围"
             r"|\b(?:this|the) (?:plan|document|notice) (?:is |was )?(?:sent|addressed|issued) to\b"
-            r"|\brecipients of (?:this|the) (?:plan|document|notice)\b"
-            r"|\bwho(?: was| is|'s) (?:it|this|the plan|the document|this plan|this document|this doc|this thing)(?: [\w'-]+){0,2}? (?:addressed|sent|distributed|circulated) to\b"
+            r"|\brecipients of (?:this|the) (?:plan|document|notice)\b" + _WHO_ADDRESSED
         ),
     ),
 )
