@@ -635,7 +635,7 @@ _WHO_RE = re.compile(
 # its first half answered); 5 of the 73 had been answered with the point that names the thing applied for.
 _PROCEDURE_RE = re.compile(
     r"(?:怎么|如何|怎样|咋)(?:去)?(?:申请|办理|报名|办手续|退)|(?:需要|要|得)(?:准备)?(?:什么|哪些|啥|么子)(?:条件|材料|手续|证件|资料)"
-    r"|(?:申请|报名)(?:的)?(?:条件|材料|流程|手续|入口)|找谁(?:办|申请|报名)|(?:去|在)哪(?:里|儿)?(?:申请|报名|办理)"
+    r"|(?:申请|报名)(?:的)?(?:条件|材料|流程|手续|入口)|找谁(?:办|申请|报名)|(?:要|需要|得)办(?:哪些|什么|啥)证|(?:去|在)哪(?:里|儿)?(?:申请|报名|办理)"
     r"|\bhow (?:do|can|should) (?:i|we) (?:apply|sign up|register)\b|\bapplication (?:form|process)\b|\bwhat documents\b"
 )
 # One's own case against a figure ("我们班56个算不算大班额", "我家孩子考了90分够不够"): a ruling on one case.
@@ -666,7 +666,7 @@ _DETAIL_QUESTIONS = {
         r"|多少(?:钱的)?(?:资助|补助|补贴|津贴|奖金|工资|奖励)(?!项目|政策|名额|对象|人)"
         # "What's the monthly fee for a public kindergarten?" (fourteenth session: answered with point 7)
         rf"|\b(?:{_PER_PERIOD}|tuition) {_PERIOD_COST}"
-        r"|\bwhat(?:'s| is| are) the (?:\w+ )?(?:salary|salaries|wages?|pay)\b|\bhow much (?:do|does|will) [\w ]{1,30}? (?:earn|make|get paid)\b"
+        r"|\bwhat(?:'s| is| are) the (?:\w+ ){0,3}?(?:salary|salaries|wages?|pay)\b|\bhow much (?:do|does|will) [\w ]{1,30}? (?:earn|make|get paid)\b"
         # "whats the salary raise for teachers this yr": an amount the plan never gives
         rf"|{_PAY_RISE}|\b(?:raise|rise|increase|hike)s? (?:in|of|to) (?:pay|salary|salaries|wages?)\b"
         r"|\bwhat(?:'s| is| are) the (?:fees?|costs?|price|tuition)\b|\bhow expensive\b"
@@ -691,7 +691,7 @@ _DETAIL_QUESTIONS = {
     ),
     # When building work ends: "…什么时候完工" is not answered by "启动2021年…项目" (when it starts).
     "done": re.compile(
-        r"(?:什么时候|啥时候|哪天|何时|哪年|几月)(?:能|才能|可以|会)?(?:完工|建成|建好|竣工|交付|投入使用|交房|盖好|修好)"
+        r"(?:什么时候|啥时候|哪天|何时|哪年|几月份?|哪个?月)(?:能|才能|可以|会)?(?:完工|建成|建好|竣工|交付|投入使用|交房|盖好|修好)"
     ),
     # (哪里来的 asks where a thing comes from, 哪里出的 / 哪里写的 / 哪里规定的 which rule says so, 哪里查 /
     # 在哪办 / 在哪里能看到 where a service or a list is found: not where it is.)
@@ -1109,6 +1109,8 @@ _CHOICE_RE = re.compile(
     # "选贵溪一中还是余江一中好点", "读普高还是读中职好？": the same choice, put as which to pick — in one
     # clause, ending it, and not 做好 / 准备好 (done well) nor 好像 (it seems)
     r"|还是[^\s,，。?？!！]{1,15}?(?:更)?(?<![办搞做建管弄修治抓教带备])(?:好|合适|划算)(?:一些|一点|点)?(?:呢|啊|呀)?\s*(?:[?？]|$)"
+    # "志愿该填贵溪一中还是鹰潭一中", "应该读普高还是中职": which to pick, asked with 该 (twentieth session)
+    r"|(?:该|应该|应当)(?:填|选|报|去|读|上|考)[^\s,，。?？!！]{1,12}?还是[^\s,，。?？!！]{1,12}?(?:呢|啊|呀)?\s*(?:[?？]|$)"
 )
 # A family's own chances ("考了580能上贵溪一中吗", "估分620够不够一本"): a score stated and whether it
 # gets a place — advice from cut-off scores, which no plan gives.

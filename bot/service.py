@@ -193,9 +193,7 @@ class PolicyService:
         self.settings = resources.settings
         self._lock = threading.Lock()
         # Repeated questions (the example buttons, FAQs) skip the pipeline; cleared on reload.
-        self._cache: LRUCache[str, Answer] | None = (
-            LRUCache(self.settings.cache_size) if self.settings.cache_size else None
-        )
+        self._cache = LRUCache[str, Answer](self.settings.cache_size) if self.settings.cache_size else None
         self.conversations = Conversations(ttl=self.settings.context_ttl_seconds)
         self._install(index)
 
@@ -256,6 +254,8 @@ class PolicyService:
                 return composer.small_talk(intent)
             case "point" | "points" | "section" | "document" if (missing := missing_plan(engine, intent)) is not None:
                 return missing
+            case "point" if intent.part_words and intent.section is None:
+                return self.respond(engine, in_named_part(engine, intent))
             case "point":
                 return misnumbered(engine, intent, self.settings.max_related) or point_answer(engine, intent)
             case "document":
@@ -418,6 +418,13 @@ def part_answer(engine: Engine, intent: Intent, respond: Callable[[Intent], Answ
     if intent.section is None:
         return respond(replace(intent, kind="mentions"))
     return section_answer(engine.composer, intent, doc)
+
+
+def in_named_part(engine: Engine, intent: Intent) -> Intent:
+    """素质教育那部分的第一条: the point counted within the part its heading's words name; when no heading
+    holds them ("学前教育那块的第一条": 教育 is in every heading), a question like any other."""
+    number = part_named(plan_for(engine, intent), intent.part_words)
+    return replace(intent, section=number) if number is not None else replace(intent, kind="ask")
 
 
 def part_named(doc: Document, words: str) -> int | None:

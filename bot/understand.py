@@ -92,6 +92,9 @@ class Intent:
     point: int | None = None  # for "point"; LAST_POINT for "最后一条"
     section: int | None = None  # the part of the plan (一、二、…): for "section", and for "point" when
     # the point is counted within it (第三部分第二条: point 2 of part 3)
+    # for "point": the part it is counted within, named by words of its heading ("素质教育那部分的第一条");
+    # bot/service.point_answer finds the part (part_named)
+    part_words: str = ""
     years: tuple[int, ...] = ()  # plans named by year ("2021年的计划"), in the order named
     relative: int | None = None  # "去年" = 1, "前年" = 2 plans back from the newest
     asks_duty: bool = False  # "这条由哪个单位负责": the answer names the responsible units
@@ -987,6 +990,23 @@ def _point_in_part(text: str) -> tuple[int, int] | None:
     return (part, number) if part is not None and number is not None and number != 0 else None
 
 
+# A part named by words of its heading, then a point counted within it: "素质教育那部分的第一条是啥",
+# "讲教育保障的那块最后一条" (twentieth session: searched as a question, another part's point came first).
+_NAMED_PART_POINT_RE = re.compile(
+    r"^(?:(?:讲|说|关于)(?=[\u4e00-\u9fff]{2,16}?的?(?:那|这)))?(?P<words>[\u4e00-\u9fff]{2,16}?)的?(?:那|这)一?个?大?(?:部分|板块|块)"
+    r"(?:里面?|中)?的?"
+)
+
+
+def _point_in_named_part(text: str) -> tuple[str, int] | None:
+    """(words of a part's heading, point within it) for "素质教育那部分的第一条是啥"; None otherwise."""
+    part, point = _NAMED_PART_POINT_RE.match(text), _POINT_REF_RE.search(text)
+    if part is None or point is None or point.start() != part.end() or not _just_asking(text[point.end() :]):
+        return None
+    number = _ref_number(point)
+    return (part["words"], number) if number is not None and number != 0 else None
+
+
 def _section_lookup(text: str) -> tuple[tuple[int, str], ...]:
     """The parts of the plan a plain look-up asks for, up to MAX_PARTS, each with the words that name it
     ("第三部分讲什么" → ((3, "第三部分"),), "第一部分和最后一部分" → ((1, …), (LAST_SECTION, "最后一部分")));
@@ -1655,7 +1675,9 @@ _COMPARE_FRAME_RE = re.compile(
 
 # English clauses end at punctuation, not at every space; a clause asks when it ends in "?" or opens
 # with a question word ("We are a foreign family…" states, "Does the plan say…?" asks).
-_EN_CLAUSE_SPLIT_RE = re.compile(r"(?<=[.!?;,，。！？；])\s*")
+# (a colon before a space too: "Overseas parent here: what is the cap on…" says who asks, then asks;
+# twentieth session — not "3:30")
+_EN_CLAUSE_SPLIT_RE = re.compile(r"(?<=[.!?;,，。！？；])\s*|(?<=:)\s+")
 # A dash is a pause after the writer's own story ("My kid turns 4 next year — does the city plan to open
 # more kindergartens"), not after a topic ("Teacher training - what does the plan say?", a review).
 _EN_DASH_RE = re.compile(r"\s+[—–-]{1,2}\s+")
@@ -2002,6 +2024,8 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     aside = _plan_words(bare)
     if (within := _point_in_part(aside)) is not None:
         return Intent("point", text, query=bare, point=within[1], section=within[0], lang=lang)
+    if (counted := _point_in_named_part(aside)) is not None:
+        return Intent("point", text, query=bare, point=counted[1], part_words=counted[0], lang=lang)
     if (span := _point_span(aside)) is not None:
         return Intent("points", text, query=bare, points=span, lang=lang)
     # 要点十六 reads as a plan word and a number once 要点 is taken for naming the plan

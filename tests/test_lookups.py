@@ -199,6 +199,11 @@ def test_a_point_counted_within_a_part_that_does_not_exist_is_said_plainly(servi
     assert service.ask("第一部分的最后一条").citations[0].point == 3  # counted from the part's end
     assert service.ask("第二部分倒数第二条").citations[0].point == 5
     assert service.ask("what's the last point in part 1").citations[0].point == 3
+    # a part named by its heading's words (素质教育 → 二、全面发展素质教育…); words every heading holds
+    # (教育) name no part, and the message is searched as a question
+    assert service.ask("素质教育那部分的第一条是啥").citations[0].point == 4
+    assert service.ask("讲教育保障的那块最后一条").citations[0].point == 24
+    assert service.ask("学前教育那块的第一条说了啥").citations[0].point == 7
     assert [c.point for c in service.ask("最后一部分讲什么").citations] == [18, 19, 20, 21, 22, 23, 24]
     both = service.ask("第一部分和最后一部分")  # each part in turn, labelled by the words that name it
     assert [c.point for c in both.citations] == [1, 2, 3, 18, 19, 20, 21, 22, 23, 24]

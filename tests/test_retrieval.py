@@ -280,6 +280,25 @@ def test_near_domain_details_the_plan_never_gives_are_not_answered(service, ques
     assert service.ask(question).status != "answered"
 
 
+# Twentieth session: a rate of results, a device handed to every pupil, the teacher's certificate, school
+# catchment zones, registration capital, a family's choice put with 该, the month building work ends, the
+# papers to get, an average salary — none of them in the plan; a formal request from staff and a writer
+# who says where they live abroad still find their point.
+@pytest.mark.parametrize("question", ["贵溪一中今年高考一本率多少", "听说今年要给每个学生发平板电脑，真的吗", "教资考试今年有变化吗",
+                                      "计划里有没有提到学区房", "我家孩子成绩中等,志愿该填贵溪一中还是鹰潭一中?",
+                                      "市八小改扩建工程具体哪个月能完工交付?", "想开一家民办幼儿园,要办哪些证",
+                                      "What is the average teacher salary in Yingtan in 2021?"])
+def test_near_domain_details_of_the_twentieth_session_are_not_answered(service, question: str) -> None:
+    assert service.ask(question).status != "answered"
+
+
+@pytest.mark.parametrize(("question", "point"), [("请问贵局关于县域义务教育优质均衡发展国家评估认定,2021年有何安排?", 8),
+                                                 ("Overseas parent here: what is the cap on the share of oversized classes in compulsory education?", 8)])
+def test_who_writes_and_how_formally_is_no_evidence_against_a_question(service, question: str, point: int) -> None:
+    answer = service.ask(question)
+    assert answer.status == "answered" and answer.citations[0].point == point
+
+
 # Fifteenth session: an amount asked in so many words is never answered by a sentence stating none
 # (bot/decide.BLOCKING_DETAILS), however close the bank's examples; a fee standard asked about still is.
 @pytest.mark.parametrize("question", ["乡村教师生活补助每个月能拿多少", "whats the salary raise for teachers this yr"])

@@ -150,6 +150,14 @@ def test_a_point_counted_within_a_part(normalize, message, part, number):
     assert (intent.kind, intent.section, intent.point) == ("point", part, number)
 
 
+@pytest.mark.parametrize(("message", "words", "number"), [("素质教育那部分的第一条是啥", "素质教育", 1),
+                                                          ("讲教育保障的那块最后一条", "教育保障", LAST_POINT),
+                                                          ("教育综合改革那一部分里第二条", "教育综合改革", 2)])
+def test_a_point_counted_within_a_part_named_by_its_heading(normalize, message, words, number):
+    intent = understand(message, normalize=normalize)
+    assert (intent.kind, intent.part_words, intent.section, intent.point) == ("point", words, None, number)
+
+
 @pytest.mark.parametrize(
     "message",
     [
