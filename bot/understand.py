@@ -1776,7 +1776,42 @@ def _questions(text: str) -> tuple[list[str], str]:
     if 2 <= len(joined) <= MAX_PARTS and all(len(p) >= 4 and _QUESTION_CUE_RE.search(p) for p in joined):
         return joined, text
     counted, before = _counted_off(text)
-    return (counted, before) if counted else (_paired(text), "")
+    return (counted, before) if counted else (_paired(text) or _told_then_asked(text), "")
+
+
+# One question asked of two things told before it ("村里有孩子初一就去打工了，另外村小的房子下雨漏得厉害，这两件
+# 事各归谁管？", "一个是镇上没有公家办的幼儿园；另一个是老师周末私下开班收钱。请分别说说"): the closing ask names
+# both (分别 / 各 / 这两件事 …), the things ask nothing themselves (twentieth session: read as one question,
+# the answer only related).
+_EACH_ASKED_RE = re.compile(
+    r"分别|各自|(?<![\u4e00-\u9fff])各(?=[有归是管怎说该要])|这两(?:件事|样|个|点|块|方面|种情况|个问题)|两件事|两个问题"
+)
+_EACH_WORDS_RE = re.compile(
+    r"(?:这|那)?两(?:件事|样|个问题|个|点|块|方面|种情况)|分别|各自|各(?=[有归是管怎说该要])|一起问"
+)
+_TOLD_SPLIT_RE = re.compile(r"[，,。；;\s]+(?:另外|还有|再一个|再就是|另一个是|另一个|另外一个是)[，,:：\s]*")
+
+
+def _told_then_asked(text: str) -> list[str]:
+    """Each thing told, with the closing question asked of both; [] for other messages."""
+    clauses = [c for c in _SENTENCE_SPLIT_RE.split(text.strip()) if c.strip(_END_PUNCT + "，,；;")]
+    if len(clauses) < 2:
+        clauses = text.rsplit("，", 1) if "，" in text else text.rsplit(",", 1)
+    if len(clauses) < 2:
+        return []
+    told, asked = "".join(clauses[:-1]), clauses[-1]
+    if not _EACH_ASKED_RE.search(asked) or not (_QUESTION_CUE_RE.search(asked) or _REQUEST_RE.search(asked)):
+        return []
+    marks = list(_COUNT_OFF_RE.finditer(told))
+    if len(marks) == 2:
+        things = [told[marks[0].end() : marks[1].start()], told[marks[1].end() :]]
+    else:
+        things = _TOLD_SPLIT_RE.split(told)
+    things = [t.strip(_END_PUNCT + "，,；;:：") for t in things]
+    if len(things) != 2 or any(len(t) < 4 or _QUESTION_CUE_RE.search(t) for t in things):
+        return []
+    ask = _EACH_WORDS_RE.sub("", asked).strip(_END_PUNCT + "，,；;:： ") or asked
+    return [f"{thing}，{ask}" for thing in things]
 
 
 # Two things asked the same of each ("学前教育和义务教育今年各有啥目标", "高中和中职今年分别要干嘛", "教育经费和办学条件

@@ -694,7 +694,16 @@ SEVERAL = [
     ("我想问两件事，一个是孙子近视越来越厉害，学校管不管？还有文件里对老干部有没有提一句", 2),
     # …and two things asked the same of each (学前教育和义务教育今年各有啥目标)
     ("学前教育和义务教育今年各有啥目标", 2), ("高中和中职今年分别要干嘛", 2), ("教育经费和办学条件这两条分别说了啥", 2),
+    # twentieth session: two things told, then one question asked of each
+    ("村里有个孩子初一没读完就去打工了,另外村小的房子下雨天漏得厉害,这两件事各归谁管?", 2),
+    ("一个是我们镇上没有公家办的幼儿园;另一个是老师周末私下开班收钱给学生上课。请分别说说", 2),
+    ("两件事:一是孩子班里七十几个人挤得转不开身;二是他下午三点多放学没人接。各有说法吗?", 2),
 ]
+
+
+def test_two_things_told_are_each_asked_the_closing_question(normalize):
+    intent = understand("孩子近视一年涨一百多度，另外学校作业多到半夜才睡，这两样分别怎么说？", normalize=normalize)
+    assert [p.query for p in intent.parts] == ["孩子近视一年涨一百多度，怎么说", "学校作业多到半夜才睡，怎么说"]
 
 
 def test_questions_counted_off_share_only_what_comes_before_them(normalize):
@@ -705,7 +714,9 @@ def test_questions_counted_off_share_only_what_comes_before_them(normalize):
 
 
 @pytest.mark.parametrize("message", ["一是要控制大班额，二是要提高质量", "大班额比例控制在4.5%吗", "一个是大班额，另一个是职普比，都要抓",
-                                     "督导和评价改革有啥区别", "学前教育和义务教育各方面都要抓好"])
+                                     "督导和评价改革有啥区别", "学前教育和义务教育各方面都要抓好",
+                                     # a closing ask of both that asks nothing ("这两件事都要抓")
+                                     "孩子要多运动，另外作业要少留，这两件事都要抓"])
 def test_counting_off_what_is_not_questions_is_not_several(normalize, message):
     assert understand(message, normalize=normalize).kind != "several"
 
