@@ -1111,7 +1111,8 @@ _LOCATE_PATTERNS = (
     rf"(?!话?(?:的)?(?:出自|摘自|引自|源自|来自|出处|来源))(?P<x>.+?)(?:是|在|写在)?(?:{_WHICH_ONE}$|哪儿$|哪里$|哪$|第几个?$)",
     # English
     # (not "which section is point 10 in": the part a numbered point is under is its look-up's heading)
-    r"^(?:which|what) (?:point|clause|item|article|section|part|paragraph)s? (?!(?:is |are )?(?:point|clause|item|article|pt|no)\.?\s*#?\d)"
+    # ("which numbered item covers…", twentieth session)
+    r"^(?:which|what) (?:numbered |specific |exact |particular )?(?:point|clause|item|article|section|part|paragraph)s? (?!(?:is |are )?(?:point|clause|item|article|pt|no)\.?\s*#?\d)"
     r"(?:is |(?:talk|deal|cover|mention|say)s? )?(?:about |on |with |of )?(?P<x>.+?)$",
     r"^(?P<x>.+?)\s*[-—–:,;]+\s*(?:which|what) (?:point|clause|item|article|section|part)(?: is (?:it|that))?$",
     # what was told first, then "which bit of the plan is that from?" / "where is that in the plan?"

@@ -299,6 +299,13 @@ def test_who_writes_and_how_formally_is_no_evidence_against_a_question(service, 
     assert answer.status == "answered" and answer.citations[0].point == point
 
 
+# Twentieth session: a question part that only points back ("今年还发不发？能指望吗") is about what was told
+# before it; its few words do not make the question look unknown to the plan.
+def test_a_question_that_points_back_is_about_what_was_told_before_it(service) -> None:
+    answer = service.ask("我在山里村小教书条件很苦，听说有额外的生活补贴，今年还发不发？能指望吗")
+    assert answer.status == "answered" and answer.citations[0].point == 18
+
+
 # Fifteenth session: an amount asked in so many words is never answered by a sentence stating none
 # (bot/decide.BLOCKING_DETAILS), however close the bank's examples; a fee standard asked about still is.
 @pytest.mark.parametrize("question", ["乡村教师生活补助每个月能拿多少", "whats the salary raise for teachers this yr"])
