@@ -954,6 +954,7 @@ class QueryAnalyzer:
         corpus_text = "\n".join(p.text for p in index.corpus.points) + "".join(
             d.title + (d.issuer or "") for d in index.corpus.documents
         )
+        self.plan_titles = [self.tp.normalize(d.title) for d in index.corpus.documents]
         # Places the plans name are the plans' own; any other place marks another city's question.
         self.places = config.places.without(corpus_text)
         self.home = config.places.within(corpus_text)
@@ -985,7 +986,13 @@ class QueryAnalyzer:
             bool(_CHOICE_RE.search(normalized) or _CHANCES_RE.search(normalized) or "outcome" in details)
             + bool("who" in details or _OWN_CASE_RE.search(normalized))
             + bool(self.compared and self.compared.search(normalized))
+            + self._other_text(normalized)
         )
+
+    def _other_text(self, normalized: str) -> bool:
+        """The text of a document other than the loaded plans is asked for (_OTHER_TEXT_RE)."""
+        m = _OTHER_TEXT_RE.search(normalized)
+        return m is not None and not (m["title"] and any(m["title"] in t or t in m["title"] for t in self.plan_titles))
 
     def analyze(self, text: str, numbers: bool = False) -> Query:
         """``numbers``: treat it as a "how many" question (comparisons quote the figures)."""
@@ -1116,6 +1123,14 @@ _CHOICE_RE = re.compile(
 # gets a place — advice from cut-off scores, which no plan gives.
 _CHANCES_RE = re.compile(
     r"(?:考了|考|估分|估了|分数|成绩|总分)\s*\d{2,3}(?:\.\d)?\s*分?.{0,12}?(?:能|可以|够|有没有希望|有希望)(?:不够)?(?:上|进|读|考上|录取|被录取|稳)"
+)
+# The text of another document asked for ("《江西省民办教育促进条例》第二十条原文是什么", "第四期学前教育行动计划的全文发
+# 我一下", "《深化新时代教育评价改革总体方案》里具体有哪些条款"): a plan names the laws and programmes it carries
+# out, it never holds them (twentieth session: each was answered with the point naming the document).
+_OTHER_TEXT_RE = re.compile(
+    r"《(?P<title>[^》]{2,40})》[^,，。?？]{0,6}?(?:第[一二三四五六七八九十百\d]+条|原文|全文|条款|具体内容|具体规定|写了(?:什么|啥)|讲了(?:什么|啥)|"
+    r"里(?:面)?(?:具体)?(?:有|包括)哪些)"
+    r"|[\u4e00-\u9fff]{2}(?<![这那本该个份整])(?:行动计划|提升计划|实施方案|总体方案|实施纲要|纲要|指南|条例|办法)的?(?:全文|原文|具体条款|条款)"
 )
 # Words that point at a place said before: "我表姐在上饶教书，她们那边大班额控制在多少".
 _THERE_RE = re.compile(r"那边|那里|那儿|当地|[他她]们?那")

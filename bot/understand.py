@@ -299,6 +299,8 @@ _REQUEST_RE = re.compile(
 # A letter held down is a slip of the same word: "hiiii", "helllo", "byeee" (kept double: "good").
 _HELD_LETTER_RE = re.compile(r"([a-z])\1{2,}")
 _EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\ufe0f\u200d]")
+# What people call the bot ("@小助手", "谢谢小助手").
+_BOT_NAMES = "小助手|助手|机器人|政策助手"
 # Leading courtesy before a real question: "你好，请问…" / "老师好，…" / "hi," / "教师节快乐！…" (a festival
 # wish names a festival the plan may name too: "教师节快乐！虽然你不是老师哈哈" is not about 教师节).
 # Acknowledgements ("收到，…", "好的，…") and festival wishes only count when punctuation follows: "收到这份通知后…"
@@ -307,8 +309,11 @@ _COURTESY_RE = re.compile(
     r"^(?:(?:你好|您好|(?:各位|亲爱的)?(?:"
     + _GROUPS
     + r")们?好|(?:hi|hello|hey)(?![a-z])|哈喽|嗨|在吗|打扰了?|麻烦问一?下|请问一?下?|"
-    r"问一?下|想问一?下|咨询一?下|我想问问?|我想咨询一?下)[\s,，:：!！。.~～]*"
-    r"|(?:(?:谢谢|多谢|感谢)(?:你|您)?(?:的)?(?:回答|解答|回复|耐心解答)?|好的|嗯嗯?|收到|明白了|ok|okay|thanks|thank you|(?:祝)?(?:你|您|大家|各位)?(?:"
+    r"问一?下|想问一?下|咨询一?下|我想问问?|我想咨询一?下|再问一?下|还想问一?下|再请教一?下)[\s,，:：!！。.~～]*"
+    # ("谢谢小助手 再问一下…": twentieth session, the thanks had read as the question)
+    r"|(?:(?:谢谢|多谢|感谢)(?:你|您|"
+    + _BOT_NAMES
+    + r"|老师)?(?:的)?(?:回答|解答|回复|耐心解答)?|好的|嗯嗯?|收到|明白了|ok|okay|thanks|thank you|(?:祝)?(?:你|您|大家|各位)?(?:"
     + _FESTIVALS
     + r")快乐)[\s,，:：!！。.~～]+)+"
 )
@@ -374,7 +379,6 @@ _EN_TO_YOU = (
     r"text|buy|send|check|tell|just|where|when|what|wanna|want|we're|we are|are we)"
 )
 _EN_ADDRESS = rf"(?:(?:hi|hey|hello|yo) )?(?:{_EN_NAMES}|{_EN_FAMILY})"
-_BOT_NAMES = "小助手|助手|机器人|政策助手"
 # How a notice to the group opens: "【通知】…", "家长们注意…" (_SOMEONE_ELSE_RE and _NOTICE_RE).
 _NOTICE_HEADS = r"^[【\[](?:通知|紧急通知|公告|提醒|温馨提示)[】\]]|^(?:家长们|同学们|老师们|同志们|大家)(?:请)?注意"
 _SOMEONE_ELSE_RE = re.compile(
@@ -644,6 +648,8 @@ _TOGETHER_RE = re.compile(r"和|与|跟|及|以及|还有|、|分别|对比|比�
 # What may stand around a point reference in a plain look-up ("请问第八条是关于什么的", "发我第10条").
 _POINT_ASK_RE = re.compile(
     r"请问|麻烦|帮我|给我|发给我|发我|一下|我想|我要|能不能|可以|完整|详细|一遍|全部|文件|工作要点|要点|具体|主要|哪些|哪方面|方面|内容|全文|原文|原话|意思|关于|怎么|"
+    # ("第一部分有几条，标题分别是什么": twentieth session)
+    r"标题|题目|分别|各自|"
     r"什么|些啥|啥|[把发看查念说讲写是的了些呢吗呀啊吧么里中下想要]|"
     r"\b(?:please|pls|plz|show|me|the|what|whats|what's|wat|wats|wut|is|does|say|says|about|abt|of|plan|in|read|open|give|tell|text|full|u|"
     r"can|you|i|see|want|to|do|these|those|two|both|they|list|points?|all|"
@@ -837,8 +843,11 @@ _FIGURE = (
 _FIGURE_ASKED_RE = re.compile(
     rf"(?P<figure>{_FIGURE})[^,，。?？!！]{{0,6}}?(?:是|指)(?:的)?(?:是)?(?:什么|啥|哪些|哪几|哪个|哪方面)|"
     rf"(?P<figure2>{_FIGURE})[^,，。?？!！]{{0,6}}?(?:什么意思|啥意思)|"
-    rf"\bwhat(?:'s| is| are| does)\b[^?]{{0,20}}?(?P<figure3>{_FIGURE})(?: (?:figure|number|target|ratio))?"
-    r"(?: (?:about|for|refer to|mean|stand for|of))?\s*\??$"
+    rf"\bwhat(?:'s| is| are| does)\b[^?]{{0,20}}?(?P<figure3>{_FIGURE})(?: (?:figure|number|target|ratio|thing))?"
+    r"(?: (?:about|for|refer to|mean|stand for|of))?(?: in (?:the|this|your|ur) (?:plan|document|doc))?"
+    # ("what does 4% mean in the plan lol", "pls explain the 45:55 thing 🙏": twentieth session)
+    r"(?:\s*(?:lol|pls|please|plz|haha|thx|thanks))?\s*\??[^\w]*$|"
+    rf"\b(?:explain|meaning of)\b[^?]{{0,12}}?(?P<figure4>{_FIGURE})(?: (?:figure|number|target|ratio|thing))?(?!\w)"
 )
 
 
@@ -848,12 +857,13 @@ def figure_asked(normalized: str) -> str | None:
     m = _FIGURE_ASKED_RE.search(normalized)
     if m is None:
         return None
-    return re.sub(r"\s+", "", m["figure"] or m["figure2"] or m["figure3"])
+    return re.sub(r"\s+", "", m["figure"] or m["figure2"] or m["figure3"] or m["figure4"])
 
 
 _AROUND_A_REFERENCE = " ,，的里中"  # left at the edge once a point reference is cut from a question
 # An article of another text named just before a reference: 义务教育法第十五条, 《…条例》第二十条.
-_OTHER_RULES_RE = re.compile(r"(?:法|条例|办法|规定|意见|细则|章程|》)(?:的|里|中)?$")
+# (not the work plan's own title: "《鹰潭市教育局2021年工作要点》第八条原文" is point 8 — twentieth session)
+_OTHER_RULES_RE = re.compile(r"(?:法|条例|办法|规定|意见|细则|章程|(?<!工作要点)》)(?:的|里|中)?$")
 
 
 def _leading_lookup(text: str) -> tuple[tuple[int, str], ...]:
@@ -1342,6 +1352,23 @@ _WHO_ISSUED_RE = re.compile(
     r"|(?:文件|计划|要点|通知)[^,，。?？]{0,6}?(?<!在)哪里(?:出|写(?!了))(?:的|了)?"
 )
 _PLAN_NAMED_RE = re.compile(r"文件|计划|要点|通知")  # "这份关于教师工资的文件是谁发的" is about the plan
+# Words before 是谁制定的 that name nothing but the plan or the message itself ("这个是谁发的", "请问它是谁写的").
+_THIS_ONE_WORDS_RE = re.compile(r"请问|那么|所以|东西|到底|究竟|[这那它个份篇是的]")
+
+
+def _issued_by_whom(bare: str) -> bool:
+    """Asks who issued the plan: the plan named, or nothing else named before the ask. "理论学习中心组学习安排是谁
+    制定的" asks who draws up a thing the plan speaks of (twentieth session: answered with the notice's header),
+    and "谁发的补助" who pays it."""
+    m = _WHO_ISSUED_RE.search(bare)
+    if m is None:
+        return False
+    if _PLAN_NAMED_RE.search(bare):
+        return True
+    named = _THIS_ONE_WORDS_RE.sub("", re.sub(r"[^\u4e00-\u9fff]", "", bare[: m.start()]))
+    return not _HANDED_OUT_RE.search(bare) and len(named) < 3  # 文见 (a slip of 文件) names the plan too
+
+
 _HANDED_OUT_RE = re.compile(r"钱|费|补助|补贴|津贴|工资|资金|经费|奖|证|成绩|通知书|书本|教材|校服|物资")
 # English names for the plan itself, casual ones too ("when was this thing issued btw", nineteenth session)…
 _PLAN_NOUN = r"(?:plan|document|notice|doc|thing|file|paper)"
@@ -1777,7 +1804,19 @@ def _questions(text: str) -> tuple[list[str], str]:
     if 2 <= len(joined) <= MAX_PARTS and all(len(p) >= 4 and _QUESTION_CUE_RE.search(p) for p in joined):
         return joined, text
     counted, before = _counted_off(text)
-    return (counted, before) if counted else (_paired(text) or _told_then_asked(text), "")
+    return (counted, before) if counted else (_paired(text) or _told_then_asked(text) or _two_lookups(text), "")
+
+
+_LOOKUPS = frozenset({"locate", "point", "points", "section", "mentions"})
+
+
+def _two_lookups(text: str) -> list[str]:
+    """Two clause look-ups after a pause ("家校社协同育人是第几条，第二部分一共几条"): each its own question
+    (twentieth session: read as a question about the document); [] for other messages."""
+    clauses = [c.strip(_END_PUNCT) for c in re.split(r"[，,；;]\s*", text.strip(_END_PUNCT))]
+    if len(clauses) != 2 or any(len(c) < 4 or not _QUESTION_CUE_RE.search(c) for c in clauses):
+        return []  # ("一共24条，第24条是啥", "第8条我看过了，第9条呢": one asks, the other tells)
+    return clauses if all(_single(c, None, language(c)).kind in _LOOKUPS for c in clauses) else []
 
 
 # One question asked of two things told before it ("村里有孩子初一就去打工了，另外村小的房子下雨漏得厉害，这两件
@@ -1943,9 +1982,13 @@ def _typed_in_pinyin(text: str, beside_chinese: bool = False) -> bool:
     return count >= 3 or (count == 2 and (beside_chinese or "".join(words) in _TALK_SOUNDS))
 
 
+# A work plan's title in brackets ("《鹰潭市教育局2021年工作要点》第八条原文"): it names the plan.
+_PLAN_TITLE_RE = re.compile(r"《[^《》]{0,30}(?:工作要点|工作计划)》")
+
+
 def _plan_words(text: str) -> str:
     """The message without the words that name a plan or ask who is responsible."""
-    text = _DUTY_RE.sub("", _YEAR_RE.sub("", text))
+    text = _DUTY_RE.sub("", _YEAR_RE.sub("", _PLAN_TITLE_RE.sub("", text)))
     text = _PLAN_LEAD_RE.sub("", text.strip())
     return text.strip() or text
 
@@ -2099,7 +2142,7 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     if (
         ((facet := document_facet(bare)) is not None and not (facet == "idea" and topic is not None))
         or _DOCUMENT_RE.search(bare)
-        or (_WHO_ISSUED_RE.search(bare) and (_PLAN_NAMED_RE.search(bare) or not _HANDED_OUT_RE.search(bare)))
+        or _issued_by_whom(bare)
     ):
         facet = facet or ("outline" if _INTRODUCE_RE.search(bare) else "about")
         return Intent("document", text, query=bare, facet=facet, lang=lang)

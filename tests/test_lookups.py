@@ -204,6 +204,9 @@ def test_a_point_counted_within_a_part_that_does_not_exist_is_said_plainly(servi
     assert service.ask("素质教育那部分的第一条是啥").citations[0].point == 4
     assert service.ask("讲教育保障的那块最后一条").citations[0].point == 24
     assert service.ask("学前教育那块的第一条说了啥").citations[0].point == 7
+    # the part's points listed with their titles; the plan's own title before a point names the plan
+    assert [c.point for c in service.ask("第一部分有几条，标题分别是什么").citations] == [1, 2, 3]
+    assert service.ask("《鹰潭市教育局2021年工作要点》第八条原文").citations[0].point == 8
     assert [c.point for c in service.ask("最后一部分讲什么").citations] == [18, 19, 20, 21, 22, 23, 24]
     both = service.ask("第一部分和最后一部分")  # each part in turn, labelled by the words that name it
     assert [c.point for c in both.citations] == [1, 2, 3, 18, 19, 20, 21, 22, 23, 24]

@@ -517,7 +517,8 @@ SMALL_TALK = [
 
 @pytest.mark.parametrize(
     "message",
-    ["你好，请问职普比是多少", "各位家长好，大班额比例控制在多少", "家长好好配合学校吗", "这个政策对我们有用吗", "hi, what is the class size limit?", "老师好，孩子近视了学校管不管",
+    ["你好，请问职普比是多少", "各位家长好，大班额比例控制在多少", "谢谢小助手 再问一下八项规定那块怎么讲的",
+     "老师好 请问理论学习中心组学习安排是谁制定的", "学校的作息时间是谁制定的", "家长好好配合学校吗", "这个政策对我们有用吗", "hi, what is the class size limit?", "老师好，孩子近视了学校管不管",
      "测试一下大班额比例是多少", "谢谢，那大班额比例是多少", "收到这份通知后，各单位要怎么做？", "可以在哪里报名中职",
      "不好意思，孩子近视学校管吗", "各位老师，县管校聘是什么", "是人工审核吗", "在不在编有区别吗", "补课没用吗",
      "孩子看不懂课本怎么办", "大班额不对吗", "is there a fee", "官方公布的职普比是多少", "what is the ratio?",
@@ -694,6 +695,8 @@ SEVERAL = [
     ("我想问两件事，一个是孙子近视越来越厉害，学校管不管？还有文件里对老干部有没有提一句", 2),
     # …and two things asked the same of each (学前教育和义务教育今年各有啥目标)
     ("学前教育和义务教育今年各有啥目标", 2), ("高中和中职今年分别要干嘛", 2), ("教育经费和办学条件这两条分别说了啥", 2),
+    # twentieth session: two look-ups after a pause
+    ("家校社协同育人是第几条，第二部分一共几条", 2),
     # twentieth session: two things told, then one question asked of each
     ("村里有个孩子初一没读完就去打工了,另外村小的房子下雨天漏得厉害,这两件事各归谁管?", 2),
     ("一个是我们镇上没有公家办的幼儿园;另一个是老师周末私下开班收钱给学生上课。请分别说说", 2),
@@ -1339,6 +1342,7 @@ def test_what_the_plan_is_mainly_about(normalize, message):
 @pytest.mark.parametrize(("message", "figure"), [
     ("45:55指的啥", "45:55"), ("文件里说的50门是什么课", "50门"), ("第37个是什么节", "第37个"), ("4%是什么比例", "4%"),
     ("61个项目是哪些方面的", "61个"), ("what is the 4% about?", "4%"), ("45：55是什么意思", "45:55"),
+    ("what does 4% mean in the plan lol", "4%"), ("pls explain the 45:55 thing 🙏", "45:55"),
     ("大班额控制在4%以内吗", None), ("第38个教师节有什么活动", None), ("职普比是多少", None),
 ])
 def test_a_figure_asked_about_backwards(normalize, message, figure):
