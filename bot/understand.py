@@ -1417,7 +1417,8 @@ _DOCUMENT_RE = re.compile(
     r"|^is (?:this|it) (?:the )?(?:(?:19|20)\d\d |latest |current |newest )?(?:work )?(?:plan|document)[\s?.!]*$"
     r"|issu(?:ed|ing) (?:date|by)|title of (?:the|this) (?:document|plan)"
     # "what date was it issued", "what's the issue date", "date of issue?", "which department issued it"
-    r"|\bwhat date (?:was|is) (?:it|this|the plan|the document|this plan) (?:actually |exactly |officially )?(?:issued|published|released|dated|signed|sent out)\b"
+    # ("on what date was the notice issuing this work plan signed": twentieth session)
+    r"|\bwhat date (?:was|is) (?:it|this|the plan|the document|this plan|the notice|this notice)(?: [\w ]{1,30}?)? (?:actually |exactly |officially )?(?:issued|published|released|dated|signed|sent out)\b"
     r"|^(?:what(?:'s| is) )?(?:the )?(?:issue|publication|release) date(?: of (?:the|this) (?:plan|document))?[\s?.!]*$"
     r"|^(?:the )?date of (?:issue|publication|release)[\s?.!]*$"
     r"|\bwhich (?:department|agency|office|body|authority|bureau|organi[sz]ation) (?:issued|published|released|wrote|drew up)"
