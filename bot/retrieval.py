@@ -296,6 +296,12 @@ class Scores:
     voters: np.ndarray  # top_voters of the fused bank channels
 
 
+# A look-up's phrase may leave out a word the plan writes inside it (党组织书记培训 / 党组织书记系列培训): up to
+# LEFT_OUT_CHARS characters, in a phrase of LEFT_OUT_MIN characters or more.
+LEFT_OUT_MIN = 5
+LEFT_OUT_CHARS = 4
+
+
 class MentionIndex:
     """ "哪几条提到X": every point whose text contains X, compared after normalisation. The plan's
     texts are normalised once here, not on every question."""
@@ -340,7 +346,25 @@ class MentionIndex:
             found = self._holding(wanted, doc_ids, in_title)
             if found:
                 return found[0] if len(found) == 1 else None
-        return None
+        found = self._with_a_word_left_out(wanted, doc_ids)
+        return found[0] if len(found) == 1 else None
+
+    def _with_a_word_left_out(self, wanted: str, doc_ids: Sequence[str]) -> list[tuple[str, int]]:
+        """The numbered points whose text holds ``wanted`` with a few characters more inside it: "党组织书记
+        培训" for the plan's 党组织书记系列培训 (twentieth session: the look-up had fallen to the search, which
+        put 第2条's 党组织书记…四支队伍建设 first). Only a phrase of LEFT_OUT_MIN characters or more, split
+        into two pieces of two or more."""
+        if len(wanted) < LEFT_OUT_MIN or not re.fullmatch(r"[\u4e00-\u9fff]+", wanted):
+            return []
+        splits = [
+            re.compile(f"{re.escape(wanted[:i])}.{{1,{LEFT_OUT_CHARS}}}?{re.escape(wanted[i:])}")
+            for i in range(2, len(wanted) - 1)
+        ]
+        return [
+            (doc_id, number)
+            for doc_id, number, _, text in self._numbered
+            if (not doc_ids or doc_id in doc_ids) and any(split.search(text) for split in splits)
+        ]
 
     def figured(self, figure: str, doc_ids: Sequence[str] = ()) -> tuple[str, int] | None:
         """The one point (of ``doc_ids``, else of any plan) whose text states ``figure`` (normalised, spaces

@@ -64,6 +64,11 @@ def test_words_several_points_hold_are_left_to_the_ranking(service) -> None:
     assert service.engine.mentions.named("学生") is None
     assert service.engine.mentions.named("现代学徒制") == (service.corpus.documents[0].doc_id, 10)
 
+    # a word of the plan's phrase left out (党组织书记系列培训): still the one point that holds it; short
+    # phrases are never read this way
+    assert service.engine.mentions.named("党组织书记培训") == (service.corpus.documents[0].doc_id, 1)
+    assert service.engine.mentions.named("学生") is None
+
 
 def test_a_plan_year_not_loaded_is_said_even_with_one_plan(service) -> None:
     answer = service.ask("鹰潭2023年的教育工作要点里大班额怎么说")
