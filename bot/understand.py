@@ -234,7 +234,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     ),
     (
         "bye",
-        r"再见|再会|别管(?:那条|上一条|它|了)?|(?:请)?忽略(?:那条|上一条|它)?|(?:那|行吧)?(?:我)?(?:自己)?(?:再)?去问(?:问)?(?:学校|老师|班主任|社区|教育局)|(?:我)?去(?:跟|和)[\u4e00-\u9fff]{1,6}(?:说|商量)(?:一下|一声|下)?|(?:明天|回头|改天)(?:再)?聊|(?:周末|假期)(?:愉快|快乐)|拜拜|回头见|回见|下次再(?:问|聊)|下次聊|回头(?:再)?聊|(?:我)?(?:先)?(?:走|撤|下)了|算了|88|拜(?!托)|(?:明天|回头|晚点|改天|下次|以后)(?:有问题)?(?:再)?(?:来)?问(?:你)?|回聊|先不问了|(?<![你您])(?:发|打|按|点)错(?:群|人|地方|了)?了?|手滑了?|(?:我)?(?:先)?去忙了|(?:晚点|晚些|改天|有空)(?:再)?聊|(?:回头|以后|下次)?有问题再(?:来)?(?:找|问)(?:你|您)",
+        r"再见|再会|别管(?:那条|上一条|它|了)?|(?:请)?忽略(?:那条|上一条|它)?|(?:那|行吧)?(?:我)?(?:自己)?(?:再)?去问(?:问)?(?:学校|老师|班主任|社区|教育局)|(?:我)?去(?:跟|和)[\u4e00-\u9fff]{1,6}(?:说|商量)(?:一下|一声|下)?|(?:明天|回头|改天)(?:再)?聊|(?:周末|假期)(?:愉快|快乐)|拜拜|回头见|回见|下次再(?:问|聊)|下次聊|回头(?:再)?聊|(?:我)?(?:先)?(?:走|撤|下)了|算了|88|拜(?!托)|(?:明天|回头|晚点|改天|下次|以后)(?:有问题)?(?:再)?(?:来)?问(?:你)?|回聊|先不问了|(?<![你您])(?:发|打|按|点)错(?:群|人|地方|了)?了?|手滑了?|(?:我)?(?:先)?去忙了|(?:好的?|行|嗯|那)?(?:我)?(?:先)?(?:这就)?去(?:改|写|弄|做|整理|准备|开会|上课|备课|交)[\u4e00-\u9fff]{0,3}了|(?:晚点|晚些|改天|有空)(?:再)?聊|(?:回头|以后|下次)?有问题再(?:来)?(?:找|问)(?:你|您)",
         r"never ?mind|nvm|bye+(?: ?bye+)?|good ?bye|(?:good ?)?night|see (?:you|ya)|cya|later",
     ),
     # Not a question but a verdict on the last answer: say sorry and how to get further, not the refusal.
@@ -2358,10 +2358,17 @@ _WANTS_RE = re.compile(r"想|要|希望|需要|请|求|投诉|举报|反映|怎�
 _INNER_PAUSE_RE = re.compile(r"\w[\s,，。;；!！~～…]+\w")
 
 
+# Question words that exclaim, not ask: "孩子怎么这么不省心", "说了多少遍都不听", "晚上啥声音都没有"
+# (twentieth session: such sighs were refused as questions).
+_RHETORICAL_RE = re.compile(
+    r"怎么(?:这么|那么|就这么)|(?:说|讲|教|叫|喊|骂)了?(?:多少|几)(?:遍|次|回)|(?:啥|什么)(?:声音|东西|人|事)?(?:都|也)(?:没有|没|不)"
+)
+
+
 def _is_remark(text: str) -> bool:
     """Says something without asking or requesting anything, and is longer than a search term; or
     tells something of the writer ("我们三个人一起在看你的回答", "我係鷹潭人，而家喺廣州返工")."""
-    if _asks_in_a_clause(text) or _REQUEST_RE.search(text):
+    if _asks_in_a_clause(_RHETORICAL_RE.sub("", text)) or _REQUEST_RE.search(text):
         return False
     if _ABOUT_MYSELF_RE.match(text) and not _WANTS_RE.search(text) and not _A_NOT_A_RE.search(text):
         return True

@@ -409,7 +409,7 @@ SMALL_TALK = [
     ("我可以问你哪些东西", "usage"), ("你是教育局的工作人员吗", "identity"), ("你豪", "greeting"), ("在马", "greeting"),
     ("谢谢拉", "thanks"), ("再见啦", "bye"), ("喂你好你好这个是那个教育局的那个吗", "identity"),
     ("Is this a bot? who made it", "identity"), ("嗯那个那个……就是我想问一下啊那个", "greeting"),
-    ("不好意思发错了", "bye"), ("哎呀手滑了", "bye"), ("我就是随便看看", "usage"), ("没什么事，就是试一下", "usage"),
+    ("不好意思发错了", "bye"), ("哎呀手滑了", "bye"), ("好的我去改稿了", "bye"), ("行，我去写总结了", "bye"), ("我就是随便看看", "usage"), ("没什么事，就是试一下", "usage"),
     ("你好呀，我是余江一个小学老师，听同事说这个挺好用的，先来看看", "usage"), ("你能听懂方言吗", "usage"),
     ("你会不会骗人", "identity"), ("你说错了", "complaint"), ("我是老师", "greeting"), ("I'm a teacher", "greeting"),
     # people31 (seventeenth session): an English verdict with softeners
@@ -569,6 +569,9 @@ def test_small_talk_around_a_question_is_a_question(normalize, message):
     ("孩子考了520分了 鹰潭一中能上不", False), ("3号楼的电梯修好了没", False), ("老婆说幼儿园要涨价了，真的假的", False),
     # seventeenth session: complained about, not complaining ("被家长投诉了" reports nothing to act on)
     ("唉 今天又被家长投诉了 好烦", True), ("老师乱收费我想投诉", False),
+    # twentieth session: question words that exclaim
+    ("又被老师叫去学校了 心累 孩子怎么这么不省心", True), ("说了多少遍都不听，气死我了", True),
+    ("孩子作业怎么这么多", False), ("作业要写多少遍啊", False),
 ])
 def test_a_message_that_asks_nothing_is_a_remark(normalize, message, remark):
     """A remark is answered kindly when nothing in the plan is close; a short topic is a search."""
