@@ -498,7 +498,7 @@ def named_in_plan_words(engine: Engine, intent: Intent) -> tuple[str, int] | Non
         # the look-up is about something else the plan may not hold, and the confidence model decides.
         return named_in_english(engine, intent.query, engine.mentions.named, min_share=0.5)
     if intent.kind == "locate":
-        return engine.mentions.named(intent.query)
+        return engine.mentions.named(intent.query) or named_by_expansion(engine, intent.query)
     figure = figure_asked(engine.retriever.tp.normalize(intent.query)) if intent.kind == "ask" else None
     if figure is not None and (stated := engine.mentions.figured(figure)) is not None:
         return stated  # "45:55指的啥", "第37个是什么节": the one point stating that figure (nineteenth session)
@@ -513,6 +513,19 @@ def named_in_plan_words(engine: Engine, intent: Intent) -> tuple[str, int] | Non
     if intent.kind == "ask" and not intent.context:
         return engine.mentions.titled(intent.query) or engine.mentions.topic_titled(intent.query)
     return None
+
+
+def named_by_expansion(engine: Engine, term: str) -> tuple[str, int] | None:
+    """A Chinese look-up's term in everyday words that the expansion list gives the plan's words for, all
+    of it one trigger ("家校合作第几条" → 家校社协同育人, 第6条; twentieth session: 第10条's 校企合作 came first):
+    the one point the list's main word for it names (not 家校共育, which 第22条 says in passing)."""
+    expander, tp = engine.retriever.config.expander, engine.retriever.tp
+    text = tp.normalize(term)
+    _, triggers = expander.expand(text)
+    if not triggers or max(len(t) for t in triggers) < len(text):
+        return None
+    found = {key for word in expander.main_terms(text) if (key := engine.mentions.named(word)) is not None}
+    return found.pop() if len(found) == 1 else None
 
 
 def named_in_english(

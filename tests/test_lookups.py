@@ -67,6 +67,9 @@ def test_words_several_points_hold_are_left_to_the_ranking(service) -> None:
     # a word of the plan's phrase left out (党组织书记系列培训): still the one point that holds it; short
     # phrases are never read this way
     assert service.engine.mentions.named("党组织书记培训") == (service.corpus.documents[0].doc_id, 1)
+    # a term in everyday words the expansion list gives the plan's main word for (家校合作 → 家校社协同育人)
+    assert service.ask("家校合作是第几条").citations[0].point == 6
+    assert service.ask("which clause is about building comprehensive high schools").citations[0].point == 10
     assert service.engine.mentions.named("学生") is None
 
 
