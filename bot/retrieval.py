@@ -632,6 +632,8 @@ _OUTCOME_RE = re.compile(
     # 定下来了吗 — "中考改革方案定下来了吗" asks what the plan settles — review)
     r"|(?:批|建)下来(?:了)?(?:吗|么|没有?)|获批(?:了)?(?:吗|么|没有?)"
     r"|(?P<done>搞|办|建|做|弄)没(?P=done)"
+    # "did the bureau win the civilized unit title this year?" (twentieth session)
+    r"|\bdid\b[^?.]{0,60}?\b(?:win|receive|get awarded|earn)\b"
     r"|(?:承接|设立|建成|升格|开办|落地|实现|挂牌|开工|投用)(?:成功|成[^,，。?？]{1,6}?)?了(?:吗|么|没有?)"
     # a payment that has or has not arrived ("助学金怎么还没到账"): one family's case, how it went
     r"|(?:还没|没有?|还未)到账|到账了(?:吗|么|没有?)"
@@ -832,6 +834,8 @@ _OPINION_RE = re.compile(
 _ADVICE_RE = re.compile(
     r"我(?:们)?(?:该|应该|要|得)怎么办|我(?:们)?该咋办|我(?:们)?(?:该|应该)(?:去)?找谁|"
     r"(?:家长|做家长的|当家长的)[^,，。?？]{0,4}?(?:该|应该)怎么(?:管|办|教)"
+    # how a parent should go about it at home ("一句话都不跟我说 怎么沟通比较好": twentieth session)
+    r"|(?:怎么|如何|咋)(?:跟|和|与)?(?:他|她|孩子|娃)?(?:沟通|交流|相处|开导|管教|引导|劝)(?:才)?(?:比较|更)?好"
     # …and whether to do something for one's own child ("要不要给他报个补习班", "该不该让孩子配眼镜")
     # — the writer's choice, not a school's duty ("学校要不要给孩子做体检" asks what the plan may say)
     r"|(?:^|[,，。?？!！\s])(?:(?!学校|老师|教育局|局里|上面|政府|市里|国家|幼儿园|班主任)[^,，。?？!！\s]){0,12}?"
