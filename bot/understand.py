@@ -1863,13 +1863,31 @@ _PAIRED_RE = re.compile(
 )
 
 
+# …and two things named, then counted as two ("开家长会要讲课后延时服务和疫情防控，两块原文各怎么说", "县管校聘和
+# 教育评价改革，这两块今年怎么推进的", "学生资助和教育经费监管两部分，帮我各概括一句": twentieth session, one
+# answered and the other only related).
+_PAIRED_TWO_RE = re.compile(
+    r"^(?:[^,，]{0,10}?(?:讲|问|了解|写|说|查|整理))?(?P<a>[\u4e00-\u9fff]{2,10}?)(?:和|跟|与|、)(?P<b>[\u4e00-\u9fff]{2,10}?)"
+    r"[,，]?\s*(?:这)?两(?:条|块|个|项|方面|部分|件事)[,，]?\s*(?P<rest>[^,，]{2,20})$"
+)
+_EACH_RE = re.compile(r"帮我各|各自|分别|各")
+
+
 def _paired(text: str) -> list[str]:
     """The question asked of each of two things named together, each its own question; [] otherwise —
     also when the second runs longer than the first ("小学和初中放学时间分别是几点": 放学时间 is both's, review)."""
-    m = _PAIRED_RE.match(text.strip(_END_PUNCT))
-    if m is None or not _QUESTION_CUE_RE.search(m["rest"]) or len(m["b"]) > len(m["a"]) + 1:
+    bare = text.strip(_END_PUNCT)
+    if (m := _PAIRED_RE.match(bare)) is not None:
+        if not _QUESTION_CUE_RE.search(m["rest"]) or len(m["b"]) > len(m["a"]) + 1:
+            return []
+        return [f"{m[thing]}{m['when'] or ''}{m['rest']}" for thing in ("a", "b")]
+    m = _PAIRED_TWO_RE.match(bare)
+    if m is None or not (
+        _QUESTION_CUE_RE.search(m["rest"]) or _REQUEST_RE.search(m["rest"]) or _SUM_UP_RE.search(m["rest"])
+    ):
         return []
-    return [f"{m[thing]}{m['when'] or ''}{m['rest']}" for thing in ("a", "b")]
+    rest = _EACH_RE.sub("", m["rest"])
+    return [f"{m[thing]}{rest}" for thing in ("a", "b")]
 
 
 # A question counted off: 一是 / 第一(个问题)， / 1. / 1、 / (1) after the start or a pause. 第一条 is a point.

@@ -698,6 +698,9 @@ SEVERAL = [
     ("我想问两件事，一个是孙子近视越来越厉害，学校管不管？还有文件里对老干部有没有提一句", 2),
     # …and two things asked the same of each (学前教育和义务教育今年各有啥目标)
     ("学前教育和义务教育今年各有啥目标", 2), ("高中和中职今年分别要干嘛", 2), ("教育经费和办学条件这两条分别说了啥", 2),
+    # twentieth session: two things named, then counted as two
+    ("开家长会要讲课后延时服务和疫情防控，两块原文各怎么说", 2), ("县管校聘和教育评价改革，这两块今年怎么推进的", 2),
+    ("学生资助和教育经费监管两部分，帮我各概括一句", 2),
     # twentieth session: two look-ups after a pause
     ("家校社协同育人是第几条，第二部分一共几条", 2),
     # twentieth session: two things told, then one question asked of each
@@ -722,7 +725,7 @@ def test_questions_counted_off_share_only_what_comes_before_them(normalize):
 @pytest.mark.parametrize("message", ["一是要控制大班额，二是要提高质量", "大班额比例控制在4.5%吗", "一个是大班额，另一个是职普比，都要抓",
                                      "督导和评价改革有啥区别", "学前教育和义务教育各方面都要抓好",
                                      # a closing ask of both that asks nothing ("这两件事都要抓")
-                                     "孩子要多运动，另外作业要少留，这两件事都要抓"])
+                                     "孩子要多运动，另外作业要少留，这两件事都要抓", "大班额和职普比这两个都要抓"])
 def test_counting_off_what_is_not_questions_is_not_several(normalize, message):
     assert understand(message, normalize=normalize).kind != "several"
 
