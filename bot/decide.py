@@ -62,7 +62,7 @@ def _close_to(top: Hit, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
 # confident wrong 20 → 21, not found 27; on people31 (90 hard near misses, written for it) 24 → 11 of 90.
 # The blind set written at the session's start (blind22) did not move: 2 of 30 out of scope answered.
 BLOCKING_DETAILS = frozenset(
-    {"money", "age", "date", "who", "outcome", "procedure", "list", "which", "count_now", "opinion", "advice"}
+    {"money", "age", "date", "who", "outcome", "procedure", "list", "which", "count_now", "opinion", "advice", "count"}
 )
 
 

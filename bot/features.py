@@ -53,7 +53,7 @@ FEATURES = tuple(FEATURE_SIGNS)
 # confident answer when the quoted sentences do not state them (bot/decide.BLOCKING_DETAILS). The items of
 # a list asked for specifically ("…具体是哪几个") read as "stated" wherever a sentence lists anything, and
 # as a model input that lifted "市八小划片包括哪些小区" to a confident answer (seventeenth session).
-RULE_ONLY_DETAILS = frozenset({"list", "count_now", "opinion", "advice"})
+RULE_ONLY_DETAILS = frozenset({"list", "count_now", "opinion", "advice", "count"})
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,14 @@ _NUMBER_QUESTION_RE = re.compile(
     rf"多少|{_FEW}(?!乎)(?!(?<=(?<!提)[过前近后头隔]几)[天年])|比例|比率|百分|占比|数量|数目|"
     r"how many|how much|what percent|percentage|ratio|number of|proportion"
 )
+# How many of a countable thing is asked ("学几次", "几个小时", "几节体育课", "配几个人", "多少门"; not "a few" —
+# 这几所, 好几所, 五十几个人, 十几个班); the unit, and the units a figure of it may be written in.
+_COUNT_ASKED = (
+    r"(?:(?<![哪第好十这那没把么前\d])几|多少)(?:个)?(?P<unit>小时|分钟|课时|节|次|名|人|位|所|班|门|批|座|间|届)"
+)
+_COUNT_ASKED_RE = re.compile(_COUNT_ASKED)
+_COUNT_UNITS = {"名": "人", "位": "人", "课时": "节", "分钟": "小时"}
+_COUNT_SAME = {"人": "人|名|位", "节": "节|课时", "小时": "小时|分钟"}
 _DIGIT_RE = re.compile(r"\d|[一二三四五六七八九十百千万两]+[个项所门类期届支大型种倍级批位名间次条]")
 
 
@@ -682,6 +690,12 @@ _PER_PERIOD = "(?:monthly|yearly|annual|termly|per term|per month|per year)"
 _PERIOD_COST = r"(?:fees?|costs?|charges?|salary|salaries|wages?|pay)\b"
 # Details a question can ask for, and how a sentence states them.
 _DETAIL_QUESTIONS = {
+    # How many of a countable thing — hours, lessons, times, people, schools ("一个月学几次，每次学几个小时", "一周要上
+    # 几节体育课", "保安要配几个人", "how many hours"): stated only where the quoted sentences give a figure
+    # (twentieth session: such questions about a topic the plan covers were answered with its clause).
+    "count": re.compile(
+        rf"{_COUNT_ASKED}|多长时间|\bhow many (?:hours|minutes|times|lessons|classes|periods|teachers|staff|guards|people|students)\b"
+    ),
     "when": re.compile(
         r"什么时候|啥时候|哪天|哪几天|几号|几月|何时|哪一天|什么时间|多久|几点|\bwhen\b|what date|what time|which day"
     ),
@@ -890,6 +904,18 @@ def stated_details(sentences: Iterable[str]) -> frozenset[str]:
 _CLAUSE_RE = re.compile(r"[,，；;。!！?？]")
 # Details stated only in the clause that names what is asked about (stated_where_asked).
 _CLAUSE_DETAILS = frozenset({"list", "which"})
+
+
+def count_stated(normalized: str, hit: Hit) -> bool:
+    """Does ``hit`` quote a figure of what the question counts (its unit: 几次 → 次, 几个人 → 人 / 名 / 位)?
+    A year (2021年) or “三个百分之百” is no count of hours or people. English questions: any figure."""
+    units = {_COUNT_UNITS.get(u, u) for u in _COUNT_ASKED_RE.findall(normalized)}
+    text = quoted_text(hit)
+    if not units:
+        return bool(re.search(r"\d", text))
+    return any(
+        re.search(rf"(?:\d+|[一二三四五六七八九十百千两]+)\s*个?(?:{_COUNT_SAME.get(u, u)})", text) for u in units
+    )
 
 
 def stated_where_asked(hit: Hit, words: Iterable[str], stated: frozenset[str]) -> frozenset[str]:
@@ -1394,10 +1420,15 @@ class Retriever:
             consensus(self, int(order[0]), int(at[order[0]]), points, scores.voters),
             stated := stated_by(top, query.words),
         )
+        counted = (
+            frozenset({"count"})
+            if "count" in query.facts.asks_details and count_stated(query.normalized, top)
+            else frozenset()
+        )
         return Retrieval(
             query,
             (Hit(top.doc_id, top.point, top.score, top.channels, top.evidence, features), *hits[1:k]),
-            stated_where_asked(top, query.words, stated),
+            stated_where_asked(top, query.words, stated) | counted,
         )
 
     def make_hit(
