@@ -93,6 +93,7 @@ _COUNT_ASKED = (
 _COUNT_ASKED_RE = re.compile(_COUNT_ASKED)
 _COUNT_UNITS = {"名": "人", "位": "人", "课时": "节", "分钟": "小时"}
 _COUNT_SAME = {"人": "人|名|位", "节": "节|课时", "小时": "小时|分钟"}
+_FIGURE_OF = r"(?:\d+|[一二三四五六七八九十百千两]+)\s*个?(?:{})"  # a figure in the units given
 _DIGIT_RE = re.compile(r"\d|[一二三四五六七八九十百千万两]+[个项所门类期届支大型种倍级批位名间次条]")
 
 
@@ -913,9 +914,7 @@ def count_stated(normalized: str, hit: Hit) -> bool:
     text = quoted_text(hit)
     if not units:
         return bool(re.search(r"\d", text))
-    return any(
-        re.search(rf"(?:\d+|[一二三四五六七八九十百千两]+)\s*个?(?:{_COUNT_SAME.get(u, u)})", text) for u in units
-    )
+    return any(re.search(_FIGURE_OF.format(_COUNT_SAME.get(u, u)), text) for u in units)
 
 
 def stated_where_asked(hit: Hit, words: Iterable[str], stated: frozenset[str]) -> frozenset[str]:

@@ -301,6 +301,21 @@ def test_who_writes_and_how_formally_is_no_evidence_against_a_question(service, 
     assert answer.status == "answered" and answer.citations[0].point == point
 
 
+# Twentieth session: a count of hours, lessons or people is asked; "a few" (这几所, 五十几个人, 前几名) is not.
+@pytest.mark.parametrize(("question", "asked"), [("理论学习一个月学几次，每次学几个小时", True), ("一周要上几节体育课", True),
+                                                 ("保安要配几个人", True), ("精品课要建多少门", True), ("市里对这几所老牌高中有啥说法", False),
+                                                 ("我们班五十几个人挤得要死", False), ("成绩一直是前几名", False), ("还有哪几所", False)])
+def test_a_count_asked_is_read_from_the_question(question: str, asked: bool) -> None:
+    from bot.retrieval import asked_details
+
+    assert ("count" in asked_details(question)) is asked
+
+
+def test_a_count_is_stated_only_by_a_figure_in_its_unit(service) -> None:
+    assert service.ask("精品在线课程要建多少门").status == "answered"  # 建设50门左右
+    assert service.ask("理论学习中心组一个月学几次，每次学几个小时").status != "answered"  # 2021年 counts no hours
+
+
 # Twentieth session: a question part that only points back ("今年还发不发？能指望吗") is about what was told
 # before it; its few words do not make the question look unknown to the plan.
 def test_a_question_that_points_back_is_about_what_was_told_before_it(service) -> None:
@@ -481,7 +496,7 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
      ("今年招收多少学生", ()), ("每天花多少时间做作业", ()),
      # fifteenth session: funds, investment and budgets are amounts too
      ("专项资金一年有多少", ("money",)), ("教育经费今年投入多少", ("money",)), ("一共投了多少", ("money",)),
-     ("专项资金是干什么的", ()), ("投入多少个班", ()),
+     ("专项资金是干什么的", ()), ("投入多少个班", ("count",)),
      ("whats the salary raise for teachers this yr", ("money",)), ("did guixi actually pass the evaluation in the end?", ("outcome",)),
      ("did they meet the target", ()), ("has the plan been published yet", ()),
      ("what's the monthly salary for a foreign english teacher?", ("money",)), ("how much do teachers earn", ("money",)),
@@ -591,7 +606,7 @@ def test_a_place_beside_one_project_of_a_list_says_where_that_project_is(service
         ("减负清单具体有哪些内容", ("list",)), ("示范基地选了哪几个", ("list",)), ("是指哪三个百分之百", ("list",)),
         ("那所独立学院具体是哪一所", ("which", "list")), ("which 50 courses made the list", ("list",)),
         ("which company is building the new high school", ("which",)), ("七一表彰的名单公布了没", ("outcome",)),
-        ("鹰潭现在一共有多少所公办幼儿园", ("count_now",)), ("how many kindergartens are there right now", ("count_now",)),
+        ("鹰潭现在一共有多少所公办幼儿园", ("count", "count_now")), ("how many kindergartens are there right now", ("count_now",)),
         ("你觉得她能上贵溪一中吗", ("opinion",)), ("do you think my son can get into a key high school", ("opinion",)),
         ("孩子被老师体罚了我该怎么办", ("advice",)), ("孩子天天抱着手机打游戏，家长到底该怎么管", ("advice",)),
         ("what should i do if my kid is bullied", ("advice",)), ("我们学校大班额怎么办", ()), ("条件差的学校怎么办", ()),
