@@ -711,6 +711,8 @@ _DETAIL_QUESTIONS = {
         # "whats the salary raise for teachers this yr": an amount the plan never gives
         rf"|{_PAY_RISE}|\b(?:raise|rise|increase|hike)s? (?:in|of|to) (?:pay|salary|salaries|wages?)\b"
         r"|\bwhat(?:'s| is| are) the (?:fees?|costs?|price|tuition)\b|\bhow expensive\b"
+        # "the exact total education budget in yuan" (twentieth session)
+        r"|\bin yuan\b|\bhow many yuan\b|\b(?:rmb|cny)\b|\bexact (?:total )?(?:\w+ )?(?:budget|amount|sum|figure)\b"
         r"|\b(?:is|are) (?:it|they|(?:the |a )?[\w -]{1,40}?) free\b|\bfree of charge\b|\bfor free\b"
     ),
     # An age: "孩子几岁可以上幼儿园" — the plan names no age (fourteenth session: answered with point 7).
@@ -729,6 +731,8 @@ _DETAIL_QUESTIONS = {
         # a day put to be confirmed ("今年高考是6月7号开始吗")
         r"\d{1,2}月\d{1,2}[号日](?:就|才)?(?:开始|开考|考试|开学|放假|报名)?(?:吗|么|嘛)|"
         r"\bwhen (?:does|do|will|is|are|can)\b.{0,60}?\b(?:open|opens|start|starts|begin|begins|enrol|enroll|register|take (?:new )?(?:students|pupils))\b"
+        # "the application deadline for the teacher recruitment exam"; "从哪一届开始" (twentieth session)
+        r"|\b(?:application|registration|sign-?up|enrol(?:l)?ment) deadlines?\b|(?:从)?哪一?届(?:开始|起)"
     ),
     # When building work ends: "…什么时候完工" is not answered by "启动2021年…项目" (when it starts).
     "done": re.compile(

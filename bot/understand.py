@@ -175,7 +175,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
     (
         "greeting",
         _ASKS_LEAVE
-        + r"|(?:想)?问(?:你|您)(?:点|个|些|一点)(?:东西|事儿?|问题)|^@\S+$|(?:小助手|机器人)(?:小助手|机器人)|(?:以后)?(?:请)?多(?:多)?(?:指教|关照|请教)|(?:我)?想想(?:怎么|咋)(?:说|问)|^/start(?:@\w+)?$|你好|您好|妳好|你号|您号|泥嚎|你嚎|尼好|在马|哈啰|早晨好?|(?:你|您)?(?:现在)?方便(?:吗|么|不)|(?:你|您)?(?:现在)?(?:有空|忙)(?:吗|么|不)|这么(?:晚|早)(?:了)?(?:还)?|大晚上的|一大早的?|(?:先)?(?:跟|和|给)(?:你|您)打(?:个)?招呼|还在(?:吗|么|嘛)|(?:大家|各位)早|"
+        + r"|(?:想)?问(?:你|您)(?:点|个|些|一点)(?:东西|事儿?|问题)|^@\S+$|(?:小助手|机器人)(?:小助手|机器人)|(?:以后)?(?:请)?多(?:多)?(?:指教|关照|请教)|(?:我)?想想(?:怎么|咋)(?:说|问)|^/start(?:@\w+)?$|你好|您好|妳好|你号|您号|泥嚎|你嚎|尼好|在马|哈啰|哈佬|在不在度|早晨好?|(?:你|您)?(?:现在)?方便(?:吗|么|不)|(?:你|您)?(?:现在)?(?:有空|忙)(?:吗|么|不)|这么(?:晚|早)(?:了)?(?:还)?|大晚上的|一大早的?|(?:先)?(?:跟|和|给)(?:你|您)打(?:个)?招呼|还在(?:吗|么|嘛)|(?:大家|各位)早|"
         r"(?:我)?(?:有|想问)(?:几个|一些|个)(?:教育)?(?:方面的)?问题(?:想)?(?:请教|问|咨询)?(?:一下)?|(?:想|要)?咨询(?:一些|几个|点)(?:教育)?(?:方面的)?问题|你们好|大家好|各位好|哈喽|哈罗|嗨|嘿|喂|早上好|上午好|中午好|下午好|晚上好|早安|晚安|(?:(?<![\u4e00-\u9fff])|(?<=老师)|(?<=大家)|(?<=各位)|(?<=你)|(?<=您))早|"
         r"在(?:吗|么|嘛|不在|不)|在\?|在？|有人(?:吗|没|在吗|在不|在么|在线吗?)|(?:祝[^?？,，。!！]{0,12}?|(?:祝)?(?:你|您|大家|(?:各位|亲爱的)?(?:"
         + _GROUPS
@@ -1381,7 +1381,8 @@ _WHO_ADDRESSED = (
 _DOCUMENT_RE = re.compile(
     # "(这个文件)什么时候发的", but not "高考成绩啥时候出来": only the plan (or nothing) is issued; a pause
     # may come after the plan's own name ("群里有人转这个工作要点，是哪天发出来的啊"; not "开学通知，什么时候发")
-    r"(?:^|文件|计划|要点|通知|这份|这个|它|(?:文件|计划|要点)[,，\s])(?:是|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子)"
+    # (Cantonese too: "呢份工作要點係幾時發出嚟㗎" — twentieth session)
+    r"(?:^|文件|计划|要点|通知|这份|这个|呢份|它|(?:文件|计划|要点)[,，\s])(?:是|系|係|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子|几时|幾時)"
     r"(?:发|印发|下发|出台|发布|出|定|颁布|签发)"
     r"|(?:发文|印发|发布|下发|成文)(?:时间|日期|单位|机关)"
     # "这份工作要点是哪个单位、哪天发的": who and when of this plan, asked together
@@ -1411,7 +1412,8 @@ _DOCUMENT_RE = re.compile(
     # …and without the auxiliary, as a learner writes it: "when this plan publish", "when the plan come out"
     r"|\bwhen (?:this|that|the)(?: (?:yingtan|education|work|city|bureau|2021|annual|whole))*? "
     + _PLAN_NOUN
-    + r" (?:issue|issued|publish|published|release|released|come out|came out|sign|signed)\b"
+    # ("When this document was publish?": a learner's English, twentieth session)
+    + r" (?:was |is |were |be )?(?:issue|issued|publish|published|release|released|come out|came out|sign|signed)\b"
     + _WHO_ADDRESSED
     + r"|what(?: is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?(?:[,.!?].*)?$"
     r"|^is (?:this|it) (?:the )?(?:(?:19|20)\d\d |latest |current |newest )?(?:work )?(?:plan|document)[\s?.!]*$"

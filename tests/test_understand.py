@@ -1020,7 +1020,9 @@ def test_a_year_names_a_plan_only_beside_plan_words(normalize, text: str, names_
      ("what is this document about, in a nutshell", "about"), ("这份要点现在还有效吗？都2026年了", "validity"),
      # thirteenth session: the overall idea, asked and nothing else (not "大班额的总体目标")
      ("总的目标是什么", "idea"), ("今年的总体思路是啥", "idea"), ("这份文件的指导思想是什么", "idea"),
-     ("what is the overall goal of the plan", "idea"), ("What's the main idea?", "idea")],
+     ("what is the overall goal of the plan", "idea"), ("What's the main idea?", "idea"),
+     # twentieth session: Cantonese, and a learner's English
+     ("呢份工作要點係幾時發出嚟㗎?", "about"), ("When this document was publish? I want know the exact date.", "about")],
 )
 def test_what_about_the_document_is_asked(normalize, message, facet):
     intent = understand(message, normalize=normalize)
