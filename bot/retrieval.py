@@ -621,6 +621,10 @@ def _mostly_latin(normalized: str) -> bool:
 # says what will be done, never how it went.
 _OUTCOME_RE = re.compile(
     r"(?:结果|成绩|排名|名次|名单)(?:已经)?(?:出来|公布)了?(?:吗|么|没有?)|排名第几"
+    # last year's results counted ("去年教育系统一共查处了几个…"), a ranking published (twentieth session)
+    r"|(?:去年|上一年|前年)[^,，。?？]{0,20}?(?:一共|总共|共)?(?:查处|处理|处分|招了|建了|考上|录取|完成|评上|获奖)[^,，。?？]{0,4}?(?:多少|几)"
+    r"|公布[^,，。?？]{0,10}?(?:排名|名次)|\blast year\b[^?]{0,40}?\b(?:how many|what share|what percentage|how much)\b"
+    r"|\b(?:how many|what share|what percentage|how much)\b[^?]{0,60}?\blast year\b"
     # where the list of winners is seen ("技能大赛的获奖名单在哪看"): how it turned out
     r"|(?:获奖|录取|评选|表彰|入选)名单[^,，。?？]{0,4}?(?:在哪|哪里|去哪)(?:里|儿)?(?:能|可以)?(?:看|查|找)"
     # a place's rank, not a point's place in the plan ("大班额那条排第几")
@@ -677,12 +681,14 @@ _PROCEDURE_RE = re.compile(
 # A figure in Chinese numerals counts people or points (not "一个六十多岁的老保安这也算吗": an age).
 _OWN_CASE_RE = re.compile(
     r"(?:我(?!市)|俺|咱)[^,，。?？]{0,8}?(?:\d+|[一二两三四五六七八九十百千]{2,}(?=多?[个人分名]))[^,，。?？]{0,8}?"
-    r"(?:算不算|算吗|够不够|够吗|行不行|符合吗|符不符合|达不达标)"
+    r"(?:[,，]\s*(?:这|那)?(?:样|个)?)?(?:算不算|算吗|够不够|够吗|行不行|符合吗|符不符合|达不达标)"
+    # one's own school or child on a list ("试点学校都有哪些，我们学校在不在里面": twentieth session)
+    r"|(?:我们|我家|俺们|咱们)(?:学校|孩子|村|镇|小区|园)?(?:在不在|有没有在|算不算在)(?:里面|名单|其中|里头)"
 )
 # Two of the plans' places compared (QueryAnalyzer.compared): 比 + a place + more or less of something.
 _COMPARED = "比(?:{places})[^,，。?？]{{0,8}}?(?:高|低|多|少|好|差|强|弱|贵|便宜)"
 # Pieces of an amount asked, shared by the money detail (_DETAIL_QUESTIONS) and _AMOUNT_RE.
-_AMOUNT_WORDS = "多少钱|几块钱|多少元|多少块|多少万|多少亿|几个亿"
+_AMOUNT_WORDS = "多少钱|几块钱|多少元|多少块|多少万|多少亿|几个亿|几千万|几百万|几十万|涨到多少"
 _PAYMENTS = "工资|补贴|补助|津贴|资助|奖金|资金|经费|投资|预算|拨款"
 _NOT_A_COUNT = "(?![个所名人年天次条项学新时材门本张套件份台辆间])"  # 多少个, 多少本: a count, not money
 _PAID_HOW_MUCH = rf"(?<![招接吸提递])(?:交|收|缴|付|花|赔|给|投|拿|领|发)(?:了|入|到)?多少{_NOT_A_COUNT}"
@@ -752,8 +758,9 @@ _DETAIL_QUESTIONS = {
     ),
     # (哪些专业 asks what a college teaches, which no plan lists: an out-of-scope cue, not this detail.)
     "which": re.compile(
-        r"哪一?(?:所|家|座)|哪个(?:学校|公司|企业)|哪些(?:学校|公司|企业)|哪几所"
-        r"|\bwhich (?:\w+ ){0,2}?(?:schools?|colleges?|universit(?:y|ies)|kindergartens?|compan(?:y|ies)|firms?|contractors?|enterprises?)\b"
+        r"哪一?(?:所|家|座)|哪个(?:学校|公司|企业|大学|学院)|哪些(?:学校|公司|企业)|哪几所"
+        r"|\bwhich (?:[\w-]+ ){0,2}?(?:schools?|colleges?|universit(?:y|ies)|kindergartens?|compan(?:y|ies)|firms?|contractors?|enterprises?"
+        r"|agenc(?:y|ies)|institutions?|organi[sz]ations?)\b"
     ),
     # How many there are now ("鹰潭现在一共有多少所公办幼儿园", "how many … right now"): a plan sets targets.
     "count_now": re.compile(

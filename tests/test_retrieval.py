@@ -288,6 +288,10 @@ def test_near_domain_details_the_plan_never_gives_are_not_answered(service, ques
                                       "计划里有没有提到学区房", "我家孩子成绩中等,志愿该填贵溪一中还是鹰潭一中?",
                                       "市八小改扩建工程具体哪个月能完工交付?", "想开一家民办幼儿园,要办哪些证",
                                       "What is the average teacher salary in Yingtan in 2021?",
+                                      # last year's results, a ranking published, one's own case, which agency, an amount
+                                      "去年教育系统一共查处了几个违反八项规定的干部", "质量评价完了会不会公布每个学校的排名",
+                                      "我娃班上有58个人,这算不算大班额", "Which third-party agency will evaluate the colleges?",
+                                      "信息化试点学校都有哪些,我们学校在不在里面", "职业教育专项资金一年有几千万",
                                       # another document's text, which the plan only names
                                       "《江西省民办教育促进条例》第二十条原文是什么", "第四期学前教育行动计划的全文发我一下"])
 def test_near_domain_details_of_the_twentieth_session_are_not_answered(service, question: str) -> None:
