@@ -549,8 +549,9 @@ class Expander:
         return list(dict.fromkeys(term for terms in self._outer_matches(normalized) for term in terms))
 
     def main_terms(self, normalized: str) -> list[str]:
-        """The plan's main word (its first term) for each thing an English phrase names: "teacher training"
-        → 教师, 培训; a trigger inside a longer one found too ("online" in "online course") names nothing more."""
+        """The plan's main word (its first term) for each thing a phrase names: "teacher training" → 教师, 培训,
+        "家校合作" → 家校社协同育人; a trigger inside a longer one found too ("online" in "online course") names
+        nothing more."""
         return list(dict.fromkeys(terms[0] for terms in self._outer_matches(normalized)))
 
     def matched_share(self, normalized: str, ignore: frozenset[str]) -> float:
@@ -701,7 +702,7 @@ _DETAIL_QUESTIONS = {
     # 几节体育课", "保安要配几个人", "how many hours"): stated only where the quoted sentences give a figure
     # (twentieth session: such questions about a topic the plan covers were answered with its clause).
     "count": re.compile(
-        rf"{_COUNT_ASKED}|多长时间|\bhow many (?:hours|minutes|times|lessons|classes|periods|teachers|staff|guards|people|students)\b"
+        rf"{_COUNT_ASKED}|\bhow many (?:hours|minutes|times|lessons|classes|periods|teachers|staff|guards|people|students)\b"
     ),
     "when": re.compile(
         r"什么时候|啥时候|哪天|哪几天|几号|几月|何时|哪一天|什么时间|多久|几点|\bwhen\b|what date|what time|which day"
@@ -713,12 +714,12 @@ _DETAIL_QUESTIONS = {
         r"|多少(?:钱的)?(?:资助|补助|补贴|津贴|奖金|工资|奖励)(?!项目|政策|名额|对象|人)"
         # "What's the monthly fee for a public kindergarten?" (fourteenth session: answered with point 7)
         rf"|\b(?:{_PER_PERIOD}|tuition) {_PERIOD_COST}"
-        r"|\bwhat(?:'s| is| are) the (?:\w+ ){0,3}?(?:salary|salaries|wages?|pay)\b|\bhow much (?:do|does|will) [\w ]{1,30}? (?:earn|make|get paid)\b"
+        r"|\bwhat(?:'s| is| are) the (?:(?:average|monthly|annual|starting|basic|exact|total|typical) )?(?:\w+ )?(?:salary|salaries|wages?)\b|\bhow much (?:do|does|will) [\w ]{1,30}? (?:earn|make|get paid)\b"
         # "whats the salary raise for teachers this yr": an amount the plan never gives
         rf"|{_PAY_RISE}|\b(?:raise|rise|increase|hike)s? (?:in|of|to) (?:pay|salary|salaries|wages?)\b"
         r"|\bwhat(?:'s| is| are) the (?:fees?|costs?|price|tuition)\b|\bhow expensive\b"
         # "the exact total education budget in yuan" (twentieth session)
-        r"|\bin yuan\b|\bhow many yuan\b|\b(?:rmb|cny)\b|\bexact (?:total )?(?:\w+ )?(?:budget|amount|sum|figure)\b"
+        r"|\bin yuan\b|\bhow many yuan\b|\b(?:rmb|cny)\b|\bexact (?:total )?(?:\w+ )?(?:budget|amount|sum)\b"
         r"|\b(?:is|are) (?:it|they|(?:the |a )?[\w -]{1,40}?) free\b|\bfree of charge\b|\bfor free\b"
     ),
     # An age: "孩子几岁可以上幼儿园" — the plan names no age (fourteenth session: answered with point 7).
@@ -760,7 +761,7 @@ _DETAIL_QUESTIONS = {
     "which": re.compile(
         r"哪一?(?:所|家|座)|哪个(?:学校|公司|企业|大学|学院)|哪些(?:学校|公司|企业)|哪几所"
         r"|\bwhich (?:[\w-]+ ){0,2}?(?:schools?|colleges?|universit(?:y|ies)|kindergartens?|compan(?:y|ies)|firms?|contractors?|enterprises?"
-        r"|agenc(?:y|ies)|institutions?|organi[sz]ations?)\b"
+        r"|agenc(?:y|ies))\b"
     ),
     # How many there are now ("鹰潭现在一共有多少所公办幼儿园", "how many … right now"): a plan sets targets.
     "count_now": re.compile(
@@ -860,8 +861,10 @@ _OPINION_RE = re.compile(
 _ADVICE_RE = re.compile(
     r"我(?:们)?(?:该|应该|要|得)怎么办|我(?:们)?该咋办|我(?:们)?(?:该|应该)(?:去)?找谁|"
     r"(?:家长|做家长的|当家长的)[^,，。?？]{0,4}?(?:该|应该)怎么(?:管|办|教)"
-    # how a parent should go about it at home ("一句话都不跟我说 怎么沟通比较好": twentieth session)
-    r"|(?:怎么|如何|咋)(?:跟|和|与)?(?:他|她|孩子|娃)?(?:沟通|交流|相处|开导|管教|引导|劝)(?:才)?(?:比较|更)?好"
+    # how a parent should go about it with the child ("怎么跟孩子沟通比较好": twentieth session; not "家长和学校
+    # 怎么沟通比较好", which the plan's 家校社协同育人 answers — review)
+    r"|(?:怎么|如何|咋)(?:跟|和|与)(?:他|她|孩子|娃|儿子|女儿)(?:沟通|交流|相处)(?:才)?(?:比较|更)?好"
+    r"|(?:怎么|如何|咋)(?:开导|管教|劝)(?:他|她|孩子|娃|儿子|女儿)?(?:才)?(?:比较|更)?好"
     # …and whether to do something for one's own child ("要不要给他报个补习班", "该不该让孩子配眼镜")
     # — the writer's choice, not a school's duty ("学校要不要给孩子做体检" asks what the plan may say)
     r"|(?:^|[,，。?？!！\s])(?:(?!学校|老师|教育局|局里|上面|政府|市里|国家|幼儿园|班主任)[^,，。?？!！\s]){0,12}?"
@@ -920,7 +923,8 @@ _CLAUSE_DETAILS = frozenset({"list", "which"})
 
 def count_stated(normalized: str, hit: Hit) -> bool:
     """Does ``hit`` quote a figure of what the question counts (its unit: 几次 → 次, 几个人 → 人 / 名 / 位)?
-    A year (2021年) or “三个百分之百” is no count of hours or people. English questions: any figure."""
+    A year (2021年) or “三个百分之百” is no count of hours or people. A count asked with no Chinese unit (the
+    English "how many hours"): any figure."""
     units = {_COUNT_UNITS.get(u, u) for u in _COUNT_ASKED_RE.findall(normalized)}
     text = quoted_text(hit)
     if not units:
@@ -1203,7 +1207,9 @@ _THERE_RE = re.compile(r"那边|那里|那儿|当地|[他她]们?那")
 def with_background(query: Query, whole: Query, there: int = 0) -> Query:
     """The question part; when it names nothing itself, every fact about it (coverage, unknown nouns,
     cues, the question's form) is the whole message's: in "…老师们人心惶惶，这事具体怎么说的" what is
-    asked about is in the background, and an empty word list would read as "nothing matched".
+    asked about is in the background, and an empty word list would read as "nothing matched". When the
+    whole message is better known to the plans than the question part, its coverage (and the fewer unknown
+    nouns) are the question's.
     ``there``: other cities the question points at (Analyzer.pointed_at), asked about as elsewhere."""
     if not query.facts.content_words:
         return replace(query, facts=whole.facts)

@@ -521,6 +521,8 @@ def named_by_expansion(engine: Engine, term: str) -> tuple[str, int] | None:
     the one point the list's main word for it names (not 家校共育, which 第22条 says in passing)."""
     expander, tp = engine.retriever.config.expander, engine.retriever.tp
     text = tp.normalize(term)
+    if engine.mentions.find(text) or engine.retriever.config.cues.count(text):
+        return None  # words the plan writes itself (补助, 统计: the points holding them), or a cue (review)
     _, triggers = expander.expand(text)
     if not triggers or max(len(t) for t in triggers) < len(text):
         return None

@@ -93,7 +93,7 @@ class Intent:
     section: int | None = None  # the part of the plan (一、二、…): for "section", and for "point" when
     # the point is counted within it (第三部分第二条: point 2 of part 3)
     # for "point": the part it is counted within, named by words of its heading ("素质教育那部分的第一条");
-    # bot/service.point_answer finds the part (part_named)
+    # bot/service.in_named_part finds the part (part_named) before the point is looked up
     part_words: str = ""
     years: tuple[int, ...] = ()  # plans named by year ("2021年的计划"), in the order named
     relative: int | None = None  # "去年" = 1, "前年" = 2 plans back from the newest
@@ -863,7 +863,7 @@ def figure_asked(normalized: str) -> str | None:
 _AROUND_A_REFERENCE = " ,，的里中"  # left at the edge once a point reference is cut from a question
 # An article of another text named just before a reference: 义务教育法第十五条, 《…条例》第二十条.
 # (not the work plan's own title: "《鹰潭市教育局2021年工作要点》第八条原文" is point 8 — twentieth session)
-_OTHER_RULES_RE = re.compile(r"(?:法|条例|办法|规定|意见|细则|章程|(?<!工作要点)》)(?:的|里|中)?$")
+_OTHER_RULES_RE = re.compile(r"(?:法|条例|办法|规定|意见|细则|章程|》)(?:的|里|中)?$")
 
 
 def _leading_lookup(text: str) -> tuple[tuple[int, str], ...]:
@@ -1002,6 +1002,7 @@ def _point_in_part(text: str) -> tuple[int, int] | None:
 
 # A part named by words of its heading, then a point counted within it: "素质教育那部分的第一条是啥",
 # "讲教育保障的那块最后一条" (twentieth session: searched as a question, another part's point came first).
+_POINTING_RE = re.compile(r"(?:刚才|上面|下面|前面|后面|上一|下一|这|那|它)")
 _NAMED_PART_POINT_RE = re.compile(
     r"^(?:(?:讲|说|关于)(?=[\u4e00-\u9fff]{2,16}?的?(?:那|这)))?(?P<words>[\u4e00-\u9fff]{2,16}?)的?(?:那|这)一?个?大?(?:部分|板块|块)"
     r"(?:里面?|中)?的?"
@@ -1012,6 +1013,8 @@ def _point_in_named_part(text: str) -> tuple[str, int] | None:
     """(words of a part's heading, point within it) for "素质教育那部分的第一条是啥"; None otherwise."""
     part, point = _NAMED_PART_POINT_RE.match(text), _POINT_REF_RE.search(text)
     if part is None or point is None or point.start() != part.end() or not _just_asking(text[point.end() :]):
+        return None
+    if _POINTING_RE.match(part["words"]):  # "刚才那部分最后一条": no heading's words (review)
         return None
     number = _ref_number(point)
     return (part["words"], number) if number is not None and number != 0 else None
@@ -1353,7 +1356,9 @@ _WHO_ISSUED_RE = re.compile(
 )
 _PLAN_NAMED_RE = re.compile(r"文件|计划|要点|通知")  # "这份关于教师工资的文件是谁发的" is about the plan
 # Words before 是谁制定的 that name nothing but the plan or the message itself ("这个是谁发的", "请问它是谁写的").
-_THIS_ONE_WORDS_RE = re.compile(r"请问|那么|所以|东西|到底|究竟|[这那它个份篇是的]")
+_THIS_ONE_WORDS_RE = re.compile(
+    r"请问|那么|所以|东西|玩意儿?|到底|究竟|群里|网上|教育局|局里|转发?的|看到的|收到的|[这那它个份篇是的]"
+)
 
 
 def _issued_by_whom(bare: str) -> bool:
@@ -1420,7 +1425,7 @@ _DOCUMENT_RE = re.compile(
     r"|issu(?:ed|ing) (?:date|by)|title of (?:the|this) (?:document|plan)"
     # "what date was it issued", "what's the issue date", "date of issue?", "which department issued it"
     # ("on what date was the notice issuing this work plan signed": twentieth session)
-    r"|\bwhat date (?:was|is) (?:it|this|the plan|the document|this plan|the notice|this notice)(?: [\w ]{1,30}?)? (?:actually |exactly |officially )?(?:issued|published|released|dated|signed|sent out)\b"
+    r"|\bwhat date (?:was|is) (?:it|this|the plan|the document|this plan|the notice|this notice)(?: (?:issuing|of|for|announcing) (?:this|the) (?:work )?(?:plan|document))? (?:actually |exactly |officially )?(?:issued|published|released|dated|signed|sent out)\b"
     r"|^(?:what(?:'s| is) )?(?:the )?(?:issue|publication|release) date(?: of (?:the|this) (?:plan|document))?[\s?.!]*$"
     r"|^(?:the )?date of (?:issue|publication|release)[\s?.!]*$"
     r"|\bwhich (?:department|agency|office|body|authority|bureau|organi[sz]ation) (?:issued|published|released|wrote|drew up)"
@@ -1843,7 +1848,9 @@ def _told_then_asked(text: str) -> list[str]:
     if len(clauses) < 2:
         return []
     told, asked = "".join(clauses[:-1]), clauses[-1]
-    if not _EACH_ASKED_RE.search(asked) or not (_QUESTION_CUE_RE.search(asked) or _REQUEST_RE.search(asked)):
+    if not _EACH_ASKED_RE.search(asked) or _COMPARING_RE.search(asked):
+        return []
+    if not (_EACH_RE.search(asked) or _REQUEST_RE.search(asked)):
         return []
     marks = list(_COUNT_OFF_RE.finditer(told))
     if len(marks) == 2:
@@ -1870,9 +1877,17 @@ _PAIRED_RE = re.compile(
 # answered and the other only related).
 _PAIRED_TWO_RE = re.compile(
     r"^(?:[^,，]{0,10}?(?:讲|问|了解|写|说|查|整理))?(?P<a>[\u4e00-\u9fff]{2,10}?)(?:和|跟|与|、)(?P<b>[\u4e00-\u9fff]{2,10}?)"
-    r"[,，]?\s*(?:这)?两(?:条|块|个|项|方面|部分|件事)[,，]?\s*(?P<rest>[^,，]{2,20})$"
+    r"[,，]?\s*(?:这两个|(?:这)?两(?:条|块|项|方面|部分|件事))[,，]?\s*(?P<rest>[^,，]{2,20})$"
 )
-_EACH_RE = re.compile(r"帮我各|各自|分别|各")
+_HOW_RE = re.compile(r"怎么|如何|咋")
+_EACH_RE = re.compile(r"帮我各|各自|分别|各(?=[有归是管怎说该要概讲写])")
+# Two things set against each other ("普高和中职这两个有什么区别", "…这两块哪个投入大"): one question, not two (review)
+_COMPARING_RE = re.compile(r"区别|不同|不一样|一样|哪个|哪一个|比较|相比|关系")
+
+
+def _asked_of_both(rest: str) -> bool:
+    """The closing ask of "X和Y这两块…" asks of each: how each goes on ("今年怎么推进的") or a request to sum up."""
+    return bool(_REQUEST_RE.search(rest) or _SUM_UP_RE.search(rest) or _HOW_RE.search(rest))
 
 
 def _paired(text: str) -> list[str]:
@@ -1884,9 +1899,7 @@ def _paired(text: str) -> list[str]:
             return []
         return [f"{m[thing]}{m['when'] or ''}{m['rest']}" for thing in ("a", "b")]
     m = _PAIRED_TWO_RE.match(bare)
-    if m is None or not (
-        _QUESTION_CUE_RE.search(m["rest"]) or _REQUEST_RE.search(m["rest"]) or _SUM_UP_RE.search(m["rest"])
-    ):
+    if m is None or _COMPARING_RE.search(m["rest"]) or not (_EACH_RE.search(m["rest"]) or _asked_of_both(m["rest"])):
         return []
     rest = _EACH_RE.sub("", m["rest"])
     return [f"{m[thing]}{rest}" for thing in ("a", "b")]
@@ -2003,8 +2016,11 @@ def _typed_in_pinyin(text: str, beside_chinese: bool = False) -> bool:
     return count >= 3 or (count == 2 and (beside_chinese or "".join(words) in _TALK_SOUNDS))
 
 
-# A work plan's title in brackets ("《鹰潭市教育局2021年工作要点》第八条原文"): it names the plan.
-_PLAN_TITLE_RE = re.compile(r"《[^《》]{0,30}(?:工作要点|工作计划)》")
+# The plan's own title in brackets ("《鹰潭市教育局2021年工作要点》第八条原文"): it names the plan — this bureau's
+# only (review: "《上饶市教育局2021年工作要点》第8条" is another city's plan, an article of another text).
+_PLAN_TITLE_RE = re.compile(
+    r"《(?:鹰潭市?教育局)?(?:[0-9]{4}年)?(?:教育)?(?:工作要点|工作计划)》|《鹰潭[^《》]{0,20}(?:工作要点|工作计划)》"
+)
 
 
 def _plan_words(text: str) -> str:
@@ -2381,7 +2397,7 @@ _INNER_PAUSE_RE = re.compile(r"\w[\s,，。;；!！~～…]+\w")
 # Question words that exclaim, not ask: "孩子怎么这么不省心", "说了多少遍都不听", "晚上啥声音都没有"
 # (twentieth session: such sighs were refused as questions).
 _RHETORICAL_RE = re.compile(
-    r"怎么(?:这么|那么|就这么)|(?:说|讲|教|叫|喊|骂)了?(?:多少|几)(?:遍|次|回)|(?:啥|什么)(?:声音|东西|人|事)?(?:都|也)(?:没有|没|不)"
+    r"怎么(?:这么|那么|就这么)|(?:说|讲|教|叫|喊|骂)了?(?:多少|几)(?:遍|次|回)|(?:啥|什么)(?:东西|人|事)?(?:都|也)(?:没有|没|不)"
 )
 
 

@@ -298,6 +298,15 @@ def test_near_domain_details_of_the_twentieth_session_are_not_answered(service, 
     assert service.ask(question).status != "answered"
 
 
+# review (twentieth session): in-scope questions near the new cues and details stay answered
+@pytest.mark.parametrize(("question", "point"), [("学校怎么降低学生近视率", 5), ("中小学区域布局规划怎么安排", 12),
+                                                 ("义务教育是不是完全免试就近入学", 8), ("家长和学校怎么沟通比较好", 6),
+                                                 ("What is the policy on teacher pay?", 18)])
+def test_questions_near_the_twentieth_sessions_cues_are_answered(service, question: str, point: int) -> None:
+    answer = service.ask(question)
+    assert answer.status == "answered" and answer.citations[0].point == point
+
+
 @pytest.mark.parametrize(("question", "point"), [("请问贵局关于县域义务教育优质均衡发展国家评估认定,2021年有何安排?", 8),
                                                  ("Overseas parent here: what is the cap on the share of oversized classes in compulsory education?", 8)])
 def test_who_writes_and_how_formally_is_no_evidence_against_a_question(service, question: str, point: int) -> None:

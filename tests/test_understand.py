@@ -158,6 +158,13 @@ def test_a_point_counted_within_a_part_named_by_its_heading(normalize, message, 
     assert (intent.kind, intent.part_words, intent.section, intent.point) == ("point", words, None, number)
 
 
+@pytest.mark.parametrize("message", ["刚才那部分最后一条", "上面那部分第三条", "《上饶市教育局2021年工作要点》第8条"])
+def test_a_pointing_word_or_another_citys_plan_names_no_part_of_this_plan(normalize, message):
+    intent = understand(message, normalize=normalize)
+    assert not intent.part_words
+    assert intent.kind != "point" or "上饶" not in message
+
+
 @pytest.mark.parametrize(
     "message",
     [
@@ -725,7 +732,9 @@ def test_questions_counted_off_share_only_what_comes_before_them(normalize):
 @pytest.mark.parametrize("message", ["一是要控制大班额，二是要提高质量", "大班额比例控制在4.5%吗", "一个是大班额，另一个是职普比，都要抓",
                                      "督导和评价改革有啥区别", "学前教育和义务教育各方面都要抓好",
                                      # a closing ask of both that asks nothing ("这两件事都要抓")
-                                     "孩子要多运动，另外作业要少留，这两件事都要抓", "大班额和职普比这两个都要抓"])
+                                     "孩子要多运动，另外作业要少留，这两件事都要抓", "大班额和职普比这两个都要抓",
+                                     # review: two things compared, and 两个 before a noun
+                                     "普高和中职这两个有什么区别", "学前教育和义务教育这两块哪个投入大", "老大和老二两个孩子都要上学怎么办"])
 def test_counting_off_what_is_not_questions_is_not_several(normalize, message):
     assert understand(message, normalize=normalize).kind != "several"
 
