@@ -252,6 +252,9 @@ def test_report_breaks_figures_down_by_kind(service) -> None:
         # Floors under docs/blind24-end-run.txt (first run: docs/blind24-first-run.txt, the same tiers);
         # run only at the nineteenth session's start and end, never fitted, its misses never printed.
         ("blind24.jsonl", (0.95, 0.92, 0.01, 0.01, 0.04), 0.97),
+        # Floors under docs/blind25-end-run.txt (first run: docs/blind25-first-run.txt, the same tiers);
+        # run only at the twentieth session's start and end, never fitted, its misses never printed.
+        ("blind25.jsonl", (0.95, 0.95, 0.01, 0.01, 0.04), 0.97),
     ],
 )
 def test_blind_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
