@@ -61,8 +61,25 @@ def _close_to(top: Hit, hits: tuple[Hit, ...]) -> tuple[Hit, ...]:
 # 65 → 54 of 1,647, in scope answered 5,991 → 5,998 of 6,374,
 # confident wrong 20 → 21, not found 27; on people31 (90 hard near misses, written for it) 24 → 11 of 90.
 # The blind set written at the session's start (blind22) did not move: 2 of 30 out of scope answered.
+# Twentieth session: "count" (how many hours, lessons, people: bot/retrieval.count_stated) and "done" (when
+# building work is finished, unless the quoted sentences say so: "…九年一贯制学校什么时候能建好" had been
+# answered with the clause that only starts the project) block too; no in-scope answer of the tuning sets moved.
 BLOCKING_DETAILS = frozenset(
-    {"money", "age", "date", "who", "outcome", "procedure", "list", "which", "count_now", "opinion", "advice", "count"}
+    {
+        "money",
+        "age",
+        "date",
+        "done",
+        "who",
+        "outcome",
+        "procedure",
+        "list",
+        "which",
+        "count_now",
+        "opinion",
+        "advice",
+        "count",
+    }
 )
 
 

@@ -621,7 +621,7 @@ def searched(engine: Engine, intent: Intent, max_related: int) -> Answer:
     answer = searched_answer(engine, intent, max_related)
     if intent.kind == "ask" and intent.point is not None and answer.status != "answered":
         answer = named_point_answer(engine, intent, max_related) or answer
-    if intent.kind == "ask" and intent.titled and answer.status != "answered":
+    if intent.kind == "ask" and intent.titled:  # asked to be summed up: the point whole, answered or not
         answer = titled_answer(engine, intent, max_related) or answer
     if intent.kind == "ask" and intent.besides and answer.status == "answered":
         answer = besides_answer(engine, intent, answer) or answer

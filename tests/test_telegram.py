@@ -284,7 +284,9 @@ def test_point_command(bot, fake: FakeBotApi, chat: int, command: str, expected:
 
 
 def test_question_is_answered_with_citation_and_buttons(bot, fake: FakeBotApi, chat: int, query_log) -> None:
-    reply = say(fake, "中职招生比例", chat)  # an answer that cites a further point of the plan
+    # an answer that cites a further point of the plan ("中职招生比例" alone became related, 0.54 against the
+    # 0.55 cut, when the bank grew by 748 examples in the twentieth session: said in the closing note)
+    reply = say(fake, "中职招生比例是多少", chat)
     assert reply["parse_mode"] == "HTML"
     assert "第10条" in reply["text"] and "45:55" in reply["text"]
     assert validate_telegram_html(reply["text"]) is None
