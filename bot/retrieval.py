@@ -932,14 +932,17 @@ def count_stated(normalized: str, hit: Hit) -> bool:
     return any(re.search(_FIGURE_OF.format(_COUNT_SAME.get(u, u)), text) for u in units)
 
 
-def stated_where_asked(hit: Hit, words: Iterable[str], stated: frozenset[str]) -> frozenset[str]:
+def stated_where_asked(hit: Hit, query: Query, stated: frozenset[str]) -> frozenset[str]:
     """``stated`` (stated_by) as the blocking rule reads it (bot/decide.py): "“三个百分之百”是指哪三个" is
     not answered by a list of other things in the same sentence, nor "那所独立学院是哪一所" by another college
     named beside it — the items, or the institution, are named in the clause that holds most of the
-    question's words. (The confidence model reads ``stated`` as it was fitted.)"""
+    question's words; and a count asked is stated only by a figure in its unit (count_stated). (The
+    confidence model reads ``stated`` as it was fitted.)"""
+    if "count" in query.facts.asks_details and count_stated(query.normalized, hit):
+        stated |= {"count"}
     if not stated & _CLAUSE_DETAILS:
         return stated
-    return stated - (_CLAUSE_DETAILS - stated_details(naming_clauses(quoted_text(hit), words)))
+    return stated - (_CLAUSE_DETAILS - stated_details(naming_clauses(quoted_text(hit), query.words)))
 
 
 def quoted_text(hit: Hit) -> str:
@@ -1436,15 +1439,10 @@ class Retriever:
             consensus(self, int(order[0]), int(at[order[0]]), points, scores.voters),
             stated := stated_by(top, query.words),
         )
-        counted = (
-            frozenset({"count"})
-            if "count" in query.facts.asks_details and count_stated(query.normalized, top)
-            else frozenset()
-        )
         return Retrieval(
             query,
             (Hit(top.doc_id, top.point, top.score, top.channels, top.evidence, features), *hits[1:k]),
-            stated_where_asked(top, query.words, stated) | counted,
+            stated_where_asked(top, query, stated),
         )
 
     def make_hit(
