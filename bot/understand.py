@@ -1831,12 +1831,10 @@ def _two_lookups(text: str) -> list[str]:
 # 事各归谁管？", "一个是镇上没有公家办的幼儿园；另一个是老师周末私下开班收钱。请分别说说"): the closing ask names
 # both (分别 / 各 / 这两件事 …), the things ask nothing themselves (twentieth session: read as one question,
 # the answer only related).
-_EACH_ASKED_RE = re.compile(
-    r"分别|各自|(?<![\u4e00-\u9fff])各(?=[有归是管怎说该要])|这两(?:件事|样|个|点|块|方面|种情况|个问题)|两件事|两个问题"
-)
-_EACH_WORDS_RE = re.compile(
-    r"(?:这|那)?两(?:件事|样|个问题|个|点|块|方面|种情况)|分别|各自|各(?=[有归是管怎说该要])|一起问"
-)
+# Words that ask of each of two things ("分别", "各自", "各管", "帮我各概括") and words that point back at
+# both ("这两件事", "两个问题", "一起问"); the ask itself is what is left without them.
+_EACH_RE = re.compile(r"帮我各|各自|分别|各(?=[有归是管怎说该要概讲写])")
+_BOTH_RE = re.compile(r"(?:这|那)?两(?:件事|样|个问题|个|点|块|方面|种情况)|一起问")
 _TOLD_SPLIT_RE = re.compile(r"[，,。；;\s]+(?:另外|还有|再一个|再就是|另一个是|另一个|另外一个是)[，,:：\s]*")
 
 
@@ -1848,9 +1846,9 @@ def _told_then_asked(text: str) -> list[str]:
     if len(clauses) < 2:
         return []
     told, asked = "".join(clauses[:-1]), clauses[-1]
-    if not _EACH_ASKED_RE.search(asked) or _COMPARING_RE.search(asked):
-        return []
-    if not (_EACH_RE.search(asked) or _REQUEST_RE.search(asked)):
+    if _COMPARING_RE.search(asked) or not (
+        _EACH_RE.search(asked) or (_BOTH_RE.search(asked) and _REQUEST_RE.search(asked))
+    ):
         return []
     marks = list(_COUNT_OFF_RE.finditer(told))
     if len(marks) == 2:
@@ -1860,7 +1858,7 @@ def _told_then_asked(text: str) -> list[str]:
     things = [t.strip(_END_PUNCT + "，,；;:：") for t in things]
     if len(things) != 2 or any(len(t) < 4 or _QUESTION_CUE_RE.search(t) for t in things):
         return []
-    ask = _EACH_WORDS_RE.sub("", asked).strip(_END_PUNCT + "，,；;:： ") or asked
+    ask = _BOTH_RE.sub("", _EACH_RE.sub("", asked)).strip(_END_PUNCT + "，,；;:： ") or asked
     return [f"{thing}，{ask}" for thing in things]
 
 
@@ -1880,7 +1878,6 @@ _PAIRED_TWO_RE = re.compile(
     r"[,，]?\s*(?:这两个|(?:这)?两(?:条|块|项|方面|部分|件事))[,，]?\s*(?P<rest>[^,，]{2,20})$"
 )
 _HOW_RE = re.compile(r"怎么|如何|咋")
-_EACH_RE = re.compile(r"帮我各|各自|分别|各(?=[有归是管怎说该要概讲写])")
 # Two things set against each other ("普高和中职这两个有什么区别", "…这两块哪个投入大"): one question, not two (review)
 _COMPARING_RE = re.compile(r"区别|不同|不一样|一样|哪个|哪一个|比较|相比|关系")
 
