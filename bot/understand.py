@@ -208,7 +208,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"(?:你|您|这些)?(?:的)?(?:回答|答案|信息|数据|资料|内容)(?:的|得)?(?:都)?(?:是)?(?:准确|准|可靠|靠谱|权威|官方的?|最新的?|有(?:没有)?依据|从哪(?:里|儿)?来的?|哪(?:里|儿)?来的|(?:的)?来源)|"
         r"(?:这里|这个|这)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号|公众号)?|有没有(?:教育局的?)?(?:工作人员|真人)|(?:找|要找|转给?)(?:教育局的?)?(?:工作人员|真人|人(?!工)|局长|领导)|我要投诉|^投诉$|(?:会不会|会|能不能)?骗人|(?:在)?(?:背后|后面|后台)(?:是|有)?(?:教育局的?)?(?:真人|人|工作人员)?(?:在)?(?:打字|回复|回答)|回(?:得|的)(?:这么|好|真|挺)?快(?:多了)?|(?:你)?(?:还)?在上班",
         r"(?:a )?(?:real )?(?:person|human) or (?:a )?(?:bot|robot|machine|ai)|(?:a )?(?:bot|robot|machine|ai) or (?:a )?(?:real )?(?:person|human)|who are you|what are you|are you (?:a )?(?:real )?(?:bot|robot|human|real|person|ai)(?: or (?:a )?(?:real )?(?:bot|robot|human|person|machine|ai))?|(?:who|what company) (?:built|developed|created|made|wrote) (?:you|this bot)|(?:who|what company) (?:built|developed|created|made) (?:this|it)|are you chatgpt|who made you|your name|"
-        r"what is this(?: bot)?|is (?:this|it) the (?:yingtan )?(?:education )?(?:bureau(?:'s)? )?(?:official )?(?:bot|account)|who runs (?:this|you)|is (?:this|it) (?:a )?(?:bot|robot|human|person|official)(?! free)|how accurate are (?:your|the) answers|where does (?:your|the|this) (?:information|info|data) come from|are (?:you|u) (?:a )?(?:human|person|real)|what(?:'s| is) your name|how old are you",
+        r"what is this(?: bot)?|is (?:this|it) the (?:yingtan )?(?:education )?(?:bureau(?:'s)? )?(?:official )?(?:bot|account)|(?:is (?:this|it)|are (?:you|u))(?: from)? the (?:yingtan )?(?:education )?(?:bureau|office|department)|who runs (?:this|you)|is (?:this|it) (?:a )?(?:bot|robot|human|person|official)(?! free)|how accurate are (?:your|the) answers|where does (?:your|the|this) (?:information|info|data) come from|are (?:you|u) (?:a )?(?:human|person|real)|what(?:'s| is) your name|how old are you",
     ),
     (
         "usage",
@@ -565,6 +565,8 @@ _POINT_REF_RE = re.compile(
     r"|\b(?:(?:points?|pont|piont|poin|clause|item|article)(?:\s+(?:number|no\.?))?|no\.?|number)\s*#?\s*"
     rf"(?P<e>[0-9]{{1,3}}(?:\b|{_ASKING_NEXT})|[a-z]+(?:-[a-z]+)?\b)"
     rf"|\bpt\.?\s*(?P<ept>[0-9]{{1,2}})(?:\b|{_ASKING_NEXT})"
+    # "#16 是什么内容", "what does #22 say" (twenty-first session: not found); not a #tag#
+    rf"|(?<![\w#])#\s?(?P<hash>[0-9]{{1,2}})(?![0-9#])(?:\b|{_ASKING_NEXT})"
     r"|\b(?:the )?(?:(?P<o>[0-9]{1,2})(?:st|nd|rd|th)|(?P<eo>(?:twenty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
     r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)))"
     r" (?:point|clause|item|article)\b(?! of view)"
@@ -772,8 +774,8 @@ def _ref_number(m: re.Match[str]) -> int | None:
         return None if not back else LAST_POINT - (back - 1)
     if m.group("e") or m.group("eo"):
         return _english_number(m.group("e") or m.group("eo"))
-    if m.group("ept"):
-        return int(m.group("ept"))
+    if m.group("ept") or m.group("hash"):
+        return int(m.group("ept") or m.group("hash"))
     raw = next((m.group(g) for g in ("n", "s", "m", "t", "k", "c", "o") if m.group(g)), None)
     return chinese_number(raw) if raw else None
 
@@ -1079,7 +1081,7 @@ def _section_number(m: re.Match[str]) -> int | None:
 # locate ("X是第几条") and mentions ("哪几条提到X")
 
 # Places in the plan's structure: a frame only counts as a clause look-up when it names one.
-_WHICH_ONE = r"(?:[第地弟]几条|要点几|第几项工作|第几个(?:要点|条目)|哪一?个?条款|哪款|哪一?个要点|第几个要点|第几部分|第几块|哪块|哪一条|哪条|哪一点|第几点|哪个条目|哪一个条目|哪一项|第几项|哪个部分|哪一部分|哪部分|哪一块|哪一段|哪段)"
+_WHICH_ONE = r"(?:(?:哪一?个?部分|第几部分)的?(?=哪|第几))?(?:[第地弟]几条|要点几|第几项工作|第几个(?:要点|条目)|哪一?个?条款|哪款|哪一?个要点|第几个要点|第几部分|第几块|哪块|哪一条|哪条|哪一点|第几点|哪个条目|哪一个条目|哪一项|第几项|哪个部分|哪一部分|哪部分|哪一块|哪一段|哪段)"
 # Longer words first: "哪条有提到X" is about X, not 到X.
 _SAID = r"(?:讲到|说到|写到|提到|谈到|提及|出现|有(?:讲|说|写|提)到?|讲|说|写|规定|提|涉及|是关于|关于|管|有关)"
 _LOCATE_PATTERNS = (
@@ -1089,6 +1091,8 @@ _LOCATE_PATTERNS = (
     # X是第几条 / X在哪一条里提到的 / X放在哪条了 / X写在哪部分 / X在哪一条能看到
     rf"^(?P<x>.+?)(?:是在|是|在|放在|写在|规定在|出现在|位于|属于|归|对应|出自|来自|见)?(?:文件)?(?:的)?{_WHICH_ONE}"
     rf"(?:哪款|第几款)?(?:里|中|里面|当中)?(?:{_SAID}|(?:能|可以)?(?:看到|找到|查到))?(?:的|了|过)?(?:内容|规定)?(?:来着|呀|啊|呢|吗)?$",
+    # X是第10条还是第11条 / X在第三点还是第四点 (twenty-first session: searched, related): where X is
+    rf"^(?P<x>.+?)(?:是在|是|在|属于|写在)(?:第\s*(?:{_NUM})\s*{_TIAO}(?:还是|或者|或是|or)){{1,2}}第?\s*(?:{_NUM})\s*{_TIAO}(?:啊|呀|呢|吗)?$",
     # X写在哪 / X放在哪里了 / X在文件哪里
     r"^(?P<x>.+?)(?:的内容|的规定)?在(?:文件|计划|要点)(?:里|中)?的?(?:位置|哪个位置)$",
     # X的内容在哪 / X那块在哪里 (a bare "X在哪" asks where a place is)
@@ -1150,6 +1154,13 @@ _LOCATE_PATTERNS = (
     r"(?:about|on|regarding|for|covering|that (?:says?|mentions?|covers?|talks? about)) (?P<x>.+?)$",
 )
 _LOCATE_RES = [re.compile(p) for p in _LOCATE_PATTERNS]
+# Several points asked for ("哪几条", "哪些地方", "一共有几条"), the words that say a point mentions something
+# ("提到", "点到了", "讲"), and the asking that may open the look-up ("想知道哪几条点到了职业院校": twenty-first
+# session, searched and not found).
+_WHICH_LISTED = r"(?:哪几条|哪些条目?|哪几个条目|哪几处|哪些地方|哪几部分|哪些部分|哪几点|哪些点)"
+_WHICH_SEVERAL = rf"(?:{_WHICH_LISTED}|(?:一共|总共|共)?有?几条)"
+_MENTIONS = r"(?:提到|提及|涉及|说到|讲到|写到|点到|谈到|出现|包含|有(?:讲|说|写|提)到?|讲|说|写|关于|有关)"
+_ASKING_OPENS = r"(?:请问|想问一?下?|我?想知道|问一?下)?[,，]?"
 _MENTION_RES = [
     # "帮我找出跟学前教育有关的几条", "把讲安全的那几条都找出来", "跟资助有关的有哪几条" (nineteenth session: searched)
     re.compile(
@@ -1164,18 +1175,23 @@ _MENTION_RES = [
     ),
     # "提到家庭教育的有哪几条", "涉及教师的是哪些条目"
     re.compile(
-        r"^(?:文件里|文件中)?(?:提到|提及|涉及|说到|讲到|写到|关于|有关)(?:了|过)?(?P<x>.+?)的(?:有|是|都有|都是)?"
-        r"(?:哪几条|哪些条目?|哪几个条目|哪几处|哪些地方|哪几部分|几条)(?:呢|啊|呀)?$"
+        rf"^{_ASKING_OPENS}(?:文件里|文件中)?{_MENTIONS}(?:了|过)?(?P<x>.+?)的(?:有|是|都有|都是)?{_WHICH_SEVERAL}(?:呢|啊|呀)?$"
     ),
     re.compile(
-        r"^(?:请问)?(?:文件里|文件中)?(?:哪几条|哪些条目?|哪几个条目|哪些地方|哪些部分|哪几部分|哪几处|哪几点|哪些点|有几条|几条)"
-        r"(?:有|里|中|都)?(?:提到|提及|涉及|说到|讲到|写到|出现|包含|有|讲|说|关于)(?:了|过)?(?P<x>.+?)"
+        rf"^{_ASKING_OPENS}(?:文件里|文件中)?{_WHICH_SEVERAL}(?:有|里|中|都)?(?:{_MENTIONS}|有)(?:了|过)?(?P<x>.+?)"
         # asked again after a pause: "好像有几条都提到了防溺水，是哪几条"
         r"(?:[，,]\s*(?:都|分别)?是?(?:哪几条|哪些条目?|哪几个|哪些)(?:呢|啊|呀)?)?$"
     ),
+    # "防溺水在哪几条里提到了", "溺水的事一共有几条提到" (a bare "…有几条" counts rules: 双减有几条)
+    # ("减负清单具体有哪几条" asks what a list holds: 具体 before the asking)
     re.compile(
-        r"^(?P<x>.+?)(?:在|出现在|写在|放在|规定在|被)?(?:文件|计划|要点)?(?:里|中)?(?:哪几条|哪些条目?|哪几个条目|哪几处|哪些地方|哪几部分)(?:里|中)?"
-        r"(?:提到|提及|涉及|出现|有(?:讲|说|写|提)到?|有|说到|讲到|讲|说|写)?(?:了|过)?$"
+        r"^(?P<x>.+?)(?<!具体)(?<!具体有)(?:在|出现在|写在|放在|规定在|被)?(?:文件|计划|要点)?(?:里|中)?(?:的)?(?:是|有)?"
+        rf"(?:{_WHICH_LISTED}(?:里|中)?(?:{_MENTIONS}|有)?|{_WHICH_SEVERAL}(?:里|中)?{_MENTIONS})(?:了|过)?$"
+    ),
+    # "“推进各类教育协调发展”那一部分下面有几条，分别是啥": a part named by its heading's words (_PART_NAMED_RE)
+    re.compile(
+        r"^(?P<x>.+?(?:那|这)一?个?大?(?:部分|板块|块)(?:下面|里面?|中)?(?:都|一共|总共)?(?:包括|包含|含|有)?了?)"
+        r"(?:哪)?几(?:条|项|点)(?:[,，]\s*(?:都|分别)?是?(?:啥|什么|哪些|哪几条)(?:呢|啊|呀)?)?$"
     ),
     # "所有提到乡村振兴的条目", "文件里所有提到“四史”的地方"
     re.compile(
@@ -1206,7 +1222,7 @@ _ASKING_ONLY_RE = re.compile(
 # 哪几条", "讲各类教育协调发展的那一部分包括哪几条"): bot/service.py finds the part whose heading holds them.
 _PART_NAMED_RE = re.compile(
     r"(?:(?:讲|说|关于)(?=[\u4e00-\u9fff]{2,16}?的(?:那|这)))?(?P<words>[\u4e00-\u9fff]{2,16}?)的?(?:那|这)一?个?大?(?:部分|板块|块)"
-    r"(?:里面?|中)?(?:都|一共)?(?:包括|包含|含|有)?了?"
+    r"(?:下面|里面?|中)?(?:都|一共|总共)?(?:包括|包含|含|有)?了?"
 )
 _TERM_STRIP = " “”\"'《》「」‘’:：,，"
 
@@ -1268,6 +1284,8 @@ _TERM_SUFFIXES = (
     "这事",
     "这块",
     "这一块",
+    "那块",
+    "那一块",
     "的事",
     "的那条",
     "那条",
@@ -1316,7 +1334,7 @@ _EN_ASKING_RE = re.compile(
 
 # Asking to have them all found after a look-up: "产教融合出现在哪些条目里，帮我都找出来".
 _FIND_THEM_RE = re.compile(
-    r"[,，\s]+(?:请|麻烦)?(?:帮我|帮忙|给我)?(?:都|全部|全都|一起)?(?:找|列|查|标|指)(?:出来|一下|下)?(?:吧|呗)?$"
+    r"[,，\s]+(?:请|麻烦)?(?:帮我|帮忙|给我)?(?:都|全部|全都|一起)?(?:找|列|查|标|指)(?:出来|一下|下)?(?:条号|条目号|编号|序号)?(?:吧|呗)?$"
 )
 
 
@@ -1336,7 +1354,11 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
             said = [s for s in _SENTENCE_END_RE.split(m.group("x")) if s.strip(_TERM_STRIP)] or [m.group("x")]
             for piece in said if m.end("x") == len(text) else reversed(said):
                 term = _clean_term(_HEDGE_RE.split(piece)[0] or piece)
-                if term and not _PRONOUN_RE.fullmatch(term) and not _ASKING_ONLY_RE.fullmatch(term):
+                if (
+                    (len(term) > 1 or term.isascii())
+                    and not _PRONOUN_RE.fullmatch(term)
+                    and not _ASKING_ONLY_RE.fullmatch(term)
+                ):
                     return term
     return None
 
@@ -1392,7 +1414,9 @@ _DOCUMENT_RE = re.compile(
     r"|(?:发文|印发|发布|下发|成文)(?:时间|日期|单位|机关)"
     # "这份工作要点是哪个单位、哪天发的": who and when of this plan, asked together
     r"|(?:这份|这个|该)(?:工作)?(?:要点|文件|计划)是?(?:哪个单位|哪个部门|谁)[、,，和及]\s*(?:哪天|哪一天|什么时候|啥时候|几号)(?:发|印发|下发|发布)"
-    r"|(?:这|该|此)(?:到底|究竟)?(?:是)?(?:份|个|篇)?(?:什么|啥|哪个)(?:文件|文|东西|计划|材料)"
+    # (东西 only opening the message: "五比五看一争先 这是个啥东西" asks what the thing named before it is)
+    r"|(?:这|该|此)(?:到底|究竟)?(?:是)?(?:份|个|篇)?(?:什么|啥|哪个)(?:文件|文|计划|材料)"
+    r"|^(?:这|该|此)(?:到底|究竟)?(?:是)?(?:份|个|篇)?(?:什么|啥|哪个)东西"
     r"|文件(?:的)?(?:名字|名称|标题|全称|全名|题目|文号)|^(?:这份|这个|该)?(?:要点|工作要点)(?:的)?(?:名字|名称|标题|全称|全名|题目)"
     r"|(?:是)?哪一?年的(?:工作要点|工作计划)|(?:计划|文件)叫(?:什么|啥)|文号"
     r"|(?:这|这个|这份)(?:文件|要点|计划)?(?:是)?(?:政策|通知|文件|法规|规定|计划)还是(?:政策|通知|文件|法规|规定|计划)"
@@ -1401,7 +1425,7 @@ _DOCUMENT_RE = re.compile(
     # which year or level the plan is of, its shape, and where the bot's answers come from
     r"|(?:计划|文件|要点|这个|这份|这)(?:是)?(?:哪一?年|哪一?级|哪个级别)"
     # "这份要点对应的是哪一年的工作"
-    r"|(?:计划|文件|要点)(?:对应|针对)的?(?:是)?(?:哪一?年|哪个年度)(?:的)?(?:工作|事情?)?[的呢啊吗么]*$"
+    r"|(?:计划|文件|要点)(?:是)?(?:对应|针对|管|管的|说的|讲的|指的)的?(?:是)?(?:哪一?年|哪个年度)(?:的)?(?:工作|事情?)?[的呢啊吗么]*$"
     r"|(?:市里|省里|国家|县里|区里|市级|省级)的还是(?:市里|省里|国家|县里|区里|市级|省级)的|正式文件|红头文件"
     r"|(?:政策|内容|信息|答案|回答|资料)(?:是)?(?:从)?哪(?:里)?来的|(?:出处|来源)(?:是|在)(?!哪一?[条点项个部段]|第几)"
     # its formal marks
@@ -1905,7 +1929,7 @@ def _paired(text: str) -> list[str]:
 # A question counted off: 一是 / 第一(个问题)， / 1. / 1、 / (1) after the start or a pause. 第一条 is a point.
 # "一个是…，另一个是…" counts off two (nineteenth session: asked as one question, the second half lost).
 _COUNT_OFF_RE = re.compile(
-    r"(?:^|(?<=[，,。；;:：?？!！\s]))(?:(?P<a>[一二三四五])是|第(?P<b>[一二三四五])(?:个问题|个|点)?(?:是|[，,:：、])"
+    r"(?:^|(?<=[，,。；;:：?？!！\s]))(?:(?P<a>[一二三四五])是|第(?P<b>[一二三四五])(?:个问题|个|点)?(?:是|[，,:：、]|\s+(?![条点项部]))"
     r"|(?P<one>一个是|一个(?=[，,:：]))|(?P<other>另一个是|另外一个是|另一个|另外一个|还有一个是|还有一个)"
     r"|(?P<c>[1-5])[.、)）](?![0-9]))|[（(](?P<d>[1-5一二三四五])[)）]"
 )
@@ -2167,10 +2191,8 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     if topic is not None and _DUTY_RE.search(bare) and _THIS_ONE_RE.fullmatch(_DUTY_RE.sub("", bare).strip(_END_PUNCT)):
         # "这条由哪个单位负责" right after an answer: that answer's point.
         return Intent("point", text, query=bare, topic=topic, lang=lang)
-    if (term := _match_term(_MENTION_RES, bare)) is not None:
-        if named := _PART_NAMED_RE.fullmatch(term):  # "素质教育那一部分包括哪几条": a part, by its heading's words
-            return Intent("section", text, query=named["words"], lang=lang)
-        return Intent("mentions", text, query=term, lang=lang)
+    if (mentioned := _looked_up(_MENTION_RES, bare)) is not None:
+        return _mentions(text, mentioned[0], lang)
     if topic is not None and (follow := follow_up_kind(bare)) is not None:
         return Intent("follow_up", text, query=bare, context=topic.question, follow=follow, topic=topic, lang=lang)
     if (
@@ -2183,12 +2205,28 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     if topic is None and follow_up_kind(bare) in ("elaborate", "plain"):
         # "详细说说", "什么意思" before any answer: nothing to go on — say how to ask.
         return Intent("smalltalk", text, talk="usage", lang=lang)
-    for clause in [bare, *(_clauses(bare) if len(bare) > 12 else [])]:
-        term = _match_term(_LOCATE_RES, clause.strip(_END_PUNCT))
-        if term is not None and len(term) >= 2:
-            rest = bare.replace(clause, " ").strip(" ，,")
-            return Intent("locate", text, query=term, context=rest, lang=lang)
+    if (located := _looked_up(_LOCATE_RES, bare)) is not None:
+        return Intent("locate", text, query=located[0], context=located[1], lang=lang)
     return _asked(text, bare, lang)
+
+
+def _looked_up(patterns: list[re.Pattern[str]], bare: str) -> tuple[str, str] | None:
+    """The term a look-up asks about and the rest of the message: the whole message first, then each
+    clause of a longer one, after the writer's background ("我在写职教调研报告,想知道哪几条点到了职业院校":
+    twenty-first session, a mention look-up searched and not found)."""
+    for clause in [bare, *(_clauses(bare) if len(bare) > 12 else [])]:
+        term = _match_term(patterns, clause.strip(_END_PUNCT))
+        if term is not None and len(term) >= 2:
+            return term, bare.replace(clause, " ").strip(" ，,")
+    return None
+
+
+def _mentions(text: str, term: str, lang: Lang) -> Intent:
+    """Every point that mentions ``term``; a part, when the term names one by its heading's words
+    ("素质教育那一部分包括哪几条")."""
+    if named := _PART_NAMED_RE.fullmatch(re.sub(r"[“”\"「」]", "", term)):
+        return Intent("section", text, query=named["words"], lang=lang)
+    return Intent("mentions", text, query=term, lang=lang)
 
 
 def _asked(text: str, bare: str, lang: Lang) -> Intent:
