@@ -203,7 +203,7 @@ _WHETHER = (
 _SEVERAL_RE = re.compile(
     r"(?<![十百第])几(?=[个次位名所家天年月回遍趟])(?!年级)"
     # (…or asks what to do or what the rule is: "村里有几个孩子初中没读完就出去打工了，…有个什么说法")
-    rf"(?=.{{3,}}?(?:{_WHETHER}|管不管|还有人|什么说法|啥说法|怎么办|咋办|怎么处理|怎么管|谁来管))"
+    rf"(?=.{{3,}}?(?:{_WHETHER}|管不管|还有人|什么说法|啥说法|怎么办|咋办|怎么(?:处理|管|抓|搞|弄|规定)|咋(?:管|抓|整|弄)|谁来管))"
 )
 # "A few more" in a message that asks whether, wherever it asks it: "有没有说要多配几个", "能不能再派几个老师
 # 下来" (not "今年再建几所幼儿园", which asks how many: review, seventeenth session).
