@@ -565,11 +565,13 @@ _POINT_REF_RE = re.compile(
     r"|\b(?:(?:points?|pont|piont|poin|clause|item|article)(?:\s+(?:number|no\.?))?|no\.?|number)\s*#?\s*"
     rf"(?P<e>[0-9]{{1,3}}(?:\b|{_ASKING_NEXT})|[a-z]+(?:-[a-z]+)?\b)"
     rf"|\bpt\.?\s*(?P<ept>[0-9]{{1,2}})(?:\b|{_ASKING_NEXT})"
-    # "#16 是什么内容", "what does #22 say" (twenty-first session: not found); not a #tag#
+    # "#16 是什么内容", "what does #22 say" (twenty-first session: not found); not a #tag#; and a number
+    # opening the message in brackets or before ")" / "#" ("(19)那个写的啥", "3) 是什么内容", "17# 是什么")
+    r"|^\s*[(（]\s*(?P<bra>[0-9]{1,2})\s*[)）]|^\s*(?P<ket>[0-9]{1,2})\s*[)）#](?![0-9#])"
     rf"|(?<![\w#])#\s?(?P<hash>[0-9]{{1,2}})(?![0-9#])(?:\b|{_ASKING_NEXT})"
     r"|\b(?:the )?(?:(?P<o>[0-9]{1,2})(?:st|nd|rd|th)|(?P<eo>(?:twenty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
     r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)))"
-    r" (?:point|clause|item|article)\b(?! of view)"
+    r" (?:point|clause|item|article|one)\b(?! of view)"
     r"|(?P<elast>\b(?:the|its|your|the plan's) (?:very )?(?:last|final)|^(?:and |so )?(?:the )?(?:very )?(?:last|final)) (?:point|clause|item)\b"
     r"|\b(?P<epen>second[- ]to[- ]last|next[- ]to[- ]last|penultimate|last but one) (?:point|clause|item)\b"
 )
@@ -726,9 +728,16 @@ _EN_ORDINALS = {
 }
 
 
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
+_ROMAN_RE = re.compile(r"x{0,2}(?:ix|iv|v?i{0,3})")  # 1–29: "point XXIII" (twenty-first session: small talk)
+
+
 def _english_number(word: str) -> int | None:
     if word.isdigit():
         return int(word)
+    if word not in ("", "i") and _ROMAN_RE.fullmatch(word):  # a lone "i" is the writer ("the point i made")
+        values = [_ROMAN[ch] for ch in word]
+        return sum(-v if v < nxt else v for v, nxt in zip(values, [*values[1:], 0], strict=True))
     if word in _EN_NUMBERS or word in _EN_ORDINALS:
         return _EN_NUMBERS.get(word, _EN_ORDINALS.get(word))
     head, _, tail = word.partition("-")  # twenty-four, twenty-first
@@ -746,9 +755,19 @@ def point_topic(text: str) -> tuple[str, str]:
     refs = list(_POINT_REF_RE.finditer(text))
     if len(refs) != 1:
         return "", ""
+    if checked := _CHECKED_ABOUT_RE.fullmatch(text[refs[0].end() :].strip(" ,，" + _END_PUNCT)):
+        return checked["x"], checked["x"]  # "第8条是不是讲高中的": what it is checked to be about
     after = text[refs[0].end() :].strip(_AROUND_A_REFERENCE + _END_PUNCT)
     named = "".join(re.findall(r"[\u4e00-\u9fff]+", _POINT_ASK_RE.sub(" ", _GENERIC_ASK_RE.sub(" ", after))))
     return (after, named) if len(named) >= 2 else ("", "")
+
+
+# Whether a point is about something, asked after its number ("第8条是不是讲高中的", "第16条是不是考试那条",
+# "第12条是讲盖新学校的吗"; twenty-first session: point 8, 16 and 12 were quoted as if they were).
+_CHECKED_ABOUT_RE = re.compile(
+    r"(?:是不是|是否|是)(?:在)?(?:讲|说|写|关于|管|有关)?(?!什么|啥|干|怎|哪|多少|几)(?P<x>[\u4e00-\u9fff]{2,16}?)"
+    r"(?:的事|的那条|的|那条|那一条|那个|这块|那块)?(?:吗|么|嘛|呢|吧|啊)?"
+)
 
 
 # Words that ask about a point without naming anything in it ("第1条是干嘛的", "第3条具体要求是啥").
@@ -774,8 +793,8 @@ def _ref_number(m: re.Match[str]) -> int | None:
         return None if not back else LAST_POINT - (back - 1)
     if m.group("e") or m.group("eo"):
         return _english_number(m.group("e") or m.group("eo"))
-    if m.group("ept") or m.group("hash"):
-        return int(m.group("ept") or m.group("hash"))
+    if number := m.group("ept") or m.group("hash") or m.group("bra") or m.group("ket"):
+        return int(number)
     raw = next((m.group(g) for g in ("n", "s", "m", "t", "k", "c", "o") if m.group(g)), None)
     return chinese_number(raw) if raw else None
 
@@ -1124,7 +1143,7 @@ _LOCATE_PATTERNS = (
     rf"^(?P<x>.+?)(?:那|的那|这)(?:一)?(?:段|句|条|部分|项|句话)(?:话)?(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里|哪$|第几个?$|几$|(?:多少|几)号$)",
     # 文件开头那段总体思路在哪 / 那句"课堂建在车间"在第几条: the passage named before what it says
     # (not 这段时间 / 这部分学生: everyday words; 哪里 only ending the message — review, nineteenth session)
-    rf"^(?:文件|计划|要点)?(?:的)?(?:开头|结尾|末尾|最后|前面|后面|里)?(?:的)?(?:那|这)(?:一)?(?:段|句|句话)(?!时间|日子|时候)(?:话)?(?:讲|说|写)?(?:的)?"
+    rf"^(?:文件|计划|要点)?(?:的)?(?:开头|结尾|末尾|最后|最前面|最开始|最上面|最下面|前面|后面|里)?(?:的)?(?:那|这)(?:一)?(?:段|句|句话)(?!时间|日子|时候)(?:话)?(?:讲|说|写)?(?:的)?"
     rf"(?!话?(?:的)?(?:出自|摘自|引自|源自|来自|出处|来源))(?P<x>.+?)(?:是|在|写在)?(?:{_WHICH_ONE}$|哪儿$|哪里$|哪$|第几个?$)",
     # English
     # (not "which section is point 10 in": the part a numbered point is under is its look-up's heading)
@@ -1167,6 +1186,10 @@ _MENTION_RES = [
         r"^(?:请|麻烦)?(?:你)?(?:帮我|帮忙|给我)?(?:把|找|查|列|翻|挑)?(?:一下|下)?(?:出来?)?(?:文件里|文件中)?(?:所有|全部)?"
         r"(?:跟|和|与|同)(?P<x>.+?)(?:有关|相关)的(?:有|是|都有|都是)?(?:那)?(?:哪几条|哪些条目?|几条|条目|条款|几处|地方)"
         r"(?:都|全)?(?:找出来|列出来|找一下|列一下|找出|列出)?(?:吧|呢|啊|呀)?$"
+    ),
+    # "哪几条跟督导检查有关" (twenty-first session: searched)
+    re.compile(
+        rf"^{_ASKING_OPENS}(?:文件里|文件中)?{_WHICH_LISTED}(?:都)?(?:跟|和|与|同)(?P<x>.+?)(?:有关|相关|有关系)(?:的)?(?:呢|啊|呀)?$"
     ),
     re.compile(
         r"^(?:请|麻烦)?(?:你)?(?:帮我|帮忙|给我)?(?:把|找出|列出|找一下|列一下)(?:文件里|文件中)?(?:所有|全部)?"
