@@ -765,7 +765,7 @@ def point_topic(text: str) -> tuple[str, str]:
 # Whether a point is about something, asked after its number ("第8条是不是讲高中的", "第16条是不是考试那条",
 # "第12条是讲盖新学校的吗"; twenty-first session: point 8, 16 and 12 were quoted as if they were).
 _CHECKED_ABOUT_RE = re.compile(
-    r"(?:是不是|是否|是)(?:在)?(?:讲|说|写|关于|管|有关)?(?!什么|啥|干|怎|哪|多少|几)(?P<x>[\u4e00-\u9fff]{2,16}?)"
+    r"(?:是不是|是否|是)(?:在)?(?:讲|说|写|关于|管|有关)?(?P<x>(?:(?!什么|啥|干|怎|哪|多少|几)[\u4e00-\u9fff]){2,16}?)"
     r"(?:的事|的那条|的|那条|那一条|那个|这块|那块)?(?:吗|么|嘛|呢|吧|啊)?"
 )
 

@@ -310,3 +310,17 @@ def test_a_question_about_a_named_point_the_search_cannot_answer_gets_that_point
     assert "督导" in answer.text
     # the writer's own first point, not the plan's: the search's best point is another one (review)
     assert [c.point for c in service.ask("第一点，幼儿园收费标准是多少").citations][:1] != [1]
+
+
+@pytest.mark.parametrize(("message", "point"), [("第8条是不是讲高中的?", 9), ("第16条是不是考试那条", 15), ("第15条是不是讲考试的", 15)])
+def test_a_point_checked_to_be_about_something_answers_from_the_point_that_is(service, message: str, point: int) -> None:
+    """Twenty-first session: "第8条是不是讲高中的" had quoted point 8 as if it were."""
+    answer = service.ask(message)
+    assert answer.status == "answered" and answer.citations[0].point == point
+
+
+@pytest.mark.parametrize(("message", "points"), [("溺水的事一共有几条提到", [5, 22]), ("哪几条跟督导有关", [14, 16]),
+                                                 ("我在写职教调研报告,想知道哪几条点到了职业院校", [4, 5, 10, 14])])
+def test_points_mentioning_something_asked_in_everyday_shapes_are_listed(service, message: str, points: list[int]) -> None:
+    answer = service.ask(message)
+    assert answer.status == "answered" and sorted(c.point for c in answer.citations) == points

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.understand import LAST_POINT, LAST_SECTION, Topic, chinese_number, figure_asked, question_part, understand
+from bot.understand import LAST_POINT, LAST_SECTION, Topic, chinese_number, figure_asked, point_topic, question_part, understand
 
 TOPIC = Topic("大班额比例要控制在多少", "plan", 8, 0.0)
 
@@ -182,7 +182,13 @@ def test_a_point_reference_inside_a_question_is_not_a_look_up(normalize, message
     assert understand(message, normalize=normalize).kind != "point"
 
 
-@pytest.mark.parametrize(("message", "number"), POINTS)
+# twenty-first session: "#16", a number in brackets or before ")" / "#", Roman numerals, "the 20th one"
+POINTS_21 = [("#16 是什么内容", 16), ("what does #22 say", 22), ("(19)那个写的啥", 19), ("3) 是什么内容", 3),
+             ("17# 是什么", 17), ("what does point XXIII say", 23), ("point iv", 4), ("what's the 20th one about", 20),
+             ("（12）讲的啥", 12), ("point ii please", 2)]
+
+
+@pytest.mark.parametrize(("message", "number"), POINTS + POINTS_21)
 def test_point_phrasings(normalize, message, number):
     intent = understand(message, normalize=normalize)
     assert intent.kind == "point", intent
@@ -297,7 +303,14 @@ MENTIONS = [
 ]
 
 
-@pytest.mark.parametrize(("message", "term"), MENTIONS)
+# twenty-first session: counted (一共有几条), 点到了, 哪几点, 哪几条跟X有关, after the writer's background
+MENTIONS_21 = [("溺水的事一共有几条提到", "溺水"), ("溺水有几条提到", "溺水"), ("哪几条点到了职业院校", "职业院校"),
+               ("我在写职教调研报告,想知道哪几条点到了职业院校", "职业院校"), ("讲四史的是哪几点", "四史"),
+               ("哪几条跟督导有关", "督导"), ("哪些条目和学前教育相关", "学前教育"), ("幼儿园在哪几条有", "幼儿园"),
+               ("文件里哪些地方说到产教融合,列一下条号", "产教融合"), ("想知道哪几条提到了家长学校", "家长学校")]
+
+
+@pytest.mark.parametrize(("message", "term"), MENTIONS + MENTIONS_21)
 def test_mentions_phrasings(normalize, message, term):
     intent = understand(message, normalize=normalize)
     assert intent.kind == "mentions", intent
@@ -1389,4 +1402,43 @@ def test_a_portion_of_a_point_or_of_a_short_list_is_not_a_count_of_all_points(no
 
 @pytest.mark.parametrize("message", ["文件说哪一年实现全覆盖", "要点说哪一年建成新一中", "计划管哪一年的招生"])
 def test_a_year_asked_about_a_content_is_not_a_document_question(normalize, message):
+    assert understand(message, normalize=normalize).kind != "document"
+
+
+# twenty-first session: a part named by its heading's words, with "下面有几条" (bot/service.py finds the part)
+@pytest.mark.parametrize(("message", "words"), [("“推进各类教育协调发展”那一部分下面有几条,分别是啥", "推进各类教育协调发展"),
+                                                ("推进各类教育协调发展那一部分有几条", "推进各类教育协调发展"),
+                                                ("教育保障那块有几条", "教育保障")])
+def test_a_part_named_by_its_heading_with_how_many_points(normalize, message, words):
+    intent = understand(message, normalize=normalize)
+    assert (intent.kind, intent.query) == ("section", words)
+
+
+# twenty-first session: the part and the point asked together, a choice of numbers, a counted verb (算)
+@pytest.mark.parametrize(("message", "term"), [("教师队伍建设属于哪个部分、第几条", "教师队伍建设"),
+                                               ("总体思路在文件哪个位置，算第几条", "总体思路"),
+                                               ("“总体思路”那段话算第几条?还是在开头", "总体思路"),
+                                               ("鹰潭卫校升格那块在哪一部分哪一条", "鹰潭卫校升格"),
+                                               ("职业教育改革是第10条还是第11条", "职业教育改革"),
+                                               ("县管校聘是第13条还是14条啊", "县管校聘"),
+                                               ("文件最前面那段总体思路在哪里", "总体思路")])
+def test_look_ups_that_ask_for_the_part_or_offer_numbers(normalize, message, term):
+    intent = understand(message, normalize=normalize)
+    assert (intent.kind, intent.query) == ("locate", normalize(term))
+
+
+@pytest.mark.parametrize(("message", "named"), [("第8条是不是讲高中的?", "高中"), ("第16条是不是考试那条", "考试"),
+                                                ("第12条是讲盖新学校的吗", "盖新学校"), ("第8条是什么内容", ""),
+                                                ("第8条是讲什么的", "")])
+def test_what_a_point_is_checked_to_be_about(message, named):
+    assert point_topic(message)[1] == named
+
+
+@pytest.mark.parametrize("message", ["这个要点是管哪一年的?", "这份要点管的是哪年", "这份计划说的是哪一年的工作"])
+def test_which_year_the_plan_covers_is_a_document_question(normalize, message):
+    assert understand(message, normalize=normalize).kind == "document"
+
+
+@pytest.mark.parametrize("message", ["五比五看一争先 这是个啥东西 学校天天挂嘴边", "溺水的事一共有几条提到"])
+def test_a_thing_named_before_this_is_what_is_asked_about_not_the_document(normalize, message):
     assert understand(message, normalize=normalize).kind != "document"
