@@ -738,12 +738,19 @@ _DETAIL_QUESTIONS = {
     # A day in the school calendar: "…什么时候开学" is not answered by "启动2021年…项目" (a year, not a day).
     "date": re.compile(
         r"(?:什么时候|啥时候|哪天|哪几天|几号|几月|何时|哪一天|哪年|哪一年)(?:哪月|几月)?(?:能|才能|可以|会)?(?:正式)?(?:开始)?(?:开学|放假|报名|开考|考试|出成绩|出分|放榜|录取|招生)|"
+        # money paid out on a day ("补助啥时到账", "资助款什么时候发下来")
+        r"(?:什么时候|啥时候|啥时|哪天|几号|何时)(?:能|才能|会)?(?:到账|打款|发钱|发下来|打到卡上)|"
         r"(?:开学|放假|报名|考试|开考|出成绩|录取)(?:的)?(?:时间|日期|是哪天|是哪几天|是几号|在哪天|在哪几天)|"
         # whether a day is off is a day in the calendar too: "教师节放不放假"
         r"放不放假|放假(?:吗|么)|放几天|休不休息|"
         # a day put to be confirmed ("今年高考是6月7号开始吗")
         r"\d{1,2}月\d{1,2}[号日](?:就|才)?(?:开始|开考|考试|开学|放假|报名)?(?:吗|么|嘛)|"
         r"\bwhen (?:does|do|will|is|are|can)\b.{0,60}?\b(?:open|opens|start|starts|begin|begins|enrol|enroll|register|take (?:new )?(?:students|pupils))\b"
+        # a year or a month asked in English ("In what year will the new school open", "…open this September":
+        # twenty-first session, answered with the clause that only plans the building)
+        r"|\b(?:what|which) year (?:will|does|do|is|are|can)\b.{0,60}?\b(?:open|opens|start|starts|begin|begins|finish|be (?:built|ready|finished|completed))\b"
+        r"|\b(?:open|opens|start|starts|begin|begins)\b.{0,20}?\b(?:this|next|in|by) (?:january|february|march|april|may|june"
+        r"|july|august|september|october|november|december)\b"
         # "the application deadline for the teacher recruitment exam"; "从哪一届开始" (twentieth session)
         r"|\b(?:application|registration|sign-?up|enrol(?:l)?ment) deadlines?\b|(?:从)?哪一?届(?:开始|起)"
     ),
@@ -875,6 +882,8 @@ _ADVICE_RE = re.compile(
     # — the writer's choice, not a school's duty ("学校要不要给孩子做体检" asks what the plan may say)
     r"|(?:^|[,，。?？!！\s])(?:(?!学校|老师|教育局|局里|上面|政府|市里|国家|幼儿园|班主任)[^,，。?？!！\s]){0,12}?"
     r"(?:要不要|该不该|需不需要|用不用)(?:给|让|帮)(?:他|她|孩子|娃|伢|儿子|女儿|孙子|孙女|小孩)"
+    # …or which school one's own child should go to ("娃该读职高吗", "我家孩子应该上普高还是中职": twenty-first session)
+    r"|(?:孩子|娃|伢|儿子|女儿|孙子|孙女|我)(?:该|应该|适合)(?:读|上|去|报|选)[^,，。?？!！]{1,8}?(?:吗|么|还是|呢)"
     r"|\bwhat should (?:i|we) do\b|\bhow should (?:i|we) (?:handle|deal with)\b"
     # …and which way one family should go ("should my son go vocational or regular high school?"), as 还是…好
     # asks in Chinese (_CHOICE_RE)

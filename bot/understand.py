@@ -956,7 +956,10 @@ def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
     if not 1 <= len(refs) <= MAX_PARTS:
         return ()
     gaps = [text[a.end() : b.start()] for a, b in itertools.pairwise(refs)]
-    if any(gap.strip() and not _TOGETHER_RE.search(gap) and not _asked_in_turn(gap) for gap in gaps):
+    # one point named twice in apposition ("the last point, number 24": twenty-first session, searched)
+    named = [_ref_number(r) for r in refs]
+    twice = len(refs) == 2 and gaps[0].strip(" ,，") == "" and (named[0] == named[1] or named[0] == LAST_POINT)
+    if not twice and any(gap.strip() and not _TOGETHER_RE.search(gap) and not _asked_in_turn(gap) for gap in gaps):
         return ()  # 第8条讲的第9条: not a list
     # "第十条的第一部分": a portion of the point, which is shown whole; any other part is another look-up.
     # ("which section is point 10 in": "section is" names no part)
@@ -971,7 +974,7 @@ def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
         rest = _TOGETHER_RE.sub("", rest)
     if not _just_asking(rest) or len(parts) > len(of_point):
         return ()
-    return _named(refs, _ref_number)
+    return _named(refs[1:] if twice else refs, _ref_number)  # (the number, not "the last")
 
 
 # A run of points: 第3到5条 / 3-5条 / 前三条 / 最后两条 / points 3-5 / the first three points.
@@ -1459,7 +1462,9 @@ _DOCUMENT_RE = re.compile(
     # yingtan education work plan for 2021 sent out", "who was it addressed to"
     r"|\bwho (?:actually |exactly |really )?(?:issued|published|wrote|released|signed|put out|sent out|drew up|drafted)"
     r" (?:this|the|that)(?: [\w'-]+){0,5}? " + _PLAN_NOUN + r"\b"
-    r"|\bwhen (?:was|is|did) (?:this|the|that)(?: [\w'-]+){0,5}? " + _PLAN_NOUN + r"(?: for (?:19|20)\d\d)?"
+    r"|\bwhen (?:exactly |actually )?(?:was|is|did) (?:this|the|that)(?: [\w'-]+){0,5}? "
+    + _PLAN_NOUN
+    + r"(?: for (?:19|20)\d\d)?"
     r" (?:actually |exactly |really |officially |first )?(?:issued|published|released|dated|signed|sent out|put out|come out|came out|announced|made public)\b"
     # …and without the auxiliary, as a learner writes it: "when this plan publish", "when the plan come out"
     r"|\bwhen (?:this|that|the)(?: (?:yingtan|education|work|city|bureau|2021|annual|whole))*? "
@@ -1467,9 +1472,11 @@ _DOCUMENT_RE = re.compile(
     # ("When this document was publish?": a learner's English, twentieth session)
     + r" (?:was |is |were |be )?(?:issue|issued|publish|published|release|released|come out|came out|sign|signed)\b"
     + _WHO_ADDRESSED
-    + r"|what(?: is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?(?:[,.!?].*)?$"
+    # (opening the message: "school security, guards, cameras etc, what's the plan?" asks about security)
+    + r"|^(?:(?:so|and|ok|hi|hello)[, ]+)?what(?: is|'s) (?:this|the) (?:document|plan|file)(?:'s)?(?: title| called| about)?(?:[,.!?].*)?$"
     r"|^is (?:this|it) (?:the )?(?:(?:19|20)\d\d |latest |current |newest )?(?:work )?(?:plan|document)[\s?.!]*$"
     r"|issu(?:ed|ing) (?:date|by)|title of (?:the|this) (?:document|plan)"
+    r"|\bdate (?:the|this) (?:notice|plan|document) was (?:issued|published|released|sent out|signed)\b"
     # "what date was it issued", "what's the issue date", "date of issue?", "which department issued it"
     # ("on what date was the notice issuing this work plan signed": twentieth session)
     r"|\bwhat date (?:was|is) (?:it|this|the plan|the document|this plan|the notice|this notice)(?: (?:issuing|of|for|announcing) (?:this|the) (?:work )?(?:plan|document))? (?:actually |exactly |officially )?(?:issued|published|released|dated|signed|sent out)\b"
