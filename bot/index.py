@@ -306,9 +306,7 @@ def keyword_indexes(
         "chars": _bm25(normalized, tp.char_ngrams),
         "pinyin": _bm25(normalized, tp.pinyin_ngrams),
     }
-    in_plans = "\n".join(text for u, text in zip(units, plain, strict=True) if u.kind != "question")
-    bank = [text for u, text in zip(units, plain, strict=True) if u.kind == "question"]
-    return keyword, Spelling(plan_words, Stretches.of_plans_and_bank(in_plans, bank))
+    return keyword, Spelling(plan_words, Stretches.of("\n".join(plain)))
 
 
 def build_index(

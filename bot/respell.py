@@ -179,16 +179,6 @@ class Stretches(Container[str]):
     def of(cls, text: str) -> Stretches:
         return cls(stretch_codes(text))
 
-    @classmethod
-    def of_plans_and_bank(cls, plan_text: str, bank_texts: Iterable[str], min_examples: int = 2) -> Stretches:
-        """The plans' stretches and those of the question bank written in ``min_examples`` examples or more.
-        A bank example may keep a slip on purpose ("学校放假不课 收费 举报哪里"): written once, it must not make
-        the slip a known stretch that is never respelled (twenty-first session: "老师周末在家有偿不课，能举报吗"
-        kept 不课 and was answered with the wrong point)."""
-        per_example = [stretch_codes(text) for text in bank_texts]
-        codes, counts = np.unique(np.concatenate([np.zeros(0, dtype=np.int64), *per_example]), return_counts=True)
-        return cls(np.union1d(stretch_codes(plan_text), codes[counts >= min_examples]))
-
     def __contains__(self, stretch: object) -> bool:
         """Only stretches of two to LONGEST CJK characters are held; anything else is not."""
         if not isinstance(stretch, str) or not 2 <= len(stretch) <= LONGEST or not _CJK_RE.fullmatch(stretch):

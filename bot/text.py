@@ -193,9 +193,7 @@ _A_NOT_A = r"(?<!不管)(?<!无论)(?<!不论)(?<!管他)(?P<v>(?![不动])[\u4e
 A_NOT_A = _A_NOT_A  # a parsing pattern shared with bot/understand.py
 
 # Asking whether: "有没有…", "能不能…", A-not-A ("管不管"), or a question particle at the end.
-_WHETHER = (
-    rf"有没有|是不是|能不能|会不会|{_A_NOT_A}|(?<![什怎这那多])[吗么嘛](?:[\s?？!！。,，~～啊呀]*$|[?？])|吗\s*[,，]"
-)
+_WHETHER = rf"有没有|是不是|能不能|会不会|{_A_NOT_A}|(?<![什怎这那多])[吗么嘛](?:[\s?？!！。,，~～啊呀]*$|[?？])|(?<![什怎这那多])吗\s*[,，]"
 
 # 几 before a measure word asks "how many", unless the message goes on to ask something else:
 # "孩子被几个高年级的堵在厕所…学校有没有硬要求?" and "之前有老师上门来教过几次，今年还有没有人来" tell
@@ -203,7 +201,7 @@ _WHETHER = (
 _SEVERAL_RE = re.compile(
     r"(?<![十百第])几(?=[个次位名所家天年月回遍趟])(?!年级)"
     # (…or asks what to do or what the rule is: "村里有几个孩子初中没读完就出去打工了，…有个什么说法")
-    rf"(?=.{{3,}}?(?:{_WHETHER}|管不管|还有人|什么说法|啥说法|怎么办|咋办|怎么(?:处理|管|抓|搞|弄|规定)|咋(?:管|抓|整|弄)|谁来管))"
+    rf"(?=.{{3,}}?(?:{_WHETHER}|管不管|还有人|什么说法|啥说法|怎么办|咋办|怎么(?:处理|管|抓|搞|弄)|咋(?:管|抓|整|弄)|谁来管))"
 )
 # "A few more" in a message that asks whether, wherever it asks it: "有没有说要多配几个", "能不能再派几个老师
 # 下来" (not "今年再建几所幼儿园", which asks how many: review, seventeenth session).

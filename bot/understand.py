@@ -571,7 +571,7 @@ _POINT_REF_RE = re.compile(
     rf"|(?<![\w#])#\s?(?P<hash>[0-9]{{1,2}})(?![0-9#])(?:\b|{_ASKING_NEXT})"
     r"|\b(?:the )?(?:(?P<o>[0-9]{1,2})(?:st|nd|rd|th)|(?P<eo>(?:twenty-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
     r"|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth)))"
-    r" (?:point|clause|item|article|one)\b(?! of view)"
+    r" (?:point|clause|item|article|one(?= (?:about|say|says|cover|covers|mean|means)\b))\b(?! of view)"
     r"|(?P<elast>\b(?:the|its|your|the plan's) (?:very )?(?:last|final)|^(?:and |so )?(?:the )?(?:very )?(?:last|final)) (?:point|clause|item)\b"
     r"|\b(?P<epen>second[- ]to[- ]last|next[- ]to[- ]last|penultimate|last but one) (?:point|clause|item)\b"
 )
@@ -728,7 +728,7 @@ _EN_ORDINALS = {
 }
 
 
-_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
+_ROMAN = {"i": 1, "v": 5, "x": 10}
 _ROMAN_RE = re.compile(r"x{0,2}(?:ix|iv|v?i{0,3})")  # 1–29: "point XXIII" (twenty-first session: small talk)
 
 
@@ -747,6 +747,22 @@ def _english_number(word: str) -> int | None:
     return None
 
 
+# Whether a point is about something, asked after its number ("第8条是不是讲高中的", "第16条是不是考试那条",
+# "第12条是讲盖新学校的吗"; twenty-first session: point 8, 16 and 12 were quoted as if they were). Not an
+# asking word ("第8条是讲什么的", "第8条是谁负责的").
+_CHECKED_ABOUT_RE = re.compile(
+    r"(?:是不是|是否|是)(?:在)?(?:讲|说|写|关于|管|有关)?(?P<x>(?:(?!什么|啥|干|怎|哪|多少|几|谁)[\u4e00-\u9fff]){2,16}?)"
+    r"(?:的事|的那条|的|那条|那一条|那个|这块|那块)?(?:吗|么|嘛|呢|吧|啊)?"
+)
+
+
+def checked_about(text: str) -> str:
+    """What a look-up of one point checks that point to be about ("第8条是不是讲高中的" → 高中); "" otherwise."""
+    refs = list(_POINT_REF_RE.finditer(text))
+    checked = _CHECKED_ABOUT_RE.fullmatch(text[refs[0].end() :].strip(" ,，" + _END_PUNCT)) if len(refs) == 1 else None
+    return checked["x"] if checked else ""
+
+
 def point_topic(text: str) -> tuple[str, str]:
     """What a look-up of one point says the point is about, after the reference, and the thing it names
     ("第21条关于疫情防控是怎么要求的" → 关于疫情防控是怎么要求的, 疫情防控), when that names something beyond
@@ -755,19 +771,9 @@ def point_topic(text: str) -> tuple[str, str]:
     refs = list(_POINT_REF_RE.finditer(text))
     if len(refs) != 1:
         return "", ""
-    if checked := _CHECKED_ABOUT_RE.fullmatch(text[refs[0].end() :].strip(" ,，" + _END_PUNCT)):
-        return checked["x"], checked["x"]  # "第8条是不是讲高中的": what it is checked to be about
     after = text[refs[0].end() :].strip(_AROUND_A_REFERENCE + _END_PUNCT)
     named = "".join(re.findall(r"[\u4e00-\u9fff]+", _POINT_ASK_RE.sub(" ", _GENERIC_ASK_RE.sub(" ", after))))
     return (after, named) if len(named) >= 2 else ("", "")
-
-
-# Whether a point is about something, asked after its number ("第8条是不是讲高中的", "第16条是不是考试那条",
-# "第12条是讲盖新学校的吗"; twenty-first session: point 8, 16 and 12 were quoted as if they were).
-_CHECKED_ABOUT_RE = re.compile(
-    r"(?:是不是|是否|是)(?:在)?(?:讲|说|写|关于|管|有关)?(?P<x>(?:(?!什么|啥|干|怎|哪|多少|几)[\u4e00-\u9fff]){2,16}?)"
-    r"(?:的事|的那条|的|那条|那一条|那个|这块|那块)?(?:吗|么|嘛|呢|吧|啊)?"
-)
 
 
 # Words that ask about a point without naming anything in it ("第1条是干嘛的", "第3条具体要求是啥").
@@ -1179,7 +1185,8 @@ _LOCATE_RES = [re.compile(p) for p in _LOCATE_PATTERNS]
 # Several points asked for ("哪几条", "哪些地方", "一共有几条"), the words that say a point mentions something
 # ("提到", "点到了", "讲"), and the asking that may open the look-up ("想知道哪几条点到了职业院校": twenty-first
 # session, searched and not found).
-_WHICH_LISTED = r"(?:哪几条|哪些条目?|哪几个条目|哪几处|哪些地方|哪几部分|哪些部分|哪几点|哪些点)"
+# (not 哪几点 / 哪些点 in general: "暑假安全要注意哪些点" asks what to watch for — review)
+_WHICH_LISTED = r"(?:哪几条|哪些条目?|哪几个条目|哪几处|哪些地方|哪几部分|哪些部分)"
 _WHICH_SEVERAL = rf"(?:{_WHICH_LISTED}|(?:一共|总共|共)?有?几条)"
 _MENTIONS = r"(?:提到|提及|涉及|说到|讲到|写到|点到|谈到|出现|包含|有(?:讲|说|写|提)到?|讲|说|写|关于|有关)"
 _ASKING_OPENS = r"(?:请问|想问一?下?|我?想知道|问一?下)?[,，]?"
@@ -1201,10 +1208,10 @@ _MENTION_RES = [
     ),
     # "提到家庭教育的有哪几条", "涉及教师的是哪些条目"
     re.compile(
-        rf"^{_ASKING_OPENS}(?:文件里|文件中)?{_MENTIONS}(?:了|过)?(?P<x>.+?)的(?:有|是|都有|都是)?{_WHICH_SEVERAL}(?:呢|啊|呀)?$"
+        rf"^{_ASKING_OPENS}(?:文件里|文件中)?{_MENTIONS}(?:了|过)?(?P<x>.+?)的(?:有|是|都有|都是)?(?:{_WHICH_SEVERAL}|哪几点)(?:呢|啊|呀)?$"
     ),
     re.compile(
-        rf"^{_ASKING_OPENS}(?:文件里|文件中)?{_WHICH_SEVERAL}(?:有|里|中|都)?(?:{_MENTIONS}|有)(?:了|过)?(?P<x>.+?)"
+        rf"^{_ASKING_OPENS}(?:文件里|文件中)?(?:{_WHICH_SEVERAL}|哪几点|哪些点)(?:有|里|中|都)?(?:{_MENTIONS}|有)(?:了|过)?(?P<x>.+?)"
         # asked again after a pause: "好像有几条都提到了防溺水，是哪几条"
         r"(?:[，,]\s*(?:都|分别)?是?(?:哪几条|哪些条目?|哪几个|哪些)(?:呢|啊|呀)?)?$"
     ),
@@ -1235,8 +1242,9 @@ _MENTION_RES = [
 _PRONOUN_RE = re.compile(
     r"(?:这|那|它)(?:个|些|条|句|段|里|儿)?(?:话|内容)?|上面(?:这|那)?(?:个|条|句|段)?(?:话|内容)?|原文|"
     r"(?:你|您)(?:们)?的?(?:回答|答案|依据|回复|说的|讲的|这个|这些)(?:内容)?|(?:你|您)(?:回答|说)的(?:依据|内容|这些)?|"
-    r"this|that|it|什么|啥"
+    r"this|that|it|什么|啥|我们|他们|你们|咱们|大家|自己"
 )
+_PARTICLES = frozenset("了的是说讲写有吗呢啊呀过")  # what is left of "几条说了": no term (a single 党 is one)
 _SENTENCE_ENDS = "。！？!?；;"  # where a sentence ends, for look-up terms and for separate questions
 _SENTENCE_END_RE = re.compile(rf"[{_SENTENCE_ENDS}]+")
 # Hedging after the term ("防溺水好像不止一条提到了"), and words that only ask ("都是", "分别是").
@@ -1380,11 +1388,7 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
             said = [s for s in _SENTENCE_END_RE.split(m.group("x")) if s.strip(_TERM_STRIP)] or [m.group("x")]
             for piece in said if m.end("x") == len(text) else reversed(said):
                 term = _clean_term(_HEDGE_RE.split(piece)[0] or piece)
-                if (
-                    (len(term) > 1 or term.isascii())
-                    and not _PRONOUN_RE.fullmatch(term)
-                    and not _ASKING_ONLY_RE.fullmatch(term)
-                ):
+                if term not in _PARTICLES and not _PRONOUN_RE.fullmatch(term) and not _ASKING_ONLY_RE.fullmatch(term):
                     return term
     return None
 
@@ -1450,8 +1454,10 @@ _DOCUMENT_RE = re.compile(
     r"|(?:发给|印发给|下发给|抄送|主送)(?:谁|哪些|了谁|哪些单位)|(?:主送|抄送|发文)(?:单位|对象|机关)"
     # which year or level the plan is of, its shape, and where the bot's answers come from
     r"|(?:计划|文件|要点|这个|这份|这)(?:是)?(?:哪一?年|哪一?级|哪个级别)"
+    # "这个是讲哪一年的", "文件是讲哪一年的事" (not "文件说哪一年实现全覆盖": a year of its content)
+    r"|(?:计划|文件|要点|这个|这份|这)(?:是)?(?:讲|说|管)的?(?:是)?哪一?年的?(?:事|事情|工作)?[的呢啊吗么]*$"
     # "这份要点对应的是哪一年的工作"
-    r"|(?:计划|文件|要点)(?:是)?(?:对应|针对|管|管的|说的|讲的|指的)的?(?:是)?(?:哪一?年|哪个年度)(?:的)?(?:工作|事情?)?[的呢啊吗么]*$"
+    r"|(?:计划|文件|要点)(?:是)?(?:对应|针对|管|管的|说的|讲的|讲|指的)的?(?:是)?(?:哪一?年|哪个年度)(?:的)?(?:工作|事情?)?[的呢啊吗么]*$"
     r"|(?:市里|省里|国家|县里|区里|市级|省级)的还是(?:市里|省里|国家|县里|区里|市级|省级)的|正式文件|红头文件"
     r"|(?:政策|内容|信息|答案|回答|资料)(?:是)?(?:从)?哪(?:里)?来的|(?:出处|来源)(?:是|在)(?!哪一?[条点项个部段]|第几)"
     # its formal marks
@@ -2221,7 +2227,7 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     if topic is not None and _DUTY_RE.search(bare) and _THIS_ONE_RE.fullmatch(_DUTY_RE.sub("", bare).strip(_END_PUNCT)):
         # "这条由哪个单位负责" right after an answer: that answer's point.
         return Intent("point", text, query=bare, topic=topic, lang=lang)
-    if (mentioned := _looked_up(_MENTION_RES, bare)) is not None:
+    if (mentioned := _looked_up(_MENTION_RES, bare, shortest=1)) is not None:  # (哪几条提到党)
         return _mentions(text, mentioned[0], lang)
     if topic is not None and (follow := follow_up_kind(bare)) is not None:
         return Intent("follow_up", text, query=bare, context=topic.question, follow=follow, topic=topic, lang=lang)
@@ -2240,13 +2246,13 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     return _asked(text, bare, lang)
 
 
-def _looked_up(patterns: list[re.Pattern[str]], bare: str) -> tuple[str, str] | None:
+def _looked_up(patterns: list[re.Pattern[str]], bare: str, shortest: int = 2) -> tuple[str, str] | None:
     """The term a look-up asks about and the rest of the message: the whole message first, then each
     clause of a longer one, after the writer's background ("我在写职教调研报告,想知道哪几条点到了职业院校":
     twenty-first session, a mention look-up searched and not found)."""
     for clause in [bare, *(_clauses(bare) if len(bare) > 12 else [])]:
         term = _match_term(patterns, clause.strip(_END_PUNCT))
-        if term is not None and len(term) >= 2:
+        if term is not None and len(term) >= shortest:
             return term, bare.replace(clause, " ").strip(" ，,")
     return None
 

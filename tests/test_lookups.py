@@ -312,7 +312,7 @@ def test_a_question_about_a_named_point_the_search_cannot_answer_gets_that_point
     assert [c.point for c in service.ask("第一点，幼儿园收费标准是多少").citations][:1] != [1]
 
 
-@pytest.mark.parametrize(("message", "point"), [("第8条是不是讲高中的?", 9), ("第16条是不是考试那条", 15), ("第15条是不是讲考试的", 15)])
+@pytest.mark.parametrize(("message", "point"), [("第8条是不是讲高中的?", 9), ("第16条是不是考试那条", 15), ("第15条是不是讲考试的", 15), ("第15条是不是讲中考的", 15)])
 def test_a_point_checked_to_be_about_something_answers_from_the_point_that_is(service, message: str, point: int) -> None:
     """Twenty-first session: "第8条是不是讲高中的" had quoted point 8 as if it were."""
     answer = service.ask(message)

@@ -28,16 +28,6 @@ def test_known_stretches_are_the_substrings_of_the_indexed_text(stretch: str) ->
     assert (stretch in Stretches.of(text)) == (stretch in text)
 
 
-@pytest.mark.parametrize(
-    ("stretch", "known"),
-    [("补课", True), ("违规补课", True), ("咋整", True), ("不课", False), ("有偿补课", False), ("放假", False)],
-)
-def test_a_bank_stretch_is_known_only_when_two_examples_write_it(stretch: str, known: bool) -> None:
-    # a slip kept on purpose in one example ("不课") stays a slip the respeller may fix
-    bank = ["学校放假不课 收费 举报哪里", "老师有偿补课咋整", "这事咋整啊"]
-    assert (stretch in Stretches.of_plans_and_bank("坚决遏制违规补课", bank)) == known
-
-
 @pytest.mark.parametrize("stretch", ["职", "职普比大体", "ab", "职a"])
 def test_known_stretches_hold_only_two_to_four_cjk_characters(stretch: str) -> None:
     assert stretch not in Stretches.of("职普比大体相当 ab 职a")

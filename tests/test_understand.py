@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.understand import LAST_POINT, LAST_SECTION, Topic, chinese_number, figure_asked, point_topic, question_part, understand
+from bot.understand import LAST_POINT, LAST_SECTION, Topic, chinese_number, checked_about, figure_asked, question_part, understand
 
 TOPIC = Topic("大班额比例要控制在多少", "plan", 8, 0.0)
 
@@ -1429,9 +1429,9 @@ def test_look_ups_that_ask_for_the_part_or_offer_numbers(normalize, message, ter
 
 @pytest.mark.parametrize(("message", "named"), [("第8条是不是讲高中的?", "高中"), ("第16条是不是考试那条", "考试"),
                                                 ("第12条是讲盖新学校的吗", "盖新学校"), ("第8条是什么内容", ""),
-                                                ("第8条是讲什么的", "")])
+                                                ("第8条是讲什么的", ""), ("第8条是谁负责的", "")])
 def test_what_a_point_is_checked_to_be_about(message, named):
-    assert point_topic(message)[1] == named
+    assert checked_about(message) == named
 
 
 @pytest.mark.parametrize("message", ["这个要点是管哪一年的?", "这份要点管的是哪年", "这份计划说的是哪一年的工作"])
@@ -1442,3 +1442,15 @@ def test_which_year_the_plan_covers_is_a_document_question(normalize, message):
 @pytest.mark.parametrize("message", ["五比五看一争先 这是个啥东西 学校天天挂嘴边", "溺水的事一共有几条提到"])
 def test_a_thing_named_before_this_is_what_is_asked_about_not_the_document(normalize, message):
     assert understand(message, normalize=normalize).kind != "document"
+
+
+# Review (twenty-first session): shapes of the new look-ups that mean something else
+@pytest.mark.parametrize(("message", "not_kind"), [("暑假安全要注意哪些点", "mentions"), ("选幼儿园要看哪几点", "mentions"),
+                                                  ("I prefer the first one", "point"), ("我选第一个", "point")])
+def test_look_up_shapes_that_ask_something_else(normalize, message, not_kind):
+    assert understand(message, normalize=normalize).kind != not_kind
+
+
+@pytest.mark.parametrize("message", ["哪几条跟我们有关", "我们是乡镇中学，想知道哪几条跟我们有关"])
+def test_a_pronoun_is_no_term_to_look_up(normalize, message):
+    assert understand(message, normalize=normalize).kind != "mentions"
