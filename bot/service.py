@@ -676,11 +676,11 @@ def misnumbered(engine: Engine, intent: Intent, max_related: int) -> Answer | No
     number = doc.counted(intent.point)
     if number is None:
         return None
-    asked = replace(intent, kind="ask", query=topic, point=None)
-    answer = searched_answer(engine, asked, max_related)
+    named_only = replace(intent, kind="ask", query=topic, point=None)
+    answer = searched_answer(engine, named_only, max_related)
     if answer.status != "answered" or any((c.doc_id, c.point) == (doc.doc_id, number) for c in answer.citations):
         return None
-    if checked and (doc.doc_id, number) in {(h.doc_id, h.point) for h in own_hits(engine, asked, max_related)}:
+    if checked and (doc.doc_id, number) in {(h.doc_id, h.point) for h in own_hits(engine, named_only, max_related)}:
         return None  # "第15条是不是讲中考的": among the closest points (its 初中学业水平考试 is the 中考) — a yes
     # The thing named is in the answer's point, more than in the one asked for ("第3条有几项任务" names nothing
     # the search's answer holds: point 3 it stays — review, nineteenth session). By character pairs, as the
