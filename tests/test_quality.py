@@ -167,6 +167,18 @@ def test_eleventh_session_tuning_sets_hold_their_floors(service, name: str, floo
         ("people42.jsonl", (0.95, 0.86, 0.025, 0.01, 0.04), 0.90),
         ("people43.jsonl", (0.97, 0.92, 0.01, 0.01, 0.16), 1.0),
         ("people44.jsonl", (0.95, 0.83, 0.025, 0.01, 0.04), 0.90),
+        # twenty-first session (docs/people45-53-first-runs.txt): look-ups (45), the border of what the plan
+        # says (46), messy chat (47), parents (48), teachers (49), look-ups in the asker's words (50), a week of a
+        # group chat (51), English only (52), short messages (53)
+        ("people45.jsonl", (0.97, 0.97, 0.01, 0.01, 0.04), 0.97),
+        ("people46.jsonl", (0.97, 0.94, 0.01, 0.01, 0.07), 0.97),
+        ("people47.jsonl", (0.95, 0.90, 0.025, 0.025, 0.04), 0.97),
+        ("people48.jsonl", (0.95, 0.89, 0.01, 0.025, 0.07), 0.90),
+        ("people49.jsonl", (0.97, 0.94, 0.015, 0.01, 0.04), 0.90),
+        ("people50.jsonl", (0.95, 0.93, 0.01, 0.01, 0.04), 0.90),
+        ("people51.jsonl", (0.97, 0.91, 0.01, 0.01, 0.04), 0.97),
+        ("people52.jsonl", (0.92, 0.80, 0.025, 0.015, 0.04), 0.97),
+        ("people53.jsonl", (0.95, 0.94, 0.015, 0.015, 0.10), 0.97),
     ],
 )
 def test_twelfth_session_tuning_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
@@ -255,6 +267,9 @@ def test_report_breaks_figures_down_by_kind(service) -> None:
         # Floors under docs/blind25-end-run.txt (first run: docs/blind25-first-run.txt, the same tiers);
         # run only at the twentieth session's start and end, never fitted, its misses never printed.
         ("blind25.jsonl", (0.95, 0.95, 0.01, 0.01, 0.04), 0.97),
+        # Floors under docs/blind26-end-run.txt (first run: docs/blind26-first-run.txt, the same figures);
+        # run only at the twenty-first session's start and end, never fitted, its misses never printed.
+        ("blind26.jsonl", (0.97, 0.90, 0.01, 0.01, 0.07), 0.97),
     ],
 )
 def test_blind_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
