@@ -1446,7 +1446,7 @@ _DOCUMENT_RE = re.compile(
     r"|(?:这份|这个|该)(?:工作)?(?:要点|文件|计划)是?(?:哪个单位|哪个部门|谁)[、,，和及]\s*(?:哪天|哪一天|什么时候|啥时候|几号)(?:发|印发|下发|发布)"
     # (东西 only opening the message: "五比五看一争先 这是个啥东西" asks what the thing named before it is)
     r"|(?:这|该|此)(?:到底|究竟)?(?:是)?(?:份|个|篇)?(?:什么|啥|哪个)(?:文件|文|计划|材料)"
-    r"|^(?:这|该|此)(?:到底|究竟)?(?:是)?(?:份|个|篇)?(?:什么|啥|哪个)东西"
+    r"|^(?:[^,，。?？!！\s]{0,6}?(?:发的|转的|给的|发来的|转来的))?(?:这|该|此)(?:到底|究竟)?(?:是)?(?:份|个|篇)?(?:什么|啥|哪个)东西"
     r"|文件(?:的)?(?:名字|名称|标题|全称|全名|题目|文号)|^(?:这份|这个|该)?(?:要点|工作要点)(?:的)?(?:名字|名称|标题|全称|全名|题目)"
     r"|(?:是)?哪一?年的(?:工作要点|工作计划)|(?:计划|文件)叫(?:什么|啥)|文号"
     r"|(?:这|这个|这份)(?:文件|要点|计划)?(?:是)?(?:政策|通知|文件|法规|规定|计划)还是(?:政策|通知|文件|法规|规定|计划)"
@@ -2261,6 +2261,8 @@ def _mentions(text: str, term: str, lang: Lang) -> Intent:
     """Every point that mentions ``term``; a part, when the term names one by its heading's words
     ("素质教育那一部分包括哪几条")."""
     if named := _PART_NAMED_RE.fullmatch(re.sub(r"[“”\"「」]", "", term)):
+        if len(part := _section_lookup(named["words"])) == 1:  # "第三部分那一块下面有几条" (review)
+            return Intent("section", text, query=named["words"], section=part[0][0], lang=lang)
         return Intent("section", text, query=named["words"], lang=lang)
     return Intent("mentions", text, query=term, lang=lang)
 

@@ -1454,3 +1454,15 @@ def test_look_up_shapes_that_ask_something_else(normalize, message, not_kind):
 @pytest.mark.parametrize("message", ["哪几条跟我们有关", "我们是乡镇中学，想知道哪几条跟我们有关"])
 def test_a_pronoun_is_no_term_to_look_up(normalize, message):
     assert understand(message, normalize=normalize).kind != "mentions"
+
+
+@pytest.mark.parametrize(("message", "number"), [("第三部分那一块下面有几条", 3), ("第五部分那块有几条", 5)])
+def test_a_part_named_by_its_number_before_na_yi_kuai_is_that_part(normalize, message, number):
+    """Review (twenty-first session): "第三部分那一块下面有几条" had been a look-up of the words 第三部分."""
+    intent = understand(message, normalize=normalize)
+    assert (intent.kind, intent.section) == ("section", number)
+
+
+@pytest.mark.parametrize("message", ["这是个啥东西", "你们发的这是个啥东西", "群里转的这是啥东西"])
+def test_what_this_thing_sent_is_asks_about_the_document(normalize, message):
+    assert understand(message, normalize=normalize).kind == "document"
