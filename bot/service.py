@@ -667,21 +667,22 @@ def misnumbered(engine: Engine, intent: Intent, max_related: int) -> Answer | No
     another point — when the search answers that with confidence, cites no part of the point asked for, and
     the thing named shares more of its character pairs with the answering point than with the one asked
     for. None for a plain look-up, or when the number fits."""
-    alone = intent.topic is None and intent.section is None
-    checked = checked_about(intent.text) if alone else ""
-    topic, named = (checked, checked) if checked else point_topic(intent.text) if alone else ("", "")
-    if not topic or intent.point is None:
+    if intent.point is None or intent.topic is not None or intent.section is not None:
+        return None
+    checked = checked_about(intent.text)
+    topic, named = (checked, checked) if checked else point_topic(intent.text)
+    if not topic:
         return None
     doc = plan_for(engine, intent)
     number = doc.counted(intent.point)
     if number is None:
         return None
     named_only = replace(intent, kind="ask", query=topic, point=None)
+    if checked and (doc.doc_id, number) in {(h.doc_id, h.point) for h in own_hits(engine, named_only, max_related)}:
+        return None  # "第15条是不是讲中考的": among the closest points (its 初中学业水平考试 is the 中考) — a yes
     answer = searched_answer(engine, named_only, max_related)
     if answer.status != "answered" or any((c.doc_id, c.point) == (doc.doc_id, number) for c in answer.citations):
         return None
-    if checked and (doc.doc_id, number) in {(h.doc_id, h.point) for h in own_hits(engine, named_only, max_related)}:
-        return None  # "第15条是不是讲中考的": among the closest points (its 初中学业水平考试 is the 中考) — a yes
     # The thing named is in the answer's point, more than in the one asked for ("第3条有几项任务" names nothing
     # the search's answer holds: point 3 it stays — review, nineteenth session). By character pairs, as the
     # plan may quote or split it (克服“唯分数”, 创文提高标准,创卫…).
@@ -722,14 +723,14 @@ def besides_answer(engine: Engine, intent: Intent, answer: Answer) -> Answer | N
     return point_answer(engine, replace(intent, kind="point", point=top.point))
 
 
+def own_hits(engine: Engine, intent: Intent, max_related: int) -> tuple[Hit, ...]:
+    """The closest points of the question's own words, best first, whatever the tier (misnumbered)."""
+    return engine.retriever.search(search_for(intent, max_related)).hits
+
+
 def own_top(engine: Engine, intent: Intent, max_related: int) -> Hit | None:
     """The best point of the question's own words, whatever the tier (named_point_answer, going_on)."""
-    return engine.retriever.search(search_for(intent, max_related)).top
-
-
-def own_hits(engine: Engine, intent: Intent, max_related: int) -> tuple[Hit, ...]:
-    """The closest points of the question's own words, whatever the tier (misnumbered)."""
-    return engine.retriever.search(search_for(intent, max_related)).hits
+    return next(iter(own_hits(engine, intent, max_related)), None)
 
 
 def going_on(engine: Engine, intent: Intent, topic: Topic, max_related: int) -> Answer | None:

@@ -193,7 +193,7 @@ _A_NOT_A = r"(?<!不管)(?<!无论)(?<!不论)(?<!管他)(?P<v>(?![不动])[\u4e
 A_NOT_A = _A_NOT_A  # a parsing pattern shared with bot/understand.py
 
 # Asking whether: "有没有…", "能不能…", A-not-A ("管不管"), or a question particle at the end.
-_WHETHER = rf"有没有|是不是|能不能|会不会|{_A_NOT_A}|(?<![什怎这那多])[吗么嘛](?:[\s?？!！。,，~～啊呀]*$|[?？])|(?<![什怎这那多])吗\s*[,，]"
+_WHETHER = rf"有没有|是不是|能不能|会不会|{_A_NOT_A}|(?<![什怎这那多])(?:[吗么嘛](?:[\s?？!！。,，~～啊呀]*$|[?？])|吗\s*[,，])"
 
 # 几 before a measure word asks "how many", unless the message goes on to ask something else:
 # "孩子被几个高年级的堵在厕所…学校有没有硬要求?" and "之前有老师上门来教过几次，今年还有没有人来" tell

@@ -756,10 +756,16 @@ _CHECKED_ABOUT_RE = re.compile(
 )
 
 
+def _after_the_reference(text: str) -> str | None:
+    """What follows the one point reference of a look-up; None when it names no point or several."""
+    refs = list(_POINT_REF_RE.finditer(text))
+    return text[refs[0].end() :] if len(refs) == 1 else None
+
+
 def checked_about(text: str) -> str:
     """What a look-up of one point checks that point to be about ("第8条是不是讲高中的" → 高中); "" otherwise."""
-    refs = list(_POINT_REF_RE.finditer(text))
-    checked = _CHECKED_ABOUT_RE.fullmatch(text[refs[0].end() :].strip(" ,，" + _END_PUNCT)) if len(refs) == 1 else None
+    after = _after_the_reference(text)
+    checked = _CHECKED_ABOUT_RE.fullmatch(after.strip(" ,，" + _END_PUNCT)) if after is not None else None
     return checked["x"] if checked else ""
 
 
@@ -768,10 +774,9 @@ def point_topic(text: str) -> tuple[str, str]:
     ("第21条关于疫情防控是怎么要求的" → 关于疫情防控是怎么要求的, 疫情防控), when that names something beyond
     asking words; ("", "") otherwise ("老师好，想问下第2条说的什么": what comes before the reference is the
     writer's, not the point's)."""
-    refs = list(_POINT_REF_RE.finditer(text))
-    if len(refs) != 1:
+    if (after := _after_the_reference(text)) is None:
         return "", ""
-    after = text[refs[0].end() :].strip(_AROUND_A_REFERENCE + _END_PUNCT)
+    after = after.strip(_AROUND_A_REFERENCE + _END_PUNCT)
     named = "".join(re.findall(r"[\u4e00-\u9fff]+", _POINT_ASK_RE.sub(" ", _GENERIC_ASK_RE.sub(" ", after))))
     return (after, named) if len(named) >= 2 else ("", "")
 
@@ -1388,7 +1393,12 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
             said = [s for s in _SENTENCE_END_RE.split(m.group("x")) if s.strip(_TERM_STRIP)] or [m.group("x")]
             for piece in said if m.end("x") == len(text) else reversed(said):
                 term = _clean_term(_HEDGE_RE.split(piece)[0] or piece)
-                if term not in _PARTICLES and not _PRONOUN_RE.fullmatch(term) and not _ASKING_ONLY_RE.fullmatch(term):
+                if (
+                    term
+                    and term not in _PARTICLES
+                    and not _PRONOUN_RE.fullmatch(term)
+                    and not _ASKING_ONLY_RE.fullmatch(term)
+                ):
                     return term
     return None
 
