@@ -46,7 +46,7 @@ from bot.features import (
 from bot.index import PolicyIndex
 from bot.respell import Respeller
 from bot.talk import TalkBank, is_small_talk, nearest
-from bot.text import TextProcessor, chinese_number, data_path, few_as_several, outside, stem_english
+from bot.text import TextProcessor, any_as_some, chinese_number, data_path, few_as_several, outside, stem_english
 from bot.understand import Talk
 
 logger = logging.getLogger(__name__)
@@ -641,13 +641,15 @@ _OUTCOME_RE = re.compile(
     # answered by the plan's 三个, review of the twelfth session)
     r"|(?:搞|办|弄|做)成(?:功)?了?(?:没|吗|么)"
     # "鹰潭卫校升格成功了吗", "独立学院最后承接了吗", "专项资金设立了吗": whether it was done by now
-    r"|(?:成功|最后|最终|到底|已经)[^,，。?？]{0,12}?了(?:吗|么|没有?)"
+    # (and 后来: "…国家评估后来验收下来了吗", what happened afterwards — twenty-second session)
+    r"|(?:成功|最后|最终|到底|已经|后来)[^,，。?？]{0,12}?了(?:吗|么|没有?)"
     # "…学院后来批下来没有", "智慧食堂今年到底搞没搞": whether it was approved, or done (nineteenth session; not
     # 定下来了吗 — "中考改革方案定下来了吗" asks what the plan settles — review)
     r"|(?:批|建)下来(?:了)?(?:吗|么|没有?)|获批(?:了)?(?:吗|么|没有?)"
     r"|(?P<done>搞|办|建|做|弄)没(?P=done)"
     # "did the bureau win the civilized unit title this year?" (twentieth session)
-    r"|\bdid\b[^?.]{0,60}?\b(?:win|receive|get awarded|earn)\b"
+    # …and "what rating did Guixi get in the provincial check" (twenty-second session)
+    r"|\bdid\b[^?.]{0,60}?\b(?:win|receive|get|earn)\b"
     r"|(?:承接|设立|建成|升格|开办|落地|实现|挂牌|开工|投用)(?:成功|成[^,，。?？]{1,6}?)?了(?:吗|么|没有?)"
     # a payment that has or has not arrived ("助学金怎么还没到账"): one family's case, how it went
     r"|(?:还没|没有?|还未)到账|到账了(?:吗|么|没有?)"
@@ -889,6 +891,10 @@ _ADVICE_RE = re.compile(
     r"|\bshould (?:i|we|my (?:son|daughter|kid|child|boy|girl)(?!'s)|he|she) (?:send|put|enrol|enroll|choose|pick|go|let|"
     r"apply|study|take|attend|transfer|move|stay|repeat)\b[^?.]{0,60}?\bor\b"
     r"|\b(?:is it|would it be) better for (?:me|us|him|her|my (?:son|daughter|kid|child)) to\b"
+    # …or whether the child should go to a kind of school at all ("should he go to a vocational school?", as
+    # 娃该读职高吗 above: twenty-second session)
+    r"|\bshould (?:i|we|my (?:son|daughter|kid|child|boy|girl)(?!'s)|he|she) (?:send|put|enrol|enroll|go|attend|"
+    r"transfer|move)\b[^?.]{0,40}?\b(?:school|college|kindergarten|class)\b"
 )
 _NEVER_STATED = {
     "who": _WHO_RE,
@@ -916,7 +922,7 @@ def asks_amount(normalized: str) -> bool:
 
 
 def asked_details(normalized: str) -> tuple[str, ...]:
-    kinds = tuple(kind for kind, pattern in _DETAIL_QUESTIONS.items() if pattern.search(normalized))
+    kinds = tuple(kind for kind, pattern in _DETAIL_QUESTIONS.items() if pattern.search(any_as_some(normalized)))
     kinds += tuple(kind for kind, pattern in _NEVER_STATED.items() if pattern.search(normalized))
     # a day, or when building work ends, is the "when" asked
     return tuple(k for k in kinds if k != "when") if {"date", "done"} & set(kinds) else kinds

@@ -71,6 +71,8 @@ logger = logging.getLogger(__name__)
 # same message, or the chat's previous question when a fragment ("那高中呢") leans on it.
 BACKGROUND_WEIGHT = 0.8
 FOLLOW_UP_WEIGHT = 0.3
+# …and background the writer set aside before asking ("说正事，…", "my real question: …"): Intent.turned.
+TURNED_WEIGHT = 0.3
 # Points retrieved for a clause look-up, so the one it names in the plan's words is among them
 # (named_point only promotes a retrieved point): every point of a plan of up to 30 points.
 LOCATE_K = 30
@@ -373,6 +375,9 @@ def several_answer(engine: Engine, intent: Intent, respond: Callable[[Intent], A
     if intent.parts[0].kind == "point" and (missing := missing_plan(engine, intent.parts[0])) is not None:
         return missing  # "2023年第8条和第9条" with no 2023 plan: said once
     answers = [respond(part) for part in intent.parts]
+    # Only chit-chat ("Hi, are you a bot? What can you actually do?"): one friendly reply (twenty-second session).
+    if all(a.status == "smalltalk" for a in answers):
+        return replace(answers[-1], question=intent.text)
     # A question among others that reads as chit-chat on its own ("爸爸和妈妈各请几天假" → 爸爸请几天假) is one
     # the plan does not answer, not small talk in the middle of an answer (review, nineteenth session).
     answers = [
@@ -811,4 +816,5 @@ def search_for(intent: Intent, max_related: int = 2) -> Search:
         k = max(k, LOCATE_K)  # a point named by its title is found further down (named_point)
     if intent.kind == "follow_up":
         return Search(intent.query, intent.context, FOLLOW_UP_WEIGHT, k)
-    return Search(intent.query or intent.text, intent.context, BACKGROUND_WEIGHT if intent.context else 0.0, k)
+    weight = (TURNED_WEIGHT if intent.turned else BACKGROUND_WEIGHT) if intent.context else 0.0
+    return Search(intent.query or intent.text, intent.context, weight, k)

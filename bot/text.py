@@ -209,13 +209,23 @@ _MORE_RE = re.compile(r"(?<=[多再][\u4e00-\u9fff])几(?=[个位名所家])")
 _WHETHER_RE = re.compile(_WHETHER)  # (可不可以 is A-not-A)
 
 _SEVERAL = "数"
+# "Any" after a negation, not "which": "以后不算哪个学校的人了", "老师不固定在哪所学校" (twenty-second session:
+# read as asking which school, a detail the plan never gives). Written 某.
+_SOME = "某"
+_ANY_RE = re.compile(r"(?<=[不没])(?:(?:算|属于|固定在|固定|在|归|去|到|是|分到|进)?)哪(?=个|所|家|里|儿)")
 
 
 def few_as_several(text: str) -> str:
-    """``text`` with every 几 that tells of "a few" rather than asks "how many" written 数; the
-    same length, so positions in it are positions in ``text``."""
-    text = _SEVERAL_RE.sub(_SEVERAL, text)
+    """``text`` with every 几 that tells of "a few" rather than asks "how many" written 数, and every
+    哪 that tells of "any" (_ANY_RE) written 某; the same length, so positions in it are positions in
+    ``text``."""
+    text = any_as_some(_SEVERAL_RE.sub(_SEVERAL, text))
     return _MORE_RE.sub(_SEVERAL, text) if _WHETHER_RE.search(text) else text
+
+
+def any_as_some(text: str) -> str:
+    """``text`` with every 哪 that tells of "any" (_ANY_RE) written 某, the same length."""
+    return _ANY_RE.sub(lambda m: m[0][:-1] + _SOME, text)
 
 
 def clean_text(text: str) -> str:

@@ -538,7 +538,10 @@ def test_document_questions_get_the_notice_and_the_plans_shape(service, question
      ("how old do kids have to be for kindergarten", ("age",)), ("what's the monthly fee for a public kindergarten", ("money",)),
      ("are kindergarten fees going down", ()), ("is the after-school service free?", ("money",)),
      ("what are the names of the principals at the key high schools?", ("who",)),
-     ("who is the director of the education bureau", ("who",)), ("who is in charge of after-school care", ())],
+     ("who is the director of the education bureau", ("who",)), ("who is in charge of after-school care", ()),
+     # twenty-second session: what happened afterwards, and a rating won; "any" school after a negation is no "which"
+     ("国家评估后来验收下来了吗", ("outcome",)), ("what rating did guixi get in the provincial check", ("outcome",)),
+     ("以后老师不算哪个学校的人了，是怎么回事", ()), ("是哪个学校承办的", ("which",))],
 )
 def test_a_payment_named_is_not_an_amount_asked(question: str, details: tuple[str, ...]) -> None:
     assert asked_details(question) == details

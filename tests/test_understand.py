@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bot.text import few_as_several
 from bot.understand import LAST_POINT, LAST_SECTION, Topic, chinese_number, checked_about, figure_asked, question_part, understand
 
 TOPIC = Topic("大班额比例要控制在多少", "plan", 8, 0.0)
@@ -91,6 +92,10 @@ LOCATE = [
     # tenth session: the asking before an English look-up, and Chinglish verbs
     ("I want ask which point say about the teacher's day activity", "teacher's day activity"),
     ("can you tell me which clause covers preschool", "preschool"),
+    # twenty-second session: "which number is it", and "the bit about" before the thing looked for
+    ("the bit about kids from other provinces going to school here, which number is it?",
+     "kids from other provinces going to school here"),
+    ("teacher workload list - what point is that?", "teacher workload list"),
 ]
 
 
@@ -835,6 +840,53 @@ def test_a_not_a_that_tells_does_not_ask(message, question):
     """A review (tenth session): 动不动, 一动不动 and 不管…V不V are statements; taken for questions they
     made the whole message the question and it was refused."""
     assert question_part(message)[0] == question
+
+
+@pytest.mark.parametrize(("message", "question", "turned"), [
+    # twenty-second session (people58): a story full of one topic's words, then a turn to another topic
+    ("教师节快到了,家委会在商量送花还是送锦旗,有的家长说啥都别送省得惹麻烦,群里讨论了两天都没结论。说正事,学校说要搞教育信息化2.0,"
+     "到底要干啥,对老师学生有什么要求?", "说正事，学校说要搞教育信息化2.0，到底要干啥，对老师学生有什么要求?", True),
+    ("我老公在余江一所初中教书,听说要搞县管校聘,老师不再固定属于哪个学校,他担心被调到偏远乡下,这几天饭都吃不下。我这边是当家长的想法:"
+     "女儿班上六十多个人挤得满满的,今年大班额有没有说要控制到多少?",
+     "我这边是当家长的想法:，女儿班上六十多个人挤得满满的，今年大班额有没有说要控制到多少?", False),
+    ("School is all about the party centenary right now, red songs, micro party lessons, contests every week. "
+     "But my real question: how big are classes allowed to be?", "But my real question:，how big are classes allowed to be?", True),
+])
+def test_a_turn_to_the_question_leaves_the_story_behind(normalize, message, question, turned):
+    assert question_part(message)[0] == question
+    intent = understand(message, normalize=normalize)
+    assert intent.kind == "ask" and intent.turned is turned and intent.context
+
+
+@pytest.mark.parametrize(("message", "question"), [
+    # a story told in a sentence of its own (its 哪 and 啥 tell, they do not ask), then a sentence that asks
+    ("学校下午三点多就放学了，孩子去哪都没人管。听说现在有放学后留在学校的课？", "听说现在有放学后留在学校的课？"),
+    # …unless the question points back at the story
+    ("我当班主任的，每天要登记孩子手机有没有带、睡了几个小时、作业做了多久，表格一大堆。这个到底是哪里规定要管的？",
+     "每天要登记孩子手机有没有带、睡了几个小时、作业做了多久，表格一大堆。，这个到底是哪里规定要管的？"),
+    # a check of what the writer was told: the claim is the question
+    ("外甥在中职读数控,学校和工厂合作,他自己挺满意的。我家孩子明年中考,听说成绩又要用分数来出了,不是ABCD那种等级了,真的假的?",
+     "听说成绩又要用分数来出了，不是ABCD那种等级了，真的假的?"),
+    # a colon ends a clause ("…核实清楚：到底是…"), not a time
+    ("稿子里要引用这份今年的教育工作安排,编辑让我核实清楚:到底是哪个单位发的文、哪天印发的?", "到底是哪个单位发的文、哪天印发的?"),
+])
+def test_the_question_starts_where_it_is_asked(message, question):
+    assert question_part(message)[0] == question
+
+
+def test_the_plans_issuer_asked_after_a_story_about_it_is_a_document_question(normalize):
+    message = "我是本地报社跑教育线的记者,稿子里要引用这份今年的教育工作安排,编辑让我核实清楚:到底是哪个单位发的文、哪天印发的?别写错了挨批。"
+    assert understand(message, normalize=normalize).kind == "document"
+
+
+@pytest.mark.parametrize(("text", "written"), [
+    ("以后不算哪个学校的人了", "以后不算某个学校的人了"),
+    ("老师不固定在哪所学校", "老师不固定在某所学校"),
+    ("我不知道哪个学校好", "我不知道哪个学校好"),  # 不知道 asks on
+    ("孩子分到哪个学校", "孩子分到哪个学校"),
+])
+def test_which_after_a_negation_tells_of_any(text, written):
+    assert few_as_several(text) == written
 
 
 def test_a_statement_with_dong_bu_dong_before_two_questions_is_two_questions(normalize):
