@@ -129,3 +129,12 @@ def test_a_remark_the_search_answers_is_still_small_talk_when_an_example_is_clea
     assert service.ask(remark).status == "smalltalk"
     # a question is never taken for small talk once answered, however chatty
     assert service.ask("唉，累死了，今年课后服务还搞不搞啊").status == "answered"
+
+
+def test_chit_chat_in_several_parts_gets_one_friendly_reply(service) -> None:  # noqa: ANN001
+    """Twenty-second session (people57): "Hi, are you a bot? What can you actually do?" was split into two
+    questions and refused; a question beside a greeting is still answered."""
+    answer = service.ask("Hi, are you a bot? What can you actually do?")
+    assert answer.status == "smalltalk" and not answer.citations
+    answer = service.ask("你好，你是机器人吗？今年大班额比例要控制在多少？")
+    assert answer.found and answer.citations[0].point == 8
