@@ -1687,6 +1687,8 @@ _QUESTION_CUE_RE = re.compile(
     # 么 of 这么 / 那么 and a 嘛 that asserts ("还挺聪明的嘛，…") ask nothing
     r"[吗呢?？]|(?<![什怎这那多要])么|嘛(?=[\s?？!！。~～]*$)|干嘛|(?<![\u4e00-\u9fff])(?:这么|那么)说|什么|啥|怎么|怎样|咋|如何|哪|多少|(?<![十百])几[个年岁天月号点条次门所]|是否|能不能|可不可以|可以不|会不会|有没有|"
     r"要不要|用不用|需不需要|是不是|行不行|算不算|给不给|让不让|管不管|收不收|还能|能否|请问|想问|想知道|求问|问下|问一下"
+    # a check of what was told, its question mark dropped ("…不是等级了，真的假的": twenty-second session)
+    r"|真的假的|有这回事|有这事"
     # V不V / V没V (bot/text.py A_NOT_A): "今年还搞不搞" asks as plainly as 要不要 (tenth session: the
     # clause after it had been taken for the question)
     rf"|{A_NOT_A}"
@@ -1871,7 +1873,9 @@ _SET_ASIDE_RE = re.compile(
 _CHECK_ONLY_RE = re.compile(
     r"^(?:这|那)?(?:是)?(?:真的假的|真的吗|是真的吗|真的么|是吗|对吗|有这回事吗|有这事吗|靠谱吗|属实吗)[?？!！。]*$"
 )
-_TOLD_RE = re.compile(r"听说|据说|说是|有人说|听人说|群里说|网上说|传|听.{1,4}(?:说|讲)")
+_TOLD_RE = re.compile(
+    r"听说|据说|说是|有人说|听人说|群里说|网上说|传|听.{1,4}(?:说|讲)|^[^,，。]{1,6}?(?:说|讲)(?![明法课服话])"
+)
 _POINTS_BACK_RE = re.compile(r"(?:这|那|此|它)(?!里|儿|边|些年|几年|两年|学期)")
 _STATEMENT_END = ("。", "！", "!", "…", "；", ";")
 

@@ -867,6 +867,8 @@ def test_a_turn_to_the_question_leaves_the_story_behind(normalize, message, ques
     # a check of what the writer was told: the claim is the question
     ("外甥在中职读数控,学校和工厂合作,他自己挺满意的。我家孩子明年中考,听说成绩又要用分数来出了,不是ABCD那种等级了,真的假的?",
      "听说成绩又要用分数来出了，不是ABCD那种等级了，真的假的?"),
+    # …its question mark dropped
+    ("我家孩子明年中考,外甥说成绩又要用分数来出了,不是ABCD那种等级了,真的假的", "外甥说成绩又要用分数来出了，不是ABCD那种等级了，真的假的"),
     # a colon ends a clause ("…核实清楚：到底是…"), not a time
     ("稿子里要引用这份今年的教育工作安排,编辑让我核实清楚:到底是哪个单位发的文、哪天印发的?", "到底是哪个单位发的文、哪天印发的?"),
 ])
