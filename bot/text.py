@@ -212,7 +212,11 @@ _SEVERAL = "数"
 # "Any" after a negation, not "which": "以后不算哪个学校的人了", "老师不固定在哪所学校" (twenty-second session:
 # read as asking which school, a detail the plan never gives). Written 某.
 _SOME = "某"
-_ANY_RE = re.compile(r"(?<=[不没])(?:(?:算|属于|固定在|固定|在|归|去|到|是|分到|进)?)哪(?=个|所|家|里|儿)")
+_ANY_RE = re.compile(
+    r"(?<=[不没])(?:(?:算|属于|固定在|固定|在|归|去|到|是|分到|进)?)哪(?=个|所|家|里|儿)"
+    # …and 啥 right after 没 ("我看也没啥效果", "没啥用"), not 有没有啥 (没 then 有)
+    r"|(?<=没)啥"
+)
 
 
 def few_as_several(text: str) -> str:

@@ -876,6 +876,13 @@ def test_the_question_starts_where_it_is_asked(message, question):
     assert question_part(message)[0] == question
 
 
+def test_a_statement_then_another_question_is_one_question(normalize):
+    """"…我看也没啥效果。另外…这是党建那块的吗?" tells, then asks: not two questions (twenty-second session)."""
+    message = "最近班上查视力,学校说要做眼保健操,我看也没啥效果。另外我们学校领导说要打造一校一品的品牌,这是党建那块的吗?"
+    intent = understand(message, normalize=normalize)
+    assert intent.kind == "ask" and intent.query.startswith("另外") and intent.turned
+
+
 def test_the_plans_issuer_asked_after_a_story_about_it_is_a_document_question(normalize):
     message = "我是本地报社跑教育线的记者,稿子里要引用这份今年的教育工作安排,编辑让我核实清楚:到底是哪个单位发的文、哪天印发的?别写错了挨批。"
     assert understand(message, normalize=normalize).kind == "document"
@@ -886,6 +893,8 @@ def test_the_plans_issuer_asked_after_a_story_about_it_is_a_document_question(no
     ("老师不固定在哪所学校", "老师不固定在某所学校"),
     ("我不知道哪个学校好", "我不知道哪个学校好"),  # 不知道 asks on
     ("孩子分到哪个学校", "孩子分到哪个学校"),
+    ("我看也没啥效果", "我看也没某效果"),
+    ("有没有啥政策", "有没有啥政策"),  # 没 then 有: it asks
 ])
 def test_which_after_a_negation_tells_of_any(text, written):
     assert few_as_several(text) == written
