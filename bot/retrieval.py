@@ -922,7 +922,8 @@ def asks_amount(normalized: str) -> bool:
 
 
 def asked_details(normalized: str) -> tuple[str, ...]:
-    kinds = tuple(kind for kind, pattern in _DETAIL_QUESTIONS.items() if pattern.search(any_as_some(normalized)))
+    told = any_as_some(normalized)  # (不算哪个学校: no "which" asked)
+    kinds = tuple(kind for kind, pattern in _DETAIL_QUESTIONS.items() if pattern.search(told))
     kinds += tuple(kind for kind, pattern in _NEVER_STATED.items() if pattern.search(normalized))
     # a day, or when building work ends, is the "when" asked
     return tuple(k for k in kinds if k != "when") if {"date", "done"} & set(kinds) else kinds
