@@ -554,12 +554,35 @@ def mentioned(engine: Engine, intent: Intent) -> tuple[Intent, list[tuple[str, i
     """The points holding a mentions question's words, with the intent whose query names them: the
     plan's own words for English ones — "bullying" is listed as the points saying 校园及周边综合治理, which
     the plan does, never as mentions of bullying. None when no point holds them."""
-    if found := engine.mentions.find(intent.query):
+    if found := engine.mentions.find(intent.query) or mentions_of_each(engine, intent.query):
         return intent, found
     if english := mentions_in_english(engine, intent.query):
         words, found = english
         return replace(intent, query=P.listed(words, "zh")), found
     return None
+
+
+# Terms joined in one look-up ("哪几条提到贵溪市和余江区"): each part its own term.
+_JOINED_TERMS_RE = re.compile(r"以及|还有|和|与|及|跟|或者?|、|/|,|，")
+
+
+def mentions_of_each(engine: Engine, term: str) -> list[tuple[str, int, str]]:
+    """The points holding every part of terms joined by 和 / 与 / 、 …, or, when no point holds them
+    all, those holding any; [] unless every part (two characters or more) is found somewhere (twenty-third
+    session: "哪几条提到贵溪市和余江区" was searched as one phrase and told that no point mentions it)."""
+    parts = [p.strip() for p in _JOINED_TERMS_RE.split(term)]
+    if len(parts) < 2 or any(len(p) < 2 for p in parts):
+        return []
+    each = [engine.mentions.find(p) for p in parts]
+    if not all(each):
+        return []
+    keys = [{(d, n) for d, n, _ in found} for found in each]
+    together = [f for f in each[0] if all((f[0], f[1]) in k for k in keys[1:])]
+    if together:
+        return together
+    anyof = {(f[0], f[1]): f for found in reversed(each) for f in found}  # (a point's sentence for the first part)
+    docs = list(dict.fromkeys(d for d, _ in anyof))
+    return sorted(anyof.values(), key=lambda f: (docs.index(f[0]), f[1] == 0, f[1]))
 
 
 def mentions_in_english(engine: Engine, term: str) -> tuple[list[str], list[tuple[str, int, str]]] | None:

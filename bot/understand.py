@@ -1866,6 +1866,13 @@ _EN_TURN = (
 _TURN_RE = re.compile(rf"{_TURN_LEAD}(?:{_SET_ASIDE}|{_OPENS_THE_QUESTION}){_EN_TURN}", re.IGNORECASE)
 # (再问一个 sets the story aside too; as a turn it was not measured — twenty-second session)
 _SET_ASIDE_RE = re.compile(rf"{_TURN_LEAD}(?:{_SET_ASIDE}|再问一个){_EN_TURN}", re.IGNORECASE)
+# A clause that puts its own topic aside ("课后托管的事另说，想问一下专门学校…", "打疫苗的事先不说，问下…"): the
+# question starts after it, and the topic set aside is counted as little as a story set aside (twenty-third
+# session: people60's messages naming two topics and asking about one had the first one's point first).
+_PUT_ASIDE_RE = re.compile(
+    r"(?:另说|先不说|先不提|先不管|先放一边|先放一放|暂且不[说提管]|暂时不[说提管]|先不问|以后再说|回头再说)"
+    r"(?:了|吧|啊)?[。！!，,：:\s]*$"
+)
 # A check of what the writer was told ("…听说成绩又要用分数来出了，不是等级了，真的假的?"): the claim is the question.
 _CHECK_ONLY_RE = re.compile(
     r"^(?:这|那)?(?:是)?(?:真的假的|真的吗|是真的吗|真的么|是吗|对吗|有这回事吗|有这事吗|靠谱吗|属实吗)[?？!！。]*$"
@@ -1886,6 +1893,8 @@ def _question_start(clauses: list[str], cues: list[str]) -> int | None:
         return None
     first = asking[0]
     turns = [i for i, c in enumerate(clauses) if _TURN_RE.search(c) and i <= asking[-1]]
+    turns += [i + 1 for i, c in enumerate(clauses[:-1]) if _PUT_ASIDE_RE.search(c) and i < asking[-1]]
+    turns.sort()
     if turns and turns[-1] >= first - 1:  # (the turn said in a clause of its own: "But my real question: how big…")
         return turns[-1]
     ends = [i for i in range(first, asking[-1]) if clauses[i].endswith(_STATEMENT_END)]
@@ -1904,9 +1913,9 @@ def question_part(text: str) -> tuple[str, str]:
     """(question, context) of a long message: the clauses from the question's start (_question_start)
     on are the question; what comes before them is background, and so is what follows the last
     question mark when it asks nothing. A short message is all question."""
-    if len(text) <= 24:
-        return text, ""
     clauses = _clauses(text)
+    if len(text) <= 24 and not any(_PUT_ASIDE_RE.search(c) for c in clauses[:-1]):
+        return text, ""
     # 几 that tells of "a few" (被几个高年级的堵…) does not make its clause the question.
     cues = _clauses(few_as_several(text))
     first = _question_start(clauses, cues)
@@ -2364,7 +2373,9 @@ def _asked(text: str, bare: str, lang: Lang) -> Intent:
     # 哪天印发的?": twenty-second session)
     if context and _TELLS_OF_PLAN_RE.search(context) and (_DOCUMENT_RE.search(asked) or _issued_by_whom(asked)):
         return Intent("document", text, query=question, facet="about", lang=lang)
-    turned = bool(context) and bool(_SET_ASIDE_RE.search(_clauses(question)[0]))
+    turned = bool(context) and (
+        bool(_SET_ASIDE_RE.search(_clauses(question)[0])) or bool(_PUT_ASIDE_RE.search(context))
+    )
     return Intent("ask", text, query=_in_the_plan(question), context=_in_the_plan(context), lang=lang, turned=turned)
 
 

@@ -248,6 +248,15 @@ def test_everyday_words_for_what_the_plan_covers_show_the_closest_points(service
     assert "没有条目" not in answer.text
 
 
+def test_terms_joined_in_one_look_up_are_each_looked_for(service) -> None:
+    """Twenty-third session: "贵溪市和余江区" was looked for as one phrase and no point held it."""
+    both = service.ask("哪几条提到贵溪市和余江区")
+    assert both.status == "answered" and [c.point for c in both.citations] == [8, 13]
+    either = service.ask("哪几条提到大班额和现代学徒制")  # no point holds both: the points holding either
+    assert [c.point for c in either.citations] == [8, 10, 20]
+    assert not service.ask("哪几条提到幼儿园和火星探测").citations  # one part nowhere: nothing listed
+
+
 @pytest.mark.parametrize("term", ["火星探测", "游戏", "延迟退休"])  # the last two: a review (thirteenth session)
 def test_words_nowhere_in_the_plan_are_said_to_be_nowhere(service, term: str) -> None:
     answer = service.ask(f"哪几条提到了{term}")

@@ -121,7 +121,10 @@ def test_long_line_lists_are_packed_into_messages_without_splitting_lines() -> N
      ("村里有几个孩子没读完就出去打工了，有个什么说法", True), ("班上有几个孩子天天迟到，怎么办", True),
      # seventeenth session: "a few more", not how many
      ("有没有说要多配几个", True), ("能不能再派几个老师下来", True), ("要建几所学校", False), ("今年新建几所幼儿园", False),
-     ("今年再建几所幼儿园", False), ("计划再招几名老师", False)],
+     ("今年再建几所幼儿园", False), ("计划再招几名老师", False),
+     # twenty-third session: told of, then asked what or how in a clause of its own
+     ("我们学校有几个学生长期不来上学，劝回来要留啥材料", True), ("几个学校合并了，老师怎么安排", True),
+     ("有几个孩子去哪了", False)],
 )
 def test_a_few_told_of_is_not_how_many_asked(text: str, several: bool) -> None:
     marked = few_as_several(text)

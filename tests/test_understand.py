@@ -851,6 +851,10 @@ def test_a_not_a_that_tells_does_not_ask(message, question):
      "我这边是当家长的想法:，女儿班上六十多个人挤得满满的，今年大班额有没有说要控制到多少?", False),
     ("School is all about the party centenary right now, red songs, micro party lessons, contests every week. "
      "But my real question: how big are classes allowed to be?", "But my real question:，how big are classes allowed to be?", True),
+    # twenty-third session (people60): a topic put aside in a clause of its own, however short the message
+    ("课后托管的事另说，想问一下专门学校今年提了没有", "想问一下专门学校今年提了没有", True),
+    ("打疫苗的事先不说,问下学校公共卫生体系今年有提吗", "问下学校公共卫生体系今年有提吗", True),
+    ("职称那块回头再说吧。教师培训今年有什么安排?", "教师培训今年有什么安排?", True),
 ])
 def test_a_turn_to_the_question_leaves_the_story_behind(normalize, message, question, turned):
     assert question_part(message)[0] == question
