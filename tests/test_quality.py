@@ -187,6 +187,10 @@ def test_eleventh_session_tuning_sets_hold_their_floors(service, name: str, floo
         ("people56.jsonl", (0.97, 0.93, 0.01, 0.01, 0.04), 0.97),
         ("people57.jsonl", (0.95, 0.84, 0.01, 0.02, 0.04), 0.90),
         ("people58.jsonl", (0.88, 0.82, 0.01, 0.035, 0.07), 0.97),
+        # twenty-third session (docs/people59-60-first-runs.txt): parents in their own words (59), teachers,
+        # principals and bureau staff in a work chat (60)
+        ("people59.jsonl", (0.94, 0.85, 0.01, 0.025, 0.04), 0.97),
+        ("people60.jsonl", (0.97, 0.93, 0.01, 0.01, 0.04), 0.97),
     ],
 )
 def test_twelfth_session_tuning_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
@@ -281,6 +285,9 @@ def test_report_breaks_figures_down_by_kind(service) -> None:
         # Floors under docs/blind27-end-run.txt (first run: docs/blind27-first-run.txt, the same figures);
         # run only at the twenty-second session's start and end, never fitted, its misses never printed.
         ("blind27.jsonl", (0.93, 0.87, 0.01, 0.015, 0.04), 0.97),
+        # Floors under docs/blind28-end-run.txt (first run: docs/blind28-first-run.txt, the same figures);
+        # run only at the twenty-third session's start and end, never fitted, its misses never printed.
+        ("blind28.jsonl", (0.96, 0.93, 0.01, 0.015, 0.04), 0.97),
     ],
 )
 def test_blind_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
