@@ -1488,6 +1488,10 @@ _DOCUMENT_RE = re.compile(
     # yingtan education work plan for 2021 sent out", "who was it addressed to"
     r"|\bwho (?:actually |exactly |really )?(?:issued|published|wrote|released|signed|put out|sent out|drew up|drafted)"
     r" (?:this|the|that)(?: [\w'-]+){0,5}? " + _PLAN_NOUN + r"\b"
+    # "On what date was this work plan issued, and by which body?" (twenty-third session: refused)
+    r"|\b(?:what|which) (?:date|day) (?:was|is|did) (?:this|the|that)(?: [\w'-]+){0,5}? "
+    + _PLAN_NOUN
+    + r" (?:issued|published|released|signed|dated)\b"
     r"|\bwhen (?:exactly |actually )?(?:was|is|did) (?:this|the|that)(?: [\w'-]+){0,5}? "
     + _PLAN_NOUN
     + r"(?: for (?:19|20)\d\d)?"
@@ -1551,7 +1555,8 @@ _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
             r"|^(?:请|帮我|给我)?(?:概括|总结|概述|归纳)(?:一下)?$|哪(?:里|儿)(?:能|可以)?(?:看|找|下载|查)(?:到)?(?:文件)?(?:的)?(?:原文|全文)"
             r"|(?:一共|总共|共|总计|^)(?:有)?(?:多少|几)(?:条|部分|个部分|大部分|项)(?:工作要点|要点|内容)?$|分(?:为|成)?几(?:个)?部分"
             # "outline the plan", not "could you outline the measures on inspection" (a question about them)
-            r"|\b(?:table of contents|(?:outline|summari[sz]e)(?: of)? (?:the |this |your )?(?:whole |entire )?(?:plan|document))\b"
+            # (not "outline the plan's approach to education funding": a question about the funding)
+            r"|\b(?:table of contents|(?:outline|summari[sz]e)(?: of)? (?:the |this |your )?(?:whole |entire )?(?:plan|document))\b(?!['’]s)"
             # "how many points does the plan have", not "how many points do students need" (a score)
             r"|how many (?:points|sections|parts) (?:does|do) (?:the|this|your|it)\b|^how many (?:points|sections|parts)\??$"
             r"|how many (?:work |key |main |numbered )(?:points|sections|parts|items|tasks)\b"

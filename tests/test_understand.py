@@ -340,6 +340,8 @@ DOCUMENT = [
     "这份工作要点是哪个单位、哪天发的？", "这个文件现在还有效吗", "落款日期是哪天", "发文字号有吗", "我们学校在不在发文范围里", "Is there an English version?",
     "这份要点还有效吗",
     "can you summarize the whole plan", "文件分哪几大块", "文件分成了几个大部分", "文件分了哪几大块", "outline the plan please", "table of contents?", "When was this work plan issued, and by which agency?",
+    # twenty-third session: the date asked first
+    "On what date was this work plan issued, and by which body?",
     "这个文件是什么时候发布的",
     # thirteenth session: the plan named, a pause, then when ("…这个工作要点，是哪天发出来的啊")
     "朋友圈里看到这个文件，是什么时候发的", "家长群里转的这个工作要点，是哪天出的",
@@ -387,7 +389,9 @@ def test_a_numeral_after_yaodian_names_a_point_unless_it_opens_a_word(normalize,
                                      "学校各部分的职责",
                                      # fourteenth session: "outline" as a verb of something in the plan
                                      "Could you outline the measures concerning school inspection?",
-                                     "please outline the rules on homework"])
+                                     "please outline the rules on homework",
+                                     # twenty-third session: the plan's approach to something is that something
+                                     "Please outline the plan's approach to education funding."])
 def test_content_questions_are_not_document_questions(normalize, message):
     assert understand(message, normalize=normalize).kind != "document"
 
