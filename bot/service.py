@@ -40,7 +40,7 @@ from bot.compose import (
 )
 from bot.config import Settings
 from bot.corpus import Corpus, Document
-from bot.decide import MAX_RELATED_TIER, Decision, decide, for_look_up, named_point
+from bot.decide import MAX_RELATED_TIER, Decision, confirmed, decide, for_look_up, named_point, needs_confirming
 from bot.dialog import ChatMemory, Conversations
 from bot.embedding import load_encoder, model_version
 from bot.features import Params, load_params
@@ -477,10 +477,17 @@ def point_answer(engine: Engine, intent: Intent) -> Answer:
     return with_duty(engine.composer, full) if intent.asks_duty else full
 
 
-def decide_each(engine: Engine, request: Search, order: list[str], max_related: int) -> dict[str, Decision]:
-    """Each plan's own decision for one request (one encoder pass, bot/retrieval.search_each)."""
+def decide_each(
+    engine: Engine, request: Search, order: list[str], max_related: int, confirm: bool = False
+) -> dict[str, Decision]:
+    """Each plan's own decision for one request (one encoder pass, bot/retrieval.search_each); with
+    ``confirm``, a related one confirmed by the question part's own search as in confirmed_alone."""
     params = engine.retriever.params
-    return {d: decide(r, params, max_related) for d, r in search_each(engine.retriever, request, order).items()}
+    decisions = {d: decide(r, params, max_related) for d, r in search_each(engine.retriever, request, order).items()}
+    if not confirm or not any(needs_confirming(x, request) for x in decisions.values()) or story_cued(engine, request):
+        return decisions
+    alone = search_each(engine.retriever, alone_request(request), order)
+    return {d: confirmed(x, decide(alone[d], params, max_related)) for d, x in decisions.items()}
 
 
 # A topic typed alone in English, one to four words, no question word.
@@ -603,6 +610,26 @@ def mentions_in_english(engine: Engine, term: str) -> tuple[list[str], list[tupl
     return (main, found) if found else None
 
 
+def confirmed_alone(engine: Engine, request: Search, decision: Decision, max_related: int) -> Decision:
+    """``decision``, or the question part's own decision when it confirms it (bot/decide.confirmed): a
+    question shown only as related, searched with its message's background, is searched by its own words too."""
+    if not needs_confirming(decision, request) or story_cued(engine, request):
+        return decision
+    alone = engine.retriever.search(alone_request(request))
+    return confirmed(decision, decide(alone, engine.retriever.params, max_related))
+
+
+def alone_request(request: Search) -> Search:
+    return replace(request, context="", context_weight=0.0)
+
+
+def story_cued(engine: Engine, request: Search) -> bool:
+    """Whether the background holds an out-of-scope cue ("My child holds a foreign passport. Can she sit the
+    zhongkao in Yingtan?"): the question part alone, read without it, would not be the question asked."""
+    retriever = engine.retriever
+    return retriever.config.cues.count(retriever.tp.normalize(request.context)) > 0
+
+
 def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
     """ask / locate / follow-up: retrieve → decide → compose. With several plans loaded the question
     goes to the plan its year names, or else to the newest plan that answers it (bot/plans.py)."""
@@ -620,6 +647,8 @@ def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
     if len(engine.corpus.documents) == 1:
         retrieval = engine.retriever.search(request)
         decision = decide(retrieval, params, max_related)
+        if intent.kind == "ask":
+            decision = confirmed_alone(engine, request, decision, max_related)
         if (key := named_in_plan_words(engine, intent)) is not None:
             decision = named_point(retrieval, key, max_related) or decision
         if intent.kind == "locate":
@@ -632,7 +661,7 @@ def searched_answer(engine: Engine, intent: Intent, max_related: int) -> Answer:
         route = plans.Route((topic_doc,), True)  # "那幼儿园呢" stays in the plan the chat is about
         request = replace(request, text=search_text(request.text))
     order = [d.doc_id for d in route.docs]
-    decisions = decide_each(engine, request, order, max_related)
+    decisions = decide_each(engine, request, order, max_related, confirm=intent.kind == "ask")
     chosen = plans.primary(decisions, order)
     if (talk := talk_instead(engine, intent, decisions[chosen])) is not None:
         return composer.small_talk(replace(intent, talk=talk))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.decide import named_point
 from bot.features import QueryFacts
 from bot.retrieval import Hit, Query, Retrieval
@@ -63,3 +65,45 @@ def test_the_related_line_names_the_most_specific_detail_left_out() -> None:
     assert P.related_tier(()) == P.say("related_tier", "zh")
     assert "具体是哪一个" in P.related_tier(("list", "which"))
     assert "amounts" in P.related_tier(("money",), "en")
+
+
+# Twenty-third session: the question part's own search confirms a related answer (bot/decide.confirmed).
+def _decision(status: str, point: int, vote: float = 0.75, margin: float = 0.1, cues: float = 0.0):
+    from bot.decide import Decision
+
+    hit = Hit("plan", point, 0.6, {}, (), {"bank_vote": vote, "margin": margin, "cues": cues})
+    return Decision(status, (hit,), 0.8 if status == "answered" else 0.4)  # type: ignore[arg-type]
+
+
+def test_a_related_answer_confirmed_by_the_question_alone_stands() -> None:
+    from bot.decide import confirmed
+
+    related, alone = _decision("related", 6), _decision("answered", 6)
+    assert confirmed(related, alone) is alone
+
+
+@pytest.mark.parametrize(
+    "alone",
+    [
+        _decision("answered", 8),  # another point first: the views disagree
+        _decision("related", 6),  # the question alone is no surer
+        _decision("answered", 6, vote=0.25),  # a scatter of bank examples ("这个教育局管不管")
+        _decision("answered", 6, margin=0.01),  # the next point as good
+    ],
+)
+def test_a_related_answer_not_confirmed_stays_related(alone) -> None:
+    from bot.decide import confirmed
+
+    related = _decision("related", 6)
+    assert confirmed(related, alone) is related
+
+
+def test_only_related_answers_with_background_and_no_cue_are_confirmed() -> None:
+    from bot.decide import needs_confirming
+    from bot.retrieval import Search
+
+    with_story = Search("问题", "背景", 0.8)
+    assert needs_confirming(_decision("related", 6), with_story)
+    assert not needs_confirming(_decision("related", 6), Search("问题"))
+    assert not needs_confirming(_decision("answered", 6), with_story)
+    assert not needs_confirming(_decision("related", 6, cues=1.0), with_story)

@@ -191,6 +191,10 @@ def test_eleventh_session_tuning_sets_hold_their_floors(service, name: str, floo
         # principals and bureau staff in a work chat (60)
         ("people59.jsonl", (0.94, 0.85, 0.01, 0.025, 0.04), 0.97),
         ("people60.jsonl", (0.97, 0.93, 0.01, 0.01, 0.04), 0.97),
+        # …and docs/people61-first-run.txt, docs/people62-first-run.txt: a realistic week's mix (61), a story then
+        # a question with no marker of the turn (62)
+        ("people61.jsonl", (0.97, 0.93, 0.01, 0.01, 0.04), 0.97),
+        ("people62.jsonl", (0.93, 0.89, 0.01, 0.02, 0.04), 0.85),
     ],
 )
 def test_twelfth_session_tuning_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:

@@ -848,3 +848,19 @@ def test_two_of_the_plans_own_places_compared_is_an_out_of_scope_cue(service) ->
     assert analyze("贵溪和余江都要通过评估吗").facts.out_of_scope_cues == 0
     assert analyze("今年的经费是不是比去年多").facts.out_of_scope_cues == 0  # not a place: the plan answers it
     assert service.ask("贵溪的乡村老师补助是不是比余江的高").status != "answered"
+
+
+def test_a_story_before_a_question_about_something_else_does_not_hold_the_answer_back(service) -> None:
+    """Twenty-third session (people62): with its story counted, the question is only related; searched by
+    its own words it answers with the same point, and the answer stands. A question that names nothing
+    itself ("这个教育局管不管") still needs the story and stays unconfirmed."""
+    from bot.service import search_for
+
+    message = "我家楼下新开了一家奶茶店，天天排长队，孩子放学就吵着要喝，一杯要十几块钱。学校的课后服务今年有什么安排？"
+    intent = service.understand(message)
+    assert intent.context and service.decide(service.engine, intent).status == "related"
+    answer = service.ask(message)
+    assert answer.status == "answered" and answer.citations[0].point == 6
+    assert search_for(intent).context  # the story is still searched with it
+    pointing_back = service.ask("学校门口小摊贩特别多，车子乱停，孩子过马路很危险。这个教育局管不管")
+    assert pointing_back.status != "answered"
