@@ -120,9 +120,10 @@ def decide(retrieval: Retrieval, params: Params, max_related: int = 2) -> Decisi
 # The question part's own search confirms a point when most of its closest question-bank examples belong to that
 # point and it stands out from the next one; a bare "这个教育局管不管" matches a scatter of examples and needs the
 # story it points back at. (Twenty-third session, over every labelled set: the two views agreeing, without these
-# two conditions, answered 71 more right but 12 wrong and 6 out of scope; with them 34 more right on the sets that
-# were there before, 1 more wrong and 2 more out of scope — and people62, a story then a question about another
-# point, 100 → 128 of 140.)
+# two conditions, answered 71 more right but 12 wrong and 6 out of scope; with them, and not past a story that
+# holds an out-of-scope cue (service.story_cued), 33 more answered on the sets that were there before, 1 more
+# wrong, out of scope answered unchanged — and people62, a story then a question about another point, 100 → 128
+# of 140.)
 ALONE_MIN_VOTE = 0.5
 ALONE_MIN_MARGIN = 0.05
 

@@ -305,6 +305,11 @@ def listed(items: Sequence[str], lang: Lang = "zh") -> str:
     return ("、" if lang == "zh" else ", ").join(items)
 
 
+def either(items: Sequence[str], lang: Lang = "zh") -> str:
+    """Terms of which any is meant: 大班额或现代学徒制 / class size or apprenticeship."""
+    return ("或" if lang == "zh" else " or ").join(item.strip() for item in items)
+
+
 def read_as(fixes: Sequence[tuple[str, str]], lang: Lang = "zh") -> str:
     """How a slip was read ("随签子女" searched as "随迁子女"), so a wrong guess is seen at once."""
     typed, read = (listed(part, lang) for part in zip(*fixes, strict=True))

@@ -202,9 +202,11 @@ _SEVERAL_RE = re.compile(
     r"(?<![十百第])几(?=[个次位名所家天年月回遍趟])(?!年级)"
     # (…or asks what to do or what the rule is: "村里有几个孩子初中没读完就出去打工了，…有个什么说法")
     rf"(?=.{{3,}}?(?:{_WHETHER}|管不管|还有人|什么说法|啥说法|怎么办|咋办|怎么(?:处理|管|抓|搞|弄)|咋(?:管|抓|整|弄)|谁来管)"
-    # (…or goes on past what it counts, then asks what or how in a clause of its own: "我们学校有几个学生长期不来
-    # 上学，劝回来要留啥材料"; not "特岗教师服务期几年,期满后怎么入编", which asks how many years, then how)
-    r"|.[\u4e00-\u9fff]{3}[^，,。；;!！?？]*[，,。；;!！].*?(?:啥|什么|怎么|咋|如何))"
+    # (…or tells, in its clause, what the few did, then asks what or how in a clause of its own: "我们学校有几个学生
+    # 长期不来上学，劝回来要留啥材料", "几个学校合并了，老师怎么安排"; not "特岗教师服务期几年,期满后怎么入编" nor
+    # "今年新建几所幼儿园，建在什么地方", which ask how many, then something more)
+    r"|[^，,。；;!！?？]{2,}?(?:了|不|没|被|都|也|还|就|又|想|要|一直|天天|老是|总是)[^，,。；;!！?？]*[，,。；;!！].*?"
+    r"(?:啥|什么|怎么|咋|如何))"
 )
 # "A few more" in a message that asks whether, wherever it asks it: "有没有说要多配几个", "能不能再派几个老师
 # 下来" (not "今年再建几所幼儿园", which asks how many: review, seventeenth session).

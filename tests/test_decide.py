@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.decide import named_point
+from bot.decide import Decision, named_point
 from bot.features import QueryFacts
 from bot.retrieval import Hit, Query, Retrieval
 
@@ -89,6 +89,7 @@ def test_a_related_answer_confirmed_by_the_question_alone_stands() -> None:
         _decision("related", 6),  # the question alone is no surer
         _decision("answered", 6, vote=0.25),  # a scatter of bank examples ("这个教育局管不管")
         _decision("answered", 6, margin=0.01),  # the next point as good
+        Decision("not_found", (), 0.05),  # nothing close alone
     ],
 )
 def test_a_related_answer_not_confirmed_stays_related(alone) -> None:

@@ -254,7 +254,11 @@ def test_terms_joined_in_one_look_up_are_each_looked_for(service) -> None:
     assert both.status == "answered" and [c.point for c in both.citations] == [8, 13]
     either = service.ask("哪几条提到大班额和现代学徒制")  # no point holds both: the points holding either
     assert [c.point for c in either.citations] == [8, 10, 20]
+    assert "大班额或现代学徒制" in either.text and "大班额和现代学徒制" not in either.text
     assert not service.ask("哪几条提到幼儿园和火星探测").citations  # one part nowhere: nothing listed
+    # only the header (its list of recipients) holds both: the points holding either, the header last
+    recipients = [c.point for c in service.ask("哪几条提到幼儿园和事业单位").citations]
+    assert len(recipients) > 1 and recipients[-1] == 0 and 7 in recipients
 
 
 @pytest.mark.parametrize("term", ["火星探测", "游戏", "延迟退休"])  # the last two: a review (thirteenth session)

@@ -856,7 +856,7 @@ def test_a_story_before_a_question_about_something_else_does_not_hold_the_answer
     itself ("这个教育局管不管") still needs the story and stays unconfirmed."""
     from bot.service import search_for
 
-    message = "我家楼下新开了一家奶茶店，天天排长队，孩子放学就吵着要喝，一杯要十几块钱。学校的课后服务今年有什么安排？"
+    message = "我家楼下新开了一家奶茶店，天天排长队，孩子放学就吵着要喝，我们说了好几次也不听。学校的课后服务今年有什么安排？"
     intent = service.understand(message)
     assert intent.context and service.decide(service.engine, intent).status == "related"
     answer = service.ask(message)

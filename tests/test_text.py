@@ -124,7 +124,9 @@ def test_long_line_lists_are_packed_into_messages_without_splitting_lines() -> N
      ("今年再建几所幼儿园", False), ("计划再招几名老师", False),
      # twenty-third session: told of, then asked what or how in a clause of its own
      ("我们学校有几个学生长期不来上学，劝回来要留啥材料", True), ("几个学校合并了，老师怎么安排", True),
-     ("有几个孩子去哪了", False)],
+     ("有几个孩子去哪了", False), ("特岗教师服务期几年,期满后怎么入编", False),
+     ("今年新建几所幼儿园，建在什么地方", False), ("要招几个特岗教师，怎么报名", False),
+     ("全市有几个乡镇中心幼儿园，具体是什么要求", False)],
 )
 def test_a_few_told_of_is_not_how_many_asked(text: str, several: bool) -> None:
     marked = few_as_several(text)

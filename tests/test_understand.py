@@ -859,11 +859,29 @@ def test_a_not_a_that_tells_does_not_ask(message, question):
     ("课后托管的事另说，想问一下专门学校今年提了没有", "想问一下专门学校今年提了没有", True),
     ("打疫苗的事先不说,问下学校公共卫生体系今年有提吗", "问下学校公共卫生体系今年有提吗", True),
     ("职称那块回头再说吧。教师培训今年有什么安排?", "教师培训今年有什么安排?", True),
+    ("作业的事另说，学校课后服务今年有什么安排？我女儿在读三年级，她们班很挤", "学校课后服务今年有什么安排？", True),
 ])
 def test_a_turn_to_the_question_leaves_the_story_behind(normalize, message, question, turned):
     assert question_part(message)[0] == question
     intent = understand(message, normalize=normalize)
     assert intent.kind == "ask" and intent.turned is turned and intent.context
+
+
+@pytest.mark.parametrize(("message", "question"), [
+    # someone else puts it aside, and the question is about it
+    ("学校说营养餐补助的事以后再说，那今年到底还发不发？", "那今年到底还发不发？"),
+    ("老师说托管先不管了，这个教育局管不管？", "老师说托管先不管了，这个教育局管不管？"),
+    # a story the writer does not set aside, an aside after the question
+    ("我家孩子在三年级，班里六十多个人。学校课后服务今年有什么安排？我女儿的事以后再说吧", "学校课后服务今年有什么安排？"),
+])
+def test_a_topic_put_aside_by_someone_else_or_after_the_question_is_no_turn(normalize, message, question):
+    assert question_part(message)[0] == question
+    assert not understand(message, normalize=normalize).turned
+
+
+def test_a_short_question_after_a_topic_put_aside_stays_apart(normalize):
+    intent = understand("大班额的事先不说，托管呢？", normalize=normalize)
+    assert (intent.query, intent.context, intent.turned) == ("托管呢", "大班额的事先不说", True)
 
 
 @pytest.mark.parametrize(("message", "question"), [
