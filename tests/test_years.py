@@ -214,3 +214,24 @@ def test_a_large_library_ranks_only_the_plans_closest_to_the_question(library: P
     query, units = retriever.score_units(request)
     assert units is not None
     assert closest_plans(retriever, retriever.scores(units), docs, len(docs)) == docs  # no more plans than the list
+
+
+def test_each_plans_related_decision_is_confirmed_as_with_one_plan(library: PolicyService) -> None:
+    """Twenty-third session: with several plans loaded, only a plan's related decision may be confirmed by the
+    question part's own search (as with one plan, service.confirmed_alone), and only for the same point;
+    answered ones are left as they are (a review: every plan's decision had been replaced)."""
+    from bot.service import decide_each, search_for
+
+    message = "我家楼下新开了一家奶茶店，天天排长队，孩子放学就吵着要喝，我们说了好几次也不听。学校的课后服务今年有什么安排？"
+    request = search_for(library.understand(message))
+    order = [d.doc_id for d in library.corpus.documents]
+    plain = decide_each(library.engine, request, order, 2)
+    confirmed = decide_each(library.engine, request, order, 2, confirm=True)
+    assert any(x.status == "related" for x in plain.values())
+    for doc_id, decision in plain.items():
+        if decision.status == "answered":
+            assert confirmed[doc_id] == decision
+        else:
+            assert confirmed[doc_id].status in ("related", "answered")
+            if confirmed[doc_id].status == "answered":
+                assert confirmed[doc_id].top.point == decision.top.point
