@@ -1885,7 +1885,13 @@ _CHECK_ONLY_RE = re.compile(
 _TOLD_RE = re.compile(
     r"听说|据说|说是|有人说|听人说|群里说|网上说|传|听.{1,4}(?:说|讲)|^[^,，。]{1,6}?(?:说|讲)(?![明法课服话])"
 )
-_POINTS_BACK_RE = re.compile(r"(?:这|那|此|它)(?!里|儿|边|些年|几年|两年|学期)")
+_POINTS_BACK_RE = re.compile(
+    r"(?:这|那|此|它)(?!里|儿|边|些年|几年|两年|学期)"
+    # …not "that" before a thing named anew ("…老师们一开始都挺紧张的。那个三个百分之百是啥意思？": twenty-third
+    # session, people62 — the story's 督学 had been searched with it)
+    r"(?!(?:个|项)(?!情况|事|问题|规定|政策|要求|说法|做法|东西|制度|样|种|些|时候|到底|究竟|具体|是|就|也|还|都|在|会|能|要|该|算)"
+    r"[\u4e00-\u9fffA-Za-z0-9.]{3,}?(?:是|到底|究竟|具体|今年|有没有|有|能|要|怎么|咋|啥|什么))"
+)
 _STATEMENT_END = ("。", "！", "!", "…", "；", ";")
 
 

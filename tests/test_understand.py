@@ -879,6 +879,17 @@ def test_a_topic_put_aside_by_someone_else_or_after_the_question_is_no_turn(norm
     assert not understand(message, normalize=normalize).turned
 
 
+@pytest.mark.parametrize(("message", "question"), [
+    # "that" before a thing named anew starts a question of its own (twenty-third session, people62)…
+    ("校长天天找我们开会，大家都问他开什么会，他也不说。这个县管校聘到底是怎么回事？", "这个县管校聘到底是怎么回事？"),
+    # …"this" alone points back at the story, which the question needs
+    ("校长天天找我们开会，大家都问他开什么会，他也不说。这个到底是哪里规定要管的？",
+     "大家都问他开什么会，他也不说。，这个到底是哪里规定要管的？"),
+])
+def test_that_before_a_thing_named_anew_does_not_point_back(message, question):
+    assert question_part(message)[0] == question
+
+
 def test_a_short_question_after_a_topic_put_aside_stays_apart(normalize):
     intent = understand("大班额的事先不说，托管呢？", normalize=normalize)
     assert (intent.query, intent.context, intent.turned) == ("托管呢", "大班额的事先不说", True)
