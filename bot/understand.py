@@ -1937,14 +1937,21 @@ def question_part(text: str) -> tuple[str, str]:
     on are the question; what comes before them is background, and so is what follows the last
     question mark when it asks nothing. A short message is all question, unless it puts a topic aside
     first ("课后托管的事另说，想问一下专门学校今年提了没有")."""
+    question, context, _ = _split_question(text)
+    return question, context
+
+
+def _split_question(text: str) -> tuple[str, str, bool]:
+    """question_part's (question, context), and whether the writer turned from the background to the question:
+    set it aside as the question starts ("说正事，…", _SET_ASIDE_RE) or put a topic aside just before (_puts_aside)."""
     clauses = _clauses(text)
     if len(text) <= 24 and not any(_puts_aside(clauses, i) for i in range(len(clauses) - 1)):
-        return text, ""
+        return text, "", False
     # 几 that tells of "a few" (被几个高年级的堵…) does not make its clause the question.
     cues = _clauses(few_as_several(text))
     first = _question_start(clauses, cues)
     if first is None:
-        return text, ""
+        return text, "", False
     # What follows the last question mark, asks nothing and tells of the writer ("…升大专了，真的假的？
     # 我女儿在那读护理", "…有提到学测吗?我们家从台湾搬回来") or is an aside in Chinese ("…？要是真的，我可得
     # 打电话跟我妈显摆一下": its 电话 had read as asking for contact details) is background; "…? like less
@@ -1960,7 +1967,7 @@ def question_part(text: str) -> tuple[str, str]:
         or len("".join(after)) < 4
     ):
         if first == 0:
-            return text, ""
+            return text, "", False
         end = len(clauses)
     question = "，".join(clauses[first:end])
     # A question part of a few characters ("咋办？") needs the clause before it. (Not one that points back at
@@ -1970,7 +1977,9 @@ def question_part(text: str) -> tuple[str, str]:
     if len(question) < 8 and first > 0 and not _puts_aside(clauses, first - 1):
         first -= 1
         question = "，".join(clauses[first:end])
-    return question, "，".join(clauses[:first] + clauses[end:])
+    context = "，".join(clauses[:first] + clauses[end:])
+    turned = bool(_SET_ASIDE_RE.search(clauses[first])) or (first > 0 and _puts_aside(clauses, first - 1))
+    return question, context, bool(context) and turned
 
 
 def _questions(text: str) -> tuple[list[str], str]:
@@ -2390,7 +2399,7 @@ _TELLS_OF_PLAN_RE = re.compile(r"(?:这份|这个|那份|今年的?)(?:教育)?(
 def _asked(text: str, bare: str, lang: Lang) -> Intent:
     """A question searched by its question part, the rest as context; about the plan itself when the
     question part is ("这文件重点到底是啥？一句话给我概括下，我要往群里转")."""
-    question, context = question_part(bare)
+    question, context, turned = _split_question(bare)
     asked = question.strip(_END_PUNCT)
     if context and (facet := document_facet(asked)) is not None and facet != "idea":
         return Intent("document", text, query=question, facet=facet, lang=lang)
@@ -2398,15 +2407,7 @@ def _asked(text: str, bare: str, lang: Lang) -> Intent:
     # 哪天印发的?": twenty-second session)
     if context and _TELLS_OF_PLAN_RE.search(context) and (_DOCUMENT_RE.search(asked) or _issued_by_whom(asked)):
         return Intent("document", text, query=question, facet="about", lang=lang)
-    turned = bool(context) and (bool(_SET_ASIDE_RE.search(_clauses(question)[0])) or _put_aside_before(bare, question))
     return Intent("ask", text, query=_in_the_plan(question), context=_in_the_plan(context), lang=lang, turned=turned)
-
-
-def _put_aside_before(bare: str, question: str) -> bool:
-    """Whether the clause just before ``question`` in ``bare`` puts its topic aside (_puts_aside)."""
-    clauses, first = _clauses(bare), _clauses(question)[0]
-    start = next((i for i, clause in enumerate(clauses) if clause == first), 0)
-    return start > 0 and _puts_aside(clauses, start - 1)
 
 
 # "…教育局文件里到底是怎么说的": where to look, not what about. Searched, the words 教育局 and 文件 pull the
