@@ -83,7 +83,9 @@ _FEW = r"(?<![好十这那没第把])几(?!十)"  # 几十户 tells "dozens" (�
 _NUMBER_QUESTION_RE = re.compile(
     # 过几天 / 前几年 say "a few days / years" (提前几天 does ask how many).
     rf"多少|{_FEW}(?!乎)(?!(?<=(?<!提)[过前近后头隔]几)[天年])|比例|比率|百分|占比|数量|数目|"
-    r"how many|how much|what percent|percentage|ratio|number of|proportion"
+    # figures asked for as such: "有具体数字吗", "给个具体指标"
+    r"具体(?:的)?(?:数字|数据|数值|指标)|(?:有|给|要)(?:没有|个|点)?(?:具体)?(?:数字|数据|数值)(?:吗|么|没|不)|"
+    r"how many|how much|what percent|percentage|ratio|number of|proportion|(?:specific|exact|actual) (?:numbers?|figures?)"
 )
 # How many of a countable thing is asked ("学几次", "几个小时", "几节体育课", "配几个人", "多少门"; not "a few" —
 # 这几所, 好几所, 五十几个人, 十几个班); the unit, and the units a figure of it may be written in.

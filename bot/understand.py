@@ -286,6 +286,8 @@ _LATER_RE = re.compile(
     r"|(?:先|来|路过)(?:跟|和|给|向)?(?:你|您|大家)?(?:打个招呼|问个好|问声好|组织(?:一?下)?语言|报个到)|先来报到"
     # "等我把问题理一理再来问你", "以后可能会经常来请教你"
     r"|(?:等|以后|之后|下回|下次).{0,12}?(?:再)?来?(?:请教|问|找|麻烦)(?:你|您)"
+    # an introduction closed by asking for goodwill: "大家好，我是…去年刚考进编制…以后请大家多多关照哈"
+    r"|(?:以后|今后)?(?:还)?(?:请|望)?(?:大家|各位)?多(?:多)?(?:指教|关照)"
 )
 _ANNOUNCED_RE = re.compile(
     r"(?:请教|问|咨询)(?:你|您)?(?:几个|一些|点)?(?:问题|事)"
@@ -296,8 +298,14 @@ _ANNOUNCED_RE = re.compile(
 # Not when it is forbidden: "…别告诉我妈哈哈" asks the bot for nothing.
 # (not told to someone else: "我回去跟孩子说一下"; "跟我说一下…" asks the bot)
 _NOT_TO_SOMEONE = "(?<![跟和给对向])" + "".join(rf"(?<![跟和给对向][^我您你]{'.' * n})" for n in range(3))
+# (not help someone else gave: "刚让女儿帮我弄好这个", "同事帮忙下载的"; nor an introduction: "先自我介绍一下")
+_HELPED_BY = "".join(
+    f"(?<!{who})"
+    for who in ("女儿", "儿子", "孩子", "老公", "老婆", "爱人", "妈妈", "爸爸", "同事", "朋友", "他", "她")
+)
 _REQUEST_RE = re.compile(
-    rf"帮我|帮忙|查一?下|告知|(?<![别甭])(?<!不要)(?<!不用)(?<!别再)(?<!不许)告诉我|介绍|说说|讲讲|{_NOT_TO_SOMEONE}(?:说一下|讲一下)|听说"
+    rf"{_HELPED_BY}帮我|{_HELPED_BY}帮忙|查一?下|告知|(?<![别甭])(?<!不要)(?<!不用)(?<!别再)(?<!不许)告诉我|(?<!自我)介绍|说说|讲讲|"
+    rf"{_NOT_TO_SOMEONE}(?:说一下|讲一下)|听说"
 )
 # A letter held down is a slip of the same word: "hiiii", "helllo", "byeee" (kept double: "good").
 _HELD_LETTER_RE = re.compile(r"([a-z])\1{2,}")
@@ -561,7 +569,7 @@ _POINT_REF_RE = re.compile(
     rf"第\s*(?P<n>{_NUM})\s*(?:{_TIAO}|个\s*(?:工作)?(?:要点|条目))|{_DI_SLIP}\s*(?P<s>{_NUM})\s*(?:条|跳|调|tiao\b)"
     rf"|(?<![第\d零〇一二两三四五六七八九十百廿])(?P<m>[0-9]{{1,3}})\s*(?:条|tiao\b){_NOT_RULES}|^(?P<t>{_TENS})\s*条{_NOT_RULES}"
     rf"|(?:条目|要点)\s*(?P<k>[0-9]{{1,3}}|{_TENS}|[一二三四五六七八九])(?![0-9条点项十廿]){_NOT_A_WORD}|^条款?\s*(?P<c>[0-9]{{1,2}})(?![0-9点米元个])"
-    rf"|(?P<last>最后(?:一|那|的|这)?|最末(?:一|那)?|倒数第一)(?:条|点|项)|倒数第(?P<back>{_NUM})(?:条|点|项)"
+    rf"|(?P<last>最后(?:一|1|那|的|这)?|最末(?:一|1|那)?|倒数第一)(?:条|点|项)|倒数第(?P<back>{_NUM})(?:条|点|项)"
     # (pont, piont: slips of "point")
     # (a number then Chinese: "no.17是啥" has no word bound between 7 and 是; only asking words may follow,
     # "No.1中学" is a school)
@@ -1459,8 +1467,12 @@ _DOCUMENT_RE = re.compile(
     # "(这个文件)什么时候发的", but not "高考成绩啥时候出来": only the plan (or nothing) is issued; a pause
     # may come after the plan's own name ("群里有人转这个工作要点，是哪天发出来的啊"; not "开学通知，什么时候发")
     # (Cantonese too: "呢份工作要點係幾時發出嚟㗎" — twentieth session)
-    r"(?:^|文件|计划|要点|通知|这份|这个|呢份|它|(?:文件|计划|要点)[,，\s])(?:是|系|係|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子|几时|幾時)"
-    r"(?:发|印发|下发|出台|发布|出|定|颁布|签发)"
+    r"(?:(?:文件|计划|要点|通知|这份|这个|呢份|它|(?:文件|计划|要点)[,，\s])(?:是|系|係|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子|几时|幾時)"
+    # (法 / 罚 / 乏 before 的 / 布: 发 typed by its sound, "这文件哪天法的")
+    r"(?:发|印发|下发|出台|发布|出|定|颁布|签发|[法罚乏](?=的[啊呀吗呢哦?？\s]*$|布))"
+    # with nothing named, only when nothing else is said to be issued: not "什么时候发的工资"
+    r"|^(?:是|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子|几时|幾時)"
+    r"(?:发|印发|下发|出台|发布|出|定|颁布|签发)(?:的|出来的?|了)?(?:这个|这份|该)?(?:文件|计划|要点|通知)?[啊呀吗呢哦?？\s]*$)"
     r"|(?:发文|印发|发布|下发|成文)(?:时间|日期|单位|机关)"
     # "这份工作要点是哪个单位、哪天发的": who and when of this plan, asked together
     r"|(?:这份|这个|该)(?:工作)?(?:要点|文件|计划)是?(?:哪个单位|哪个部门|谁)[、,，和及]\s*(?:哪天|哪一天|什么时候|啥时候|几号)(?:发|印发|下发|发布)"
@@ -1522,6 +1534,12 @@ _DOCUMENT_RE = re.compile(
 _THE_DOCUMENT = (
     r"^(?:请问|我想问一?下|想问一?下)?(?:给我|帮我|请)?(?:这个|这份|该|整个|整份|这|本)?"
     r"(?:文件|计划|工作要点|要点|通知)?(?:的|里|都|现在|还|是)*"
+)
+# Another document named by its own name ("双减文件一共分几部分", "那个…总体方案，原文一共分几部分"): its outline is
+# not the plan's (twenty-fourth session: answered with the plan's five parts). Not the plan called by
+# who sent it ("局里文件", "市里的方案") nor by a pointer ("这个文件", "整份方案").
+_ANOTHER_DOCUMENT_RE = re.compile(
+    r"[\u4e00-\u9fff]{2}(?<![这那本该个份整的局里市委头式点划])(?:文件|方案|意见|纲要|条例|办法)"
 )
 # What about the document is asked beyond who issued it and when (bot/compose.py answers each).
 _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
@@ -1690,7 +1708,7 @@ def follow_up_kind(text: str) -> FollowUp | None:
 
 _QUESTION_CUE_RE = re.compile(
     # 么 of 这么 / 那么 and a 嘛 that asserts ("还挺聪明的嘛，…") ask nothing
-    r"[吗呢?？]|(?<![什怎这那多要])么|嘛(?=[\s?？!！。~～]*$)|干嘛|(?<![\u4e00-\u9fff])(?:这么|那么)说|什么|啥|怎么|怎样|咋|如何|哪|多少|(?<![十百])几[个年岁天月号点条次门所]|是否|能不能|可不可以|可以不|会不会|有没有|"
+    r"[吗呢?？]|(?<![什怎这那多要])么|嘛(?=[\s?？!！。~～]*$)|干嘛|(?<![\u4e00-\u9fff])(?:这么|那么)说|什么|啥|怎么|怎样|咋|如何|哪|多少|(?<![十百])几[个年岁天月号点条次门所期届批级轮种类项家周名位]|是否|能不能|可不可以|可以不|会不会|有没有|"
     r"要不要|用不用|需不需要|是不是|行不行|算不算|给不给|让不让|管不管|收不收|还能|能否|请问|想问|想知道|求问|问下|问一下"
     # a check of what was told, its question mark dropped ("…不是等级了，真的假的": twenty-second session)
     r"|真的假的|有这回事|有这事"
@@ -2358,7 +2376,11 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
     if topic is not None and (follow := follow_up_kind(bare)) is not None:
         return Intent("follow_up", text, query=bare, context=topic.question, follow=follow, topic=topic, lang=lang)
     if (
-        ((facet := document_facet(bare)) is not None and not (facet == "idea" and topic is not None))
+        (
+            (facet := document_facet(bare)) is not None
+            and not (facet == "idea" and topic is not None)
+            and not _ANOTHER_DOCUMENT_RE.search(bare)
+        )
         or _DOCUMENT_RE.search(bare)
         or _issued_by_whom(bare)
     ):
@@ -2401,7 +2423,8 @@ def _asked(text: str, bare: str, lang: Lang) -> Intent:
     question part is ("这文件重点到底是啥？一句话给我概括下，我要往群里转")."""
     question, context, turned = _split_question(bare)
     asked = question.strip(_END_PUNCT)
-    if context and (facet := document_facet(asked)) is not None and facet != "idea":
+    facet = document_facet(asked) if context and not _ANOTHER_DOCUMENT_RE.search(bare) else None
+    if facet is not None and facet != "idea":
         return Intent("document", text, query=question, facet=facet, lang=lang)
     # who issued it and when, after telling of the plan ("稿子里要引用这份今年的教育工作安排…到底是哪个单位发的文、
     # 哪天印发的?": twenty-second session)
@@ -2581,6 +2604,9 @@ _NOT_A_REMARK_RE = re.compile(
     r"担心|害怕|发愁|着急|焦虑|"
     # asking by how it ends: "…鹰潭一中能上不", "…电梯修好了没", "…真的不", "是真的假的"
     r"不[\s?？~～]*$|了没|没[\s?？~～]*$|真的假的|"
+    # a choice asked without a question mark ("中考成绩是出分数还是出等级啊", "是上面要求的还是学校自己加戏"); not
+    # a question cue where the question part is cut: the story before it is what the choice is about
+    r"是[^，,。!！？?\s]{1,16}?还是(?![不没很挺也])|"
     rf"{A_NOT_A}|"
     r"\b(?:tell|give|show|send|need|want|please|find|list|explain|point|section|part|clause|article)\b"
 )
@@ -2604,14 +2630,15 @@ _INNER_PAUSE_RE = re.compile(r"\w[\s,，。;；!！~～…]+\w")
 # Question words that exclaim, not ask: "孩子怎么这么不省心", "说了多少遍都不听", "晚上啥声音都没有"
 # (twentieth session: such sighs were refused as questions).
 _RHETORICAL_RE = re.compile(
-    r"怎么(?:这么|那么|就这么)|(?:说|讲|教|叫|喊|骂)了?(?:多少|几)(?:遍|次|回)|(?:啥|什么)(?:东西|人|事)?(?:都|也)(?:没有|没|不)"
+    r"怎么(?:这么|那么|就这么)|(?:说|讲|教|叫|喊|骂)了?(?:多少|几)(?:遍|次|回)|(?:啥|什么)[\u4e00-\u9fff]{0,2}?(?:都|也)(?:没有|没|不)"
 )
 
 
 def _is_remark(text: str) -> bool:
     """Says something without asking or requesting anything, and is longer than a search term; or
     tells something of the writer ("我们三个人一起在看你的回答", "我係鷹潭人，而家喺廣州返工")."""
-    if _asks_in_a_clause(_RHETORICAL_RE.sub("", text)) or _REQUEST_RE.search(text):
+    said = _RHETORICAL_RE.sub("", text)  # "…啥声音都没有": its 没有 asks nothing either
+    if _asks_in_a_clause(said) or _REQUEST_RE.search(text):
         return False
     if _ABOUT_MYSELF_RE.match(text) and not _WANTS_RE.search(text) and not _A_NOT_A_RE.search(text):
         return True
@@ -2619,7 +2646,7 @@ def _is_remark(text: str) -> bool:
     long_enough = words >= _REMARK_MIN_CHARS or (words >= _REMARK_PAUSED_CHARS and _INNER_PAUSE_RE.search(text))
     return (
         bool(long_enough)
-        and not _NOT_A_REMARK_RE.search(text)
+        and not _NOT_A_REMARK_RE.search(said)
         and bool(_REMARK_TONE_RE.search(text) or _EMOJI_RE.search(text))
     )
 

@@ -179,7 +179,9 @@ def test_an_english_cue_counts_in_the_plural_but_not_inside_a_longer_word() -> N
      # 把几个 / 过几天 / 前几年 say "a few"; 第几 asks which point, not how many
      ("想把几个村小撤并一下", False), ("过几天就开学了", False), ("前几年建的学校", False), ("考试招生那条是第几", False),
      ("班主任一个人要跑几十户", False), ("补助一个月有几百块吗", True),
-     ("每班不超过几个学生", True), ("要提前几天报名", True), ("课后几点结束", True)],
+     ("每班不超过几个学生", True), ("要提前几天报名", True), ("课后几点结束", True),
+     # figures asked for as such (twenty-fourth session)
+     ("要满足哪些硬条件，有具体数字吗", True), ("给个具体指标", True), ("any exact figures?", True), ("数字化校园建设", False)],
 )
 def test_asks_for_number(question: str, expected: bool) -> None:
     assert asks_for_number(question.lower()) is expected

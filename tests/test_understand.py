@@ -115,7 +115,7 @@ def test_looking_something_up_that_is_no_clause_is_not_a_look_up(normalize, mess
 POINTS = [
     ("第8条", 8), ("第四个要点", 4), ("第8", 8), ("第八", 8), ("第24", 24), ("第8个", 8), ("看下第8", 8), ("查一下第十", 10), ("发我第5", 5), ("我想看第8", 8), ("#8", 8), ("最末一条", LAST_POINT),
     ("the eighth point", 8), ("8th point", 8), ("the first point", 1), ("twenty-first point", 21), ("第8点能不能完整说一下，我要抄到笔记本上", 8), ("十八条讲的啥 单位让我们学习", 18), ("第4个工作要点讲啥", 4), ("第八条", 8), ("8条讲什么", 8), ("第十二条是什么", 12), ("看下17条", 17),
-    ("最后一条说了什么", LAST_POINT), ("point 5 please", 5), ("第二十条的内容", 20), ("第24條講什麼", 24),
+    ("最后一条说了什么", LAST_POINT), ("最后1条讲啥", LAST_POINT), ("point 5 please", 5), ("第二十条的内容", 20), ("第24條講什麼", 24),
     # a numeral typed by sound between 第 and 条, and a look-up after something said first
     ("第巴条", 8), ("第十吧条讲的啥", 18), ("第酒条说的什么", 9), ("第二是四条", 24), ("第伞条", 3),
     ("一共24条，第24条是啥", 24), ("好的，8", 8), ("ok 8", 8), ("谢谢 10", 10), ("我是老师 第8条讲的什么", 8), ("领导让我们学习，看下第17条", 17),
@@ -343,6 +343,8 @@ DOCUMENT = [
     # twenty-third session: the date asked first
     "On what date was this work plan issued, and by which body?",
     "这个文件是什么时候发布的",
+    # twenty-fourth session: 发 typed by its sound; when, with nothing else said to be issued
+    "这文件哪天法的", "什么时候发的", "什么时候发的这个文件",
     # thirteenth session: the plan named, a pause, then when ("…这个工作要点，是哪天发出来的啊")
     "朋友圈里看到这个文件，是什么时候发的", "家长群里转的这个工作要点，是哪天出的",
     # ninth session: "how many work points" was refused
@@ -391,7 +393,12 @@ def test_a_numeral_after_yaodian_names_a_point_unless_it_opens_a_word(normalize,
                                      "Could you outline the measures concerning school inspection?",
                                      "please outline the rules on homework",
                                      # twenty-third session: the plan's approach to something is that something
-                                     "Please outline the plan's approach to education funding."])
+                                     "Please outline the plan's approach to education funding.",
+                                     # twenty-fourth session: when something else is issued, at the start of the message
+                                     "什么时候发的工资", "什么时候出成绩", "什么时候罚的工资",
+                                     # …and the outline of another document, named by its own name
+                                     "双减文件一共分几部分",
+                                     "那个深化新时代教育评价改革总体方案，是中央哪年发的？原文一共分几部分？能给我讲讲吗"])
 def test_content_questions_are_not_document_questions(normalize, message):
     assert understand(message, normalize=normalize).kind != "document"
 
@@ -425,6 +432,10 @@ SMALL_TALK = [
     # tenth session: thanks to a group ("老师们辛苦了" was answered with point 18), 请多多关照
     ("老师们辛苦了", "thanks"), ("谢谢各位家长", "thanks"), ("领导辛苦了", "thanks"), ("同学们加油", "thanks"),
     ("你好，我是余江的一个家长，请多多关照", "greeting"),
+    # twenty-fourth session: a longer introduction closed by 多多关照 / 多多指教, and help someone else gave
+    ("你們好，我是從台灣來的，最近剛搬到鷹潭，請多多指教", "greeting"),
+    ("大家好,我是余江一所村小的语文老师,姓周,去年刚考进编制,教三年级,班上三十来个伢崽,以后请大家多多关照哈", "greeting"),
+    ("你好,我姓周,在余江一所村小教了十几年语文,现在带五年级两个班。我平时手机用得不多,刚让女儿帮我弄好这个,先跟你打个招呼。", "greeting"),
     # tenth session: two small-talk questions in one message, "bot" beside Chinese, @ in a group, any festival,
     # questions promised for later after 回头有事
     ("这个bot咋用？打字就行吗？", "usage"), ("你是谁？你能干嘛？", "identity"), ("谢谢bot", "thanks"),
@@ -587,7 +598,7 @@ def test_small_talk_around_a_question_is_a_question(normalize, message):
     ("帮我查一下课后服务", False), ("介绍一下职业教育", False), ("what is the ratio", False),
     # ninth session: the writer telling of themselves, however short, wanting nothing
     ("我们4个", True), ("我们三个人一起在看你的回答", True), ("我係鷹潭人，不過而家喺廣州返工", True),
-    ("你們好，我是從台灣來的，最近剛搬到鷹潭，請多多指教", True), ("I'm a teacher from Guixi", True),
+    ("I'm a teacher from Guixi", True),
     ("我家孩子的学籍", False), ("我们学校的食堂", False), ("我要投诉学校食堂", False), ("我想换个班主任", False),
     ("我们村的小学还办不办", False), ("I want the rules on class sizes", False),
     # tenth session: 别告诉我 forbids, it requests nothing
@@ -601,6 +612,10 @@ def test_small_talk_around_a_question_is_a_question(normalize, message):
     # twentieth session: question words that exclaim
     ("又被老师叫去学校了 心累 孩子怎么这么不省心", True), ("说了多少遍都不听，气死我了", True),
     ("孩子作业怎么这么多", False), ("作业要写多少遍啊", False),
+    # twenty-fourth session: a choice asked without a question mark asks; 第几期 / 第几届 ask; 啥 + a noun + 都没有 sighs
+    ("红歌比赛又来了😂 是上面要求的还是学校自己加戏", False), ("鹰潭的民办学校以后政策是支持还是收紧啊", False),
+    ("学前教育行动计划到第几期了", False), ("中职技能大赛今年办到第几届了", False),
+    ("唉,特岗第一年,一个人在山沟里,晚上除了虫子叫啥声音都没有,特别想家。", True),
 ])
 def test_a_message_that_asks_nothing_is_a_remark(normalize, message, remark):
     """A remark is answered kindly when nothing in the plan is close; a short topic is a search."""
