@@ -329,6 +329,9 @@ def test_a_count_asked_is_read_from_the_question(question: str, asked: bool) -> 
 def test_a_count_is_stated_only_by_a_figure_in_its_unit(service) -> None:
     assert service.ask("精品在线课程要建多少门").status == "answered"  # 建设50门左右
     assert service.ask("理论学习中心组一个月学几次，每次学几个小时").status != "answered"  # 2021年 counts no hours
+    # 个 measures anything but hours, lessons and people: "启动2021年6个(…学校…)重点项目" (twenty-fourth session)
+    answer = service.ask("今年城区要新建改建几所学校？有没有我们信江新区的")
+    assert answer.status == "answered" and answer.citations[0].point == 20
 
 
 # Twentieth session: a question part that only points back ("今年还发不发？能指望吗") is about what was told

@@ -1224,7 +1224,10 @@ def test_everyday_questions_stay_questions(normalize, message):
                                                 ("大班额比例是多少，麻烦了", "大班额比例是多少"),
                                                 # tenth session: "higher education" was searched as "gher education"
                                                 ("higher education", "higher education"), ("history lessons", "history lessons"),
-                                                ("hi, class sizes", "class sizes")])
+                                                ("hi, class sizes", "class sizes"),
+                                                # twenty-fourth session: a greeting of the time of day
+                                                ("早上好～请问市里准备重点打造哪几所高中？", "市里准备重点打造哪几所高中"),
+                                                ("晚上好呀，大班额控制在多少", "大班额控制在多少")])
 def test_courtesy_is_cut_only_where_it_stands_apart(normalize, message, query):
     assert understand(message, normalize=normalize).query.strip("，,") == query
 
