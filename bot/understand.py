@@ -1164,6 +1164,10 @@ _LOCATE_PATTERNS = (
     # (a bare 条 / 点 ends 工资条, 几点, 检测点: only after 那 / 这, or 的 before 部分 / 规定 / 条款)
     r"^(?:请|麻烦)?(?:我)?(?:想|要)?(?:帮我|帮忙|给我)?(?:找|查|翻|定位)(?:一)?下?(?:一下)?(?:关于|有关)?(?P<x>.+?)"
     r"(?:(?:那|的那|这)(?:一)?(?:条|段|部分|句|项|点|条目|条款)|的?(?:条目|规定|条款|条文|那部分|相关部分))$",
+    # "疫情那条", "老师那条呢": the point named by its words and nothing asked of it — found and shown
+    # (twenty-fourth session: "老师那条" read as a greeting to a teacher)
+    # ("疫情防控在那条": 那 typed for 哪)
+    r"^(?P<x>[\u4e00-\u9fff]{2,10}?)(?:的|在|是)?那(?:一)?条(?:呢|啊|吧|嘞|捏)?$",
     # X那段在哪 / X那句在第几点
     rf"^(?P<x>.+?)(?:那|的那|这)(?:一)?(?:段|句|条|部分|项|句话)(?:话)?(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里|哪$|第几个?$|几$|(?:多少|几)号$)",
     # 文件开头那段总体思路在哪 / 那句"课堂建在车间"在第几条: the passage named before what it says
@@ -1471,7 +1475,7 @@ _DOCUMENT_RE = re.compile(
     # (法 / 罚 / 乏 before 的 / 布: 发 typed by its sound, "这文件哪天法的")
     r"(?:发|印发|下发|出台|发布|出|定|颁布|签发|[法罚乏](?=的[啊呀吗呢哦?？\s]*$|布))"
     # with nothing named, only when nothing else is said to be issued: not "什么时候发的工资"
-    r"|^(?:是|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子|几时|幾時)"
+    r"|^(?:是|在)?(?:具体|到底|究竟)?(?:是)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子|几时|幾時)"
     r"(?:发|印发|下发|出台|发布|出|定|颁布|签发)(?:的|出来的?|了)?(?:这个|这份|该)?(?:文件|计划|要点|通知)?[啊呀吗呢哦?？\s]*$)"
     r"|(?:发文|印发|发布|下发|成文)(?:时间|日期|单位|机关)"
     # "这份工作要点是哪个单位、哪天发的": who and when of this plan, asked together
@@ -2428,7 +2432,13 @@ def _asked(text: str, bare: str, lang: Lang) -> Intent:
         return Intent("document", text, query=question, facet=facet, lang=lang)
     # who issued it and when, after telling of the plan ("稿子里要引用这份今年的教育工作安排…到底是哪个单位发的文、
     # 哪天印发的?": twenty-second session)
-    if context and _TELLS_OF_PLAN_RE.search(context) and (_DOCUMENT_RE.search(asked) or _issued_by_whom(asked)):
+    # (each clause of it: "…是不是真的，具体哪天发的")
+    clauses = [asked, *_clauses(asked)]
+    if (
+        context
+        and _TELLS_OF_PLAN_RE.search(context)
+        and any(_DOCUMENT_RE.search(c) or _issued_by_whom(c) for c in clauses)
+    ):
         return Intent("document", text, query=question, facet="about", lang=lang)
     return Intent("ask", text, query=_in_the_plan(question), context=_in_the_plan(context), lang=lang, turned=turned)
 

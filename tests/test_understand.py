@@ -96,6 +96,8 @@ LOCATE = [
     ("the bit about kids from other provinces going to school here, which number is it?",
      "kids from other provinces going to school here"),
     ("teacher workload list - what point is that?", "teacher workload list"),
+    # twenty-fourth session: a point named by its words and nothing more ("老师那条" had been read as a greeting)
+    ("老师那条", "老师"), ("疫情那条呢", "疫情"), ("疫情防控在那条", "疫情防控"),
 ]
 
 
@@ -935,8 +937,12 @@ def test_a_statement_then_another_question_is_one_question(normalize):
     assert intent.kind == "ask" and intent.query.startswith("另外") and intent.turned
 
 
-def test_the_plans_issuer_asked_after_a_story_about_it_is_a_document_question(normalize):
-    message = "我是本地报社跑教育线的记者,稿子里要引用这份今年的教育工作安排,编辑让我核实清楚:到底是哪个单位发的文、哪天印发的?别写错了挨批。"
+@pytest.mark.parametrize("message", [
+    "我是本地报社跑教育线的记者,稿子里要引用这份今年的教育工作安排,编辑让我核实清楚:到底是哪个单位发的文、哪天印发的?别写错了挨批。",
+    # twenty-fourth session: the date asked in a clause of its own after another
+    "听说教育局今年这个工作要点二月份就发下来了，是不是真的，具体哪天发的",
+])
+def test_the_plans_issuer_asked_after_a_story_about_it_is_a_document_question(normalize, message):
     assert understand(message, normalize=normalize).kind == "document"
 
 
