@@ -41,6 +41,7 @@ from bot.text import TextProcessor
 
 _CJK_RE = re.compile(r"[\u3400-\u9fff]+")
 _SPELLED_MIN = 3  # syllables of pinyin typed out before it is read as a plan word
+_PHRASE_WORD_SYLLABLES = 2  # each word of a spelled phrase (spelled_phrase)
 # Latin words in a row, spaced or not ("te gang ji hua", "xiaoxuehua"); a plan word has at most six
 # syllables, typed as at most six words.
 _LATIN_RUN_RE = re.compile(r"(?<![a-z])[a-z]+(?:\s+[a-z]+)*(?![a-z])")
@@ -225,14 +226,43 @@ def one_edit_apart(a: str, b: str) -> bool:
     return a[i + 1 :] == b[i + 1 :] or a[i:] == b[i + 1 :] or a[i + 1 :] == b[i:]
 
 
+def spelled_phrase(
+    syllables: tuple[str, ...], by_sound: Mapping[tuple[str, ...], list[str]], known: Callable[[str], bool]
+) -> str | None:
+    """The indexed phrase that four or more syllables spell as two or three of the plans' words written
+    together ("kehou fuwu": 课后 + 服务 → 课后服务, which no single word of the plans is; "jiaxiaoshe xietong
+    yuren" → 家校社协同育人), when exactly one such phrase is in the indexed text. Each word is two syllables
+    or more: a single syllable has too many characters."""
+    found: set[str] = set()
+
+    def split(rest: tuple[str, ...], parts: int, before: str) -> None:
+        if len(found) > 1:
+            return
+        if parts == 1:
+            for word in by_sound.get(rest, []):
+                if known(before + word):
+                    found.add(before + word)
+            return
+        for cut in range(2, len(rest) - 1):
+            for word in by_sound.get(rest[:cut], []):
+                split(rest[cut:], parts - 1, before + word)
+
+    for parts in (2, 3):
+        if len(syllables) >= 2 * parts:
+            split(syllables, parts, "")
+    return found.pop() if len(found) == 1 else None
+
+
 def spelled_word(
     tokens: list[str],
     chinese: bool,
     spell: Callable[[str], list[str] | None],
     by_sound: Mapping[tuple[str, ...], list[str]],
+    known: Callable[[str], bool] = lambda phrase: False,
 ) -> str | None:
     """The indexed word that Latin ``tokens`` spell in pinyin, if they spell one (``chinese``: the
-    message around them is Chinese)."""
+    message around them is Chinese); four syllables or more may spell a phrase of the indexed text
+    (``known``, spelled_phrase)."""
     joined = "".join(tokens)
     if len(joined) < _SPELLED_LETTERS:  # "abc" is no pinyin
         return None
@@ -243,6 +273,9 @@ def spelled_word(
     if not syllables or len(syllables) < 2:
         return None
     words = by_sound.get(tuple(syllables), [])
+    if not words and len(syllables) >= 2 * _PHRASE_WORD_SYLLABLES:
+        phrase = spelled_phrase(tuple(syllables), by_sound, known)
+        words = [phrase] if phrase else []
     # Two syllables have too many words ("jiaoshi": 教师 or 教室, "shiyan": 实验 or 试验, review, sixth
     # session): left as typed, except in an English message as two words ("san wei", "zhong kao":
     # someone who cannot type the characters) when the plans have one word of that sound and
@@ -312,6 +345,7 @@ def spelled_out(
     spell: Callable[[str], list[str] | None],
     by_sound: Mapping[tuple[str, ...], list[str]],
     initialled: Callable[[str], str],
+    known: Callable[[str], bool] = lambda phrase: False,
 ) -> Respelling:
     """Pinyin typed for a plan word → that word: "jinshi防控", "课后fuwu", and in an English
     message "what is te gang ji hua" or "xiaoxuehua in kindergartens" (tenth session: refused or
@@ -324,7 +358,7 @@ def spelled_out(
         tokens, out, i = m.group(0).split(), [], 0
         while i < len(tokens):
             for j in range(min(len(tokens), i + _SPELLED_TOKENS), i, -1):
-                if (word := spelled_word(tokens[i:j], chinese, spell, by_sound)) is not None:
+                if (word := spelled_word(tokens[i:j], chinese, spell, by_sound, known)) is not None:
                     fixes.append((" ".join(tokens[i:j]), word))
                     out.append(word)
                     i = j
@@ -451,8 +485,15 @@ class Respeller:
         words = self.by_initials.get(token, [])
         return words[0] if len(words) == 1 else token
 
+    def written(self, phrase: str) -> bool:
+        """Is ``phrase`` in the indexed text? The stretches known are two to four characters long; a longer
+        phrase is taken as written when every four characters of it in a row are ("全面从严治党")."""
+        if len(phrase) <= LONGEST:
+            return phrase in self.indexed_text
+        return all(phrase[i : i + LONGEST] in self.indexed_text for i in range(len(phrase) - LONGEST + 1))
+
     def respell(self, normalized: str) -> Respelling:
-        spelled = spelled_out(normalized, self.spell, self.by_sound, self.initialled)
+        spelled = spelled_out(normalized, self.spell, self.by_sound, self.initialled, self.written)
         glued = glued_syllables(spelled.text, self.by_character, self.words, self.spell)
         respelled = respell_slips(glued.text, self.segment, self.slip_at)
         return Respelling(respelled.text, spelled.fixes + glued.fixes + respelled.fixes)

@@ -315,3 +315,31 @@ def test_letters_that_are_no_plan_terms_initials_are_left_alone(
 ) -> None:
     """English words, and initials outside a Chinese message, stay as typed."""
     assert plan_respeller.respell(tp.normalize(message)).fixes == ()
+
+
+def _phrase_toy(vocabulary: list[str], indexed: str) -> Respeller:
+    return Respeller(vocabulary, Stretches.of(indexed), lambda ch: SOUNDS.get(ch, ch), frozenset().__contains__, list,
+                     frozenset(), _spell)
+
+
+def test_pinyin_of_two_plan_words_written_together_in_the_index_is_that_phrase() -> None:
+    """"kehou fuwu" spells 课后 + 服务, and 课后服务 is written in the plan (twenty-fourth session: left as typed)."""
+    respelling = _phrase_toy(["甲丙", "戊己"], "要做好甲丙戊己工作").respell("ab cd 还有吗")
+    assert respelling.text == "甲丙戊己 还有吗" and respelling.fixes == (("ab cd", "甲丙戊己"),)
+
+
+@pytest.mark.parametrize(
+    ("vocabulary", "indexed"),
+    [(["甲丙", "戊己"], "甲丙和戊己"),  # never written together
+     (["甲丙", "乙丁", "戊己"], "甲丙戊己，乙丁戊己")],  # two phrases of that sound: no guess
+)
+def test_pinyin_of_no_single_indexed_phrase_is_left_alone(vocabulary: list[str], indexed: str) -> None:
+    assert _phrase_toy(vocabulary, indexed).respell("ab cd 还有吗").fixes == ()
+
+
+def test_a_plan_phrase_typed_in_pinyin_is_read_as_it(tp: TextProcessor) -> None:
+    plan = PLAN.read_text(encoding="utf-8")
+    respelling = Respeller.for_plans(tp, [plan], [plan]).respell(tp.normalize("kehou yanshi fuwu 今年还有吗"))
+    assert respelling.text.startswith("课后延时服务")
+    # longer than the four characters a known stretch holds: each four in a row are written
+    assert Respeller.for_plans(tp, [plan], [plan]).respell("quanmian congyan zhidang 那条讲了啥").text.startswith("全面从严治党")
