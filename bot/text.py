@@ -125,6 +125,45 @@ def read_pinyin(path: Path) -> dict[str, str]:
     return table
 
 
+# A part shared by more characters than this is a radical (水 in 1,074 of them, 木 972): two characters
+# sharing only it do not look alike. Distinctive parts are shared by far fewer (交 42: 校 / 效; 甹 7: 聘 / 骋).
+SHAPE_PART_MAX = 60
+
+
+@functools.cache
+def read_shapes(path: Path) -> dict[str, str]:
+    """Character → the parts it is written with, a string of characters (bot/data/shapes.tsv; read once)."""
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            ch, _, parts = line.partition("\t")
+            table[ch] = parts.replace(" ", "")
+    return table
+
+
+@functools.cache
+def _radicals(path: Path) -> frozenset[str]:
+    """The parts too common to make two characters look alike (SHAPE_PART_MAX)."""
+    counts: dict[str, int] = {}
+    for parts in read_shapes(path).values():
+        for part in parts:
+            counts[part] = counts.get(part, 0) + 1
+    return frozenset(part for part, n in counts.items() if n > SHAPE_PART_MAX)
+
+
+def look_alike(a: str, b: str, path: Path) -> bool:
+    """Are ``a`` and ``b`` two characters that look alike: one is a part of the other (弱 / 溺), or they
+    share a part that is not a radical (校 / 效 share 交)?"""
+    if a == b:
+        return False
+    shapes = read_shapes(path)
+    parts_a, parts_b = shapes.get(a, ""), shapes.get(b, "")
+    radicals = _radicals(path)
+    if (a in parts_b and a not in radicals) or (b in parts_a and b not in radicals):
+        return True  # (not 大 in 类: a radical is in too many characters)
+    return bool((set(parts_a) & set(parts_b)) - radicals)
+
+
 def _read_dialect(path: Path) -> tuple[tuple[re.Pattern[str], str], ...]:
     """(pattern, Mandarin) per line of bot/data/dialect.tsv, applied in order."""
     rules = []
@@ -383,6 +422,10 @@ class TextProcessor:
         route: dict[int, tuple[float, int]] = {}
         self._jieba.calc(normalized, dag, route)
         return route[0][0] if normalized else 0.0
+
+    def look_alike(self, a: str, b: str) -> bool:
+        """Two characters that look alike (bot/data/shapes.tsv, read at first use)."""
+        return look_alike(a, b, data_path("shapes.tsv"))
 
     def syllable(self, ch: str) -> str:
         # One reading per character, without phrase context: documents and questions get the same

@@ -343,3 +343,24 @@ def test_a_plan_phrase_typed_in_pinyin_is_read_as_it(tp: TextProcessor) -> None:
     assert respelling.text.startswith("课后延时服务")
     # longer than the four characters a known stretch holds: each four in a row are written
     assert Respeller.for_plans(tp, [plan], [plan]).respell("quanmian congyan zhidang 那条讲了啥").text.startswith("全面从严治党")
+
+
+def test_a_character_that_looks_like_the_plans_is_respelled_only_when_far_likelier() -> None:
+    """防弱水 for 防溺水 (弱 is a part of 溺): the plan word is read when it is far likelier to the dictionary
+    (LOOK_ALIKE_GAIN); 类学生 is not 大学生, though 大 is a part of 类 (twenty-fourth session)."""
+    likely = {"甲丙戊": 0.0, "甲乙戊": -20.0, "甲丁戊": -5.0}
+
+    def toy_alike(text: str) -> Respeller:
+        return Respeller(["甲丙戊"], text, lambda ch: {"甲": "a", "丙": "b", "戊": "c", "乙": "xx", "丁": "yy"}.get(ch, ch),
+                         frozenset().__contains__, list, frozenset(), likelihood=lambda s: likely.get(s, -30.0),
+                         look_alike=lambda a, b: {a, b} in ({"丙", "乙"}, {"丙", "丁"}))
+
+    assert toy_alike("").respell("甲乙戊吗").fixes == (("甲乙戊", "甲丙戊"),)
+    assert toy_alike("").respell("甲丁戊吗").fixes == ()  # only 5 more likely
+
+
+def test_the_plans_look_alike_slips_are_read(tp: TextProcessor) -> None:
+    plan = PLAN.read_text(encoding="utf-8")
+    respeller = Respeller.for_plans(tp, [plan], [plan])
+    assert respeller.respell(tp.normalize("防弱水有什么要求")).text == "防溺水有什么要求"
+    assert respeller.respell(tp.normalize("我们这类学生有什么说法")).fixes == ()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.text import TextProcessor, few_as_several
+from bot.text import TextProcessor, data_path, few_as_several, look_alike
 
 
 @pytest.mark.parametrize(
@@ -132,3 +132,11 @@ def test_a_few_told_of_is_not_how_many_asked(text: str, several: bool) -> None:
     marked = few_as_several(text)
     assert len(marked) == len(text)
     assert ("几" not in marked) is several
+
+
+@pytest.mark.parametrize(("a", "b", "alike"), [
+    ("溺", "弱", True), ("弱", "溺", True), ("校", "效", True), ("聘", "骋", True),  # a part of it; a part shared
+    ("溺", "河", False), ("类", "大", False), ("二", "一", False), ("校", "校", False),  # a radical only; itself
+])
+def test_characters_look_alike_by_a_part_that_is_no_radical(a: str, b: str, alike: bool) -> None:
+    assert look_alike(a, b, data_path("shapes.tsv")) is alike
