@@ -436,6 +436,7 @@ SMALL_TALK = [
     ("你好，我是余江的一个家长，请多多关照", "greeting"),
     # twenty-fourth session: a longer introduction closed by 多多关照 / 多多指教, and help someone else gave
     ("你們好，我是從台灣來的，最近剛搬到鷹潭，請多多指教", "greeting"),
+    ("你是教育局官方弄的吗，还是个人做的", "identity"),
     ("大家好,我是余江一所村小的语文老师,姓周,去年刚考进编制,教三年级,班上三十来个伢崽,以后请大家多多关照哈", "greeting"),
     ("你好,我姓周,在余江一所村小教了十几年语文,现在带五年级两个班。我平时手机用得不多,刚让女儿帮我弄好这个,先跟你打个招呼。", "greeting"),
     # tenth session: two small-talk questions in one message, "bot" beside Chinese, @ in a group, any festival,
@@ -618,6 +619,9 @@ def test_small_talk_around_a_question_is_a_question(normalize, message):
     ("红歌比赛又来了😂 是上面要求的还是学校自己加戏", False), ("鹰潭的民办学校以后政策是支持还是收紧啊", False),
     ("学前教育行动计划到第几期了", False), ("中职技能大赛今年办到第几届了", False),
     ("唉,特岗第一年,一个人在山沟里,晚上除了虫子叫啥声音都没有,特别想家。", True),
+    # …前几天 / 好几个 tell of a few, and help given before is no request; 办好几所 still asks how many
+    ("我家老大昨天期末终于考完了，全家都松了口气，前几天你帮我查的东西挺有用的，谢谢", True),
+    ("每个乡镇要办好几所公办幼儿园", False),
 ])
 def test_a_message_that_asks_nothing_is_a_remark(normalize, message, remark):
     """A remark is answered kindly when nothing in the plan is close; a short topic is a search."""
