@@ -30,6 +30,7 @@ Longer stretches are tried first. The maths is plain string work on what the cal
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Mapping
@@ -378,6 +379,28 @@ def spelled_out(
     return Respelling(_LATIN_RUN_RE.sub(run, normalized), tuple(fixes))
 
 
+def written_in(phrase: str, indexed_text: Container[str]) -> bool:
+    """Is ``phrase`` in the indexed text? The stretches known are two to four characters long; a longer
+    phrase is taken as written when every four characters of it in a row are ("全面从严治党")."""
+    if len(phrase) <= LONGEST:
+        return phrase in indexed_text
+    return all(phrase[i : i + LONGEST] in indexed_text for i in range(len(phrase) - LONGEST + 1))
+
+
+def one_character_off(
+    stretch: str, by_frame: Mapping[str, list[tuple[str, int]]], close: Callable[[str, str], bool]
+) -> list[str]:
+    """Indexed words that differ from ``stretch`` in one character, the word's and the typed one ``close``
+    (one pinyin letter apart: 比列 for 比例; looking alike: 防弱水 for 防溺水) — ``by_frame``: the words with
+    one character blanked."""
+    found = []
+    for i, ch in enumerate(stretch):
+        for word, j in by_frame.get(_blank(stretch, i), []):
+            if j == i and close(word[i], ch):
+                found.append(word)
+    return found
+
+
 class Respeller:
     """Respells homophone slips in normalised text to words of ``vocabulary``."""
 
@@ -453,7 +476,7 @@ class Respeller:
             return None
         candidates = [w for w in self.by_sound.get(self.sound(stretch), []) if w != stretch]
         if not candidates and len(stretch) >= 3:  # in a pair, one letter away is too often another word
-            candidates = self.one_key_slips(stretch) or self.look_alike_slips(stretch)
+            candidates = self.slips_of(stretch)
         if not candidates:
             return None
         best = max(candidates, key=lambda w: shared_in_place(stretch, w))
@@ -476,30 +499,15 @@ class Respeller:
             return False
         return self.likelihood(word) - self.likelihood(stretch) >= MISHEARD_GAIN
 
-    def one_key_slips(self, stretch: str) -> list[str]:
-        """Indexed words that differ from ``stretch`` in one character whose pinyin is one letter away
-        (比列 for 比例: lie / li); every other character the same."""
-        found = []
-        for i, ch in enumerate(stretch):
-            for word, j in self.by_frame.get(_blank(stretch, i), []):
-                if j == i and word[i] != ch and one_edit_apart(self.syllable(word[i]), self.syllable(ch)):
-                    found.append(word)
-        return found
-
-    def look_alike_slips(self, stretch: str) -> list[str]:
-        """Indexed words that differ from ``stretch`` in one character that looks like the typed one (防弱水
-        for 防溺水: 弱 is a part of 溺), as a handwriting pad or a hurried eye gives; three characters or more,
-        as for one_key_slips."""
-        found = []
-        for i, ch in enumerate(stretch):
-            for word, j in self.by_frame.get(_blank(stretch, i), []):
-                if j == i and self.look_alike(word[i], ch) and self.far_likelier(word, stretch, LOOK_ALIKE_GAIN):
-                    found.append(word)
-        return found
-
-    def far_likelier(self, word: str, stretch: str, gain: float) -> bool:
-        """Is ``word`` far likelier to jieba's dictionary than ``stretch``, by ``gain`` in log-odds?"""
-        return self.likelihood is not None and self.likelihood(word) - self.likelihood(stretch) >= gain
+    def slips_of(self, stretch: str) -> list[str]:
+        """Indexed words one character off ``stretch``: its pinyin one letter away (比列 for 比例: lie / li), or
+        else looking alike and far likelier to jieba's dictionary (LOOK_ALIKE_GAIN)."""
+        sound = self.syllable
+        found = one_character_off(stretch, self.by_frame, lambda a, b: a != b and one_edit_apart(sound(a), sound(b)))
+        if found or (likelihood := self.likelihood) is None:
+            return found
+        alike = one_character_off(stretch, self.by_frame, self.look_alike)
+        return [w for w in alike if likelihood(w) - likelihood(stretch) >= LOOK_ALIKE_GAIN]
 
     def initialled(self, token: str) -> str:
         """The plan term whose syllables' initials ``token`` is, if exactly one is (else ``token``)."""
@@ -508,15 +516,9 @@ class Respeller:
         words = self.by_initials.get(token, [])
         return words[0] if len(words) == 1 else token
 
-    def written(self, phrase: str) -> bool:
-        """Is ``phrase`` in the indexed text? The stretches known are two to four characters long; a longer
-        phrase is taken as written when every four characters of it in a row are ("全面从严治党")."""
-        if len(phrase) <= LONGEST:
-            return phrase in self.indexed_text
-        return all(phrase[i : i + LONGEST] in self.indexed_text for i in range(len(phrase) - LONGEST + 1))
-
     def respell(self, normalized: str) -> Respelling:
-        spelled = spelled_out(normalized, self.spell, self.by_sound, self.initialled, self.written)
+        written = functools.partial(written_in, indexed_text=self.indexed_text)
+        spelled = spelled_out(normalized, self.spell, self.by_sound, self.initialled, written)
         glued = glued_syllables(spelled.text, self.by_character, self.words, self.spell)
         respelled = respell_slips(glued.text, self.segment, self.slip_at)
         return Respelling(respelled.text, spelled.fixes + glued.fixes + respelled.fixes)

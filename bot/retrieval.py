@@ -94,18 +94,12 @@ _COUNT_ASKED = (
 )
 _COUNT_ASKED_RE = re.compile(_COUNT_ASKED)
 _COUNT_UNITS = {"名": "人", "位": "人", "课时": "节", "分钟": "小时"}
-# (个 is everything's measure word: "启动2021年6个(…市一小校区、…九年一贯制学校…)重点项目" counts the schools
-# of "新建改建几所学校"; not hours, lessons or people, which have measures of their own)
-_COUNT_SAME = {
-    "人": "人|名|位",
-    "节": "节|课时",
-    "小时": "小时|分钟",
-    "所": "所|个",
-    "座": "座|个",
-    "门": "门|个",
-    "间": "间|个",
-    "批": "批|个",
-}
+_COUNT_SAME = {"人": "人|名|位", "节": "节|课时", "小时": "小时|分钟"}
+# 个 is everything's measure word: "启动2021年6个(…市一小校区、…九年一贯制学校…)重点项目" counts the schools of
+# "新建改建几所学校" — in digits only ("建立一个长效机制", "三个百分之百", "三个试点区" count no schools: review)
+# (not 间, which Cantonese says for 所: "要建几间专业教室" would be answered by 5个…资源库; people20's
+# "今年要新建幾多間學校" stays related)
+_ANY_MEASURE = {"所": r"\d+\s*个"}
 _FIGURE_OF = r"(?:\d+|[一二三四五六七八九十百千两]+)\s*个?(?:{})"  # a figure in the units given
 _DIGIT_RE = re.compile(r"\d|[一二三四五六七八九十百千万两]+[个项所门类期届支大型种倍级批位名间次条]")
 
@@ -961,7 +955,11 @@ def count_stated(normalized: str, hit: Hit) -> bool:
     text = quoted_text(hit)
     if not units:
         return bool(re.search(r"\d", text))
-    return any(re.search(_FIGURE_OF.format(_COUNT_SAME.get(u, u)), text) for u in units)
+    return any(
+        re.search(_FIGURE_OF.format(_COUNT_SAME.get(u, u)), text)
+        or (u in _ANY_MEASURE and re.search(_ANY_MEASURE[u], text))
+        for u in units
+    )
 
 
 def stated_where_asked(hit: Hit, query: Query, stated: frozenset[str]) -> frozenset[str]:

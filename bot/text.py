@@ -125,14 +125,10 @@ def read_pinyin(path: Path) -> dict[str, str]:
     return table
 
 
-# A part shared by more characters than this is a radical (水 in 1,074 of them, 木 972): two characters
-# sharing only it do not look alike. Distinctive parts are shared by far fewer (交 42: 校 / 效; 甹 7: 聘 / 骋).
-SHAPE_PART_MAX = 60
-
-
 @functools.cache
 def read_shapes(path: Path) -> dict[str, str]:
-    """Character → the parts it is written with, a string of characters (bot/data/shapes.tsv; read once)."""
+    """Character → the parts it is written with, a string of characters; "*" → the radicals, parts in too
+    many characters to make two look alike (bot/data/shapes.tsv, scripts/make_shape_table.py; read once)."""
     table = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
@@ -141,19 +137,13 @@ def read_shapes(path: Path) -> dict[str, str]:
     return table
 
 
-@functools.cache
 def _radicals(path: Path) -> frozenset[str]:
-    """The parts too common to make two characters look alike (SHAPE_PART_MAX)."""
-    counts: dict[str, int] = {}
-    for parts in read_shapes(path).values():
-        for part in parts:
-            counts[part] = counts.get(part, 0) + 1
-    return frozenset(part for part, n in counts.items() if n > SHAPE_PART_MAX)
+    return frozenset(read_shapes(path).get("*", ""))
 
 
 def look_alike(a: str, b: str, path: Path) -> bool:
     """Are ``a`` and ``b`` two characters that look alike: one is a part of the other (弱 / 溺), or they
-    share a part that is not a radical (校 / 效 share 交)?"""
+    share a part that is not a radical (校 / 效 share 交; not 匡 / 班, which share 王)?"""
     if a == b:
         return False
     shapes = read_shapes(path)

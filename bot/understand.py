@@ -289,7 +289,9 @@ _LATER_RE = re.compile(
     # "等我把问题理一理再来问你", "以后可能会经常来请教你"
     r"|(?:等|以后|之后|下回|下次).{0,12}?(?:再)?来?(?:请教|问|找|麻烦)(?:你|您)"
     # an introduction closed by asking for goodwill: "大家好，我是…去年刚考进编制…以后请大家多多关照哈"
-    r"|(?:以后|今后)?(?:还)?(?:请|望)?(?:大家|各位)?多(?:多)?(?:指教|关照)"
+    # (asked of the reader — 请 / 望 / 大家 / 以后 before it — not "对家庭困难学生要多关照": review)
+    r"|(?:以后|今后)?(?:还)?(?:请|望)(?:大家|各位)?多(?:多)?(?:指教|关照)|(?:以后|今后)(?:大家|各位)?多(?:多)?(?:指教|关照)"
+    r"|(?:大家|各位)多(?:多)?(?:指教|关照)"
 )
 _ANNOUNCED_RE = re.compile(
     r"(?:请教|问|咨询)(?:你|您)?(?:几个|一些|点)?(?:问题|事)"
@@ -322,7 +324,7 @@ _BOT_NAMES = "小助手|助手|机器人|政策助手"
 _COURTESY_RE = re.compile(
     r"^(?:(?:你好|您好|(?:各位|亲爱的)?(?:"
     + _GROUPS
-    + r")们?好|(?:hi|hello|hey)(?![a-z])|哈喽|嗨|在吗|打扰了?|麻烦问一?下|请问一?下?|(?:早上|上午|中午|下午|晚上)好(?:呀|啊)?|早安|"
+    + r")们?好|(?:hi|hello|hey)(?![a-z])|哈喽|嗨|在吗|打扰了?|麻烦问一?下|请问一?下?|(?:(?:早上|上午|中午|下午|晚上)好(?:呀|啊)?|早安)(?![\u4e00-\u9fff])|"
     r"问一?下|想问一?下|咨询一?下|我想问问?|我想咨询一?下|再问一?下|还想问一?下|再请教一?下)[\s,，:：!！。.~～]*"
     # ("谢谢小助手 再问一下…": twentieth session, the thanks had read as the question)
     r"|(?:(?:谢谢|多谢|感谢)(?:你|您|"
@@ -1170,7 +1172,9 @@ _LOCATE_PATTERNS = (
     # "疫情那条", "老师那条呢": the point named by its words and nothing asked of it — found and shown
     # (twenty-fourth session: "老师那条" read as a greeting to a teacher)
     # ("疫情防控在那条": 那 typed for 哪)
-    r"^(?P<x>[\u4e00-\u9fff]{2,10}?)(?:的|在|是)?那(?:一)?条(?:呢|啊|吧|嘞|捏)?$",
+    # — not a message pointed at ("刚才那条", "你说的那条", "不是那条", "群里那条", "班主任发的那条呢": review)
+    r"^(?![^那]*(?:刚才|刚刚|上面|上边|前面|之前|上一|下一|你|我|他|她|不是|群|发|说|转|讲|回|那个|这个|哪))"
+    r"(?P<x>[\u4e00-\u9fff]{2,10}?)(?:的|在|是)?那(?:一)?条(?:呢|啊|吧|嘞|捏)?$",
     # X那段在哪 / X那句在第几点
     rf"^(?P<x>.+?)(?:那|的那|这)(?:一)?(?:段|句|条|部分|项|句话)(?:话)?(?:是|在|写在)?(?:{_WHICH_ONE}|哪儿|哪里|哪$|第几个?$|几$|(?:多少|几)号$)",
     # 文件开头那段总体思路在哪 / 那句"课堂建在车间"在第几条: the passage named before what it says
@@ -1478,8 +1482,10 @@ _DOCUMENT_RE = re.compile(
     # (法 / 罚 / 乏 before 的 / 布: 发 typed by its sound, "这文件哪天法的")
     r"(?:发|印发|下发|出台|发布|出|定|颁布|签发|[法罚乏](?=的[啊呀吗呢哦?？\s]*$|布))"
     # with nothing named, only when nothing else is said to be issued: not "什么时候发的工资"
+    # — issued already (的 / 了): "…营养餐补助还没到账，什么时候发" waits for something else (review)
     r"|^(?:是|在)?(?:具体|到底|究竟)?(?:是)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子|几时|幾時)"
-    r"(?:发|印发|下发|出台|发布|出|定|颁布|签发)(?:的|出来的?|了)?(?:这个|这份|该)?(?:文件|计划|要点|通知)?[啊呀吗呢哦?？\s]*$)"
+    r"(?:发|印发|下发|出台|发布|出|定|颁布|签发|[法罚乏])(?:的|出来的|了)(?:这个|这份|该)?(?:工作)?(?:文件|计划|要点|通知|文)?"
+    r"[啊呀吗呢哦哈?？\s]*$)"
     r"|(?:发文|印发|发布|下发|成文)(?:时间|日期|单位|机关)"
     # "这份工作要点是哪个单位、哪天发的": who and when of this plan, asked together
     r"|(?:这份|这个|该)(?:工作)?(?:要点|文件|计划)是?(?:哪个单位|哪个部门|谁)[、,，和及]\s*(?:哪天|哪一天|什么时候|啥时候|几号)(?:发|印发|下发|发布)"
@@ -1545,9 +1551,19 @@ _THE_DOCUMENT = (
 # Another document named by its own name ("双减文件一共分几部分", "那个…总体方案，原文一共分几部分"): its outline is
 # not the plan's (twenty-fourth session: answered with the plan's five parts). Not the plan called by
 # who sent it ("局里文件", "市里的方案") nor by a pointer ("这个文件", "整份方案").
+# (review: not "今年文件", "这份工作方案", "有什么意见"; a title in 《》 other than a work plan's; and not when the plan is
+# named beside it: "我看了双减文件，那这份工作要点一共分几部分")
 _ANOTHER_DOCUMENT_RE = re.compile(
-    r"[\u4e00-\u9fff]{2}(?<![这那本该个份整的局里市委头式点划])(?:文件|方案|意见|纲要|条例|办法)"
+    r"《(?![^》]*工作要点)[^》]{2,40}》|[\u4e00-\u9fff]{2}(?<![这那本该个份整的局里市委头式点划作])(?:方案|纲要|条例|办法)"
+    r"|(?:双减|国务院|教育部|教育厅)(?:的|发的|出的)?(?:文件|政策文件)"
 )
+_THIS_PLAN_RE = re.compile(r"(?:这份|这个|本|该|今年的?)(?:工作)?(?:要点|计划)|工作要点")
+
+
+def _names_another_document(text: str) -> bool:
+    return bool(_ANOTHER_DOCUMENT_RE.search(text)) and not _THIS_PLAN_RE.search(text)
+
+
 # What about the document is asked beyond who issued it and when (bot/compose.py answers each).
 _DOCUMENT_FACETS: tuple[tuple[DocFacet, re.Pattern[str]], ...] = (
     (
@@ -2386,9 +2402,9 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
         (
             (facet := document_facet(bare)) is not None
             and not (facet == "idea" and topic is not None)
-            and not _ANOTHER_DOCUMENT_RE.search(bare)
+            and not _names_another_document(bare)
         )
-        or _DOCUMENT_RE.search(bare)
+        or (_DOCUMENT_RE.search(bare) and not _names_another_document(bare))
         or _issued_by_whom(bare)
     ):
         facet = facet or ("outline" if _INTRODUCE_RE.search(bare) else "about")
@@ -2430,7 +2446,7 @@ def _asked(text: str, bare: str, lang: Lang) -> Intent:
     question part is ("这文件重点到底是啥？一句话给我概括下，我要往群里转")."""
     question, context, turned = _split_question(bare)
     asked = question.strip(_END_PUNCT)
-    facet = document_facet(asked) if context and not _ANOTHER_DOCUMENT_RE.search(bare) else None
+    facet = document_facet(asked) if context and not _names_another_document(bare) else None
     if facet is not None and facet != "idea":
         return Intent("document", text, query=question, facet=facet, lang=lang)
     # who issued it and when, after telling of the plan ("稿子里要引用这份今年的教育工作安排…到底是哪个单位发的文、
@@ -2619,7 +2635,8 @@ _NOT_A_REMARK_RE = re.compile(
     r"不[\s?？~～]*$|了没|没[\s?？~～]*$|真的假的|"
     # a choice asked without a question mark ("中考成绩是出分数还是出等级啊", "是上面要求的还是学校自己加戏"); not
     # a question cue where the question part is cut: the story before it is what the choice is about
-    r"是[^，,。!！？?\s]{1,16}?还是(?![不没很挺也])|"
+    # (not 但是 / 虽然是 / 不管是 … 还是 "still": "但是他还是每天打游戏", "不管是晴天还是雨天都要送" — review)
+    r"(?<![但可于然管就总凡只])是[^，,。!！？?\s]{1,16}?还是(?![不没很挺也要会得在有])|"
     rf"{A_NOT_A}|"
     r"\b(?:tell|give|show|send|need|want|please|find|list|explain|point|section|part|clause|article)\b"
 )
@@ -2643,7 +2660,7 @@ _INNER_PAUSE_RE = re.compile(r"\w[\s,，。;；!！~～…]+\w")
 # Question words that exclaim, not ask: "孩子怎么这么不省心", "说了多少遍都不听", "晚上啥声音都没有"
 # (twentieth session: such sighs were refused as questions).
 _RHETORICAL_RE = re.compile(
-    r"怎么(?:这么|那么|就这么)|(?:说|讲|教|叫|喊|骂)了?(?:多少|几)(?:遍|次|回)|(?:啥|什么)[\u4e00-\u9fff]{0,2}?(?:都|也)(?:没有|没|不)"
+    r"怎么(?:这么|那么|就这么)|(?:说|讲|教|叫|喊|骂)了?(?:多少|几)(?:遍|次|回)|(?<![为凭])(?:啥|什么)[\u4e00-\u9fff]{0,2}?(?:都|也)(?:没有|没|不)"
 )
 
 

@@ -332,6 +332,7 @@ def test_a_count_is_stated_only_by_a_figure_in_its_unit(service) -> None:
     # 个 measures anything but hours, lessons and people: "启动2021年6个(…学校…)重点项目" (twenty-fourth session)
     answer = service.ask("今年城区要新建改建几所学校？有没有我们信江新区的")
     assert answer.status == "answered" and answer.citations[0].point == 20
+    assert service.ask("县管校聘在几所学校试点").status != "answered"  # 三个试点区 counts districts (review)
 
 
 # Twentieth session: a question part that only points back ("今年还发不发？能指望吗") is about what was told

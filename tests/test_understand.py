@@ -347,6 +347,9 @@ DOCUMENT = [
     "这个文件是什么时候发布的",
     # twenty-fourth session: 发 typed by its sound; when, with nothing else said to be issued
     "这文件哪天法的", "什么时候发的", "什么时候发的这个文件",
+    # …and the review's: the plan called 文件 / 方案 by itself, issued asked in a few more words
+    "今年文件一共分几部分", "这份工作方案一共几部分", "我看了双减文件，那这份工作要点一共分几部分", "哪天发的文",
+    "什么时候下发的这个工作要点", "什么时候印发的哈", "哪天法的",
     # thirteenth session: the plan named, a pause, then when ("…这个工作要点，是哪天发出来的啊")
     "朋友圈里看到这个文件，是什么时候发的", "家长群里转的这个工作要点，是哪天出的",
     # ninth session: "how many work points" was refused
@@ -399,7 +402,8 @@ def test_a_numeral_after_yaodian_names_a_point_unless_it_opens_a_word(normalize,
                                      # twenty-fourth session: when something else is issued, at the start of the message
                                      "什么时候发的工资", "什么时候出成绩", "什么时候罚的工资",
                                      # …and the outline of another document, named by its own name
-                                     "双减文件一共分几部分",
+                                     "双减文件一共分几部分", "双减文件什么时候发的",
+                                     "我刚看完这份工作要点，营养餐补助还没到账，什么时候发",
                                      "那个深化新时代教育评价改革总体方案，是中央哪年发的？原文一共分几部分？能给我讲讲吗"])
 def test_content_questions_are_not_document_questions(normalize, message):
     assert understand(message, normalize=normalize).kind != "document"
@@ -622,6 +626,8 @@ def test_small_talk_around_a_question_is_a_question(normalize, message):
     # …前几天 / 好几个 tell of a few, and help given before is no request; 办好几所 still asks how many
     ("我家老大昨天期末终于考完了，全家都松了口气，前几天你帮我查的东西挺有用的，谢谢", True),
     ("每个乡镇要办好几所公办幼儿园", False),
+    # review (twenty-fourth session): 还是 meaning "still" after 但是; 为啥 … 也不 asks why
+    ("但是他还是每天打游戏😭", True), ("为啥食堂也不供应早餐😭", False),
 ])
 def test_a_message_that_asks_nothing_is_a_remark(normalize, message, remark):
     """A remark is answered kindly when nothing in the plan is close; a short topic is a search."""
@@ -1237,7 +1243,9 @@ def test_everyday_questions_stay_questions(normalize, message):
                                                 ("hi, class sizes", "class sizes"),
                                                 # twenty-fourth session: a greeting of the time of day
                                                 ("早上好～请问市里准备重点打造哪几所高中？", "市里准备重点打造哪几所高中"),
-                                                ("晚上好呀，大班额控制在多少", "大班额控制在多少")])
+                                                ("晚上好呀，大班额控制在多少", "大班额控制在多少"),
+                                                # …only standing apart: "中午好吃的…" is no greeting (review)
+                                                ("中午好吃的营养餐有什么标准", "中午好吃的营养餐有什么标准")])
 def test_courtesy_is_cut_only_where_it_stands_apart(normalize, message, query):
     assert understand(message, normalize=normalize).query.strip("，,") == query
 
@@ -1594,3 +1602,15 @@ def test_a_part_named_by_its_number_before_na_yi_kuai_is_that_part(normalize, me
 @pytest.mark.parametrize("message", ["这是个啥东西", "你们发的这是个啥东西", "群里转的这是啥东西"])
 def test_what_this_thing_sent_is_asks_about_the_document(normalize, message):
     assert understand(message, normalize=normalize).kind == "document"
+
+
+# Review (twenty-fourth session): 那条 pointing at a message, and goodwill asked for others, are neither a look-up
+# nor a greeting.
+@pytest.mark.parametrize("message", ["刚才那条", "你说的那条", "不是那条", "群里那条", "班主任发的那条呢"])
+def test_a_message_pointed_at_is_no_look_up(normalize, message):
+    assert understand(message, normalize=normalize).kind != "locate"
+
+
+@pytest.mark.parametrize("message", ["对家庭困难学生要多关照", "希望学校对留守儿童多关照"])
+def test_goodwill_asked_for_others_is_no_greeting(normalize, message):
+    assert understand(message, normalize=normalize).kind != "smalltalk"
