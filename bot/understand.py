@@ -308,8 +308,8 @@ _HELPED_BY = "".join(
     for who in ("女儿", "儿子", "孩子", "老公", "老婆", "爱人", "妈妈", "爸爸", "同事", "朋友", "他", "她")
 )
 _REQUEST_RE = re.compile(
-    # (not help given before: "前几天你帮我查的东西挺有用的")
-    rf"{_HELPED_BY}帮我(?![^,，。!！?？\s]{{0,3}}的)|{_HELPED_BY}帮忙|查一?下|告知|(?<![别甭])(?<!不要)(?<!不用)(?<!别再)(?<!不许)告诉我|(?<!自我)介绍|说说|讲讲|"
+    # (not help given before: "前几天你帮我查的东西挺有用的", "谢谢你之前帮我查了那么多")
+    rf"{_HELPED_BY}帮我(?![^,，。!！?？\s]{{0,3}}[的了过])|{_HELPED_BY}帮忙|查一?下|告知|(?<![别甭])(?<!不要)(?<!不用)(?<!别再)(?<!不许)告诉我|(?<!自我)介绍|说说|讲讲|"
     rf"{_NOT_TO_SOMEONE}(?:说一下|讲一下)|听说"
 )
 # A letter held down is a slip of the same word: "hiiii", "helllo", "byeee" (kept double: "good").
@@ -452,6 +452,8 @@ _THEIR_OWN_RE = re.compile(
 # Thanks first, however long, asking and requesting nothing: "谢谢你啊孩子，刚才你讲的那些我都…好人一生平安".
 _THANKS_FIRST_RE = re.compile(r"^(?:谢谢|多谢|感谢|非常感谢|太感谢|thanks|thank you)")
 _LONG_THANKS_CHARS = 30
+# The last sentence of a message, after a sentence end (。 / ！ / . / !).
+_CLOSING_SENTENCE_RE = re.compile(r"[。！!.]\s*(?P<last>[^。！!.]+?)[。！!.~～\s]*$")
 # An acknowledgement first, then what the writer will do: "好的老师，我回去跟孩子说一下" asks nothing more.
 _ACK_FIRST_RE = re.compile(r"^(?:好的|好嘞|好滴|收到|嗯嗯?|ok|okay|知道了|明白了|了解了)(?:老师|谢谢)?[,，!！。\s~～]+")
 # Saying no answer is wanted: "…委屈死了，就想找个地方说说，你不用回我".
@@ -495,6 +497,11 @@ def _not_for_the_bot(text: str) -> Talk | None:
     rest = text[ack.end() :] if (ack := _ACK_FIRST_RE.match(text)) else ""
     if rest and _ABOUT_MYSELF_RE.match(rest) and not _WANTS_RE.search(rest) and not _POINT_REF_RE.search(rest):
         # not "好的，8" (a look-up), "好的，我们学校班额太大了" (a topic) nor "好的，我想了解一下学前教育" (a wish)
+        return "thanks"
+    # …or a story closed by thanks in a sentence of its own, the story a remark: "…累得腿都软了。谢谢你之前帮我查了
+    # 那么多！" (not "大班额，谢谢" nor "麻烦发我看看第十二条原文，谢谢": a topic or a request before the thanks)
+    closing = _CLOSING_SENTENCE_RE.search(text)
+    if closing and _THANKS_FIRST_RE.match(closing["last"]) and _is_remark(text[: closing.start("last")]):
         return "thanks"
     # (a short one is small talk's to judge: "感谢，大班额" goes on to a topic)
     return "thanks" if _THANKS_FIRST_RE.match(text) and len(text) > _LONG_THANKS_CHARS else None
@@ -2636,7 +2643,7 @@ _NOT_A_REMARK_RE = re.compile(
     # a choice asked without a question mark ("中考成绩是出分数还是出等级啊", "是上面要求的还是学校自己加戏"); not
     # a question cue where the question part is cut: the story before it is what the choice is about
     # (not 但是 / 虽然是 / 不管是 … 还是 "still": "但是他还是每天打游戏", "不管是晴天还是雨天都要送" — review)
-    r"(?<![但可于然管就总凡只])是[^，,。!！？?\s]{1,16}?还是(?![不没很挺也要会得在有])|"
+    r"(?<![但可于然管就总凡只])是[^，,。!！？?\s]{1,16}?还是(?![不没很挺也])|"
     rf"{A_NOT_A}|"
     r"\b(?:tell|give|show|send|need|want|please|find|list|explain|point|section|part|clause|article)\b"
 )

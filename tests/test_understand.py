@@ -441,6 +441,9 @@ SMALL_TALK = [
     # twenty-fourth session: a longer introduction closed by 多多关照 / 多多指教, and help someone else gave
     ("你們好，我是從台灣來的，最近剛搬到鷹潭，請多多指教", "greeting"),
     ("你是教育局官方弄的吗，还是个人做的", "identity"),
+    # a story closed by thanks in a sentence of its own (twenty-fourth session)
+    ("今天终于把孩子的转学手续办完了，前前后后跑了三趟，累得腿都软了。谢谢你之前帮我查了那么多！", "thanks"),
+    ("My daughter passed her piano exam today. We are going out for hot pot to celebrate! Thank you so much.", "thanks"),
     ("大家好,我是余江一所村小的语文老师,姓周,去年刚考进编制,教三年级,班上三十来个伢崽,以后请大家多多关照哈", "greeting"),
     ("你好,我姓周,在余江一所村小教了十几年语文,现在带五年级两个班。我平时手机用得不多,刚让女儿帮我弄好这个,先跟你打个招呼。", "greeting"),
     # tenth session: two small-talk questions in one message, "bot" beside Chinese, @ in a group, any festival,
@@ -1613,4 +1616,11 @@ def test_a_message_pointed_at_is_no_look_up(normalize, message):
 
 @pytest.mark.parametrize("message", ["对家庭困难学生要多关照", "希望学校对留守儿童多关照"])
 def test_goodwill_asked_for_others_is_no_greeting(normalize, message):
+    assert understand(message, normalize=normalize).kind != "smalltalk"
+
+
+# …but a topic or a request before the thanks is still a question
+@pytest.mark.parametrize("message", ["大班额，谢谢", "职普比45:55，谢谢", "我想了解一下课后服务，谢谢", "麻烦发我看看第十二条原文，谢谢",
+                                     "看下第16项 谢谢", "帮我查一下大班额。谢谢！"])
+def test_a_topic_or_a_request_before_thanks_is_no_small_talk(normalize, message):
     assert understand(message, normalize=normalize).kind != "smalltalk"
