@@ -137,6 +137,7 @@ def read_shapes(path: Path) -> dict[str, str]:
     return table
 
 
+@functools.cache
 def _radicals(path: Path) -> frozenset[str]:
     return frozenset(read_shapes(path).get("*", ""))
 

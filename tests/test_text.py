@@ -138,6 +138,7 @@ def test_a_few_told_of_is_not_how_many_asked(text: str, several: bool) -> None:
     ("溺", "弱", True), ("弱", "溺", True), ("校", "效", True), ("聘", "骋", True),  # a part of it; a part shared
     ("溺", "河", False), ("类", "大", False), ("二", "一", False), ("校", "校", False),  # a radical only; itself
     ("匡", "班", False), ("儿", "党", False),  # 王 and 儿 are in too many characters at any depth (review)
+    ("红", "级", False), ("财", "购", False), ("员", "负", False),  # 纟, 贝: direct parts of too many (second review)
 ])
 def test_characters_look_alike_by_a_part_that_is_no_radical(a: str, b: str, alike: bool) -> None:
     assert look_alike(a, b, data_path("shapes.tsv")) is alike
