@@ -379,6 +379,12 @@ def spelled_out(
     return Respelling(_LATIN_RUN_RE.sub(run, normalized), tuple(fixes))
 
 
+def far_likelier(likelihood: Callable[[str], float], read: str, typed: str, gain: float) -> bool:
+    """Is ``read`` far likelier to jieba's dictionary than ``typed``: log-odds of its best segmentation up by
+    ``gain`` or more (OFF_BOUNDS_GAIN, MISHEARD_GAIN, LOOK_ALIKE_GAIN)?"""
+    return likelihood(read) - likelihood(typed) >= gain
+
+
 def written_in(phrase: str, indexed_text: Container[str]) -> bool:
     """Is ``phrase`` in the indexed text? The stretches known are two to four characters long; a longer
     phrase is taken as written when every four characters of it in a row are ("全面从严治党")."""
@@ -417,6 +423,7 @@ class Respeller:
         look_alike: Callable[[str, str], bool] = lambda a, b: False,
     ) -> None:
         self.indexed_text = indexed_text
+        self.written = functools.partial(written_in, indexed_text=indexed_text)  # (spelled_phrase)
         self.spell = spell
         self.syllable = syllable
         self.is_word = is_word
@@ -497,7 +504,7 @@ class Respeller:
         far likelier as it (MISHEARD_GAIN)."""
         if len(stretch) < 3 or self.likelihood is None or self.sound(stretch) != self.sound(word):
             return False
-        return self.likelihood(word) - self.likelihood(stretch) >= MISHEARD_GAIN
+        return far_likelier(self.likelihood, word, stretch, MISHEARD_GAIN)
 
     def slips_of(self, stretch: str) -> list[str]:
         """Indexed words one character off ``stretch``: its pinyin one letter away (比列 for 比例: lie / li), or
@@ -507,7 +514,7 @@ class Respeller:
         if found or (likelihood := self.likelihood) is None:
             return found
         alike = one_character_off(stretch, self.by_frame, self.look_alike)
-        return [w for w in alike if likelihood(w) - likelihood(stretch) >= LOOK_ALIKE_GAIN]
+        return [w for w in alike if far_likelier(likelihood, w, stretch, LOOK_ALIKE_GAIN)]
 
     def initialled(self, token: str) -> str:
         """The plan term whose syllables' initials ``token`` is, if exactly one is (else ``token``)."""
@@ -517,8 +524,7 @@ class Respeller:
         return words[0] if len(words) == 1 else token
 
     def respell(self, normalized: str) -> Respelling:
-        written = functools.partial(written_in, indexed_text=self.indexed_text)
-        spelled = spelled_out(normalized, self.spell, self.by_sound, self.initialled, written)
+        spelled = spelled_out(normalized, self.spell, self.by_sound, self.initialled, self.written)
         glued = glued_syllables(spelled.text, self.by_character, self.words, self.spell)
         respelled = respell_slips(glued.text, self.segment, self.slip_at)
         return Respelling(respelled.text, spelled.fixes + glued.fixes + respelled.fixes)
@@ -532,8 +538,7 @@ class Respeller:
         word = self.target(text[i : i + n]) or (self.particle_slip(text, i) if aligned and n == 2 else None)
         if word is None or aligned or likelihood is None:  # (None here only when aligned: for the type checker)
             return word
-        gain = likelihood(text[:i] + word + text[i + n :]) - likelihood(text)
-        return word if gain >= OFF_BOUNDS_GAIN else None
+        return word if far_likelier(likelihood, text[:i] + word + text[i + n :], text, OFF_BOUNDS_GAIN) else None
 
     def particle_slip(self, text: str, i: int) -> str | None:
         """A particle typed for a plan word's character, read only inside a phrase of the indexed text:

@@ -302,6 +302,7 @@ class TextProcessor:
         self._jieba.load_userdict(str(self.userdict_path))
         self.stopwords_path = stopwords or data_path("stopwords.txt")
         self.pinyin_path = pinyin or data_path("pinyin.tsv")
+        self.shapes_path = data_path("shapes.tsv")  # read at the first look_alike
         self.stopwords = frozenset(_read_word_list(self.stopwords_path))
         self._pinyin = read_pinyin(self.pinyin_path)
         self._syllables = frozenset(self._pinyin.values())
@@ -416,7 +417,7 @@ class TextProcessor:
 
     def look_alike(self, a: str, b: str) -> bool:
         """Two characters that look alike (bot/data/shapes.tsv, read at first use)."""
-        return look_alike(a, b, data_path("shapes.tsv"))
+        return look_alike(a, b, self.shapes_path)
 
     def syllable(self, ch: str) -> str:
         # One reading per character, without phrase context: documents and questions get the same

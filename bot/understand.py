@@ -310,7 +310,7 @@ _HELPED_BY = "".join(
 )
 _REQUEST_RE = re.compile(
     # (not help given before: "前几天你帮我查的东西挺有用的", "谢谢你之前帮我查了那么多")
-    rf"{_HELPED_BY}帮我(?![^,，。!！?？\s]{{0,3}}[的了过])|{_HELPED_BY}帮忙|查一?下|告知|(?<![别甭])(?<!不要)(?<!不用)(?<!别再)(?<!不许)告诉我|(?<!自我)介绍|说说|讲讲|"
+    rf"{_HELPED_BY}(?:帮我(?![^,，。!！?？\s]{{0,3}}[的了过])|帮忙)|查一?下|告知|(?<![别甭])(?<!不要)(?<!不用)(?<!别再)(?<!不许)告诉我|(?<!自我)介绍|说说|讲讲|"
     rf"{_NOT_TO_SOMEONE}(?:说一下|讲一下)|听说"
 )
 # A letter held down is a slip of the same word: "hiiii", "helllo", "byeee" (kept double: "good").
@@ -1964,16 +1964,17 @@ def _puts_aside(clauses: list[str], i: int) -> bool:
     )
 
 
-def _question_start(clauses: list[str], cues: list[str]) -> int | None:
+def _question_start(clauses: list[str], cues: list[str], asides: frozenset[int]) -> int | None:
     """Index of the clause the question starts at: the first that asks, or a later one when the writer
-    turns to the question (_TURN_RE), or puts a topic aside in the clause before it (_puts_aside), or ends a
-    told story (a sentence closed by 。 or ！) before asking in a sentence of its own; None when no clause asks."""
+    turns to the question (_TURN_RE), or puts a topic aside in the clause before it (``asides``: _puts_aside), or
+    ends a told story (a sentence closed by 。 or ！) before asking in a sentence of its own; None when no clause
+    asks."""
     asking = [i for i, c in enumerate(cues) if _asks(c)]
     if not asking:
         return None
     first = asking[0]
     turns = [i for i, c in enumerate(clauses) if _TURN_RE.search(c) and i <= asking[-1]]
-    turns += [i + 1 for i in range(len(clauses) - 1) if _puts_aside(clauses, i) and i < asking[-1]]
+    turns += [i + 1 for i in asides if i < asking[-1]]
     turns.sort()
     if turns and turns[-1] >= first - 1:  # (the turn said in a clause of its own: "But my real question: how big…")
         return turns[-1]
@@ -2002,11 +2003,12 @@ def _split_question(text: str) -> tuple[str, str, bool]:
     """question_part's (question, context), and whether the writer turned from the background to the question:
     set it aside as the question starts ("说正事，…", _SET_ASIDE_RE) or put a topic aside just before (_puts_aside)."""
     clauses = _clauses(text)
-    if len(text) <= 24 and not any(_puts_aside(clauses, i) for i in range(len(clauses) - 1)):
+    asides = frozenset(i for i in range(len(clauses) - 1) if _puts_aside(clauses, i))
+    if len(text) <= 24 and not asides:
         return text, "", False
     # 几 that tells of "a few" (被几个高年级的堵…) does not make its clause the question.
     cues = _clauses(few_as_several(text))
-    first = _question_start(clauses, cues)
+    first = _question_start(clauses, cues, asides)
     if first is None:
         return text, "", False
     # What follows the last question mark, asks nothing and tells of the writer ("…升大专了，真的假的？
@@ -2031,11 +2033,11 @@ def _split_question(text: str) -> tuple[str, str, bool]:
     # it, "…这个制度今年还搞吗": tried in the twenty-second session, it read the story's 几次 and 几节 as asked —
     # tuning sets: 6 answers up, 7 down to related, 3 wrong answers fewer.)
     # (Nor the topic put aside just before it: "大班额的事先不说，托管呢？")
-    if len(question) < 8 and first > 0 and not _puts_aside(clauses, first - 1):
+    if len(question) < 8 and first > 0 and first - 1 not in asides:
         first -= 1
         question = "，".join(clauses[first:end])
     context = "，".join(clauses[:first] + clauses[end:])
-    turned = bool(_SET_ASIDE_RE.search(clauses[first])) or (first > 0 and _puts_aside(clauses, first - 1))
+    turned = bool(_SET_ASIDE_RE.search(clauses[first])) or first - 1 in asides
     return question, context, bool(context) and turned
 
 
@@ -2414,13 +2416,10 @@ def _single(text: str, topic: Topic | None, lang: Lang) -> Intent:
         return _mentions(text, mentioned[0], lang)
     if topic is not None and (follow := follow_up_kind(bare)) is not None:
         return Intent("follow_up", text, query=bare, context=topic.question, follow=follow, topic=topic, lang=lang)
+    another = _names_another_document(bare)
     if (
-        (
-            (facet := document_facet(bare)) is not None
-            and not (facet == "idea" and topic is not None)
-            and not _names_another_document(bare)
-        )
-        or (_DOCUMENT_RE.search(bare) and not _names_another_document(bare))
+        ((facet := document_facet(bare)) is not None and not (facet == "idea" and topic is not None) and not another)
+        or (_DOCUMENT_RE.search(bare) and not another)
         or _issued_by_whom(bare)
     ):
         facet = facet or ("outline" if _INTRODUCE_RE.search(bare) else "about")
@@ -2468,11 +2467,10 @@ def _asked(text: str, bare: str, lang: Lang) -> Intent:
     # who issued it and when, after telling of the plan ("稿子里要引用这份今年的教育工作安排…到底是哪个单位发的文、
     # 哪天印发的?": twenty-second session)
     # (each clause of it: "…是不是真的，具体哪天发的")
-    clauses = [asked, *_clauses(asked)]
     if (
         context
         and _TELLS_OF_PLAN_RE.search(context)
-        and any(_DOCUMENT_RE.search(c) or _issued_by_whom(c) for c in clauses)
+        and any(_DOCUMENT_RE.search(c) or _issued_by_whom(c) for c in (asked, *_clauses(asked)))
     ):
         return Intent("document", text, query=question, facet="about", lang=lang)
     return Intent("ask", text, query=_in_the_plan(question), context=_in_the_plan(context), lang=lang, turned=turned)
