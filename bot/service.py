@@ -484,7 +484,7 @@ def decide_each(
     ``confirm``, a related one confirmed by the question part's own search as in confirmed_alone."""
     params = engine.retriever.params
     decisions = {d: decide(r, params, max_related) for d, r in search_each(engine.retriever, request, order).items()}
-    if not confirm or not any(needs_confirming(x, request) for x in decisions.values()) or story_cued(engine, request):
+    if not confirm or not any(worth_confirming(engine, request, x) for x in decisions.values()):
         return decisions
     alone = search_each(engine.retriever, alone_request(request), order)
     return {
@@ -622,10 +622,16 @@ def mentions_in_english(engine: Engine, term: str) -> tuple[list[str], list[tupl
 def confirmed_alone(engine: Engine, request: Search, decision: Decision, max_related: int) -> Decision:
     """``decision``, or the question part's own decision when it confirms it (bot/decide.confirmed): a
     question shown only as related, searched with its message's background, is searched by its own words too."""
-    if not needs_confirming(decision, request) or story_cued(engine, request):
+    if not worth_confirming(engine, request, decision):
         return decision
     alone = engine.retriever.search(alone_request(request))
     return confirmed(decision, decide(alone, engine.retriever.params, max_related))
+
+
+def worth_confirming(engine: Engine, request: Search, decision: Decision) -> bool:
+    """Whether the question part's own search is asked for: the decision needs confirming (bot/decide) and the
+    background holds no out-of-scope cue (story_cued)."""
+    return needs_confirming(decision, request) and not story_cued(engine, request)
 
 
 def alone_request(request: Search) -> Search:

@@ -407,7 +407,10 @@ def test_a_numeral_after_yaodian_names_a_point_unless_it_opens_a_word(normalize,
                                      "双减文件一共分几部分", "双减文件什么时候发的", "课后服务文件一共分几部分",
                                      "指导意见一共分几部分", "中考改革文件什么时候发的", "《教育部2021年工作要点》一共几部分",
                                      "我刚看完这份工作要点，营养餐补助还没到账，什么时候发",
-                                     "那个深化新时代教育评价改革总体方案，是中央哪年发的？原文一共分几部分？能给我讲讲吗"])
+                                     "那个深化新时代教育评价改革总体方案，是中央哪年发的？原文一共分几部分？能给我讲讲吗",
+                                     # twenty-fifth session: another body's own work plan
+                                     "教育部工作要点什么时候发的", "省教育厅的工作要点什么时候发的",
+                                     "教育厅2021年的工作要点一共几部分"])
 def test_content_questions_are_not_document_questions(normalize, message):
     assert understand(message, normalize=normalize).kind != "document"
 
