@@ -89,9 +89,9 @@ _NUMBER_QUESTION_RE = re.compile(
 )
 # How many of a countable thing is asked ("学几次", "几个小时", "几节体育课", "配几个人", "多少门"; not "a few" —
 # 这几所, 好几所, 五十几个人, 十几个班); the unit, and the units a figure of it may be written in.
-_COUNT_ASKED = (
-    r"(?:(?<![哪第好十这那没把么前\d])几|多少)(?:个)?(?P<unit>小时|分钟|课时|节|次|名|人|位|所|班|门|批|座|间|届)"
-)
+_COUNT_ASKED = r"(?:(?<![哪第好十这那没把么前\d])几|多少)(?:个)?(?P<unit>小时|分钟|课时|节|次|名额|学位|岗位|床位|名|人|位|所|班|门|批|座|间|届)"
+# (places, posts, beds: "高新区新建的那所高中能提供多少个学位", "特岗招多少个名额" — twenty-fifth session: the plan
+# counts none of them; all 8 such labelled questions are out of scope, one had been answered)
 _COUNT_ASKED_RE = re.compile(_COUNT_ASKED)
 _COUNT_UNITS = {"名": "人", "位": "人", "课时": "节", "分钟": "小时"}
 _COUNT_SAME = {"人": "人|名|位", "节": "节|课时", "小时": "小时|分钟"}
@@ -686,6 +686,9 @@ _PROCEDURE_RE = re.compile(
     r"(?:怎么|如何|怎样|咋)(?:去)?(?:申请|办理|报名|办手续|退)|(?:需要|要|得)(?:准备)?(?:什么|哪些|啥|么子)(?:条件|材料|手续|证件|资料)"
     r"|(?:申请|报名)(?:的)?(?:条件|材料|流程|手续|入口)|找谁(?:办|申请|报名)|(?:要|需要|得)办(?:哪些|什么|啥)证|(?:去|在)哪(?:里|儿)?(?:申请|报名|办理)"
     r"|\bhow (?:do|can|should) (?:i|we) (?:apply|sign up|register)\b|\bapplication (?:form|process)\b|\bwhat documents\b"
+    # a stamp or a certificate the writer must bring ("需要村委会盖章吗", "要交什么证明": twenty-fifth session; not
+    # "开个证明跑了三趟，能不能网上办", which asks what the plan's 放管服 says)
+    r"|盖(?:个|什么|啥|哪个)?章|(?:需要|要|得)(?:交|提供|出具|准备)?(?:什么|哪些|啥|么子)证明"
 )
 # One's own case against a figure ("我们班56个算不算大班额", "我家孩子考了90分够不够"): a ruling on one case.
 # A figure in Chinese numerals counts people or points (not "一个六十多岁的老保安这也算吗": an age).
@@ -711,7 +714,7 @@ _DETAIL_QUESTIONS = {
     # 几节体育课", "保安要配几个人", "how many hours"): stated only where the quoted sentences give a figure
     # (twentieth session: such questions about a topic the plan covers were answered with its clause).
     "count": re.compile(
-        rf"{_COUNT_ASKED}|\bhow many (?:hours|minutes|times|lessons|classes|periods|teachers|staff|guards|people|students)\b"
+        rf"{_COUNT_ASKED}|\bhow many (?:hours|minutes|times|lessons|classes|periods|teachers|staff|guards|people|students|places|seats|spots|slots|posts|positions|beds)\b"
         # …and how long, stated only by a figure ("作业最多能布置多长时间": twenty-first session; "…建设项目要搞多长
         # 时间" is answered by the point's 2021年 — review)
         r"|多长时间|多长的时间"
@@ -781,6 +784,11 @@ _DETAIL_QUESTIONS = {
         r"哪一?(?:所|家|座)|哪个(?:学校|公司|企业|大学|学院)|哪些(?:学校|公司|企业)|哪几所"
         r"|\bwhich (?:[\w-]+ ){0,2}?(?:schools?|colleges?|universit(?:y|ies)|kindergartens?|compan(?:y|ies)|firms?|contractors?|enterprises?"
         r"|agenc(?:y|ies))\b"
+        # which tutoring centres are licensed ("鹰潭有没有校外培训机构的白名单？哪些是有资质的": twenty-fifth session;
+        # the plan names none — all 5 such labelled questions are out of scope)
+        r"|哪(?:些|几|一)?家?(?:校外)?(?:培训机构|机构|培训班|辅导班|补习班)|哪(?:家|些|个)(?:是|才是|算)?(?:有资质|正规|合法|靠谱)|白名单|黑名单"
+        # which rivers or roads ("有没有规定哪几条河不能去游泳": a plan names none; 哪几条 alone asks which points)
+        r"|哪(?:几|一|些)?条(?:河|江|溪|水库|路|街|马路)"
     ),
     # How many there are now ("鹰潭现在一共有多少所公办幼儿园", "how many … right now"): a plan sets targets.
     "count_now": re.compile(
@@ -1162,6 +1170,16 @@ class QueryAnalyzer:
         before = whole.normalized[:there]
         return int(self.places.last_end(before) > self.home.last_end(before))
 
+    @staticmethod
+    def chances_across(question: Query, whole: Query) -> int:
+        """1 when a family's chances are asked across the story and the question: the score told before, the
+        place it may get asked after ("孩子中考才考了450分，按那个职普比是不是只能去读职高了": twenty-fifth session,
+        answered with the 45:55 clause because neither part holds the whole cue)."""
+        if _CHANCES_RE.search(question.normalized):
+            return 0
+        story = len(whole.normalized) - len(question.normalized)
+        return int(any(m.end() > story for m in _CHANCES_RE.finditer(whole.normalized)))
+
     def _known_english(self, word: str) -> bool:
         """A word of the plan's or the question bank's (keywords are stemmed)."""
         return word in self.vocabulary or stem_english(word) in self.vocabulary
@@ -1223,7 +1241,9 @@ _CHOICE_RE = re.compile(
 # A family's own chances ("考了580能上贵溪一中吗", "估分620够不够一本"): a score stated and whether it
 # gets a place — advice from cut-off scores, which no plan gives.
 _CHANCES_RE = re.compile(
-    r"(?:考了|考|估分|估了|分数|成绩|总分)\s*\d{2,3}(?:\.\d)?\s*分?.{0,12}?(?:能|可以|够|有没有希望|有希望)(?:不够)?(?:上|进|读|考上|录取|被录取|稳)"
+    r"(?:考了|考|估分|估了|分数|成绩|总分)\s*\d{2,3}(?:\.\d)?\s*分?.{0,16}?(?:能|可以|够|有没有希望|有希望|只能)(?:不够)?(?:去)?"
+    r"(?:上|进|读|考上|录取|被录取|稳)"
+    # (…and whether it leaves only one road: "中考才考了450分，按那个职普比是不是只能去读职高了" — twenty-fifth session)
 )
 # The text of another document asked for ("《江西省民办教育促进条例》第二十条原文是什么", "第四期学前教育行动计划的全文发
 # 我一下", "《深化新时代教育评价改革总体方案》里具体有哪些条款"): a plan names the laws and programmes it carries
@@ -1237,13 +1257,14 @@ _OTHER_TEXT_RE = re.compile(
 _THERE_RE = re.compile(r"那边|那里|那儿|当地|[他她]们?那")
 
 
-def with_background(query: Query, whole: Query, there: int = 0) -> Query:
+def with_background(query: Query, whole: Query, there: int = 0, chances: int = 0) -> Query:
     """The question part; when it names nothing itself, every fact about it (coverage, unknown nouns,
     cues, the question's form) is the whole message's: in "…老师们人心惶惶，这事具体怎么说的" what is
     asked about is in the background, and an empty word list would read as "nothing matched". When the
     whole message is better known to the plans than the question part, its coverage (and the fewer unknown
     nouns) are the question's.
-    ``there``: other cities the question points at (Analyzer.pointed_at), asked about as elsewhere."""
+    ``there``: other cities the question points at (Analyzer.pointed_at), asked about as elsewhere;
+    ``chances``: a family's chances asked across the story and the question (Analyzer.chances_across), a cue."""
     if not query.facts.content_words:
         return replace(query, facts=whole.facts)
     if whole.facts.coverage > query.facts.coverage:
@@ -1255,12 +1276,10 @@ def with_background(query: Query, whole: Query, there: int = 0) -> Query:
         facts = query.facts
         unknown = min(facts.unknown_nouns, whole.facts.unknown_nouns)
         query = replace(query, facts=replace(facts, coverage=whole.facts.coverage, unknown_nouns=unknown))
-    if there:
+    if there or chances:
         facts = query.facts
-        return replace(
-            query,
-            facts=replace(facts, elsewhere=facts.elsewhere + there, out_of_scope_cues=facts.out_of_scope_cues + there),
-        )
+        cues = facts.out_of_scope_cues + there + chances
+        return replace(query, facts=replace(facts, elsewhere=facts.elsewhere + there, out_of_scope_cues=cues))
     return query
 
 
@@ -1448,7 +1467,10 @@ class Retriever:
         if request.context and request.context_weight > 0:
             whole = self.analyzer.analyze(f"{request.context} {request.text}", request.numbers)
             there = self.analyzer.pointed_at(query, whole)
-            return with_background(query, whole, there), mixed(units, self.unit_channels(whole), request.context_weight)
+            chances = self.analyzer.chances_across(query, whole)
+            return with_background(query, whole, there, chances), mixed(
+                units, self.unit_channels(whole), request.context_weight
+            )
         return query, units
 
     def rank(self, query: Query, scores: Scores, k: int, docs: tuple[str, ...] = ()) -> Retrieval:

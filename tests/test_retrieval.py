@@ -423,7 +423,9 @@ def test_chit_chat_gets_what_the_bot_is_for_not_a_refusal(service, question: str
                                       "教育局的投诉电话是多少", "月湖区第三小学的校长电话有吗", "心梦护航站有没有预约电话",
                                       "有月湖区教体局的电话吗",
                                       # nineteenth session: another round of what the plan numbers (it says the 37th)
-                                      "第38个教师节有啥活动", "第五期学前教育行动计划有什么安排", "第38个教师节学校放假吧"])
+                                      "第38个教师节有啥活动", "第五期学前教育行动计划有什么安排", "第38个教师节学校放假吧",
+                                      # twenty-fifth session: office hours asked
+                                      "教育局的上班时间是几点", "市教育局上班时间?"])
 def test_a_detail_the_plan_never_states_is_not_answered(service, question: str) -> None:
     assert service.ask(question).status != "answered"
 
@@ -437,6 +439,8 @@ def test_a_detail_the_plan_never_states_is_not_answered(service, question: str) 
     ("学校会教孩子防诈骗电话吗", 5),  # nineteenth session: 电话吗 asks whether a scam call is taught, no number
     # …nor a round the plan numbers otherwise, put to be confirmed: the plan's own number answers
     ("今年是第36个教师节吧,局里搞啥活动", 18), ("第37个教师节有啥活动", 18),
+    # …nor "during working hours" in a story (twenty-fifth session: 上班时间 is office hours asked)
+    ("看到有些领导上班时间打牌喝酒办事拖拖拉拉也没人管听说今年市里要整治这种作风是真的还是喊喊口号", 3),
 ])
 def test_a_cue_inside_another_word_does_not_refuse(service, question: str, point: int) -> None:
     answer = service.ask(question)
@@ -616,6 +620,17 @@ def test_a_question_pointing_at_a_place_in_its_background_asks_about_that_place(
     assert service.engine.retriever.search(service.search(service.understand(message))).query.facts.elsewhere == 1
 
 
+def test_a_familys_chances_asked_across_the_story_and_the_question_are_a_cue(service) -> None:
+    """The score told in the story, the place it may get asked in the question: neither part holds the cue
+    alone. A score told in a story about another question is no such cue."""
+    def cues(message: str) -> int:
+        return service.engine.retriever.search(service.search(service.understand(message))).query.facts.out_of_scope_cues
+
+    assert cues("孩子中考才考了450分，按那个职普比是不是只能去读职高了") == 1
+    assert cues("我儿子去年中考考了580分能上一中，今年职普比是多少") == 0
+    assert service.ask("孩子中考才考了450分，按那个职普比是不是只能去读职高了").status != "answered"
+
+
 def test_a_place_beside_one_project_of_a_list_says_where_that_project_is(service) -> None:
     """Point 20 lists 高新区新建高中 but only 改扩建市八小: where the new high school is, not 市八小."""
     assert service.ask("新建高中建在哪个区").status == "answered"
@@ -653,6 +668,13 @@ def test_a_place_beside_one_project_of_a_list_says_where_that_project_is(service
         ("学前教育具体有哪些措施", ()), ("大班额具体有什么要求", ()), ("疫情防控具体有哪些要求", ()), ("具体是哪一条", ()),
         ("what exactly does the plan say about oversized classes", ()), ("你看今年会不会新建幼儿园", ()),
         ("你觉得今年会继续消除大班额吗", ()), ("你看看社会力量办学有什么政策", ()), ("学生资助是哪个单位负责的", ()),
+        # twenty-fifth session: places and posts counted, a stamp or a certificate to bring, which tutoring centres
+        # or rivers — and not the plan's 开证明 online, nor which units the notice went to, nor which points
+        ("高新区新建的那所高中能提供多少个学位", ("count",)), ("今年特岗教师招多少个名额", ("count",)),
+        ("how many places will the new high school offer", ("count",)), ("需要村委会盖章吗", ("procedure",)),
+        ("办资助要交什么证明", ("procedure",)), ("开个证明跑了好几趟，能不能网上办", ()),
+        ("鹰潭有哪几家培训机构是有资质的", ("which", "list")), ("有没有校外培训机构的白名单", ("which",)),
+        ("有没有规定哪几条河不能去游泳", ("which",)), ("这个通知是发给哪些单位的", ()), ("讲防溺水的是哪几条", ()),
     ],
 )
 def test_the_details_a_plan_leaves_out_are_read_from_the_question(question: str, details: tuple[str, ...]) -> None:
@@ -822,7 +844,9 @@ def test_which_of_two_to_pick_is_advice(question: str, choice: bool) -> None:
      ("今年要交流多少老师", False), ("现在大班额比例要控制在多少", False), ("56人以上算大班额吗", False),
      # thirteenth session: the figure in Chinese numerals
      ("我们班五十六个算不算大班额", True), ("我们学校一个班三十人算不算小班", True), ("我一个人去算不算", False),
-     ("我们学校门口就一个六十多岁的老保安这也算吗", False)],
+     ("我们学校门口就一个六十多岁的老保安这也算吗", False),
+     # twenty-fifth session: whether a score leaves only one road
+     ("孩子中考才考了450分，按那个职普比是不是只能去读职高了", True), ("中考考砸了是不是只能读职高", False)],
 )
 def test_own_chances_and_outcomes_are_out_of_scope_cues(question: str, cue: bool) -> None:
     """A family's chances from a score and how something turned out: no plan says (eleventh session);
