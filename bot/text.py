@@ -251,6 +251,9 @@ _ANY_RE = re.compile(
     r"(?<=[不没])(?:(?:算|属于|固定在|固定|在|归|去|到|是|分到|进)?)哪(?=个|所|家|里|儿)"
     # …and 啥 right after 没 ("我看也没啥效果", "没啥用"), not 有没有啥 (没 then 有)
     r"|(?<=没)啥"
+    # …and "some" in what was heard to have happened ("每年暑假就听说哪个村的娃下河洗澡淹了": twenty-fifth session,
+    # read as the question of a long message), a clause that ends in 了; not "听说哪个学校要撤并?"
+    r"|(?:(?<=听说)|(?<=又有)|(?<=总有)|(?<=常有))哪(?=[个家所][^，,。；;!！?？吗么呢]*了(?:[，,。；;!！]|$))"
 )
 
 

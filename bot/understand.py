@@ -217,7 +217,7 @@ _TALK_PHRASES: tuple[tuple[Talk, str, str], ...] = (
         r"(?:你|您)是(?:男的|女的|男是女|男生|女生)(?:还是)?(?:男的|女的)?|(?:你|您)多大(?:了)?|(?:你|您)(?:住)?在哪(?:里|儿)?|(?:这是|是不是|是)?自动回复|可信(?:吗|么|不)?|(?:你们|您们|你)(?:几点|什么时候)(?:上班|下班)|(?:你们|你)(?:周末|晚上)(?:上班|在|休息)(?:吗)?|"
         r"(?:这个|这)(?:号|账号|公众号)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号)?|"
         r"(?:你|您|这些)?(?:的)?(?:回答|答案|信息|数据|资料|内容)(?:的|得)?(?:都)?(?:是)?(?:准确|准|可靠|靠谱|权威|官方的?|最新的?|有(?:没有)?依据|从哪(?:里|儿)?来的?|哪(?:里|儿)?来的|(?:的)?来源)|"
-        r"(?:这里|这个|这)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号|公众号)?|有没有(?:教育局的?)?(?:工作人员|真人)|(?:找|要找|转给?)(?:教育局的?)?(?:工作人员|真人|人(?!工)|局长|领导)|我要投诉|^投诉$|(?:会不会|会|能不能)?骗人|(?:在)?(?:背后|后面|后台)(?:是|有)?(?:教育局的?)?(?:真人|人|工作人员)?(?:在)?(?:打字|回复|回答)|回(?:得|的)(?:这么|好|真|挺)?快(?:多了)?|(?:你)?(?:还)?在上班",
+        r"(?:这里|这个|这)是(?:不是)?(?:教育局)(?:的)?(?:官方)?(?:号|账号|公众号)?|有没有(?:教育局的?)?(?:工作人员|真人)|(?:找|要找|转给?)(?:教育局的?)?(?:工作人员|真人|人(?!工)|局长|领导)|我要投诉|^投诉$|(?:会不会|会|能不能)?骗人|(?:在)?(?:背后|后面|后台)(?:是|有)?(?:教育局的?)?(?:真人|人|工作人员)?(?:在)?(?:一条条|一个个)?(?:打字|回复|回答)|(?:你们?|您)?(?:是不是|是)?(?:电脑|机器|系统|程序)(?:自动)?回(?:复|答)?的|回(?:得|的)(?:这么|好|真|挺)?快(?:多了)?|(?:你)?(?:还)?在上班",
         r"(?:a )?(?:real )?(?:person|human) or (?:a )?(?:bot|robot|machine|ai)|(?:a )?(?:bot|robot|machine|ai) or (?:a )?(?:real )?(?:person|human)|who are you|what are you|are you (?:a )?(?:real )?(?:bot|robot|human|real|person|ai)(?: or (?:a )?(?:real )?(?:bot|robot|human|person|machine|ai))?|(?:who|what company) (?:built|developed|created|made|wrote) (?:you|this bot)|(?:who|what company) (?:built|developed|created|made) (?:this|it)|are you chatgpt|who made you|your name|"
         r"what is this(?: bot)?|is (?:this|it) the (?:yingtan )?(?:education )?(?:bureau(?:'s)? )?(?:official )?(?:bot|account)|(?:is (?:this|it)|are (?:you|u))(?: from)? the (?:yingtan )?(?:education )?(?:bureau|office|department)|who runs (?:this|you)|is (?:this|it) (?:a )?(?:bot|robot|human|person|official)(?! free)|how accurate are (?:your|the) answers|where does (?:your|the|this) (?:information|info|data) come from|are (?:you|u) (?:a )?(?:human|person|real)|what(?:'s| is) your name|how old are you",
     ),
@@ -468,6 +468,8 @@ _ACK_FIRST_RE = re.compile(r"^(?:好的|好嘞|好滴|收到|嗯嗯?|ok|okay|知
 # Saying no answer is wanted: "…委屈死了，就想找个地方说说，你不用回我".
 _NO_REPLY_RE = re.compile(
     r"不用回(?:我|复|应|了)|不必回(?:我|复)|别回我|不用理我|随便说说|说说而已|找个地方说说|发泄一下|吐槽一下|就想吐槽"
+    # …or that nothing is asked: "也没啥要问的，就想找个人说说" (twenty-fifth session)
+    r"|(?:也|其实|倒)?没(?:啥|什么|有什么)(?:要|想)?问的|(?:就|只是|只)想找(?:个)?人(?:说说|聊聊|唠唠|倾诉)"
 )
 # What a chat app sends in place of a voice note, a picture or a file ("[语音消息 0:12]"): the bot reads text.
 _PLACEHOLDER_RE = re.compile(
@@ -497,6 +499,12 @@ def _not_for_the_bot(text: str) -> Talk | None:
         return "elsewhere"
     # Judged by how it ends: "…在高速上堵着呢，…别等我" and "…帮我抄在本子上了，…好人一生平安" ask nothing.
     last = (_clauses(text) or [text])[-1]
+    if (
+        not re.search(r"[?？]", text)
+        and _NO_REPLY_RE.search(last)
+        and not any(_asks(c) for c in _clauses(few_as_several(text)))
+    ):
+        return "remark"  # (its 说说 is no request to tell: "…也没啥要问的，就想找个人说说")
     if re.search(r"[?？]", text) or _asks(last) or _REQUEST_RE.search(last) or _A_NOT_A_RE.search(last):
         return None
     if _ELSEWHERE_RE.search(text):
@@ -1445,9 +1453,15 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
                     and term not in _PARTICLES
                     and not _PRONOUN_RE.fullmatch(term)
                     and not _ASKING_ONLY_RE.fullmatch(term)
+                    and not _TOLD_ME_RE.search(term)
                 ):
                     return term
     return None
+
+
+# A term that ends in "(it) told me": the look-up is told of, not asked ("讲得清清楚楚还告诉我是第几条": twenty-fifth
+# session, a compliment looked up as "得清清楚楚还告诉我").
+_TOLD_ME_RE = re.compile(r"(?:还|也|都|会)(?:告诉|跟|给)(?:了)?我(?:说)?$")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1975,12 +1989,26 @@ def _puts_aside(clauses: list[str], i: int) -> bool:
     )
 
 
+_OTHER_HALF_RE = re.compile(r"\s*(?:还是说?|或者(?:说|是)?|或是)")
+
+
+def _other_half(cues: list[str], i: int) -> bool:
+    """Clause ``i`` is the second half of a choice put across two clauses, 是… ，还是… (asked with or without a
+    question mark: "今年市里是真有要求，还是学校自己加码的"); not "still" ("虽然学校说没事，还是很担心": no 是 before)."""
+    return (
+        i > 0
+        and bool(_OTHER_HALF_RE.match(cues[i]))
+        and "是" in cues[i - 1]
+        and not cues[i - 1].endswith(_STATEMENT_END)
+    )
+
+
 def _question_start(clauses: list[str], cues: list[str], asides: frozenset[int]) -> int | None:
     """Index of the clause the question starts at: the first that asks, or a later one when the writer
     turns to the question (_TURN_RE), or puts a topic aside in the clause before it (``asides``: _puts_aside), or
     ends a told story (a sentence closed by 。 or ！) before asking in a sentence of its own; None when no clause
     asks."""
-    asking = [i for i, c in enumerate(cues) if _asks(c)]
+    asking = [i for i, c in enumerate(cues) if _asks(c) or _other_half(cues, i)]
     if not asking:
         return None
     first = asking[0]
@@ -1998,6 +2026,10 @@ def _question_start(clauses: list[str], cues: list[str], asides: frozenset[int])
         told = [i for i in range(max(0, first - 3), first) if _TOLD_RE.search(clauses[i])]
         if told:
             first = told[-1]
+    # the other half of a choice starts the question at its first half ("今年市里是真对老师学这个有要求，还是学校自己
+    # 加码的？": twenty-fifth session, the clause 还是… alone named nothing and the whole message was searched)
+    if _other_half(cues, first):
+        first -= 1
     return first
 
 

@@ -422,6 +422,9 @@ SMALL_TALK = [
     # and who types behind it
     ("好的老师,我回去跟孩子说一下", "thanks"), ("收到，我马上去办", "thanks"),
     ("哎，今天又被家长骂了一顿，委屈死了，就想找个地方说说，你不用回我。", "remark"),
+    # twenty-fifth session: saying nothing is asked; who answers, a person or the computer
+    ("今天第一天上讲台，腿都在抖，下课还有个小姑娘塞给我一颗糖，也没啥要问的，就想找个人说说", "remark"),
+    ("是电脑自动回的吗", "identity"), ("后台有人一条条回复吗", "identity"), ("你们是机器自动回答的吗", "identity"),
     ("你会讲鹰潭话吗", "usage"), ("你背后是教育局的人在回复吗?", "identity"),
     # eleventh session: "1" alone is chat for "got it" (two tuning sets' writers, independently); a
     # festival wish to anyone; a wish and a remark (no question) after it
@@ -1007,6 +1010,31 @@ def test_english_asked_after_a_look_up_leaves_the_look_up(normalize, message):
 def test_a_few_told_of_in_the_background_is_not_the_question():
     question, context = question_part("孩子在学校被几个高年级的堵在厕所要钱，回来不敢说。就想问问，学校安全这块上面到底有没有什么硬要求？")
     assert question.startswith("就想问问") and "几个高年级" in context
+
+
+@pytest.mark.parametrize(("message", "question"), [
+    # twenty-fifth session: a choice put across two clauses is one question, with or without its question mark
+    ("校长天天催我们刷学习强国，排在后面的要点名。我就想搞清楚，今年市里是真对老师学这个有要求，还是学校自己加码的",
+     "今年市里是真对老师学这个有要求，还是学校自己加码的"),
+    ("中考到底是变回分数了,还是改叫学业水平考试了?两种说法都听过", "中考到底是变回分数了，还是改叫学业水平考试了?"),
+    ("孩子说学校要搞家访，我不知道是市里统一的，还是学校自己搞的", "我不知道是市里统一的，还是学校自己搞的"),
+    # …and what was heard to have happened somewhere asks nothing
+    ("每年一到暑假就听说哪个村的娃下河洗澡淹了，俺孙子天天往塘边跑，学校对这个事管不管嘛", "学校对这个事管不管嘛"),
+])
+def test_the_question_starts_where_it_is_asked(message, question):
+    assert question_part(message)[0] == question
+
+
+@pytest.mark.parametrize("message", ["中职那个心理咨询师的电话是多少,我孩子想找人聊聊",
+                                     "你这机器人挺好用的，讲得清清楚楚还告诉我是第几条，我已经转给好几个老师了"])
+def test_a_question_or_a_compliment_is_neither_a_remark_nor_a_look_up(normalize, message):
+    assert understand(message, normalize=normalize).kind == "ask"
+
+
+@pytest.mark.parametrize("message", ["虽然学校说没事，还是很担心", "听说哪个学校要撤并"])
+def test_still_and_which_are_not_a_choice_or_something_heard(message):
+    assert question_part(message) == (message, "")
+    assert few_as_several("听说哪个学校要撤并?") == "听说哪个学校要撤并?"
 
 
 def test_courtesy_before_a_question_is_dropped(normalize):
