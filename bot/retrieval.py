@@ -79,7 +79,7 @@ VOTERS = 8
 # changes.
 PLAN_SHORTLIST = 8
 # 几 that may ask how many: not in 好几 / 十几 / 这几 / 那几 / 没几 ("several"), 把几个 ("a few"), 第几 (which one).
-_FEW = r"(?<![好十这那没第把])几(?!十)"  # 几十户 tells "dozens" (几百块 may ask: "一个月有几百块吗")
+_FEW = r"(?<![好十这那没第把边])几(?!十)"  # 几十户 tells "dozens" (几百块 may ask: "一个月有几百块吗")
 _NUMBER_QUESTION_RE = re.compile(
     # 过几天 / 前几年 say "a few days / years" (提前几天 does ask how many).
     rf"多少|{_FEW}(?!乎)(?!(?<=(?<!提)[过前近后头隔]几)[天年])|比例|比率|百分|占比|数量|数目|"
@@ -88,8 +88,9 @@ _NUMBER_QUESTION_RE = re.compile(
     r"how many|how much|what percent|percentage|ratio|number of|proportion|(?:specific|exact|actual) (?:numbers?|figures?)"
 )
 # How many of a countable thing is asked ("学几次", "几个小时", "几节体育课", "配几个人", "多少门"; not "a few" —
-# 这几所, 好几所, 五十几个人, 十几个班); the unit, and the units a figure of it may be written in.
-_COUNT_ASKED = r"(?:(?<![哪第好十这那没把么前\d])几|多少)(?:个)?(?P<unit>小时|分钟|课时|节|次|名额|学位|岗位|床位|名|人|位|所|班|门|批|座|间|届)"
+# 这几所, 好几所, 五十几个人, 十几个班, 这边几所: "鹰潭这边几所重点高中今年有没有说要加强的" — twenty-fifth session);
+# the unit, and the units a figure of it may be written in.
+_COUNT_ASKED = r"(?:(?<![哪第好十这那没把么前边\d])几|多少)(?:个)?(?P<unit>小时|分钟|课时|节|次|名额|学位|岗位|床位|名|人|位|所|班|门|批|座|间|届)"
 # (places, posts, beds: "高新区新建的那所高中能提供多少个学位", "特岗招多少个名额" — twenty-fifth session: the plan
 # counts none of them; all 8 such labelled questions are out of scope, one had been answered)
 _COUNT_ASKED_RE = re.compile(_COUNT_ASKED)

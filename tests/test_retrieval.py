@@ -675,6 +675,7 @@ def test_a_place_beside_one_project_of_a_list_says_where_that_project_is(service
         ("办资助要交什么证明", ("procedure",)), ("开个证明跑了好几趟，能不能网上办", ()),
         ("鹰潭有哪几家培训机构是有资质的", ("which", "list")), ("有没有校外培训机构的白名单", ("which",)),
         ("有没有规定哪几条河不能去游泳", ("which",)), ("这个通知是发给哪些单位的", ()), ("讲防溺水的是哪几条", ()),
+        ("鹰潭这边几所重点高中今年有没有说要加强的", ()),  # the few schools here, not how many
     ],
 )
 def test_the_details_a_plan_leaves_out_are_read_from_the_question(question: str, details: tuple[str, ...]) -> None:

@@ -1040,6 +1040,10 @@ def test_still_and_which_are_not_a_choice_or_something_heard(message):
 def test_courtesy_before_a_question_is_dropped(normalize):
     intent = understand("你好，请问大班额比例要控制在多少？", normalize=normalize)
     assert intent.kind == "ask" and intent.query.startswith("大班额")
+    # twenty-fifth session: "还有个事" opening a further message is no part of what is asked
+    for message in ("还有个事想问下，学校体检是上面统一要求的吗", "还有件事哈，学校体检是上面统一要求的吗"):
+        assert understand(message, normalize=normalize).query.startswith("学校体检")
+    assert "还有个事" in understand("还有个事", normalize=normalize).query
 
 
 def test_english_frame_is_detected(normalize):
