@@ -79,7 +79,7 @@ VOTERS = 8
 # changes.
 PLAN_SHORTLIST = 8
 # 几 that may ask how many: not in 好几 / 十几 / 这几 / 那几 / 没几 ("several"), 把几个 ("a few"), 第几 (which one).
-_FEW = r"(?<![好十这那没第把边])几(?!十)"  # 几十户 tells "dozens" (几百块 may ask: "一个月有几百块吗")
+_FEW = r"(?<![好十这那没第把])几(?!十)"  # 几十户 tells "dozens" (几百块 may ask: "一个月有几百块吗")
 _NUMBER_QUESTION_RE = re.compile(
     # 过几天 / 前几年 say "a few days / years" (提前几天 does ask how many).
     rf"多少|{_FEW}(?!乎)(?!(?<=(?<!提)[过前近后头隔]几)[天年])|比例|比率|百分|占比|数量|数目|"
@@ -715,7 +715,7 @@ _DETAIL_QUESTIONS = {
     # 几节体育课", "保安要配几个人", "how many hours"): stated only where the quoted sentences give a figure
     # (twentieth session: such questions about a topic the plan covers were answered with its clause).
     "count": re.compile(
-        rf"{_COUNT_ASKED}|\bhow many (?:hours|minutes|times|lessons|classes|periods|teachers|staff|guards|people|students|places|seats|spots|slots|posts|positions|beds)\b"
+        rf"{_COUNT_ASKED}|\bhow many (?:hours|minutes|times|lessons|classes|periods|teachers|staff|guards|people|students|seats|spots|slots|posts|positions|beds)\b"
         # …and how long, stated only by a figure ("作业最多能布置多长时间": twenty-first session; "…建设项目要搞多长
         # 时间" is answered by the point's 2021年 — review)
         r"|多长时间|多长的时间"
@@ -787,9 +787,11 @@ _DETAIL_QUESTIONS = {
         r"|agenc(?:y|ies))\b"
         # which tutoring centres are licensed ("鹰潭有没有校外培训机构的白名单？哪些是有资质的": twenty-fifth session;
         # the plan names none — all 5 such labelled questions are out of scope)
-        r"|哪(?:些|几|一)?家?(?:校外)?(?:培训机构|机构|培训班|辅导班|补习班)|哪(?:家|些|个)(?:是|才是|算)?(?:有资质|正规|合法|靠谱)|白名单|黑名单"
-        # which rivers or roads ("有没有规定哪几条河不能去游泳": a plan names none; 哪几条 alone asks which points)
-        r"|哪(?:几|一|些)?条(?:河|江|溪|水库|路|街|马路)"
+        # (not 哪些机构负责 — who is in charge —, 哪些正规渠道, a 黑名单制度 asked about, 哪几条路 — ways forward: review)
+        r"|哪(?:些|几|一)?家?(?:校外)?(?:培训机构|培训班|辅导班|补习班)|哪(?:家|个)(?:是|才是|算)?(?:有资质|正规|合法|靠谱)"
+        r"|哪些(?:是|才是|算)(?:有资质|正规|合法|靠谱)|(?:白名单|黑名单)(?:在哪|有哪|是哪|都有|包括)"
+        # which rivers ("有没有规定哪几条河不能去游泳": a plan names none; 哪几条 alone asks which points)
+        r"|哪(?:几|一|些)?条(?:河|江|溪|水库)"
     ),
     # How many there are now ("鹰潭现在一共有多少所公办幼儿园", "how many … right now"): a plan sets targets.
     "count_now": re.compile(
@@ -1171,15 +1173,21 @@ class QueryAnalyzer:
         before = whole.normalized[:there]
         return int(self.places.last_end(before) > self.home.last_end(before))
 
-    @staticmethod
-    def chances_across(question: Query, whole: Query) -> int:
-        """1 when a family's chances are asked across the story and the question: the score told before, the
-        place it may get asked after ("孩子中考才考了450分，按那个职普比是不是只能去读职高了": twenty-fifth session,
-        answered with the 45:55 clause because neither part holds the whole cue)."""
+    def chances_across(self, question: Query, whole: Query, context: str) -> int:
+        """1 when a family's chances are asked across the story and the question: the score told in the story, a
+        school place asked in the question ("孩子中考才考了450分，按那个职普比是不是只能去读职高了": twenty-fifth
+        session, answered with the 45:55 clause because neither part holds the whole cue). The story ends where the
+        normalised context does (the whole message is cut at MAX_QUERY_CHARS, the question may not be); a place,
+        not any 上 ("…体育考了45分，想问下学校可以上足够的体育课吗" — review)."""
         if _CHANCES_RE.search(question.normalized):
             return 0
-        story = len(whole.normalized) - len(question.normalized)
-        return int(any(m.end() > story for m in _CHANCES_RE.finditer(whole.normalized)))
+        story = len(self.tp.normalize(context))
+        return int(
+            any(
+                m.start() < story < m.end() and _SCHOOL_PLACE_RE.search(whole.normalized, m.end() - 2, m.end() + 12)
+                for m in _CHANCES_RE.finditer(whole.normalized)
+            )
+        )
 
     def _known_english(self, word: str) -> bool:
         """A word of the plan's or the question bank's (keywords are stemmed)."""
@@ -1245,6 +1253,10 @@ _CHANCES_RE = re.compile(
     r"(?:考了|考|估分|估了|分数|成绩|总分)\s*\d{2,3}(?:\.\d)?\s*分?.{0,16}?(?:能|可以|够|有没有希望|有希望|只能)(?:不够)?(?:去)?"
     r"(?:上|进|读|考上|录取|被录取|稳)"
     # (…and whether it leaves only one road: "中考才考了450分，按那个职普比是不是只能去读职高了" — twenty-fifth session)
+)
+# A school place a score may get ("…能上一中", "只能去读职高"): chances asked across story and question name one.
+_SCHOOL_PLACE_RE = re.compile(
+    r"(?:上|进|读|考上|录取|稳)(?:了)?[^,，。?？]{0,6}?(?:高中|普高|职高|中职|职校|中专|技校|[一二三四五六七八九]中|重点|大学|本科|专科|大专|公办|民办)"
 )
 # The text of another document asked for ("《江西省民办教育促进条例》第二十条原文是什么", "第四期学前教育行动计划的全文发
 # 我一下", "《深化新时代教育评价改革总体方案》里具体有哪些条款"): a plan names the laws and programmes it carries
@@ -1468,7 +1480,7 @@ class Retriever:
         if request.context and request.context_weight > 0:
             whole = self.analyzer.analyze(f"{request.context} {request.text}", request.numbers)
             there = self.analyzer.pointed_at(query, whole)
-            chances = self.analyzer.chances_across(query, whole)
+            chances = self.analyzer.chances_across(query, whole, request.context)
             return with_background(query, whole, there, chances), mixed(
                 units, self.unit_channels(whole), request.context_weight
             )

@@ -254,6 +254,8 @@ _ANY_RE = re.compile(
     # …and "some" in what was heard to have happened ("每年暑假就听说哪个村的娃下河洗澡淹了": twenty-fifth session,
     # read as the question of a long message), a clause that ends in 了; not "听说哪个学校要撤并?"
     r"|(?:(?<=听说)|(?<=又有)|(?<=总有)|(?<=常有))哪(?=[个家所][^，,。；;!！?？吗么呢]*了(?:[，,。；;!！]|$))"
+    # …and 什 of 没什么 before what to ask ("也没什么要问的": nothing to ask — review), 什么 written 什某
+    r"|(?<=没什)么(?=(?:要|想)?问)|(?<=没有什)么(?=(?:要|想)?问)"
 )
 
 

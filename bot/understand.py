@@ -471,7 +471,7 @@ _ACK_FIRST_RE = re.compile(r"^(?:好的|好嘞|好滴|收到|嗯嗯?|ok|okay|知
 _NO_REPLY_RE = re.compile(
     r"不用回(?:我|复|应|了)|不必回(?:我|复)|别回我|不用理我|随便说说|说说而已|找个地方说说|发泄一下|吐槽一下|就想吐槽"
     # …or that nothing is asked: "也没啥要问的，就想找个人说说" (twenty-fifth session)
-    r"|(?:也|其实|倒)?没(?:啥|什么|有什么)(?:要|想)?问的|(?:就|只是|只)想找(?:个)?人(?:说说|聊聊|唠唠|倾诉)"
+    r"|(?<!有)没(?:啥|什么|有什么)(?:要|想)?问的|(?:就|只是|只)想找(?:个)?人(?:说说|聊聊|唠唠|倾诉)"
 )
 # What a chat app sends in place of a voice note, a picture or a file ("[语音消息 0:12]"): the bot reads text.
 _PLACEHOLDER_RE = re.compile(
@@ -1463,7 +1463,8 @@ def _match_term(patterns: list[re.Pattern[str]], text: str) -> str | None:
 
 # A term that ends in "(it) told me": the look-up is told of, not asked ("讲得清清楚楚还告诉我是第几条": twenty-fifth
 # session, a compliment looked up as "得清清楚楚还告诉我").
-_TOLD_ME_RE = re.compile(r"(?:还|也|都|会)(?:告诉|跟|给)(?:了)?我(?:说)?$")
+# (only the past-tense compliment 还告诉(了)我: "也告诉我是第几条", "都跟我说在第几条" are requests — review)
+_TOLD_ME_RE = re.compile(r"还告诉(?:了)?我$")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1593,9 +1594,12 @@ _ANOTHER_DOCUMENT_RE = re.compile(
     # "有什么意见": second review)
     r"|(?:(?![的之])[\u4e00-\u9fff]){2}(?<![这那本该个份整局里市委头式点划作么啥年新府长在到看写发转下])(?:文件|意见)"
     r"|(?:双减|国务院|教育部|教育厅)(?:的|发的|出的)?(?:文件|政策文件)"
-    # another body's own work plan ("教育部工作要点什么时候发的", "省教育厅的工作要点": twenty-fifth session, answered
-    # with this plan's date)
-    r"|(?:国务院|教育部|教育厅|省里|省政府|省委|中央)(?:的|发的|出的)?(?:[0-9]{4}年(?:度)?的?)?(?:工作)?(?:要点|计划)"
+)
+# Another body's own work plan ("教育部工作要点什么时候发的", "省教育厅的工作要点", "教育部今年的工作要点": twenty-fifth
+# session, answered with this plan's date) — whatever else calls it this year's.
+_OTHER_BODYS_PLAN_RE = re.compile(
+    r"(?:国务院|教育部|教育厅|省里|省政府|省委|中央)(?:的|发的|出的|印发的)?(?:今年|[0-9]{4}年)?(?:度)?(?:的)?"
+    r"(?:年度)?(?:教育)?(?:工作)?(?:要点|计划)"
 )
 # (the plan itself named: not "教育部工作要点" — second review)
 _THIS_PLAN_RE = re.compile(
@@ -1604,6 +1608,8 @@ _THIS_PLAN_RE = re.compile(
 
 
 def _names_another_document(text: str) -> bool:
+    if _OTHER_BODYS_PLAN_RE.search(text):
+        return True
     return bool(_ANOTHER_DOCUMENT_RE.search(text)) and not _THIS_PLAN_RE.search(text)
 
 
@@ -1995,14 +2001,26 @@ _OTHER_HALF_RE = re.compile(r"\s*(?:还是说?|或者(?:说|是)?|或是)")
 
 
 def _other_half(cues: list[str], i: int) -> bool:
-    """Clause ``i`` is the second half of a choice put across two clauses, 是… ，还是… (asked with or without a
-    question mark: "今年市里是真有要求，还是学校自己加码的"); not "still" ("虽然学校说没事，还是很担心": no 是 before)."""
+    """Clause ``i`` is the second half of a choice put across two clauses, 是… ，还是…的 (asked with or without a
+    question mark: "今年市里是真有要求，还是学校自己加码的"); not "still" or "after all" ("虽然学校说没事，还是很担心",
+    "我孩子是留守儿童，还是在外婆家住", "虽然说是双减了，还是有好多家长…": review — the second half ends as a question
+    does, and the first holds a 是 that opens a choice, not 但是 / 说是 / 要是 …)."""
     return (
         i > 0
         and bool(_OTHER_HALF_RE.match(cues[i]))
-        and "是" in cues[i - 1]
+        and not _STILL_RE.match(cues[i])
+        and bool(_CHOICE_END_RE.search(cues[i]))
+        and bool(_CHOICE_IS_RE.search(cues[i - 1]))
         and not cues[i - 1].endswith(_STATEMENT_END)
     )
+
+
+# 还是 as "still" before a state or a wish ("还是很担心", "还是有点不放心", "还是想…", "还是在外婆家住").
+_STILL_RE = re.compile(r"\s*还是(?:很|有点|有些|挺|想|要|得|在|把|让|会|有|不|没)")
+# How the second half of a choice ends: "…加码的", "…了？", "…呢".
+_CHOICE_END_RE = re.compile(r"(?:的|呢|吗|么|[?？])\s*$")
+# A 是 that opens a choice, not one inside 但是 / 说是 / 要是 / 可是 / 就是 / 还是 / 只是 / 总是 / 老是 / 于是 / 凡是 / 倒是.
+_CHOICE_IS_RE = re.compile(r"(?<![但说要可就还只总老于凡倒都也])是")
 
 
 def _question_start(clauses: list[str], cues: list[str], asides: frozenset[int]) -> int | None:
@@ -2044,9 +2062,27 @@ def question_part(text: str) -> tuple[str, str]:
     return question, context
 
 
+# Where a spoken message typed by voice, with no punctuation at all, pauses: before the words that open a clause in
+# speech ("…班上七十多个人这个有人管吗", "…我翻了半天文件开头那一大段看得脑壳疼能不能用大白话给我捋一捋…"). Twenty-fifth
+# session: such messages of 35 characters or more were searched whole, the story's words with the question's.
+_VOICE_MIN_CHARS = 35
+_VOICE_BREAK_RE = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?=然后|我想问|想问一下|我就问一句|请问|能不能|可不可以|是不是真的|这个(?:是|有|要|到底)|那这个|"
+    r"今年还|今年会不会|今年有没有|到底(?:是|有|要|能)|还要搞|结果|听说)"
+)
+
+
+def _voice_paused(text: str) -> str:
+    """``text`` with a clause break where a long unpunctuated voice message pauses (_VOICE_BREAK_RE)."""
+    if len(text) < _VOICE_MIN_CHARS or re.search(r"[，,。？?！!；;、\s]", text):
+        return text
+    return _VOICE_BREAK_RE.sub("，", text)
+
+
 def _split_question(text: str) -> tuple[str, str, bool]:
     """question_part's (question, context), and whether the writer turned from the background to the question:
     set it aside as the question starts ("说正事，…", _SET_ASIDE_RE) or put a topic aside just before (_puts_aside)."""
+    text = _voice_paused(text)
     clauses = _clauses(text)
     asides = frozenset(i for i in range(len(clauses) - 1) if _puts_aside(clauses, i))
     if len(text) <= 24 and not asides:
@@ -2193,9 +2229,10 @@ def _paired(text: str) -> list[str]:
 
 
 # A question counted off: 一是 / 第一(个问题)， / 1. / 1、 / (1) after the start or a pause. 第一条 is a point.
-# "一个是…，另一个是…" counts off two (nineteenth session: asked as one question, the second half lost).
+# "一个是…，另一个是…" counts off two (nineteenth session: asked as one question, the second half lost); "一问…，二问…"
+# and "一来…，二来…" too (twenty-fifth session).
 _COUNT_OFF_RE = re.compile(
-    r"(?:^|(?<=[，,。；;:：?？!！\s]))(?:(?P<a>[一二三四五])是|第(?P<b>[一二三四五])(?:个问题|个|点)?(?:是|[，,:：、]|\s+(?![条点项部]))"
+    r"(?:^|(?<=[，,。；;:：?？!！\s]))(?:(?P<a>[一二三四五])(?:是|问|来)|第(?P<b>[一二三四五])(?:个问题|个|点)?(?:是|[，,:：、]|\s+(?![条点项部]))"
     r"|(?P<one>一个是|一个(?=[，,:：]))|(?P<other>另一个是|另外一个是|另一个|另外一个|还有一个是|还有一个)"
     r"|(?P<c>[1-5])[.、)）](?![0-9]))|[（(](?P<d>[1-5一二三四五])[)）]"
 )

@@ -425,7 +425,7 @@ def test_chit_chat_gets_what_the_bot_is_for_not_a_refusal(service, question: str
                                       # nineteenth session: another round of what the plan numbers (it says the 37th)
                                       "第38个教师节有啥活动", "第五期学前教育行动计划有什么安排", "第38个教师节学校放假吧",
                                       # twenty-fifth session: office hours asked
-                                      "教育局的上班时间是几点", "市教育局上班时间?"])
+                                      "教育局的上班时间是几点", "市教育局上班时间?", "招生办上班时间"])
 def test_a_detail_the_plan_never_states_is_not_answered(service, question: str) -> None:
     assert service.ask(question).status != "answered"
 
@@ -439,8 +439,6 @@ def test_a_detail_the_plan_never_states_is_not_answered(service, question: str) 
     ("学校会教孩子防诈骗电话吗", 5),  # nineteenth session: 电话吗 asks whether a scam call is taught, no number
     # …nor a round the plan numbers otherwise, put to be confirmed: the plan's own number answers
     ("今年是第36个教师节吧,局里搞啥活动", 18), ("第37个教师节有啥活动", 18),
-    # …nor "during working hours" in a story (twenty-fifth session: 上班时间 is office hours asked)
-    ("看到有些领导上班时间打牌喝酒办事拖拖拉拉也没人管听说今年市里要整治这种作风是真的还是喊喊口号", 3),
 ])
 def test_a_cue_inside_another_word_does_not_refuse(service, question: str, point: int) -> None:
     answer = service.ask(question)
@@ -628,6 +626,8 @@ def test_a_familys_chances_asked_across_the_story_and_the_question_are_a_cue(ser
 
     assert cues("孩子中考才考了450分，按那个职普比是不是只能去读职高了") == 1
     assert cues("我儿子去年中考考了580分能上一中，今年职普比是多少") == 0
+    # a place, not any 上 (review)
+    assert cues("我女儿体育考了45分，想问下学校可以上足够的体育课吗，每天锻炼一小时有保证吗") == 0
     assert service.ask("孩子中考才考了450分，按那个职普比是不是只能去读职高了").status != "answered"
 
 
@@ -671,11 +671,14 @@ def test_a_place_beside_one_project_of_a_list_says_where_that_project_is(service
         # twenty-fifth session: places and posts counted, a stamp or a certificate to bring, which tutoring centres
         # or rivers — and not the plan's 开证明 online, nor which units the notice went to, nor which points
         ("高新区新建的那所高中能提供多少个学位", ("count",)), ("今年特岗教师招多少个名额", ("count",)),
-        ("how many places will the new high school offer", ("count",)), ("需要村委会盖章吗", ("procedure",)),
+        ("how many seats will the new high school offer", ("count",)), ("需要村委会盖章吗", ("procedure",)),
         ("办资助要交什么证明", ("procedure",)), ("开个证明跑了好几趟，能不能网上办", ()),
-        ("鹰潭有哪几家培训机构是有资质的", ("which", "list")), ("有没有校外培训机构的白名单", ("which",)),
+        ("鹰潭有哪几家培训机构是有资质的", ("which", "list")), ("校外培训机构的白名单在哪看", ("which",)),
         ("有没有规定哪几条河不能去游泳", ("which",)), ("这个通知是发给哪些单位的", ()), ("讲防溺水的是哪几条", ()),
         ("鹰潭这边几所重点高中今年有没有说要加强的", ()),  # the few schools here, not how many
+        # review: who is in charge, ways to complain or to go on, a blacklist asked about, places as locations
+        ("教育督导由哪些机构负责", ()), ("学校乱收费，有哪些正规渠道可以反映", ()), ("职业教育毕业生有哪几条路可以升学", ()),
+        ("校外培训机构黑名单制度今年建立吗", ()), ("how many places in yingtan will pilot it", ()),
     ],
 )
 def test_the_details_a_plan_leaves_out_are_read_from_the_question(question: str, details: tuple[str, ...]) -> None:

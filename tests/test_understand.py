@@ -410,7 +410,8 @@ def test_a_numeral_after_yaodian_names_a_point_unless_it_opens_a_word(normalize,
                                      "那个深化新时代教育评价改革总体方案，是中央哪年发的？原文一共分几部分？能给我讲讲吗",
                                      # twenty-fifth session: another body's own work plan
                                      "教育部工作要点什么时候发的", "省教育厅的工作要点什么时候发的",
-                                     "教育厅2021年的工作要点一共几部分"])
+                                     "教育厅2021年的工作要点一共几部分", "教育部今年的工作要点什么时候发的",
+                                     "教育部印发的工作要点是哪天发的", "教育部年度工作要点是哪天发的"])
 def test_content_questions_are_not_document_questions(normalize, message):
     assert understand(message, normalize=normalize).kind != "document"
 
@@ -425,6 +426,7 @@ SMALL_TALK = [
     # twenty-fifth session: saying nothing is asked; who answers, a person or the computer
     ("今天第一天上讲台，腿都在抖，下课还有个小姑娘塞给我一颗糖，也没啥要问的，就想找个人说说", "remark"),
     ("是电脑自动回的吗", "identity"), ("后台有人一条条回复吗", "identity"), ("你们是机器自动回答的吗", "identity"),
+    ("也没什么要问的，就想找个人说说", "remark"),
     ("你会讲鹰潭话吗", "usage"), ("你背后是教育局的人在回复吗?", "identity"),
     # eleventh session: "1" alone is chat for "got it" (two tuning sets' writers, independently); a
     # festival wish to anyone; a wish and a remark (no question) after it
@@ -1026,9 +1028,43 @@ def test_the_question_starts_where_it_is_asked(message, question):
 
 
 @pytest.mark.parametrize("message", ["中职那个心理咨询师的电话是多少,我孩子想找人聊聊",
+                                     "家长会上老师问我们有没有什么要问的，我当时没反应过来，回来才发现孩子的午托费涨了",
                                      "你这机器人挺好用的，讲得清清楚楚还告诉我是第几条，我已经转给好几个老师了"])
 def test_a_question_or_a_compliment_is_neither_a_remark_nor_a_look_up(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
+
+
+@pytest.mark.parametrize(("message", "question"), [
+    # review (twenty-fifth session): 还是 as "still" or "after all" after a story clause that holds a 是
+    ("我孩子是留守儿童，还是在外婆家住，学校能提供寄宿吗", "学校能提供寄宿吗"),
+    ("孩子班主任是新来的，还是说换了好几个老师了，教学质量能保证吗", "教学质量能保证吗"),
+    ("虽然说是双减了，还是有好多家长偷偷给孩子报补习班，今年校外培训还查不查", "今年校外培训还查不查"),
+])
+def test_still_after_a_story_is_no_second_half_of_a_choice(message, question):
+    assert question_part(message)[0] == question
+
+
+@pytest.mark.parametrize(("message", "question"), [
+    # twenty-fifth session: a long message typed by voice, with no punctuation, pauses where speech opens a clause
+    ("你好我是开大货车的说话打字不方便我就问一句我家小孩在贵溪读小学班上七十多个人这个有人管吗", "这个有人管吗"),
+    ("我儿子是脑瘫走不了路去不了学校之前有老师上门来教过几次今年还有没有人来", "今年还有没有人来"),
+    # …but not a short one, nor one with punctuation
+    ("孩子学校这个有人管吗", "孩子学校这个有人管吗"),
+])
+def test_a_voice_message_is_split_where_speech_pauses(message, question):
+    assert question_part(message)[0].endswith(question)
+
+
+def test_questions_counted_off_as_first_and_second_ask_are_several(normalize):
+    intent = understand("我是体育老师，一问体育课今年能不能真开齐，二问有没有给学校建体育场地的项目", normalize=normalize)
+    assert intent.kind == "several" and [p.query for p in intent.parts] == ["体育课今年能不能真开齐", "有没有给学校建体育场地的项目"]
+    # reasons counted off are no questions
+    assert understand("一来学校太远，二来孩子小，能不能就近上学", normalize=normalize).kind == "ask"
+
+
+@pytest.mark.parametrize("message", ["双减的事也告诉我是第几条", "课后服务收费的规定都跟我说在第几条"])
+def test_a_request_to_be_told_where_is_a_look_up(normalize, message):
+    assert understand(message, normalize=normalize).kind == "locate"
 
 
 @pytest.mark.parametrize("message", ["虽然学校说没事，还是很担心", "听说哪个学校要撤并"])
