@@ -2566,9 +2566,12 @@ _IN_THE_PLAN_RE = re.compile(
     r"|(?:这份|这个|该)(?:工作要点|文件|计划|要点)(?:有没有|有|是否|有无)?(?:提到|提及|说到|讲到|写到|涉及)(?:过)?"
     # the same in English: "what does the plan say about…", "is there anything in the plan on…"
     r"|\b(?:(?:does|do|will|did) (?:the|this|your|its) (?:work |education )?(?:plan|document)"
-    r"(?: say| says| mention| cover| include| state| have| contain| tell us| do)(?: anything| something)?(?: about| on| regarding| for)?"
+    r"(?: say| says| mention| cover| include| state| have| contain| tell us| do| set out| lay out| propose| specify| list)"
+    r"(?: anything| something)?(?: about| on| regarding| for)?"
     r"|(?:in|from) (?:the|this|your|its) (?:work |education )?(?:plan|document)(?: about| on| regarding| for)?)\b"
     r"|\b(?:what(?:'s| is) )?planned (?:for|about|on)\b|\b(?:is there )?anything (?:about|on|regarding)\b"
+    # "what is the plan doing about drowning prevention" (twenty-fifth session)
+    r"|\b(?:is|are|will) (?:the|this|your|its) (?:work |education )?(?:plan|document) (?:doing|do) (?:about|on|for|regarding)\b"
     # "what's the plan for vocational schools", "what are the plans for teachers this year"
     r"|\bwhat(?:'s| is| are) (?:the |your |its )?plans? (?:for|on|about|regarding)\b(?! (?:the )?(?:next|this|coming|last)\b| \d)"
     # the plan as the subject of what it does with a topic: "how is the plan handling covid on campus"

@@ -1365,7 +1365,10 @@ def test_who_issued_it_is_a_document_question(normalize, message):
      ("What's the plan for vocational schools?", "vocational schools"),
      ("what are the plans for teachers this year", "teachers this year"),
      # review: the plan for the next five years is 规划 (point 12), the words stay
-     ("what's the plan for the next five years", "what's the plan for the next five years")],
+     ("what's the plan for the next five years", "what's the plan for the next five years"),
+     # twenty-fifth session: what the plan sets out, proposes, is doing
+     ("What measures does the plan set out for preventing student drowning?", "what measures preventing student drowning"),
+     ("What is the plan doing about drowning prevention?", "what drowning prevention")],
 )
 def test_in_the_plan_only_says_where_to_look(normalize, message, query):
     """"…文件里怎么说" names where to look, not what about: the words are not searched (they pull the
