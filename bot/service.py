@@ -62,7 +62,17 @@ from bot.retrieval import (
 from bot.talk import TalkBank, remark_is_small_talk
 from bot.taught import bank_questions, read_taught
 from bot.text import TextProcessor, data_path
-from bot.understand import Intent, Talk, Topic, checked_about, figure_asked, point_topic, search_text, understand
+from bot.understand import (
+    Intent,
+    Talk,
+    Topic,
+    checked_about,
+    complains_first,
+    figure_asked,
+    point_topic,
+    search_text,
+    understand,
+)
 from bot.vectors import VectorCache
 
 logger = logging.getLogger(__name__)
@@ -836,6 +846,8 @@ def talk_instead(engine: Engine, intent: Intent, decision: Decision) -> Talk | N
     normalized = engine.retriever.tp.normalize(intent.text)
     if engine.retriever.config.cues.count(normalized) and (asks_for_number(normalized) or asked_details(normalized)):
         return None  # asks for a detail the plan never gives ("电话多少"): searched, not chit-chat
+    if status != "answered" and complains_first(normalized):
+        return "complaint"  # (twenty-fifth session: "答案也太长了吧，我手机上看得眼睛都花了" was refused)
     kind, talk, question = talk_match(engine.retriever, intent.text)
     if status == "answered":
         # A remark the search answers ("又要填表，烦死了" matches the teachers' burden), or a question about

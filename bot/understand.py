@@ -555,6 +555,18 @@ def _talk_by_sound(text: str) -> Talk | None:
     return _TALK_SOUNDS.get("".join(syllables))
 
 
+def complains_first(text: str) -> bool:
+    """A verdict on the last answer opens the message and nothing after it asks or requests ("答案也太长了吧，我手机上
+    看得眼睛都花了"): a complaint, however the rest goes on — when the search does not answer it (service.talk_instead;
+    "答非所问，我要的是大班额的比例" is answered)."""
+    clauses = _clauses(text)
+    return (
+        len(clauses) > 1
+        and _small_talk(clauses[0].strip(_END_PUNCT)) == "complaint"
+        and not any(_asks(c) or _REQUEST_RE.search(c) for c in _clauses(few_as_several(text))[1:])
+    )
+
+
 def _small_talk(text: str) -> Talk | None:
     """The kind of small talk when the whole message is made of small-talk phrases and filler."""
     rest = _INNER_FILLER_RE.sub("", _HELD_LETTER_RE.sub(r"\1\1", _EMOJI_RE.sub("", text)))

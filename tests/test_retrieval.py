@@ -445,6 +445,18 @@ def test_a_cue_inside_another_word_does_not_refuse(service, question: str, point
     assert answer.status == "answered" and answer.citations[0].point == point
 
 
+@pytest.mark.parametrize("message", ["答案也太长了吧,我手机上看得眼睛都花了", "你刚才答的不对吧 我问的是幼儿园 你扯到高中去了"])
+def test_a_verdict_on_the_last_answer_then_why_is_a_complaint(service, message: str) -> None:
+    """Twenty-fifth session: a complaint opening the message, nothing asked after it."""
+    answer = service.ask(message)
+    assert (answer.status, answer.citations) == ("smalltalk", ())
+
+
+def test_a_verdict_then_a_question_the_plan_answers_is_answered(service) -> None:
+    answer = service.ask("答非所问，我要的是大班额的比例")
+    assert answer.status == "answered" and answer.citations[0].point == 8
+
+
 @pytest.mark.parametrize("message", ["今天天气怎么样", "你吃饭了吗", "tell me a joke"])
 def test_chit_chat_is_told_what_the_bot_is_for(service, message: str) -> None:
     answer = service.ask(message)
