@@ -696,6 +696,10 @@ _PROCEDURE_RE = re.compile(
 _OWN_CASE_RE = re.compile(
     r"(?:我(?!市)|俺|咱)[^,，。?？]{0,8}?(?:\d+|[一二两三四五六七八九十百千]{2,}(?=多?[个人分名]))[^,，。?？]{0,8}?"
     r"(?:[,，]\s*(?:这|那)?(?:样|个)?)?(?:算不算|算吗|够不够|够吗|行不行|符合吗|符不符合|达不达标)"
+    # one's own class counted and ruled on a clause or two later ("孩子班上有62个人，坐最后一排根本看不清黑板，这个算不算
+    # 大班额": twenty-fifth session; three tuning sets' writers asked it, all out of scope)
+    r"|(?:班上|班里|班级|一个班)(?:有|共|一共)?\s*(?:\d+|[一二两三四五六七八九十]{2,})\s*(?:多)?(?:个)?(?:人|学生|孩子)"
+    r"[^?？]{0,30}?(?:算不算|算吗|属不属于|属于|是不是)(?:超)?大班额"
     # one's own school or child on a list ("试点学校都有哪些，我们学校在不在里面": twentieth session)
     r"|(?:我们|我家|俺们|咱们)(?:学校|孩子|村|镇|小区|园)?(?:在不在|有没有在|算不算在)(?:里面|名单|其中|里头)"
 )
@@ -1173,21 +1177,23 @@ class QueryAnalyzer:
         before = whole.normalized[:there]
         return int(self.places.last_end(before) > self.home.last_end(before))
 
-    def chances_across(self, question: Query, whole: Query, context: str) -> int:
-        """1 when a family's chances are asked across the story and the question: the score told in the story, a
-        school place asked in the question ("孩子中考才考了450分，按那个职普比是不是只能去读职高了": twenty-fifth
-        session, answered with the 45:55 clause because neither part holds the whole cue). The story ends where the
-        normalised context does (the whole message is cut at MAX_QUERY_CHARS, the question may not be); a place,
-        not any 上 ("…体育考了45分，想问下学校可以上足够的体育课吗" — review)."""
-        if _CHANCES_RE.search(question.normalized):
-            return 0
+    def asked_across(self, question: Query, whole: Query, context: str) -> int:
+        """1 when a family's chances or one's own case are asked across the story and the question: the score or
+        the class size told in the story, the ruling asked in the question ("孩子中考才考了450分，按那个职普比是不是只
+        能去读职高了", "孩子班上有62个人，…，这个算不算大班额": twenty-fifth session, answered because neither part held
+        the whole cue). The story ends where the normalised context does (the whole message is cut at
+        MAX_QUERY_CHARS, the question may not be); chances name a school place, not any 上 ("…体育考了45分，想问下
+        学校可以上足够的体育课吗" — review)."""
         story = len(self.tp.normalize(context))
-        return int(
-            any(
-                m.start() < story < m.end() and _SCHOOL_PLACE_RE.search(whole.normalized, m.end() - 2, m.end() + 12)
-                for m in _CHANCES_RE.finditer(whole.normalized)
-            )
+        text = whole.normalized
+        chances = not _CHANCES_RE.search(question.normalized) and any(
+            m.start() < story < m.end() and _SCHOOL_PLACE_RE.search(text, m.end() - 2, m.end() + 12)
+            for m in _CHANCES_RE.finditer(text)
         )
+        own = not _OWN_CASE_RE.search(question.normalized) and any(
+            m.start() < story < m.end() for m in _OWN_CASE_RE.finditer(text)
+        )
+        return int(chances or own)
 
     def _known_english(self, word: str) -> bool:
         """A word of the plan's or the question bank's (keywords are stemmed)."""
@@ -1277,7 +1283,8 @@ def with_background(query: Query, whole: Query, there: int = 0, chances: int = 0
     whole message is better known to the plans than the question part, its coverage (and the fewer unknown
     nouns) are the question's.
     ``there``: other cities the question points at (Analyzer.pointed_at), asked about as elsewhere;
-    ``chances``: a family's chances asked across the story and the question (Analyzer.chances_across), a cue."""
+    ``chances``: a family's chances or one's own case asked across the story and the question (Analyzer.asked_across),
+    a cue."""
     if not query.facts.content_words:
         return replace(query, facts=whole.facts)
     if whole.facts.coverage > query.facts.coverage:
@@ -1480,8 +1487,8 @@ class Retriever:
         if request.context and request.context_weight > 0:
             whole = self.analyzer.analyze(f"{request.context} {request.text}", request.numbers)
             there = self.analyzer.pointed_at(query, whole)
-            chances = self.analyzer.chances_across(query, whole, request.context)
-            return with_background(query, whole, there, chances), mixed(
+            across = self.analyzer.asked_across(query, whole, request.context)
+            return with_background(query, whole, there, across), mixed(
                 units, self.unit_channels(whole), request.context_weight
             )
         return query, units

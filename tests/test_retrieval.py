@@ -630,9 +630,9 @@ def test_a_question_pointing_at_a_place_in_its_background_asks_about_that_place(
     assert service.engine.retriever.search(service.search(service.understand(message))).query.facts.elsewhere == 1
 
 
-def test_a_familys_chances_asked_across_the_story_and_the_question_are_a_cue(service) -> None:
-    """The score told in the story, the place it may get asked in the question: neither part holds the cue
-    alone. A score told in a story about another question is no such cue."""
+def test_a_familys_chances_or_own_case_asked_across_the_story_and_the_question_are_a_cue(service) -> None:
+    """The score (or the class size) told in the story, the place it may get (or the ruling) asked in the question:
+    neither part holds the cue alone. A score told in a story about another question is no such cue."""
     def cues(message: str) -> int:
         return service.engine.retriever.search(service.search(service.understand(message))).query.facts.out_of_scope_cues
 
@@ -640,6 +640,9 @@ def test_a_familys_chances_asked_across_the_story_and_the_question_are_a_cue(ser
     assert cues("我儿子去年中考考了580分能上一中，今年职普比是多少") == 0
     # a place, not any 上 (review)
     assert cues("我女儿体育考了45分，想问下学校可以上足够的体育课吗，每天锻炼一小时有保证吗") == 0
+    # one's own class counted in the story, ruled on in the question
+    assert cues("孩子班上有62个人，坐最后一排根本看不清黑板，这个算不算大班额？学校说下学期就分班，是真的吗") == 1
+    assert cues("孩子班上有62个人，坐最后一排根本看不清黑板，大班额今年怎么解决") == 0
     assert service.ask("孩子中考才考了450分，按那个职普比是不是只能去读职高了").status != "answered"
 
 
@@ -861,6 +864,8 @@ def test_which_of_two_to_pick_is_advice(question: str, choice: bool) -> None:
      # thirteenth session: the figure in Chinese numerals
      ("我们班五十六个算不算大班额", True), ("我们学校一个班三十人算不算小班", True), ("我一个人去算不算", False),
      ("我们学校门口就一个六十多岁的老保安这也算吗", False),
+     # twenty-fifth session: one's own class counted, a clause or two before the ruling asked
+     ("孩子班上有62个人，坐最后一排看不清，这个算不算大班额", True), ("一个班56人以上算大班额吗", False),
      # twenty-fifth session: whether a score leaves only one road
      ("孩子中考才考了450分，按那个职普比是不是只能去读职高了", True), ("中考考砸了是不是只能读职高", False)],
 )
