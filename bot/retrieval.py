@@ -79,7 +79,8 @@ VOTERS = 8
 # changes.
 PLAN_SHORTLIST = 8
 # 几 that may ask how many: not in 好几 / 十几 / 这几 / 那几 / 没几 ("several"), 把几个 ("a few"), 第几 (which one).
-_FEW = r"(?<![好十这那没第把])几(?!十)"  # 几十户 tells "dozens" (几百块 may ask: "一个月有几百块吗")
+# (这边几所 / 那边几个学校 tell of "these few schools", 这边几岁 asks: review)
+_FEW = r"(?:(?<![好十这那没第把边])几|(?<=边)几(?![所个家间]))(?!十)"  # 几十户 tells "dozens" (几百块 may ask: "一个月有几百块吗")
 _NUMBER_QUESTION_RE = re.compile(
     # 过几天 / 前几年 say "a few days / years" (提前几天 does ask how many).
     rf"多少|{_FEW}(?!乎)(?!(?<=(?<!提)[过前近后头隔]几)[天年])|比例|比率|百分|占比|数量|数目|"
@@ -723,6 +724,10 @@ _DETAIL_QUESTIONS = {
         # …and how long, stated only by a figure ("作业最多能布置多长时间": twenty-first session; "…建设项目要搞多长
         # 时间" is answered by the point's 2021年 — review)
         r"|多长时间|多长的时间"
+        # places as seats ("how many places are there in public kindergartens"), not as locations ("how many places
+        # in Yingtan will pilot it": first review)
+        r"|\bhow many (?:\w+ ){0,2}?places (?:are there |will there be |will |do |does )?(?:in|at|for) (?:the |a |public |private |new |each )*"
+        r"(?:kindergartens?|schools?|classes|high schools?)\b"
     ),
     "when": re.compile(
         r"什么时候|啥时候|哪天|哪几天|几号|几月|何时|哪一天|什么时间|多久|几点|\bwhen\b|what date|what time|which day"
@@ -793,7 +798,7 @@ _DETAIL_QUESTIONS = {
         # the plan names none — all 5 such labelled questions are out of scope)
         # (not 哪些机构负责 — who is in charge —, 哪些正规渠道, a 黑名单制度 asked about, 哪几条路 — ways forward: review)
         r"|哪(?:些|几|一)?家?(?:校外)?(?:培训机构|培训班|辅导班|补习班)|哪(?:家|个)(?:是|才是|算)?(?:有资质|正规|合法|靠谱)"
-        r"|哪些(?:是|才是|算)(?:有资质|正规|合法|靠谱)|(?:白名单|黑名单)(?:在哪|有哪|是哪|都有|包括)"
+        r"|哪些(?:是|才是|算)(?:有资质|正规|合法|靠谱)|(?:白名单|黑名单)(?!制度|机制|管理)"
         # which rivers ("有没有规定哪几条河不能去游泳": a plan names none; 哪几条 alone asks which points)
         r"|哪(?:几|一|些)?条(?:河|江|溪|水库)"
     ),

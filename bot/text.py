@@ -255,7 +255,7 @@ _ANY_RE = re.compile(
     # read as the question of a long message), a clause that ends in 了; not "听说哪个学校要撤并?"
     r"|(?:(?<=听说)|(?<=又有)|(?<=总有)|(?<=常有))哪(?=[个家所][^，,。；;!！?？吗么呢]*了(?:[，,。；;!！]|$))"
     # …and 什 of 没什么 before what to ask ("也没什么要问的": nothing to ask — review), 什么 written 什某
-    r"|(?<=没什)么(?=(?:要|想)?问)|(?<=没有什)么(?=(?:要|想)?问)"
+    r"|(?<=没什)么(?=(?:要|想)?问(?!题))|(?<=没有什)么(?=(?:要|想)?问(?!题))"
 )
 
 

@@ -564,7 +564,15 @@ def complains_first(text: str) -> bool:
         len(clauses) > 1
         and _small_talk(clauses[0].strip(_END_PUNCT)) == "complaint"
         and not any(_asks(c) or _REQUEST_RE.search(c) for c in _clauses(few_as_several(text))[1:])
+        and not _RESTATED_RE.search(text)
     )
+
+
+# What was meant, said again after the verdict ("不对，我说的是营养餐补助", "wrong, I meant the vocational ratio"): a
+# question restated, to be searched (review). A figure asked (几分) is a question too.
+_RESTATED_RE = re.compile(
+    r"我(?:说|问|要|想问|指)的是|我(?:想|要)(?:了解|知道|问)|我问|查查|再查|几|多少|\b(?:i meant|i mean|tell me|what about|i asked)\b"
+)
 
 
 def _small_talk(text: str) -> Talk | None:
@@ -1609,10 +1617,15 @@ _ANOTHER_DOCUMENT_RE = re.compile(
 )
 # Another body's own work plan ("教育部工作要点什么时候发的", "省教育厅的工作要点", "教育部今年的工作要点": twenty-fifth
 # session, answered with this plan's date) — whatever else calls it this year's.
+# (not the verb 计划, "教育部计划明年…", nor when this plan is pointed at beside it: "这份工作要点…和省教育厅的工作要点是一起
+# 发的吗" — second review)
 _OTHER_BODYS_PLAN_RE = re.compile(
-    r"(?:国务院|教育部|教育厅|省里|省政府|省委|中央)(?:的|发的|出的|印发的)?(?:今年|[0-9]{4}年)?(?:度)?(?:的)?"
-    r"(?:年度)?(?:教育)?(?:工作)?(?:要点|计划)"
+    r"(?:国务院|教育部|教育厅|省里|省政府|省委|中央)(?:"
+    r"(?:的|发的|出的|印发的)?(?:今年|[0-9]{4}年)?(?:度)?(?:的)?(?:年度)?(?:教育)?(?:工作)?要点"
+    r"|(?:的|发的|出的|印发的)(?:今年|[0-9]{4}年)?(?:度)?(?:的)?(?:年度)?(?:教育)?(?:工作)?计划"
+    r"|(?:今年|[0-9]{4}年|年度)(?:的)?(?:教育)?(?:工作)?计划|(?:教育)?工作计划)"
 )
+_POINTED_PLAN_RE = re.compile(r"(?:这份|这个|本|该)(?:工作)?(?:要点|计划)")
 # (the plan itself named: not "教育部工作要点" — second review)
 _THIS_PLAN_RE = re.compile(
     r"(?:这份|这个|本|该|今年的?|鹰潭市?(?:教育局)?的?|市教育局的?|局里的?)(?:工作)?(?:要点|计划)|^(?:工作)?要点"
@@ -1620,7 +1633,7 @@ _THIS_PLAN_RE = re.compile(
 
 
 def _names_another_document(text: str) -> bool:
-    if _OTHER_BODYS_PLAN_RE.search(text):
+    if _OTHER_BODYS_PLAN_RE.search(text) and not _POINTED_PLAN_RE.search(text):
         return True
     return bool(_ANOTHER_DOCUMENT_RE.search(text)) and not _THIS_PLAN_RE.search(text)
 
@@ -2021,16 +2034,19 @@ def _other_half(cues: list[str], i: int) -> bool:
         i > 0
         and bool(_OTHER_HALF_RE.match(cues[i]))
         and not _STILL_RE.match(cues[i])
-        and bool(_CHOICE_END_RE.search(cues[i]))
+        and (bool(_CHOICE_END_RE.search(cues[i])) or i == len(cues) - 1)
         and bool(_CHOICE_IS_RE.search(cues[i - 1]))
         and not cues[i - 1].endswith(_STATEMENT_END)
     )
 
 
-# 还是 as "still" before a state or a wish ("还是很担心", "还是有点不放心", "还是想…", "还是在外婆家住").
-_STILL_RE = re.compile(r"\s*还是(?:很|有点|有些|挺|想|要|得|在|把|让|会|有|不|没)")
-# How the second half of a choice ends: "…加码的", "…了？", "…呢".
-_CHOICE_END_RE = re.compile(r"(?:的|呢|吗|么|[?？])\s*$")
+# 还是 as "still" before a state or a wish ("还是很担心", "还是有点不放心", "还是想…"); a second half that goes on
+# to another question ("我孩子是留守儿童，还是在外婆家住，学校能提供寄宿吗") is no choice either: it neither ends
+# the message nor ends as a question does (second review: 还是要 / 有 / 在 open choices too — "是自愿的，还是要强制
+# 参加的").
+_STILL_RE = re.compile(r"\s*还是(?:很|有点|有些|挺|想|得|会)")
+# How the second half of a choice ends: "…加码的", "…了？", "…呢", "…的啊".
+_CHOICE_END_RE = re.compile(r"(?:的|呢|吗|么|啊|呀|啦|[?？])\s*$")
 # A 是 that opens a choice, not one inside 但是 / 说是 / 要是 / 可是 / 就是 / 还是 / 只是 / 总是 / 老是 / 于是 / 凡是 / 倒是.
 _CHOICE_IS_RE = re.compile(r"(?<![但说要可就还只总老于凡倒都也])是")
 
@@ -2079,8 +2095,9 @@ def question_part(text: str) -> tuple[str, str]:
 # session: such messages of 35 characters or more were searched whole, the story's words with the question's.
 _VOICE_MIN_CHARS = 35
 _VOICE_BREAK_RE = re.compile(
-    r"(?<=[\u4e00-\u9fff])(?=然后|我想问|想问一下|我就问一句|请问|能不能|可不可以|是不是真的|这个(?:是|有|要|到底)|那这个|"
-    r"今年还|今年会不会|今年有没有|到底(?:是|有|要|能)|还要搞|结果|听说)"
+    # (the opener consumed, longest first, so 我想问一下 pauses once; not 这个 / 请问 / 到底 / 结果 / 听说, which point
+    # back at the story, sit inside words — 考核结果, 英语听说 — or split a pointer from its topic: second review)
+    r"(?<=[\u4e00-\u9fff])(我想问一下|我想问|想问一下|我就问一句|然后|能不能|可不可以|今年还|今年会不会|今年有没有)"
 )
 
 
@@ -2088,7 +2105,7 @@ def _voice_paused(text: str) -> str:
     """``text`` with a clause break where a long unpunctuated voice message pauses (_VOICE_BREAK_RE)."""
     if len(text) < _VOICE_MIN_CHARS or re.search(r"[，,。？?！!；;、\s]", text):
         return text
-    return _VOICE_BREAK_RE.sub("，", text)
+    return _VOICE_BREAK_RE.sub(r"，\1", text)
 
 
 def _split_question(text: str) -> tuple[str, str, bool]:
@@ -2242,9 +2259,9 @@ def _paired(text: str) -> list[str]:
 
 # A question counted off: 一是 / 第一(个问题)， / 1. / 1、 / (1) after the start or a pause. 第一条 is a point.
 # "一个是…，另一个是…" counts off two (nineteenth session: asked as one question, the second half lost); "一问…，二问…"
-# and "一来…，二来…" too (twenty-fifth session).
+# too (twenty-fifth session; not "一来…，二来…", which gives reasons — review).
 _COUNT_OFF_RE = re.compile(
-    r"(?:^|(?<=[，,。；;:：?？!！\s]))(?:(?P<a>[一二三四五])(?:是|问|来)|第(?P<b>[一二三四五])(?:个问题|个|点)?(?:是|[，,:：、]|\s+(?![条点项部]))"
+    r"(?:^|(?<=[，,。；;:：?？!！\s]))(?:(?P<a>[一二三四五])(?:是|问)|第(?P<b>[一二三四五])(?:个问题|个|点)?(?:是|[，,:：、]|\s+(?![条点项部]))"
     r"|(?P<one>一个是|一个(?=[，,:：]))|(?P<other>另一个是|另外一个是|另一个|另外一个|还有一个是|还有一个)"
     r"|(?P<c>[1-5])[.、)）](?![0-9]))|[（(](?P<d>[1-5一二三四五])[)）]"
 )

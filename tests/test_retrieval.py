@@ -445,7 +445,7 @@ def test_a_cue_inside_another_word_does_not_refuse(service, question: str, point
     assert answer.status == "answered" and answer.citations[0].point == point
 
 
-@pytest.mark.parametrize("message", ["答案也太长了吧,我手机上看得眼睛都花了", "你刚才答的不对吧 我问的是幼儿园 你扯到高中去了"])
+@pytest.mark.parametrize("message", ["答案也太长了吧,我手机上看得眼睛都花了", "你刚才答的不对吧，扯了一大堆没用的"])
 def test_a_verdict_on_the_last_answer_then_why_is_a_complaint(service, message: str) -> None:
     """Twenty-fifth session: a complaint opening the message, nothing asked after it."""
     answer = service.ask(message)
@@ -455,6 +455,13 @@ def test_a_verdict_on_the_last_answer_then_why_is_a_complaint(service, message: 
 def test_a_verdict_then_a_question_the_plan_answers_is_answered(service) -> None:
     answer = service.ask("答非所问，我要的是大班额的比例")
     assert answer.status == "answered" and answer.citations[0].point == 8
+
+
+@pytest.mark.parametrize("message", ["晕，中考体育考几分", "不对，我说的是营养餐补助", "wrong, I meant the vocational school ratio",
+                                     "答非所问，我想了解集团化办学"])
+def test_a_verdict_then_the_question_restated_is_searched(service, message: str) -> None:
+    """Second review (twenty-fifth session): what was meant, said again, gets the related points, not an apology."""
+    assert service.ask(message).status != "smalltalk"
 
 
 @pytest.mark.parametrize("message", ["今天天气怎么样", "你吃饭了吗", "tell me a joke"])
@@ -694,6 +701,8 @@ def test_a_place_beside_one_project_of_a_list_says_where_that_project_is(service
         # review: who is in charge, ways to complain or to go on, a blacklist asked about, places as locations
         ("教育督导由哪些机构负责", ()), ("学校乱收费，有哪些正规渠道可以反映", ()), ("职业教育毕业生有哪几条路可以升学", ()),
         ("校外培训机构黑名单制度今年建立吗", ()), ("how many places in yingtan will pilot it", ()),
+        # second review: a white list asked for is which; places in a school are seats
+        ("鹰潭有没有校外培训机构的白名单", ("which",)), ("how many places are there in public kindergartens", ("count",)),
     ],
 )
 def test_the_details_a_plan_leaves_out_are_read_from_the_question(question: str, details: tuple[str, ...]) -> None:

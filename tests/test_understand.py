@@ -1020,6 +1020,9 @@ def test_a_few_told_of_in_the_background_is_not_the_question():
      "今年市里是真对老师学这个有要求，还是学校自己加码的"),
     ("中考到底是变回分数了,还是改叫学业水平考试了?两种说法都听过", "中考到底是变回分数了，还是改叫学业水平考试了?"),
     ("孩子说学校要搞家访，我不知道是市里统一的，还是学校自己搞的", "我不知道是市里统一的，还是学校自己搞的"),
+    # second review: a choice that ends the message, or opens with 还是要
+    ("我们村里有个补助，我想搞清楚，这个补助是按户口发，还是按学籍发", "这个补助是按户口发，还是按学籍发"),
+    ("孩子学校说要上课后服务，我想问课后服务是自愿的，还是要强制参加的", "我想问课后服务是自愿的，还是要强制参加的"),
     # …and what was heard to have happened somewhere asks nothing
     ("每年一到暑假就听说哪个村的娃下河洗澡淹了，俺孙子天天往塘边跑，学校对这个事管不管嘛", "学校对这个事管不管嘛"),
 ])
@@ -1047,6 +1050,8 @@ def test_still_after_a_story_is_no_second_half_of_a_choice(message, question):
 @pytest.mark.parametrize(("message", "question"), [
     # twenty-fifth session: a long message typed by voice, with no punctuation, pauses where speech opens a clause
     ("你好我是开大货车的说话打字不方便我就问一句我家小孩在贵溪读小学班上七十多个人这个有人管吗", "这个有人管吗"),
+    # the opener paused once, never inside a word (second review: 我想问一下, 英语听说考试)
+    ("我家孩子在城里上初中英语听说考试今年还考不考我想问一下这个分数算不算进中考", "我想问一下这个分数算不算进中考"),
     ("我儿子是脑瘫走不了路去不了学校之前有老师上门来教过几次今年还有没有人来", "今年还有没有人来"),
     # …but not a short one, nor one with punctuation
     ("孩子学校这个有人管吗", "孩子学校这个有人管吗"),
@@ -1058,8 +1063,19 @@ def test_a_voice_message_is_split_where_speech_pauses(message, question):
 def test_questions_counted_off_as_first_and_second_ask_are_several(normalize):
     intent = understand("我是体育老师，一问体育课今年能不能真开齐，二问有没有给学校建体育场地的项目", normalize=normalize)
     assert intent.kind == "several" and [p.query for p in intent.parts] == ["体育课今年能不能真开齐", "有没有给学校建体育场地的项目"]
-    # reasons counted off are no questions
+    # reasons counted off are no questions (second review)
     assert understand("一来学校太远，二来孩子小，能不能就近上学", normalize=normalize).kind == "ask"
+    message = "一来不知道孩子能不能适应，二来也不知道要花多少钱，想问下民办幼儿园有补助吗"
+    assert understand(message, normalize=normalize).kind == "ask"
+
+
+def test_this_plan_pointed_at_beside_another_bodys_is_still_this_plan(normalize):
+    """Second review: 这份工作要点 named beside 省教育厅的工作要点 is this plan; the verb 计划 names no plan."""
+    assert understand("这份工作要点是什么时候发的，和省教育厅的工作要点是一起发的吗", normalize=normalize).kind == "document"
+    from bot.understand import _names_another_document
+
+    assert not _names_another_document("教育部计划明年出台新政策")
+    assert _names_another_document("教育部今年的工作要点什么时候发的")
 
 
 @pytest.mark.parametrize("message", ["双减的事也告诉我是第几条", "课后服务收费的规定都跟我说在第几条"])
