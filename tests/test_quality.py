@@ -200,6 +200,11 @@ def test_eleventh_session_tuning_sets_hold_their_floors(service, name: str, floo
         # and very short messages (64)
         ("people63.jsonl", (0.97, 0.88, 0.01, 0.01, 0.12), 0.94),
         ("people64.jsonl", (0.93, 0.88, 0.04, 0.01, 0.04), 0.97),
+        # twenty-fifth session (docs/people65-66-first-runs.txt; people67's first run is in the README): the hardest
+        # out-of-scope line (65), long messy messages without the plan's terms (66), new voices (67)
+        ("people65.jsonl", (0.95, 0.90, 0.04, 0.01, 0.04), 0.85),
+        ("people66.jsonl", (0.95, 0.83, 0.01, 0.02, 0.01), 0.75),
+        ("people67.jsonl", (0.95, 0.85, 0.01, 0.01, 0.01), 0.97),
     ],
 )
 def test_twelfth_session_tuning_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
@@ -301,6 +306,10 @@ def test_report_breaks_figures_down_by_kind(service) -> None:
         # the twenty-fourth session (blind29's questions, not its outcomes, were printed once by mistake — README).
         ("blind29.jsonl", (0.96, 0.90, 0.01, 0.01, 0.04), 0.97),
         ("blind30.jsonl", (0.97, 0.92, 0.01, 0.015, 0.07), 0.97),
+        # Floors under docs/blind31-end-run.txt (first run: docs/blind31-first-run.txt, the same figures); run only at
+        # the twenty-fifth session's start and end, never fitted, its misses never printed. It misses two targets:
+        # answered 89.3 % (≥ 90 %) and not found 2.9 % (≤ 2 %) — the floors sit at them.
+        ("blind31.jsonl", (0.96, 0.89, 0.03, 0.01, 0.04), 0.97),
     ],
 )
 def test_blind_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
