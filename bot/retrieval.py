@@ -1182,24 +1182,6 @@ class QueryAnalyzer:
         before = whole.normalized[:there]
         return int(self.places.last_end(before) > self.home.last_end(before))
 
-    def asked_across(self, question: Query, whole: Query, context: str) -> int:
-        """1 when a family's chances or one's own case are asked across the story and the question: the score or
-        the class size told in the story, the ruling asked in the question ("孩子中考才考了450分，按那个职普比是不是只
-        能去读职高了", "孩子班上有62个人，…，这个算不算大班额": twenty-fifth session, answered because neither part held
-        the whole cue). The story ends where the normalised context does (the whole message is cut at
-        MAX_QUERY_CHARS, the question may not be); chances name a school place, not any 上 ("…体育考了45分，想问下
-        学校可以上足够的体育课吗" — review)."""
-        story = len(self.tp.normalize(context))
-        text = whole.normalized
-        chances = not _CHANCES_RE.search(question.normalized) and any(
-            m.start() < story < m.end() and _SCHOOL_PLACE_RE.search(text, m.end() - 2, m.end() + 12)
-            for m in _CHANCES_RE.finditer(text)
-        )
-        own = not _OWN_CASE_RE.search(question.normalized) and any(
-            m.start() < story < m.end() for m in _OWN_CASE_RE.finditer(text)
-        )
-        return int(chances or own)
-
     def _known_english(self, word: str) -> bool:
         """A word of the plan's or the question bank's (keywords are stemmed)."""
         return word in self.vocabulary or stem_english(word) in self.vocabulary
@@ -1281,6 +1263,24 @@ _OTHER_TEXT_RE = re.compile(
 _THERE_RE = re.compile(r"那边|那里|那儿|当地|[他她]们?那")
 
 
+def asked_across(question: Query, whole: Query, story: int) -> int:
+    """1 when a family's chances or one's own case are asked across the story and the question: the score or
+    the class size told in the story, the ruling asked in the question ("孩子中考才考了450分，按那个职普比是不是只
+    能去读职高了", "孩子班上有62个人，…，这个算不算大班额": twenty-fifth session, answered because neither part held
+    the whole cue). ``story``: where the story ends in ``whole`` — the length of the normalised context (the whole
+    message is cut at MAX_QUERY_CHARS, the question may not be); chances name a school place, not any 上 ("…体育考
+    了45分，想问下学校可以上足够的体育课吗" — review)."""
+    text = whole.normalized
+    chances = not _CHANCES_RE.search(question.normalized) and any(
+        m.start() < story < m.end() and _SCHOOL_PLACE_RE.search(text, m.end() - 2, m.end() + 12)
+        for m in _CHANCES_RE.finditer(text)
+    )
+    own = not _OWN_CASE_RE.search(question.normalized) and any(
+        m.start() < story < m.end() for m in _OWN_CASE_RE.finditer(text)
+    )
+    return int(chances or own)
+
+
 def with_background(query: Query, whole: Query, there: int = 0, chances: int = 0) -> Query:
     """The question part; when it names nothing itself, every fact about it (coverage, unknown nouns,
     cues, the question's form) is the whole message's: in "…老师们人心惶惶，这事具体怎么说的" what is
@@ -1288,7 +1288,7 @@ def with_background(query: Query, whole: Query, there: int = 0, chances: int = 0
     whole message is better known to the plans than the question part, its coverage (and the fewer unknown
     nouns) are the question's.
     ``there``: other cities the question points at (Analyzer.pointed_at), asked about as elsewhere;
-    ``chances``: a family's chances or one's own case asked across the story and the question (Analyzer.asked_across),
+    ``chances``: a family's chances or one's own case asked across the story and the question (asked_across),
     a cue."""
     if not query.facts.content_words:
         return replace(query, facts=whole.facts)
@@ -1492,7 +1492,7 @@ class Retriever:
         if request.context and request.context_weight > 0:
             whole = self.analyzer.analyze(f"{request.context} {request.text}", request.numbers)
             there = self.analyzer.pointed_at(query, whole)
-            across = self.analyzer.asked_across(query, whole, request.context)
+            across = asked_across(query, whole, len(self.analyzer.tp.normalize(request.context)))
             return with_background(query, whole, there, across), mixed(
                 units, self.unit_channels(whole), request.context_weight
             )
