@@ -44,7 +44,7 @@ from bot.features import (
     hit_features,
 )
 from bot.index import PolicyIndex
-from bot.respell import Respeller
+from bot.respell import Respeller, Respelling
 from bot.talk import TalkBank, is_small_talk, nearest
 from bot.text import TextProcessor, any_as_some, chinese_number, data_path, few_as_several, outside, stem_english
 from bot.understand import Talk
@@ -1119,7 +1119,7 @@ class QueryAnalyzer:
         """``numbers``: treat it as a "how many" question (comparisons quote the figures)."""
         typed = self.tp.normalize(text[:MAX_QUERY_CHARS])
         respelling = self.respeller.respell(typed)
-        normalized, english_fixes = self.expander.respelled(respelling.text, self._known_english)
+        normalized, english_fixes = self.expander.respelled(written_out(self.tp, respelling), self._known_english)
         words = self.tp.tokens(normalized)
         expansion_terms, triggers = self.expander.expand(normalized)
         expansion: list[str] = []
@@ -1261,6 +1261,14 @@ _OTHER_TEXT_RE = re.compile(
 )
 # Words that point at a place said before: "我表姐在上饶教书，她们那边大班额控制在多少".
 _THERE_RE = re.compile(r"那边|那里|那儿|当地|[他她]们?那")
+
+
+def written_out(tp: TextProcessor, respelling: Respelling) -> str:
+    """The respelled text, normalised again when a word typed in pinyin was read: it may be shorthand the normaliser
+    writes out ("职jiao" → 职教 → 职业教育, bot/data/dialect.tsv); not a Chinese slip read as one ("依法至教" is no 职教)."""
+    if any(typed.isascii() for typed, _ in respelling.fixes):
+        return tp.normalize(respelling.text)
+    return respelling.text
 
 
 def asked_across(question: Query, whole: Query, story: int) -> int:

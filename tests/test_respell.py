@@ -364,3 +364,10 @@ def test_the_plans_look_alike_slips_are_read(tp: TextProcessor) -> None:
     respeller = Respeller.for_plans(tp, [plan], [plan])
     assert respeller.respell(tp.normalize("防弱水有什么要求")).text == "防溺水有什么要求"
     assert respeller.respell(tp.normalize("我们这类学生有什么说法")).fixes == ()
+
+
+def test_a_respelled_word_that_is_shorthand_is_written_out(service) -> None:
+    """Twenty-fifth session: "职jiao" is read as 职教, which the normaliser writes out as 职业教育 (bot/data/dialect.tsv)
+    — applied again after the respeller, as to what was typed."""
+    query = service.engine.retriever.analyzer.analyze("职jiao今年有啥新政策")
+    assert query.normalized == "职业教育今年有啥新政策" and query.respelled == (("jiao", "教"),)

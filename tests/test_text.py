@@ -29,6 +29,11 @@ from bot.text import TextProcessor, data_path, few_as_several, look_alike
         ("這份計畫", "这份计划"), ("規畫", "规划"),
         # eighteenth session: Gan and Cantonese 几多 is 多少
         ("补助每个月能拿几多钱", "补助每个月能拿多少钱"),
+        # twenty-fifth session: shorthand for the plan's own terms, never inside a longer word
+        ("幼教有啥新动作", "学前教育有啥新动作"), ("义教阶段要考试吗", "义务教育阶段要考试吗"), ("集团校是咋回事", "联合体学校是咋回事"),
+        ("特教学校今年有啥计划", "特殊教育学校今年有啥计划"), ("高教今年有啥打算", "高等教育今年有啥打算"),
+        ("爱国主义教育", "爱国主义教育"), ("中职教师", "中职教师"), ("职教高考", "职教高考"), ("提高教学质量", "提高教学质量"),
+        ("高职教育", "高职教育"), ("独特教学", "独特教学"),
         # sixteenth session: pinyin with tone marks is the toneless pinyin a keyboard types, ü as v
         ("dà bān é zěn me jiě jué", "da ban e zen me jie jue"), ("Nǚ hái", "nv hai"), ("lǜ sè xiào yuán", "lv se xiao yuan"),
     ],
