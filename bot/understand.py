@@ -501,11 +501,7 @@ def _not_for_the_bot(text: str) -> Talk | None:
         return "elsewhere"
     # Judged by how it ends: "…在高速上堵着呢，…别等我" and "…帮我抄在本子上了，…好人一生平安" ask nothing.
     last = (_clauses(text) or [text])[-1]
-    if (
-        not re.search(r"[?？]", text)
-        and _NO_REPLY_RE.search(last)
-        and not any(_asks(c) for c in _clauses(few_as_several(text)))
-    ):
+    if not re.search(r"[?？]", text) and _NO_REPLY_RE.search(last) and not _asks_in_a_clause(few_as_several(text)):
         return "remark"  # (its 说说 is no request to tell: "…也没啥要问的，就想找个人说说")
     if re.search(r"[?？]", text) or _asks(last) or _REQUEST_RE.search(last) or _A_NOT_A_RE.search(last):
         return None

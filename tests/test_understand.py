@@ -949,6 +949,20 @@ def test_a_short_question_after_a_topic_put_aside_stays_apart(normalize):
     ("我家孩子明年中考,外甥说成绩又要用分数来出了,不是ABCD那种等级了,真的假的", "外甥说成绩又要用分数来出了，不是ABCD那种等级了，真的假的"),
     # a colon ends a clause ("…核实清楚：到底是…"), not a time
     ("稿子里要引用这份今年的教育工作安排,编辑让我核实清楚:到底是哪个单位发的文、哪天印发的?", "到底是哪个单位发的文、哪天印发的?"),
+    # review: 还是 as "still" or "after all" after a story clause that holds a 是 is no second half of a choice
+    ("我孩子是留守儿童，还是在外婆家住，学校能提供寄宿吗", "学校能提供寄宿吗"),
+    ("孩子班主任是新来的，还是说换了好几个老师了，教学质量能保证吗", "教学质量能保证吗"),
+    ("虽然说是双减了，还是有好多家长偷偷给孩子报补习班，今年校外培训还查不查", "今年校外培训还查不查"),
+    # twenty-fifth session: a choice put across two clauses is one question, with or without its question mark
+    ("校长天天催我们刷学习强国，排在后面的要点名。我就想搞清楚，今年市里是真对老师学这个有要求，还是学校自己加码的",
+     "今年市里是真对老师学这个有要求，还是学校自己加码的"),
+    ("中考到底是变回分数了,还是改叫学业水平考试了?两种说法都听过", "中考到底是变回分数了，还是改叫学业水平考试了?"),
+    ("孩子说学校要搞家访，我不知道是市里统一的，还是学校自己搞的", "我不知道是市里统一的，还是学校自己搞的"),
+    # second review: a choice that ends the message, or opens with 还是要
+    ("我们村里有个补助，我想搞清楚，这个补助是按户口发，还是按学籍发", "这个补助是按户口发，还是按学籍发"),
+    ("孩子学校说要上课后服务，我想问课后服务是自愿的，还是要强制参加的", "我想问课后服务是自愿的，还是要强制参加的"),
+    # …and what was heard to have happened somewhere asks nothing
+    ("每年一到暑假就听说哪个村的娃下河洗澡淹了，俺孙子天天往塘边跑，学校对这个事管不管嘛", "学校对这个事管不管嘛"),
 ])
 def test_the_question_starts_where_it_is_asked(message, question):
     assert question_part(message)[0] == question
@@ -1014,37 +1028,11 @@ def test_a_few_told_of_in_the_background_is_not_the_question():
     assert question.startswith("就想问问") and "几个高年级" in context
 
 
-@pytest.mark.parametrize(("message", "question"), [
-    # twenty-fifth session: a choice put across two clauses is one question, with or without its question mark
-    ("校长天天催我们刷学习强国，排在后面的要点名。我就想搞清楚，今年市里是真对老师学这个有要求，还是学校自己加码的",
-     "今年市里是真对老师学这个有要求，还是学校自己加码的"),
-    ("中考到底是变回分数了,还是改叫学业水平考试了?两种说法都听过", "中考到底是变回分数了，还是改叫学业水平考试了?"),
-    ("孩子说学校要搞家访，我不知道是市里统一的，还是学校自己搞的", "我不知道是市里统一的，还是学校自己搞的"),
-    # second review: a choice that ends the message, or opens with 还是要
-    ("我们村里有个补助，我想搞清楚，这个补助是按户口发，还是按学籍发", "这个补助是按户口发，还是按学籍发"),
-    ("孩子学校说要上课后服务，我想问课后服务是自愿的，还是要强制参加的", "我想问课后服务是自愿的，还是要强制参加的"),
-    # …and what was heard to have happened somewhere asks nothing
-    ("每年一到暑假就听说哪个村的娃下河洗澡淹了，俺孙子天天往塘边跑，学校对这个事管不管嘛", "学校对这个事管不管嘛"),
-])
-def test_the_question_starts_where_it_is_asked(message, question):
-    assert question_part(message)[0] == question
-
-
 @pytest.mark.parametrize("message", ["中职那个心理咨询师的电话是多少,我孩子想找人聊聊",
                                      "家长会上老师问我们有没有什么要问的，我当时没反应过来，回来才发现孩子的午托费涨了",
                                      "你这机器人挺好用的，讲得清清楚楚还告诉我是第几条，我已经转给好几个老师了"])
 def test_a_question_or_a_compliment_is_neither_a_remark_nor_a_look_up(normalize, message):
     assert understand(message, normalize=normalize).kind == "ask"
-
-
-@pytest.mark.parametrize(("message", "question"), [
-    # review (twenty-fifth session): 还是 as "still" or "after all" after a story clause that holds a 是
-    ("我孩子是留守儿童，还是在外婆家住，学校能提供寄宿吗", "学校能提供寄宿吗"),
-    ("孩子班主任是新来的，还是说换了好几个老师了，教学质量能保证吗", "教学质量能保证吗"),
-    ("虽然说是双减了，还是有好多家长偷偷给孩子报补习班，今年校外培训还查不查", "今年校外培训还查不查"),
-])
-def test_still_after_a_story_is_no_second_half_of_a_choice(message, question):
-    assert question_part(message)[0] == question
 
 
 @pytest.mark.parametrize(("message", "question"), [
