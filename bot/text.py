@@ -284,6 +284,14 @@ def storable(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "")
 
 
+# A word jieba does not know is mostly a name or a rare noun (_read_non_nouns) — unless it starts with an adverb or
+# a question word, or ends with a particle, a complement or an adverb of the next clause: then jieba's guesser has
+# glued two words of everyday speech together ("管得严不" → 严不, "是咋定的" → 咋定, "课真在车间上" → 课真, "心里堵得慌"
+# → 堵得), and read as unknown nouns they had counted as evidence against an answer (twenty-sixth session).
+_GLUED_FIRST = frozenset("咋啥怎还都很太就也又再才光只挺不没")
+_GLUED_LAST = frozenset("不得的了着过吗呢嘛啊呀吧么真还都也就又再才住定咋啥")
+
+
 class TextProcessor:
     """Normalises text and splits it into index terms.
 
@@ -334,6 +342,8 @@ class TextProcessor:
     def is_noun(self, word: str) -> bool:
         if len(word) < 2 or word.isascii():
             return False
+        if not self._jieba.FREQ.get(word) and (word[0] in _GLUED_FIRST or word[-1] in _GLUED_LAST):
+            return False  # two words jieba glued together ("管得严不" → 严不, "咋定", "课真在"): no noun
         h = hash(word)
         i = int(np.searchsorted(self._non_nouns, h))
         return not (i < len(self._non_nouns) and self._non_nouns[i] == h)

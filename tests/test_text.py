@@ -147,3 +147,23 @@ def test_a_few_told_of_is_not_how_many_asked(text: str, several: bool) -> None:
 ])
 def test_characters_look_alike_by_a_part_that_is_no_radical(a: str, b: str, alike: bool) -> None:
     assert look_alike(a, b, data_path("shapes.tsv")) is alike
+
+
+@pytest.mark.parametrize(
+    ("word", "noun"),
+    [
+        # jieba's guesser gluing two words of speech: no noun (an unknown noun counts against an answer)
+        ("严不", False),  # 管得严不
+        ("咋定", False),  # 是咋定的
+        ("课真", False),  # 课真在车间上
+        ("堵得", False),  # 心里堵得慌
+        ("没考", False),  # 没考好
+        # words jieba knows keep its tag; words it does not know are names and rare nouns
+        ("书包", True),
+        ("领导班子", True),
+        ("张三", True),
+        ("社保", False),
+    ],
+)
+def test_glued_words_of_speech_are_no_nouns(tp, word: str, noun: bool) -> None:
+    assert tp.is_noun(word) is noun
