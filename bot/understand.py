@@ -1528,10 +1528,13 @@ _WHO_ADDRESSED = (
 _DOCUMENT_RE = re.compile(
     # "(这个文件)什么时候发的", but not "高考成绩啥时候出来": only the plan (or nothing) is issued; a pause
     # may come after the plan's own name ("群里有人转这个工作要点，是哪天发出来的啊"; not "开学通知，什么时候发")
-    # (Cantonese too: "呢份工作要點係幾時發出嚟㗎" — twentieth session)
-    r"(?:(?:文件|计划|要点|通知|这份|这个|呢份|它|(?:文件|计划|要点)[,，\s])(?:是|系|係|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子|几时|幾時)"
+    # (Cantonese too: "呢份工作要點係幾時發出嚟㗎" — twentieth session; 到底 / 究竟 between: "這份工作要點到底是哪天發的？
+    # 群裡有人轉給我…" — twenty-sixth session, people68)
+    r"(?:(?:文件|计划|要点|通知|这份|这个|呢份|它|(?:文件|计划|要点)[,，\s])(?:到底|究竟|具体)?(?:是|系|係|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子|几时|幾時)"
     # (法 / 罚 / 乏 before 的 / 布: 发 typed by its sound, "这文件哪天法的")
     r"(?:发|印发|下发|出台|发布|出|定|颁布|签发|[法罚乏](?=的[啊呀吗呢哦?？\s]*$|布))"
+    # …issued, not issuing something else: "这个什么时候发工资" (twenty-sixth session: answered with the plan's date)
+    r"(?=[的了出来下给呢吗么啊呀哦哈?？!！。,，\s]|$)"
     # with nothing named, only when nothing else is said to be issued: not "什么时候发的工资"
     # — issued already (的 / 了): "…营养餐补助还没到账，什么时候发" waits for something else (review)
     r"|^(?:是|在)?(?:具体|到底|究竟)?(?:是)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子|几时|幾時)"

@@ -410,6 +410,8 @@ def test_a_numeral_after_yaodian_names_a_point_unless_it_opens_a_word(normalize,
                                      "那个深化新时代教育评价改革总体方案，是中央哪年发的？原文一共分几部分？能给我讲讲吗",
                                      # twenty-fifth session: another body's own work plan
                                      "教育部工作要点什么时候发的", "省教育厅的工作要点什么时候发的",
+                                     # twenty-sixth session: something else issued after "this"
+                                     "这个什么时候发工资", "这个到底什么时候发工资",
                                      "教育厅2021年的工作要点一共几部分", "教育部今年的工作要点什么时候发的",
                                      "教育部印发的工作要点是哪天发的", "教育部年度工作要点是哪天发的"])
 def test_content_questions_are_not_document_questions(normalize, message):
@@ -1256,7 +1258,9 @@ def test_a_year_names_a_plan_only_beside_plan_words(normalize, text: str, names_
      ("总的目标是什么", "idea"), ("今年的总体思路是啥", "idea"), ("这份文件的指导思想是什么", "idea"),
      ("what is the overall goal of the plan", "idea"), ("What's the main idea?", "idea"),
      # twentieth session: Cantonese, and a learner's English
-     ("呢份工作要點係幾時發出嚟㗎?", "about"), ("When this document was publish? I want know the exact date.", "about")],
+     ("呢份工作要點係幾時發出嚟㗎?", "about"), ("When this document was publish? I want know the exact date.", "about"),
+     # twenty-sixth session: 到底 before the asking words, and a remark after them
+     ("這份工作要點到底是哪天發的？群裡有人轉給我，我想看看是不是最新的", "about"), ("这个文件究竟是什么时候发的", "about")],
 )
 def test_what_about_the_document_is_asked(normalize, message, facet):
     intent = understand(message, normalize=normalize)
