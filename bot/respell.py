@@ -120,6 +120,7 @@ LONGEST = 4
 # is not meant)
 _FUNCTION_CHARACTERS = frozenset("到在给把被让向从对跟和与就都也还又才去来说要会能想查搜找比")
 _WORD_LENGTHS = range(2, 7)  # indexed words that can be the target
+_SHORTEST_GAPPED = 3  # a word longer than this may be typed with one inside character left out (rearranged)
 # A slip that makes a word with its neighbour hides from the word bounds: 教师检负有 is segmented
 # 教师/检/负有, 初中学叶 初/中学/叶, so 检负 and 学叶 straddle a bound and were never tried. Such a stretch
 # is respelled only when the respelled text is far likelier to jieba's dictionary than the typed one:
@@ -213,6 +214,10 @@ def _blank(word: str, i: int) -> str:
 class Respelling:
     text: str  # the respelled text
     fixes: tuple[tuple[str, str], ...] = ()  # (as typed, as indexed), in order
+
+
+def _swapped(text: str, i: int) -> str:
+    return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
 
 
 def shared_in_place(a: str, b: str) -> int:
@@ -436,6 +441,7 @@ class Respeller:
         self.by_sound: dict[tuple[str, ...], list[str]] = {}
         self.by_frame: dict[str, list[tuple[str, int]]] = {}  # the word with one character blanked
         self.by_initials: dict[str, list[str]] = {}
+        self.by_gap: dict[str, list[str]] = {}  # the word with one inside character left out (rearranged)
         # ``vocabulary``: the plans' words, repeated as often as they occur, or already counted.
         counted = Counter(vocabulary)
         counts = {w: n for w, n in counted.items() if len(w) in _WORD_LENGTHS and _CJK_RE.fullmatch(w)}
@@ -450,6 +456,8 @@ class Respeller:
                 self.by_initials.setdefault(initials(sound), []).append(word)
             for i in range(len(word)):
                 self.by_frame.setdefault(_blank(word, i), []).append((word, i))
+            for i in range(1, len(word) - 1) if len(word) > _SHORTEST_GAPPED else ():
+                self.by_gap.setdefault(word[:i] + word[i + 1 :], []).append(word)
 
     @classmethod
     def for_plans(cls, tp: TextProcessor, plan_texts: Iterable[str], indexed_texts: Iterable[str]) -> Respeller:
@@ -477,15 +485,16 @@ class Respeller:
     def sound(self, text: str) -> tuple[str, ...]:
         return tuple(self.syllable(ch) for ch in text)
 
-    def target(self, stretch: str) -> str | None:
-        """The indexed word ``stretch`` is a slip of, if it is one."""
+    def target(self, stretch: str, aligned: bool = False) -> str | None:
+        """The indexed word ``stretch`` is a slip of, if it is one (``aligned``: on the word bounds, where it may
+        also be rearranged)."""
         if stretch in self.indexed_text or self.is_word(stretch):
             return None
         candidates = [w for w in self.by_sound.get(self.sound(stretch), []) if w != stretch]
         if not candidates and len(stretch) >= 3:  # in a pair, one letter away is too often another word
             candidates = self.slips_of(stretch)
         if not candidates:
-            return None
+            return self.rearranged(stretch) if aligned and len(stretch) >= 3 else None
         best = max(candidates, key=lambda w: shared_in_place(stretch, w))
         if 2 * shared_in_place(stretch, best) < len(stretch) and not self.misheard(stretch, best):
             return None
@@ -498,6 +507,15 @@ class Respeller:
         edge = stretch[0] != best[0] or stretch[-1] != best[-1]
         loose = edge and self.sound(stretch) != self.sound(best)
         return None if slipped & self.particles and (len(stretch) < LONGEST or loose) else best
+
+    def rearranged(self, stretch: str) -> str | None:
+        """The one plan word of three characters or more that ``stretch`` types with two neighbouring characters
+        swapped (一网办通 for 一网通办) or, in a word of four or more, one character inside it left out (县管聘 for
+        县管校聘): not the first or the last, or "学校管" (学校管不管) would be 学校管理; and only on the word bounds, or
+        "人家学校" would hold 家长学校 (twenty-sixth session)."""
+        found = {s for i in range(len(stretch) - 1) if (s := _swapped(stretch, i)) != stretch and s in self.words}
+        found.update(self.by_gap.get(stretch, ()))
+        return found.pop() if len(found) == 1 else None
 
     def misheard(self, stretch: str, word: str) -> bool:
         """A whole phrase misheard: three characters or more that sound exactly as the plan's word, and
@@ -535,7 +553,7 @@ class Respeller:
         likelihood = self.likelihood
         if not aligned and likelihood is None:
             return None
-        word = self.target(text[i : i + n]) or (self.particle_slip(text, i) if aligned and n == 2 else None)
+        word = self.target(text[i : i + n], aligned) or (self.particle_slip(text, i) if aligned and n == 2 else None)
         if word is None or aligned or likelihood is None:  # (None here only when aligned: for the type checker)
             return word
         return word if far_likelier(likelihood, text[:i] + word + text[i + n :], text, OFF_BOUNDS_GAIN) else None

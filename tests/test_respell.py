@@ -138,6 +138,11 @@ def plan_respeller(tp: TextProcessor) -> Respeller:
         ("县官小品今年推到哪几个区了", "县管校聘"),
         ("直扑笔是啥意思", "职普比"),
         ("瀑汇性幼儿园今年有啥说法", "普惠性"),
+        # twenty-sixth session: two characters swapped, one inside character left out
+        ("一网办通能办啥", "一网通办"),
+        ("县管聘改革推到哪了", "县管校聘"),
+        ("幼儿园学小化咋治", "小学化"),
+        ("随迁女子能就近上学不", "随迁子女"),
     ],
 )
 def test_phone_keyboard_slips_read_as_the_plan_writes_them(
@@ -177,6 +182,11 @@ def test_phone_keyboard_slips_read_as_the_plan_writes_them(
         # a command or a comparison is no slip at a word's edge (nineteenth session)
         "查大班额",
         "高等教育跟职业教育比，今年哪边动作大",
+        # a word with its first or last character left out, or a stretch across words, is not rearranged
+        # (twenty-sixth session: 学校管理, 家长学校, 建设项目 would have been read)
+        "学校管不管这个事",
+        "人家学校会不会嫌我们不是本地的",
+        "江西师专今年有什么建设目标",
     ],
 )
 def test_ordinary_writing_is_left_alone(plan_respeller: Respeller, tp: TextProcessor, question: str) -> None:

@@ -703,6 +703,9 @@ def test_a_place_beside_one_project_of_a_list_says_where_that_project_is(service
         ("校外培训机构黑名单制度今年建立吗", ()), ("how many places in yingtan will pilot it", ()),
         # second review: a white list asked for is which; places in a school are seats
         ("鹰潭有没有校外培训机构的白名单", ("which",)), ("how many places are there in public kindergartens", ("count",)),
+        # twenty-sixth session: "when" as a plea asks what will be done, not a day
+        ("教室一下雨就漏，啥时候能给修修啊", ()), ("什么时候能让我们安心教书啊", ()), ("什么时候才能给补点老师进来", ()),
+        ("市八小改扩建啥时候能完工", ("done",)), ("啥时候能装空调", ("when",)),
     ],
 )
 def test_the_details_a_plan_leaves_out_are_read_from_the_question(question: str, details: tuple[str, ...]) -> None:
