@@ -220,6 +220,21 @@ def _swapped(text: str, i: int) -> str:
     return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
 
 
+def _gapped(word: str) -> list[str]:
+    """``word`` with one character inside it left out, for a word longer than _SHORTEST_GAPPED."""
+    return [word[:i] + word[i + 1 :] for i in range(1, len(word) - 1)] if len(word) > _SHORTEST_GAPPED else []
+
+
+def rearranged(stretch: str, words: Container[str], by_gap: Mapping[str, list[str]]) -> str | None:
+    """The one plan word (of ``words``) of three characters or more that ``stretch`` types with two neighbouring
+    characters swapped (一网办通 for 一网通办) or, in a word of four or more, one character inside it left out (县管聘
+    for 县管校聘, ``by_gap``): not the first or the last, or "学校管" (学校管不管) would be 学校管理. Read only on the
+    word bounds (Respeller.target), or "人家学校" would hold 家长学校 (twenty-sixth session)."""
+    found = {s for i in range(len(stretch) - 1) if (s := _swapped(stretch, i)) != stretch and s in words}
+    found.update(by_gap.get(stretch, ()))
+    return found.pop() if len(found) == 1 else None
+
+
 def shared_in_place(a: str, b: str) -> int:
     return sum(x == y for x, y in zip(a, b, strict=True))
 
@@ -384,6 +399,16 @@ def spelled_out(
     return Respelling(_LATIN_RUN_RE.sub(run, normalized), tuple(fixes))
 
 
+def misheard(
+    stretch: str, word: str, sound: Callable[[str], tuple[str, ...]], likelihood: Callable[[str], float] | None
+) -> bool:
+    """A whole phrase misheard: three characters or more that sound exactly as the plan's word, and far likelier
+    as it (MISHEARD_GAIN)."""
+    if len(stretch) < 3 or likelihood is None or sound(stretch) != sound(word):
+        return False
+    return far_likelier(likelihood, word, stretch, MISHEARD_GAIN)
+
+
 def far_likelier(likelihood: Callable[[str], float], read: str, typed: str, gain: float) -> bool:
     """Is ``read`` far likelier to jieba's dictionary than ``typed``: log-odds of its best segmentation up by
     ``gain`` or more (OFF_BOUNDS_GAIN, MISHEARD_GAIN, LOOK_ALIKE_GAIN)?"""
@@ -441,7 +466,7 @@ class Respeller:
         self.by_sound: dict[tuple[str, ...], list[str]] = {}
         self.by_frame: dict[str, list[tuple[str, int]]] = {}  # the word with one character blanked
         self.by_initials: dict[str, list[str]] = {}
-        self.by_gap: dict[str, list[str]] = {}  # the word with one inside character left out (rearranged)
+        self.by_gap: dict[str, list[str]] = {}  # the word with one inside character left out (_gapped)
         # ``vocabulary``: the plans' words, repeated as often as they occur, or already counted.
         counted = Counter(vocabulary)
         counts = {w: n for w, n in counted.items() if len(w) in _WORD_LENGTHS and _CJK_RE.fullmatch(w)}
@@ -456,8 +481,8 @@ class Respeller:
                 self.by_initials.setdefault(initials(sound), []).append(word)
             for i in range(len(word)):
                 self.by_frame.setdefault(_blank(word, i), []).append((word, i))
-            for i in range(1, len(word) - 1) if len(word) > _SHORTEST_GAPPED else ():
-                self.by_gap.setdefault(word[:i] + word[i + 1 :], []).append(word)
+            for gapped in _gapped(word):
+                self.by_gap.setdefault(gapped, []).append(word)
 
     @classmethod
     def for_plans(cls, tp: TextProcessor, plan_texts: Iterable[str], indexed_texts: Iterable[str]) -> Respeller:
@@ -486,17 +511,18 @@ class Respeller:
         return tuple(self.syllable(ch) for ch in text)
 
     def target(self, stretch: str, aligned: bool = False) -> str | None:
-        """The indexed word ``stretch`` is a slip of, if it is one (``aligned``: on the word bounds, where it may
-        also be rearranged)."""
+        """The indexed word ``stretch`` is a slip of, if any (``aligned``: on the word bounds, or not rearranged)."""
         if stretch in self.indexed_text or self.is_word(stretch):
             return None
         candidates = [w for w in self.by_sound.get(self.sound(stretch), []) if w != stretch]
         if not candidates and len(stretch) >= 3:  # in a pair, one letter away is too often another word
             candidates = self.slips_of(stretch)
         if not candidates:
-            return self.rearranged(stretch) if aligned and len(stretch) >= 3 else None
+            return rearranged(stretch, self.words, self.by_gap) if aligned and len(stretch) >= 3 else None
         best = max(candidates, key=lambda w: shared_in_place(stretch, w))
-        if 2 * shared_in_place(stretch, best) < len(stretch) and not self.misheard(stretch, best):
+        if 2 * shared_in_place(stretch, best) < len(stretch) and not misheard(
+            stretch, best, self.sound, self.likelihood
+        ):
             return None
         # A slipped particle (近是 for 近视) is too common a character to guess at: 工作是 is
         # "the job is", not 工作室. In four characters that sound as one of the plan's four-character
@@ -507,22 +533,6 @@ class Respeller:
         edge = stretch[0] != best[0] or stretch[-1] != best[-1]
         loose = edge and self.sound(stretch) != self.sound(best)
         return None if slipped & self.particles and (len(stretch) < LONGEST or loose) else best
-
-    def rearranged(self, stretch: str) -> str | None:
-        """The one plan word of three characters or more that ``stretch`` types with two neighbouring characters
-        swapped (一网办通 for 一网通办) or, in a word of four or more, one character inside it left out (县管聘 for
-        县管校聘): not the first or the last, or "学校管" (学校管不管) would be 学校管理; and only on the word bounds, or
-        "人家学校" would hold 家长学校 (twenty-sixth session)."""
-        found = {s for i in range(len(stretch) - 1) if (s := _swapped(stretch, i)) != stretch and s in self.words}
-        found.update(self.by_gap.get(stretch, ()))
-        return found.pop() if len(found) == 1 else None
-
-    def misheard(self, stretch: str, word: str) -> bool:
-        """A whole phrase misheard: three characters or more that sound exactly as the plan's word, and
-        far likelier as it (MISHEARD_GAIN)."""
-        if len(stretch) < 3 or self.likelihood is None or self.sound(stretch) != self.sound(word):
-            return False
-        return far_likelier(self.likelihood, word, stretch, MISHEARD_GAIN)
 
     def slips_of(self, stretch: str) -> list[str]:
         """Indexed words one character off ``stretch``: its pinyin one letter away (比列 for 比例: lie / li), or
