@@ -63,7 +63,9 @@ IntentKind = Literal[
     "empty",
 ]
 FollowUp = Literal["elaborate", "plain", "ellipsis"]  # plain: "通俗点说", said in plain words
-Talk = Literal["greeting", "thanks", "identity", "usage", "bye", "complaint", "apology", "chat", "remark", "elsewhere"]
+Talk = Literal[
+    "greeting", "thanks", "identity", "usage", "bye", "complaint", "apology", "chat", "remark", "sympathy", "elsewhere"
+]
 DocFacet = Literal["about", "outline", "validity", "language", "recipients", "idea"]
 
 LAST_POINT = -1  # "最后一条"; LAST_POINT - 1 is "倒数第二条"
@@ -2789,6 +2791,21 @@ _INNER_PAUSE_RE = re.compile(r"\w[\s,，。;；!！~～…]+\w")
 _RHETORICAL_RE = re.compile(
     r"怎么(?:这么|那么|就这么)|(?:说|讲|教|叫|喊|骂)了?(?:多少|几)(?:遍|次|回)|(?<![为凭])(?:啥|什么)[\u4e00-\u9fff]{0,2}?(?:都|也)(?:没有|没|不)"
 )
+
+
+# Venting at the end of a remark ("改作业改到半夜，累成狗😩", "娃的作业又写到十点多，真是服了", "唉，当老师真难，…"): the
+# writer lets off steam, and the plan's clause on homework or on teachers' burdens answers nothing they asked. Not
+# after a clause ending in 没 / 没有, which asks ("这些有人管没有 我真的受够了😤", "清单落实了没 天天填表烦死了").
+_VENT_RE = re.compile(
+    r"(?:累死了?|累死人|累成狗|真是服了|服了|头都大了|烦死了?|好烦|心好?累|受够了|崩溃了?|太难了|真难|真累|不容易|唉+)"
+    r"[啊呀了哦吧啦。！!~～…\s]*(?:[\U0001F300-\U0001FAFF\u2600-\u27BF\u200d\ufe0f]\s*)*$|^唉"
+)
+_ENDS_ASKING_RE = re.compile(r"没有?(?=[\s，,。!！~～]|$)")
+
+
+def vents(text: str) -> bool:
+    """A remark that ends by letting off steam (_VENT_RE) and asks nothing, not even by 没 / 没有 at a clause's end."""
+    return bool(_VENT_RE.search(text.strip())) and not _ENDS_ASKING_RE.search(text)
 
 
 def _is_remark(text: str) -> bool:

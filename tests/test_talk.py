@@ -7,7 +7,7 @@ import pytest
 
 from bot.retrieval import talk_match
 from bot.talk import TALK_MARGIN, TALK_MIN, TalkBank, TalkBankError, is_small_talk, nearest, remark_is_small_talk
-from bot.understand import understand
+from bot.understand import understand, vents
 from bot.vectors import VectorCache
 
 
@@ -138,3 +138,34 @@ def test_chit_chat_in_several_parts_gets_one_friendly_reply(service) -> None:  #
     assert answer.status == "smalltalk" and not answer.citations
     answer = service.ask("你好，你是机器人吗？今年大班额比例要控制在多少？")
     assert answer.found and answer.citations[0].point == 8
+
+
+@pytest.mark.parametrize(
+    ("message", "vented"),
+    [
+        ("改作业改到半夜，累成狗😩", True),
+        ("娃的作业又写到十点多，真是服了", True),
+        ("唉，当老师真难，一天到晚填表开会", True),
+        ("孩子近视又涨了一百度，都怪我让他看平板，唉", True),
+        ("今天又加班到十点，娃作业还没签字，累死了😩", True),
+        # a clause ending in 没 / 没有 asks, whatever follows
+        ("老师减负清单落实了没 天天填表烦死了", False),
+        ("这些有人管没有 我真的受够了😤", False),
+        # nothing vented
+        ("孩子今天第一次自己上学", False),
+        ("累死了的孩子们今天终于放假", False),
+    ],
+)
+def test_venting_is_read_at_the_end_of_a_remark(message: str, vented: bool) -> None:
+    assert vents(message) is vented
+
+
+def test_a_remark_that_vents_gets_a_kind_word_even_when_the_search_answers_it(service) -> None:
+    """Twenty-sixth session: "改作业改到半夜，累成狗😩" was answered with the clause on teachers' burdens."""
+    for remark in ("改作业改到半夜，累成狗😩", "娃的作业又写到十点多，真是服了"):
+        answer = service.ask(remark)
+        assert answer.status == "smalltalk" and not answer.citations
+        assert "辛苦了" in answer.text
+    # the same burden asked about is answered
+    answer = service.ask("作业太多了，孩子天天写到半夜，教育局管不管，烦死了")
+    assert answer.status == "answered" and answer.citations[0].point == 14
