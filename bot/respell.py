@@ -225,14 +225,18 @@ def _gapped(word: str) -> list[str]:
     return [word[:i] + word[i + 1 :] for i in range(1, len(word) - 1)] if len(word) > _SHORTEST_GAPPED else []
 
 
-def rearranged(stretch: str, words: Container[str], by_gap: Mapping[str, list[str]]) -> str | None:
+def rearranged(
+    stretch: str, words: Container[str], by_gap: Mapping[str, list[str]], likelihood: Callable[[str], float] | None
+) -> str | None:
     """The one plan word (of ``words``) of three characters or more that ``stretch`` types with two neighbouring
     characters swapped (一网办通 for 一网通办) or, in a word of four or more, one character inside it left out (县管聘
     for 县管校聘, ``by_gap``): not the first or the last, or "学校管" (学校管不管) would be 学校管理. Read only on the
-    word bounds (Respeller.target), or "人家学校" would hold 家长学校 (twenty-sixth session)."""
+    word bounds and when far likelier to jieba's dictionary (Respeller.target: OFF_BOUNDS_GAIN), or "人家学校" would
+    hold 家长学校 and "学校是党领导的吗" 党政领导 (twenty-sixth session and its review)."""
     found = {s for i in range(len(stretch) - 1) if (s := _swapped(stretch, i)) != stretch and s in words}
     found.update(by_gap.get(stretch, ()))
-    return found.pop() if len(found) == 1 else None
+    word = found.pop() if len(found) == 1 else None
+    return word if word and likelihood and far_likelier(likelihood, word, stretch, OFF_BOUNDS_GAIN) else None
 
 
 def shared_in_place(a: str, b: str) -> int:
@@ -518,7 +522,9 @@ class Respeller:
         if not candidates and len(stretch) >= 3:  # in a pair, one letter away is too often another word
             candidates = self.slips_of(stretch)
         if not candidates:
-            return rearranged(stretch, self.words, self.by_gap) if aligned and len(stretch) >= 3 else None
+            return (
+                rearranged(stretch, self.words, self.by_gap, self.likelihood) if aligned and len(stretch) >= 3 else None
+            )
         best = max(candidates, key=lambda w: shared_in_place(stretch, w))
         if 2 * shared_in_place(stretch, best) < len(stretch) and not misheard(
             stretch, best, self.sound, self.likelihood

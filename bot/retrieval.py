@@ -717,8 +717,9 @@ _PERIOD_COST = r"(?:fees?|costs?|charges?|salary|salaries|wages?|pay)\b"
 # Details a question can ask for, and how a sentence states them.
 # "When" as a plea, not a day asked: "…教室一下雨就漏，啥时候能给修修啊", "什么时候能让我们安心教书啊", "什么时候能给补点
 # 老师进来" ask what will be done (twenty-sixth session: four such messages of the older blind sets were refused as
-# asking a date the plan does not give).
-_NO_PLEA = r"(?!才?能[给让帮替])"
+# asking a date the plan does not give). Only 给 / 帮 with no one named after it, or 让 us: "教师周转房什么时候能让老师
+# 住进去", "什么时候能给孩子发补助" ask a day (review).
+_NO_PLEA = r"(?!才?能(?:[给帮替](?!孩子|学生|老师|家长|娃|我家|他|她|大家)|让(?:我们|咱们|俺们|咱|俺)))"
 _DETAIL_QUESTIONS = {
     # How many of a countable thing — hours, lessons, times, people, schools ("一个月学几次，每次学几个小时", "一周要上
     # 几节体育课", "保安要配几个人", "how many hours"): stated only where the quoted sentences give a figure

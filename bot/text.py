@@ -286,10 +286,10 @@ def storable(text: str) -> str:
 
 # A word jieba does not know is mostly a name or a rare noun (_read_non_nouns) — unless it starts with an adverb or
 # a question word, or ends with a particle, a complement or an adverb of the next clause: then jieba's guesser has
-# glued two words of everyday speech together ("管得严不" → 严不, "是咋定的" → 咋定, "课真在车间上" → 课真, "心里堵得慌"
-# → 堵得), and read as unknown nouns they had counted as evidence against an answer (twenty-sixth session).
-_GLUED_FIRST = frozenset("咋啥怎还都很太就也又再才光只挺不没")
-_GLUED_LAST = frozenset("不得的了着过吗呢嘛啊呀吧么真还都也就又再才住定咋啥")
+# glued two words of everyday speech together ("管得严不" → 严不, "是咋定的" → 咋定, "心里堵得慌" → 堵得, "没考好" → 没考),
+# and read as unknown nouns they had counted as evidence against an answer (twenty-sixth session).
+_GLUED_FIRST = frozenset("咋啥怎还都很太就也又再才光只挺不没系")  # (系: Cantonese 是, "係唔係真㗎" → 系真)
+_GLUED_LAST = frozenset("不得的了着过吗呢嘛啊呀吧么")  # (not 真 / 定 / 才 / 住: given names end in them — review)
 
 
 class TextProcessor:

@@ -1527,16 +1527,21 @@ _WHO_ADDRESSED = (
     r"|\bwho(?: was| is|'s) (?:it|this|the plan|the document|this plan|this document|this doc|this thing)(?: [\w'-]+){0,2}?"
     r" (?:addressed|sent|distributed|circulated) to\b"
 )
+# What is paid or handed out, not issued as a document: "这个什么时候发工资" is no question about the plan's date.
+_HANDED_OUT = "工资|薪水|补助|补贴|奖金|绩效|钱|福利|红包|成绩|分数|结果|课本|教材|书|校服|通知书|证书|证|年终"
 _DOCUMENT_RE = re.compile(
     # "(这个文件)什么时候发的", but not "高考成绩啥时候出来": only the plan (or nothing) is issued; a pause
     # may come after the plan's own name ("群里有人转这个工作要点，是哪天发出来的啊"; not "开学通知，什么时候发")
     # (Cantonese too: "呢份工作要點係幾時發出嚟㗎" — twentieth session; 到底 / 究竟 between: "這份工作要點到底是哪天發的？
     # 群裡有人轉給我…" — twenty-sixth session, people68)
-    r"(?:(?:文件|计划|要点|通知|这份|这个|呢份|它|(?:文件|计划|要点)[,，\s])(?:到底|究竟|具体)?(?:是|系|係|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子|几时|幾時)"
+    # (到底 / 究竟 / 具体 only after the plan itself: "开学通知到底什么时候发" waits for another notice — review)
+    r"(?:(?:文件|计划|要点|通知|这份|这个|呢份|它|(?:文件|计划|要点)[,，\s]|(?:这份|文件|要点|呢份)(?:到底|究竟|具体))"
+    r"(?:是|系|係|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子|几时|幾時)"
     # (法 / 罚 / 乏 before 的 / 布: 发 typed by its sound, "这文件哪天法的")
     r"(?:发|印发|下发|出台|发布|出|定|颁布|签发|[法罚乏](?=的[啊呀吗呢哦?？\s]*$|布))"
-    # …issued, not issuing something else: "这个什么时候发工资" (twenty-sixth session: answered with the plan's date)
-    r"(?=[的了出来下给呢吗么啊呀哦哈?？!！。,，\s]|$)"
+    # …issued, not paying or handing out something else: "这个什么时候发工资", "…发的工资" (twenty-sixth session:
+    # answered with the plan's date)
+    rf"(?!的?(?:{_HANDED_OUT}))"
     # with nothing named, only when nothing else is said to be issued: not "什么时候发的工资"
     # — issued already (的 / 了): "…营养餐补助还没到账，什么时候发" waits for something else (review)
     r"|^(?:是|在)?(?:具体|到底|究竟)?(?:是)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子|几时|幾時)"
@@ -2793,12 +2798,17 @@ _RHETORICAL_RE = re.compile(
 )
 
 
-# Venting at the end of a remark ("改作业改到半夜，累成狗😩", "娃的作业又写到十点多，真是服了", "唉，当老师真难，…"): the
-# writer lets off steam, and the plan's clause on homework or on teachers' burdens answers nothing they asked. Not
-# after a clause ending in 没 / 没有, which asks ("这些有人管没有 我真的受够了😤", "清单落实了没 天天填表烦死了").
+# Venting at the end of a remark ("改作业改到半夜，累成狗😩", "今天又加班到十点，娃作业还没签字，累死了"): the writer is
+# tired and lets off steam, and the plan's clause on homework or on teachers' burdens answers nothing they asked.
+# Only the writer's own state — 累, 烦, 头大, 受够了, a closing 唉, or 唉 opening a remark that says 累 / 难 / 辛苦 —
+# not 服了 (inside 舒服了, 校服了, 佩服了) nor a complaint about someone else ("学校又在周末偷偷补课，真是服了" is
+# answered: review); and not after a clause ending in 没 / 没有, which asks ("清单落实了没 天天填表烦死了").
 _VENT_RE = re.compile(
-    r"(?:累死了?|累死人|累成狗|真是服了|服了|头都大了|烦死了?|好烦|心好?累|受够了|崩溃了?|太难了|真难|真累|不容易|唉+)"
-    r"[啊呀了哦吧啦。！!~～…\s]*(?:[\U0001F300-\U0001FAFF\u2600-\u27BF\u200d\ufe0f]\s*)*$|^唉"
+    # (the writer's own state: "现在补课班太多了，孩子累死了" is a complaint about the classes, answered)
+    r"(?<!孩子)(?<!学生)(?<![娃他她])"
+    r"(?:累死了?|累死人|累成狗|心好?累|真累|好累|太累了?|头都大了|烦死了?|好烦|受够了|崩溃了?|(?<![唉哎])唉+)"
+    r"[啊呀了哦吧啦。！!~～….\s]*(?:[\U0001F300-\U0001FAFF\u2600-\u27BF\u200d\ufe0f]\s*)*$"
+    r"|^唉(?![呀哟])(?=.*(?:累|真难|太难|辛苦|不容易))"
 )
 _ENDS_ASKING_RE = re.compile(r"没有?(?=[\s，,。!！~～]|$)")
 

@@ -187,6 +187,10 @@ def test_phone_keyboard_slips_read_as_the_plan_writes_them(
         "学校管不管这个事",
         "人家学校会不会嫌我们不是本地的",
         "江西师专今年有什么建设目标",
+        # …nor two words on their bounds that a reordering would make one, unless far likelier (review)
+        "学校是党领导的吗",
+        "孩子在学校全程过得怎么样",
+        "我们家教育孩子比较严",
     ],
 )
 def test_ordinary_writing_is_left_alone(plan_respeller: Respeller, tp: TextProcessor, question: str) -> None:

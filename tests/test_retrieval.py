@@ -706,6 +706,8 @@ def test_a_place_beside_one_project_of_a_list_says_where_that_project_is(service
         # twenty-sixth session: "when" as a plea asks what will be done, not a day
         ("教室一下雨就漏，啥时候能给修修啊", ()), ("什么时候能让我们安心教书啊", ()), ("什么时候才能给补点老师进来", ()),
         ("市八小改扩建啥时候能完工", ("done",)), ("啥时候能装空调", ("when",)),
+        # (review: someone named after 给 / 让 makes it a day asked)
+        ("什么时候能给孩子发补助", ("when",)), ("什么时候能让孩子们返校上课", ("when",)),
     ],
 )
 def test_the_details_a_plan_leaves_out_are_read_from_the_question(question: str, details: tuple[str, ...]) -> None:

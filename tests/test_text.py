@@ -155,9 +155,10 @@ def test_characters_look_alike_by_a_part_that_is_no_radical(a: str, b: str, alik
         # jieba's guesser gluing two words of speech: no noun (an unknown noun counts against an answer)
         ("严不", False),  # 管得严不
         ("咋定", False),  # 是咋定的
-        ("课真", False),  # 课真在车间上
+        ("王定", True),  # a name (review): 定 ends given names too
         ("堵得", False),  # 心里堵得慌
         ("没考", False),  # 没考好
+        ("系真", False),  # Cantonese 係唔係真㗎
         # words jieba knows keep its tag; words it does not know are names and rare nouns
         ("书包", True),
         ("领导班子", True),
