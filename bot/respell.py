@@ -121,6 +121,8 @@ LONGEST = 4
 _FUNCTION_CHARACTERS = frozenset("到在给把被让向从对跟和与就都也还又才去来说要会能想查搜找比")
 _WORD_LENGTHS = range(2, 7)  # indexed words that can be the target
 _SHORTEST_GAPPED = 3  # a word longer than this may be typed with one inside character left out (rearranged)
+SWAPPED_GAIN = 6.5  # (rearranged)
+GAPPED_GAIN = 3.0
 # A slip that makes a word with its neighbour hides from the word bounds: 教师检负有 is segmented
 # 教师/检/负有, 初中学叶 初/中学/叶, so 检负 and 学叶 straddle a bound and were never tried. Such a stretch
 # is respelled only when the respelled text is far likelier to jieba's dictionary than the typed one:
@@ -231,12 +233,15 @@ def rearranged(
     """The one plan word (of ``words``) of three characters or more that ``stretch`` types with two neighbouring
     characters swapped (一网办通 for 一网通办) or, in a word of four or more, one character inside it left out (县管聘
     for 县管校聘, ``by_gap``): not the first or the last, or "学校管" (学校管不管) would be 学校管理. Read only on the
-    word bounds and when far likelier to jieba's dictionary (Respeller.target: OFF_BOUNDS_GAIN), or "人家学校" would
-    hold 家长学校 and "学校是党领导的吗" 党政领导 (twenty-sixth session and its review)."""
-    found = {s for i in range(len(stretch) - 1) if (s := _swapped(stretch, i)) != stretch and s in words}
-    found.update(by_gap.get(stretch, ()))
-    word = found.pop() if len(found) == 1 else None
-    return word if word and likelihood and far_likelier(likelihood, word, stretch, OFF_BOUNDS_GAIN) else None
+    word bounds (Respeller.target) and when likelier to jieba's dictionary by SWAPPED_GAIN / GAPPED_GAIN: "学校是党领导
+    的吗" is no 党政领导 (−1.4), "全程过得怎么样" no 全过程 (6.1), "家教育孩子" no 家庭教育 (2.1), where 心理康健 (6.7),
+    八规定 (6.5), 五管理 (5.6) are the plan's words (twenty-sixth session and its reviews)."""
+    swapped = {s for i in range(len(stretch) - 1) if (s := _swapped(stretch, i)) != stretch and s in words}
+    gapped = set(by_gap.get(stretch, ()))
+    if len(swapped | gapped) != 1 or likelihood is None:
+        return None
+    word = (swapped | gapped).pop()
+    return word if far_likelier(likelihood, word, stretch, SWAPPED_GAIN if word in swapped else GAPPED_GAIN) else None
 
 
 def shared_in_place(a: str, b: str) -> int:

@@ -1528,20 +1528,26 @@ _WHO_ADDRESSED = (
     r" (?:addressed|sent|distributed|circulated) to\b"
 )
 # What is paid or handed out, not issued as a document: "这个什么时候发工资" is no question about the plan's date.
-_HANDED_OUT = "工资|薪水|补助|补贴|奖金|绩效|钱|福利|红包|成绩|分数|结果|课本|教材|书|校服|通知书|证书|证|年终"
+_HANDED_OUT = (
+    "工资|薪水|补助|补贴|津贴|奖|绩效|钱|费|经费|资金|物资|福利|红包|成绩|分数|结果|名单|课本|教材|书|校服|证|年终|粮|人工|"
+    "平板|营养餐|快递"
+)
 _DOCUMENT_RE = re.compile(
     # "(这个文件)什么时候发的", but not "高考成绩啥时候出来": only the plan (or nothing) is issued; a pause
     # may come after the plan's own name ("群里有人转这个工作要点，是哪天发出来的啊"; not "开学通知，什么时候发")
     # (Cantonese too: "呢份工作要點係幾時發出嚟㗎" — twentieth session; 到底 / 究竟 between: "這份工作要點到底是哪天發的？
     # 群裡有人轉給我…" — twenty-sixth session, people68)
-    # (到底 / 究竟 / 具体 only after the plan itself: "开学通知到底什么时候发" waits for another notice — review)
-    r"(?:(?:文件|计划|要点|通知|这份|这个|呢份|它|(?:文件|计划|要点)[,，\s]|(?:这份|文件|要点|呢份)(?:到底|究竟|具体))"
-    r"(?:是|系|係|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子|几时|幾時)"
+    # (通知 / 计划 as the plan only opening the message or after 这 / 该 / 份 / 个 / 工作: "开学通知什么时候发", "招生计划
+    # 到底什么时候出" wait for other papers; 到底 / 究竟 / 具体 may come before the asking words — twenty-sixth session
+    # and its reviews)
+    r"(?:(?:(?:^|(?<=[这该份个])|(?<=工作))(?:计划|通知)|文件|要点|这份|这个|呢份|它|(?:文件|计划|要点)[,，\s])"
+    r"(?:到底|究竟|具体)?(?:是|系|係|在)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子|几时|幾時)"
     # (法 / 罚 / 乏 before 的 / 布: 发 typed by its sound, "这文件哪天法的")
-    r"(?:发|印发|下发|出台|发布|出|定|颁布|签发|[法罚乏](?=的[啊呀吗呢哦?？\s]*$|布))"
-    # …issued, not paying or handing out something else: "这个什么时候发工资", "…发的工资" (twenty-sixth session:
-    # answered with the plan's date)
-    rf"(?!的?(?:{_HANDED_OUT}))"
+    r"(?:出炉|发|印发|下发|出台|发布|出|定|颁布|签发|[法罚乏](?=的[啊呀吗呢哦?？\s]*$|布))"
+    # …issued: what may follow the verb ("发的", "发出来的", "印发实施的", "发到学校的", "下发各校的"), and never something
+    # paid or handed out ("这个什么时候发工资", "…发的工资", "…发乡村教师补助": answered with the plan's date — reviews)
+    r"(?=[的了出来下给呢吗么啊呀哦哈布?？!！。,，\s]|实施|执行|[\u4e00-\u9fff]{1,5}的[啊呀吗呢哦?？\s]*$|$)"
+    rf"(?![^,，。?？!！]{{0,8}}?(?:{_HANDED_OUT}))"
     # with nothing named, only when nothing else is said to be issued: not "什么时候发的工资"
     # — issued already (的 / 了): "…营养餐补助还没到账，什么时候发" waits for something else (review)
     r"|^(?:是|在)?(?:具体|到底|究竟)?(?:是)?(?:什么时候|啥时候|哪天|几号|几月几号|哪年哪月|何时|哪一天|什么日期|啥日子|几时|幾時)"
@@ -2804,18 +2810,23 @@ _RHETORICAL_RE = re.compile(
 # not 服了 (inside 舒服了, 校服了, 佩服了) nor a complaint about someone else ("学校又在周末偷偷补课，真是服了" is
 # answered: review); and not after a clause ending in 没 / 没有, which asks ("清单落实了没 天天填表烦死了").
 _VENT_RE = re.compile(
-    # (the writer's own state: "现在补课班太多了，孩子累死了" is a complaint about the classes, answered)
-    r"(?<!孩子)(?<!学生)(?<![娃他她])"
-    r"(?:累死了?|累死人|累成狗|心好?累|真累|好累|太累了?|头都大了|烦死了?|好烦|受够了|崩溃了?|(?<![唉哎])唉+)"
+    r"(?:累死了?|累死人|累成狗|心好?累|真累|好累|太累了?|头都大了|烦死了?|好烦|受够了|(?:我|人)(?:都|快|要){0,2}崩溃了?"
+    r"|(?<![唉哎])唉+)"
     r"[啊呀了哦吧啦。！!~～….\s]*(?:[\U0001F300-\U0001FAFF\u2600-\u27BF\u200d\ufe0f]\s*)*$"
     r"|^唉(?![呀哟])(?=.*(?:累|真难|太难|辛苦|不容易))"
 )
 _ENDS_ASKING_RE = re.compile(r"没有?(?=[\s，,。!！~～]|$)")
+# Someone or something else tired or broken in the last clause: "现在补课班太多了，孩子累死了", "儿子说上学好累",
+# "学校的报名系统又崩溃了" complain about the classes, the school, the system — answered (reviews).
+_OTHERS_STATE_RE = re.compile(r"孩子|娃|儿子|女儿|闺女|宝宝|小孩|学生|他|她|系统|网站|平台|老人|爷爷|奶奶")
 
 
-def vents(text: str) -> bool:
-    """A remark that ends by letting off steam (_VENT_RE) and asks nothing, not even by 没 / 没有 at a clause's end."""
-    return bool(_VENT_RE.search(text.strip())) and not _ENDS_ASKING_RE.search(text)
+def vents(normalized: str) -> bool:
+    """A remark that ends by letting off steam (_VENT_RE) of the writer's own, and asks nothing, not even by 没 /
+    没有 at a clause's end (normalised text: 煩死了 is 烦死了)."""
+    text = normalized.strip()
+    last = re.split(r"[，,。！!？?；;\s]+", text.rstrip("，,。！!？?；;~～… \t"))[-1]
+    return bool(_VENT_RE.search(text)) and not _ENDS_ASKING_RE.search(text) and not _OTHERS_STATE_RE.search(last)
 
 
 def _is_remark(text: str) -> bool:

@@ -165,6 +165,18 @@ def test_cue_list_counts_out_of_scope_cues(tmp_path) -> None:
     assert cues.without("今天天气很好").count("今天天气怎么样") == 0  # cues the plans themselves use
 
 
+def test_a_cue_inside_a_longer_word_blanked_out_is_not_counted() -> None:
+    """"!" lines name phrases blanked out first (twenty-sixth session, review: 复读 inside 反复读, 划到哪 inside
+    计划到哪一年)."""
+    cues = CueList(["复读", "划到哪", "!反复读", "!计划到"])
+    assert cues.count("高考没考好，还能回公办高中复读吗") == 1
+    assert cues.count("这条我反复读了好几遍，大班额比例是多少") == 0
+    assert cues.count("第四期学前教育行动计划到哪一年结束") == 0
+    assert cues.count("孩子应该划到哪个小学") == 1
+    assert cues.without("大班额").count("反复读了再复读") == 1  # the copy keeps its blanks
+    assert cues.last_end("反复读，复读") == 6
+
+
 def test_an_english_cue_counts_in_the_plural_but_not_inside_a_longer_word() -> None:
     cues = CueList(["admission score", "address", "price"])
     assert cues.count("what are the admission scores for high school") == 1
@@ -708,6 +720,8 @@ def test_a_place_beside_one_project_of_a_list_says_where_that_project_is(service
         ("市八小改扩建啥时候能完工", ("done",)), ("啥时候能装空调", ("when",)),
         # (review: someone named after 给 / 让 makes it a day asked)
         ("什么时候能给孩子发补助", ("when",)), ("什么时候能让孩子们返校上课", ("when",)),
+        # (second review: a plea by its shape, whoever is named)
+        ("什么时候能给老师们减减负啊", ()), ("什么时候能让娃少写点作业啊", ()), ("什么时候能给乡村老师发补贴", ("when",)),
     ],
 )
 def test_the_details_a_plan_leaves_out_are_read_from_the_question(question: str, details: tuple[str, ...]) -> None:

@@ -154,6 +154,11 @@ def test_chit_chat_in_several_parts_gets_one_friendly_reply(service) -> None:  #
         ("孩子今天第一次自己上学", False),
         ("累死了的孩子们今天终于放假", False),
         ("现在补课班太多了，孩子累死了", False),  # someone else's state: a complaint about the classes
+        # second review: someone or something else in the last clause; 崩溃 said of the writer only
+        ("儿子说上学好累", False),
+        ("孩子们今天又补课，孩子们累死了", False),
+        ("学校的报名系统又崩溃了", False),
+        ("天天填表，我都快崩溃了", True),
         # review: 服了 inside other words or said of someone else, 唉 opening a piece of news or 唉呀
         ("课后延时服务开了以后，接孩子不用赶了，舒服了", False),
         ("学校又在周末偷偷补课，真是服了", False),
@@ -171,6 +176,8 @@ def test_a_remark_that_vents_gets_a_kind_word_even_when_the_search_answers_it(se
         answer = service.ask(remark)
         assert answer.status == "smalltalk" and not answer.citations
         assert "辛苦了" in answer.text
+    # Traditional characters are read as normalised (second review: 煩死了 had been answered)
+    assert service.ask("改作業改到半夜，煩死了").status == "smalltalk"
     # the same burden asked about is answered; said to the bot, it is a complaint about the bot (review)
     answer = service.ask("作业太多了，孩子天天写到半夜，教育局管不管，烦死了")
     assert answer.status == "answered" and answer.citations[0].point == 14

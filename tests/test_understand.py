@@ -412,7 +412,10 @@ def test_a_numeral_after_yaodian_names_a_point_unless_it_opens_a_word(normalize,
                                      "教育部工作要点什么时候发的", "省教育厅的工作要点什么时候发的",
                                      # twenty-sixth session: something else issued after "this"
                                      "这个什么时候发工资", "这个什么时候发的工资", "开学通知到底什么时候发",
-                                     "招生计划到底什么时候出",
+                                     "招生计划到底什么时候出", "开学通知什么时候发", "招生计划什么时候出",
+                                     # second review: something else started, paid or handed out after "this"
+                                     "这个什么时候出发", "这个几时出粮", "这个什么时候发奖学金", "这个什么时候发乡村教师补助",
+                                     "乡村教师生活补助，这个什么时候发放", "这个什么时候出名单",
                                      "教育厅2021年的工作要点一共几部分", "教育部今年的工作要点什么时候发的",
                                      "教育部印发的工作要点是哪天发的", "教育部年度工作要点是哪天发的"])
 def test_content_questions_are_not_document_questions(normalize, message):
@@ -1264,7 +1267,10 @@ def test_a_year_names_a_plan_only_beside_plan_words(normalize, text: str, names_
      ("這份工作要點到底是哪天發的？群裡有人轉給我，我想看看是不是最新的", "about"), ("这个文件究竟是什么时候发的", "about"),
      # review: where or how it was issued after the verb, and 发 typed by sound before 布
      ("这个文件是什么时候发到学校的", "about"), ("这份要点什么时候印发实施的", "about"), ("这份工作要点啥时候出炉的", "about"),
-     ("这个文件哪天法布的", "about")],
+     ("这个文件哪天法布的", "about"),
+     # second review: 到底 after 这个 / 它 / 计划, and 下发各校的
+     ("这个到底什么时候发的", "about"), ("这个计划到底是哪天发的", "about"), ("它到底是什么时候出台的", "about"),
+     ("這個計劃到底幾時發的", "about"), ("这份文件什么时候下发各校的", "about")],
 )
 def test_what_about_the_document_is_asked(normalize, message, facet):
     intent = understand(message, normalize=normalize)
