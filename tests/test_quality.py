@@ -205,6 +205,10 @@ def test_eleventh_session_tuning_sets_hold_their_floors(service, name: str, floo
         ("people65.jsonl", (0.95, 0.90, 0.04, 0.01, 0.04), 0.85),
         ("people66.jsonl", (0.95, 0.83, 0.01, 0.02, 0.01), 0.75),
         ("people67.jsonl", (0.95, 0.85, 0.01, 0.01, 0.01), 0.97),
+        # twenty-sixth session (docs/people68-69-first-runs.txt): the ordinary middle — everyday questions of 10–60
+        # characters (68); short, unclear and mixed-language messages (69)
+        ("people68.jsonl", (0.97, 0.92, 0.01, 0.01, 0.01), 0.85),
+        ("people69.jsonl", (0.96, 0.93, 0.01, 0.01, 0.01), 0.97),
     ],
 )
 def test_twelfth_session_tuning_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
@@ -310,6 +314,10 @@ def test_report_breaks_figures_down_by_kind(service) -> None:
         # the twenty-fifth session's start and end, never fitted, its misses never printed. It misses two targets:
         # answered 89.3 % (≥ 90 %) and not found 2.9 % (≤ 2 %) — the floors sit at them.
         ("blind31.jsonl", (0.96, 0.89, 0.03, 0.01, 0.04), 0.97),
+        # Floors under docs/blind32-end-run.txt (first run: docs/blind32-first-run.txt); run only at the twenty-sixth
+        # session's start and end, never fitted, its misses never printed. At the end it misses one target: not found
+        # 3 of 140, 2.1 % (≤ 2 %); R@1 0.950 and answered 90.0 % sit on theirs, so the floors are a step below.
+        ("blind32.jsonl", (0.94, 0.89, 0.025, 0.01, 0.04), 0.97),
     ],
 )
 def test_blind_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
