@@ -615,14 +615,17 @@ class CueList:
 
     def matches(self, normalized: str) -> list[str]:
         """The Chinese cues found in ``normalized`` (English ones are counted, not listed)."""
-        text = self.blanked(normalized)
-        return [cue for cue in self._chinese if cue in text]
+        return self._chinese_in(self.blanked(normalized))
 
     def count(self, normalized: str) -> int:
-        found = len(self.matches(normalized))
+        text = self.blanked(normalized)
+        found = len(self._chinese_in(text))
         if self._english is not None:
-            found += len(self._english.findall(self.blanked(normalized)))
+            found += len(self._english.findall(text))
         return found
+
+    def _chinese_in(self, blanked: str) -> list[str]:
+        return [cue for cue in self._chinese if cue in blanked]
 
 
 _YEAR_RE = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")

@@ -844,11 +844,11 @@ def talk_instead(engine: Engine, intent: Intent, decision: Decision) -> Talk | N
             return "elsewhere"  # to a member of the group, and the plan does not answer it clearly
     if intent.kind != "ask" or (status == "answered" and not intent.remark and not intent.to_the_bot):
         return None
-    if intent.remark and not intent.to_the_bot and vents(engine.retriever.tp.normalize(intent.text)):
+    normalized = engine.retriever.tp.normalize(intent.text)
+    if intent.remark and not intent.to_the_bot and vents(normalized):
         # (twenty-sixth session: "改作业改到半夜，累成狗😩" had been answered with the clause on teachers' burdens; one
         # said to the bot, "你这机器人回答得太慢了，烦死了", is a complaint about it — review)
         return "sympathy"
-    normalized = engine.retriever.tp.normalize(intent.text)
     if engine.retriever.config.cues.count(normalized) and (asks_for_number(normalized) or asked_details(normalized)):
         return None  # asks for a detail the plan never gives ("电话多少"): searched, not chit-chat
     if status != "answered" and complains_first(normalized):

@@ -1518,7 +1518,8 @@ def _issued_by_whom(bare: str) -> bool:
     return not _HANDED_OUT_RE.search(bare) and len(named) < 3  # 文见 (a slip of 文件) names the plan too
 
 
-_HANDED_OUT_RE = re.compile(r"钱|费|补助|补贴|津贴|工资|资金|经费|奖|证|成绩|通知书|书本|教材|校服|物资")
+_HANDED_OUT_WORDS = "钱|费|补助|补贴|津贴|工资|资金|经费|奖|证|成绩|通知书|书本|教材|校服|物资"
+_HANDED_OUT_RE = re.compile(_HANDED_OUT_WORDS)
 # English names for the plan itself, casual ones too ("when was this thing issued btw", nineteenth session)…
 _PLAN_NOUN = r"(?:plan|document|notice|doc|thing|file|paper)"
 # …and whom it was sent to ("who was it addressed to", "who's this doc even sent to lol"): a question about
@@ -1527,11 +1528,9 @@ _WHO_ADDRESSED = (
     r"|\bwho(?: was| is|'s) (?:it|this|the plan|the document|this plan|this document|this doc|this thing)(?: [\w'-]+){0,2}?"
     r" (?:addressed|sent|distributed|circulated) to\b"
 )
-# What is paid or handed out, not issued as a document: "这个什么时候发工资" is no question about the plan's date.
-_HANDED_OUT = (
-    "工资|薪水|补助|补贴|津贴|奖|绩效|钱|费|经费|资金|物资|福利|红包|成绩|分数|结果|名单|课本|教材|书|校服|证|年终|粮|人工|"
-    "平板|营养餐|快递"
-)
+# What is paid or handed out, not issued as a document: "这个什么时候发工资" is no question about the plan's date
+# (_HANDED_OUT_RE's words and more that are paid, published or delivered).
+_HANDED_OUT = f"{_HANDED_OUT_WORDS}|薪水|绩效|福利|红包|分数|结果|名单|课本|书|年终|粮|人工|平板|营养餐|快递"
 _DOCUMENT_RE = re.compile(
     # "(这个文件)什么时候发的", but not "高考成绩啥时候出来": only the plan (or nothing) is issued; a pause
     # may come after the plan's own name ("群里有人转这个工作要点，是哪天发出来的啊"; not "开学通知，什么时候发")
@@ -2825,7 +2824,7 @@ def vents(normalized: str) -> bool:
     """A remark that ends by letting off steam (_VENT_RE) of the writer's own, and asks nothing, not even by 没 /
     没有 at a clause's end (normalised text: 煩死了 is 烦死了)."""
     text = normalized.strip()
-    last = re.split(r"[，,。！!？?；;\s]+", text.rstrip("，,。！!？?；;~～… \t"))[-1]
+    last = (_clauses(text) or [text])[-1]
     return bool(_VENT_RE.search(text)) and not _ENDS_ASKING_RE.search(text) and not _OTHERS_STATE_RE.search(last)
 
 
