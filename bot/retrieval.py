@@ -580,7 +580,8 @@ class CueList:
     复读 is a cue, 课文要反复读吗 holds none)."""
 
     def __init__(self, cues: Iterable[str]) -> None:
-        lines = [c.strip().lower() for c in cues if c.strip()]
+        # a cue listed twice would count twice (划得进 did, twenty-sixth session); dict keeps the file's order
+        lines = list(dict.fromkeys(c.strip().lower() for c in cues if c.strip()))
         self._blanks = [c[1:] for c in lines if c.startswith("!") and len(c) > 1]
         self._cues = [c for c in lines if not c.startswith("!")]
         self._chinese = [c for c in self._cues if not c.isascii()]

@@ -132,13 +132,24 @@ def corpus_copy(tmp_path: Path) -> Path:
 def run_cli(index_dir: Path, session_dir: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the installed `policybot` console script against the session index."""
 
-    def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        defaults = {"POLICYBOT_INDEX_DIR": str(index_dir), "POLICYBOT_DATA_DIR": str(session_dir / "cli-data"),
-                    "POLICYBOT_LOG_LEVEL": "WARNING"}
+    def run(
+        *args: str, stdin: str | None = None, env: dict[str, str] | None = None, timeout: float = 120
+    ) -> subprocess.CompletedProcess[str]:
+        defaults = {
+            "POLICYBOT_INDEX_DIR": str(index_dir),
+            "POLICYBOT_DATA_DIR": str(session_dir / "cli-data"),
+            "POLICYBOT_LOG_LEVEL": "WARNING",
+        }
         full_env = clean_env(**{**defaults, **(env or {})})  # a test's own settings win
-        return subprocess.run([str(POLICYBOT), *args], input=stdin, capture_output=True, text=True,
-                              env=full_env, timeout=timeout, cwd=session_dir)
+        return subprocess.run(
+            [str(POLICYBOT), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=full_env,
+            timeout=timeout,
+            cwd=session_dir,
+        )
 
     return run
 
@@ -154,7 +165,9 @@ def pg_server() -> Iterator[PgServer]:
     started = time.perf_counter()
     try:
         with servers.postgres() as server:
-            sys.stderr.write(f"\nPostgreSQL test server up on port {server.port} in {time.perf_counter() - started:.1f} s\n")
+            sys.stderr.write(
+                f"\nPostgreSQL test server up on port {server.port} in {time.perf_counter() - started:.1f} s\n"
+            )
             yield server
     except (servers.ServerMissing, RuntimeError) as e:
         pytest.fail(str(e), pytrace=False)

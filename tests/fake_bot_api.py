@@ -49,20 +49,56 @@ JSONDict = dict[str, Any]
 DEFAULT_TOKEN = "123456:TEST-TOKEN"
 DEFAULT_USER_ID = 100_200_300
 DEFAULT_GROUP_CHAT_ID = -1_001_234_567_890
-BOT_USER: JSONDict = {"id": 777_000_111, "is_bot": True, "first_name": "PolicyBot", "username": "policy_test_bot",
-                      "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": True}
+BOT_USER: JSONDict = {
+    "id": 777_000_111,
+    "is_bot": True,
+    "first_name": "PolicyBot",
+    "username": "policy_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": True,
+}
 _BOT_SENDER = {key: BOT_USER[key] for key in ("id", "is_bot", "first_name", "username")}
 
 MAX_MESSAGE_LENGTH = 4096  # UTF-16 code units of the text after entity parsing
 MAX_CALLBACK_DATA_BYTES = 64
-_ERROR_DESCRIPTIONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden: bot was blocked by the user",
-                       404: "Not Found", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
-_BUTTON_ACTIONS = ("url", "callback_data", "web_app", "login_url", "switch_inline_query", "copy_text", "pay",
-                   "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "callback_game")
+_ERROR_DESCRIPTIONS = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden: bot was blocked by the user",
+    404: "Not Found",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
+_BUTTON_ACTIONS = (
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "copy_text",
+    "pay",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "callback_game",
+)
 # PTB sends every parameter as a string: str values as they are, anything else JSON-encoded
 # (telegram/request/_requestparameter.py).  So "42" is decoded to 42 unless the parameter is free text.
-_TEXT_PARAMS = frozenset({"text", "parse_mode", "url", "secret_token", "callback_query_id", "inline_query_id",
-                          "next_offset", "language_code", "ip_address", "business_connection_id"})
+_TEXT_PARAMS = frozenset(
+    {
+        "text",
+        "parse_mode",
+        "url",
+        "secret_token",
+        "callback_query_id",
+        "inline_query_id",
+        "next_offset",
+        "language_code",
+        "ip_address",
+        "business_connection_id",
+    }
+)
 _PATH_RE = re.compile(r"/bot(?P<token>[^/]+)/(?P<method>\w+)")
 _MENTION_RE = re.compile(rf"@{BOT_USER['username']}\b", re.IGNORECASE)
 
@@ -101,13 +137,28 @@ def _bad_request(reason: str) -> ApiError:
 
 # --------------------------------------------------------------------------- Telegram HTML
 
+
 class TelegramHtmlError(ValueError):
     """Invalid Telegram HTML; the message is what Telegram puts after "can't parse entities: "."""
 
 
-_TAGS = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "ins": "underline",
-         "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough", "span": "spoiler",
-         "tg-spoiler": "spoiler", "a": "text_link", "code": "code", "pre": "pre", "blockquote": "blockquote"}
+_TAGS = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "span": "spoiler",
+    "tg-spoiler": "spoiler",
+    "a": "text_link",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+}
 _NAMED_REFS = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _ESCAPES = {"&": "&amp;", ">": "&gt;"}
 _REF = r"&(\#[0-9]+|\#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);"
@@ -171,7 +222,7 @@ def parse_telegram_html(source: str) -> tuple[str, list[JSONDict]]:
             chunks.append(text)
             size += utf16_len(text)
         elif stray == "<":  # a "<" that no ">" closes
-            name = re.split(r"[\s>]", source[at + 1:], maxsplit=1)[0].lower()
+            name = re.split(r"[\s>]", source[at + 1 :], maxsplit=1)[0].lower()
             if name.startswith("/") or name in _TAGS or at + 1 + len(name) == len(source):
                 raise error(f"Unclosed {'end' if name.startswith('/') else 'start'} tag", at)
             raise error(f'Unsupported start tag "{name}"', at)
@@ -256,22 +307,37 @@ def _decode_params(body: bytes) -> JSONDict:
 
 # --------------------------------------------------------------------------- the fake
 
+
 class FakeBotApi:
     """The fake Bot API, as a context manager (or ``start()``/``stop()``); thread-safe."""
 
-    def __init__(self, token: str = DEFAULT_TOKEN, *, host: str = "127.0.0.1", port: int = 0,
-                 long_poll_cap: float = 1.0, first_update_id: int = 10_001) -> None:
+    def __init__(
+        self,
+        token: str = DEFAULT_TOKEN,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        long_poll_cap: float = 1.0,
+        first_update_id: int = 10_001,
+    ) -> None:
         """``port=0`` picks a free port; ``long_poll_cap`` bounds getUpdates waits (seconds);
         ``first_update_id`` lets two fakes stand for one bot (its update ids never repeat)."""
         self.token = token
         self._first_update_id = first_update_id
         self._address = (host, port)
         self._long_poll_cap = long_poll_cap
-        handlers = {"getMe": self._get_me, "getUpdates": self._get_updates, "setWebhook": self._set_webhook,
-                    "deleteWebhook": self._delete_webhook, "setMyCommands": self._set_my_commands,
-                    "sendMessage": self._send_message, "editMessageText": self._edit_message_text,
-                    "editMessageReplyMarkup": self._edit_message_reply_markup,
-                    "answerCallbackQuery": self._answer_callback_query, "answerInlineQuery": self._answer_inline_query}
+        handlers = {
+            "getMe": self._get_me,
+            "getUpdates": self._get_updates,
+            "setWebhook": self._set_webhook,
+            "deleteWebhook": self._delete_webhook,
+            "setMyCommands": self._set_my_commands,
+            "sendMessage": self._send_message,
+            "editMessageText": self._edit_message_text,
+            "editMessageReplyMarkup": self._edit_message_reply_markup,
+            "answerCallbackQuery": self._answer_callback_query,
+            "answerInlineQuery": self._answer_inline_query,
+        }
         # Telegram's method names are case-insensitive.
         self._methods = {name.lower(): (name, handler) for name, handler in handlers.items()}
         # One re-entrant condition guards all state and is notified on every change.
@@ -343,8 +409,9 @@ class FakeBotApi:
         with self._cond:
             return copy.deepcopy(self._messages.get((chat_id, message_id)))
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0,
-                 predicate: Callable[[Call], bool] | None = None) -> list[Call]:
+    def wait_for(
+        self, method: str, count: int = 1, timeout: float = 10.0, predicate: Callable[[Call], bool] | None = None
+    ) -> list[Call]:
         """Block until ``count`` calls of ``method`` (any status) match ``predicate``; return all matches.
 
         On timeout raise AssertionError with the latest calls.  Never call it on the bot's event
@@ -354,8 +421,9 @@ class FakeBotApi:
         with self._cond:
             while len(found := [c for c in self.calls(method) if predicate is None or predicate(c)]) < count:
                 if time.monotonic() >= deadline:
-                    raise AssertionError(self._report(f"waited {timeout:g}s for {count} {method} call(s), "
-                                                      f"found {len(found)}"))
+                    raise AssertionError(
+                        self._report(f"waited {timeout:g}s for {count} {method} call(s), found {len(found)}")
+                    )
                 self._cond.wait(deadline - time.monotonic())
             return found
 
@@ -365,8 +433,15 @@ class FakeBotApi:
         calls = "".join(f"\n  {c.method} -> {c.status} {c.description or c.params}"[:200] for c in others)
         return f"{headline}; {len(self._updates)} update(s) pending; latest calls:{calls}"
 
-    def push_message(self, text: str, chat_id: int | None = None, *, user_id: int = DEFAULT_USER_ID,
-                     chat_type: str = "private", reply_to_message_id: int | None = None) -> int:
+    def push_message(
+        self,
+        text: str,
+        chat_id: int | None = None,
+        *,
+        user_id: int = DEFAULT_USER_ID,
+        chat_type: str = "private",
+        reply_to_message_id: int | None = None,
+    ) -> int:
         """Queue a user's text message, with Telegram's bot_command and @bot mention entities; return
         its update_id.  ``chat_id`` defaults to the user's private chat (DEFAULT_GROUP_CHAT_ID for
         groups); ``reply_to_message_id`` must name a bot message in that chat, else LookupError."""
@@ -380,12 +455,18 @@ class FakeBotApi:
             reply_to = None if reply_to_message_id is None else self._bot_message(chat_id, reply_to_message_id)
             return self._queue("message", self._store_message(chat, user, text, _auto_entities(text), reply_to))
 
-    def push_callback_query(self, data: str, chat_id: int, message_id: int | None = None, *,
-                            user_id: int = DEFAULT_USER_ID) -> int:
+    def push_callback_query(
+        self, data: str, chat_id: int, message_id: int | None = None, *, user_id: int = DEFAULT_USER_ID
+    ) -> int:
         """Queue a button press on a bot message (default: its latest in the chat); return the update_id."""
         with self._cond:
-            query = {"id": self._new_query_id(), "from": _user(user_id), "chat_instance": str(abs(chat_id)),
-                     "message": self._bot_message(chat_id, message_id), "data": data}
+            query = {
+                "id": self._new_query_id(),
+                "from": _user(user_id),
+                "chat_instance": str(abs(chat_id)),
+                "message": self._bot_message(chat_id, message_id),
+                "data": data,
+            }
             return self._queue("callback_query", query)
 
     def push_inline_query(self, query: str, *, user_id: int = DEFAULT_USER_ID) -> int:
@@ -436,12 +517,24 @@ class FakeBotApi:
         self._query_ids.add(query_id)
         return query_id
 
-    def _store_message(self, chat: JSONDict, sender: JSONDict, text: str, entities: list[JSONDict],
-                       reply_to: JSONDict | None = None, reply_markup: JSONDict | None = None) -> JSONDict:
+    def _store_message(
+        self,
+        chat: JSONDict,
+        sender: JSONDict,
+        text: str,
+        entities: list[JSONDict],
+        reply_to: JSONDict | None = None,
+        reply_markup: JSONDict | None = None,
+    ) -> JSONDict:
         """Store a new message in ``chat`` (ids count per chat, for all senders); return a copy."""
         self._last_message_id[chat["id"]] += 1
-        message = {"message_id": self._last_message_id[chat["id"]], "from": sender, "date": int(time.time()),
-                   "chat": chat, "text": text}
+        message = {
+            "message_id": self._last_message_id[chat["id"]],
+            "from": sender,
+            "date": int(time.time()),
+            "chat": chat,
+            "text": text,
+        }
         optional = {"entities": entities, "reply_to_message": reply_to, "reply_markup": reply_markup}
         message.update({key: value for key, value in optional.items() if value})
         self._messages[(chat["id"], message["message_id"])] = message
@@ -455,14 +548,16 @@ class FakeBotApi:
             raise LookupError(f"no bot message {message_id or ''} in chat {chat_id}; the bot's there: {ids}")
         return copy.deepcopy(self._messages[(chat_id, wanted)])
 
-    def fail_next(self, method: str, status: int = 429, retry_after: int = 1, count: int = 1,
-                  description: str | None = None) -> None:
+    def fail_next(
+        self, method: str, status: int = 429, retry_after: int = 1, count: int = 1, description: str | None = None
+    ) -> None:
         """Answer the next ``count`` calls of ``method`` with error ``status`` instead of serving them;
         a 429 carries ``parameters.retry_after``, and descriptions are Telegram's unless given."""
         flood = status == 429
         default = f"Too Many Requests: retry after {retry_after}" if flood else _ERROR_DESCRIPTIONS.get(status)
-        error = ApiError(status, description or default or f"Error {status}",
-                         {"retry_after": retry_after} if flood else None)
+        error = ApiError(
+            status, description or default or f"Error {status}", {"retry_after": retry_after} if flood else None
+        )
         with self._cond:
             self._faults[self._method_name(method)].extend([error] * count)
 
@@ -524,14 +619,17 @@ class FakeBotApi:
     def _get_updates(self, params: JSONDict) -> list[JSONDict]:
         """Confirm the updates below ``offset``, then wait (capped) for any; return up to ``limit``."""
         if self._webhook_url:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                "use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset", 0))
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         deadline = time.monotonic() + min(float(params.get("timeout", 0)), self._long_poll_cap)
         while not self._updates and not self._stopping.is_set() and time.monotonic() < deadline:
             self._cond.wait(deadline - time.monotonic())  # releases the lock while waiting
-        batch = self._updates[:min(max(int(params.get("limit", 100)), 1), 100)]
+        batch = self._updates[: min(max(int(params.get("limit", 100)), 1), 100)]
         for update in batch:
             self._delivered_at.setdefault(update["update_id"], time.monotonic())
         return batch
@@ -572,8 +670,9 @@ class FakeBotApi:
 
     def _edit_message_text(self, params: JSONDict) -> JSONDict:
         text, entities = _render_text(params.get("text"), params.get("parse_mode"))
-        return self._edit(params, text=text, entities=entities,
-                          reply_markup=_check_inline_keyboard(params.get("reply_markup")))
+        return self._edit(
+            params, text=text, entities=entities, reply_markup=_check_inline_keyboard(params.get("reply_markup"))
+        )
 
     def _edit_message_reply_markup(self, params: JSONDict) -> JSONDict:
         return self._edit(params, reply_markup=_check_inline_keyboard(params.get("reply_markup")))
@@ -584,8 +683,10 @@ class FakeBotApi:
         if message is None:
             raise _bad_request("message to edit not found")
         if all(message.get(key) == (value or None) for key, value in fields.items()):
-            raise _bad_request("message is not modified: specified new message content and reply markup are "
-                               "exactly the same as a current content and reply markup of the message")
+            raise _bad_request(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
         for key, value in fields.items():
             if value:
                 message[key] = value
@@ -636,12 +737,14 @@ def _auto_entities(text: str) -> list[JSONDict]:
     if command:
         entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(command[0])})
     for mention in _MENTION_RE.finditer(text, command.end() if command else 0):  # not "/help@bot" again
-        entities.append({"type": "mention", "offset": utf16_len(text[:mention.start()]),
-                         "length": utf16_len(mention[0])})
+        entities.append(
+            {"type": "mention", "offset": utf16_len(text[: mention.start()]), "length": utf16_len(mention[0])}
+        )
     return entities
 
 
 # --------------------------------------------------------------------------- HTTP plumbing
+
 
 class _Handler(BaseHTTPRequestHandler):
     """One request per connection (HTTP/1.0): no idle keep-alive connection outlives stop()."""

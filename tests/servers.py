@@ -113,16 +113,32 @@ def postgres() -> Iterator[PgServer]:
             raise RuntimeError(f"{Path(args[0]).name} failed: {done.stderr.strip() or done.stdout.strip()} {log}")
 
     try:
-        run(str(bin_dir / "initdb"), "-D", str(data), "-U", PG_USER, f"--pwfile={folder / 'pw'}", "-E", "UTF8",
-            "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync")
+        run(
+            str(bin_dir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            PG_USER,
+            f"--pwfile={folder / 'pw'}",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "--no-sync",
+        )
         options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
         run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-w", "-o", options, "start")
         server = PgServer("127.0.0.1", port, password)
         server.admin("CREATE DATABASE policybot")
         yield server
     finally:
-        subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True, timeout=60, check=False)
+        subprocess.run(
+            [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -139,8 +155,9 @@ def nginx_binary() -> str:
 def nginx_config(folder: Path, port: int, upstreams: Sequence[int], path: str) -> str:
     """The proxy's configuration: the part inside ``http`` is what the README recommends, minus TLS."""
     servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in upstreams)
-    temp = "\n".join(f"    {kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi",
-                                                                           "scgi"))
+    temp = "\n".join(
+        f"    {kind}_temp_path {folder / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
     return f"""
 worker_processes 1;  # one round-robin state: requests alternate strictly between the replicas
 pid {folder / "nginx.pid"};

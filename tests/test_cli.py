@@ -136,8 +136,12 @@ def test_teach_with_a_database_then_list_export_and_drop(run_cli, tmp_path: Path
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(SECOND_PLAN, corpus / "second.txt")
-    env = {"POLICYBOT_CORPUS_DIR": str(corpus), "POLICYBOT_INDEX_DIR": str(tmp_path / "index"),
-           "POLICYBOT_DATABASE_URL": database_url, "POLICYBOT_HASH_SALT": "pepper"}
+    env = {
+        "POLICYBOT_CORPUS_DIR": str(corpus),
+        "POLICYBOT_INDEX_DIR": str(tmp_path / "index"),
+        "POLICYBOT_DATABASE_URL": database_url,
+        "POLICYBOT_HASH_SALT": "pepper",
+    }
     bank = corpus / "second.questions.tsv"
     first = run_cli("teach", "学校食堂谁来管", "5", env=env)
     assert first.returncode == 0, first.stderr
@@ -158,7 +162,9 @@ def test_teach_with_a_database_then_list_export_and_drop(run_cli, tmp_path: Path
     export = run_cli("taught", "--export", env=env)
     assert export.returncode == 0 and f"{bank}: 2 question(s) added" in export.stdout
     assert [x for x in bank.read_text(encoding="utf-8").splitlines() if not x.startswith("#")] == [
-        "足球队一周练几次\t2", "学校食堂谁来管\t5"]
+        "足球队一周练几次\t2",
+        "学校食堂谁来管\t5",
+    ]
     assert "0 taught question(s) not exported yet" in run_cli("taught", env=env).stderr
     assert "exported 0 taught question(s)" in run_cli("taught", "--export", env=env).stdout
     dropped = run_cli("taught", "--drop", str(rows[1]["id"]), "999", env=env)
@@ -175,10 +181,18 @@ def test_bad_webhook_settings_are_one_line_errors(tmp_path: Path) -> None:
 
     from tests.conftest import POLICYBOT, clean_env
 
-    for name, value, fragment in [("POLICYBOT_WEBHOOK_URL", "http://bot.example.org/x", "https://"),
-                                  ("POLICYBOT_WEBHOOK_PORT", "99999", "65535")]:
-        proc = subprocess.run([str(POLICYBOT), "serve"], env=clean_env(**{name: value}), capture_output=True,
-                              text=True, timeout=60, cwd=tmp_path)
+    for name, value, fragment in [
+        ("POLICYBOT_WEBHOOK_URL", "http://bot.example.org/x", "https://"),
+        ("POLICYBOT_WEBHOOK_PORT", "99999", "65535"),
+    ]:
+        proc = subprocess.run(
+            [str(POLICYBOT), "serve"],
+            env=clean_env(**{name: value}),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+        )
         assert proc.returncode == 2
         assert len(proc.stderr.strip().splitlines()) == 1 and name in proc.stderr and fragment in proc.stderr
 

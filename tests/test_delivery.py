@@ -23,8 +23,13 @@ from tests.test_telegram import RunningBot, in_chat
 
 
 def _bot(api: FakeBotApi, service, log: SqlQueryLog, data_dir: Path, **overrides) -> RunningBot:  # noqa: ANN001, ANN003
-    settings = make_settings(telegram_token=api.token, telegram_api_url=api.base_url, data_dir=data_dir,
-                             hash_salt="delivery-test-salt", **overrides)
+    settings = make_settings(
+        telegram_token=api.token,
+        telegram_api_url=api.base_url,
+        data_dir=data_dir,
+        hash_salt="delivery-test-salt",
+        **overrides,
+    )
     return RunningBot(build_application(settings, service, log)).start()
 
 
@@ -74,8 +79,9 @@ def test_an_outage_delays_replies_but_loses_none(service, database_url: str, tmp
             outage_ends = time.monotonic() + 5
             for chat in chats:
                 api.push_message("职普比是多少", chat, user_id=chat)
-            calls = api.wait_for("sendMessage", count=4, timeout=60,
-                                 predicate=lambda c: c.ok and int(c.params["chat_id"]) in chats)
+            calls = api.wait_for(
+                "sendMessage", count=4, timeout=60, predicate=lambda c: c.ok and int(c.params["chat_id"]) in chats
+            )
         finally:
             running.stop()
     assert sorted(int(c.params["chat_id"]) for c in calls) == chats  # each answered once
@@ -141,8 +147,10 @@ def crash_test():  # noqa: ANN201
 def test_a_process_killed_mid_burst_loses_nothing(crash_test, index_dir: Path, tmp_path: Path) -> None:  # noqa: ANN001
     result = crash_test.crash_run(60, 10, 20, tmp_path, POLICYBOT_INDEX_DIR=str(index_dir))
     t = result.tally
-    print(f"\nSIGKILL after {result.replies_before_kill} replies of a 60-message burst, restarted: "
-          f"answered {t.answered}, lost {t.lost}, duplicated {t.duplicated}")
+    print(
+        f"\nSIGKILL after {result.replies_before_kill} replies of a 60-message burst, restarted: "
+        f"answered {t.answered}, lost {t.lost}, duplicated {t.duplicated}"
+    )
     assert t.answered == 60 and t.lost == 0
     # Only replies accepted by the Bot API but not yet marked sent at the kill are sent again. The
     # rate limiter lets a burst of up to 30 go out at once (Telegram's 30 per second), and their
@@ -152,11 +160,14 @@ def test_a_process_killed_mid_burst_loses_nothing(crash_test, index_dir: Path, t
 
 
 def test_a_bot_api_outage_through_serve_loses_nothing(crash_test, index_dir: Path, tmp_path: Path) -> None:  # noqa: ANN001
-    result = crash_test.outage_run(10, 5, 8.0, tmp_path, POLICYBOT_INDEX_DIR=str(index_dir),
-                                   POLICYBOT_SEND_BACKOFF_MAX_SECONDS="2")
+    result = crash_test.outage_run(
+        10, 5, 8.0, tmp_path, POLICYBOT_INDEX_DIR=str(index_dir), POLICYBOT_SEND_BACKOFF_MAX_SECONDS="2"
+    )
     t = result.tally
-    print(f"\n8 s outage: answered {t.answered}/10, lost {t.lost}, duplicated {t.duplicated}, "
-          f"longest delay {result.longest_delay:.1f} s")
+    print(
+        f"\n8 s outage: answered {t.answered}/10, lost {t.lost}, duplicated {t.duplicated}, "
+        f"longest delay {result.longest_delay:.1f} s"
+    )
     assert t.answered == 10 and t.lost == 0 and t.duplicated == 0
     assert result.delayed == 10 and 8.0 <= result.longest_delay < 30
 
@@ -168,8 +179,11 @@ def test_an_update_that_keeps_killing_the_process_is_quarantined(crash_test, ind
     from tests.conftest import sql
 
     db, log = tmp_path / "loop.sqlite3", tmp_path / "loop.log"
-    settings = {"POLICYBOT_INDEX_DIR": str(index_dir), "POLICYBOT_INBOX_LEASE_SECONDS": "2",
-                "POLICYBOT_MAX_HANDLING_ATTEMPTS": "2"}
+    settings = {
+        "POLICYBOT_INDEX_DIR": str(index_dir),
+        "POLICYBOT_INBOX_LEASE_SECONDS": "2",
+        "POLICYBOT_MAX_HANDLING_ATTEMPTS": "2",
+    }
     chat, question = 6_160_001, "疫情信息报送怎么做"
 
     def attempts() -> int:

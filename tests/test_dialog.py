@@ -158,4 +158,3 @@ def test_a_new_topic_after_an_answer_is_not_answered_with_the_old_point(service)
     for message in ("附近有什么好吃的", "校园欺凌怎么处理", "留守儿童怎么关爱", "怎么报名"):
         answer = service.ask(message, chat="r1")
         assert answer.status != "answered" or answer.citations[0].point != 23, message
-

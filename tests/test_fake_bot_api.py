@@ -47,19 +47,37 @@ def keyboard(data: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton("button", callback_data=data)]])
 
 
-@pytest.mark.parametrize(("text", "error"), [(text, None) for text in [
-    "plain", "<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s><strike>k</strike><del>d</del>",
-    '<span class="tg-spoiler">x</span> <tg-spoiler>y</tg-spoiler> <a href="https://x.org/?a=1&amp;b=2">x</a>',
-    "<code>x &lt; y &gt; z &amp; &quot;q&quot;</code> &#169; &#x1F600;", "<pre>block</pre>",
-    '<pre><code class="language-python">print("hi")</code></pre>', "<B>upper</B> <b>bold <i>nested</i></b>",
-    "<blockquote>q</blockquote> <blockquote expandable>long</blockquote>"]] + [
-    ("<div>x</div>", 'Unsupported start tag "div" at byte offset 0'), ("<br/>", 'Unsupported start tag "br/"'),
-    ("x < y", 'Unsupported start tag ""'), ("é<b", "Unclosed start tag at byte offset 2"),  # UTF-8 bytes
-    ("<b>x</i>", 'Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'), ("<b>x</b", "Unclosed end tag"),
-    ("<b>never closed", 'Can\'t find end tag corresponding to start tag "b"'),
-    ("stray </b>", "Unexpected end tag at byte offset 6"), ("<span>x</span>", 'Tag "span" must have class'),
-    ("Q&A", 'Unescaped "&"'), ("a > b", 'Unescaped ">"'), ("&nbsp;", 'Unsupported HTML entity "&nbsp;"'),
-    ("&#xD800;", "Unsupported HTML entity")])
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (text, None)
+        for text in [
+            "plain",
+            "<b>b</b><strong>s</strong><i>i</i><em>e</em><u>u</u><ins>n</ins><s>s</s><strike>k</strike><del>d</del>",
+            '<span class="tg-spoiler">x</span> <tg-spoiler>y</tg-spoiler> <a href="https://x.org/?a=1&amp;b=2">x</a>',
+            "<code>x &lt; y &gt; z &amp; &quot;q&quot;</code> &#169; &#x1F600;",
+            "<pre>block</pre>",
+            '<pre><code class="language-python">print("hi")</code></pre>',
+            "<B>upper</B> <b>bold <i>nested</i></b>",
+            "<blockquote>q</blockquote> <blockquote expandable>long</blockquote>",
+        ]
+    ]
+    + [
+        ("<div>x</div>", 'Unsupported start tag "div" at byte offset 0'),
+        ("<br/>", 'Unsupported start tag "br/"'),
+        ("x < y", 'Unsupported start tag ""'),
+        ("é<b", "Unclosed start tag at byte offset 2"),  # UTF-8 bytes
+        ("<b>x</i>", 'Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'),
+        ("<b>x</b", "Unclosed end tag"),
+        ("<b>never closed", 'Can\'t find end tag corresponding to start tag "b"'),
+        ("stray </b>", "Unexpected end tag at byte offset 6"),
+        ("<span>x</span>", 'Tag "span" must have class'),
+        ("Q&A", 'Unescaped "&"'),
+        ("a > b", 'Unescaped ">"'),
+        ("&nbsp;", 'Unsupported HTML entity "&nbsp;"'),
+        ("&#xD800;", "Unsupported HTML entity"),
+    ],
+)
 def test_telegram_html_validation(text: str, error: str | None) -> None:
     result = validate_telegram_html(text)
     if error is None:
@@ -75,10 +93,12 @@ def test_bad_messages_get_telegrams_400(fake: FakeBotApi) -> None:
         # PTB drops "Bad Request: " and capitalises the rest of the description.
         for text, kwargs, error in [
             ("<foo>x</foo>", {"parse_mode": "HTML"}, "Can't parse entities: unsupported start tag"),
-            ("x" * 4097, {}, "Message is too long"), ("😀" * 2049, {}, "Message is too long"),
+            ("x" * 4097, {}, "Message is too long"),
+            ("😀" * 2049, {}, "Message is too long"),
             ("<b> </b>", {"parse_mode": "HTML"}, "Message text is empty"),
             ("x", {"reply_markup": keyboard("é" * 33)}, "Button_data_invalid"),  # 66 bytes
-            ("x", {"parse_mode": "MarkdownV2"}, "Unsupported parse_mode")]:
+            ("x", {"parse_mode": "MarkdownV2"}, "Unsupported parse_mode"),
+        ]:
             with pytest.raises(BadRequest, match=error):
                 await bot.send_message(CHAT, text, **kwargs)
         with pytest.raises(BadRequest, match="Chat not found"):
@@ -89,11 +109,17 @@ def test_bad_messages_get_telegrams_400(fake: FakeBotApi) -> None:
     sent = with_bot(fake, scenario)  # a Message as Telegram returns it: entities at UTF-16 offsets (😀 counts 2)
     assert (sent.text, sent.reply_markup) == ("😀 Policy & rules", keyboard("ok"))
     assert [(e.type, e.offset, e.length, e.url) for e in sent.entities] == [
-        ("bold", 3, 6, None), ("text_link", 12, 5, "https://x.org/?a=1&b=2")]
+        ("bold", 3, 6, None),
+        ("text_link", 12, 5, "https://x.org/?a=1&b=2"),
+    ]
     assert sent.from_user.id == BOT_USER["id"] and sent.message_id == 3  # ids count per chat: "hello" was 1
     assert [c.status for c in fake.calls("sendMessage")] == [400] * 7 + [200, 200]
-    assert fake.sent_messages(CHAT)[-1] == {"chat_id": CHAT, "text": html, "parse_mode": "HTML",
-                                            "reply_markup": keyboard("ok").to_dict()}
+    assert fake.sent_messages(CHAT)[-1] == {
+        "chat_id": CHAT,
+        "text": html,
+        "parse_mode": "HTML",
+        "reply_markup": keyboard("ok").to_dict(),
+    }
 
 
 def test_edits_and_an_unknown_message(fake: FakeBotApi) -> None:
@@ -143,13 +169,16 @@ def test_long_poll_returns_on_an_update_or_at_the_cap(cap: float, arrives_after:
 def test_user_messages_and_recorded_query_answers(fake: FakeBotApi) -> None:
     async def scenario(bot: Bot) -> str:
         sent = await bot.send_message(CHAT, "pick", reply_markup=keyboard("choice"))
-        fake.push_message("/start@policy_test_bot hi @policy_test_bot", CHAT, user_id=CHAT,
-                          reply_to_message_id=sent.message_id)
+        fake.push_message(
+            "/start@policy_test_bot hi @policy_test_bot", CHAT, user_id=CHAT, reply_to_message_id=sent.message_id
+        )
         fake.push_callback_query("choice", CHAT, user_id=CHAT)  # on the bot's latest message
         fake.push_inline_query("policy")
         *_, command, pressed, inline = await bot.get_updates()
-        assert [(e.type, e.offset, e.length) for e in command.message.entities] == [("bot_command", 0, 22),
-                                                                                    ("mention", 26, 16)]
+        assert [(e.type, e.offset, e.length) for e in command.message.entities] == [
+            ("bot_command", 0, 22),
+            ("mention", 26, 16),
+        ]
         assert command.message.reply_to_message.text == "pick"
         assert pressed.callback_query.message.message_id == sent.message_id and pressed.callback_query.data == "choice"
         assert await pressed.callback_query.answer("Thanks")
@@ -189,8 +218,15 @@ def test_injected_429_5xx_and_delay(fake: FakeBotApi) -> None:
 def test_wire_format_of_errors(fake: FakeBotApi) -> None:
     api = f"{fake.base_url}{fake.token}"
     fake.fail_next("getMe", status=429, retry_after=7)
-    assert raw_post(f"{api}/getMe") == (429, {"ok": False, "error_code": 429, "parameters": {"retry_after": 7},
-                                              "description": "Too Many Requests: retry after 7"})
+    assert raw_post(f"{api}/getMe") == (
+        429,
+        {
+            "ok": False,
+            "error_code": 429,
+            "parameters": {"retry_after": 7},
+            "description": "Too Many Requests: retry after 7",
+        },
+    )
     assert raw_post(f"{api}/getChat") == (404, {"ok": False, "error_code": 404, "description": "Not Found"})
     assert raw_post(f"{fake.base_url}999:WRONG/getMe")[0] == 401
     assert raw_post(f"{api}/getme")[1]["result"]["id"] == BOT_USER["id"]  # method names are case-insensitive

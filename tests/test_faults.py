@@ -94,8 +94,9 @@ def test_build_killed_midway_leaves_the_previous_index(tmp_path: Path) -> None:
     corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
     shutil.copy(SECOND_PLAN, corpus / "second.txt")
-    env = _env(POLICYBOT_CORPUS_DIR=str(corpus), POLICYBOT_INDEX_DIR=str(index_dir),
-               POLICYBOT_DATA_DIR=str(tmp_path / "data"))
+    env = _env(
+        POLICYBOT_CORPUS_DIR=str(corpus), POLICYBOT_INDEX_DIR=str(index_dir), POLICYBOT_DATA_DIR=str(tmp_path / "data")
+    )
     subprocess.run([str(POLICYBOT), "build", "--quiet"], env=env, check=True, capture_output=True, timeout=120)
     before = read_meta(index_dir)
 
@@ -104,8 +105,9 @@ def test_build_killed_midway_leaves_the_previous_index(tmp_path: Path) -> None:
     from synthetic_corpus import generate
 
     generate(2000, corpus)
-    proc = subprocess.Popen([str(POLICYBOT), "build", "--quiet"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [str(POLICYBOT), "build", "--quiet"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     # Kill it the moment it starts writing files: the worst time, with half-written files on disk.
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not list(index_dir.glob(".tmp-build-*")) and proc.poll() is None:
@@ -139,8 +141,14 @@ def test_corrupt_index_at_start_is_one_line_naming_the_fix(index_dir: Path, tmp_
     else:
         units = json.loads((folder / "units.json").read_text(encoding="utf-8"))
         (folder / "units.json").write_text(json.dumps(units[:-5]), encoding="utf-8")
-    proc = subprocess.run([str(POLICYBOT), "ask", "大班额"], env=_env(POLICYBOT_INDEX_DIR=str(copy)),
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    proc = subprocess.run(
+        [str(POLICYBOT), "ask", "大班额"],
+        env=_env(POLICYBOT_INDEX_DIR=str(copy)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr

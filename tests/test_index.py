@@ -22,8 +22,7 @@ from bot.bank import load_bank
 from tests.conftest import SECOND_PLAN
 
 # The second plan with a seventh point added before the page furniture at its end.
-SECOND_PLAN_PLUS = SECOND_PLAN.read_text(encoding="utf-8").replace(
-    "扫一扫", "  7．新增条目。新增内容。\n\n扫一扫")
+SECOND_PLAN_PLUS = SECOND_PLAN.read_text(encoding="utf-8").replace("扫一扫", "  7．新增条目。新增内容。\n\n扫一扫")
 
 
 def test_round_trip_keeps_units_vectors_and_keyword_scores(resources, index_dir: Path) -> None:
@@ -59,8 +58,10 @@ def test_meta_records_what_built_the_index(index_dir: Path) -> None:
     assert meta["dimension"] == 512
     assert meta["faiss_index"] == "IndexFlatIP"
     # The question bank beside the plan is part of what the index was built from: teaching makes it stale.
-    assert set(meta["corpus_files"]) == {"yingtan-education-2021-work-plan.txt",
-                                         "yingtan-education-2021-work-plan.questions.tsv"}
+    assert set(meta["corpus_files"]) == {
+        "yingtan-education-2021-work-plan.txt",
+        "yingtan-education-2021-work-plan.questions.tsv",
+    }
     assert all(len(h) == 64 for h in meta["corpus_files"].values())
     assert {"faiss-cpu", "bm25s", "jieba", "sentence-transformers"} <= set(meta["libraries"])
     assert meta["built_at"] and meta["unit_counts"]["sentence"] > 100
@@ -97,8 +98,11 @@ def test_stale_when_a_file_is_added(small_build) -> None:
 
 
 def test_stale_when_the_model_changes(small_build, resources_for) -> None:
-    other = resources_for(corpus_dir=small_build.settings.corpus_dir, index_dir=small_build.settings.index_dir,
-                          embedding_model="BAAI/bge-small-zh-v1.5")
+    other = resources_for(
+        corpus_dir=small_build.settings.corpus_dir,
+        index_dir=small_build.settings.index_dir,
+        embedding_model="BAAI/bge-small-zh-v1.5",
+    )
     with pytest.raises(IndexStaleError, match="bge-small-zh"):
         other.load_index()
 
@@ -171,7 +175,9 @@ def test_large_corpora_switch_to_an_ivf_index(tmp_path: Path) -> None:
 
 
 def test_questions_taught_in_the_database_are_indexed_and_make_it_stale(
-    resources_for, tmp_path: Path, database_url: str  # noqa: ANN001
+    resources_for,
+    tmp_path: Path,
+    database_url: str,  # noqa: ANN001
 ) -> None:
     """What another replica taught: its rows join the bank units once, and the meta records them."""
     from bot.corpus import load_corpus

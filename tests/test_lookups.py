@@ -270,9 +270,13 @@ def test_words_nowhere_in_the_plan_are_said_to_be_nowhere(service, term: str) ->
 
 # Eighteenth session: a part named by words of its heading; words every heading holds (教育) or none does
 # are a look-up of the points that mention them.
-@pytest.mark.parametrize(("message", "points"), [
-    ("素质教育那一部分包括哪几条", [4, 5, 6]), ("讲各类教育协调发展的那一部分包括哪几条？", [7, 8, 9, 10, 11]),
-])
+@pytest.mark.parametrize(
+    ("message", "points"),
+    [
+        ("素质教育那一部分包括哪几条", [4, 5, 6]),
+        ("讲各类教育协调发展的那一部分包括哪几条？", [7, 8, 9, 10, 11]),
+    ],
+)
 def test_a_part_named_by_its_heading_lists_its_points(service, message: str, points: list[int]) -> None:
     assert [c.point for c in service.ask(message).citations] == points
 
@@ -283,21 +287,32 @@ def test_words_no_heading_holds_are_the_points_that_mention_them(service) -> Non
     assert service.ask("股票那一部分包括哪几条").status == "not_found"
 
 
-@pytest.mark.parametrize(("message", "point"), [("职业教育那块太长了看不下去，能概括一下吗", 10), ("教师队伍建设那条主要讲了哪些，简单说说就行", 18)])
+@pytest.mark.parametrize(
+    ("message", "point"),
+    [("职业教育那块太长了看不下去，能概括一下吗", 10), ("教师队伍建设那条主要讲了哪些，简单说说就行", 18)],
+)
 def test_a_point_asked_in_sum_by_its_title_is_shown_whole(service, message: str, point: int) -> None:
     answer = service.ask(message)
     assert answer.status == "answered" and [c.point for c in answer.citations] == [point]
 
 
-@pytest.mark.parametrize(("message", "point"), [("45:55指的啥", 10), ("第37个是什么节", 18), ("文件里说的50门是什么课", 17),
-                                               ("what is the 4% about?", 8), ("第8条说的职普比是多少", 10)])
+@pytest.mark.parametrize(
+    ("message", "point"),
+    [
+        ("45:55指的啥", 10),
+        ("第37个是什么节", 18),
+        ("文件里说的50门是什么课", 17),
+        ("what is the 4% about?", 8),
+        ("第8条说的职普比是多少", 10),
+    ],
+)
 def test_a_figure_asked_about_backwards_is_answered_by_the_point_stating_it(service, message: str, point: int) -> None:
     answer = service.ask(message)
     assert answer.status == "answered" and answer.citations[0].point == point
 
 
 def test_what_else_a_point_says_is_the_point_in_full(service) -> None:
-    """"除了大班额，义务教育那块还要搞啥": the answer had quoted the 大班额 sentence itself."""
+    """ "除了大班额，义务教育那块还要搞啥": the answer had quoted the 大班额 sentence itself."""
     answer = service.ask("除了大班额，义务教育那块今年还要搞啥")
     assert [c.point for c in answer.citations] == [8] and "免试就近入学" in answer.text
 
@@ -325,15 +340,33 @@ def test_a_question_about_a_named_point_the_search_cannot_answer_gets_that_point
     assert [c.point for c in service.ask("第一点，幼儿园收费标准是多少").citations][:1] != [1]
 
 
-@pytest.mark.parametrize(("message", "point"), [("第8条是不是讲高中的?", 9), ("第16条是不是考试那条", 15), ("第15条是不是讲考试的", 15), ("第15条是不是讲中考的", 15)])
-def test_a_point_checked_to_be_about_something_answers_from_the_point_that_is(service, message: str, point: int) -> None:
+@pytest.mark.parametrize(
+    ("message", "point"),
+    [
+        ("第8条是不是讲高中的?", 9),
+        ("第16条是不是考试那条", 15),
+        ("第15条是不是讲考试的", 15),
+        ("第15条是不是讲中考的", 15),
+    ],
+)
+def test_a_point_checked_to_be_about_something_answers_from_the_point_that_is(
+    service, message: str, point: int
+) -> None:
     """Twenty-first session: "第8条是不是讲高中的" had quoted point 8 as if it were."""
     answer = service.ask(message)
     assert answer.status == "answered" and answer.citations[0].point == point
 
 
-@pytest.mark.parametrize(("message", "points"), [("溺水的事一共有几条提到", [5, 22]), ("哪几条跟督导有关", [14, 16]),
-                                                 ("我在写职教调研报告,想知道哪几条点到了职业院校", [4, 5, 10, 14])])
-def test_points_mentioning_something_asked_in_everyday_shapes_are_listed(service, message: str, points: list[int]) -> None:
+@pytest.mark.parametrize(
+    ("message", "points"),
+    [
+        ("溺水的事一共有几条提到", [5, 22]),
+        ("哪几条跟督导有关", [14, 16]),
+        ("我在写职教调研报告,想知道哪几条点到了职业院校", [4, 5, 10, 14]),
+    ],
+)
+def test_points_mentioning_something_asked_in_everyday_shapes_are_listed(
+    service, message: str, points: list[int]
+) -> None:
     answer = service.ask(message)
     assert answer.status == "answered" and sorted(c.point for c in answer.citations) == points

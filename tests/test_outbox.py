@@ -67,7 +67,11 @@ def test_an_unsent_reply_of_a_finished_update_waits_in_the_outbox(store: Deliver
     store.finish(BOT, 13)
     [row] = store.unsent(BOT)
     assert (row.row_id, row.method, json.loads(row.params), row.answer_id) == (
-        pending.row_id, "sendMessage", {"chat_id": 1, "text": "x"}, "ans2")
+        pending.row_id,
+        "sendMessage",
+        {"chat_id": 1, "text": "x"},
+        "ans2",
+    )
     assert store.backlog(BOT, A) == outbox.Backlog(unfinished_updates=0, unsent_requests=1)
     store.sent(row.row_id, '{"message_id": 9}')
     assert store.unsent(BOT) == [] and store.backlog(BOT, A) == outbox.Backlog(0, 0)

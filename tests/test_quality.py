@@ -26,8 +26,15 @@ def _report(service, path: Path) -> Report:
     return evaluate(load_labelled(path), answer)
 
 
-def _check(o: Figures, min_r1: float, min_answered: float, max_not_found: float, max_wrong: float,
-           max_oos_answered: float, min_friendly: float = 1.0) -> None:
+def _check(
+    o: Figures,
+    min_r1: float,
+    min_answered: float,
+    max_not_found: float,
+    max_wrong: float,
+    max_oos_answered: float,
+    min_friendly: float = 1.0,
+) -> None:
     """Only the figures appear in a failure message, never the questions (the blind set stays blind)."""
     assert o.recall_at_1 >= min_r1
     assert o.tiers["answered"] >= min_answered * o.in_scope
@@ -42,8 +49,15 @@ def _check(o: Figures, min_r1: float, min_answered: float, max_not_found: float,
     ("name", "min_r1", "min_answered", "max_not_found", "max_wrong", "max_oos_answered"),
     [("dev.jsonl", 0.97, 0.95, 0.0, 0.0, 0.0), ("everyday.jsonl", 0.95, 0.75, 0.03, 0.03, 0.07)],
 )
-def test_shared_sets_hold_their_floors(service, name: str, min_r1: float, min_answered: float,
-                                       max_not_found: float, max_wrong: float, max_oos_answered: float) -> None:
+def test_shared_sets_hold_their_floors(
+    service,
+    name: str,
+    min_r1: float,
+    min_answered: float,
+    max_not_found: float,
+    max_wrong: float,
+    max_oos_answered: float,
+) -> None:
     o = _report(service, DEV_SET.parent / name).overall
     _check(o, min_r1, min_answered, max_not_found, max_wrong, max_oos_answered)
     assert o.must_rate is None or o.must_rate >= 0.7
@@ -76,8 +90,15 @@ def test_shared_sets_hold_their_floors(service, name: str, min_r1: float, min_an
         ("people14.jsonl", 0.95, 0.86, 0.02, 0.02, 0.08),
     ],
 )
-def test_own_sets_hold_their_floors(service, name: str, min_r1: float, min_answered: float, max_not_found: float,
-                                    max_wrong: float, max_oos_answered: float) -> None:
+def test_own_sets_hold_their_floors(
+    service,
+    name: str,
+    min_r1: float,
+    min_answered: float,
+    max_not_found: float,
+    max_wrong: float,
+    max_oos_answered: float,
+) -> None:
     _check(_report(service, DATA / name).overall, min_r1, min_answered, max_not_found, max_wrong, max_oos_answered)
 
 
@@ -220,8 +241,9 @@ def test_twelfth_session_tuning_sets_hold_their_floors(service, name: str, floor
 
 def test_report_breaks_figures_down_by_kind(service) -> None:
     report = _report(service, DATA / "questions.jsonl")
-    assert {"lexical", "paraphrase", "colloquial", "number", "typo", "traditional", "english", "meta",
-            "oos"} <= set(report.by_kind)
+    assert {"lexical", "paraphrase", "colloquial", "number", "typo", "traditional", "english", "meta", "oos"} <= set(
+        report.by_kind
+    )
     assert sum(f.n for f in report.by_kind.values()) == report.overall.n
 
 
@@ -333,6 +355,10 @@ def test_answers_quote_the_sentence_that_answers(service) -> None:
 
 
 def test_quote_hits_count_only_answers_that_cite_the_labelled_point() -> None:
-    labels = [QuoteLabel("a", "q1", 8, ("句一。",)), QuoteLabel("a", "q2", 8, ("句二。",)), QuoteLabel("b", "q3", 5, ("x",))]
+    labels = [
+        QuoteLabel("a", "q1", 8, ("句一。",)),
+        QuoteLabel("a", "q2", 8, ("句二。",)),
+        QuoteLabel("b", "q3", 5, ("x",)),
+    ]
     quoted = {"q1": ("别的。", "句一。"), "q2": ("别的。",), "q3": None}
     assert quote_hits(labels, lambda q, _: quoted[q]) == {"a": (1, 2)}

@@ -81,8 +81,7 @@ def test_an_update_is_answered_once_whichever_replica_receives_it(cluster: Clust
     for chat in chats:
         wait_reply(api, chat)
     time.sleep(1.0)  # a second answer would have come by now
-    assert all(len(replies_to(api, chat)) == 1 and "45:55" in replies_to(api, chat)[0].params["text"]
-               for chat in chats)
+    assert all(len(replies_to(api, chat)) == 1 and "45:55" in replies_to(api, chat)[0].params["text"] for chat in chats)
 
 
 def test_a_redelivered_update_is_not_answered_twice(cluster: Cluster) -> None:
@@ -118,7 +117,10 @@ def test_a_page_button_pressed_on_the_other_replica_works(cluster: Cluster) -> N
     data = Page(answer_id, 1, "zh").encode()
     assert data_of(reply.params, "下一页 »") == data
     post_avoiding(cluster, api.update(api.push_callback_query(data, chat, message_id)), first)
-    [edited] = api.wait_for("editMessageText", timeout=60,
-                            predicate=lambda c: c.ok and in_chat(chat)(c) and c.params["message_id"] == message_id)
+    [edited] = api.wait_for(
+        "editMessageText",
+        timeout=60,
+        predicate=lambda c: c.ok and in_chat(chat)(c) and c.params["message_id"] == message_id,
+    )
     assert "第2/3页" in edited.params["text"]
     assert "第2/3页" in api.message(chat, message_id)["text"]

@@ -21,7 +21,22 @@ def toy(vocabulary: list[str], text: str = "", words: frozenset[str] = frozenset
 
 @pytest.mark.parametrize(
     "stretch",
-    ["职普", "职普比", "大班额比", "比大", "普比大", "班额", "鹰潭", "潭市", "市教", "教育局", "鹰潭市教", "职普比大", "额比", "外语"],
+    [
+        "职普",
+        "职普比",
+        "大班额比",
+        "比大",
+        "普比大",
+        "班额",
+        "鹰潭",
+        "潭市",
+        "市教",
+        "教育局",
+        "鹰潭市教",
+        "职普比大",
+        "额比",
+        "外语",
+    ],
 )
 def test_known_stretches_are_the_substrings_of_the_indexed_text(stretch: str) -> None:
     text = "职普比大体相当\n大班额比例\nabc鹰潭市教育局"
@@ -55,7 +70,9 @@ def test_too_few_shared_characters_is_only_a_word_that_sounds_alike() -> None:
 def test_a_slipped_particle_inside_an_indexed_phrase_is_respelled() -> None:
     """乙 is a particle: 乙丙 alone is left (test above), but 乙丙 before 戊己, where the indexed text writes
     甲丙戊己, is 甲丙 — only with two characters of that phrase beside it."""
-    respeller = Respeller(["甲丙"], Stretches.of("甲丙戊己"), lambda ch: SOUNDS.get(ch, ch), lambda w: False, list, frozenset("乙"))
+    respeller = Respeller(
+        ["甲丙"], Stretches.of("甲丙戊己"), lambda ch: SOUNDS.get(ch, ch), lambda w: False, list, frozenset("乙")
+    )
     assert respeller.respell("乙丙戊己").fixes == (("乙丙", "甲丙"),)
     assert respeller.respell("乙丙戊庚").fixes == ()
 
@@ -65,7 +82,12 @@ def test_three_characters_that_sound_exactly_as_the_word_are_a_misheard_phrase(g
     """Voice input mishears a whole phrase (县官小品 for 县管校聘): one of three shared, the same sound, and
     far likelier as the word (MISHEARD_GAIN; 重新组 / 中心组 is an ordinary pair that sounds alike)."""
     respeller = Respeller(
-        ["甲丙戊"], "", lambda ch: SOUNDS.get(ch, ch), lambda w: False, list, likelihood=lambda t: gain if "甲" in t else 0.0
+        ["甲丙戊"],
+        "",
+        lambda ch: SOUNDS.get(ch, ch),
+        lambda w: False,
+        list,
+        likelihood=lambda t: gain if "甲" in t else 0.0,
     )
     assert respeller.respell("乙丁戊").fixes == fixes
 
@@ -91,8 +113,16 @@ def test_of_two_indexed_words_the_one_sharing_more_characters_wins() -> None:
 
 @pytest.mark.parametrize(
     ("a", "b", "apart"),
-    [("li", "lie", True), ("li", "li", True), ("zhi", "zi", True), ("bu", "bo", True), ("li", "liang", False),
-     ("shi", "si", True), ("jiao", "xiao", True), ("jiao", "xiang", False)],
+    [
+        ("li", "lie", True),
+        ("li", "li", True),
+        ("zhi", "zi", True),
+        ("bu", "bo", True),
+        ("li", "liang", False),
+        ("shi", "si", True),
+        ("jiao", "xiao", True),
+        ("jiao", "xiang", False),
+    ],
 )
 def test_one_edit_apart(a: str, b: str, apart: bool) -> None:
     assert one_edit_apart(a, b) is apart
@@ -214,7 +244,12 @@ def test_off_the_word_bounds_only_a_far_likelier_reading_is_respelled() -> None:
     def respeller(gain: float | None) -> Respeller:
         likelihood = None if gain is None else (lambda text: gain if "甲丙" in text else 0.0)
         return Respeller(
-            ["甲丙"], "", lambda ch: SOUNDS.get(ch, ch), lambda w: False, lambda t: [t[:2], t[2:]], likelihood=likelihood
+            ["甲丙"],
+            "",
+            lambda ch: SOUNDS.get(ch, ch),
+            lambda w: False,
+            lambda t: [t[:2], t[2:]],
+            likelihood=likelihood,
         )
 
     assert respeller(8.0).respell("己乙丙").fixes == (("乙丙", "甲丙"),)
@@ -275,8 +310,14 @@ def test_two_syllables_typed_out_are_too_many_words_to_guess(tp: TextProcessor, 
 
 @pytest.mark.parametrize(
     "message",
-    ["what is the ratio of classes", "china panda long hang out", "is there a ban on phones", "I see him in the mall",
-     "my son likes banana and human biology", "a tango lesson in the gym"],
+    [
+        "what is the ratio of classes",
+        "china panda long hang out",
+        "is there a ban on phones",
+        "I see him in the mall",
+        "my son likes banana and human biology",
+        "a tango lesson in the gym",
+    ],
 )
 def test_an_english_message_keeps_its_english_words(plan_respeller: Respeller, tp: TextProcessor, message: str) -> None:
     """Syllables that are English words ("pan da", "long hang", "ban") stay English."""
@@ -285,12 +326,19 @@ def test_an_english_message_keeps_its_english_words(plan_respeller: Respeller, t
 
 @pytest.mark.parametrize(
     ("message", "word"),
-    [("what is te gang ji hua", "特岗计划"), ("whats liang hou sheng?", "两后生"), ("xiaoxuehua in kindergartens", "小学化"),
-     ("Whats the San Wei problem", "三违"), ("the zhong kao this year", "中考"),
-     # eleventh session: two syllables typed as one word of six letters or more
-     ("what about gaokao reform this year", "高考"), ("is the zhongkao changing", "中考"),
-     # fifteenth session: spaced words are each their own syllables (joined, "dabane" split as da-ba-ne)
-     ("da ban e zen me jie jue", "大班额"), ("ke hou yan shi fu wu you mei you", "课后延时服务")],
+    [
+        ("what is te gang ji hua", "特岗计划"),
+        ("whats liang hou sheng?", "两后生"),
+        ("xiaoxuehua in kindergartens", "小学化"),
+        ("Whats the San Wei problem", "三违"),
+        ("the zhong kao this year", "中考"),
+        # eleventh session: two syllables typed as one word of six letters or more
+        ("what about gaokao reform this year", "高考"),
+        ("is the zhongkao changing", "中考"),
+        # fifteenth session: spaced words are each their own syllables (joined, "dabane" split as da-ba-ne)
+        ("da ban e zen me jie jue", "大班额"),
+        ("ke hou yan shi fu wu you mei you", "课后延时服务"),
+    ],
 )
 def test_pinyin_in_an_english_message_is_the_plan_word(
     plan_respeller: Respeller, tp: TextProcessor, message: str, word: str
@@ -299,22 +347,35 @@ def test_pinyin_in_an_english_message_is_the_plan_word(
     assert word in plan_respeller.respell(tp.normalize(message)).text
 
 
-@pytest.mark.parametrize(("word", "syllables"), [("jinshi", ["jin", "shi"]), ("zhiyejiaoyu", ["zhi", "ye", "jiao", "yu"]),
-                                                 ("xianguanxiaopin", ["xian", "guan", "xiao", "pin"]),
-                                                 ("xian", ["xian"]), ("hello", None), ("school", None), ("ok", None)])
+@pytest.mark.parametrize(
+    ("word", "syllables"),
+    [
+        ("jinshi", ["jin", "shi"]),
+        ("zhiyejiaoyu", ["zhi", "ye", "jiao", "yu"]),
+        ("xianguanxiaopin", ["xian", "guan", "xiao", "pin"]),
+        ("xian", ["xian"]),
+        ("hello", None),
+        ("school", None),
+        ("ok", None),
+    ],
+)
 def test_a_latin_word_splits_into_the_fewest_pinyin_syllables(tp: TextProcessor, word: str, syllables) -> None:
     assert tp.spelled_syllables(word) == syllables
 
 
-@pytest.mark.parametrize(("message", "word"), [("suiqianzinv上学", "随迁子女"), ("xianguanxiaopin是什么", "县管校聘"),
-                                                ("zhipubi要求是多少", "职普比")])
+@pytest.mark.parametrize(
+    ("message", "word"),
+    [("suiqianzinv上学", "随迁子女"), ("xianguanxiaopin是什么", "县管校聘"), ("zhipubi要求是多少", "职普比")],
+)
 def test_pinyin_in_a_question_is_searched_as_the_plan_word(tp: TextProcessor, message: str, word: str) -> None:
     plan = PLAN.read_text(encoding="utf-8")
     respelling = Respeller.for_plans(tp, [plan], [plan]).respell(tp.normalize(message))
     assert word in respelling.text
 
 
-@pytest.mark.parametrize(("message", "word"), [("sdsf建设有什么要求", "师德师风"), ("xgxp是啥", "县管校聘"), ("问下 ldsr 那条", "立德树人")])
+@pytest.mark.parametrize(
+    ("message", "word"), [("sdsf建设有什么要求", "师德师风"), ("xgxp是啥", "县管校聘"), ("问下 ldsr 那条", "立德树人")]
+)
 def test_initials_in_a_chinese_message_are_the_plan_term(
     plan_respeller: Respeller, tp: TextProcessor, message: str, word: str
 ) -> None:
@@ -323,7 +384,9 @@ def test_initials_in_a_chinese_message_are_the_plan_term(
     assert word in respelling.text and respelling.fixes
 
 
-@pytest.mark.parametrize("message", ["我们学校的wifi太慢了", "孩子用ipad上网课", "what is sdsf", "html课有没有", "yyds"])
+@pytest.mark.parametrize(
+    "message", ["我们学校的wifi太慢了", "孩子用ipad上网课", "what is sdsf", "html课有没有", "yyds"]
+)
 def test_letters_that_are_no_plan_terms_initials_are_left_alone(
     plan_respeller: Respeller, tp: TextProcessor, message: str
 ) -> None:
@@ -332,20 +395,29 @@ def test_letters_that_are_no_plan_terms_initials_are_left_alone(
 
 
 def _phrase_toy(vocabulary: list[str], indexed: str) -> Respeller:
-    return Respeller(vocabulary, Stretches.of(indexed), lambda ch: SOUNDS.get(ch, ch), frozenset().__contains__, list,
-                     frozenset(), _spell)
+    return Respeller(
+        vocabulary,
+        Stretches.of(indexed),
+        lambda ch: SOUNDS.get(ch, ch),
+        frozenset().__contains__,
+        list,
+        frozenset(),
+        _spell,
+    )
 
 
 def test_pinyin_of_two_plan_words_written_together_in_the_index_is_that_phrase() -> None:
-    """"kehou fuwu" spells 课后 + 服务, and 课后服务 is written in the plan (twenty-fourth session: left as typed)."""
+    """ "kehou fuwu" spells 课后 + 服务, and 课后服务 is written in the plan (twenty-fourth session: left as typed)."""
     respelling = _phrase_toy(["甲丙", "戊己"], "要做好甲丙戊己工作").respell("ab cd 还有吗")
     assert respelling.text == "甲丙戊己 还有吗" and respelling.fixes == (("ab cd", "甲丙戊己"),)
 
 
 @pytest.mark.parametrize(
     ("vocabulary", "indexed"),
-    [(["甲丙", "戊己"], "甲丙和戊己"),  # never written together
-     (["甲丙", "乙丁", "戊己"], "甲丙戊己，乙丁戊己")],  # two phrases of that sound: no guess
+    [
+        (["甲丙", "戊己"], "甲丙和戊己"),  # never written together
+        (["甲丙", "乙丁", "戊己"], "甲丙戊己，乙丁戊己"),
+    ],  # two phrases of that sound: no guess
 )
 def test_pinyin_of_no_single_indexed_phrase_is_left_alone(vocabulary: list[str], indexed: str) -> None:
     assert _phrase_toy(vocabulary, indexed).respell("ab cd 还有吗").fixes == ()
@@ -356,7 +428,11 @@ def test_a_plan_phrase_typed_in_pinyin_is_read_as_it(tp: TextProcessor) -> None:
     respelling = Respeller.for_plans(tp, [plan], [plan]).respell(tp.normalize("kehou yanshi fuwu 今年还有吗"))
     assert respelling.text.startswith("课后延时服务")
     # longer than the four characters a known stretch holds: each four in a row are written
-    assert Respeller.for_plans(tp, [plan], [plan]).respell("quanmian congyan zhidang 那条讲了啥").text.startswith("全面从严治党")
+    assert (
+        Respeller.for_plans(tp, [plan], [plan])
+        .respell("quanmian congyan zhidang 那条讲了啥")
+        .text.startswith("全面从严治党")
+    )
 
 
 def test_a_character_that_looks_like_the_plans_is_respelled_only_when_far_likelier() -> None:
@@ -365,9 +441,16 @@ def test_a_character_that_looks_like_the_plans_is_respelled_only_when_far_likeli
     likely = {"甲丙戊": 0.0, "甲乙戊": -20.0, "甲丁戊": -5.0}
 
     def toy_alike(text: str) -> Respeller:
-        return Respeller(["甲丙戊"], text, lambda ch: {"甲": "a", "丙": "b", "戊": "c", "乙": "xx", "丁": "yy"}.get(ch, ch),
-                         frozenset().__contains__, list, frozenset(), likelihood=lambda s: likely.get(s, -30.0),
-                         look_alike=lambda a, b: {a, b} in ({"丙", "乙"}, {"丙", "丁"}))
+        return Respeller(
+            ["甲丙戊"],
+            text,
+            lambda ch: {"甲": "a", "丙": "b", "戊": "c", "乙": "xx", "丁": "yy"}.get(ch, ch),
+            frozenset().__contains__,
+            list,
+            frozenset(),
+            likelihood=lambda s: likely.get(s, -30.0),
+            look_alike=lambda a, b: {a, b} in ({"丙", "乙"}, {"丙", "丁"}),
+        )
 
     assert toy_alike("").respell("甲乙戊吗").fixes == (("甲乙戊", "甲丙戊"),)
     assert toy_alike("").respell("甲丁戊吗").fixes == ()  # only 5 more likely

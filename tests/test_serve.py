@@ -17,12 +17,23 @@ USER = 7_357_735_773
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_serve_polls_and_stops_cleanly_on_signal(index_dir, session_dir, sig: signal.Signals) -> None:
     with FakeBotApi(long_poll_cap=1.0) as fake:
-        env = clean_env(POLICYBOT_TELEGRAM_TOKEN=fake.token, POLICYBOT_TELEGRAM_API_URL=fake.base_url,
-                        POLICYBOT_INDEX_DIR=str(index_dir), POLICYBOT_DATA_DIR=str(session_dir / f"serve-{sig.name}"),
-                        POLICYBOT_LOG_LEVEL="DEBUG", POLICYBOT_HASH_SALT="serve-test-salt")
+        env = clean_env(
+            POLICYBOT_TELEGRAM_TOKEN=fake.token,
+            POLICYBOT_TELEGRAM_API_URL=fake.base_url,
+            POLICYBOT_INDEX_DIR=str(index_dir),
+            POLICYBOT_DATA_DIR=str(session_dir / f"serve-{sig.name}"),
+            POLICYBOT_LOG_LEVEL="DEBUG",
+            POLICYBOT_HASH_SALT="serve-test-salt",
+        )
         started = time.monotonic()
-        proc = subprocess.Popen([str(POLICYBOT), "serve"], env=env, cwd=session_dir,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [str(POLICYBOT), "serve"],
+            env=env,
+            cwd=session_dir,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             fake.wait_for("getUpdates", timeout=60)
             startup = time.monotonic() - started
@@ -51,8 +62,14 @@ def test_serve_polls_and_stops_cleanly_on_signal(index_dir, session_dir, sig: si
 
 
 def test_serve_without_token_is_one_clear_line(index_dir, session_dir) -> None:
-    proc = subprocess.run([str(POLICYBOT), "serve"], env=clean_env(POLICYBOT_INDEX_DIR=str(index_dir)), cwd=session_dir, capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [str(POLICYBOT), "serve"],
+        env=clean_env(POLICYBOT_INDEX_DIR=str(index_dir)),
+        cwd=session_dir,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode != 0
     assert proc.stderr.strip().count("\n") == 0 and "POLICYBOT_TELEGRAM_TOKEN" in proc.stderr
 
@@ -70,8 +87,12 @@ def _post(url: str, body: dict, secret: str) -> int:
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers={
-        "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret})
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret},
+    )
     deadline = time.monotonic() + 20
     while True:
         try:
@@ -90,8 +111,12 @@ def _post_once(url: str, body: bytes, secret: str) -> int | str:
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret})
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status
@@ -106,21 +131,40 @@ def test_serve_in_webhook_mode(index_dir, session_dir) -> None:
     chat = 8_101_202
     with FakeBotApi(long_poll_cap=1.0) as fake:
         fake.push_message("hello", chat, user_id=chat)  # makes the chat known to the fake server
-        env = clean_env(POLICYBOT_TELEGRAM_TOKEN=fake.token, POLICYBOT_TELEGRAM_API_URL=fake.base_url,
-                        POLICYBOT_INDEX_DIR=str(index_dir), POLICYBOT_DATA_DIR=str(session_dir / "webhook-data"),
-                        # The public URL Telegram calls; a TLS proxy forwards it to the local listener.
-                        POLICYBOT_WEBHOOK_URL="https://bot.example.org/policybot",
-                        POLICYBOT_WEBHOOK_LISTEN="127.0.0.1", POLICYBOT_WEBHOOK_PORT=str(port),
-                        POLICYBOT_WEBHOOK_SECRET="webhook-secret-123", POLICYBOT_HASH_SALT="serve-test-salt")
-        proc = subprocess.Popen([str(POLICYBOT), "serve"], env=env, cwd=session_dir, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+        env = clean_env(
+            POLICYBOT_TELEGRAM_TOKEN=fake.token,
+            POLICYBOT_TELEGRAM_API_URL=fake.base_url,
+            POLICYBOT_INDEX_DIR=str(index_dir),
+            POLICYBOT_DATA_DIR=str(session_dir / "webhook-data"),
+            # The public URL Telegram calls; a TLS proxy forwards it to the local listener.
+            POLICYBOT_WEBHOOK_URL="https://bot.example.org/policybot",
+            POLICYBOT_WEBHOOK_LISTEN="127.0.0.1",
+            POLICYBOT_WEBHOOK_PORT=str(port),
+            POLICYBOT_WEBHOOK_SECRET="webhook-secret-123",
+            POLICYBOT_HASH_SALT="serve-test-salt",
+        )
+        proc = subprocess.Popen(
+            [str(POLICYBOT), "serve"],
+            env=env,
+            cwd=session_dir,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             registered = fake.wait_for("setWebhook", timeout=60)[0].params
             assert registered["url"] == "https://bot.example.org/policybot"
             assert registered["secret_token"] == "webhook-secret-123"
-            update = {"update_id": 1, "message": {
-                "message_id": 77, "date": int(time.time()), "text": "职普比是多少",
-                "chat": {"id": chat, "type": "private"}, "from": {"id": chat, "is_bot": False, "first_name": "T"}}}
+            update = {
+                "update_id": 1,
+                "message": {
+                    "message_id": 77,
+                    "date": int(time.time()),
+                    "text": "职普比是多少",
+                    "chat": {"id": chat, "type": "private"},
+                    "from": {"id": chat, "is_bot": False, "first_name": "T"},
+                },
+            }
             url = f"http://127.0.0.1:{port}/policybot"
             assert _post(url, update, "wrong-secret") == 403  # Telegram's secret is checked
             assert _post(url, update, "webhook-secret-123") == 200
@@ -149,8 +193,9 @@ def test_serve_in_webhook_mode(index_dir, session_dir) -> None:
 
 def _one_line_failure(index_dir, session_dir, **settings: str) -> str:  # noqa: ANN001
     env = clean_env(POLICYBOT_INDEX_DIR=str(index_dir), POLICYBOT_DATA_DIR=str(session_dir / "fail-data"), **settings)
-    proc = subprocess.run([str(POLICYBOT), "serve"], env=env, cwd=session_dir, capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [str(POLICYBOT), "serve"], env=env, cwd=session_dir, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1, proc.stderr
@@ -164,12 +209,22 @@ def test_serve_refuses_the_public_default_salt(index_dir, session_dir) -> None:
 
 def test_start_up_failures_are_one_line(index_dir, session_dir) -> None:
     with FakeBotApi() as fake:  # a token the Bot API does not know
-        line = _one_line_failure(index_dir, session_dir, POLICYBOT_TELEGRAM_TOKEN="999:WRONG-TOKEN",
-                                 POLICYBOT_TELEGRAM_API_URL=fake.base_url, POLICYBOT_HASH_SALT="s",
-                                 POLICYBOT_LOG_LEVEL="CRITICAL")
+        line = _one_line_failure(
+            index_dir,
+            session_dir,
+            POLICYBOT_TELEGRAM_TOKEN="999:WRONG-TOKEN",
+            POLICYBOT_TELEGRAM_API_URL=fake.base_url,
+            POLICYBOT_HASH_SALT="s",
+            POLICYBOT_LOG_LEVEL="CRITICAL",
+        )
     assert "rejected POLICYBOT_TELEGRAM_TOKEN" in line and "WRONG-TOKEN" not in line
     # Nothing listens on this port: the connection is refused, retried for a few seconds, then one line.
-    line = _one_line_failure(index_dir, session_dir, POLICYBOT_TELEGRAM_TOKEN="1:x", POLICYBOT_HASH_SALT="s",
-                             POLICYBOT_TELEGRAM_API_URL=f"http://127.0.0.1:{_free_port()}/bot",
-                             POLICYBOT_LOG_LEVEL="CRITICAL")
+    line = _one_line_failure(
+        index_dir,
+        session_dir,
+        POLICYBOT_TELEGRAM_TOKEN="1:x",
+        POLICYBOT_HASH_SALT="s",
+        POLICYBOT_TELEGRAM_API_URL=f"http://127.0.0.1:{_free_port()}/bot",
+        POLICYBOT_LOG_LEVEL="CRITICAL",
+    )
     assert "cannot reach the Bot API at 127.0.0.1:" in line and "POLICYBOT_TELEGRAM_API_URL" in line

@@ -86,8 +86,13 @@ def test_schema_on_postgresql_is_versioned_with_wide_types(pg_url: str) -> None:
     SqlQueryLog(pg_url, salt="s").close()
     SqlQueryLog(pg_url, salt="s").close()  # opened again: nothing to migrate, still one version row
     assert sql(pg_url, "SELECT version FROM schema_version") == [(len(storage.MIGRATIONS),)]
-    types = dict(sql(pg_url, "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns"
-                             " WHERE table_schema = 'public'"))
+    types = dict(
+        sql(
+            pg_url,
+            "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns"
+            " WHERE table_schema = 'public'",
+        )
+    )
     assert types["questions.asked_at"] == "double precision" and types["inbox.bot_id"] == "bigint"
     assert types["outbox.id"] == "bigint" and types["questions.status"] == "text"
 
@@ -112,7 +117,8 @@ def test_an_older_schema_is_migrated(database_url: str, monkeypatch) -> None:
     monkeypatch.undo()
     new = SqlQueryLog(database_url, salt="s")
     assert new.query("SELECT answer_id, status, delivered_at FROM questions") == [
-        {"answer_id": "before", "status": "answered", "delivered_at": None}]
+        {"answer_id": "before", "status": "answered", "delivered_at": None}
+    ]
     assert new.query("SELECT COUNT(*) AS n FROM inbox") == [{"n": 0}]
     new.close()
 
@@ -145,8 +151,7 @@ def test_old_rows_are_pruned(database_url: str) -> None:
     assert sql(database_url, "SELECT answer_id FROM questions") == [("new",)]
 
 
-def test_locked_database_does_not_block_or_lose_rows(log: SqlQueryLog, database_url: str, caplog,
-                                                      monkeypatch) -> None:
+def test_locked_database_does_not_block_or_lose_rows(log: SqlQueryLog, database_url: str, caplog, monkeypatch) -> None:
     monkeypatch.setattr(storage, "RETRY_SECONDS", 0.0)
     log.record_answer("before", 1, 1, "private", _answer())
     with _locked(database_url), caplog.at_level(logging.ERROR, logger="bot.storage"):
@@ -162,8 +167,7 @@ def test_locked_database_does_not_block_or_lose_rows(log: SqlQueryLog, database_
     assert _count(database_url) == 4
 
 
-def test_read_only_database_keeps_rows_until_writable(log: SqlQueryLog, database_url: str, caplog,
-                                                       monkeypatch) -> None:
+def test_read_only_database_keeps_rows_until_writable(log: SqlQueryLog, database_url: str, caplog, monkeypatch) -> None:
     monkeypatch.setattr(storage, "RETRY_SECONDS", 3600.0)
     log.record_answer("first", 1, 1, "private", _answer())
     _refuse_writes(log)
@@ -256,8 +260,9 @@ def test_stats_for_admins(log: SqlQueryLog) -> None:
     log.record_feedback("a", True, 1)
     stats = log.stats()
     assert (stats.today, stats.today_not_found, stats.thumbs_up, stats.thumbs_down) == (2, 1, 1, 0)
-    text = stats_text(stats.today, stats.today_not_found, stats.week, stats.week_not_found, stats.thumbs_up,
-                      stats.thumbs_down)
+    text = stats_text(
+        stats.today, stats.today_not_found, stats.week, stats.week_not_found, stats.thumbs_up, stats.thumbs_down
+    )
     assert "今天：2 个问题，未找到 1（50%）" in text and "👍 1 · 👎 0" in text
 
 
@@ -273,13 +278,23 @@ def test_report_from_a_filled_log(log: SqlQueryLog, service, tmp_path: Path) -> 
     log.record_feedback("q1", True, 5)
     report = build_report(log, days=7, corpus=service.corpus)
     assert report.total.questions == 8 and report.total.not_found == 2
-    assert report.unanswered[0] == {"question": "天气怎么样", "times": 2, "last_day": report.until,
-                                    "status": "not_found", "teach": 'policybot teach "天气怎么样" N'}
+    assert report.unanswered[0] == {
+        "question": "天气怎么样",
+        "times": 2,
+        "last_day": report.until,
+        "status": "not_found",
+        "teach": 'policybot teach "天气怎么样" N',
+    }
     assert report.disliked[0]["thumbs_down"] == 2 and report.disliked[0]["label"] == "第8条"
     assert [(p["point"], p["times"]) for p in report.top_points] == [(8, 4), (10, 2)]
     assert report.top_points[0]["title"] == "推进城乡义务教育优质均衡发展"
     text = format_text(report)
-    assert "未找到或 👎 的问题" in text and "2×  天气怎么样" in text and 'policybot teach "天气怎么样" N' in text and "第8条 推进城乡义务教育优质均衡发展" in text
+    assert (
+        "未找到或 👎 的问题" in text
+        and "2×  天气怎么样" in text
+        and 'policybot teach "天气怎么样" N' in text
+        and "第8条 推进城乡义务教育优质均衡发展" in text
+    )
     assert '"not_found_rate": 0.25' in format_json(report)
     assert format_csv(report).splitlines()[0].startswith("section,key")
     plot(report, tmp_path / "report.png")
@@ -321,7 +336,6 @@ def test_report_is_read_only_and_never_prunes(database_url: str) -> None:
     assert (db.read_bytes() if db.is_file() else b"") == before
 
 
-
 def test_tiers_are_counted_apart_and_small_talk_is_not_a_miss(log: SqlQueryLog) -> None:
     from bot.report import build_report
 
@@ -347,13 +361,13 @@ def test_a_row_that_cannot_be_stored_does_not_block_the_queue(log: SqlQueryLog, 
 def test_report_output_is_safe_for_spreadsheets_and_terminals(log: SqlQueryLog) -> None:
     from bot.report import build_report, format_csv, format_text
 
-    for i, q in enumerate(["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(1)", "\x1b[2J清屏\r"]):
+    for i, q in enumerate(['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "@SUM(1)", "\x1b[2J清屏\r"]):
         log.record_answer(f"x{i}", i, i, "private", _answer(found=False, question=q))
     report = build_report(log, days=1)
     rows = list(csv.reader(io.StringIO(format_csv(report))))
     cells = [cell for row in rows for cell in row]
     assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
-    assert "'=hyperlink(\"http://x\")" in cells
+    assert '\'=hyperlink("http://x")' in cells
     text = format_text(report)
     assert "\x1b" not in text and "\r" not in text
 
@@ -365,10 +379,13 @@ def test_disliked_answers_and_most_asked_points(log: SqlQueryLog) -> None:
     for user, positive in [(1, False), (2, False), (3, True)]:
         log.record_feedback("p8-0", positive, user)
     log.record_feedback("p10", True, 1)
-    assert log.disliked("2000-01-01", 5) == [{"question": "大班额比例", "top_doc": DOC, "top_point": 8,
-                                             "thumbs_down": 2, "thumbs_up": 1}]
-    assert log.top_points("2000-01-01", 5) == [{"top_doc": DOC, "top_point": 8, "times": 3},
-                                               {"top_doc": DOC, "top_point": 10, "times": 1}]
+    assert log.disliked("2000-01-01", 5) == [
+        {"question": "大班额比例", "top_doc": DOC, "top_point": 8, "thumbs_down": 2, "thumbs_up": 1}
+    ]
+    assert log.top_points("2000-01-01", 5) == [
+        {"top_doc": DOC, "top_point": 8, "times": 3},
+        {"top_doc": DOC, "top_point": 10, "times": 1},
+    ]
     [day] = log.daily("2000-01-01")
     assert (day["questions"], day["thumbs_up"], day["thumbs_down"], day["not_found"]) == (4, 2, 2, 0)
 

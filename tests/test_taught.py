@@ -50,8 +50,13 @@ def test_a_taught_question_is_stored_with_a_hashed_teacher(
     store: TaughtStore, corpus_dir: Path, corpus: Corpus, database_url: str
 ) -> None:
     row = _teach(store, corpus_dir, corpus, "  足球队\t一周练几次 ", 2, who=123456789)
-    assert (row.doc_id, row.question, row.point, row.source, row.exported_at) == (DOC, "足球队 一周练几次", 2,
-                                                                                 "telegram", None)
+    assert (row.doc_id, row.question, row.point, row.source, row.exported_at) == (
+        DOC,
+        "足球队 一周练几次",
+        2,
+        "telegram",
+        None,
+    )
     stored = sql(database_url, "SELECT doc_id, question, point, taught_by, source FROM taught")
     # The teacher as the log stores a user: a salted hash, never the id.
     assert stored == [(DOC, "足球队 一周练几次", 2, salted_hash("pepper", 123456789), "telegram")]
@@ -120,8 +125,7 @@ def test_reading_for_the_build_never_creates_or_migrates(tmp_path: Path, pg_url:
     assert sql(pg_url, "SELECT version FROM schema_version") == [(3,)]
 
 
-def test_an_older_database_gains_the_table(database_url: str, monkeypatch, corpus_dir: Path,
-                                           corpus: Corpus) -> None:
+def test_an_older_database_gains_the_table(database_url: str, monkeypatch, corpus_dir: Path, corpus: Corpus) -> None:
     monkeypatch.setattr(storage, "MIGRATIONS", storage.MIGRATIONS[:3])
     SqlQueryLog(database_url, salt="s").close()
     monkeypatch.undo()
@@ -142,8 +146,11 @@ def test_export_merges_into_the_bank_file_sorted_and_marks_rows(
     bank = bank_path(corpus_dir, DOC)
     bank.write_text(bank.read_text(encoding="utf-8") + "课后服务几点结束\t1\n", encoding="utf-8")  # by hand
     # A row whose point the plan no longer has (a plan edited after teaching) is not exported.
-    sql(database_url, "INSERT INTO taught (doc_id, question, question_key, point, taught_at, source)"
-                      " VALUES (?, ?, ?, ?, ?, ?)", (DOC, "旧问题", "旧问题", 9, 1.0, "cli"))
+    sql(
+        database_url,
+        "INSERT INTO taught (doc_id, question, question_key, point, taught_at, source) VALUES (?, ?, ?, ?, ?, ?)",
+        (DOC, "旧问题", "旧问题", 9, 1.0, "cli"),
+    )
     done = export_to_files(store, corpus_dir, corpus)
     assert done.written == {bank: 1} and done.already == 1 and done.marked == 2
     assert [(row.question, why) for row, why in done.skipped] == [("旧问题", "second has no point 9")]
@@ -166,8 +173,12 @@ def test_drop_removes_rows(store: TaughtStore, corpus_dir: Path, corpus: Corpus)
 
 def test_the_build_takes_taught_rows_in_once_and_records_them(corpus: Corpus) -> None:
     file_rows = [BankQuestion(DOC, "食堂谁管", 5)]
-    taught = [BankQuestion(DOC, "食堂谁管?", 5), BankQuestion(DOC, "足球", 2), BankQuestion(DOC, "x", 99),
-              BankQuestion("gone", "y", 1)]
+    taught = [
+        BankQuestion(DOC, "食堂谁管?", 5),
+        BankQuestion(DOC, "足球", 2),
+        BankQuestion(DOC, "x", 99),
+        BankQuestion("gone", "y", 1),
+    ]
     # Already in the file (exported), a point or plan no longer there: left out.
     assert with_taught(file_rows, taught, corpus) == (BankQuestion(DOC, "食堂谁管", 5), BankQuestion(DOC, "足球", 2))
     recorded = taught_hashes(taught)
@@ -194,8 +205,11 @@ def test_the_report_marks_questions_already_taught(
     assert known == {"足球队一周练几次": 2, "食堂谁管": 5}
     teach = {r["question"]: r["teach"] for r in build_report(log, days=1, known=known).unanswered}
     log.close()
-    assert teach == {"足球队一周练几次": REPORT["taught"].format(n=2), "食堂谁管": REPORT["taught"].format(n=5),
-                     "校服怎么买": 'policybot teach "校服怎么买" N'}
+    assert teach == {
+        "足球队一周练几次": REPORT["taught"].format(n=2),
+        "食堂谁管": REPORT["taught"].format(n=5),
+        "校服怎么买": 'policybot teach "校服怎么买" N',
+    }
     assert [r.exported_at for r in store.rows()] == [None]
 
 

@@ -689,8 +689,12 @@ class OwnBot:
 
 
 @contextlib.contextmanager
-def running_own_bot(folder: Path, resources_for, database_url: str | None = None,  # noqa: ANN001
-                    first_update_id: int = 10_001) -> Iterator[OwnBot]:
+def running_own_bot(
+    folder: Path,
+    resources_for,
+    database_url: str | None = None,  # noqa: ANN001
+    first_update_id: int = 10_001,
+) -> Iterator[OwnBot]:
     """A bot with its own copy of the plan (and its question bank) and its own index, so a test can
     add plans, teach and reload without touching the repository's corpus or the session index.
     With ``database_url`` its log, inbox, outbox and taught questions live there (replicas share it);
@@ -708,8 +712,14 @@ def running_own_bot(folder: Path, resources_for, database_url: str | None = None
     service = PolicyService(resources, resources.build())
     log = SqlQueryLog(database_url or folder / "log.sqlite3", salt=SALT)
     with FakeBotApi(long_poll_cap=0.5, first_update_id=first_update_id) as api:
-        settings = make_settings(telegram_token=api.token, telegram_api_url=api.base_url, admin_ids=[ADMIN],
-                                 hash_salt=SALT, database_url=database_url, **folders)
+        settings = make_settings(
+            telegram_token=api.token,
+            telegram_api_url=api.base_url,
+            admin_ids=[ADMIN],
+            hash_salt=SALT,
+            database_url=database_url,
+            **folders,
+        )
         running = RunningBot(build_application(settings, service, log)).start()
         try:
             yield OwnBot(api, service, corpus, log)
@@ -773,7 +783,8 @@ def test_teach_from_a_reply_then_reload_answers_the_question(own_bot: OwnBot) ->
     # Into the bot's database (the default SQLite file), not the reviewed bank file.
     assert question not in bank.read_text(encoding="utf-8")
     assert [(r.question, r.point) for r in read_taught(own_bot.service.settings.resolved_database_url)] == [
-        (question, 20)]
+        (question, 20)
+    ]
     again = say(fake, "/teach 21", ADMIN, user_id=ADMIN, reply_to_message_id=answer)["text"]
     assert again == P.say("teach_failed", error=P.say("teach_duplicate", point=20, question=question))
 
@@ -787,12 +798,16 @@ def test_teach_from_a_reply_then_reload_answers_the_question(own_bot: OwnBot) ->
 
 
 def test_a_question_taught_on_one_replica_is_answered_by_another_after_its_reload(
-    tmp_path: Path, resources_for, database_url: str  # noqa: ANN001
+    tmp_path: Path,
+    resources_for,
+    database_url: str,  # noqa: ANN001
 ) -> None:
     """Two bots, each with its own files (two machines), one database: /teach on A, /reload on B."""
     question = "校服怎么买"
-    with (running_own_bot(tmp_path / "a", resources_for, database_url) as a,
-          running_own_bot(tmp_path / "b", resources_for, database_url, first_update_id=50_001) as b):
+    with (
+        running_own_bot(tmp_path / "a", resources_for, database_url) as a,
+        running_own_bot(tmp_path / "b", resources_for, database_url, first_update_id=50_001) as b,
+    ):
         files = {p: p.read_bytes() for bot_ in (a, b) for p in bot_.corpus.iterdir()}
         assert "第20条" not in say(a.fake, question, ADMIN, user_id=ADMIN)["text"]
         answer = last_message_id(a.fake, ADMIN)
@@ -800,7 +815,8 @@ def test_a_question_taught_on_one_replica_is_answered_by_another_after_its_reloa
         assert taught == P.say("taught", question=question, n=20, reload="/reload")
         # The teacher as a salted hash, the way the log stores users; no file changed on either machine.
         assert sql(database_url, "SELECT doc_id, question, point, taught_by, source FROM taught") == [
-            (PLAN, question, 20, salted_hash(SALT, ADMIN), "telegram")]
+            (PLAN, question, 20, salted_hash(SALT, ADMIN), "telegram")
+        ]
         assert {p: p.read_bytes() for p in files} == files
 
         assert "第20条" not in say(b.fake, question, ADMIN, user_id=ADMIN)["text"]  # B's index predates it

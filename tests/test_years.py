@@ -166,7 +166,11 @@ def test_next_years_plan_is_the_one_after_the_newest_and_not_loaded(library: Pol
     """Thirteenth session: "明年有什么计划" was answered from the newest plan's point 18."""
     for question in ("明年的工作要点出了吗", "明年有什么计划", "what's the plan for next year"):
         answer = library.ask(question)
-        assert answer.text.startswith(("没有载入2024年的计划", "No plan for 2024")), (question, answer.kind, answer.text[:80])
+        assert answer.text.startswith(("没有载入2024年的计划", "No plan for 2024")), (
+            question,
+            answer.kind,
+            answer.text[:80],
+        )
     # 明年 as the writer's own time, or the writer's plan for it, is no plan (review)
     for question in ("孩子明年上小学，大班额有限制吗", "学校说明年计划扩建，文件里有提吗"):
         assert not library.ask(question).text.startswith("没有载入"), question
@@ -222,7 +226,9 @@ def test_each_plans_related_decision_is_confirmed_as_with_one_plan(library: Poli
     answered ones are left as they are (a review: every plan's decision had been replaced)."""
     from bot.service import decide_each, search_for
 
-    message = "我家楼下新开了一家奶茶店，天天排长队，孩子放学就吵着要喝，我们说了好几次也不听。学校的课后服务今年有什么安排？"
+    message = (
+        "我家楼下新开了一家奶茶店，天天排长队，孩子放学就吵着要喝，我们说了好几次也不听。学校的课后服务今年有什么安排？"
+    )
     request = search_for(library.understand(message))
     order = [d.doc_id for d in library.corpus.documents]
     plain = decide_each(library.engine, request, order, 2)
