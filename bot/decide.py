@@ -130,23 +130,26 @@ ALONE_MIN_MARGIN = 0.05
 
 def needs_confirming(decision: Decision, request: Search) -> bool:
     """A question searched with its message's background, shown only as related, with no out-of-scope cue
-    in the question ("我表姐在上饶教书,她们那边…": the other city it points at in the story counts as one)."""
+    in the question ("我表姐在上饶教书,她们那边…": the other city it points at in the story counts as one); or
+    refused outright (twenty-seventh session: "I'm a retired school inspector from another province, … what does
+    this year's plan say about reforming school inspection?" — the biography blurred every point to a tie, the
+    question alone is answered at 0.78; over every tuning set that one answer moved, nothing else)."""
+    if not request.context or decision.status == "answered":
+        return False
     top = decision.top
-    return decision.status == "related" and bool(request.context) and top is not None and not top.features.get("cues")
+    return decision.status == "not_found" or (top is not None and not top.features.get("cues"))
 
 
 def confirmed(decision: Decision, alone: Decision) -> Decision:
     """``alone`` (the question part searched by its own words) when it answers with confidence, with clear
-    evidence (ALONE_MIN_VOTE, ALONE_MIN_MARGIN), and ranks the point ``decision`` ranks first: the two views
-    agree and the answer stands. A story about one thing before a question about another ("…孩子说上厕所都要
-    挤半天。今年全市教育工作总体上是个什么思路？") blurs the question's match without changing its point."""
+    evidence (ALONE_MIN_VOTE, ALONE_MIN_MARGIN), and ranks the point ``decision`` ranks first (or ``decision``
+    ranks none: it was refused): the two views agree and the answer stands. A story about one thing before a
+    question about another ("…孩子说上厕所都要挤半天。今年全市教育工作总体上是个什么思路？") blurs the question's match
+    without changing its point."""
     top, first = decision.top, alone.top
-    if (
-        alone.status != "answered"
-        or top is None
-        or first is None
-        or (first.doc_id, first.point) != (top.doc_id, top.point)
-    ):
+    if alone.status != "answered" or first is None:
+        return decision
+    if top is not None and (first.doc_id, first.point) != (top.doc_id, top.point):
         return decision
     features = first.features
     clear = features.get("bank_vote", 0.0) >= ALONE_MIN_VOTE and features.get("margin", 0.0) >= ALONE_MIN_MARGIN

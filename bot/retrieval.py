@@ -688,7 +688,7 @@ _OUTCOME_RE = re.compile(
 # Who a person is ("我们学校的责任督学是谁", "新校长叫什么"): a plan names roles, never the people in them.
 _WHO_RE = re.compile(
     # (not 负责人: "学生资助工作的负责人是谁" is answered by the plan's 校长负责制)
-    r"(?:督学|校长|局长|主任|书记|联系人|园长|专家|班主任|科长|老师)(?:到底|具体)?(?:是谁|是哪位|叫什么|叫啥|姓什么|姓啥)"
+    r"(?:督学|校长|局长|主任|书记|联系人|园长|专家|班主任|科长|老师)(?:现在|目前|现任|如今)?(?:到底|具体)?(?:是谁|是哪位|叫什么|叫啥|姓什么|姓啥)"
     # …and in English: "what are the names of the principals", "who is the director of the bureau"
     r"|\bnames? of (?:the |our |my |his |her |their )?(?:\w+ ){0,3}?(?:principals?|heads?|headmasters?|headteachers?|directors?"
     r"|officials?|leaders?|inspectors?|teachers?|secretar(?:y|ies)|chiefs?|contacts?|deans?)\b"
@@ -701,8 +701,10 @@ _WHO_RE = re.compile(
 # (sixteenth session) 73 messages asked this way were out of scope and 1 in scope ("…有补助吗？要怎么申请",
 # its first half answered); 5 of the 73 had been answered with the point that names the thing applied for.
 _PROCEDURE_RE = re.compile(
-    r"(?:怎么|如何|怎样|咋)(?:去)?(?:申请|办理|报名|办手续|退)|(?:需要|要|得)(?:准备)?(?:什么|哪些|啥|么子)(?:条件|材料|手续|证件|资料)"
-    r"|(?:申请|报名)(?:的)?(?:条件|材料|流程|手续|入口)|找谁(?:办|申请|报名)|(?:要|需要|得)办(?:哪些|什么|啥)证|(?:去|在)哪(?:里|儿)?(?:申请|报名|办理)"
+    r"(?:怎么|如何|怎样|咋)(?:去)?(?:申请|办理|报名|办手续|退)|(?:需要|要|得)(?:准备|带)?(?:什么|哪些|啥|么子)(?:条件|材料|手续|证件|资料)"
+    r"|(?:申请|报名)(?:的)?(?:条件|材料|流程|手续|入口)|找谁(?:办|申请|报名)|(?:要|需要|得)办(?:哪些|什么|啥)证"
+    # (…要带哪些材料, 去哪办手续: twenty-seventh session)
+    r"|(?:去|在)哪(?:里|儿)?(?:申请|报名|办理|办手续)"
     r"|\bhow (?:do|can|should) (?:i|we) (?:apply|sign up|register)\b|\bapplication (?:form|process)\b|\bwhat documents\b"
     # a stamp or a certificate the writer must bring ("需要村委会盖章吗", "要交什么证明": twenty-fifth session; not
     # "开个证明跑了三趟，能不能网上办", which asks what the plan's 放管服 says)
@@ -782,7 +784,7 @@ _DETAIL_QUESTIONS = {
     ),
     # A day in the school calendar: "…什么时候开学" is not answered by "启动2021年…项目" (a year, not a day).
     "date": re.compile(
-        r"(?:什么时候|啥时候|哪天|哪几天|几号|几月份?|哪个月份?|何时|哪一天|哪年|哪一年)(?:哪月|几月)?(?:能|才能|可以|会)?(?:正式)?(?:开始)?(?:开学|放假|报名|开考|考试|出成绩|出分|放榜|录取|招生)|"
+        r"(?:什么时候|啥时候|哪天|哪几天|几号|几月份?|哪个月份?|何时|哪一天|哪年|哪一年)(?:哪月|几月)?(?:能|才能|可以|会)?(?:正式)?(?:开始)?(?:开学|放假|报名|开考|考试|出成绩|出分|放榜|录取|招生|招(?:第一届|首届)?(?:学生|新生))|"
         # money paid out on a day ("补助啥时到账", "资助款什么时候发下来")
         r"(?:什么时候|啥时候|啥时|哪天|几号|何时)(?:能|才能|会)?(?:到账|打款|发钱|发下来|打到卡上)|"
         r"(?:开学|放假|报名|考试|开考|出成绩|录取)(?:的)?(?:时间|日期|是哪天|是哪几天|是几号|在哪天|在哪几天)|"
@@ -807,7 +809,7 @@ _DETAIL_QUESTIONS = {
     # 在哪办 / 在哪里能看到 where a service or a list is found: not where it is.)
     "where": re.compile(
         r"在哪(?![里儿]?(?:能|可以)?[查办报交领看])|去哪(?![里儿]?(?:能|可以)?[查办报交领看])|哪(?:里|儿)(?!(?:能|可以)?[来查办报交领看]|出的|写的|规定的)"
-        r"|哪些地方|哪个区|哪几个区|哪个县|\bwhere\b"
+        r"|哪些地方|哪个区|哪几个区|哪个县|\bwhere\b|\b(?:nearest|closest)\b"
     ),
     # What a programme is called ("这个活动叫什么"), not a person's name ("校长叫什么名字") nor which
     # school ("新建的那所学校叫什么名字": a plan names programmes, rarely a new school).
@@ -919,6 +921,8 @@ _OPINION_RE = re.compile(
     r"你(?:觉得|认为|估计|猜)(?:我|我家|俺|孩子|娃|伢|她|他|我儿子|我女儿|儿子|女儿|我孙子|孙子)[^,，。?？]{0,10}?"
     r"(?<![社机功技学体职才智])(?:能不能|能|会不会|会|可以|行不行|有没有希望|稳|考得上|上得了)"
     r"|\bdo you think (?:i|my|he|she|they|our)\b[^?.]{0,40}?\b(?:can|could|will|would|get|make)\b"
+    # …and on one's own choice ("你觉得我是服从安排好还是干脆辞职去私立学校": twenty-seventh session)
+    r"|你(?:觉得|认为|看)(?:我|我家|俺|孩子|娃|伢|她|他|我儿子|我女儿|儿子|女儿)[^,，。?？]{0,20}?还是"
 )
 # …and what the writer should do in their own case ("孩子被老师体罚了我该怎么办", "家长到底该怎么管"): a plan
 # says what the bureau will do, not what one parent should (all 10 such messages of the labelled sets are
@@ -948,6 +952,8 @@ _ADVICE_RE = re.compile(
     # 娃该读职高吗 above: twenty-second session)
     r"|\bshould (?:i|we|my (?:son|daughter|kid|child|boy|girl)(?!'s)|he|she) (?:send|put|enrol|enroll|go|attend|"
     r"transfer|move)\b[^?.]{0,40}?\b(?:school|college|kindergarten|class)\b"
+    # …or sit an exam or a year again ("should she retake it next year?": twenty-seventh session, as 复读 is a cue)
+    r"|\bshould (?:i|we|my (?:son|daughter|kid|child|boy|girl)(?!'s)|he|she) (?:retake|resit|re-sit|repeat)\b"
 )
 _NEVER_STATED = {
     "who": _WHO_RE,

@@ -466,6 +466,7 @@ _THEIR_OWN_RE = re.compile(
 _THANKS_FIRST_RE = re.compile(r"^(?:谢谢|多谢|感谢|非常感谢|太感谢|thanks|thank you)")
 _LONG_THANKS_CHARS = 30
 # The last sentence of a message, after a sentence end (。 / ！ / . / !).
+_THANKS_LAST_RE = re.compile(r"^(?:真的|真是|实在|太|非常|十分)?(?:谢谢|多谢|感谢)(?:你|您|啦|了)?[。！!~～\s]*$")
 _CLOSING_SENTENCE_RE = re.compile(r"[。！!.]\s*(?P<last>[^。！!.]+?)[。！!.~～\s]*$")
 # An acknowledgement first, then what the writer will do: "好的老师，我回去跟孩子说一下" asks nothing more.
 _ACK_FIRST_RE = re.compile(r"^(?:好的|好嘞|好滴|收到|嗯嗯?|ok|okay|知道了|明白了|了解了)(?:老师|谢谢)?[,，!！。\s~～]+")
@@ -519,6 +520,10 @@ def _not_for_the_bot(text: str) -> Talk | None:
     # 那么多！" (not "大班额，谢谢" nor "麻烦发我看看第十二条原文，谢谢": a topic or a request before the thanks)
     closing = _CLOSING_SENTENCE_RE.search(text)
     if closing and _THANKS_FIRST_RE.match(closing["last"]) and _is_remark(text[: closing.start("last")]):
+        return "thanks"
+    # …or in the story's last clause ("…女儿这学期真的拿到了补助。我一个人带孩子不容易，真的谢谢你": twenty-seventh session)
+    clauses = _clauses(text)
+    if len(clauses) > 1 and _THANKS_LAST_RE.match(clauses[-1]) and _is_remark("".join(clauses[:-1])):
         return "thanks"
     # (a short one is small talk's to judge: "感谢，大班额" goes on to a topic)
     return "thanks" if _THANKS_FIRST_RE.match(text) and len(text) > _LONG_THANKS_CHARS else None
@@ -1816,7 +1821,7 @@ def follow_up_kind(text: str) -> FollowUp | None:
 
 _QUESTION_CUE_RE = re.compile(
     # 么 of 这么 / 那么 and a 嘛 that asserts ("还挺聪明的嘛，…") ask nothing
-    r"[吗呢?？]|(?<![什怎这那多要])么|嘛(?=[\s?？!！。~～]*$)|干嘛|(?<![\u4e00-\u9fff])(?:这么|那么)说|什么|啥|怎么|怎样|咋|如何|哪|多少|(?<![十百前过近])(?:(?<!好)|(?<=[办建做搞弄管抓]好))几[个年岁天月号点条次门所期届批级轮种类项家周名位]|是否|能不能|可不可以|可以不|会不会|有没有|"
+    r"[吗呢?？]|(?<![什怎这那多要])么|嘛(?=[\s?？!！。~～]*$)|干嘛|(?<![\u4e00-\u9fff])(?:这么|那么)说|什么|啥|怎么|怎样|咋|如何|哪|多少|(?<![十百前过近这那])(?:(?<!好)|(?<=[办建做搞弄管抓]好))几[个年岁天月号点条次门所期届批级轮种类项家周名位]|是否|能不能|可不可以|可以不|会不会|有没有|"
     r"要不要|用不用|需不需要|是不是|行不行|算不算|给不给|让不让|管不管|收不收|还能|能否|请问|想问|想知道|求问|问下|问一下"
     # a check of what was told, its question mark dropped ("…不是等级了，真的假的": twenty-second session)
     r"|真的假的|有这回事|有这事"
@@ -2062,12 +2067,24 @@ _CHOICE_END_RE = re.compile(r"(?:的|呢|吗|么|啊|呀|啦|[?？])\s*$")
 _CHOICE_IS_RE = re.compile(r"(?<![但说要可就还只总老于凡倒都也])是")
 
 
+# A choice asked without a question mark ("今年上面对我们这种民办园到底是打压还是支持"), as _NOT_A_REMARK_RE reads
+# it (not 但是 / 不管是 … 还是 "still").
+_CHOICE_ASKED_RE = re.compile(r"(?<![但可于然管就总凡只])是[^，,。!！？?\s]{1,16}?还是(?![不没很挺也])")
+
+
+def _chooses(clause: str) -> bool:
+    """A clause that asks a choice with no question cue: it starts the question part — unless it points back at
+    the story ("…我家里乱糟糟的有点紧张，这是学校自己搞的还是上面统一要求的": twenty-seventh session, searched as a
+    question part of its own, four such were only related; the whole message answers them)."""
+    return bool(_CHOICE_ASKED_RE.search(clause)) and not _POINTS_BACK_RE.match(clause)
+
+
 def _question_start(clauses: list[str], cues: list[str], asides: frozenset[int]) -> int | None:
     """Index of the clause the question starts at: the first that asks, or a later one when the writer
     turns to the question (_TURN_RE), or puts a topic aside in the clause before it (``asides``: _puts_aside), or
     ends a told story (a sentence closed by 。 or ！) before asking in a sentence of its own; None when no clause
     asks."""
-    asking = [i for i, c in enumerate(cues) if _asks(c) or _other_half(cues, i)]
+    asking = [i for i, c in enumerate(cues) if _asks(c) or _other_half(cues, i) or _chooses(c)]
     if not asking:
         return None
     first = asking[0]
@@ -2119,6 +2136,11 @@ def _voice_paused(text: str) -> str:
     return _VOICE_BREAK_RE.sub(r"，\1", text)
 
 
+# A wish to know more after the question ("城区今年新开工哪些学校？想了解下市八小、市一小那几个项目的情况"): it goes on
+# with the question, it is no aside.
+_WISH_TO_KNOW_RE = re.compile(r"想(?:了解|知道|问问)")
+
+
 def _split_question(text: str) -> tuple[str, str, bool]:
     """question_part's (question, context), and whether the writer turned from the background to the question:
     set it aside as the question starts ("说正事，…", _SET_ASIDE_RE) or put a topic aside just before (_puts_aside)."""
@@ -2143,7 +2165,7 @@ def _split_question(text: str) -> tuple[str, str, bool]:
     if (
         not after
         or not (_WRITER_RE.match(aside) or _ASIDE_RE.match(aside))
-        or any(_asks(c) or _REQUEST_RE.search(c) for c in cues[end:])
+        or any(_asks(c) or _REQUEST_RE.search(c) or _WISH_TO_KNOW_RE.search(c) for c in cues[end:])
         or len("".join(after)) < 4
     ):
         if first == 0:
@@ -2203,6 +2225,12 @@ _EACH_RE = re.compile(r"帮我各|各自|分别|各(?=[有归是管怎说该要�
 _BOTH_RE = re.compile(r"(?:这|那)?两(?:件事|样|个问题|个|点|块|方面|种情况)|一起问")
 _TOLD_SPLIT_RE = re.compile(r"[，,。；;\s]+(?:另外|还有|再一个|再就是|另一个是|另一个|另外一个是)[，,:：\s]*")
 
+# …and two claims told as what one and another say ("家长群吵翻了，一个说中考又改回分数了，一个说周末补习班全都要关。…
+# 这两件事到底咋说的": twenty-seventh session, people71 — not found as one search for both)
+_ONE_SAYS_RE = re.compile(
+    r"(?:^|(?<=[，,。；;:：\s]))(?:另一个|另外一个|一个|有的人?|也有人|还有人|有人)(?:说|讲|传)(?:是)?"
+)
+
 
 def _told_then_asked(text: str) -> list[str]:
     """Each thing told, with the closing question asked of both; [] for other messages."""
@@ -2213,10 +2241,12 @@ def _told_then_asked(text: str) -> list[str]:
         return []
     told, asked = "".join(clauses[:-1]), clauses[-1]
     if _COMPARING_RE.search(asked) or not (
-        _EACH_RE.search(asked) or (_BOTH_RE.search(asked) and _REQUEST_RE.search(asked))
+        _EACH_RE.search(asked) or (_BOTH_RE.search(asked) and _asked_of_both(asked))
     ):
         return []
     marks = list(_COUNT_OFF_RE.finditer(told))
+    if len(marks) != 2:
+        marks = list(_ONE_SAYS_RE.finditer(told))
     if len(marks) == 2:
         things = [told[marks[0].end() : marks[1].start()], told[marks[1].end() :]]
     else:
@@ -2767,9 +2797,12 @@ _REMARK_PAUSED_CHARS = 6
 # without a question word (…没有, …吧, 谁), or names a point or a part. (A number no longer: "数学考了98，奖励了个
 # 鸡腿哈哈" is a remark, and a bare search for a figure has no remark tone — thirteenth session, no set moved.)
 _NOT_A_REMARK_RE = re.compile(
-    r"了解|发我|发给我|给我|告诉|想要|想知道|需要|请(?!假|客)|(?<!被)(?<!被[\u4e00-\u9fff])(?<!被[\u4e00-\u9fff]{2})(?:反映|投诉|举报)|希望|处理|没有|吧|谁|条|部分|好还是|"
+    r"了解|发我|发给我|给我|告诉|想要|想知道|需要|(?<![申邀聘提])请(?!假|客)|(?<!被)(?<!被[\u4e00-\u9fff])(?<!被[\u4e00-\u9fff]{2})(?:反映|投诉|举报)|希望|处理|没有|吧|谁|条|部分|好还是|"
     # a worry asks for reassurance: "老担心孩子偷偷跑去河里游泳" is a question about safety
     r"担心|害怕|发愁|着急|焦虑|"
+    # hearsay relayed asks whether it is true: "家长群里都在传公办园要涨保育费，…压力很大，唉" (not what the news or a
+    # teacher said, told as fact: "新闻说今年又要整顿校外培训了，唉")
+    r"听说|据说|传言|谣言|(?:都|在)传|网上(?:都)?(?:说|传)|有人说|"
     # asking by how it ends: "…鹰潭一中能上不", "…电梯修好了没", "…真的不", "是真的假的"
     r"不[\s?？~～]*$|了没|没[\s?？~～]*$|真的假的|"
     # a choice asked without a question mark ("中考成绩是出分数还是出等级啊", "是上面要求的还是学校自己加戏"); not

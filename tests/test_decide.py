@@ -99,12 +99,25 @@ def test_a_related_answer_not_confirmed_stays_related(alone) -> None:
     assert confirmed(related, alone) is related
 
 
-def test_only_related_answers_with_background_and_no_cue_are_confirmed() -> None:
+def test_only_unanswered_questions_with_background_and_no_cue_are_confirmed() -> None:
     from bot.decide import needs_confirming
     from bot.retrieval import Search
 
     with_story = Search("问题", "背景", 0.8)
     assert needs_confirming(_decision("related", 6), with_story)
+    assert needs_confirming(Decision("not_found", (), 0.05), with_story)  # the story blurred every point
     assert not needs_confirming(_decision("related", 6), Search("问题"))
+    assert not needs_confirming(Decision("not_found", (), 0.05), Search("问题"))
     assert not needs_confirming(_decision("answered", 6), with_story)
     assert not needs_confirming(_decision("related", 6, cues=1.0), with_story)
+
+
+def test_a_refusal_is_confirmed_by_the_question_alone_with_clear_evidence() -> None:
+    """Twenty-seventh session: a long biography before an English question tied every point (refused); the
+    question alone answers with clear evidence. Any point will do — the refusal ranked none."""
+    from bot.decide import confirmed
+
+    refused = Decision("not_found", (), 0.1)
+    assert confirmed(refused, _decision("answered", 16)) is not refused
+    assert confirmed(refused, _decision("answered", 16, vote=0.25)) is refused
+    assert confirmed(refused, _decision("related", 16)) is refused

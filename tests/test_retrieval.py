@@ -807,6 +807,17 @@ def test_a_question_part_that_names_nothing_is_read_with_its_background(service)
     assert alone.content_words == 0 and alone.coverage == 0.0
 
 
+def test_a_story_then_a_question_pointing_back_is_answered_when_the_whole_message_confirms_it(service) -> None:
+    """Twenty-seventh session: the question part matches the bank's "是上面要求的吗" of every topic; the whole message,
+    read as one question, confirms the point the story is about (service.whole_request)."""
+    message = "娃回来说学校要求每天做家务还要拍照打卡，说是劳动课的作业，他奶奶心疼得很。这到底是哪条政策规定的"
+    answer = service.ask(message)
+    assert answer.status == "answered" and answer.citations[0].point == 5
+    # …not when the story asks how to apply (a detail no plan gives): the whole message is not answered
+    refused = service.ask("外地户口跟着我们来鹰潭打工，孩子转学进来要带哪些材料，去哪办手续")
+    assert refused.status != "answered"
+
+
 @pytest.mark.parametrize("question", ["课后延时服务收费吗", "四点半课堂要交钱吗", "is the after-school service free?"])
 def test_whether_a_service_costs_anything_is_not_answered_by_the_clause_that_it_goes_on(service, question) -> None:
     """(fourteenth session, review) point 6 says after-school care goes on, nothing of what it costs"""
@@ -984,6 +995,22 @@ def test_a_place_beside_one_project_of_a_list_says_where_that_project_is(service
         ("什么时候能给老师们减减负啊", ()),
         ("什么时候能让娃少写点作业啊", ()),
         ("什么时候能给乡村老师发补贴", ("when",)),
+        # twenty-seventh session: who holds a post now, when a new college first enrols, the nearest place, an exam
+        # sat again — none stated in a plan
+        ("教育局局长现在是哪位", ("who",)),
+        ("督学目前是谁", ("who",)),
+        ("新大学哪年招第一届学生", ("date",)),
+        ("职业技术大学什么时候招新生", ("date",)),
+        ("where is the nearest public swimming pool", ("where",)),
+        ("nearest kindergarten with a school bus?", ("where",)),
+        ("my son got 480, should he retake the exam next year?", ("advice",)),
+        ("should i repeat senior three", ("advice",)),
+        ("should the school repeat the safety drill", ()),
+        # (…and how to transfer in, the bot's view of one's own choice)
+        ("孩子转学进来要带哪些材料，去哪办手续", ("procedure",)),
+        ("你觉得我是服从安排好还是干脆辞职去私立学校", ("opinion",)),
+        ("你看我家娃读普高还是职高", ("opinion",)),
+        ("你看这个政策是今年还是明年", ()),
     ],
 )
 def test_the_details_a_plan_leaves_out_are_read_from_the_question(question: str, details: tuple[str, ...]) -> None:

@@ -834,6 +834,10 @@ SMALL_TALK = [
     ("初来乍到，多多关照", "greeting"),
     # a story closed by thanks in a sentence of its own (twenty-fourth session)
     ("今天终于把孩子的转学手续办完了，前前后后跑了三趟，累得腿都软了。谢谢你之前帮我查了那么多！", "thanks"),
+    # …or in its last clause, after a story that holds 申请 (no "please": twenty-seventh session)
+    ("按你说的去学校问了，老师说可以申请补助，这学期已经批下来了，真的谢谢你", "thanks"),
+    ("儿子转学的事办妥了，跑了好几趟，非常感谢", "thanks"),
+    ("我家老大昨天期末终于考完了，全家都松了口气，前几天你帮我查的东西挺有用的，谢谢", "thanks"),
     (
         "My daughter passed her piano exam today. We are going out for hot pot to celebrate! Thank you so much.",
         "thanks",
@@ -1382,11 +1386,18 @@ def test_small_talk_around_a_question_is_a_question(normalize, message):
         ("中职技能大赛今年办到第几届了", False),
         ("唉,特岗第一年,一个人在山沟里,晚上除了虫子叫啥声音都没有,特别想家。", True),
         # …前几天 / 好几个 tell of a few, and help given before is no request; 办好几所 still asks how many
-        ("我家老大昨天期末终于考完了，全家都松了口气，前几天你帮我查的东西挺有用的，谢谢", True),
+        # (closed by thanks, it is thanks: twenty-seventh session)
+        ("我家老大昨天期末终于考完了，全家都松了口气，前几天你帮我查的东西挺有用的", True),
         ("每个乡镇要办好几所公办幼儿园", False),
         # review (twenty-fourth session): 还是 meaning "still" after 但是; 为啥 … 也不 asks why
         ("但是他还是每天打游戏😭", True),
         ("为啥食堂也不供应早餐😭", False),
+        # twenty-seventh session: hearsay relayed asks whether it is true (not what the news said); 这几 / 那几 tell of
+        # a few, they ask nothing
+        ("家长群里都在传公办园下学期要涨保育费，我家两个娃都在公办园，压力好大，唉", False),
+        ("听说明年中考体育要加分，孩子天天跑步跑到腿疼", False),
+        ("新闻说今年又要整顿校外培训了，唉", True),
+        ("那几个孩子的家长终于上门道歉了，这几个月总算熬过来了", True),
     ],
 )
 def test_a_message_that_asks_nothing_is_a_remark(normalize, message, remark):
@@ -1610,6 +1621,9 @@ SEVERAL = [
     ("村里有个孩子初一没读完就去打工了,另外村小的房子下雨天漏得厉害,这两件事各归谁管?", 2),
     ("一个是我们镇上没有公家办的幼儿园;另一个是老师周末私下开班收钱给学生上课。请分别说说", 2),
     ("两件事:一是孩子班里七十几个人挤得转不开身;二是他下午三点多放学没人接。各有说法吗?", 2),
+    # twenty-seventh session: two claims told as what one and another say
+    ("群里吵起来了，一个说中考改回分数了，一个说周末补习班要全关。这两件事文件里到底咋说的", 2),
+    ("有人说今年要撤村小，也有人说要新建学校，麻烦帮我看看这两件事怎么写的", 2),
 ]
 
 
@@ -1917,6 +1931,18 @@ def test_a_short_question_after_a_topic_put_aside_stays_apart(normalize):
             "孩子学校说要上课后服务，我想问课后服务是自愿的，还是要强制参加的",
             "我想问课后服务是自愿的，还是要强制参加的",
         ),
+        # twenty-seventh session: a choice asked without a question cue starts the question part…
+        (
+            "我在镇上开了个小超市，两个娃都在镇小读书。今年上面对我们这种乡村小学到底是撤还是留",
+            "今年上面对我们这种乡村小学到底是撤还是留",
+        ),
+        # …unless it points back at the story: then the whole message is searched
+        (
+            "老师说下周要来家访，我家里乱得很有点慌，这是学校自己搞的还是上面统一要求的",
+            "老师说下周要来家访，我家里乱得很有点慌，这是学校自己搞的还是上面统一要求的",
+        ),
+        # …and a wish to know more after the question goes on with it ("想了解下…那几个…")
+        ("城区今年新建哪些学校？想了解下市一小那几个项目的情况", "城区今年新建哪些学校？想了解下市一小那几个项目的情况"),
         # …and what was heard to have happened somewhere asks nothing
         ("每年一到暑假就听说哪个村的娃下河洗澡淹了，俺孙子天天往塘边跑，学校对这个事管不管嘛", "学校对这个事管不管嘛"),
     ],
