@@ -1579,7 +1579,8 @@ _DOCUMENT_RE = re.compile(
     # its formal marks
     r"|落款|发文字号|发文范围"
     r"|who (?:issued|published|wrote|released|signed) (?:it|this|the plan|the document)"
-    r"|when (?:was|is) (?:it|this|the)(?: work plan| plan| document| file| doc| thing)? (?:issued|published|released|dated|signed|written)"
+    r"|when (?:was|is) (?:it|this|the)(?: work plan| plan| document| file| doc| thing)?(?: even| actually| exactly| first| officially| originally)?"
+    r" (?:issued|published|released|dated|signed|written)"
     # the plan named in more words: "who actually issued this yingtan 2021 education plan", "when was the
     # yingtan education work plan for 2021 sent out", "who was it addressed to"
     r"|\bwho (?:actually |exactly |really )?(?:issued|published|wrote|released|signed|put out|sent out|drew up|drafted)"

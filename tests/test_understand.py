@@ -587,6 +587,8 @@ DOCUMENT = [
     "这文件是政策还是通知",
     "when was this thing issued btw",
     "who's this doc even sent to lol",  # nineteenth session: casual English
+    "when was this doc even published lol",  # twenty-seventh session: an adverb before the verb
+    "when was it actually issued?",
     "这份工作要点一共有多少条",
     "这个要点总共分几部分",
     "这是市里的还是省里的文件",
