@@ -578,6 +578,19 @@ _RESTATED_RE = re.compile(
 )
 
 
+# The bot reproached as the message opens ("你这个机器人怎么回事，我问了三遍都答非所问，…你老给我扯什么第几条第几条的":
+# twenty-seventh session, read as a look-up of 第几条): a complaint, unless what was meant is said again.
+_REPROACH_RE = re.compile(
+    r"^(?:你|您)(?:这个?|这)?(?:破)?(?:机器人|助手|小助手|东西|玩意儿?|bot)?(?:到底|究竟)?(?:是)?"
+    r"(?:怎么回事|咋回事|怎么搞的|咋搞的|搞什么|搞啥|什么情况)"
+)
+_MEANT_RE = re.compile(r"我(?:说|问|要|想问|指)的是|我(?:想|要)(?:了解|知道|问)")
+
+
+def _reproached(text: str) -> bool:
+    return bool(_REPROACH_RE.match(text)) and not _MEANT_RE.search(text)
+
+
 def _small_talk(text: str) -> Talk | None:
     """The kind of small talk when the whole message is made of small-talk phrases and filler."""
     rest = _INNER_FILLER_RE.sub("", _HELD_LETTER_RE.sub(r"\1\1", _EMOJI_RE.sub("", text)))
@@ -2676,6 +2689,8 @@ def understand(message: str, topic: Topic | None = None, normalize: Callable[[st
         return Intent("empty", original, lang=lang)
     if (talk := _not_for_the_bot(text) or _small_talk(text)) is not None:
         return Intent("smalltalk", original, talk=talk, lang=lang)
+    if _reproached(text):
+        return Intent("smalltalk", original, talk="complaint", lang=lang)
     to_someone_else = _to_someone_else(text)
     if to_someone_else and _THEIR_OWN_RE.search(text):
         return Intent("smalltalk", original, talk="elsewhere", lang=lang)
@@ -2834,6 +2849,8 @@ _INNER_PAUSE_RE = re.compile(r"\w[\s,，。;；!！~～…]+\w")
 # (twentieth session: such sighs were refused as questions).
 _RHETORICAL_RE = re.compile(
     r"怎么(?:这么|那么|就这么)|(?:说|讲|教|叫|喊|骂)了?(?:多少|几)(?:遍|次|回)|(?<![为凭])(?:啥|什么)[\u4e00-\u9fff]{0,2}?(?:都|也)(?:没有|没|不)"
+    # "not even": "这天热得要死，教室里空调都没有" ends a sigh (twenty-seventh session); "…都没有吗" still asks
+    r"|(?<=[\u4e00-\u9fff])(?:都|也)没有(?=[啊呀啦。！!~～…\s]*$)"
 )
 
 

@@ -833,6 +833,9 @@ SMALL_TALK = [
     # twenty-fourth session: a longer introduction closed by 多多关照 / 多多指教, and help someone else gave
     ("你們好，我是從台灣來的，最近剛搬到鷹潭，請多多指教", "greeting"),
     ("你是教育局官方弄的吗，还是个人做的", "identity"),
+    # twenty-seventh session: the bot reproached as the message opens, whatever follows (第几条 is no look-up here)
+    ("你这个机器人怎么回事，问了三遍都扯不到点子上，老给我扯第几条第几条的", "complaint"),
+    ("你这东西搞什么，答的全是不相干的", "complaint"),
     ("初来乍到，多多关照", "greeting"),
     # a story closed by thanks in a sentence of its own (twenty-fourth session)
     ("今天终于把孩子的转学手续办完了，前前后后跑了三趟，累得腿都软了。谢谢你之前帮我查了那么多！", "thanks"),
@@ -1400,6 +1403,9 @@ def test_small_talk_around_a_question_is_a_question(normalize, message):
         ("听说明年中考体育要加分，孩子天天跑步跑到腿疼", False),
         ("新闻说今年又要整顿校外培训了，唉", True),
         ("那几个孩子的家长终于上门道歉了，这几个月总算熬过来了", True),
+        # …and "not even" ends a sigh, unless asked with 吗
+        ("这天热得要死，教室里空调都没有", True),
+        ("教室里空调都没有吗", False),
     ],
 )
 def test_a_message_that_asks_nothing_is_a_remark(normalize, message, remark):
@@ -3044,3 +3050,8 @@ def test_goodwill_asked_for_others_is_no_greeting(normalize, message):
 )
 def test_a_topic_or_a_request_before_thanks_is_no_small_talk(normalize, message):
     assert understand(message, normalize=normalize).kind != "smalltalk"
+
+
+def test_a_reproach_that_says_again_what_was_meant_is_searched(normalize):
+    """(twenty-seventh session) "你这个机器人怎么回事" opens a complaint, unless the writer says what they meant."""
+    assert understand("你这个机器人怎么回事，我问的是大班额", normalize=normalize).kind == "ask"
