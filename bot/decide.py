@@ -35,6 +35,8 @@ class Decision:
     respelled: tuple[tuple[str, str], ...] = ()  # slips searched as the plan's words (Query.respelled)
     # related because of these: details asked that the top point's quoted sentences do not state
     unstated: tuple[str, ...] = ()
+    # not_found with an out-of-scope cue on the closest point (its hits are not kept): no other view may answer it
+    cued: bool = False
 
     @property
     def top(self) -> Hit | None:
@@ -114,7 +116,7 @@ def decide(retrieval: Retrieval, params: Params, max_related: int = 2) -> Decisi
         # presentation.related_tier gives them)
         missing = tuple(unstated) if confidence >= model.answer_threshold else ()
         return Decision("related", (top, *close[: MAX_RELATED_TIER - 1]), confidence, fixes, missing)
-    return Decision("not_found", (), confidence, fixes)
+    return Decision("not_found", (), confidence, fixes, cued=bool(top.features.get("cues")))
 
 
 # The question part's own search confirms a point when most of its closest question-bank examples belong to that
@@ -136,8 +138,10 @@ def needs_confirming(decision: Decision, request: Search) -> bool:
     question alone is answered at 0.78; over every tuning set that one answer moved, nothing else)."""
     if not request.context or decision.status == "answered":
         return False
+    if decision.status == "not_found":  # (not one held back by a cue: "我老家是南昌的，…那边的中考体育怎么考" — review)
+        return not decision.cued
     top = decision.top
-    return decision.status == "not_found" or (top is not None and not top.features.get("cues"))
+    return top is not None and not top.features.get("cues")
 
 
 def confirmed(decision: Decision, alone: Decision) -> Decision:

@@ -918,11 +918,12 @@ def asks_specific(normalized: str) -> bool:
 # …and what the bot thinks will happen in one case ("你觉得她能上贵溪一中吗"): a plan states policy, not odds.
 # (Not "你看今年会不会新建幼儿园", "你觉得今年会继续消除大班额吗": whether something is done; review.)
 _OPINION_RE = re.compile(
-    r"你(?:觉得|认为|估计|猜)(?:我|我家|俺|孩子|娃|伢|她|他|我儿子|我女儿|儿子|女儿|我孙子|孙子)[^,，。?？]{0,10}?"
+    # (我 / 他, not 我们 / 他们: "你觉得我们县的大班额是今年消除还是明年" asks what the plan says — review)
+    r"你(?:觉得|认为|估计|猜)(?:我|我家|俺|孩子|娃|伢|她|他|我儿子|我女儿|儿子|女儿|我孙子|孙子)(?!们)[^,，。?？]{0,10}?"
     r"(?<![社机功技学体职才智])(?:能不能|能|会不会|会|可以|行不行|有没有希望|稳|考得上|上得了)"
     r"|\bdo you think (?:i|my|he|she|they|our)\b[^?.]{0,40}?\b(?:can|could|will|would|get|make)\b"
     # …and on one's own choice ("你觉得我是服从安排好还是干脆辞职去私立学校": twenty-seventh session)
-    r"|你(?:觉得|认为|看)(?:我|我家|俺|孩子|娃|伢|她|他|我儿子|我女儿|儿子|女儿)[^,，。?？]{0,20}?还是"
+    r"|你(?:觉得|认为|看)(?:我|我家|俺|孩子|娃|伢|她|他|我儿子|我女儿|儿子|女儿)(?!们)[^,，。?？]{0,20}?还是"
 )
 # …and what the writer should do in their own case ("孩子被老师体罚了我该怎么办", "家长到底该怎么管"): a plan
 # says what the bureau will do, not what one parent should (all 10 such messages of the labelled sets are

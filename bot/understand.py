@@ -466,6 +466,7 @@ _THEIR_OWN_RE = re.compile(
 _THANKS_FIRST_RE = re.compile(r"^(?:谢谢|多谢|感谢|非常感谢|太感谢|thanks|thank you)")
 _LONG_THANKS_CHARS = 30
 # The last sentence of a message, after a sentence end (。 / ！ / . / !).
+_ENDS_ASKING_BY_NOT_RE = re.compile(r"[不没][\s?？~～。]*$")
 _THANKS_LAST_RE = re.compile(r"^(?:真的|真是|实在|太|非常|十分)?(?:谢谢|多谢|感谢)(?:你|您|啦|了)?[。！!~～\s]*$")
 _CLOSING_SENTENCE_RE = re.compile(r"[。！!.]\s*(?P<last>[^。！!.]+?)[。！!.~～\s]*$")
 # An acknowledgement first, then what the writer will do: "好的老师，我回去跟孩子说一下" asks nothing more.
@@ -522,8 +523,15 @@ def _not_for_the_bot(text: str) -> Talk | None:
     if closing and _THANKS_FIRST_RE.match(closing["last"]) and _is_remark(text[: closing.start("last")]):
         return "thanks"
     # …or in the story's last clause ("…女儿这学期真的拿到了补助。我一个人带孩子不容易，真的谢谢你": twenty-seventh session)
+    # (the story's clauses each read as said, not run together: "能转学嘛，…，谢谢你" and "补助今年还发不，…" ask — review)
     clauses = _clauses(text)
-    if len(clauses) > 1 and _THANKS_LAST_RE.match(clauses[-1]) and _is_remark("".join(clauses[:-1])):
+    story = clauses[:-1]
+    if (
+        story
+        and _THANKS_LAST_RE.match(clauses[-1])
+        and _is_remark("，".join(c.strip("，, ") for c in story))
+        and not any(_ENDS_ASKING_BY_NOT_RE.search(c.strip("，, ")) for c in story)
+    ):
         return "thanks"
     # (a short one is small talk's to judge: "感谢，大班额" goes on to a topic)
     return "thanks" if _THANKS_FIRST_RE.match(text) and len(text) > _LONG_THANKS_CHARS else None
@@ -578,17 +586,22 @@ _RESTATED_RE = re.compile(
 )
 
 
+_COMPLAINT_RE = dict(_TALK_RE)["complaint"]
 # The bot reproached as the message opens ("你这个机器人怎么回事，我问了三遍都答非所问，…你老给我扯什么第几条第几条的":
 # twenty-seventh session, read as a look-up of 第几条): a complaint, unless what was meant is said again.
 _REPROACH_RE = re.compile(
     r"^(?:你|您)(?:这个?|这)?(?:破)?(?:机器人|助手|小助手|东西|玩意儿?|bot)?(?:到底|究竟)?(?:是)?"
     r"(?:怎么回事|咋回事|怎么搞的|咋搞的|搞什么|搞啥|什么情况)"
 )
-_MEANT_RE = re.compile(r"我(?:说|问|要|想问|指)的是|我(?:想|要)(?:了解|知道|问)")
+_MEANT_RE = re.compile(r"我(?:说|问|要|想问|指)的(?:是)?|我(?:想|要)(?:了解|知道|问)")
 
 
 def _reproached(text: str) -> bool:
-    return bool(_REPROACH_RE.match(text)) and not _MEANT_RE.search(text)
+    """The reproach goes on to fault the answers ("…答非所问"), it does not go on to a question ("你怎么回事，第8条讲
+    什么", "你搞啥呢，双减是第几条": review), and says nothing of what was meant."""
+    if not (m := _REPROACH_RE.match(text)) or _MEANT_RE.search(text):
+        return False
+    return bool(_COMPLAINT_RE.search(text, m.end()))
 
 
 def _small_talk(text: str) -> Talk | None:
@@ -704,6 +717,8 @@ _BARE_NUMBER_RE = re.compile(
     # "第8", "8", and "看下第8" / "发我第5" / "查一下第十": a number alone, or 第N after a word of showing
     r"^(?:(?:我?(?:要|想)?(?:再)?(?:看|查|发|给|打开|显示|说|讲)(?:一?下|看|查|说|讲)?(?:我|给我)?(?:看|看看)?\s*)?"
     rf"第\s*(?P<n>{_BARE})\s*个?|#?\s*(?P<b>{_BARE}))\s*[?？]*$"
+    # …and a number alone before what it says ("6写了啥", "⑥讲的什么" — NFKC reads ⑥ as 6: twenty-seventh session)
+    r"|^(?P<w>[0-9]{1,2})\s*(?:写了|讲了|说了|讲的|写的|说的|是)(?:啥|什么|些什么|哪些)(?:内容)?(?:呀|啊|呢)?\s*[?？]*$"
 )
 # A part of the plan (一、二、… of the body): 第三部分 / 第二大部分 / 第五大项 / part 3.
 _SECTION_REF_RE = re.compile(
@@ -1033,7 +1048,7 @@ def _point_lookup(text: str) -> tuple[tuple[int, str], ...]:
     ("第8条和第9条" → ((8, "第8条"), (9, "第9条"))); () for other messages."""
     text = _OF_ALL_POINTS_RE.sub(_of_all_points, text)
     if m := _BARE_NUMBER_RE.match(text):
-        number = chinese_number(m.group("n") or m.group("b"))
+        number = chinese_number(m.group("n") or m.group("b") or m.group("w"))
         return ((number, text),) if number is not None else ()
     refs = list(_POINT_REF_RE.finditer(text))
     # 第八条第三款: a clause of the point before it, not another point.
@@ -2081,9 +2096,11 @@ _CHOICE_END_RE = re.compile(r"(?:的|呢|吗|么|啊|呀|啦|[?？])\s*$")
 _CHOICE_IS_RE = re.compile(r"(?<![但说要可就还只总老于凡倒都也])是")
 
 
-# A choice asked without a question mark ("今年上面对我们这种民办园到底是打压还是支持"), as _NOT_A_REMARK_RE reads
-# it (not 但是 / 不管是 … 还是 "still").
-_CHOICE_ASKED_RE = re.compile(r"(?<![但可于然管就总凡只])是[^，,。!！？?\s]{1,16}?还是(?![不没很挺也])")
+# A choice asked without a question mark ("今年上面对我们这种民办园到底是打压还是支持", "中考成绩是出分数还是出等级啊");
+# not 但是 / 虽然是 / 不管是 … 还是, nor 还是 as "still" ("但是他还是每天打游戏", "不管是晴天还是雨天都要送", "是初三还是得
+# 天天补课": reviews). Read by _NOT_A_REMARK_RE and _chooses.
+_CHOICE_ASKED = r"(?<![但可于然管就总凡只])是[^，,。!！？?\s]{1,16}?还是(?![不没很挺也得会]|比较)"
+_CHOICE_ASKED_RE = re.compile(_CHOICE_ASKED)
 
 
 def _chooses(clause: str) -> bool:
@@ -2237,6 +2254,7 @@ def _two_lookups(text: str) -> list[str]:
 # both ("这两件事", "两个问题", "一起问"); the ask itself is what is left without them.
 _EACH_RE = re.compile(r"帮我各|各自|分别|各(?=[有归是管怎说该要概讲写])")
 _BOTH_RE = re.compile(r"(?:这|那)?两(?:件事|样|个问题|个|点|块|方面|种情况)|一起问")
+_BOTH_POINTED_RE = re.compile(r"(?:这|那)两(?:件事|样|个问题|个|点|块|方面|种情况)")
 _TOLD_SPLIT_RE = re.compile(r"[，,。；;\s]+(?:另外|还有|再一个|再就是|另一个是|另一个|另外一个是)[，,:：\s]*")
 
 # …and two claims told as what one and another say ("家长群吵翻了，一个说中考又改回分数了，一个说周末补习班全都要关。…
@@ -2255,7 +2273,10 @@ def _told_then_asked(text: str) -> list[str]:
         return []
     told, asked = "".join(clauses[:-1]), clauses[-1]
     if _COMPARING_RE.search(asked) or not (
-        _EACH_RE.search(asked) or (_BOTH_RE.search(asked) and _asked_of_both(asked))
+        _EACH_RE.search(asked)
+        or (_BOTH_RE.search(asked) and _REQUEST_RE.search(asked))
+        # (…or asked how, of both pointed at: "这两件事文件里到底咋说的" — not "两点放学怎么接孩子": review)
+        or (_BOTH_POINTED_RE.search(asked) and _asked_of_both(asked))
     ):
         return []
     marks = list(_COUNT_OFF_RE.finditer(told))
@@ -2818,13 +2839,12 @@ _NOT_A_REMARK_RE = re.compile(
     r"担心|害怕|发愁|着急|焦虑|"
     # hearsay relayed asks whether it is true: "家长群里都在传公办园要涨保育费，…压力很大，唉" (not what the news or a
     # teacher said, told as fact: "新闻说今年又要整顿校外培训了，唉")
-    r"听说|据说|传言|谣言|(?:都|在)传|网上(?:都)?(?:说|传)|有人说|"
+    # (not 英语听说考试, 传达 / 传统 / 传到: review)
+    r"听说(?!读写|考试|能力|训练)|据说|传言|传闻|谣言|(?:都|在)传(?![达统到给过球承递输染])|网上(?:都)?(?:说|传)|有人说|"
     # asking by how it ends: "…鹰潭一中能上不", "…电梯修好了没", "…真的不", "是真的假的"
     r"不[\s?？~～]*$|了没|没[\s?？~～]*$|真的假的|"
-    # a choice asked without a question mark ("中考成绩是出分数还是出等级啊", "是上面要求的还是学校自己加戏"); not
-    # a question cue where the question part is cut: the story before it is what the choice is about
-    # (not 但是 / 虽然是 / 不管是 … 还是 "still": "但是他还是每天打游戏", "不管是晴天还是雨天都要送" — review)
-    r"(?<![但可于然管就总凡只])是[^，,。!！？?\s]{1,16}?还是(?![不没很挺也])|"
+    # a choice asked without a question mark (_CHOICE_ASKED: "是上面要求的还是学校自己加戏")
+    rf"{_CHOICE_ASKED}|"
     rf"{A_NOT_A}|"
     r"\b(?:tell|give|show|send|need|want|please|find|list|explain|point|section|part|clause|article)\b"
 )

@@ -110,6 +110,8 @@ def test_only_unanswered_questions_with_background_and_no_cue_are_confirmed() ->
     assert not needs_confirming(Decision("not_found", (), 0.05), Search("问题"))
     assert not needs_confirming(_decision("answered", 6), with_story)
     assert not needs_confirming(_decision("related", 6, cues=1.0), with_story)
+    # a refusal whose closest point was held back by a cue ("我老家是南昌的，…那边的中考体育怎么考": review)
+    assert not needs_confirming(Decision("not_found", (), 0.05, cued=True), with_story)
 
 
 def test_a_refusal_is_confirmed_by_the_question_alone_with_clear_evidence() -> None:

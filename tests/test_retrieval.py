@@ -816,6 +816,8 @@ def test_a_story_then_a_question_pointing_back_is_answered_when_the_whole_messag
     # …not when the story asks how to apply (a detail no plan gives): the whole message is not answered
     refused = service.ask("外地户口跟着我们来鹰潭打工，孩子转学进来要带哪些材料，去哪办手续")
     assert refused.status != "answered"
+    # …nor a refusal held back by a cue: the question part alone would be answered about Yingtan's exam (review)
+    assert service.ask("我老家是南昌的，孩子在那边读初中，那边的中考体育怎么考").status != "answered"
 
 
 @pytest.mark.parametrize("question", ["课后延时服务收费吗", "四点半课堂要交钱吗", "is the after-school service free?"])
@@ -1011,6 +1013,7 @@ def test_a_place_beside_one_project_of_a_list_says_where_that_project_is(service
         ("你觉得我是服从安排好还是干脆辞职去私立学校", ("opinion",)),
         ("你看我家娃读普高还是职高", ("opinion",)),
         ("你看这个政策是今年还是明年", ()),
+        ("你觉得我们县的大班额是今年消除还是明年消除", ()),  # (review: 我们 is no 我)
     ],
 )
 def test_the_details_a_plan_leaves_out_are_read_from_the_question(question: str, details: tuple[str, ...]) -> None:

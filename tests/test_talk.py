@@ -205,3 +205,5 @@ def test_a_question_about_the_bot_after_an_introduction_is_small_talk(service) -
     # a question part about the plan after a story is not matched alone: "文件上是怎么讲的" is no small talk
     answer = service.ask("我一个人在外面打工，两个娃都在读书，学费快交不起了。听说困难家庭的学生有补助，文件上是怎么讲的？")
     assert answer.status != "smalltalk" and answer.citations[0].point == 21
+    # …nor one put to 你们, the bureau (review)
+    assert service.ask("孩子在乡下读书，学校没有食堂，中午只能吃冷饭，你们有没有办法").status != "smalltalk"
