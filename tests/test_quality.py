@@ -230,6 +230,11 @@ def test_eleventh_session_tuning_sets_hold_their_floors(service, name: str, floo
         # characters (68); short, unclear and mixed-language messages (69)
         ("people68.jsonl", (0.97, 0.92, 0.01, 0.01, 0.01), 0.85),
         ("people69.jsonl", (0.96, 0.93, 0.01, 0.01, 0.01), 0.97),
+        # twenty-seventh session (docs/people70-71-first-runs.txt): the edges of scope — near-domain out-of-scope
+        # questions beside in-scope ones on the same topics (70); long, messy messages whose question only points
+        # back at the story (71: R@1 0.941 and answered 80.7 % miss their targets — the floors sit under them)
+        ("people70.jsonl", (0.97, 0.91, 0.01, 0.015, 0.04), 0.88),
+        ("people71.jsonl", (0.93, 0.79, 0.015, 0.01, 0.05), 0.88),
     ],
 )
 def test_twelfth_session_tuning_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
@@ -333,13 +338,17 @@ def test_report_breaks_figures_down_by_kind(service) -> None:
         ("blind29.jsonl", (0.96, 0.90, 0.01, 0.01, 0.04), 0.97),
         ("blind30.jsonl", (0.97, 0.92, 0.01, 0.015, 0.07), 0.97),
         # Floors under docs/blind31-end-run.txt (first run: docs/blind31-first-run.txt, the same figures); run only at
-        # the twenty-fifth session's start and end, never fitted, its misses never printed. It misses two targets:
-        # answered 89.3 % (≥ 90 %) and not found 2.9 % (≤ 2 %) — the floors sit at them.
+        # the twenty-fifth session's start and end, never fitted, its misses never printed. It missed two targets:
+        # answered 89.3 % (≥ 90 %; 90.7 % on the twenty-seventh session's final code) and not found 2.9 % (≤ 2 %) —
+        # the floors sit at them.
         ("blind31.jsonl", (0.96, 0.89, 0.03, 0.01, 0.04), 0.97),
         # Floors under docs/blind32-end-run.txt (first run: docs/blind32-first-run.txt); run only at the twenty-sixth
         # session's start and end, never fitted, its misses never printed. At the end it misses one target: not found
         # 3 of 140, 2.1 % (≤ 2 %); R@1 0.950 and answered 90.0 % sit on theirs, so the floors are a step below.
         ("blind32.jsonl", (0.94, 0.89, 0.025, 0.01, 0.04), 0.97),
+        # Floors under docs/blind33-end-run.txt (first run: docs/blind33-first-run.txt, the same figures); run only at
+        # the twenty-seventh session's start and end, never fitted, its misses never printed. It meets every target.
+        ("blind33.jsonl", (0.96, 0.91, 0.01, 0.01, 0.04), 0.97),
     ],
 )
 def test_blind_sets_hold_their_floors(service, name: str, floors: tuple, min_friendly: float) -> None:
