@@ -66,6 +66,7 @@ from bot.understand import (
     Intent,
     Talk,
     Topic,
+    about_the_bot_itself,
     checked_about,
     complains_first,
     figure_asked,
@@ -853,16 +854,6 @@ def going_on(engine: Engine, intent: Intent, topic: Topic, max_related: int) -> 
     return in_context(follow, topic.question) if follow.status == "answered" else None
 
 
-# A question part about the bot itself: what it is, how to use it ("你到底是个啥", "这个东西咋用，是直接打字问吗"). Any
-# question part matched against the small-talk examples took 25 questions about the plan for small talk ("文件上是
-# 怎么讲的？", "这具体是怎么回事？": twenty-seventh session); 你们 is the bureau, "您看这个怎么弄" a question (review).
-_BOT_ITSELF_RE = re.compile(
-    r"机器人|助手|这个?(?:东西|玩意)|(?<!们)(?:你|您)(?!们)(?:到底|究竟)?是(?:谁|啥|什么|个啥|个什么|真人|人)|"
-    r"(?:怎么|咋|如何)用|打字|语音|真人|自动回|\b(?:bot|who are you|are you (?:a |an )?(?:bot|robot|human|real))\b",
-    re.IGNORECASE,
-)
-
-
 def talk_instead(engine: Engine, intent: Intent, decision: Decision) -> Talk | None:
     """A question the search could not answer with confidence that reads as small talk by example
     (bot/talk.py), or is said to a member of the group; or a remark (asks nothing) that reads as small
@@ -887,7 +878,7 @@ def talk_instead(engine: Engine, intent: Intent, decision: Decision) -> Talk | N
     if status != "answered" and complains_first(normalized):
         return "complaint"  # (twenty-fifth session: "答案也太长了吧，我手机上看得眼睛都花了" was refused)
     kind, talk, question = talk_match(engine.retriever, intent.text)
-    if kind is None and status != "answered" and intent.context and _BOT_ITSELF_RE.search(intent.query):
+    if kind is None and status != "answered" and intent.context and about_the_bot_itself(intent.query):
         # the question part alone, past the writer's introduction ("我是学校食堂的，字认得不多，不知道这个东西怎么用，
         # 是直接打字问就行吗": twenty-seventh session, the whole message was 0.09 closer to a small-talk example,
         # short of TALK_MARGIN; its question part 0.24)

@@ -2891,6 +2891,21 @@ _ENDS_ASKING_RE = re.compile(r"没有?(?=[\s，,。!！~～]|$)")
 _OTHERS_STATE_RE = re.compile(r"孩子|娃|儿子|女儿|闺女|宝宝|小孩|学生|他|她|系统|网站|平台|老人|爷爷|奶奶")
 
 
+# A question part about the bot itself: what it is, how to use it ("你到底是个啥", "这个东西咋用，是直接打字问吗"). Any
+# question part matched against the small-talk examples took 25 questions about the plan for small talk ("文件上是
+# 怎么讲的？", "这具体是怎么回事？": twenty-seventh session); 你们 is the bureau, "您看这个怎么弄" a question (review).
+_BOT_ITSELF_RE = re.compile(
+    r"机器人|助手|这个?(?:东西|玩意)|(?<!们)(?:你|您)(?!们)(?:到底|究竟)?是(?:谁|啥|什么|个啥|个什么|真人|人)|"
+    r"(?:怎么|咋|如何)用|打字|语音|真人|自动回|\b(?:bot|who are you|are you (?:a |an )?(?:bot|robot|human|real))\b",
+    re.IGNORECASE,
+)
+
+
+def about_the_bot_itself(text: str) -> bool:
+    """Whether ``text`` (a question part) asks about the bot itself, so small-talk examples may judge it alone."""
+    return bool(_BOT_ITSELF_RE.search(text))
+
+
 def vents(normalized: str) -> bool:
     """A remark that ends by letting off steam (_VENT_RE) of the writer's own, and asks nothing, not even by 没 /
     没有 at a clause's end (normalised text: 煩死了 is 烦死了)."""

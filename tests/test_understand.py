@@ -3079,3 +3079,19 @@ def test_a_reproach_that_says_what_was_meant_or_asks_is_no_complaint(normalize, 
     """(twenty-seventh session) "你这个机器人怎么回事" opens a complaint, unless the writer says what they meant or
     asks something else."""
     assert understand(message, normalize=normalize).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "about"),
+    [
+        ("不知道这个东西咋用，是直接打字问就行吗", True),
+        ("你到底是个啥？后面是真人在回还是电脑自动回", True),
+        ("文件上是怎么讲的？", False),
+        ("你们有没有办法", False),  # 你们 is the bureau (review)
+        ("您看这个怎么弄", False),
+    ],
+)
+def test_a_question_part_about_the_bot_itself_is_told_by_its_words(question, about):
+    from bot.understand import about_the_bot_itself
+
+    assert about_the_bot_itself(question) is about
